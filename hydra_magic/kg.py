@@ -1,0 +1,232 @@
+"""The session knowledge graph: facts in Oxigraph named graphs, with evidence.
+
+Each source (a notebook cell, a file, a string with an id) owns one named graph.
+Every fact keeps its :class:`Evidence` (source id, sentence, character spans of
+subject and object, engine, time, and whether contracts or a user accepted it).
+A per-entity type index is kept beside the store so the triple contracts can
+check typing without querying.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, Dataset, Literal, Namespace, URIRef
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from .iri import DEFAULT_BASE, local_name, mint
+
+__all__ = ["Evidence", "Fact", "KnowledgeGraph", "source_graph_iri"]
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact came from and who let it in."""
+
+    source: str
+    sentence: str = ""
+    subject_span: Span | None = None
+    object_span: Span | None = None
+    engine: str = ""
+    time: float = field(default_factory=time.time)
+    decision: str = "contracts"  # "contracts" | "user"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Evidence":
+        d = dict(d)
+        for k in ("subject_span", "object_span"):
+            if d.get(k) is not None:
+                d[k] = tuple(d[k])
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One accepted triple of the knowledge graph."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: Node
+    evidence: Evidence
+
+    @property
+    def source(self) -> str:
+        return self.evidence.source
+
+    @property
+    def key(self) -> tuple[Node, Node, Node]:
+        return (self.subject, self.predicate, self.object)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"s": self.subject.n3(), "p": self.predicate.n3(), "o": self.object.n3(),
+                "evidence": self.evidence.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Fact":
+        return cls(from_n3(d["s"]), from_n3(d["p"]), from_n3(d["o"]),  # type: ignore[arg-type]
+                   Evidence.from_dict(d["evidence"]))
+
+
+def source_graph_iri(base: str, source: str) -> URIRef:
+    """The named graph of one source id."""
+    return URIRef(base + "source/" + quote(source, safe=""))
+
+
+class KnowledgeGraph:
+    """Facts of one session, one named graph per source.
+
+    Parameters
+    ----------
+    base
+        Base IRI; entities live under ``<base>entity/``, sources under ``<base>source/``.
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base
+        self.entity_ns = Namespace(base + "entity/")
+        self.dataset = Dataset(store="Oxigraph", default_union=True)
+        self.dataset.bind("ent", self.entity_ns)
+        self._facts: dict[str, dict[tuple[Node, Node, Node], Fact]] = {}
+        self._labels: dict[URIRef, str] = {}
+        self._types: dict[URIRef, set[URIRef]] = {}
+        self._graphs: dict[str, Any] = {}
+
+    # ---------------------------------------------------------------- naming
+    def entity_iri(self, name: str) -> URIRef:
+        return mint(str(self.entity_ns), name)
+
+    def entity_name(self, iri: URIRef) -> str:
+        return local_name(iri)
+
+    def label(self, entity: URIRef) -> str:
+        return self._labels.get(entity) or local_name(entity).replace("_", " ")
+
+    # ---------------------------------------------------------------- reading
+    def __len__(self) -> int:
+        return sum(len(f) for f in self._facts.values())
+
+    def __iter__(self) -> Iterator[Fact]:
+        for facts in self._facts.values():
+            yield from facts.values()
+
+    def facts(self, source: str | None = None) -> list[Fact]:
+        if source is not None:
+            return list(self._facts.get(source, {}).values())
+        return list(self)
+
+    def sources(self) -> list[str]:
+        return list(self._facts)
+
+    def types_of(self, entity: URIRef) -> set[URIRef]:
+        return self._types.get(entity, set())
+
+    def entities(self) -> list[URIRef]:
+        seen: dict[URIRef, None] = {}
+        for f in self:
+            seen.setdefault(f.subject, None)
+            if isinstance(f.object, URIRef) and f.predicate != RDF.type:
+                seen.setdefault(f.object, None)
+        return list(seen)
+
+    def labels(self) -> dict[URIRef, str]:
+        return dict(self._labels)
+
+    def contains(self, s: Node, p: Node, o: Node) -> bool:
+        return any((s, p, o) in facts for facts in self._facts.values())
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """Run SPARQL on the union of all source graphs (Oxigraph engine)."""
+        return self.dataset.query(sparql, **kwargs)
+
+    # ---------------------------------------------------------------- writing
+    def add(self, facts: Iterable[Fact], labels: dict[URIRef, str] | None = None) -> list[Fact]:
+        """Add facts (each into the graph of its source); returns those that were new."""
+        added: list[Fact] = []
+        quads = []
+        for f in facts:
+            bucket = self._facts.setdefault(f.source, {})
+            if f.key in bucket:
+                continue
+            bucket[f.key] = f
+            added.append(f)
+            quads.append((f.subject, f.predicate, f.object, self._graph(f.source)))
+            if f.predicate == RDF.type and isinstance(f.object, URIRef):
+                self._types.setdefault(f.subject, set()).add(f.object)
+        for e, text in (labels or {}).items():
+            if e not in self._labels:
+                self._labels[e] = text
+        # Labels go to the graph of the first fact that mentions the entity.
+        for f in added:
+            for e in (f.subject, f.object):
+                if isinstance(e, URIRef) and e in self._labels and e.startswith(str(self.entity_ns)):
+                    quads.append((e, RDFS.label, Literal(self._labels[e]), self._graph(f.source)))
+        if quads:
+            self.dataset.addN(quads)  # type: ignore[arg-type]
+        return added
+
+    def remove(self, facts: Iterable[Fact]) -> list[Fact]:
+        """Remove specific facts; returns those that were present."""
+        removed = []
+        for f in facts:
+            bucket = self._facts.get(f.source, {})
+            if bucket.pop(f.key, None) is None:
+                continue
+            removed.append(f)
+            self.dataset.remove((f.subject, f.predicate, f.object, self._graph(f.source)))
+            if not bucket:
+                self._facts.pop(f.source, None)
+        if removed:
+            self._rebuild_types()
+        return removed
+
+    def remove_source(self, source: str) -> list[Fact]:
+        """Drop everything a source contributed (before re-extracting it)."""
+        facts = list(self._facts.pop(source, {}).values())
+        if facts:
+            self.dataset.remove_graph(self._graph(source))
+            self._graphs.pop(source, None)
+            self._rebuild_types()
+        return facts
+
+    def clear(self) -> None:
+        for source in list(self._facts):
+            self.dataset.remove_graph(self._graph(source))
+        self._graphs.clear()
+        self._facts.clear()
+        self._labels.clear()
+        self._types.clear()
+
+    def mark_user_accepted(self, fact: Fact) -> Fact:
+        return replace(fact, evidence=replace(fact.evidence, decision="user"))
+
+    def _graph(self, source: str) -> Any:
+        g = self._graphs.get(source)
+        if g is None:
+            g = self._graphs[source] = self.dataset.graph(source_graph_iri(self.base, source))
+        return g
+
+    def _rebuild_types(self) -> None:
+        types: dict[URIRef, set[URIRef]] = {}
+        for f in self:
+            if f.predicate == RDF.type and isinstance(f.object, URIRef):
+                types.setdefault(f.subject, set()).add(f.object)
+        self._types = types
+
+    # ------------------------------------------------------------ snapshots
+    def to_dict(self) -> dict[str, Any]:
+        return {"facts": [f.to_dict() for f in self],
+                "labels": {e.n3(): t for e, t in self._labels.items()}}
+
+    def load_dict(self, d: dict[str, Any]) -> None:
+        self.clear()
+        labels = {from_n3(k): v for k, v in d.get("labels", {}).items()}
+        self.add((Fact.from_dict(x) for x in d.get("facts", [])), labels)  # type: ignore[arg-type]
