@@ -58,15 +58,17 @@ def _did_you_mean(ontology: Ontology, name: str, kind: str) -> str:
 
 
 class _Checker:
-    def __init__(self, ontology: Ontology, kg: KnowledgeGraph, text: str | None, ground: bool) -> None:
+    def __init__(self, ontology: Ontology, kg: KnowledgeGraph, text: str | None, ground: bool,
+                 known_types: dict[URIRef, set[URIRef]] | None) -> None:
         self.onto = ontology
+        self.known = known_types or {}
         self.kg = kg
         self.text = text
         self.ground = ground and text is not None
         self.batch_types: dict[URIRef, set[URIRef]] = {}
 
     def types(self, e: URIRef) -> set[URIRef]:
-        return self.kg.types_of(e) | self.batch_types.get(e, set())
+        return self.kg.types_of(e) | self.known.get(e, set()) | self.batch_types.get(e, set())
 
     def _entity(self, name: str, role: str, out: CheckedTriple) -> URIRef | None:
         path = f"triple.{role}"
@@ -200,7 +202,8 @@ class _Checker:
 
 
 def check_triples(candidates: Sequence[TripleCandidate], ontology: Ontology, kg: KnowledgeGraph,
-                  text: str | None = None, *, ground: bool = True) -> TripleVerdict:
+                  text: str | None = None, *, ground: bool = True,
+                  known_types: dict[URIRef, set[URIRef]] | None = None) -> TripleVerdict:
     """Verdict per candidate against the ontology, the KG's types and the source text.
 
     Parameters
@@ -208,8 +211,10 @@ def check_triples(candidates: Sequence[TripleCandidate], ontology: Ontology, kg:
     text
         The whole source text; spans in candidates are offsets into it. Without
         it (or with ``ground=False``) grounding is not checked.
+    known_types
+        Types accepted earlier but not yet in ``kg`` (earlier chunks of the same text).
     """
-    checker = _Checker(ontology, kg, text, ground)
+    checker = _Checker(ontology, kg, text, ground, known_types)
     results: dict[int, CheckedTriple] = {}
     for i, c in enumerate(candidates):
         if c.predicate == IS_A or c.predicate.lower() in ("isa", "rdf:type", "type", str(RDF.type)):

@@ -1,0 +1,362 @@
+"""Import and export: Turtle, RDF/XML/OWL, Text2KGBench JSON, TriG with PROV-O, JSON-LD, N-Triples."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+
+from .candidates import ClassCandidate, OntologyProposal, PropertyCandidate
+from .errors import EmptyInputError, FormatError, ParseError
+from .iri import camel_case, local_name, pascal_case
+from .issues import Issue
+from .kg import source_graph_iri
+from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph
+
+if TYPE_CHECKING:
+    from .session import Session
+
+__all__ = [
+    "ONTOLOGY_FORMATS",
+    "EXPORT_FORMATS",
+    "PROV",
+    "parse_rdf",
+    "read_ontology",
+    "read_text2kgbench_ontology",
+    "graph_to_proposal",
+    "export_session",
+    "query_session",
+]
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+#: Ontology import formats: name -> (file suffixes, Oxigraph parser format).
+ONTOLOGY_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
+    "turtle": ((".ttl", ".turtle"), "ox-turtle"),
+    "xml": ((".owl", ".rdf", ".xml"), "ox-xml"),
+    "ntriples": ((".nt",), "ox-ntriples"),
+    "text2kgbench-json": ((".json",), ""),
+}
+#: Export formats: name -> (default suffix, rdflib serializer).
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": (".ttl", "turtle"),
+    "trig": (".trig", "trig"),
+    "json-ld": (".jsonld", "json-ld"),
+    "ntriples": (".nt", "nt"),
+    "nquads": (".nq", "nquads"),
+}
+_FORMAT_ALIASES = {"ttl": "turtle", "owl": "xml", "rdf": "xml", "rdfxml": "xml", "rdf/xml": "xml",
+                   "nt": "ntriples", "n-triples": "ntriples", "jsonld": "json-ld", "json": "text2kgbench-json",
+                   "nq": "nquads", "n-quads": "nquads"}
+_PREDECLARED = {"owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "skos": str(SKOS),
+                "hydra": str(HYDRA)}
+_POSITION = re.compile(r"line (\d+)(?: column (\d+))?", re.IGNORECASE)
+
+
+def _norm_format(fmt: str, table: dict[str, Any]) -> str:
+    f = _FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+    if f not in table:
+        raise FormatError(f"Unknown format {fmt!r}. Supported: {', '.join(table)}.")
+    return f
+
+
+def _guess_format(path: Path) -> str:
+    for name, (suffixes, _) in ONTOLOGY_FORMATS.items():
+        if path.suffix.lower() in suffixes:
+            return name
+    raise FormatError(f"Cannot tell the format of {str(path)!r} from its suffix {path.suffix!r}. "
+                      f"Supported: {', '.join(ONTOLOGY_FORMATS)} "
+                      f"({', '.join(s for v in ONTOLOGY_FORMATS.values() for s in v[0])}); "
+                      "pass format=... to choose one.")
+
+
+def parse_rdf(data: str, *, format: str = "turtle", source: str = "<input>",
+              default_prefix: str | None = None) -> Graph:
+    """Parse RDF text with Oxigraph's parsers; errors name the source, line and column.
+
+    For Turtle, the prefixes ``owl rdf rdfs xsd skos hydra`` and ``:`` (the
+    session ontology namespace, when given) are declared if the text does not.
+    """
+    fmt = _norm_format(format, ONTOLOGY_FORMATS)
+    if fmt == "text2kgbench-json":
+        raise FormatError("Text2KGBench JSON is read from a file: use load_ontology(path).")
+    if fmt == "turtle":
+        header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREDECLARED.items()
+                         if not re.search(rf"@prefix\s+{p}:|PREFIX\s+{p}:", data, re.I))
+        if default_prefix and not re.search(r"@prefix\s+:|PREFIX\s+:", data, re.I):
+            header += f"@prefix : <{default_prefix}> .\n"
+        offset = header.count("\n")
+        data = header + data
+    else:
+        offset = 0
+    g = new_graph()
+    try:
+        g.parse(data=data, format=ONTOLOGY_FORMATS[fmt][1])
+    except Exception as exc:  # parsers raise SyntaxError/ValueError with a position in the text
+        msg = str(exc)
+        m = _POSITION.search(msg)
+        line = int(m.group(1)) - offset if m else None
+        col = int(m.group(2)) if m and m.group(2) else None
+        clean = _POSITION.sub("", msg).replace("Parser error at", "").strip(" :,()")
+        raise ParseError(f"malformed {fmt}: {clean or type(exc).__name__}. Fix the text there and run again.",
+                         source=source, line=line, column=col) from exc
+    return g
+
+
+def read_ontology(path: str | os.PathLike[str], *, format: str | None = None,
+                  base: str | None = None) -> Ontology:
+    """Read an ontology file into a new :class:`Ontology` (no contracts: it is taken as it is)."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"Ontology file {str(p)!r} does not exist (working directory {os.getcwd()}).")
+    fmt = _norm_format(format, ONTOLOGY_FORMATS) if format else _guess_format(p)
+    if fmt == "text2kgbench-json":
+        return read_text2kgbench_ontology(p, base=base)
+    text = p.read_text(encoding="utf-8", errors="replace")
+    if not text.strip():
+        raise EmptyInputError(f"Ontology file {str(p)!r} is empty.")
+    g = parse_rdf(text, format=fmt, source=str(p))
+    onto = Ontology(base or "http://example.org/hydra/", g)
+    return onto
+
+
+def read_text2kgbench_ontology(path: str | os.PathLike[str], *, base: str | None = None) -> Ontology:
+    """A Text2KGBench JSON ontology (``concepts`` + ``relations``) as an :class:`Ontology`.
+
+    Relations whose range is a concept become object properties; the others
+    (ranges ``""``, ``string``, ``number``, ``Date``, ``Year``, … that are not
+    declared concepts) become data properties of type ``xsd:string``: the
+    benchmark's literals are written in many forms, so the datatype is left open.
+    Each property keeps the benchmark's relation label as ``rdfs:label``.
+    """
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        concepts, relations = data["concepts"], data["relations"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ParseError(f"not a Text2KGBench ontology (needs 'concepts' and 'relations'): {exc}",
+                         source=str(p)) from exc
+    onto = Ontology(base or "http://example.org/hydra/")
+    ns = Namespace((base or "http://example.org/hydra/") + (data.get("id") or p.stem) + "#")
+    onto.graph.bind("t2k", ns)
+    by_id: dict[str, URIRef] = {}
+    used: set[str] = set()
+    for c in concepts:
+        name = pascal_case(c["label"]) or pascal_case(c["qid"]) or c["qid"]
+        while name.lower() in used:
+            name += "_"
+        used.add(name.lower())
+        iri = onto.add_class(name, label=c["label"], iri=URIRef(ns + name), refresh=False)
+        onto.graph.add((iri, HYDRA.sourceId, Literal(c["qid"])))
+        by_id[c["qid"]] = iri
+    used_p: set[str] = set()
+    for r in relations:
+        name = camel_case(r["label"]) or r["pid"]
+        while name.lower() in used_p:
+            name += "_"
+        used_p.add(name.lower())
+        domain = [by_id[r["domain"]]] if r.get("domain") in by_id else []
+        if r.get("range") in by_id:
+            iri = onto.add_property(name, "object", domain, [by_id[r["range"]]], label=r["label"],
+                                    iri=URIRef(ns + name), refresh=False)
+        else:
+            iri = onto.add_property(name, "data", domain, [XSD.string], label=r["label"],
+                                    iri=URIRef(ns + name), refresh=False)
+            if r.get("range"):
+                onto.graph.add((iri, RDFS.comment, Literal(f"benchmark range: {r['range']}")))
+        onto.graph.add((iri, HYDRA.sourceId, Literal(r["pid"])))
+    onto.refresh()
+    return onto
+
+
+def graph_to_proposal(graph: Graph, ontology: Ontology) -> OntologyProposal:
+    """Classes and properties declared in ``graph`` as candidates for the ontology contracts."""
+    proposal = OntologyProposal()
+    classes = sorted(set(graph.subjects(RDF.type, OWL.Class)) | set(graph.subjects(RDF.type, RDFS.Class)),
+                     key=str)
+
+    def name_of(n: Any) -> str:
+        c = ontology.get_class(n) if isinstance(n, URIRef) else None
+        return c.name if c is not None else local_name(n)
+
+    # Parents first so a subclass may reference a class declared in the same cell.
+    declared = {c: [p for p in graph.objects(c, RDFS.subClassOf) if isinstance(p, URIRef)] for c in classes
+                if isinstance(c, URIRef)}
+    ordered: list[URIRef] = []
+    visiting: set[URIRef] = set()
+
+    def visit(c: URIRef) -> None:
+        if c in ordered or c in visiting:
+            return
+        visiting.add(c)
+        for parent in declared.get(c, []):
+            if parent in declared:
+                visit(parent)
+        ordered.append(c)
+
+    for c in declared:
+        visit(c)
+    for c in ordered:
+        parents = declared[c]
+        if len(parents) > 1:
+            proposal.issues.append(Issue("multiple_superclasses",
+                                         f"Class {local_name(c)!r} has {len(parents)} superclasses: "
+                                         f"{', '.join(local_name(p) for p in parents)}.",
+                                         "Keep one superclass per class.", path=f"class:{local_name(c)}"))
+        proposal.classes.append(ClassCandidate(
+            name=local_name(c), parent=name_of(parents[0]) if parents else None,
+            label=_lit(graph, c, RDFS.label), alt_labels=tuple(str(x) for x in graph.objects(c, SKOS.altLabel)),
+            comment=_lit(graph, c, RDFS.comment) or "", origin="%%ontology"))
+    for kind, t in (("object", OWL.ObjectProperty), ("data", OWL.DatatypeProperty)):
+        for prop in sorted(graph.subjects(RDF.type, t), key=str):
+            rng = [x for x in graph.objects(prop, RDFS.range)]
+            proposal.properties.append(PropertyCandidate(
+                name=local_name(prop), kind=kind,  # type: ignore[arg-type]
+                domain=tuple(name_of(d) for d in graph.objects(prop, RDFS.domain)),
+                range=tuple(name_of(r) if kind == "object" else "xsd:" + local_name(r) for r in rng),
+                label=_lit(graph, prop, RDFS.label),
+                alt_labels=tuple(str(x) for x in graph.objects(prop, SKOS.altLabel)),
+                characteristics=tuple(k for k, v in CHARACTERISTICS.items() if (prop, RDF.type, v) in graph),
+                comment=_lit(graph, prop, RDFS.comment) or "", origin="%%ontology"))
+    if not proposal.classes and not proposal.properties:
+        proposal.issues.append(Issue("parse_error", "The Turtle declares no owl:Class, owl:ObjectProperty "
+                                     "or owl:DatatypeProperty.", "Declare terms, e.g. ':Film a owl:Class .'",
+                                     severity="warning"))
+    return proposal
+
+
+def _lit(g: Graph, s: Any, p: URIRef) -> str | None:
+    for o in g.objects(s, p):
+        return str(o)
+    return None
+
+
+# ---------------------------------------------------------------- export
+def _clean(graph: Graph, into: Graph) -> None:
+    """Copy triples dropping explicit ``xsd:string`` (Oxigraph returns it; Turtle reads better without)."""
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        into.add((s, p, o))
+
+
+def export_session(session: "Session", path: str | os.PathLike[str], *, format: str | None = None,
+                   what: str = "all") -> Path:
+    """Write the session's ontology and/or KG to ``path``.
+
+    ``trig`` and ``nquads`` keep one named graph per source plus an evidence
+    graph in PROV-O terms; ``turtle``, ``ntriples`` and ``json-ld`` flatten
+    ontology and facts into one graph.
+    """
+    p = Path(path)
+    if what not in ("all", "ontology", "kg"):
+        raise FormatError(f"Unknown export part {what!r}. Use 'all', 'ontology' or 'kg'.")
+    if format is None:
+        suffix_map = {v[0]: k for k, v in EXPORT_FORMATS.items()} | {".ttl": "turtle", ".json": "json-ld"}
+        if p.suffix.lower() not in suffix_map:
+            raise FormatError(f"Cannot tell the export format from {p.suffix!r}. "
+                              f"Supported: {', '.join(EXPORT_FORMATS)}; pass --format.")
+        format = suffix_map[p.suffix.lower()]
+    fmt = _norm_format(format, EXPORT_FORMATS)
+    text = serialize_session(session, fmt, what=what)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(p.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, p)
+    return p
+
+
+def serialize_session(session: "Session", format: str, *, what: str = "all") -> str:
+    fmt = _norm_format(format, EXPORT_FORMATS)
+    base = session.config.base
+    if fmt in ("trig", "nquads"):
+        ds = Dataset()
+        _bind(ds, session)
+        if what in ("all", "ontology"):
+            _clean(session.ontology.graph, ds.graph(URIRef(base + "ontology")))
+        if what in ("all", "kg"):
+            _fill_kg(ds, session)
+        return ds.serialize(format=EXPORT_FORMATS[fmt][1])
+    g = Graph()
+    _bind(g, session)
+    if what in ("all", "ontology"):
+        _clean(session.ontology.graph, g)
+    if what in ("all", "kg"):
+        for f in session.kg:
+            g.add(f.key)
+        for e, label in session.kg.labels().items():
+            g.add((e, RDFS.label, Literal(label)))
+    return g.serialize(format=EXPORT_FORMATS[fmt][1])
+
+
+def _bind(g: Graph, session: "Session") -> None:
+    for prefix, ns in session.ontology.graph.namespaces():
+        if prefix:
+            g.bind(prefix, ns, override=True)
+    g.bind("ent", session.kg.entity_ns)
+    g.bind("prov", PROV)
+    g.bind("hydra", HYDRA)
+
+
+def _fill_kg(ds: Dataset, session: "Session") -> None:
+    base = session.config.base
+    ev_graph = ds.graph(URIRef(base + "evidence"))
+    labels = session.kg.labels()
+    for i, f in enumerate(session.kg):
+        g = ds.graph(source_graph_iri(base, f.source))
+        g.add(f.key)
+        for e in (f.subject, f.object):
+            if isinstance(e, URIRef) and e in labels:
+                g.add((e, RDFS.label, Literal(labels[e])))
+        ev = f.evidence
+        # One reified statement per fact: PROV-O for who/when/where, hydra: for spans.
+        node = URIRef(f"{base}evidence/{i}")
+        ev_graph.add((node, RDF.type, RDF.Statement))
+        ev_graph.add((node, RDF.type, PROV.Entity))
+        ev_graph.add((node, RDF.subject, f.subject))
+        ev_graph.add((node, RDF.predicate, f.predicate))
+        ev_graph.add((node, RDF.object, f.object))
+        ev_graph.add((node, PROV.wasDerivedFrom, source_graph_iri(base, f.source)))
+        ev_graph.add((node, HYDRA.source, Literal(f.source)))
+        ev_graph.add((node, PROV.generatedAtTime, Literal(_iso(ev.time), datatype=XSD.dateTime)))
+        ev_graph.add((node, PROV.wasAttributedTo, Literal(ev.engine or "unknown")))
+        ev_graph.add((node, HYDRA.decision, Literal(ev.decision)))
+        if ev.sentence:
+            ev_graph.add((node, PROV.value, Literal(ev.sentence)))
+        for key, span in (("subject", ev.subject_span), ("object", ev.object_span)):
+            if span is not None:
+                ev_graph.add((node, HYDRA[key + "Start"], Literal(span[0])))
+                ev_graph.add((node, HYDRA[key + "End"], Literal(span[1])))
+
+
+def _iso(t: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def query_session(session: "Session", sparql: str) -> Any:
+    """Run SPARQL over the KG (union of source graphs) together with the ontology.
+
+    The ontology is mirrored into the ``<base>ontology`` named graph of the KG's
+    Oxigraph dataset before each query, so patterns such as
+    ``?x a/rdfs:subClassOf* onto:Person`` work across both.
+    """
+    if not sparql.strip():
+        raise EmptyInputError("The SPARQL query is empty. Write e.g. SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
+    ds = session.kg.dataset
+    onto_graph = ds.graph(URIRef(session.config.base + "ontology"))
+    onto_graph.remove((None, None, None))
+    onto_graph.addN((s, p, o, onto_graph) for s, p, o in session.ontology.graph)
+    initns = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
+    initns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
+                   "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV)})
+    try:
+        return ds.query(sparql, initNs=initns)
+    except Exception as exc:
+        raise ParseError(f"SPARQL error: {exc}. Check the query syntax and prefixes "
+                         f"(predeclared: {', '.join(sorted(initns))}).", source="SPARQL") from exc

@@ -1,0 +1,160 @@
+"""propose → verify → feed back → retry: the one loop every engine output goes through.
+
+Nothing here mutates the session: the functions return candidates with verdicts,
+and :class:`~hydra_magic.session.Session` applies the accepted part in one step
+(so an interrupted cell leaves no half-applied change).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from rdflib import URIRef
+
+from .candidates import OntologyProposal, TextChunk, TripleCandidate
+from .errors import EngineError
+from .contracts import CheckedTriple, OntologyVerdict, check_proposal, check_triples
+from .issues import Issue
+
+if TYPE_CHECKING:
+    from .cq import CompetencyQuestion
+    from .engines.base import Engine
+    from .kg import KnowledgeGraph
+    from .ontology import Ontology
+
+__all__ = ["RetryPolicy", "ChunkOutcome", "chunk_text", "extract_chunks", "propose_ontology"]
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The single retry policy (configured in one place: ``Session.config.retry``).
+
+    Only the rejected part is retried; ``max_attempts`` counts the first try.
+    Back-off is exponential with full jitter, capped at ``max_delay`` seconds.
+    """
+
+    max_attempts: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    jitter: bool = True
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Seconds to wait before attempt number ``attempt`` (2, 3, …)."""
+        d = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 2)))
+        return (rng or random).uniform(0, d) if self.jitter else d
+
+
+@dataclass
+class ChunkOutcome:
+    chunk: TextChunk
+    accepted: list[CheckedTriple] = field(default_factory=list)
+    rejected: list[CheckedTriple] = field(default_factory=list)
+    attempts: int = 0
+    error: str = ""  # engine failure (network, key, …): the chunk can be retried later
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z0-9])|\n\s*\n")
+
+
+def chunk_text(text: str, source: str = "", max_chars: int = 2000) -> list[TextChunk]:
+    """Split ``text`` into chunks of whole sentences, at most ``max_chars`` each when possible."""
+    if len(text) <= max_chars:
+        return [TextChunk(text, 0, 0, source)]
+    chunks: list[TextChunk] = []
+    start = 0
+    cut_points = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    last = 0
+    for cp in cut_points:
+        if cp - start > max_chars and last > start:
+            chunks.append(TextChunk(text[start:last], start, len(chunks), source))
+            start = last
+        last = cp
+    if start < len(text):
+        chunks.append(TextChunk(text[start:], start, len(chunks), source))
+    return [c for c in chunks if c.text.strip()]
+
+
+def _sleep_before(attempt: int, policy: RetryPolicy, sleep: Callable[[float], None]) -> None:
+    if attempt > 1:
+        sleep(policy.delay(attempt))
+
+
+def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
+                   kg: "KnowledgeGraph", policy: RetryPolicy = RetryPolicy(), *, ground: bool = True,
+                   on_progress: ProgressCallback | None = None,
+                   sleep: Callable[[float], None] = time.sleep) -> list[ChunkOutcome]:
+    """Extract and verify every chunk; retry only rejected candidates, with their issues as feedback.
+
+    Types accepted in earlier chunks count for later ones (entities keep one type
+    across a long text) without touching the KG.
+    """
+    outcomes: list[ChunkOutcome] = []
+    known: dict[URIRef, set[URIRef]] = {}
+    for n, chunk in enumerate(chunks, start=1):
+        out = ChunkOutcome(chunk)
+        feedback: list[tuple[TripleCandidate, list[Issue]]] = []
+        while out.attempts < policy.max_attempts:
+            out.attempts += 1
+            if out.attempts > 1:
+                _sleep_before(out.attempts, policy, sleep)
+            try:
+                candidates = engine.extract(chunk, ontology, kg, feedback)
+            except EngineError as exc:
+                # The chunk is reported as failed and can be retried; other chunks go on.
+                out.error = str(exc)
+                break
+            if not candidates:
+                break
+            verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known)
+            out.accepted.extend(verdict.accepted)
+            for ct in verdict.accepted:
+                if ct.predicate is not None and str(ct.predicate).endswith("#type") and isinstance(ct.object, URIRef):
+                    known.setdefault(ct.subject, set()).add(ct.object)  # type: ignore[arg-type]
+            out.rejected = verdict.rejected
+            if not verdict.rejected:
+                break
+            feedback = [(ct.candidate, ct.issues) for ct in verdict.rejected]
+        outcomes.append(out)
+        if on_progress is not None:
+            on_progress(n, len(chunks))
+    return outcomes
+
+
+def propose_ontology(engine: "Engine", cqs: Sequence["CompetencyQuestion"], ontology: "Ontology",
+                     policy: RetryPolicy = RetryPolicy(), *, single_root: bool = True,
+                     sleep: Callable[[float], None] = time.sleep,
+                     apply: Callable[[OntologyVerdict], None] | None = None,
+                     ) -> tuple[list[OntologyVerdict], list[Issue], list[OntologyProposal]]:
+    """Ask the engine for ontology candidates and check them; retry only the rejected ones.
+
+    ``apply`` lets the caller stage accepted candidates (on a scratch ontology)
+    between attempts so a repaired candidate can build on an accepted one.
+    Returns the verdict of every attempt, the engine's own issues (``unparsed_cq``)
+    and the raw proposals.
+    """
+    verdicts: list[OntologyVerdict] = []
+    engine_issues: list[Issue] = []
+    proposals: list[OntologyProposal] = []
+    feedback: list[tuple[Any, list[Issue]]] = []
+    for attempt in range(1, policy.max_attempts + 1):
+        _sleep_before(attempt, policy, sleep)
+        proposal = engine.propose_ontology(cqs, ontology, feedback)
+        proposals.append(proposal)
+        if attempt == 1:
+            engine_issues.extend(proposal.issues)
+        if not proposal.classes and not proposal.properties:
+            break
+        verdict = check_proposal(proposal, ontology, single_root=single_root)
+        verdicts.append(verdict)
+        if apply is not None:
+            apply(verdict)
+        if verdict.ok:
+            break
+        feedback = list(verdict.rejected)
+    return verdicts, engine_issues, proposals

@@ -1,0 +1,581 @@
+"""Session: all state of one notebook session, testable without IPython.
+
+Every change (CQs, Turtle, an extraction, a user decision, an import) goes
+through :meth:`Session._commit`, which records an undoable :class:`Change` and
+writes the journal. Work is computed first and applied in one step, so an
+interrupted cell or a failing engine leaves the session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from rdflib import RDF, URIRef
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from .candidates import TripleCandidate
+from .contracts import CheckedTriple, OntologyVerdict, resolve_datatype, to_literal
+from .cq import CompetencyQuestion, parse_cqs
+from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
+from .iri import DEFAULT_BASE, snake_case
+from .journal import Journal
+from .kg import Evidence, Fact, KnowledgeGraph
+from .ontology import Ontology
+from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
+from .results import CQResult, ExtractionResult, RejectedTriple
+
+__all__ = ["Session", "SessionConfig", "Change"]
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class SessionConfig:
+    """Settings of a session (the magics expose them through traitlets)."""
+
+    base: str = DEFAULT_BASE
+    engine: str = "rules"
+    journal_dir: str | None = ".hydra"
+    #: Inputs above this many characters are refused with a message saying how to raise it.
+    max_input_chars: int = 2_000_000
+    chunk_chars: int = 2000
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    history_limit: int = 50
+    engine_options: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"base": self.base, "engine": self.engine, "max_input_chars": self.max_input_chars,
+                "chunk_chars": self.chunk_chars, "history_limit": self.history_limit,
+                "retry": {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
+                          "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}}
+
+
+@dataclass
+class Change:
+    """One undoable change to the session."""
+
+    kind: str
+    summary: str
+    time: float = field(default_factory=time.time)
+    onto_added: list[Triple] = field(default_factory=list)
+    onto_removed: list[Triple] = field(default_factory=list)
+    facts_added: list[Fact] = field(default_factory=list)
+    facts_removed: list[Fact] = field(default_factory=list)
+    cqs_added: list[CompetencyQuestion] = field(default_factory=list)
+    cqs_removed: list[CompetencyQuestion] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.onto_added or self.onto_removed or self.facts_added or self.facts_removed
+                    or self.cqs_added or self.cqs_removed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "summary": self.summary, "time": self.time,
+            "onto_added": [[t.n3() for t in tr] for tr in self.onto_added],
+            "onto_removed": [[t.n3() for t in tr] for tr in self.onto_removed],
+            "facts_added": [f.to_dict() for f in self.facts_added],
+            "facts_removed": [f.to_dict() for f in self.facts_removed],
+            "cqs_added": [c.to_dict() for c in self.cqs_added],
+            "cqs_removed": [c.to_dict() for c in self.cqs_removed],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Change":
+        return cls(
+            kind=d["kind"], summary=d["summary"], time=d.get("time", 0.0),
+            onto_added=[tuple(from_n3(x) for x in tr) for tr in d.get("onto_added", [])],  # type: ignore[misc]
+            onto_removed=[tuple(from_n3(x) for x in tr) for tr in d.get("onto_removed", [])],  # type: ignore[misc]
+            facts_added=[Fact.from_dict(x) for x in d.get("facts_added", [])],
+            facts_removed=[Fact.from_dict(x) for x in d.get("facts_removed", [])],
+            cqs_added=[CompetencyQuestion.from_dict(x) for x in d.get("cqs_added", [])],
+            cqs_removed=[CompetencyQuestion.from_dict(x) for x in d.get("cqs_removed", [])],
+        )
+
+
+class Session:
+    """Ontology + knowledge graph + competency questions + configuration + history.
+
+    Parameters
+    ----------
+    name
+        Session name; the journal lives in ``<journal_dir>/<name>/``.
+    config
+        Settings; ``config.journal_dir=None`` keeps everything in memory.
+    engine
+        An engine object to use instead of the one named by ``config.engine``.
+    restore
+        Restore the journal of a session with the same name if there is one.
+    """
+
+    def __init__(self, name: str = "default", config: SessionConfig | None = None, *,
+                 engine: Any = None, restore: bool = True) -> None:
+        self.name = name
+        self.config = config or SessionConfig()
+        self.ontology = Ontology(self.config.base)
+        self.kg = KnowledgeGraph(self.config.base)
+        self.cqs: list[CompetencyQuestion] = []
+        self.history: list[Change] = []
+        self.log: list[dict[str, Any]] = []  # user decisions and notable events, newest last
+        self.last_extraction: ExtractionResult | None = None
+        #: Value rules (``%%rules`` lines) and user SHACL shapes (Turtle texts), see hydra_magic.verify.
+        self.rules: list[str] = []
+        self.shapes: list[str] = []
+        #: Scratch space of the verifier (incremental caches); never persisted.
+        self.verify_state: Any = None
+        self._engine = engine
+        self._engines: dict[str, Any] = {}
+        self.journal = Journal(self.config.journal_dir, name) if self.config.journal_dir else None
+        self.restored: str = ""
+        if restore and self.journal is not None and self.journal.exists():
+            self._restore(self.journal.read())
+
+    # ----------------------------------------------------------------- engine
+    @property
+    def engine(self) -> Any:
+        """The engine in use (created lazily; litellm is imported only for model engines)."""
+        if self._engine is None:
+            self._engine = self.get_engine(self.config.engine)
+        return self._engine
+
+    def get_engine(self, name: str | None) -> Any:
+        if not name or name == self.config.engine and self._engine is not None:
+            return self.engine
+        if name not in self._engines:
+            from .engines import get_engine
+
+            self._engines[name] = get_engine(name, **self.config.engine_options)
+        return self._engines[name]
+
+    def set_model(self, name: str) -> None:
+        """Use ``name`` (``"rules"`` or any litellm model string) from now on."""
+        if not name or not name.strip():
+            raise InputError("The model name is empty. Give 'rules' or a litellm model such as 'openai/gpt-4o-mini'.")
+        self.config.engine = name.strip()
+        self._engine = None
+        self._save()
+
+    # -------------------------------------------------------------- ontology
+    def add_cqs(self, cqs: str | Sequence[str | CompetencyQuestion], *, engine: str | None = None) -> CQResult:
+        """Grow the ontology from competency questions, through the ontology contracts."""
+        questions = self._parse_cqs(cqs)
+        eng = self.get_engine(engine)
+        t0 = time.perf_counter()
+        known = {c.text.strip().lower() for c in self.cqs}
+        new_cqs = [q for q in questions if q.text.strip().lower() not in known]
+        scratch = self._scratch_ontology()
+
+        def stage(verdict: OntologyVerdict) -> None:
+            _apply_verdict(scratch, verdict)
+
+        verdicts, engine_issues, _ = propose_ontology(eng, questions, self.ontology, self.config.retry,
+                                                      apply=stage)
+        result = CQResult(questions, issues=engine_issues, engine=getattr(eng, "name", str(eng)), session=self)
+        for v in verdicts:
+            result.added_classes += v.accepted_classes
+            result.added_properties += v.accepted_properties
+        if verdicts:
+            result.rejected = verdicts[-1].rejected
+        before = self.ontology.triples()
+        after = scratch.triples()
+        change = Change("cq", f"{len(questions)} CQ(s): +{len(result.added_classes)} classes, "
+                              f"+{len(result.added_properties)} properties",
+                        onto_added=sorted(after - before), onto_removed=sorted(before - after),
+                        cqs_added=new_cqs)
+        result.seconds = time.perf_counter() - t0
+        self._commit(change)
+        return result
+
+    def add_ontology_turtle(self, text: str, *, format: str = "turtle") -> CQResult:
+        """Declare or extend the ontology in Turtle; goes through the same contracts as CQs."""
+        from .io import graph_to_proposal, parse_rdf
+
+        if not text.strip():
+            raise EmptyInputError("The %%ontology cell is empty. Write Turtle, e.g. "
+                                  "':Film a owl:Class .' (prefixes owl, rdfs, xsd and ':' are predeclared).")
+        graph = parse_rdf(text, format=format, source="%%ontology cell", default_prefix=str(self.ontology.ns))
+        proposal = graph_to_proposal(graph, self.ontology)
+        from .contracts import check_proposal
+
+        t0 = time.perf_counter()
+        verdict = check_proposal(proposal, self.ontology)
+        scratch = self._scratch_ontology()
+        _apply_verdict(scratch, verdict)
+        before, after = self.ontology.triples(), scratch.triples()
+        result = CQResult([], verdict.accepted_classes, verdict.accepted_properties, verdict.rejected,
+                          issues=proposal.issues, engine="turtle", seconds=time.perf_counter() - t0, session=self)
+        self._commit(Change("ontology", f"Turtle: +{len(verdict.accepted_classes)} classes, "
+                                        f"+{len(verdict.accepted_properties)} properties",
+                            onto_added=sorted(after - before), onto_removed=sorted(before - after)))
+        return result
+
+    def load_ontology(self, path: str | os.PathLike[str], *, format: str | None = None) -> str:
+        """Import an existing ontology (Turtle, RDF/XML/OWL, Text2KGBench JSON) as it is."""
+        from .io import read_ontology
+
+        imported = read_ontology(path, format=format, base=self.config.base)
+        before = self.ontology.triples()
+        added = imported.triples() - before
+        for prefix, ns in imported.graph.namespaces():
+            if prefix and prefix not in ("brick", "csvw", "dc", "dcat", "dcmitype", "dcterms", "dcam", "doap",
+                                         "foaf", "geo", "odrl", "org", "prof", "prov", "qb", "schema",
+                                         "sh", "skos", "sosa", "ssn", "time", "vann", "void", "wgs"):
+                self.ontology.graph.bind(prefix, ns, override=False)
+        summary = (f"loaded {Path(path).name}: {len(imported.classes)} classes, "
+                   f"{len(imported.properties)} properties")
+        self._commit(Change("load-ontology", summary, onto_added=sorted(added)))
+        return summary
+
+    # ------------------------------------------------------------ extraction
+    def extract(self, text: str | Sequence[str], source: str | None = None, *, engine: str | None = None,
+                on_progress: Callable[[int, int], None] | None = None, ground: bool = True) -> ExtractionResult:
+        """Extract triples from ``text`` against the ontology; accepted ones replace ``source``'s facts."""
+        if not isinstance(text, str):
+            text = "\n\n".join(str(t) for t in text)
+        if not text.strip():
+            raise EmptyInputError("There is no text to extract from. Put the text in the %%extract cell, "
+                                  "or pass --from VAR with a string, a list of strings or a file path.")
+        if len(text) > self.config.max_input_chars:
+            raise InputTooLargeError(
+                f"The input has {len(text):,} characters; the limit is {self.config.max_input_chars:,}. "
+                f"Split it, or raise the limit with hydra.config.max_input_chars = {len(text)} "
+                "(%config HydraMagics.max_input_chars in a notebook).")
+        if not self.ontology.properties:
+            raise InputError("The ontology has no properties yet, so nothing can be extracted. "
+                             "Declare competency questions with %%cq (or load an ontology) first.")
+        source = source or f"text-{_digest(text)}"
+        eng = self.get_engine(engine)
+        t0 = time.perf_counter()
+        chunks = chunk_text(text, source, self.config.chunk_chars)
+        outcomes = extract_chunks(eng, chunks, text, self.ontology, self.kg, self.config.retry,
+                                  ground=ground, on_progress=on_progress)
+        engine_name = getattr(eng, "name", str(eng))
+        now = time.time()
+        facts: list[Fact] = []
+        labels: dict[URIRef, str] = {}
+        result = ExtractionResult(source, text, engine=engine_name, chunks=len(chunks), session=self)
+        for out in outcomes:
+            for ct in out.accepted:
+                facts.append(self._fact(ct, source, engine_name, now))
+                labels.update(_labels_of(ct))
+                result.accepted.append(ct)
+            result.rejected += [RejectedTriple(ct, out.chunk.index) for ct in out.rejected]
+            if out.error:
+                result.failed_chunks.append((out.chunk.index, out.error))
+        # Re-running a source replaces what the contracts let in before; the user's own
+        # "accept anyway" decisions on that source survive the re-run.
+        old = self.kg.facts(source)
+        removed = [f for f in old if f.evidence.decision != "user"]
+        kept_keys = {f.key for f in old if f.evidence.decision == "user"}
+        added = [f for f in _dedupe(facts) if f.key not in kept_keys]
+        result.replaced = len(removed)
+        result.facts = facts
+        result.seconds = time.perf_counter() - t0
+        self._commit(Change("extract", f"{source}: {len(result.accepted)} accepted, {len(result.rejected)} rejected",
+                            facts_added=added, facts_removed=removed), labels=labels)
+        self.last_extraction = result
+        return result
+
+    def _fact(self, ct: CheckedTriple, source: str, engine: str, now: float,
+              decision: str = "contracts") -> Fact:
+        c = ct.candidate
+        ev = Evidence(source=source, sentence=c.sentence, subject_span=ct.subject_span,
+                      object_span=ct.object_span, engine=engine, time=now, decision=decision)
+        return Fact(ct.subject, ct.predicate, ct.object, ev)  # type: ignore[arg-type]
+
+    # -------------------------------------------------------- user decisions
+    def accept_anyway(self, rejected: RejectedTriple | CheckedTriple | TripleCandidate,
+                      source: str | None = None) -> Fact:
+        """Add a rejected candidate to the KG as a user decision (recorded in the journal)."""
+        ct = rejected.checked if isinstance(rejected, RejectedTriple) else rejected
+        cand = ct.candidate if isinstance(ct, CheckedTriple) else ct
+        spans = (ct.subject_span, ct.object_span) if isinstance(ct, CheckedTriple) else (None, None)
+        source = source or (self.last_extraction.source if self.last_extraction else "user")
+        s = self.kg.entity_iri(snake_case(cand.subject) or cand.subject)
+        if cand.predicate in ("isA", "rdf:type", "type"):
+            cls = self.ontology.get_class(cand.object)
+            if cls is None:
+                raise InputError(f"Cannot accept ({cand.subject}, isA, {cand.object}): {cand.object!r} is not a "
+                                 "class of the ontology. Add the class first (%%cq or %%ontology).")
+            p, o = RDF.type, cls.iri
+        else:
+            prop = self.ontology.get_property(cand.predicate)
+            if prop is None:
+                hint = self.ontology.suggest(cand.predicate)
+                raise InputError(f"Cannot accept ({cand.subject}, {cand.predicate}, {cand.object}): "
+                                 f"{cand.predicate!r} is not a property of the ontology."
+                                 + (f" Did you mean {', '.join(map(repr, hint))}?" if hint else "")
+                                 + " Add the property first (%%cq or %%ontology).")
+            p = prop.iri
+            o = to_literal(cand.object, None) if prop.kind == "data" else \
+                self.kg.entity_iri(snake_case(cand.object) or cand.object)
+        ev = Evidence(source=source, sentence=cand.sentence, subject_span=spans[0], object_span=spans[1],
+                      engine="user", decision="user")
+        fact = Fact(s, p, o, ev)
+        labels = {s: cand.subject_text} if cand.subject_text else {}
+        if isinstance(o, URIRef) and cand.object_text and p != RDF.type:
+            labels[o] = cand.object_text
+        self._commit(Change("accept", f"accepted anyway: ({cand.subject}, {cand.predicate}, {cand.object})",
+                            facts_added=[fact]), labels=labels)
+        self.log.append({"time": time.time(), "decision": "accept_anyway", "triple": str(cand),
+                         "source": source, "codes": ct.codes if isinstance(ct, CheckedTriple) else []})
+        self._save()
+        return fact
+
+    def remove_fact(self, fact: Fact) -> None:
+        """Remove one fact from the KG as a user decision."""
+        if not self.kg.contains(*fact.key):
+            raise InputError(f"The fact ({fact.subject}, {fact.predicate}, {fact.object}) is not in the graph.")
+        matches = [f for f in self.kg.facts(fact.source) if f.key == fact.key] or \
+            [f for f in self.kg if f.key == fact.key]
+        self._commit(Change("remove", f"removed ({self.kg.label(fact.subject)}, {fact.predicate}, {fact.object})",
+                            facts_removed=matches))
+        self.log.append({"time": time.time(), "decision": "remove", "triple": [str(x) for x in fact.key]})
+        self._save()
+
+    # ------------------------------------------------------------ history
+    def undo(self) -> str:
+        """Revert the last change; returns what was undone."""
+        if not self.history:
+            return "Nothing to undo."
+        change = self.history.pop()
+        if change.onto_added or change.onto_removed:
+            triples = (self.ontology.triples() - set(change.onto_added)) | set(change.onto_removed)
+            self.ontology.replace_triples(triples)
+        if change.facts_added:
+            self.kg.remove(change.facts_added)
+        if change.facts_removed:
+            self.kg.add(change.facts_removed)
+        if change.cqs_added:
+            gone = {c.text for c in change.cqs_added}
+            self.cqs = [c for c in self.cqs if c.text not in gone]
+        self.cqs.extend(c for c in change.cqs_removed if c not in self.cqs)
+        self.log.append({"time": time.time(), "event": "undo", "summary": change.summary})
+        self._save()
+        return f"Undid: {change.summary}"
+
+    def reset(self) -> str:
+        """Clear the ontology, the KG and the CQs (undoable with :meth:`undo`)."""
+        change = Change("reset", "reset the session", onto_removed=sorted(self.ontology.triples()),
+                        facts_removed=list(self.kg), cqs_removed=list(self.cqs))
+        self._commit(change)
+        return f"Session {self.name!r} reset: ontology, knowledge graph and CQs cleared (undo restores them)."
+
+    def _commit(self, change: Change, labels: dict[URIRef, str] | None = None) -> None:
+        """Apply ``change`` in one step and journal it."""
+        if change.onto_added or change.onto_removed:
+            triples = (self.ontology.triples() - set(change.onto_removed)) | set(change.onto_added)
+            self.ontology.replace_triples(triples)
+        if change.facts_removed:
+            self.kg.remove(change.facts_removed)
+        if change.facts_added or labels:
+            self.kg.add(change.facts_added, labels)
+        if change.cqs_removed:
+            gone = {c.text for c in change.cqs_removed}
+            self.cqs = [c for c in self.cqs if c.text not in gone]
+        self.cqs.extend(change.cqs_added)
+        if not change.empty:
+            self.history.append(change)
+            del self.history[:-self.config.history_limit]
+        self._save()
+
+    # ----------------------------------------------------------- persistence
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON-ready data (what the journal stores)."""
+        return {
+            "name": self.name,
+            "config": self.config.to_dict(),
+            "ontology": [[t.n3() for t in tr] for tr in sorted(self.ontology.triples())],
+            "prefixes": {p: str(ns) for p, ns in self.ontology.graph.namespaces()
+                         if p in ("onto",) or not p.startswith(("ns", "_"))},
+            "kg": self.kg.to_dict(),
+            "cqs": [c.to_dict() for c in self.cqs],
+            "history": [c.to_dict() for c in self.history],
+            "log": self.log[-500:],
+            "rules": self.rules,
+            "shapes": self.shapes,
+        }
+
+    def _save(self) -> None:
+        if self.journal is not None:
+            self.journal.write(self.snapshot())
+
+    def save(self) -> Path | None:
+        """Write the journal now; returns the snapshot path (``None`` for in-memory sessions)."""
+        self._save()
+        return self.journal.path if self.journal else None
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        try:
+            cfg = data.get("config", {})
+            for key in ("engine", "max_input_chars", "chunk_chars", "history_limit"):
+                if key in cfg:
+                    setattr(self.config, key, cfg[key])
+            self.ontology.replace_triples(tuple(from_n3(x) for x in tr) for tr in data.get("ontology", []))
+            self.kg.load_dict(data.get("kg", {}))
+            self.cqs = [CompetencyQuestion.from_dict(c) for c in data.get("cqs", [])]
+            self.history = [Change.from_dict(c) for c in data.get("history", [])]
+            self.log = list(data.get("log", []))
+            self.rules = list(data.get("rules", []))
+            self.shapes = list(data.get("shapes", []))
+        except Exception as exc:  # a snapshot we wrote but cannot read is a bug worth surfacing
+            raise JournalError(f"Session {self.name!r} snapshot at {self.journal.path if self.journal else '?'} "
+                               f"could not be restored: {exc}. Move it away to start fresh.") from exc
+        self.restored = (f"Restored session {self.name!r}: {len(self.cqs)} CQs, {len(self.ontology.classes)} classes, "
+                         f"{len(self.ontology.properties)} properties, {len(self.kg)} facts "
+                         f"from {self.journal.path if self.journal else ''}.")
+
+    # ---------------------------------------------------------- verification
+    def add_rules(self, text: str) -> list[Any]:
+        """Add value rules (one per line, e.g. ``birthYear < deathYear``); returns the parsed rules."""
+        from .verify import parse_rules
+
+        parsed = parse_rules(text, self.ontology)  # raises InputError naming the bad line
+        self.rules.extend(line.strip() for line in text.splitlines()
+                          if line.strip() and not line.strip().startswith("#"))
+        self.verify_state = None
+        self._save()
+        return parsed
+
+    def add_shapes(self, turtle: str) -> int:
+        """Add user SHACL shapes (Turtle); returns the number of shapes declared."""
+        from .verify import parse_shapes
+
+        count = parse_shapes(turtle)  # raises ParseError with line and column
+        self.shapes.append(turtle)
+        self.verify_state = None
+        self._save()
+        return count
+
+    def verify(self, *, full: bool = False) -> Any:
+        """Run every check (contracts on the KG, SHACL, OWL characteristics, value rules, CQ tests).
+
+        Incremental by default: only what changed since the last run is rechecked.
+        """
+        from .verify import run
+
+        return run(self, full=full)
+
+    def retry(self) -> ExtractionResult:
+        """Re-run the chunks of the last extraction that failed (network, rate limit, timeout)."""
+        last = self.last_extraction
+        if last is None or not last.failed_chunks:
+            raise InputError("There is no failed chunk to retry. %hydra retry re-runs chunks that failed "
+                             "because of the model (network, rate limit, timeout).")
+        chunks = [c for c in chunk_text(last.text, last.source, self.config.chunk_chars)
+                  if c.index in {i for i, _ in last.failed_chunks}]
+        eng = self.engine
+        t0 = time.perf_counter()
+        outcomes = extract_chunks(eng, chunks, last.text, self.ontology, self.kg, self.config.retry)
+        engine_name = getattr(eng, "name", str(eng))
+        now = time.time()
+        result = ExtractionResult(last.source, last.text, engine=engine_name, chunks=len(chunks), session=self)
+        facts: list[Fact] = []
+        labels: dict[URIRef, str] = {}
+        for out in outcomes:
+            for ct in out.accepted:
+                facts.append(self._fact(ct, last.source, engine_name, now))
+                labels.update(_labels_of(ct))
+                result.accepted.append(ct)
+            result.rejected += [RejectedTriple(ct, out.chunk.index) for ct in out.rejected]
+            if out.error:
+                result.failed_chunks.append((out.chunk.index, out.error))
+        existing = {f.key for f in self.kg.facts(last.source)}
+        result.facts = facts
+        result.seconds = time.perf_counter() - t0
+        self._commit(Change("retry", f"{last.source}: retried {len(chunks)} chunk(s)",
+                            facts_added=[f for f in _dedupe(facts) if f.key not in existing]), labels=labels)
+        last.failed_chunks = result.failed_chunks
+        return result
+
+    # ---------------------------------------------------------------- I/O
+    def export(self, path: str | os.PathLike[str], format: str | None = None, *,
+               what: str = "all") -> Path:
+        """Write the ontology and/or KG (``what`` = ``all`` | ``ontology`` | ``kg``)."""
+        from .io import export_session
+
+        return export_session(self, path, format=format, what=what)
+
+    def query(self, sparql: str) -> Any:
+        """SPARQL over ontology + KG (both visible; the KG's named graphs as their union)."""
+        from .io import query_session
+
+        return query_session(self, sparql)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "session": self.name, "engine": self.config.engine, "cqs": len(self.cqs),
+            "classes": len(self.ontology.classes), "properties": len(self.ontology.properties),
+            "facts": len(self.kg), "sources": len(self.kg.sources()), "entities": len(self.kg.entities()),
+            "changes": len(self.history),
+            "journal": str(self.journal.path) if self.journal else None,
+        }
+
+    def __repr__(self) -> str:
+        s = self.status()
+        return (f"<hydra Session {s['session']!r}: {s['cqs']} CQs, {s['classes']} classes, "
+                f"{s['properties']} properties, {s['facts']} facts, engine {s['engine']}>")
+
+    # ------------------------------------------------------------- helpers
+    def _parse_cqs(self, cqs: str | Sequence[str | CompetencyQuestion]) -> list[CompetencyQuestion]:
+        if isinstance(cqs, str):
+            return parse_cqs(cqs)
+        out = [c if isinstance(c, CompetencyQuestion) else CompetencyQuestion(str(c).strip())
+               for c in cqs if str(c).strip()]
+        if not out:
+            raise EmptyInputError("No competency question given. Pass one question per line.")
+        return out
+
+    def _scratch_ontology(self) -> Ontology:
+        from .ontology import new_graph
+
+        g = new_graph()
+        for t in self.ontology.triples():
+            g.add(t)
+        return Ontology(self.config.base, g)
+
+
+def _apply_verdict(onto: Ontology, verdict: OntologyVerdict) -> None:
+    """Add accepted candidates to ``onto`` (parents and classes first, then properties)."""
+    for c in verdict.accepted_classes:
+        parent = onto.get_class(c.parent) if c.parent else None
+        onto.add_class(c.name, parent=parent.iri if parent else None, label=c.label,
+                       alt_labels=c.alt_labels, comment=c.comment or "", refresh=True)
+    for p in verdict.accepted_properties:
+        domain = [x.iri for x in (onto.get_class(d) for d in p.domain) if x is not None]
+        if p.kind == "object":
+            rng = [x.iri for x in (onto.get_class(r) for r in p.range) if x is not None]
+        else:
+            rng = [dt for dt in (resolve_datatype(r) for r in p.range) if dt is not None]
+        onto.add_property(p.name, p.kind, domain, rng, label=p.label, alt_labels=p.alt_labels,
+                          characteristics=p.characteristics, comment=p.comment or "", refresh=False)
+    onto.refresh()
+
+
+def _labels_of(ct: CheckedTriple) -> dict[URIRef, str]:
+    c = ct.candidate
+    out: dict[URIRef, str] = {}
+    if ct.subject is not None and c.subject_text:
+        out[ct.subject] = c.subject_text
+    if isinstance(ct.object, URIRef) and c.object_text and ct.predicate != RDF.type:
+        out[ct.object] = c.object_text
+    return out
+
+
+def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
+    seen: dict[tuple[Node, Node, Node], Fact] = {}
+    for f in facts:
+        seen.setdefault(f.key, f)
+    return list(seen.values())
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
