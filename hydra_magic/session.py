@@ -509,7 +509,8 @@ class Session:
 
     def status(self) -> dict[str, Any]:
         return {
-            "session": self.name, "engine": self.config.engine, "cqs": len(self.cqs),
+            "session": self.name, "engine": getattr(self._engine, "name", None) or self.config.engine,
+            "cqs": len(self.cqs),
             "classes": len(self.ontology.classes), "properties": len(self.ontology.properties),
             "facts": len(self.kg), "sources": len(self.kg.sources()), "entities": len(self.kg.entities()),
             "changes": len(self.history),
