@@ -1,0 +1,64 @@
+"""``hydra bench``: quality (Text2KGBench, competency questions) and speed benchmarks.
+
+Every run prints its tables and writes its figures as JSON (``--out``) so runs
+can be compared across commits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["add_parser", "run", "default_data_dir"]
+
+GET_DATA = ("Get the public data sets (Text2KGBench: https://github.com/cenguix/Text2KGBench, "
+            "CQ2SPARQLOWL: https://github.com/CQ2SPARQLOWL/Dataset, CLaRO: https://github.com/mkeet/CLaRO) "
+            "and pass --data-dir; the default is ../shared/data.")
+
+
+def default_data_dir() -> Path:
+    return Path("..") / "shared" / "data"
+
+
+def add_parser(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="bench", metavar="BENCH", required=True)
+    t = sub.add_parser("text2kgbench", help="triple extraction quality on Text2KGBench")
+    t.add_argument("--data-dir", type=Path, default=default_data_dir())
+    t.add_argument("--dataset", choices=["wikidata_tekgen", "dbpedia_webnlg"], default="wikidata_tekgen")
+    t.add_argument("--split", choices=["validation", "test"], default="validation")
+    t.add_argument("--engine", default="rules")
+    t.add_argument("--ontologies", nargs="*", help="ontology ids to run (default: all with the split)")
+    t.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/<bench>-<date>.json)")
+    c = sub.add_parser("cq", help="competency-question parsing and SPARQL on CQ2SPARQLOWL and CLaRO")
+    c.add_argument("--data-dir", type=Path, default=default_data_dir())
+    c.add_argument("--out", type=Path)
+    s = sub.add_parser("speed", help="engine, verification, %%load_ext and store throughput")
+    s.add_argument("--data-dir", type=Path, default=default_data_dir())
+    s.add_argument("--out", type=Path)
+
+
+def _out(args: argparse.Namespace, name: str) -> Path:
+    return args.out or Path("benchmarks") / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir: Path = args.data_dir
+    if not data_dir.is_dir() and args.bench != "speed":
+        raise InputError(f"No benchmark data at {str(data_dir)!r}. {GET_DATA}")
+    if args.bench == "text2kgbench":
+        from ..bench import text2kgbench
+
+        text2kgbench.run(data_dir, dataset=args.dataset, split=args.split, engine=args.engine,
+                         ontologies=args.ontologies or None, out=_out(args, f"text2kgbench-{args.dataset}-{args.split}"))
+    elif args.bench == "cq":
+        from ..bench import cq_bench
+
+        cq_bench.run(data_dir, out=_out(args, "cq"))
+    else:
+        from ..bench import speed
+
+        speed.run(data_dir, out=_out(args, "speed"))
+    return 0
