@@ -1,0 +1,835 @@
+"""The notebook surface: ``%%cq``, ``%%extract``, ``%hydra``, ``%%sparql``, ``%%ontology``, ``%%rules``, ``%%shacl``.
+
+Every magic is a thin shell over one :class:`~hydra_magic.session.Session`
+method. Errors a user can cause (:class:`~hydra_magic.errors.HydraError`, a
+missing file, a bad argument) become :class:`~IPython.core.error.UsageError`
+with the same message, so the notebook shows one short line instead of a
+traceback.
+
+Settings are traitlets on :class:`HydraMagics`::
+
+    %config HydraMagics.model = "openai/gpt-4o-mini"
+    %config HydraMagics.chunk_chars = 4000
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import html
+import os
+import shlex
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
+from traitlets import Int, TraitError, Unicode, observe, validate
+
+from .errors import HydraError
+from .extension import USER_VARIABLE, SessionRegistry, default_session_factory
+
+if TYPE_CHECKING:
+    from .session import Session, SessionConfig
+
+__all__ = ["HydraMagics", "SparqlResult", "StatusView", "SUBCOMMANDS"]
+
+#: ``%hydra`` subcommands: name -> (usage, one-line help).
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("%hydra status", "what the session holds: CQs, classes, properties, facts, model, journal"),
+    "model": ("%hydra model [NAME]", "show the model, or use NAME ('rules' offline, or a litellm model string)"),
+    "verify": ("%hydra verify [--full]", "check the whole graph: contracts, SHACL, value rules, CQ tests"),
+    "undo": ("%hydra undo", "revert the last change (CQs, ontology, extraction, accept, remove, reset)"),
+    "reset": ("%hydra reset", "clear ontology, knowledge graph and CQs (undo brings them back)"),
+    "export": ("%hydra export PATH [--format F] [--what all|ontology|kg]",
+               "write the ontology and/or KG (turtle, trig, json-ld, ntriples, nquads)"),
+    "load-ontology": ("%hydra load-ontology PATH [--format F]",
+                      "import an ontology file (Turtle, OWL/RDF-XML, N-Triples, Text2KGBench JSON)"),
+    "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
+    "session": ("%hydra session NAME", "switch to session NAME (restored from its journal, or new)"),
+    "graph": ("%hydra graph", "open the graph explorer of the knowledge graph"),
+    "retry": ("%hydra retry", "re-run the chunks of the last extraction that failed (network, rate limit)"),
+    "accept": ("%hydra accept [N]", "accept anyway the N-th rejected triple of the last extraction (no N: list)"),
+    "remove": ("%hydra remove [N]", "remove the N-th fact of the last extraction from the graph (no N: list)"),
+    "help": ("%hydra help", "this list"),
+}
+
+#: Modules written apart from the core; a feature that needs a missing one says so.
+_OPTIONAL = {
+    "hydra_magic.verify": "verification (value rules, SHACL, %hydra verify)",
+    "hydra_magic.generate": "CQ generation from a domain (%%cq --generate)",
+    "hydra_magic.views": "the interactive views (%hydra graph)",
+}
+
+#: Rows of a SPARQL result shown inline; all of them go to ``--out VAR``.
+SPARQL_DISPLAY_ROWS = 200
+
+
+def _missing(exc: ModuleNotFoundError) -> UsageError | None:
+    name = exc.name or ""
+    for module, feature in _OPTIONAL.items():
+        if name == module:
+            return UsageError(f"{feature} needs the module {module}, which this installation of hydra_magic "
+                              "does not have yet. Update hydra_magic (pip install -U hydra_magic).")
+    return None
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """HydraError / missing file / missing optional module -> UsageError with the same message."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except (HydraError, FileNotFoundError, IsADirectoryError) as exc:
+        raise UsageError(str(exc)) from exc
+    except ModuleNotFoundError as exc:
+        usage = _missing(exc)
+        if usage is None:
+            raise
+        raise usage from exc
+
+
+def _parse(func: Any, line: str) -> Any:
+    """Parse a magic's line with shell quoting (``--domain "film history"``)."""
+    try:
+        argv = shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"Cannot read the arguments {line!r}: {exc}. Close the quotes.") from exc
+    return func.parser.parse_args(argv)
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.5)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+# --------------------------------------------------------------------------- display objects
+def _html_table(columns: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
+                cls: str = "hydra-table") -> str:
+    esc = html.escape
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in rows)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _text_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 60) -> str:
+    def cut(v: str) -> str:
+        v = v.replace("\n", " ")
+        return v if len(v) <= width else v[: width - 1] + "…"
+
+    cells = [[cut(c) for c in columns]] + [[cut(v) for v in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@dataclasses.dataclass
+class SparqlResult:
+    """What ``%%sparql`` shows: a table (SELECT), a yes/no (ASK) or triples (CONSTRUCT/DESCRIBE).
+
+    ``rows`` hold Python values (``str`` for IRIs, ``int``/``float``/``date``/… for
+    typed literals); ``display`` holds the same rows with IRIs shortened by prefix.
+    """
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    display: list[list[str]]
+    kind: str = "select"  # select | ask | graph
+    answer: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _caption(self) -> str:
+        if self.kind == "ask":
+            return f"ASK: {'yes' if self.answer else 'no'}"
+        more = len(self.display) - SPARQL_DISPLAY_ROWS
+        shown = f" (first {SPARQL_DISPLAY_ROWS} shown; --out VAR keeps all)" if more > 0 else ""
+        return f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}{shown}"
+
+    def to_text(self) -> str:
+        if self.kind == "ask":
+            return self._caption()
+        if not self.rows:
+            return "0 rows"
+        return self._caption() + "\n" + _text_table(self.columns, self.display[:SPARQL_DISPLAY_ROWS])
+
+    def to_html(self) -> str:
+        if self.kind == "ask":
+            return f'<p class="hydra-sparql">{html.escape(self._caption())}</p>'
+        return _html_table(self.columns, self.display[:SPARQL_DISPLAY_ROWS], self._caption(), "hydra-sparql")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+@dataclasses.dataclass
+class StatusView:
+    """What ``%hydra status`` shows: the session's counts and settings."""
+
+    status: dict[str, Any]
+
+    def _rows(self) -> list[list[str]]:
+        return [[k, "" if v is None else str(v)] for k, v in self.status.items()]
+
+    def to_text(self) -> str:
+        width = max(len(k) for k in self.status)
+        return "\n".join(f"{k.ljust(width)}  {v}" for k, v in self._rows())
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/plain": self.to_text(),
+                "text/html": _html_table(["", ""], self._rows(), f"hydra session {self.status.get('session')!r}",
+                                         "hydra-status")}
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+def _sparql_result(result: Any, prefixes: dict[str, str]) -> SparqlResult:
+    from rdflib import BNode, Literal, URIRef
+
+    ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def show(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, URIRef):
+            s = str(v)
+            for p, ns in ordered:
+                if s.startswith(ns) and s != ns:
+                    local = s[len(ns):]
+                    if local.replace("_", "a").replace("-", "a").replace(".", "a").isalnum():
+                        return f"{p}:{local}"
+            return f"<{s}>"
+        return str(v)
+
+    def py(v: Any) -> Any:
+        if v is None:
+            return None
+        if isinstance(v, Literal):
+            value = v.toPython()
+            return str(value) if isinstance(value, Literal) else value
+        if isinstance(v, (URIRef, BNode)):
+            return str(v)
+        return v
+
+    if result.type == "ASK":
+        return SparqlResult([], [], [], kind="ask", answer=bool(result.askAnswer))
+    if result.type == "SELECT":
+        columns = [str(v) for v in result.vars]
+        raw = [[row[i] if i < len(row) else None for i in range(len(columns))] for row in result]
+        kind = "select"
+    else:  # CONSTRUCT / DESCRIBE
+        columns = ["subject", "predicate", "object"]
+        raw = [list(t) for t in result.graph]
+        kind = "graph"
+    rows = [{c: py(v) for c, v in zip(columns, r)} for r in raw]
+    return SparqlResult(columns, rows, [[show(v) for v in r] for r in raw], kind=kind)
+
+
+# --------------------------------------------------------------------------- progress
+class _Progress:
+    """A progress display for multi-chunk extractions: a widget in a kernel, a text line elsewhere."""
+
+    def __init__(self, shell: Any, total: int) -> None:
+        self.total = total
+        self.widget: Any = None
+        self.text = False
+        self.closed = False
+        if total <= 1:
+            return
+        if getattr(shell, "kernel", None) is not None:
+            try:
+                import ipywidgets  # deferred: only a kernel with a multi-chunk text needs it
+                from IPython.display import display
+
+                self.widget = ipywidgets.IntProgress(value=0, min=0, max=total, description="Extracting",
+                                                     bar_style="info")
+                display(self.widget)
+                return
+            except ImportError:
+                pass
+        self.text = True
+        self(0, total)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.widget is not None:
+            self.widget.max = total
+            self.widget.value = done
+            self.widget.description = f"{done}/{total} chunks"
+        elif self.text:
+            print(f"\rextracting: chunk {done}/{total}", end="", file=sys.stdout, flush=True)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.widget is not None:
+            self.widget.close()  # a finished bar would be a dead widget in the saved notebook
+        elif self.text:
+            print(file=sys.stdout, flush=True)
+
+
+# --------------------------------------------------------------------------- magics
+@magics_class
+class HydraMagics(Magics):
+    """HyDRA in notebooks: CQs grow an ontology, text becomes verified triples."""
+
+    model = Unicode("rules", help="The model the session uses: 'rules' (offline, deterministic) or any "
+                                  "litellm model string, e.g. 'openai/gpt-4o-mini', "
+                                  "'anthropic/claude-3-5-haiku-latest', 'ollama/llama3.1'.").tag(config=True)
+    journal_dir = Unicode(".hydra", help="Directory of the session journals (relative to the notebook). "
+                                         "Empty: keep sessions in memory only. Applies to sessions "
+                                         "opened afterwards.").tag(config=True)
+    session_name = Unicode("default", help="The session %load_ext opens; setting it switches to that "
+                                           "session.").tag(config=True)
+    max_input_chars = Int(2_000_000, help="Longest text %%extract accepts, in characters.").tag(config=True)
+    chunk_chars = Int(2000, help="Texts are extracted in chunks of whole sentences of about this "
+                                 "many characters.").tag(config=True)
+    max_attempts = Int(3, help="Tries per chunk or CQ batch, the first included; only rejected "
+                               "candidates are retried.").tag(config=True)
+
+    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+        # Set before traitlets load the config: the observers below look at them.
+        self.sessions = SessionRegistry(default_session_factory)
+        self._explicit: set[str] = set()
+        self._hydra_loaded = False
+        self._hydra_replaced: dict[str, dict[str, Any]] = {}
+        self._hydra_user_var: Any = None
+        super().__init__(shell=shell, **kwargs)
+        self._explicit |= set(self.config.get(type(self).__name__, {}).keys()) & set(self.trait_names(config=True))
+
+    # ------------------------------------------------------------- settings
+    @validate("max_input_chars", "chunk_chars", "max_attempts")
+    def _positive(self, proposal: Any) -> int:
+        if proposal["value"] < 1:
+            raise TraitError(f"HydraMagics.{proposal['trait'].name} must be at least 1, "
+                             f"not {proposal['value']}.")
+        return proposal["value"]
+
+    @validate("session_name")
+    def _valid_name(self, proposal: Any) -> str:
+        from .journal import valid_session_name
+
+        if not valid_session_name(proposal["value"]):
+            raise TraitError(f"Session name {proposal['value']!r} is not allowed: use letters, digits, "
+                             "'_', '-' or '.', starting with a letter or digit.")
+        return proposal["value"]
+
+    @validate("model")
+    def _valid_model(self, proposal: Any) -> str:
+        if not proposal["value"].strip():
+            raise TraitError("HydraMagics.model is empty. Give 'rules' or a litellm model string.")
+        return proposal["value"].strip()
+
+    @observe("model", "max_input_chars", "chunk_chars", "max_attempts", "journal_dir", "session_name")
+    def _setting_changed(self, change: Any) -> None:
+        name = change["name"]
+        self._explicit.add(name)
+        if not self._hydra_loaded:
+            return
+        if name == "session_name":
+            self._switch(change["new"])
+            return
+        for session in self.sessions:
+            self._apply(session, {name})
+
+    def session_config(self) -> "SessionConfig":
+        from .pipeline import RetryPolicy
+        from .session import SessionConfig
+
+        return SessionConfig(engine=self.model, journal_dir=self.journal_dir or None,
+                             max_input_chars=self.max_input_chars, chunk_chars=self.chunk_chars,
+                             retry=RetryPolicy(max_attempts=self.max_attempts))
+
+    def _apply(self, session: "Session", names: set[str]) -> None:
+        """Push the named settings into ``session`` (a restored journal keeps the rest)."""
+        cfg = session.config
+        if "model" in names and cfg.engine != self.model:
+            session.set_model(self.model)
+        if "max_input_chars" in names:
+            cfg.max_input_chars = self.max_input_chars
+        if "chunk_chars" in names:
+            cfg.chunk_chars = self.chunk_chars
+        if "max_attempts" in names:
+            cfg.retry = dataclasses.replace(cfg.retry, max_attempts=self.max_attempts)
+
+    def open_session(self, name: str, *, activate: bool = True) -> tuple["Session", bool]:
+        """Open (or restore) session ``name`` with the current settings; returns it and whether it is new here."""
+        with _user_errors():
+            session, created = self.sessions.open(name, self.session_config(), activate=activate)
+            if created:
+                # Settings the user chose in this kernel win over those restored from the journal.
+                self._apply(session, self._explicit)
+        return session, created
+
+    def describe_open(self, session: "Session", created: bool) -> str:
+        if not created:
+            return f"Switched to session {session.name!r} ({len(session.cqs)} CQs, {len(session.kg)} facts)."
+        where = f"journal {session.journal.path}" if session.journal else "in memory only"
+        if session.restored:
+            return f"{session.restored} It is the variable `{USER_VARIABLE}`."
+        return (f"hydra_magic: new session {session.name!r} ({where}); it is the variable `{USER_VARIABLE}`. "
+                "%hydra help lists the commands.")
+
+    def _switch(self, name: str) -> "Session":
+        session, created = self.open_session(name)
+        if self.shell is not None:
+            self.shell.user_ns[USER_VARIABLE] = session
+        print(self.describe_open(session, created))
+        return session
+
+    def _session(self, name: str | None = None) -> "Session":
+        if name:
+            return self.open_session(name, activate=False)[0]
+        with _user_errors():
+            return self.sessions.active
+
+    # ------------------------------------------------------------- helpers
+    def _cell_id(self) -> str | None:
+        """The front end's cell id (JupyterLab / Notebook 7 send ``cellId`` in the request metadata)."""
+        kernel = getattr(self.shell, "kernel", None)
+        if kernel is None:
+            return None
+        parent: Any = None
+        get_parent = getattr(kernel, "get_parent", None)
+        if callable(get_parent):
+            try:
+                parent = get_parent()
+            except Exception:  # older ipykernel: fall back to the shell's copy of the header
+                parent = None
+        if not parent:
+            parent = getattr(self.shell, "parent_header", None)
+        meta = (parent or {}).get("metadata") or {}
+        cell_id = meta.get("cellId") if isinstance(meta, dict) else None
+        return f"cell-{cell_id}" if isinstance(cell_id, str) and cell_id else None
+
+    def _text_from(self, var: str) -> str | list[str]:
+        ns = self.shell.user_ns if self.shell is not None else {}
+        if var not in ns:
+            names = [k for k in ns if not k.startswith("_")]
+            raise UsageError(f"--from {var}: there is no variable {var!r}.{_did_you_mean(var, names)} "
+                             "Give a variable holding a string, a list of strings or a file path.")
+        value = ns[var]
+        if isinstance(value, os.PathLike):
+            return _read_file(Path(value), var)
+        if isinstance(value, str):
+            candidate = value.strip()
+            if candidate and "\n" not in candidate and len(candidate) < 4096:
+                p = Path(candidate).expanduser()
+                if p.is_file():
+                    return _read_file(p, var)
+                if not any(ch.isspace() for ch in candidate) and (
+                        os.sep in candidate or p.suffix.lower() in (".txt", ".md", ".text", ".html", ".rst")):
+                    raise UsageError(f"--from {var}: {var} holds {candidate!r}, which looks like a file path, "
+                                     f"but there is no such file (working directory {os.getcwd()}). "
+                                     "Fix the path, or put the text itself in the variable.")
+            return value
+        if isinstance(value, (list, tuple)):
+            bad = [type(x).__name__ for x in value if not isinstance(x, str)]
+            if bad:
+                raise UsageError(f"--from {var}: the list holds {bad[0]} items; it must hold only strings.")
+            return list(value)
+        raise UsageError(f"--from {var}: {var} is a {type(value).__name__}; give a string, a list of "
+                         "strings or a file path (str or pathlib.Path).")
+
+    # ------------------------------------------------------------------ %%cq
+    @magic_arguments()
+    @argument("--session", metavar="NAME", help="the session to use (default: the active one)")
+    @argument("--model", metavar="M", help="model for this cell only ('rules' or a litellm model string)")
+    @argument("--generate", action="store_true",
+              help="generate CQs for --domain with a model (HyDRA's persona committee) before adding them")
+    @argument("--domain", metavar="TEXT", help="the domain to generate CQs for (with --generate)")
+    @line_cell_magic
+    def cq(self, line: str, cell: str | None = None) -> Any:
+        """Grow the ontology from competency questions, one per line.
+
+        Blank lines and ``#`` comments are ignored. A question may pin expected
+        answers (``Who directed Alien? => ridley_scott``) or be followed by an
+        indented ``sparql:`` block. Every proposed class and property passes
+        the ontology contracts; the cell shows what was added and what was
+        rejected, and why.
+
+        Example::
+
+            %%cq
+            Which films did a director direct?
+            In which year was a film released?
+
+        The line form only generates: ``%cq --generate --domain "film history"``.
+        """
+        if cell is None and not line.strip().startswith("-"):
+            raise UsageError("%cq needs the questions in a cell body: start the cell with %%cq and write one "
+                             "question per line (or use %cq --generate --domain \"...\").")
+        args = _parse(self.cq, line)
+        session = self._session(args.session)
+        if args.domain and not args.generate:
+            raise UsageError("--domain is used with --generate: %%cq --generate --domain \"film history\".")
+        if args.generate:
+            if not args.domain or not args.domain.strip():
+                raise UsageError("--generate needs --domain, e.g. %%cq --generate --domain \"film history\".")
+            with _user_errors():
+                from . import generate  # deferred: the LLM pipeline is optional
+
+                return generate.generate_cqs(session, args.domain.strip(), engine=args.model, notes=cell or "")
+        if cell is None:
+            raise UsageError("%cq needs the questions in a cell body: start the cell with %%cq and write one "
+                             "question per line (or use %cq --generate --domain \"...\").")
+        with _user_errors():
+            return session.add_cqs(cell, engine=args.model)
+
+    # -------------------------------------------------------------- %%extract
+    @magic_arguments()
+    @argument("--source", metavar="ID", help="source id of the text (default: the notebook cell's id, "
+                                              "else a hash of the text); re-running replaces its facts")
+    @argument("--model", metavar="M", help="model for this cell only ('rules' or a litellm model string)")
+    @argument("--from", dest="from_var", metavar="VAR",
+              help="take the text from variable VAR: a string, a list of strings, or a file path")
+    @argument("--session", metavar="NAME", help="the session to use (default: the active one)")
+    @line_cell_magic
+    def extract(self, line: str, cell: str | None = None) -> Any:
+        """Extract triples from text against the session ontology and verify each one.
+
+        The text is the cell body, or ``--from VAR``. Accepted triples enter
+        the knowledge graph with their evidence (cell, sentence, character
+        spans); rejected ones are shown with the rule that rejected them.
+        Running the cell again replaces the facts it added before. Interrupting
+        (Kernel > Interrupt) leaves the session unchanged.
+
+        Example::
+
+            %%extract
+            Alien is a 1979 film directed by Ridley Scott.
+
+        The line form reads a variable: ``%extract --from chapter``.
+        """
+        args = _parse(self.extract, line)
+        session = self._session(args.session)
+        if cell is None and not args.from_var:
+            raise UsageError("%extract needs --from VAR (a string, a list of strings or a file path), "
+                             "or use the cell form: %%extract with the text in the cell body.")
+        text: str | list[str] = cell or ""
+        if args.from_var:
+            if cell and cell.strip():
+                raise UsageError("Give the text either in the cell or with --from VAR, not both. "
+                                 "Empty the cell to use --from.")
+            with _user_errors():
+                text = self._text_from(args.from_var)
+        source = args.source or self._cell_id()
+        joined = text if isinstance(text, str) else "\n\n".join(text)
+        from .pipeline import chunk_text
+
+        total = len(chunk_text(joined, source or "", session.config.chunk_chars)) if joined.strip() else 0
+        progress = _Progress(self.shell, total)
+        try:
+            with _user_errors():
+                return session.extract(text, source=source, engine=args.model, on_progress=progress)
+        except KeyboardInterrupt:
+            progress.close()
+            print(f"Interrupted: nothing from this cell was added; session {session.name!r} is unchanged.",
+                  file=sys.stderr)
+            raise
+        finally:
+            progress.close()
+
+    # --------------------------------------------------------------- %%sparql
+    @magic_arguments()
+    @argument("--out", metavar="VAR", help="store the rows (a list of dicts of Python values) in VAR")
+    @argument("--session", metavar="NAME", help="the session to query (default: the active one)")
+    @cell_magic
+    def sparql(self, line: str, cell: str) -> Any:
+        """Run SPARQL over the ontology and the knowledge graph.
+
+        Prefixes ``onto:`` (ontology), ``ent:`` (entities), ``rdf rdfs owl xsd
+        prov`` are predeclared. SELECT shows a table, ASK a yes/no,
+        CONSTRUCT/DESCRIBE the triples.
+
+        Example::
+
+            %%sparql --out rows
+            SELECT ?film ?year WHERE { ?film onto:releaseYear ?year }
+        """
+        args = _parse(self.sparql, line)
+        if args.out and not args.out.isidentifier():
+            raise UsageError(f"--out {args.out}: not a valid Python variable name.")
+        session = self._session(args.session)
+        with _user_errors():
+            raw = session.query(cell)
+        prefixes = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
+        prefixes.update({"onto": str(session.ontology.ns), "ent": str(session.kg.entity_ns)})
+        result = _sparql_result(raw, prefixes)
+        if args.out and self.shell is not None:
+            self.shell.user_ns[args.out] = result.answer if result.kind == "ask" else result.rows
+        return result
+
+    # ------------------------------------------------------------- %%ontology
+    @magic_arguments()
+    @argument("--format", default="turtle", help="RDF syntax of the cell: turtle (default), xml, ntriples")
+    @argument("--session", metavar="NAME", help="the session to use (default: the active one)")
+    @cell_magic
+    def ontology(self, line: str, cell: str) -> Any:
+        """Declare or extend the ontology in Turtle; it passes the same contracts as CQs.
+
+        The prefixes ``owl rdf rdfs xsd skos`` and ``:`` (the session ontology
+        namespace) are predeclared.
+
+        Example::
+
+            %%ontology
+            :Film a owl:Class .
+            :releaseYear a owl:DatatypeProperty ; rdfs:domain :Film ; rdfs:range xsd:integer .
+        """
+        args = _parse(self.ontology, line)
+        session = self._session(args.session)
+        with _user_errors():
+            return session.add_ontology_turtle(cell, format=args.format)
+
+    # ---------------------------------------------------------------- %%rules
+    @magic_arguments()
+    @argument("--session", metavar="NAME", help="the session to use (default: the active one)")
+    @cell_magic
+    def rules(self, line: str, cell: str) -> None:
+        """Add value rules, one per line, checked by ``%hydra verify``.
+
+        Example::
+
+            %%rules
+            releaseYear >= 1888
+        """
+        args = _parse(self.rules, line)
+        session = self._session(args.session)
+        with _user_errors():
+            parsed = session.add_rules(cell)
+        print(f"Added {len(parsed)} value rule{'s' if len(parsed) != 1 else ''} "
+              f"({len(session.rules)} in total). %hydra verify checks them.")
+
+    # ---------------------------------------------------------------- %%shacl
+    @magic_arguments()
+    @argument("--session", metavar="NAME", help="the session to use (default: the active one)")
+    @cell_magic
+    def shacl(self, line: str, cell: str) -> None:
+        """Add SHACL shapes (Turtle), checked by ``%hydra verify``."""
+        args = _parse(self.shacl, line)
+        session = self._session(args.session)
+        with _user_errors():
+            count = session.add_shapes(cell)
+        print(f"Added {count} SHACL shape{'s' if count != 1 else ''}. %hydra verify checks them.")
+
+    # ----------------------------------------------------------------- %hydra
+    @line_magic
+    def hydra(self, line: str) -> Any:
+        """Manage the hydra session: ``%hydra <subcommand> [arguments]``.
+
+        Subcommands::
+
+            status                         what the session holds
+            model [NAME]                   show or set the model ('rules' or a litellm model)
+            verify [--full]                check the whole graph
+            undo                           revert the last change
+            reset                          clear ontology, KG and CQs (undoable)
+            export PATH [--format F] [--what all|ontology|kg]
+            load-ontology PATH [--format F]
+            sessions                       list sessions
+            session NAME                   switch to (or create) a session
+            graph                          open the graph explorer
+            retry                          re-run failed chunks of the last extraction
+            accept [N]                     accept anyway the N-th rejected triple
+            remove [N]                     remove the N-th fact of the last extraction
+            help                           list the subcommands
+        """
+        try:
+            argv = shlex.split(line)
+        except ValueError as exc:
+            raise UsageError(f"Cannot read {line!r}: {exc}. Close the quotes.") from exc
+        if not argv:
+            raise UsageError("%hydra needs a subcommand, e.g. %hydra status. %hydra help lists them.")
+        sub, rest = argv[0], argv[1:]
+        if sub not in SUBCOMMANDS:
+            raise UsageError(f"Unknown subcommand {sub!r}.{_did_you_mean(sub, list(SUBCOMMANDS))} "
+                             "%hydra help lists them.")
+        handler: Callable[[list[str]], Any] = getattr(self, "_sub_" + sub.replace("-", "_"))
+        with _user_errors():
+            return handler(rest)
+
+    @staticmethod
+    def _subparser(name: str) -> MagicArgumentParser:
+        usage, help_ = SUBCOMMANDS[name]
+        return MagicArgumentParser(prog=f"%hydra {name}", usage=usage, description=help_)
+
+    def _no_args(self, name: str, rest: list[str]) -> None:
+        if rest:
+            raise UsageError(f"%hydra {name} takes no arguments (got {' '.join(rest)!r}). "
+                             f"Usage: {SUBCOMMANDS[name][0]}")
+
+    def _sub_help(self, rest: list[str]) -> None:
+        width = max(len(u) for u, _ in SUBCOMMANDS.values())
+        lines = ["%hydra subcommands:"] + [f"  {u.ljust(width)}  {h}" for u, h in SUBCOMMANDS.values()]
+        lines += ["", "Cell magics: %%cq, %%extract, %%sparql, %%ontology, %%rules, %%shacl "
+                      "(append ? for help, e.g. %%extract?)."]
+        print("\n".join(lines))
+
+    def _sub_status(self, rest: list[str]) -> StatusView:
+        self._no_args("status", rest)
+        return StatusView(self._session().status())
+
+    def _sub_model(self, rest: list[str]) -> None:
+        session = self._session()
+        if not rest:
+            print(f"Session {session.name!r} uses model {session.config.engine!r}.")
+            return
+        if len(rest) > 1:
+            raise UsageError(f"%hydra model takes one model name, got {len(rest)}: {' '.join(rest)!r}.")
+        session.set_model(rest[0])
+        print(f"Session {session.name!r} now uses model {session.config.engine!r}.")
+
+    def _sub_verify(self, rest: list[str]) -> Any:
+        parser = self._subparser("verify")
+        parser.add_argument("--full", action="store_true", help="recheck everything, not only what changed")
+        args = parser.parse_args(rest)
+        return self._session().verify(full=args.full)
+
+    def _sub_undo(self, rest: list[str]) -> None:
+        self._no_args("undo", rest)
+        print(self._session().undo())
+
+    def _sub_reset(self, rest: list[str]) -> None:
+        self._no_args("reset", rest)
+        print(self._session().reset())
+
+    def _sub_export(self, rest: list[str]) -> None:
+        parser = self._subparser("export")
+        parser.add_argument("path")
+        parser.add_argument("--format", default=None)
+        parser.add_argument("--what", default="all", choices=["all", "ontology", "kg"])
+        args = parser.parse_args(rest)
+        session = self._session()
+        path = session.export(args.path, format=args.format, what=args.what)
+        parts = {"all": "ontology and knowledge graph", "ontology": "ontology", "kg": "knowledge graph"}
+        print(f"Wrote the {parts[args.what]} of session {session.name!r} to {path} "
+              f"({len(session.ontology.classes)} classes, {len(session.ontology.properties)} properties, "
+              f"{len(session.kg)} facts).")
+
+    def _sub_load_ontology(self, rest: list[str]) -> None:
+        parser = self._subparser("load-ontology")
+        parser.add_argument("path")
+        parser.add_argument("--format", default=None)
+        args = parser.parse_args(rest)
+        print(self._session().load_ontology(args.path, format=args.format))
+
+    def _sub_sessions(self, rest: list[str]) -> None:
+        self._no_args("sessions", rest)
+        from .journal import Journal
+
+        active = self.sessions.active_name
+        stored = Journal.list_sessions(self.journal_dir) if self.journal_dir else []
+        names = sorted(set(stored) | set(self.sessions.names()))
+        where = f"journals in {os.path.abspath(self.journal_dir)}" if self.journal_dir else "no journal directory"
+        lines = [f"Sessions ({where}):"]
+        for n in names:
+            marks = [m for m, on in (("active", n == active), ("open", n in self.sessions.names()),
+                                     ("journal", n in stored)) if on]
+            lines.append(f"  {'*' if n == active else ' '} {n}  ({', '.join(marks)})")
+        print("\n".join(lines))
+
+    def _sub_session(self, rest: list[str]) -> None:
+        if len(rest) != 1:
+            raise UsageError(f"Usage: {SUBCOMMANDS['session'][0]} (one name, got {len(rest)}).")
+        self._switch(rest[0])
+
+    def _sub_graph(self, rest: list[str]) -> Any:
+        self._no_args("graph", rest)
+        from .views import GraphExplorer  # deferred: anywidget is loaded only when a view is opened
+
+        return GraphExplorer(self._session())
+
+    def _sub_retry(self, rest: list[str]) -> Any:
+        self._no_args("retry", rest)
+        return self._session().retry()
+
+    def _index(self, name: str, rest: list[str], count: int) -> int | None:
+        if not rest:
+            return None
+        if len(rest) > 1 or not rest[0].lstrip("-").isdigit():
+            raise UsageError(f"Usage: {SUBCOMMANDS[name][0]}; N is a number from the list "
+                             f"%hydra {name} prints (got {' '.join(rest)!r}).")
+        n = int(rest[0])
+        if not 1 <= n <= count:
+            raise UsageError(f"%hydra {name} {n}: there {'is' if count == 1 else 'are'} {count} to choose from "
+                             f"(1..{count}). %hydra {name} lists them." if count else
+                             f"%hydra {name} {n}: there is nothing to {name}.")
+        return n
+
+    def _sub_accept(self, rest: list[str]) -> None:
+        session = self._session()
+        last = session.last_extraction
+        if last is None:
+            raise UsageError("There is no extraction in this session yet. Run an %%extract cell first; "
+                             "%hydra accept N then accepts its N-th rejected triple.")
+        n = self._index("accept", rest, len(last.rejected))
+        if n is None:
+            if not last.rejected:
+                print(f"The last extraction ({last.source!r}) has no rejected triple.")
+                return
+            lines = [f"Rejected triples of the last extraction ({last.source!r}); %hydra accept N accepts one:"]
+            for i, r in enumerate(last.rejected, start=1):
+                c = r.checked.candidate
+                lines.append(f"  {i}. ({c.subject}, {c.predicate}, {c.object})  [{', '.join(r.codes)}]")
+            print("\n".join(lines))
+            return
+        rejected = last.rejected[n - 1]
+        c = rejected.checked.candidate
+        fact = session.accept_anyway(rejected)
+        print(f"Accepted anyway: ({c.subject}, {c.predicate}, {c.object}) despite "
+              f"{', '.join(rejected.codes) or 'the contracts'}; recorded as your decision "
+              f"(source {fact.source!r}). %hydra undo reverts it.")
+
+    def _removable(self, session: "Session") -> tuple[str, list[Any]]:
+        last = session.last_extraction
+        if last is not None:
+            facts = [f for f in last.facts if session.kg.contains(*f.key)]
+            return f"facts of the last extraction ({last.source!r})", facts
+        return "facts of the knowledge graph", list(session.kg)
+
+    def _sub_remove(self, rest: list[str]) -> None:
+        session = self._session()
+        what, facts = self._removable(session)
+        n = self._index("remove", rest, len(facts))
+        if n is None:
+            if not facts:
+                print(f"There are no {what} to remove.")
+                return
+            lines = [f"The {what}; %hydra remove N removes one:"]
+            lines += [f"  {i}. {_fact_text(session, f)}" for i, f in enumerate(facts, start=1)]
+            print("\n".join(lines))
+            return
+        fact = facts[n - 1]
+        session.remove_fact(fact)
+        print(f"Removed {_fact_text(session, fact)}. %hydra undo brings it back.")
+
+
+def _fact_text(session: "Session", fact: Any) -> str:
+    from rdflib import Literal
+
+    from .iri import local_name
+
+    o = fact.object
+    obj = repr(str(o)) if isinstance(o, Literal) else local_name(o)
+    return f"({local_name(fact.subject)}, {local_name(fact.predicate)}, {obj})"
+
+
+def _read_file(path: Path, var: str) -> str:
+    if not path.exists():
+        raise FileNotFoundError(f"--from {var}: file {str(path)!r} does not exist "
+                                f"(working directory {os.getcwd()}).")
+    if path.is_dir():
+        raise UsageError(f"--from {var}: {str(path)!r} is a directory; give a text file.")
+    return path.read_text(encoding="utf-8", errors="replace")
