@@ -42,6 +42,10 @@ CODES: dict[str, str] = {
     "ungrounded": "the entity or literal cannot be found in the source text",
     "empty_term": "subject, predicate or object is empty",
     "parse_error": "the model output could not be parsed",
+    # model engine (hydra_magic.engines.llm, hydra_magic.generate)
+    "invalid_sparql": "a generated SPARQL query does not parse or uses terms outside the ontology",
+    "weave_no_progress": "a weave operation must reduce the number of isolated class clusters",
+    "weave_invalid": "a weave operation names unknown classes or would break the ontology rules",
     # user decisions and engine reports
     "unparsed_cq": "the competency question matches no known pattern",
     "accepted_by_user": "accepted by the user despite the contracts",
