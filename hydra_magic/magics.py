@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
-from traitlets import Int, TraitError, Unicode, observe, validate
+from traitlets import Dict, Int, TraitError, Unicode, observe, validate
 
 from .errors import HydraError
 from .extension import USER_VARIABLE, SessionRegistry, default_session_factory
@@ -292,6 +292,10 @@ class HydraMagics(Magics):
                                          "opened afterwards.").tag(config=True)
     session_name = Unicode("default", help="The session %load_ext opens; setting it switches to that "
                                            "session.").tag(config=True)
+    engine_options = Dict(help="Keyword arguments of the model engine, e.g. {'api_base': "
+                                "'http://localhost:11434'} for Ollama or an OpenAI-compatible server, "
+                                "{'temperature': 0, 'timeout': 60}. Keep API keys in environment "
+                                "variables (OPENAI_API_KEY, ANTHROPIC_API_KEY), not in notebooks.").tag(config=True)
     max_input_chars = Int(2_000_000, help="Longest text %%extract accepts, in characters.").tag(config=True)
     chunk_chars = Int(2000, help="Texts are extracted in chunks of whole sentences of about this "
                                  "many characters.").tag(config=True)
@@ -331,7 +335,8 @@ class HydraMagics(Magics):
             raise TraitError("HydraMagics.model is empty. Give 'rules' or a litellm model string.")
         return proposal["value"].strip()
 
-    @observe("model", "max_input_chars", "chunk_chars", "max_attempts", "journal_dir", "session_name")
+    @observe("model", "engine_options", "max_input_chars", "chunk_chars", "max_attempts", "journal_dir",
+             "session_name")
     def _setting_changed(self, change: Any) -> None:
         name = change["name"]
         self._explicit.add(name)
@@ -344,16 +349,21 @@ class HydraMagics(Magics):
             self._apply(session, {name})
 
     def session_config(self) -> "SessionConfig":
+        """A :class:`~hydra_magic.session.SessionConfig` from the current settings."""
         from .pipeline import RetryPolicy
         from .session import SessionConfig
 
         return SessionConfig(engine=self.model, journal_dir=self.journal_dir or None,
+                             engine_options=dict(self.engine_options),
                              max_input_chars=self.max_input_chars, chunk_chars=self.chunk_chars,
                              retry=RetryPolicy(max_attempts=self.max_attempts))
 
     def _apply(self, session: "Session", names: set[str]) -> None:
         """Push the named settings into ``session`` (a restored journal keeps the rest)."""
         cfg = session.config
+        if "engine_options" in names and cfg.engine_options != self.engine_options:
+            cfg.engine_options = dict(self.engine_options)
+            session.set_model(cfg.engine)  # the next cell builds the engine with the new options
         if "model" in names and cfg.engine != self.model:
             session.set_model(self.model)
         if "max_input_chars" in names:

@@ -600,8 +600,11 @@ def test_config_traits_reach_the_session(ready: Any, run_cell: Any) -> None:
     run_cell("%config HydraMagics.max_attempts = 5")
     run_cell("%config HydraMagics.max_input_chars = 1234")
     run_cell('%config HydraMagics.model = "ollama/llama3.1"')
+    run_cell('%config HydraMagics.engine_options = {"api_base": "http://127.0.0.1:11434"}')
     assert (cfg.chunk_chars, cfg.retry.max_attempts, cfg.max_input_chars, cfg.engine) == \
         (500, 5, 1234, "ollama/llama3.1")
+    assert cfg.engine_options == {"api_base": "http://127.0.0.1:11434"}
+    assert ready.session.__dict__.get("_engine") is None  # built on the next cell that needs it, not now
     with pytest.raises(TraitError, match="at least 1"):
         ready.magics.chunk_chars = 0
     with pytest.raises(TraitError, match="not allowed"):
