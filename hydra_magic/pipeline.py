@@ -88,12 +88,25 @@ def _sleep_before(attempt: int, policy: RetryPolicy, sleep: Callable[[float], No
 def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
                    kg: "KnowledgeGraph", policy: RetryPolicy = RetryPolicy(), *, ground: bool = True,
                    on_progress: ProgressCallback | None = None,
-                   sleep: Callable[[float], None] = time.sleep) -> list[ChunkOutcome]:
+                   sleep: Callable[[float], None] = time.sleep,
+                   concurrency: int | None = None) -> list[ChunkOutcome]:
     """Extract and verify every chunk; retry only rejected candidates, with their issues as feedback.
 
     Types accepted in earlier chunks count for later ones (entities keep one type
     across a long text) without touching the KG.
+
+    An engine with an async ``aextract`` (the model engine) gets its chunks
+    extracted concurrently, at most ``concurrency`` at a time (default: the
+    engine's ``concurrency``); the outcomes are the same list, in the same
+    order, as the sequential loop gives.
     """
+    import inspect
+
+    if len(chunks) > 0 and inspect.iscoroutinefunction(getattr(engine, "aextract", None)):
+        from .engines.llm_concurrent import extract_concurrently
+
+        return extract_concurrently(engine, chunks, text, ontology, kg, policy, ground=ground,
+                                    on_progress=on_progress, concurrency=concurrency)
     outcomes: list[ChunkOutcome] = []
     known: dict[URIRef, set[URIRef]] = {}
     for n, chunk in enumerate(chunks, start=1):

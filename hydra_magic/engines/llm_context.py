@@ -1,0 +1,251 @@
+"""What a prompt carries: the ontology slice and the known entities relevant to one text.
+
+HyDRA puts the whole KG into every extraction prompt, so prompts grow with the
+graph. Here a prompt carries only the part of the ontology the chunk can use
+and the entities the chunk mentions (bounded), so its size does not depend on
+how large the KG already is. The :class:`EntityRegistry` also gives one entity
+one name across the chunks of a long text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from rdflib import RDF
+
+from ..candidates import IS_A, TripleCandidate
+from ..contracts.grounding import stem
+from ..iri import is_snake_case, normalise_label
+
+if TYPE_CHECKING:
+    from ..kg import KnowledgeGraph
+    from ..ontology import Ontology, OntClass, OntProperty
+
+__all__ = ["OntologySlice", "select_slice", "render_ontology", "EntityRegistry", "KnownEntity"]
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_IS_A = {"isa", "is_a", "rdf:type", "type", str(RDF.type).lower()}
+#: Function words never count as evidence that a term is relevant.
+_STOP = frozenset("a an the of in on at to for by with from and or is are was were be been has have had it its "
+                  "this that these those as into over under who what which whom whose when where how".split())
+
+
+def _words(text: str) -> set[str]:
+    return {stem(w) for w in _TOKEN.findall(_CAMEL.sub(" ", text).lower()) if w not in _STOP}
+
+
+def is_type_predicate(predicate: str) -> bool:
+    return predicate == IS_A or predicate.strip().lower() in _IS_A
+
+
+# ------------------------------------------------------------- ontology slice
+@dataclass
+class OntologySlice:
+    """The classes and properties a prompt shows, and how many the ontology has in all."""
+
+    classes: list["OntClass"]
+    properties: list["OntProperty"]
+    total_classes: int = 0
+    total_properties: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return len(self.classes) < self.total_classes or len(self.properties) < self.total_properties
+
+
+def _property_words(p: "OntProperty", onto: "Ontology") -> set[str]:
+    out = _words(" ".join((p.name, p.label, *p.alt_labels, *p.triggers)))
+    for c in (*p.domain, *p.range):
+        cls = onto.classes.get(c)
+        if cls is not None:
+            out |= _words(" ".join((cls.name, cls.label, *cls.alt_labels)))
+    return out
+
+
+def select_slice(ontology: "Ontology", text: str, *, max_properties: int = 40,
+                 max_classes: int = 60) -> OntologySlice:
+    """The part of ``ontology`` that ``text`` can use.
+
+    A small ontology is shown whole. A large one is cut to the properties whose
+    names, labels, triggers or domain/range classes share words with the text,
+    plus the classes those properties need (with their superclasses) and the
+    classes the text names.
+    """
+    props = sorted(ontology.properties.values(), key=lambda p: p.name)
+    classes = sorted(ontology.classes.values(), key=lambda c: c.name)
+    words = _words(text)
+    if len(props) <= max_properties:
+        chosen_props = props
+    else:
+        scored = [(len(_words(" ".join((p.name, p.label, *p.alt_labels, *p.triggers))) & words) * 2
+                   + len(_property_words(p, ontology) & words), p) for p in props]
+        chosen_props = [p for s, p in sorted(scored, key=lambda x: (-x[0], x[1].name)) if s > 0][:max_properties]
+    if len(classes) <= max_classes:
+        chosen_classes = classes
+    else:
+        need: dict[object, None] = {}
+        for p in chosen_props:
+            for c in (*p.domain, *(p.range if p.kind == "object" else ())):
+                if c in ontology.classes:
+                    need.setdefault(c, None)
+        for c in classes:
+            if _words(" ".join((c.name, c.label, *c.alt_labels))) & words:
+                need.setdefault(c.iri, None)
+        for c in list(need):
+            for a in ontology.ancestors(c):  # type: ignore[arg-type]
+                need.setdefault(a, None)
+        chosen_classes = [ontology.classes[c] for c in need if c in ontology.classes][:max_classes]  # type: ignore[index]
+        chosen_classes.sort(key=lambda c: c.name)
+    return OntologySlice(chosen_classes, chosen_props, len(classes), len(props))
+
+
+def _class_name(ontology: "Ontology", iri: object) -> str:
+    c = ontology.classes.get(iri)  # type: ignore[arg-type]
+    if c is not None:
+        return c.name
+    s = str(iri)
+    return s.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def render_ontology(ontology: "Ontology", sl: OntologySlice | None = None) -> str:
+    """A compact listing of (a slice of) the ontology for a prompt."""
+    sl = sl or select_slice(ontology, "", max_properties=10**9, max_classes=10**9)
+    lines = []
+    if sl.classes:
+        lines.append("Classes (Name < Superclass):")
+        for c in sl.classes:
+            parent = f" < {_class_name(ontology, c.parent)}" if c.parent else ""
+            label = f'  "{c.label}"' if normalise_label(c.label) != normalise_label(c.name) else ""
+            lines.append(f"- {c.name}{parent}{label}")
+    obj = [p for p in sl.properties if p.kind == "object"]
+    data = [p for p in sl.properties if p.kind == "data"]
+    if obj:
+        lines.append("Object properties (name: Domain -> Range):")
+        for p in obj:
+            lines.append(f"- {p.name}: {'|'.join(_class_name(ontology, d) for d in p.domain) or 'any'} -> "
+                         f"{'|'.join(_class_name(ontology, r) for r in p.range) or 'any'}"
+                         + (f'  "{p.label}"' if normalise_label(p.label) != normalise_label(p.name) else ""))
+    if data:
+        lines.append("Data properties (name: Domain -> datatype):")
+        for p in data:
+            dt = _class_name(ontology, p.datatype) if p.datatype is not None else "string"
+            lines.append(f"- {p.name}: {'|'.join(_class_name(ontology, d) for d in p.domain) or 'any'} -> {dt}"
+                         + (f'  "{p.label}"' if normalise_label(p.label) != normalise_label(p.name) else ""))
+    if sl.partial:
+        lines.append(f"(showing {len(sl.classes)} of {sl.total_classes} classes and {len(sl.properties)} of "
+                     f"{sl.total_properties} properties: those relevant here)")
+    return "\n".join(lines) if lines else "(the ontology is empty)"
+
+
+# ------------------------------------------------------------ entity registry
+@dataclass
+class KnownEntity:
+    name: str
+    label: str = ""
+    types: set[str] = field(default_factory=set)
+
+
+class EntityRegistry:
+    """One name per entity across chunks: surface forms and names -> the canonical snake_case name.
+
+    Built from the KG (names, labels, types) and extended with each new entity
+    seen in extraction output, first come first served, so that the chunks of
+    one text (processed in order) agree on names.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, str] = {}
+        self._entities: dict[str, KnownEntity] = {}
+        self._first_token: dict[str, list[tuple[str, ...]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    @classmethod
+    def from_kg(cls, kg: "KnowledgeGraph", ontology: "Ontology") -> "EntityRegistry":
+        reg = cls()
+        labels = kg.labels()
+        for iri in kg.entities():
+            name = kg.entity_name(iri)
+            types = {_class_name(ontology, t) for t in kg.types_of(iri)}
+            reg.add(name, labels.get(iri, ""), types)
+        return reg
+
+    def _index(self, key: str, name: str) -> None:
+        if not key or key in self._by_key:
+            return
+        self._by_key[key] = name
+        toks = tuple(key.split())
+        self._first_token.setdefault(toks[0], []).append(toks)
+
+    def add(self, name: str, label: str = "", types: Iterable[str] = ()) -> str:
+        """Register ``name`` (and its label); returns the canonical name it now maps to."""
+        name = name.strip()
+        canonical = self.resolve(name, label) or name
+        ent = self._entities.setdefault(canonical, KnownEntity(canonical, label or ""))
+        ent.types.update(t for t in types if t)
+        if label and not ent.label:
+            ent.label = label
+        for key in (normalise_label(name), normalise_label(label)):
+            self._index(key, canonical)
+        return canonical
+
+    def resolve(self, name: str, surface: str = "") -> str | None:
+        """The canonical name for ``name``/``surface``, or ``None`` for an unknown entity."""
+        for key in (normalise_label(name), normalise_label(surface)):
+            if key and key in self._by_key:
+                return self._by_key[key]
+        return None
+
+    def get(self, name: str) -> KnownEntity | None:
+        return self._entities.get(name)
+
+    def relevant(self, text: str, limit: int = 40) -> list[KnownEntity]:
+        """Known entities whose name or label occurs in ``text`` (whole words), in order of mention."""
+        toks = normalise_label(text).split()
+        found: dict[str, None] = {}
+        for i, tok in enumerate(toks):
+            for key in self._first_token.get(tok, ()):
+                if tuple(toks[i:i + len(key)]) == key:
+                    found.setdefault(self._by_key[" ".join(key)], None)
+            if len(found) >= limit:
+                break
+        return [self._entities[n] for n in found if n in self._entities]
+
+    def canonicalise(self, candidates: Sequence[TripleCandidate], ontology: "Ontology", *,
+                     learn: bool = True) -> list[TripleCandidate]:
+        """Rename entities to their canonical names; with ``learn``, register the new ones."""
+        out = []
+        for c in candidates:
+            changes: dict[str, str] = {}
+            subj = self.resolve(c.subject, c.subject_text)
+            if subj and subj != c.subject:
+                changes["subject"] = subj
+            if learn and c.subject.strip():
+                self._learn(subj or c.subject, c.subject_text, c.object if is_type_predicate(c.predicate) else "")
+            if not is_type_predicate(c.predicate):
+                prop = ontology.get_property(c.predicate)
+                if prop is not None and prop.kind == "object" and c.object.strip():
+                    obj = self.resolve(c.object, c.object_text)
+                    if obj and obj != c.object:
+                        changes["object"] = obj
+                    if learn:
+                        self._learn(obj or c.object, c.object_text)
+            out.append(replace(c, **changes) if changes else c)
+        return out
+
+    def _learn(self, name: str, surface: str, type_name: str = "") -> None:
+        if is_snake_case(name):  # only well-formed names become canonical
+            self.add(name, surface, (type_name,) if type_name else ())
+
+
+def render_entities(entities: Sequence[KnownEntity]) -> str:
+    lines = []
+    for e in entities:
+        types = ", ".join(sorted(e.types)) or "untyped"
+        label = f' "{e.label}"' if e.label and normalise_label(e.label) != normalise_label(e.name) else ""
+        lines.append(f"- {e.name} ({types}){label}")
+    return "\n".join(lines)
