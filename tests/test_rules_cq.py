@@ -176,6 +176,8 @@ def test_how_many_counts_things_or_numbers():
     ("title", "title", "string"),
     ("phone number", "phoneNumber", "string"),
     ("motto", "motto", "string"),
+    ("running time", "runningTime", "float"),  # a duration: "117 minutes"
+    ("opening time", "openingTime", "time"),
 ])
 def test_what_is_the_attribute_of_guesses_the_datatype(attribute, name, datatype):
     p = parse_cq(f"What is the {attribute} of a city?")
@@ -333,8 +335,7 @@ def test_movie_batch_content():
     assert onto.get_property("directed by") is directs  # a trigger phrase finds it
     assert onto.classes[onto.get_class("Director").parent].name == "Person"
     assert onto.get_property("releaseDate").datatype == resolve_datatype("date")
-    assert onto.get_property("runningTime").datatype == resolve_datatype("time") or \
-        onto.get_property("runningTime").kind == "data"
+    assert onto.get_property("runningTime").datatype == resolve_datatype("float")
     assert onto.get_class("films") is onto.get_class("Film")  # plural alternative label
 
 
@@ -411,6 +412,16 @@ def test_property_known_under_a_trigger_phrase_is_not_duplicated():
     proposal = propose("Which director directed a film?", onto)
     assert proposal.properties == []
     assert [c.name for c in proposal.classes] == ["Director"]
+
+
+def test_alternative_labels_never_shadow_another_class():
+    onto = Ontology()
+    proposal = propose("Who directed a film?\nIs a human a kind of animal?")
+    person = next(c for c in proposal.classes if c.name == "Person")
+    assert "human" not in person.alt_labels and "people" in person.alt_labels
+    apply(proposal, onto)
+    assert onto.get_class("Human").name == "Human"
+    assert onto.get_class("people").name == "Person"
 
 
 def test_conflicting_links_never_make_a_cycle():

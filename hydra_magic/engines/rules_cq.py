@@ -41,9 +41,16 @@ Data properties
     title/… → string). ``When`` questions give ``<event>Date`` (``When was a
     film released?`` → ``releaseDate``), ``How many X does Y have?`` a counted
     ``hasX`` (or an integer ``numberOfX`` for units such as pages or seats),
-    yes/no adjectives a boolean ``isX``. "What is the X of Y?" is a data
-    property unless X names a class that exists (in the ontology or elsewhere in
-    the same batch): then it is the object property ``hasX``.
+    adjectives and agentless participles a boolean ``isX`` ("Which animals are
+    endangered?" → ``isEndangered``), intransitive verbs a boolean named after
+    the verb ("Which birds cannot fly?" → ``canFly``, "Do bears hibernate?" →
+    ``hibernates``). "What is the X of Y?" is a data property unless X names a
+    class that exists (in the ontology or elsewhere in the same batch): then it
+    is the object property ``hasX``; place words (place, city, country, …) are
+    always objects (``hasBirthPlace: Person → Place``).
+Relational noun phrases
+    "the documentation of the software" anywhere in a question also needs
+    ``hasDocumentation: Software → Documentation``.
 Subclass links
     "Is a lion a kind of animal?", "Is every lion an animal?", "Are lions
     animals?", "What type of animal is a lion?" → ``Lion ⊑ Animal``. A
@@ -69,8 +76,8 @@ from __future__ import annotations
 
 import builtins
 import re
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable, Literal, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Sequence
 
 from ..candidates import ClassCandidate, OntologyProposal, PropertyCandidate
 from ..iri import camel_case, normalise_label, pascal_case
@@ -170,7 +177,6 @@ _INVARIANT_NOUNS = frozenset({
     "loss", "cross", "dress", "press", "express", "congress", "witness", "fitness", "wellness",
     "illness", "ness", "gps", "dns", "os", "sms", "aids", "arts", "sports", "ios",
 })
-_IE_PLURAL_EXCEPTIONS = frozenset(v for k, v in _IRREGULAR_PLURALS.items() if k.endswith("ies"))
 
 
 def singularise(word: str) -> str:
@@ -526,7 +532,6 @@ def _words(text: str) -> frozenset[str]:
 _DETERMINERS = _words("a an the this that these those some any each every all my our your their its his her "
                       "no another such both either neither whose")
 _DEMONSTRATIVE = _words("this that these those the its his her their my our your")
-_GENERIC_DET = _words("a an every each all any some no")
 #: Modifiers dropped from class names: "other animals" is Animal, "the main types" are types.
 _QUALIFIERS = _words("other same different various certain particular specific given main possible several "
                      "many few respective individual potential primary else")
@@ -557,9 +562,6 @@ _FUNCTION = (_DETERMINERS | _PRONOUNS | _FIRST_PERSON | _PREPS | _AUX | _NEG | _
 _SUPERLATIVE = {"highest": "max", "largest": "max", "biggest": "max", "greatest": "max", "longest": "max",
                 "tallest": "max", "oldest": "max", "most": "max", "lowest": "min", "smallest": "min",
                 "shortest": "min", "youngest": "min", "least": "min", "fewest": "min"}
-_COMPARATORS = ("more than", "less than", "greater than", "fewer than", "higher than", "lower than",
-                "at least", "at most", "over", "under", "above", "below", "exactly", "of")
-
 _ADJECTIVES = _words(
     "extinct free open available active popular reliable extensible scriptable compatible proprietary pure "
     "mixed wild domestic native invasive carnivorous herbivorous omnivorous nocturnal aquatic terrestrial "
@@ -630,6 +632,9 @@ for _dt, _heads in {
     for _h in _heads.split():
         _DATATYPE_HEADS[_h] = _dt
 _BOOLEAN_HEADS = _words("flag")
+#: Modifiers of "time" that name a clock time ("opening time"); other modified times are durations.
+_CLOCK_TIMES = _words("start starting end ending opening closing departure arrival kickoff kick-off launch "
+                      "wake meal check-in check-out pickup local sunrise sunset show broadcast air")
 
 #: Attribute heads that name places: "What is the birth place of a person?" is an object property.
 _PLACE_HEADS = {"place": "place", "location": "place", "birthplace": "place", "headquarters": "place",
@@ -698,6 +703,8 @@ def guess_datatype(words: str | Sequence[str], value: str | None = None) -> str:
     if "of" in parts[1:]:
         parts = parts[: parts.index("of")]  # "year of birth": the head is "year"
     head = parts[-1] if parts else ""
+    if head == "time" and len(parts) > 1 and parts[-2] not in _CLOCK_TIMES:
+        return "float"  # "running time", "travel time": a duration ("117 minutes"), not a clock time
     if head in _DATATYPE_HEADS:
         return _DATATYPE_HEADS[head]
     if head in _BOOLEAN_HEADS:
@@ -1369,7 +1376,7 @@ def _first(nps: Sequence[_NP] | None) -> str | None:
     return names[0] if names else None
 
 
-def _candidates(toks: Sequence[str], lo: int, hi: int, strong: "callable[[str], bool]") -> list[int]:
+def _candidates(toks: Sequence[str], lo: int, hi: int, strong: Callable[[str], bool]) -> list[int]:
     """Split points in ``[lo, hi)``: strong verb signals left to right, then the rest right to left."""
     low = _low(toks)
     firsts = [j for j in range(lo, hi) if strong(low[j])]
@@ -1470,7 +1477,9 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
                 if _low(tail)[0] == "for":
                     b.prop(_has_prop(subj[0].ref, own))
                     return b.done("entities", dom[0], "range", negated=neg)
-                b.prop(_has_prop(owners[0].ref, dom) if owners[0].ref else _has_prop(subj[0].ref, dom))
+                if owners[0].ref is None:
+                    return None
+                b.prop(_has_prop(owners[0].ref, dom))
                 return b.done("entities", dom[0], "domain", negated=neg)
             return None
         rel = _relational(rest)
@@ -1536,7 +1545,7 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     if vg.lemma == "have":
         if not objs or vg.prep:
             return None  # "have as part": not a plain possession
-        return _possession(b, dom, rest, objs, neg, answer_focus="domain")
+        return _possession(b, dom, objs, neg, answer_focus="domain")
     if not objs and not vg.prep:
         if not dom or not vg.lemma.isalpha():
             return None
@@ -1566,7 +1575,7 @@ def _coordinated(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence
     return None
 
 
-def _possession(b: _B, dom: tuple[str, ...], rest: Sequence[str], objs: list[_NP], neg: bool,
+def _possession(b: _B, dom: tuple[str, ...], objs: Sequence[_NP], neg: bool,
                 answer_focus: Literal["domain", "range"]) -> ParsedCQ | None:
     """``… has/have <thing>`` → ``hasThing`` or an attribute (with an optional value)."""
     for o in objs:
@@ -1682,7 +1691,7 @@ def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequen
         if vg.lemma == "have" and not vg.prep:
             if not wh or wh[0].ref is None:
                 return None
-            return _possession(b, sub, (), wh, neg, answer_focus="range")
+            return _possession(b, sub, wh, neg, answer_focus="range")
         b.prop(_verb_prop(vg.lemma, vg.prep, sub, whn))
         return b.done(answer, ans_cls, "range", negated=neg)
     return None
@@ -1902,14 +1911,13 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
             continue
         ylow = low[j:]
         yt = toks[j:]
-        if all(_is_adjective(w) or w in ("or", "and") for w in ylow) or (
-                len(ylow) >= 2 and not any(w in _DETERMINERS for w in ylow) and _is_adjective(ylow[0])
-                and singularise(ylow[-1]) == ylow[-1] and all(xi.specific for xi in x)):
-            words = [w for w in yt if w.lower() not in ("or", "and")]
-            if len(ylow) >= 2 and _is_adjective(ylow[0]) and not all(_is_adjective(w) for w in ylow if w not in ("or", "and")):
-                groups = [" ".join(w.lower() for w in yt)]
-            else:
-                groups = [w.lower() for w in words]
+        groups: list[str] = []
+        if all(_is_adjective(w) or w in ("or", "and") for w in ylow):
+            groups = [w for w in ylow if w not in ("or", "and")]  # "Is it free or open?"
+        elif (len(ylow) >= 2 and not any(w in _DETERMINERS for w in ylow) and _is_adjective(ylow[0])
+              and singularise(ylow[-1]) == ylow[-1] and all(xi.specific for xi in x)):
+            groups = [" ".join(ylow)]  # "Is it open source?": a bare singular phrase about a thing
+        if groups:
             b = _B(text, "is_adjective")
             dom = b.np(x)
             for g in groups:
@@ -1967,7 +1975,7 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
             dom = b.np(x)
             if y[0].ref is None:
                 return None
-            r = _possession(b, dom, toks[k + 1:], y, False, answer_focus="domain")
+            r = _possession(b, dom, y, False, answer_focus="domain")
             return replace(r, answer="boolean") if r else None
         if w == "in" and k > 0:
             # "Are there lions in a country?" → locatedIn (Lion → Country)
@@ -1995,6 +2003,7 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
     if len(toks) < 3 or low[0] not in _AUX_DO | _MODALS | _AUX_HAVE:
         return None
     n = len(toks)
+
     def strong(w: str) -> bool:
         if low[0] in _AUX_HAVE:
             return _is_participle(w, after_be=True)
@@ -2016,7 +2025,7 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
         if vg.lemma == "have" and not vg.prep:
             if not objs:
                 continue
-            r = _possession(b, dom, rest, objs, vg.negated, answer_focus="domain")
+            r = _possession(b, dom, objs, vg.negated, answer_focus="domain")
             return replace(r, answer="boolean") if r else None
         if not objs:
             continue
@@ -2495,7 +2504,7 @@ class _Plan:
                 chain = self._ancestors(planned.name)
                 root = chain[-1] if chain else planned.name
             else:
-                rec = _NewClass(ROOT_CLASS, normalise_label(ROOT_CLASS), ("thing",), tops[0].origin,
+                rec = _NewClass(ROOT_CLASS, normalise_label(ROOT_CLASS), (), tops[0].origin,
                                 comment="Generic root: the ontology had no root class, and the contracts "
                                         "allow a single top-level class.")
                 self.classes = {normalise_label(ROOT_CLASS): rec, **self.classes}
@@ -2508,6 +2517,10 @@ class _Plan:
         """Parents first (the contracts check each class against those before it)."""
         out: list[ClassCandidate] = []
         done: set[str] = set()
+        # An alternative label must not be another class's name or label: lookups by name would
+        # find the wrong class ("people" on Person vs a class People).
+        taken = {normalise_label(k) for c in self.onto.classes.values() for k in (c.name, c.label)}
+        taken |= {normalise_label(k) for r in self.classes.values() for k in (r.name, r.label)}
 
         def emit(rec: _NewClass, depth: int = 0) -> None:
             key = normalise_label(rec.name)
@@ -2518,7 +2531,8 @@ class _Plan:
                 if parent is not None:
                     emit(parent, depth + 1)
             done.add(key)
-            out.append(ClassCandidate(rec.name, rec.parent, rec.label, rec.alt_labels, rec.comment, rec.origin))
+            alts = tuple(a for a in rec.alt_labels if normalise_label(a) not in taken)
+            out.append(ClassCandidate(rec.name, rec.parent, rec.label, alts, rec.comment, rec.origin))
 
         for rec in list(self.classes.values()):
             emit(rec)
