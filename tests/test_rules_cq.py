@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hydra_magic.candidates import OntologyProposal
 from hydra_magic.contracts import check_proposal, resolve_datatype
@@ -439,6 +441,25 @@ def test_existing_class_keeps_its_parent():
     proposal = propose("Is a lion a kind of cat?", onto)
     assert [(c.name, c.parent) for c in proposal.classes] == [("Cat", ROOT_CLASS)]
     assert check_proposal(proposal, onto).ok
+
+
+POOL = [q for q in (MOVIES + WILDLIFE).splitlines() if q] + [
+    "Who is the director of a film?", "What is the population of a city?", "Where is a museum?",
+    "Is a film production company a type of company?", "Which films did Ridley Scott direct?",
+    "What license does the software have, and what is its permissiveness?", "Is this animal a herbivore?",
+    "How many pages does a book have?", "Which birds cannot fly?", "What is the capital of a country?",
+    "Is an entity a kind of thing?", "Are there lions in a country?", "Which people are humans?",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(POOL), min_size=1, max_size=6), min_size=1, max_size=3))
+def test_any_sequence_of_batches_passes_the_contracts(batches):
+    onto = Ontology()
+    for batch in batches:
+        verdict = apply(propose_from_cqs([CompetencyQuestion(q) for q in batch], onto), onto)
+        assert verdict.rejected == []
+        assert len(onto.roots()) == 1
 
 
 def test_duplicate_questions_count_once_and_output_is_deterministic():
