@@ -15,9 +15,10 @@ import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
+    from .kg import Fact
     from .session import Session
 
 __all__ = ["example_text", "run", "main"]
@@ -64,12 +65,17 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
 
     say(_heading(f"Ontology: {len(session.ontology.classes)} classes, "
                  f"{len(session.ontology.properties)} properties (Turtle)"))
-    say(session.ontology.to_turtle().rstrip())
+    from .io import serialize_session
+
+    say(serialize_session(session, "turtle", what="ontology").rstrip())
 
     text = example_text("films.txt")
     result = session.extract(text, source="films.txt")
-    say(_heading(f"Accepted triples ({len(result.accepted)})"))
+    first: dict[tuple[Any, Any, Any], Fact] = {}
     for f in result.facts:
+        first.setdefault(f.key, f)  # the same fact read in two sentences is shown once
+    say(_heading(f"Accepted triples ({len(first)})"))
+    for f in first.values():
         say(f"  ({_term(session, f.subject)}, {_term(session, f.predicate)}, {_term(session, f.object)})"
             + (f"   <- \"{f.evidence.sentence.strip()}\"" if f.evidence.sentence else ""))
 

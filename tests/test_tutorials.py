@@ -74,3 +74,22 @@ def _all_text(nb: Any) -> str:
             elif o.output_type in ("execute_result", "display_data"):
                 parts.append(o.data.get("text/plain", ""))
     return "\n".join(parts)
+
+
+@pytest.mark.skipif(bool(ENGINE_MISSING), reason=f"offline engine missing: {', '.join(ENGINE_MISSING)}")
+def test_demo_runs_offline_and_writes_its_session(tmp_path: Path) -> None:
+    """`make demo` = `python -m hydra_magic.demo`: exit 0, every section printed, the journal written."""
+    import subprocess
+    import sys
+
+    journal = tmp_path / "journal"
+    out = subprocess.run([sys.executable, "-m", "hydra_magic.demo", "--journal-dir", str(journal)],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    for section in ("Competency questions (6)", "Ontology:", "Accepted triples", "Rejected candidates",
+                    "Session written"):
+        assert section in out.stdout
+    assert "owl:ObjectProperty" in out.stdout
+    assert (journal / "demo" / "session.json").is_file() and (journal / "demo.ttl").is_file()
+    assert str(journal / "demo" / "session.json") in out.stdout
+    assert not (tmp_path / ".hydra").exists()
