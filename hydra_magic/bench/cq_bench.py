@@ -69,6 +69,11 @@ def _missing(path: Path) -> FileNotFoundError:
         f"https://github.com/mkeet/CLaRO (derived CSVs: claro/derived_csv/), or pass --data-dir.")
 
 
+#: Placeholder openings that take no article ("[this data]", "[of this software]") and mass nouns.
+_NO_ARTICLE = frozenset("this these the my a an that those its of for with in on from to we i".split())
+_MASS_NOUNS = frozenset("software hardware data information documentation".split())
+
+
 def instantiate_placeholders(cq: str, onto: str) -> str:
     """``Who developed [it]?`` → ``Who developed the software?``; ``[task x]`` → ``a task``."""
     noun = _MAIN_NOUN.get(onto, "thing")
@@ -82,7 +87,7 @@ def instantiate_placeholders(cq: str, onto: str) -> str:
         if len(words) > 1 and (len(words[-1]) == 1 or words[-1].lower() in ("x", "y", "z")):
             words = words[:-1]  # "task x", "software A"
             low = low[:-1]
-        if low and low[0] not in ("this", "these", "the", "my", "a", "an", "that", "those", "its"):
+        if low and low[0] not in _NO_ARTICLE and low[-1] not in _MASS_NOUNS:
             words = ["a", *words]
         return " ".join(words)
 
