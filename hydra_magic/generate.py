@@ -23,6 +23,7 @@ applies the finished draft in one step.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -432,6 +433,7 @@ class Generation(_Shown):
         self.weave_rounds = max(0, int(weave_rounds))
         self.concurrency = max(1, int(concurrency))
         self.results: dict[str, Any] = {}
+        self._usages: list[Any] = []
 
     # ------------------------------------------------------------ plumbing
     def _engine_for(self, step: str) -> Any:
@@ -449,11 +451,15 @@ class Generation(_Shown):
             self.results.pop(later, None)
         return value
 
-    def _batch(self, label: str) -> Any:
-        import contextlib
-
+    @contextlib.contextmanager
+    def _batch(self, label: str) -> Iterator[Any]:
         batch = getattr(self.engine, "batch", None)
-        return batch(f"generate {label}: {self.domain}") if callable(batch) else contextlib.nullcontext()
+        if not callable(batch):
+            yield None
+            return
+        with batch(f"generate {label}: {self.domain}") as usage:
+            self._usages.append(usage)
+            yield usage
 
     def _parallel(self, fn: Callable[[Any], T], items: Sequence[Any]) -> list[T]:
         if len(items) <= 1 or self.concurrency == 1:
@@ -708,14 +714,13 @@ class Generation(_Shown):
 
     @property
     def usage(self) -> Any:
-        """Usage of this engine's generation batches (calls, tokens, cost)."""
+        """Calls, tokens, cache hits and cost of this generation's steps so far."""
         from .engines.llm import Usage
 
         total = Usage()
-        for label, u in getattr(self.engine, "batches", []):
-            if label.startswith("generate ") and label.endswith(f": {self.domain}"):
-                for k, v in asdict(u).items():
-                    setattr(total, k, getattr(total, k) + v)
+        for u in self._usages:
+            for k, v in asdict(u).items():
+                setattr(total, k, getattr(total, k) + v)
         return total
 
     def to_text(self) -> str:

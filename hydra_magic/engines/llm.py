@@ -70,6 +70,13 @@ def _litellm() -> Any:
 
 
 # ------------------------------------------------------------------ secrets
+def _hide_key(spec: Mapping[str, Any]) -> dict[str, Any]:
+    d = dict(spec)
+    if isinstance(d.get("api_key"), str):
+        d["api_key"] = _Secret(d["api_key"])
+    return d
+
+
 class _Secret:
     """A credential that never shows itself (repr, str, vars, logs)."""
 
@@ -275,9 +282,9 @@ class LLMEngine:
         self.structured_output = structured_output
         self.max_entities, self.max_properties, self.max_classes = max_entities, max_properties, max_classes
         self.step_models: dict[str, str | dict[str, Any]] = {
-            k: (dict(v) if isinstance(v, Mapping) else str(v)) for k, v in (step_models or {}).items()}
-        self._secrets = [_Secret(k) for k in [api_key] + [v.get("api_key") for v in self.step_models.values()
-                                                            if isinstance(v, dict)] if k]
+            k: (_hide_key(v) if isinstance(v, Mapping) else str(v)) for k, v in (step_models or {}).items()}
+        self._secrets = [s for s in [self._api_key] + [v.get("api_key") for v in self.step_models.values()
+                                                       if isinstance(v, dict)] if isinstance(s, _Secret) and s]
         self.litellm_kwargs = {k: v for k, v in litellm_kwargs.items()}
         self.cache = ResponseCache(cache_dir, enabled=use_cache)
         self.usage = Usage()
@@ -317,6 +324,10 @@ class LLMEngine:
                 new._secrets = [*self._secrets, _Secret(v)] if v else self._secrets
             elif k == "api_base":
                 new.api_base = v.rstrip("/") if v else None
+            elif k == "step_models":
+                new.step_models = {s: (_hide_key(m) if isinstance(m, Mapping) else str(m)) for s, m in v.items()}
+                new._secrets = [*self._secrets, *(m["api_key"] for m in new.step_models.values()
+                                                  if isinstance(m, dict) and isinstance(m.get("api_key"), _Secret))]
             elif hasattr(new, k) and not k.startswith("_"):
                 setattr(new, k, v)
             else:
@@ -377,8 +388,10 @@ class LLMEngine:
         model = str(spec.pop("model", self.model))
         base = spec.pop("api_base", self.api_base)
         key = spec.pop("api_key", None)
+        if isinstance(key, str):
+            key = _Secret(key)
         extra = {**self.litellm_kwargs, **spec}
-        return _Target(model, base.rstrip("/") if base else None, _Secret(key) if key else self._api_key,
+        return _Target(model, base.rstrip("/") if base else None, key if key else self._api_key,
                        tuple(sorted(extra.items())))
 
     def _check_target(self, t: _Target) -> str | None:
@@ -845,10 +858,11 @@ def _span(surface: str, chunk: TextChunk) -> tuple[int, int] | None:
 _NO_PARENT = {"owl:thing", "none", "null", ""}
 
 
-def _parent(name: str | None, ontology: "Ontology") -> str | None:
-    """``owl:Thing``/``null`` (and ``Thing`` when the ontology has no such class) mean: no superclass."""
+def _parent(name: str | None, ontology: "Ontology", declared: set[str]) -> str | None:
+    """``owl:Thing``/``null`` (and ``Thing`` when no such class exists or is declared) mean: no superclass."""
     p = (name or "").strip()
-    if p.lower() in _NO_PARENT or (p.lower() == "thing" and ontology.get_class(p) is None):
+    if p.lower() in _NO_PARENT or (p.lower() == "thing" and "thing" not in declared
+                                   and ontology.get_class(p) is None):
         return None
     return p
 
@@ -861,7 +875,9 @@ def _origin(cq: int | None, texts: Sequence[str]) -> str:
 
 def _proposal(value: OntologyOut, texts: Sequence[str], issues: list[Issue], raw: str,
               ontology: "Ontology") -> OntologyProposal:
-    classes = [ClassCandidate(c.name.strip(), _parent(c.parent, ontology), label=c.label, comment=c.comment or "",
+    declared = {c.name.strip().lower() for c in value.classes}
+    classes = [ClassCandidate(c.name.strip(), _parent(c.parent, ontology, declared), label=c.label,
+                              comment=c.comment or "",
                               origin=_origin(c.cq, texts))
                for c in value.classes]
     props = [PropertyCandidate(p.name.strip(), p.kind, tuple(x.strip() for x in p.domain),

@@ -1,0 +1,80 @@
+"""``hydra extract --engine openai/<name> --api-base …`` against the scripted server, in a subprocess."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .llm_server import Reply, llm_server, prompt_text  # noqa: F401
+from .test_llm_engine import FILM_TTL
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("hydra_magic.cli") is None
+                                or importlib.util.find_spec("hydra_magic.commands.extract") is None,
+                                reason="hydra_magic.cli (hydra extract) is not there yet")
+
+PREFIXES = """@prefix : <http://example.org/hydra/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def responder(body):
+    m = re.search(r"Text:\n<<<\n(.*?)\n>>>", prompt_text(body), re.S)
+    text = m.group(1) if m else ""
+    hit = re.match(r"(.+) was directed by (.+)\.", text)
+    if not hit:
+        return Reply(json_content={"triples": []})
+    film, person = hit.groups()
+    f, p = film.lower().replace(" ", "_"), person.lower().replace(" ", "_")
+    return Reply(json_content={"triples": [
+        {"subject": f, "predicate": "isA", "object": "Film", "subject_text": film},
+        {"subject": p, "predicate": "isA", "object": "Person", "subject_text": person},
+        {"subject": f, "predicate": "directedBy", "object": p, "subject_text": film, "object_text": person}]})
+
+
+def run_cli(tmp_path, url, *extra):
+    onto = tmp_path / "film.ttl"
+    onto.write_text(PREFIXES + FILM_TTL)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "s1", "sent": "Alien was directed by Ridley Scott."},
+        {"id": "s2", "sent": "Heat was directed by Michael Mann."},
+        {"id": "s3", "sent": "Nothing to see here."}]) + "\n")
+    out = tmp_path / "out.jsonl"
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env["HYDRA_MAGIC_CACHE_DIR"] = str(tmp_path / "cache")
+    proc = subprocess.run([sys.executable, "-m", "hydra_magic.cli", "extract", "--ontology", str(onto),
+                           "--input", str(inp), "--output", str(out), "--engine", "openai/x", "--api-base", url,
+                           *extra], capture_output=True, text=True, timeout=300, env=env)
+    return proc, out
+
+
+def test_cli_extract_with_a_model_engine(llm_server, tmp_path):
+    llm_server.responder = responder
+    proc, out = run_cli(tmp_path, llm_server.url)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["s1", "s2", "s3"]
+    assert rows[0]["triples"] == [{"sub": "Alien", "rel": "directed by", "obj": "Ridley Scott"}]
+    assert rows[1]["triples"] == [{"sub": "Heat", "rel": "directed by", "obj": "Michael Mann"}]
+    assert rows[2]["triples"] == []
+    assert llm_server.calls == 3
+    assert (tmp_path / "cache" / "llm-replies.sqlite3").exists()
+    # the same run again is answered from the persistent cache
+    proc, _ = run_cli(tmp_path, llm_server.url)
+    assert proc.returncode == 0 and llm_server.calls == 3
+
+
+def test_cli_reports_a_failing_server_per_line(llm_server, tmp_path):
+    llm_server.default = Reply(status=500, error="boom")
+    proc, out = run_cli(tmp_path, llm_server.url)
+    assert proc.returncode == 0, proc.stderr
+    assert "engine_error: 3" in proc.stderr
+    assert all(json.loads(line)["triples"] == [] for line in out.read_text().splitlines())

@@ -1,0 +1,127 @@
+"""Pieces of the model engine that need no server: JSON recovery, redaction, the cache, lazy import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from hydra_magic.cache import ResponseCache, request_key
+from hydra_magic.engines.llm import LLMEngine, Usage, redact
+from hydra_magic.engines.llm_json import parse_reply, repair_truncated
+from hydra_magic.engines.llm_schemas import CQsOut, ExtractionOut, OntologyOut
+from hydra_magic.errors import EngineError
+
+T1 = {"subject": "alien", "predicate": "isA", "object": "Film"}
+T2 = {"subject": "alien", "predicate": "releaseYear", "object": 1979}
+
+
+@pytest.mark.parametrize("text", [
+    json.dumps({"triples": [T1, T2]}),
+    "```json\n" + json.dumps({"triples": [T1, T2]}) + "\n```",
+    "Here you go:\n```\n" + json.dumps({"triples": [T1, T2]}) + "\n```\nAnything else?",
+    "Sure. " + json.dumps({"triples": [T1, T2]}) + " Hope this helps {really}.",
+    json.dumps([T1, T2]),  # a bare list for the only list field
+    json.dumps({"triples": [{"s": "alien", "p": "isA", "o": "Film"}, T2]}),  # common short field names
+])
+def test_json_is_found_wherever_the_model_put_it(text):
+    parsed = parse_reply(text, ExtractionOut)
+    assert parsed.ok, parsed.issues
+    assert [(t.subject, t.predicate, t.object) for t in parsed.value.triples] == [
+        ("alien", "isA", "Film"), ("alien", "releaseYear", "1979")]
+
+
+def test_truncated_array_keeps_complete_items_only():
+    full = json.dumps({"triples": [T1, T2, {"subject": "ridley_scott", "predicate": "isA", "object": "Person"}]})
+    for cut in range(len(json.dumps({"triples": [T1]})), len(full) - 2):
+        parsed = parse_reply(full[:cut], ExtractionOut)
+        assert parsed.value is not None and parsed.truncated
+        assert len(parsed.value.triples) in (1, 2)  # never a half item
+        assert parsed.issues[0].code == "parse_error" and "cut off" in parsed.issues[0].message
+
+
+def test_bad_items_are_dropped_one_by_one():
+    parsed = parse_reply(json.dumps({"triples": [T1, {"subject": "x"}, T2]}), ExtractionOut)
+    assert len(parsed.value.triples) == 2 and parsed.dropped == 1
+    [issue] = parsed.issues
+    assert issue.code == "parse_error" and issue.path == "reply.triples[1]" and "predicate" in issue.message
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("", "empty"), ("no json here", "no JSON"), ('{"facts": []}', "none of the expected fields"),
+    ('{"trip', "not valid JSON"), ("42", "Expected a JSON object"),
+])
+def test_unusable_replies_become_parse_error_issues(text, fragment):
+    parsed = parse_reply(text, ExtractionOut)
+    assert parsed.value is None and parsed.issues[0].code == "parse_error" and fragment in parsed.issues[0].message
+
+
+def test_schemas_accept_common_variants():
+    onto = parse_reply(json.dumps({"classes": [{"name": "Film", "superclass": "Work"}],
+                                   "properties": [{"name": "runtime", "kind": "DatatypeProperty",
+                                                   "domain": "Film", "range": "integer"}]}), OntologyOut).value
+    assert onto.classes[0].parent == "Work"
+    assert onto.properties[0].kind == "data" and onto.properties[0].domain == ["Film"]
+    assert parse_reply('["A?", "B?"]', CQsOut).value.questions == ["A?", "B?"]
+    assert repair_truncated('{"questions": ["A?", "B') == {"questions": ["A?"]}
+
+
+def test_redaction(monkeypatch):
+    monkeypatch.setenv("MY_SERVICE_API_KEY", "verysecretvalue123")
+    text = ("key sk-abcdefghijklmnop and verysecretvalue123, Authorization: Bearer abcdefgh12345678, "
+            "http://user:pass@host/v1 and mine-123456")
+    out = redact(text, ["mine-123456"])
+    for secret in ("sk-abcdefghijklmnop", "verysecretvalue123", "abcdefgh12345678", "user:pass", "mine-123456"):
+        assert secret not in out
+    assert "http://***@host/v1" in out
+
+
+def test_engine_repr_and_settings_never_show_the_key(tmp_path):
+    eng = LLMEngine("openai/x", api_key="sk-hidden-key-1234567", cache_dir=str(tmp_path),
+                    step_models={"ontology": {"model": "openai/y", "api_key": "sk-other-key-7654321"}})
+    blob = repr(eng) + str(vars(eng)) + repr(eng.derive(model="openai/z")) + repr(eng._target("ontology"))
+    assert "hidden-key" not in blob and "other-key" not in blob
+    import pickle
+
+    assert b"hidden-key" not in pickle.dumps(eng._api_key)
+
+
+def test_engine_arguments_are_checked(tmp_path):
+    with pytest.raises(EngineError, match="empty"):
+        LLMEngine(" ")
+    with pytest.raises(EngineError, match="Unknown step"):
+        LLMEngine("openai/x", step_models={"extraction": "openai/y"})
+
+
+def test_cache_keys_and_storage(tmp_path):
+    msgs = [{"role": "user", "content": "hi"}]
+    k = request_key("openai/x", msgs, {"temperature": 0, "api_key": "a"})
+    assert k == request_key("openai/x", msgs, {"temperature": 0, "api_key": "b"})  # keys are not key material
+    assert k != request_key("openai/x", msgs, {"temperature": 0.7})
+    assert k != request_key("openai/y", msgs, {"temperature": 0})
+    assert k != request_key("openai/x", msgs, {"temperature": 0, "max_tokens": 10})
+    cache = ResponseCache(tmp_path / "c")
+    assert cache.get(k) is None and not (tmp_path / "c").exists()  # nothing created by a lookup
+    cache.put(k, "openai/x", {"content": "hello", "prompt_tokens": 3})
+    assert ResponseCache(tmp_path / "c").get(k) == {"content": "hello", "prompt_tokens": 3}
+    assert len(cache) == 1 and cache.clear() == 1 and cache.get(k) is None
+    off = ResponseCache(tmp_path / "d", enabled=False)
+    off.put(k, "m", {"content": "x"})
+    assert off.get(k) is None and not (tmp_path / "d").exists()
+
+
+def test_usage_text():
+    u = Usage(calls=3, cache_hits=1, prompt_tokens=1200, completion_tokens=300, cost_usd=0.0012, unpriced_calls=1)
+    assert "3 calls, 1 cache hits, 1,200 prompt + 300 completion tokens, $0.0012 (+1 calls of unknown price)" \
+        in u.to_text()
+
+
+def test_litellm_is_not_imported_until_a_model_engine_is_used():
+    code = ("import sys, hydra_magic, hydra_magic.engines, hydra_magic.engines.llm, hydra_magic.generate;"
+            "from hydra_magic.engines.llm import LLMEngine; LLMEngine('openai/x');"
+            "print('litellm' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
