@@ -154,14 +154,8 @@ class Ontology:
                     comment=_first_literal(g, p, RDFS.comment),
                 )
         self._classes, self._properties = classes, props
-        self._class_keys = {}
-        for c in sorted(classes.values(), key=lambda c: str(c.iri)):
-            for key in (str(c.iri), c.name, c.label, *c.alt_labels):
-                self._class_keys.setdefault(normalise_label(key) if key != str(c.iri) else key, c.iri)
-        self._property_keys = {}
-        for p in sorted(props.values(), key=lambda p: str(p.iri)):
-            for key in (str(p.iri), p.name, p.label, *p.alt_labels):
-                self._property_keys.setdefault(normalise_label(key) if key != str(p.iri) else key, p.iri)
+        self._class_keys = _key_index(classes.values())
+        self._property_keys = _key_index(props.values())
         self._ancestors = {c: self._compute_ancestors(c) for c in classes}
 
     def _compute_ancestors(self, c: URIRef) -> tuple[URIRef, ...]:
@@ -310,6 +304,18 @@ class Ontology:
 
     def to_turtle(self) -> str:
         return self.graph.serialize(format="turtle")
+
+
+def _key_index(terms: Iterable[OntClass | OntProperty]) -> dict[str, URIRef]:
+    """Lookup keys -> IRI. IRIs, then names, then labels, then alternative labels win, in
+    that order, so an alternative label never hides another term's name."""
+    ordered = sorted(terms, key=lambda t: str(t.iri))
+    index: dict[str, URIRef] = {str(t.iri): t.iri for t in ordered}
+    for tier in (lambda t: (t.name,), lambda t: (t.label,), lambda t: t.alt_labels):
+        for t in ordered:
+            for key in tier(t):
+                index.setdefault(normalise_label(key), t.iri)
+    return index
 
 
 def _first_literal(g: Graph, s: Node, p: URIRef) -> str:
