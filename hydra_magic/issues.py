@@ -49,6 +49,25 @@ CODES: dict[str, str] = {
     # user decisions and engine reports
     "unparsed_cq": "the competency question matches no known pattern",
     "accepted_by_user": "accepted by the user despite the contracts",
+    # verification of a whole KG (hydra_magic.verify)
+    "functional_violation": "a functional property has more than one value for one subject",
+    "inverse_functional_violation": "an inverse-functional property links one object to several subjects",
+    "asymmetric_violation": "an asymmetric property holds in both directions between two entities",
+    "irreflexive_violation": "an irreflexive property links an entity to itself",
+    "symmetric_inferred": "a symmetric property implies the reverse triple, which the KG does not state",
+    "transitive_inferred": "a transitive property implies a triple the KG does not state",
+    "disjoint_violation": "an entity is an instance of two classes declared disjoint",
+    "shacl_violation": "a user SHACL shape is violated",
+    "value_rule_violation": "an entity's values break a value rule (%%rules)",
+    "rule_not_evaluable": "a value rule cannot be evaluated because a value is not a number",
+    "rule_conflict": "no entity can satisfy these value rules together",
+    "rule_not_checked": "the satisfiability of a value rule could not be decided",
+    "rule_invalid": "a value rule no longer reads against the ontology (a property it names is gone)",
+    "cq_not_answerable": "the ontology lacks the vocabulary to turn the competency question into SPARQL",
+    "cq_no_answer": "the competency question's query returns no rows on the KG",
+    "cq_failed": "the competency question's answers differ from its pinned answers",
+    "cq_query_error": "the competency question's SPARQL does not parse, fails or uses terms outside the ontology",
+    "cq_query_mismatch": "the competency question's SPARQL does not return what the question asks for",
 }
 
 

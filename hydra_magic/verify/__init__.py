@@ -1,0 +1,25 @@
+"""Verification of a whole session: the KG against the ontology, value rules, SHACL shapes and CQs.
+
+What the session calls (see :class:`~hydra_magic.session.Session`):
+
+- :func:`parse_rules` (``%%rules``), :func:`parse_shapes` (``%%shacl``);
+- :func:`run` (``%hydra verify``), which returns a :class:`VerificationReport`.
+
+Modules, one job each: :mod:`.context` (ontology as sets), :mod:`.index`
+(KG as sets, synced incrementally), :mod:`.typing_checks` (vocabulary,
+domain, range, datatypes), :mod:`.owl_checks` (property characteristics,
+disjointness), :mod:`.value_rules` (sympy rules), :mod:`.shacl` (generated and
+user shapes, pySHACL), :mod:`.cq_tests` (CQs as SPARQL tests),
+:mod:`.report` and :mod:`.runner`.
+"""
+
+from __future__ import annotations
+
+from .cq_tests import CQTest
+from .report import VerificationReport
+from .runner import VerifyState, run
+from .shacl import parse_shapes, shapes_turtle
+from .value_rules import ValueRule, find_conflicts, parse_rules
+
+__all__ = ["run", "parse_rules", "parse_shapes", "shapes_turtle", "find_conflicts", "VerificationReport",
+           "CQTest", "ValueRule", "VerifyState"]

@@ -1,0 +1,153 @@
+"""OWL property characteristics and class disjointness on the KG, without a reasoner.
+
+Violations (errors): ``functional_violation``, ``inverse_functional_violation``,
+``asymmetric_violation``, ``irreflexive_violation``, ``disjoint_violation``.
+Consequences the KG does not state (infos, reported, never added):
+``symmetric_inferred``, ``transitive_inferred``.
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..issues import Issue
+from .context import OntologyContext
+from .findings import make_issue, ordered, short
+from .index import FactIndex
+
+__all__ = ["check_characteristics", "check_inverse_functional", "check_disjoint", "transitive_consequences",
+           "TRANSITIVE_LIMIT"]
+
+#: Inferred transitive triples listed one by one per property; the rest are summarised in one issue.
+TRANSITIVE_LIMIT = 200
+
+
+def _values(nodes: list[Node], limit: int = 5) -> str:
+    shown = ", ".join(repr(short(n)) for n in nodes[:limit])
+    return shown + (f" and {len(nodes) - limit} more" if len(nodes) > limit else "")
+
+
+def check_characteristics(s: Node, p: Node, objs: set[Node], idx: FactIndex, ctx: OntologyContext,
+                          out: list[Issue]) -> None:
+    """Functional, irreflexive, asymmetric and symmetric checks of the facts ``(s, p, *)``."""
+    if p in ctx.functional and len(objs) > 1:
+        vals = ordered(objs)
+        out.append(make_issue(
+            "functional_violation", s,
+            f"{short(p)!r} is functional but {short(s)!r} has {len(vals)} values: {_values(vals)}.",
+            "Keep one value: remove the wrong facts, or merge the values if they name the same thing.",
+            check="owl", predicate=p, keys=[(s, p, o) for o in vals], index=idx))
+    if p in ctx.irreflexive and s in objs:
+        out.append(make_issue(
+            "irreflexive_violation", s, f"{short(p)!r} is irreflexive but {short(s)!r} {short(p)} itself.",
+            "Remove the fact; the object was probably meant to be another entity.",
+            check="owl", predicate=p, value=s, keys=[(s, p, s)], index=idx))
+    if p in ctx.asymmetric:
+        d = idx.pso.get(p, {})
+        for o in ordered(objs):
+            if o == s:
+                out.append(make_issue(
+                    "asymmetric_violation", s,
+                    f"{short(p)!r} is asymmetric but {short(s)!r} {short(p)} itself.",
+                    "Remove the fact (an asymmetric property is also irreflexive).",
+                    check="owl", predicate=p, value=o, keys=[(s, p, o)], index=idx))
+            # Each pair is filed once, under the smaller node.
+            elif isinstance(o, URIRef) and str(s) < str(o) and s in d.get(o, ()):
+                out.append(make_issue(
+                    "asymmetric_violation", s,
+                    f"{short(p)!r} is asymmetric but both ({short(s)}, {short(p)}, {short(o)}) and "
+                    f"({short(o)}, {short(p)}, {short(s)}) are stated.",
+                    "Keep the direction the source supports and remove the other fact.",
+                    check="owl", predicate=p, value=o, keys=[(s, p, o), (o, p, s)], index=idx))
+    if p in ctx.symmetric:
+        d = idx.pso.get(p, {})
+        for o in ordered(objs):
+            if isinstance(o, URIRef) and o != s and s not in d.get(o, ()):
+                out.append(make_issue(
+                    "symmetric_inferred", s,
+                    f"{short(p)!r} is symmetric: ({short(s)}, {short(p)}, {short(o)}) implies "
+                    f"({short(o)}, {short(p)}, {short(s)}), which the KG does not state.",
+                    "Nothing to fix; add the reverse triple if queries should find it without reasoning.",
+                    check="owl", severity="info", predicate=p, value=o, keys=[(s, p, o)], index=idx,
+                    extra={"inferred": [o.n3(), p.n3(), s.n3()]}))
+
+
+def check_inverse_functional(o: Node, p: Node, subs: set[Node], idx: FactIndex, ctx: OntologyContext,
+                             out: list[Issue]) -> None:
+    """Inverse-functional check of the facts ``(*, p, o)``; filed under ``o``."""
+    if p in ctx.inverse_functional and len(subs) > 1:
+        vals = ordered(subs)
+        shown = repr(str(o)) if isinstance(o, Literal) else repr(short(o))
+        out.append(make_issue(
+            "inverse_functional_violation", o,
+            f"{short(p)!r} is inverse-functional but {len(vals)} subjects have the value {shown}: "
+            f"{_values(vals)}.",
+            "These subjects must be the same entity: merge them, or remove the wrong facts.",
+            check="owl", predicate=p, keys=[(x, p, o) for x in vals], index=idx))
+
+
+def check_disjoint(e: Node, idx: FactIndex, ctx: OntologyContext, out: list[Issue],
+                   memo: dict[frozenset[Node], list[tuple[URIRef, URIRef]]]) -> None:
+    """``disjoint_violation`` for an entity whose types (with superclasses) include two disjoint classes."""
+    types = idx.types.get(e)
+    if not types or not ctx.disjoint:
+        return
+    key = frozenset(types)
+    clashes = memo.get(key)
+    if clashes is None:
+        closure: set[Node] = set()
+        for t in types:
+            closure |= ctx.up.get(t, {t})  # type: ignore[arg-type]
+        clashes = memo[key] = [(a, b) for a, b in ctx.disjoint if a in closure and b in closure]
+    for a, b in clashes:
+        out.append(make_issue(
+            "disjoint_violation", e,
+            f"{short(e)!r} is a {ctx.name(a)} and a {ctx.name(b)}, but these classes are disjoint "
+            f"(its types: {', '.join(sorted(ctx.name(t) for t in types))}).",
+            "Remove the wrong type, or split the entity if two things share its name.",
+            check="owl", keys=[(e, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), t)
+                               for t in ordered(types)], index=idx,
+            extra={"classes": [str(a), str(b)]}))
+
+
+def transitive_consequences(p: Node, idx: FactIndex, ctx: OntologyContext) -> list[Issue]:
+    """Triples a transitive property implies but the KG does not state (infos, in a stable order)."""
+    d = idx.pso.get(p)
+    if not d:
+        return []
+    inferred: list[tuple[Node, Node, list[Node]]] = []
+    for s in ordered(d):
+        direct = d[s]
+        # Breadth-first with parents, so each implied triple comes with the chain that implies it.
+        parent: dict[Node, Node] = {o: s for o in ordered(direct) if isinstance(o, URIRef)}
+        frontier = list(parent)
+        while frontier:
+            nxt = []
+            for x in frontier:
+                for y in ordered(d.get(x, ())):
+                    if isinstance(y, URIRef) and y not in parent and y != s:
+                        parent[y] = x
+                        nxt.append(y)
+            frontier = nxt
+        for o in ordered(set(parent) - direct - {s}):
+            chain = [o]
+            while chain[-1] != s:
+                chain.append(parent[chain[-1]])
+            inferred.append((s, o, chain[::-1]))
+    out = []
+    for s, o, chain in inferred[:TRANSITIVE_LIMIT]:
+        out.append(make_issue(
+            "transitive_inferred", s,
+            f"{short(p)!r} is transitive: the KG implies ({short(s)}, {short(p)}, {short(o)}) without stating it "
+            f"(via {' → '.join(short(x) for x in chain)}).",
+            "Nothing to fix; add the triple if queries should find it without reasoning.",
+            check="owl", severity="info", predicate=p, value=o, keys=list(zip(chain, [p] * len(chain), chain[1:])),
+            index=idx, extra={"inferred": [s.n3(), p.n3(), o.n3()]}))
+    if len(inferred) > TRANSITIVE_LIMIT:
+        out.append(make_issue(
+            "transitive_inferred", p,
+            f"{short(p)!r} is transitive: {len(inferred) - TRANSITIVE_LIMIT} more implied triples are not listed "
+            f"({len(inferred)} in all).", "Nothing to fix.", check="owl", severity="info", predicate=p,
+            extra={"count": len(inferred)}))
+    return out

@@ -1,0 +1,308 @@
+"""One verification run: full or incremental, every check, one report.
+
+A full run indexes the KG (:class:`~.index.FactIndex`) and runs every check
+set-based over the index. The index and the issues, filed under their focus
+node, stay in ``session.verify_state``. The next run syncs the index from the
+session history and rechecks only the nodes the changed triples touch (their
+subjects and objects; a type change is a triple of its entity), plus the
+transitive properties whose triples changed. A change of the ontology, the
+rules or the shapes starts a full run again (the session also clears the state
+when rules or shapes change).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal as TLiteral
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import InputError
+from ..issues import Issue
+from .context import OntologyContext, ontology_signature
+from .cq_tests import CQTest, run_cq_tests
+from .findings import Findings, make_issue
+from .index import FactIndex, Key
+from .owl_checks import check_characteristics, check_disjoint, check_inverse_functional, transitive_consequences
+from .report import VerificationReport, issue_sort_key
+from .typing_checks import check_object_predicate, check_subject_predicate, check_untyped, untyped_candidates
+from .value_rules import (ValueRule, check_entity_rules, compile_rules, conflict_issues, find_conflicts,
+                          parse_rules, rule_candidates)
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+__all__ = ["run", "VerifyState", "ShaclMode"]
+
+ShaclMode = TLiteral["user", "all", "none"]
+_RULES_FOCUS = URIRef("urn:hydra:rules")
+
+
+@dataclass
+class VerifyState:
+    """What a run leaves for the next one (kept in ``session.verify_state``, never persisted)."""
+
+    onto_sig: frozenset[Any]
+    rules_key: tuple[str, ...]
+    shapes_key: tuple[str, ...]
+    ctx: OntologyContext
+    idx: FactIndex
+    findings: Findings = field(default_factory=dict)
+    transitive: dict[Node, list[Issue]] = field(default_factory=dict)
+    rules: list[ValueRule] = field(default_factory=list)
+    compiled: list[Any] = field(default_factory=list)
+    rule_issues: list[Issue] = field(default_factory=list)
+    rule_notes: list[str] = field(default_factory=list)
+    disjoint_memo: dict[Any, Any] = field(default_factory=dict)
+    #: Bumped whenever the KG changed; caches of whole-KG checks (pySHACL, CQs) key on it.
+    kg_version: int = 0
+    shacl_cache: tuple[Any, list[Issue], list[str]] | None = None
+    cq_cache: tuple[Any, list[CQTest], list[Issue]] | None = None
+
+
+# ---------------------------------------------------------------- checking
+def _check_node(e: Node, st: VerifyState) -> list[Issue]:
+    """Every node-level check for one focus node (the incremental path)."""
+    idx, ctx = st.idx, st.ctx
+    out: list[Issue] = []
+    for p, d in idx.pso.items():
+        objs = d.get(e)
+        if objs:
+            check_subject_predicate(e, p, objs, idx, ctx, out)
+            check_characteristics(e, p, objs, idx, ctx, out)
+    for p, r in idx.pos.items():
+        subs = r.get(e)
+        if subs:
+            check_object_predicate(e, p, subs, idx, ctx, out)
+            check_inverse_functional(e, p, subs, idx, ctx, out)
+    check_untyped(e, idx, ctx, out)
+    check_disjoint(e, idx, ctx, out, st.disjoint_memo)
+    if st.compiled:
+        check_entity_rules(e, st.compiled, idx, out)
+    return out
+
+
+def _check_all(st: VerifyState) -> Findings:
+    """The same checks as :func:`_check_node`, over every node, grouped for speed (the full path)."""
+    idx, ctx = st.idx, st.ctx
+    found: Findings = {}
+
+    def file(node: Node, issues: list[Issue]) -> None:
+        have = found.get(node)
+        if have is None:
+            found[node] = issues
+        else:
+            have.extend(issues)
+
+    for p, d in idx.pso.items():
+        for s, objs in d.items():
+            out: list[Issue] = []
+            check_subject_predicate(s, p, objs, idx, ctx, out)
+            check_characteristics(s, p, objs, idx, ctx, out)
+            if out:
+                file(s, out)
+    for p, r in idx.pos.items():
+        for o, subs in r.items():
+            out = []
+            check_object_predicate(o, p, subs, idx, ctx, out)
+            check_inverse_functional(o, p, subs, idx, ctx, out)
+            if out:
+                file(o, out)
+    for e in untyped_candidates(idx, ctx):
+        out = []
+        check_untyped(e, idx, ctx, out)
+        if out:
+            file(e, out)
+    if ctx.disjoint:
+        for e in idx.types:
+            out = []
+            check_disjoint(e, idx, ctx, out, st.disjoint_memo)
+            if out:
+                file(e, out)
+    if st.compiled:
+        for e in rule_candidates(st.compiled, idx):
+            out = []
+            check_entity_rules(e, st.compiled, idx, out)
+            if out:
+                file(e, out)
+    return found
+
+
+def _prepare_rules(st: VerifyState, session: "Session") -> None:
+    rules: list[ValueRule] = []
+    issues: list[Issue] = []
+    for n, line in enumerate(session.rules, start=1):
+        try:
+            parsed = parse_rules(line, session.ontology)
+        except InputError as exc:
+            issues.append(make_issue("rule_invalid", _RULES_FOCUS, f"Rule {n} ({line!r}) is not checked: {exc}",
+                                     "Correct the rule, or add the property it names back to the ontology.",
+                                     check="rules", extra={"rule": line, "line": n}))
+            continue
+        rules += [ValueRule(r.text, n, r.relations, r.variables) for r in parsed]
+    st.rules = rules
+    st.compiled = compile_rules(rules)
+    datatypes = {p: dt for p, dt in st.ctx.datatype.items()}
+    conflicts = find_conflicts(rules, datatypes) if rules else []
+    st.rule_issues = issues + conflict_issues(conflicts, _RULES_FOCUS)
+    if rules:
+        bad = [c for c in conflicts if c.decided]
+        st.rule_notes = [f"Value rules: {len(rules)} rule(s); "
+                         + (f"{len(bad)} conflicting set(s) found before checking the KG." if bad
+                            else "they can hold together (checked with sympy before checking the KG).")]
+    else:
+        st.rule_notes = []
+
+
+def _full_state(session: "Session", sig: frozenset[Any], old: VerifyState | None) -> VerifyState:
+    ctx = OntologyContext.of(session.ontology)
+    idx = FactIndex.build(session.kg, ctx.reverse)
+    idx.mark_synced(session)
+    st = VerifyState(sig, tuple(session.rules), tuple(session.shapes), ctx, idx)
+    if old is not None and old.onto_sig == sig and old.rules_key == st.rules_key:
+        # Same rules over the same ontology: the sympy analysis (the slow part) still holds.
+        st.rules, st.compiled, st.rule_issues, st.rule_notes = old.rules, old.compiled, old.rule_issues, old.rule_notes
+    else:
+        _prepare_rules(st, session)
+    return st
+
+
+# ---------------------------------------------------------------- running
+def run(session: "Session", *, full: bool = False, shacl: ShaclMode | bool | None = None,
+        cqs: bool = True) -> VerificationReport:
+    """Verify the session's KG; incremental unless ``full`` (or nothing is cached yet).
+
+    Parameters
+    ----------
+    full
+        Recheck everything instead of only what changed since the last run.
+    shacl
+        ``"user"`` (default): pySHACL validates the user shapes (``%%shacl``).
+        ``"all"`` (or ``True``): also the shapes generated from the ontology, as
+        a cross-check of the set-based checks (slow: pySHACL needs ~2 s per
+        100k triples). ``"none"`` (or ``False``): no pySHACL at all.
+    cqs
+        Run the competency questions as tests.
+    """
+    mode: ShaclMode = "all" if shacl is True else "none" if shacl is False else (shacl or "user")  # type: ignore[assignment]
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    sig = ontology_signature(session.ontology)
+    st = session.verify_state if isinstance(session.verify_state, VerifyState) else None
+    notes: list[str] = []
+    if (full or st is None or st.onto_sig != sig or st.rules_key != tuple(session.rules)
+            or st.shapes_key != tuple(session.shapes)):
+        st = _full_state(session, sig, st)
+        timings["index"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        st.findings = _check_all(st)
+        st.transitive = {p: transitive_consequences(p, st.idx, st.ctx) for p in st.ctx.transitive}
+        timings["checks"] = time.perf_counter() - t1
+        run_mode, changed_n, rechecked = "full", len(st.idx), len(st.idx)
+    else:
+        changed = st.idx.sync(session)
+        timings["index"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        dirty = _recheck(st, changed)
+        timings["checks"] = time.perf_counter() - t1
+        run_mode, changed_n, rechecked = "incremental", len(changed), dirty
+    session.verify_state = st
+    issues: list[Issue] = [i for lst in st.findings.values() for i in lst]
+    for lst in st.transitive.values():
+        issues += lst
+    issues += st.rule_issues
+    notes += st.rule_notes
+
+    t1 = time.perf_counter()
+    issues += _shacl(st, session, mode, notes, issues)
+    timings["shacl"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    tests: list[CQTest] = []
+    if cqs and session.cqs:
+        key = (tuple((c.text, c.expected, c.sparql) for c in session.cqs), st.kg_version)
+        if st.cq_cache is not None and st.cq_cache[0] == key:
+            tests, cq_issues = st.cq_cache[1], st.cq_cache[2]
+        else:
+            tests, cq_issues = run_cq_tests(session, st.idx)
+            st.cq_cache = (key, tests, cq_issues)
+        issues += cq_issues
+    timings["cqs"] = time.perf_counter() - t1
+    issues.sort(key=issue_sort_key)
+    timings["total"] = time.perf_counter() - t0
+    checked = {"triples": len(st.idx), "changed": changed_n, "rechecked": rechecked,
+               "rules": len(st.rules), "shapes": len(session.shapes), "cqs": len(session.cqs)}
+    return VerificationReport(issues, tests, run_mode, checked, {k: round(v, 6) for k, v in timings.items()}, notes)
+
+
+def _recheck(st: VerifyState, changed: list[Key]) -> int:
+    if not changed:
+        return 0
+    st.kg_version += 1
+    ctx = st.ctx
+    dirty: set[Node] = set()
+    transitive: set[Node] = set()
+    for s, p, o in changed:
+        dirty.add(s)
+        if isinstance(o, URIRef) or p in ctx.reverse:
+            dirty.add(o)
+        if p in ctx.transitive:
+            transitive.add(p)
+    for e in dirty:
+        issues = _check_node(e, st)
+        if issues:
+            st.findings[e] = issues
+        else:
+            st.findings.pop(e, None)
+    for p in transitive:
+        st.transitive[p] = transitive_consequences(p, st.idx, ctx)
+    return len(dirty)
+
+
+def _shacl(st: VerifyState, session: "Session", mode: ShaclMode, notes: list[str],
+           found: list[Issue]) -> list[Issue]:
+    """pySHACL over user shapes (and, with ``mode="all"``, the generated ones); cached per KG version."""
+    from .shacl import data_graph, ontology_shapes, run_pyshacl, shapes_graph
+
+    if mode == "none" or (mode == "user" and not session.shapes):
+        if session.shapes:
+            notes.append(f"pySHACL not run: {len(session.shapes)} user shape cell(s) skipped (shacl='none').")
+        else:
+            notes.append("Ontology constraints (domain, range, datatypes, characteristics, disjointness) were "
+                         "checked set-based; pass shacl='all' to cross-check them with pySHACL (slow on large KGs).")
+        return []
+    key = (st.kg_version, mode)
+    if st.shacl_cache is not None and st.shacl_cache[0] == key:
+        notes.extend(st.shacl_cache[2])
+        return list(st.shacl_cache[1])
+    t0 = time.perf_counter()
+    data = data_graph(st.idx)
+    out: list[Issue] = []
+    my_notes: list[str] = []
+    if session.shapes:
+        g = None
+        for text in session.shapes:
+            part = shapes_graph(text, base=session.config.base)
+            g = part if g is None else g + part
+        out += run_pyshacl(data, g, session.ontology.graph, st.idx)
+    if mode == "all":
+        shapes, kinds = ontology_shapes(st.ctx)
+        generated = run_pyshacl(data, shapes, session.ontology.graph, st.idx, kinds=kinds)
+
+        def key_of(i: Issue) -> tuple[str, str, str]:
+            return (i.code, str(i.data.get("focus", "")), str(i.data.get("predicate", "")))
+
+        ours = {key_of(i) for i in found if i.data.get("check") in ("typing", "owl")}
+        theirs = {key_of(i) for i in generated}
+        out += [i for i in generated if key_of(i) not in ours]
+        comparable = {k for k in ours if k[0] not in ("unknown_property", "unknown_class", "class_as_entity",
+                                                      "symmetric_inferred", "transitive_inferred")}
+        my_notes.append(f"pySHACL cross-check on the ontology's shapes: {len(theirs & comparable)} finding(s) "
+                        f"agree, {len(theirs - comparable)} only pySHACL, {len(comparable - theirs)} only set-based.")
+    my_notes.insert(0, f"pySHACL validated {len(session.shapes)} user shape cell(s)"
+                    + (" and the ontology's generated shapes" if mode == "all" else "")
+                    + f" over {len(st.idx):,} triples in {time.perf_counter() - t0:.2f}s.")
+    st.shacl_cache = (key, out, my_notes)
+    notes.extend(my_notes)
+    return out

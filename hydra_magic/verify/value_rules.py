@@ -1,0 +1,402 @@
+"""Value rules over data properties (``%%rules``), parsed with sympy and checked on the KG.
+
+A rule is one line of comparisons between arithmetic expressions of data
+property names and numbers: ``birthYear < deathYear``, ``0 <= age <= 150``,
+``population > 0``, ``height * 2 >= width``. Before the KG is checked the rule
+set is tested for satisfiability (linear rules by linear programming with
+sympy's simplex, single-variable rules with ``solveset``) and a minimal set of
+conflicting rules is named. Then every entity having the properties a rule
+mentions is checked; dates compare by day, ``xsd:dateTime`` by second.
+
+Parsing never evaluates user text as Python: the line is first checked against
+a whitelist of syntax (names, numbers, ``+ - * / ** %``, comparisons), every
+name must be a data property of the ontology, and only then does sympy's
+``parse_expr`` run, with a namespace holding nothing but those symbols and
+sympy's number constructors.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import keyword
+import math
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from itertools import product
+from typing import Any, Callable, Iterable
+
+import sympy
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+
+from ..errors import EmptyInputError, InputError
+from ..iri import camel_case
+from ..issues import Issue
+from ..ontology import Ontology
+from .findings import make_issue, short
+from .index import FactIndex
+
+__all__ = ["ValueRule", "parse_rules", "rule_names", "find_conflicts", "Conflict", "check_entity_rules",
+           "to_number", "MAX_COMBINATIONS"]
+
+#: Value combinations tried per entity and rule when properties have several values.
+MAX_COMBINATIONS = 64
+
+_CMP_OPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge, ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne,
+}
+_ALLOWED_NODES = (ast.Expression, ast.Compare, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load,
+                  ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.Mod, ast.USub, ast.UAdd, *_CMP_OPS)
+_GLOBALS: dict[str, Any] = {"Integer": sympy.Integer, "Float": sympy.Float, "Rational": sympy.Rational,
+                            "Symbol": sympy.Symbol, "__builtins__": {}}
+_INT_TYPES = frozenset({XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger,
+                        XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger, XSD.gYear})
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?([eE][+-]?\d+)?|[+-]?\.\d+([eE][+-]?\d+)?")
+_DATE = re.compile(r"(-?\d{4,})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """One ``%%rules`` line: a conjunction of comparisons (``0 <= age <= 150`` is two)."""
+
+    text: str
+    line: int
+    relations: tuple[Any, ...]  # sympy relationals (or sympy.true/false)
+    #: symbol -> data property it stands for
+    variables: dict[Any, URIRef] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def properties(self) -> tuple[URIRef, ...]:
+        return tuple(sorted(set(self.variables.values())))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def rule_names(ontology: Ontology) -> dict[str, URIRef]:
+    """Names usable in rules: each data property's local name and the camelCase of its labels."""
+    names: dict[str, URIRef] = {}
+    for p in sorted(ontology.data_properties(), key=lambda p: str(p.iri)):
+        for n in (p.name, camel_case(p.label), *(camel_case(a) for a in p.alt_labels)):
+            if n and n.isidentifier() and not keyword.iskeyword(n):
+                names.setdefault(n, p.iri)
+    return names
+
+
+def _allowed(names: dict[str, URIRef]) -> str:
+    return ", ".join(sorted(names)) or "none (the ontology has no data properties yet)"
+
+
+def parse_rules(text: str, ontology: Ontology) -> list[ValueRule]:
+    """Parse ``%%rules`` text (one rule per line, ``#`` comments).
+
+    Raises
+    ------
+    InputError
+        Naming the line, what is wrong with it and the names that are allowed.
+    """
+    names = rule_names(ontology)
+    symbols: dict[URIRef, sympy.Symbol] = {}
+    local: dict[str, sympy.Symbol] = {}
+    for n, iri in names.items():
+        local[n] = symbols.setdefault(iri, sympy.Symbol(n, real=True))
+    rules = []
+    for no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            rules.append(_parse_line(line, no, names, local, ontology))
+    if not rules:
+        raise EmptyInputError("The %%rules cell has no rule. Write one comparison per line, e.g. "
+                              f"'birthYear < deathYear' or '0 <= age <= 150'. Names you can use: {_allowed(names)}.")
+    return rules
+
+
+def _parse_line(line: str, no: int, names: dict[str, URIRef], local: dict[str, sympy.Symbol],
+                ontology: Ontology) -> ValueRule:
+    where = f"Rule on line {no} ({line!r})"
+    example = "Write comparisons such as 'birthYear < deathYear' or '0 <= age <= 150'."
+    try:
+        tree = ast.parse(line, mode="eval")
+    except SyntaxError as exc:
+        hint = " Use == to compare, not =." if re.search(r"(?<![<>=!])=(?!=)", line) else ""
+        raise InputError(f"{where} cannot be read: {exc.msg}.{hint} {example}") from None
+    body = tree.body
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and node is not body:
+            raise InputError(f"{where}: a comparison cannot be used inside an expression. {example}")
+        if isinstance(node, ast.Name):
+            if node.id not in names:
+                prop = ontology.get_property(node.id)
+                why = (f"{node.id!r} is an object property; rules compare data values" if prop is not None
+                       and prop.kind == "object" else f"{node.id!r} is not a data property of the ontology")
+                raise InputError(f"{where}: {why}. Names you can use: {_allowed(names)}.")
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise InputError(f"{where}: only numbers may appear as constants, not {node.value!r}. {example}")
+        elif isinstance(node, ast.BitXor):
+            raise InputError(f"{where}: '^' is not a power here; write ** instead.")
+        elif isinstance(node, ast.Call):
+            raise InputError(f"{where}: function calls are not allowed; only data property names, numbers, "
+                             f"+ - * / ** % and comparisons are. Names you can use: {_allowed(names)}.")
+        elif not isinstance(node, _ALLOWED_NODES):
+            raise InputError(f"{where}: {type(node).__name__.lower()} is not allowed; only data property names, "
+                             f"numbers, + - * / ** % and comparisons (< <= > >= == !=) are. "
+                             f"Names you can use: {_allowed(names)}.")
+    if not isinstance(body, ast.Compare):
+        raise InputError(f"{where} is not a comparison. {example} Names you can use: {_allowed(names)}.")
+    sides = [body.left, *body.comparators]
+    exprs = []
+    for side in sides:
+        segment = ast.get_source_segment(line, side) or ""
+        # Safe: the segment passed the whitelist above and the namespace holds only symbols and numbers.
+        exprs.append(parse_expr(segment, local_dict=dict(local), global_dict=dict(_GLOBALS),
+                                transformations=standard_transformations))
+    relations = tuple(_CMP_OPS[type(op)](a, b) for op, a, b in zip(body.ops, exprs, exprs[1:]))
+    used = {s for e in exprs for s in getattr(e, "free_symbols", ())}
+    if not used:
+        raise InputError(f"{where} mentions no data property, so no entity could break it. "
+                         f"Names you can use: {_allowed(names)}.")
+    by_symbol = {sym: names[sym.name] for sym in used}
+    return ValueRule(line, no, relations, by_symbol)
+
+
+# ------------------------------------------------------------ satisfiability
+@dataclass(frozen=True)
+class Conflict:
+    """Rules no entity can satisfy together (a minimal set) or whose satisfiability is unknown."""
+
+    rules: tuple[ValueRule, ...]
+    decided: bool = True
+    reason: str = ""
+
+
+def _atoms(rules: Iterable[ValueRule]) -> list[tuple[ValueRule, Any]]:
+    return [(r, rel) for r in rules for rel in r.relations if rel is not sympy.true
+            and not isinstance(rel, sympy.Ne)]
+
+
+def _integer_symbols(rules: Iterable[ValueRule], datatypes: dict[URIRef, URIRef]) -> set[Any]:
+    return {s for r in rules for s, p in r.variables.items() if datatypes.get(p) in _INT_TYPES}
+
+
+def _satisfiable(atoms: list[Any], integers: set[Any]) -> bool | None:
+    """True/False when decided, None when the constraints are neither linear nor in one variable."""
+    if any(a is sympy.false for a in atoms):
+        return False
+    if not atoms:
+        return True
+    syms = sorted({s for a in atoms for s in a.free_symbols}, key=str)
+    diffs = [(type(a), a.lhs - a.rhs) for a in atoms]
+    if all(_linear(d, syms) for _, d in diffs):
+        return _lp_satisfiable(diffs, syms, integers)
+    if len(syms) == 1:
+        x = syms[0]
+        domain = sympy.S.Integers if x in integers else sympy.S.Reals
+        sol = reduce(lambda acc, a: acc.intersect(sympy.solveset(a, x, sympy.S.Reals)), atoms, domain)
+        if sol is sympy.S.EmptySet:
+            return False
+        if isinstance(sol, (sympy.Interval, sympy.FiniteSet, sympy.Union)) or sol == domain:
+            return True
+        return None
+    return None
+
+
+def _linear(d: Any, syms: list[Any]) -> bool:
+    if not d.free_symbols:
+        return True
+    return bool(d.is_polynomial(*syms)) and sympy.Poly(d, *syms).total_degree() <= 1
+
+
+def _lp_satisfiable(diffs: list[tuple[type, Any]], syms: list[Any], integers: set[Any]) -> bool:
+    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+
+    t = sympy.Dummy("slack")
+    cons: list[Any] = [t <= 1]
+    strict = False
+    for kind, d in diffs:
+        if kind in (sympy.Gt, sympy.Ge):  # a > b  <=>  b - a < 0
+            d = -d
+            kind = sympy.Lt if kind is sympy.Gt else sympy.Le
+        if kind is sympy.Lt and d.free_symbols and d.free_symbols <= integers:
+            # Over integers with rational coefficients, d < 0 is d <= -1 after clearing denominators.
+            coeffs = sympy.Poly(d, *sorted(d.free_symbols, key=str)).coeffs()
+            if all(c.is_rational for c in coeffs):
+                den = reduce(sympy.ilcm, [sympy.fraction(c)[1] for c in coeffs], 1)
+                cons.append(sympy.Le(d * den, -1))
+                continue
+        if kind is sympy.Eq:
+            c = sympy.Eq(d, 0)
+        elif kind is sympy.Lt:
+            strict = True
+            c = sympy.Le(d + t, 0)
+        else:
+            c = sympy.Le(d, 0)
+        if c is sympy.false:
+            return False
+        if c is not sympy.true:
+            cons.append(c)
+    try:
+        best, _ = lpmax(t, cons)
+    except InfeasibleLPError:
+        return False
+    return bool(best > 0) if strict else True
+
+
+def find_conflicts(rules: list[ValueRule], datatypes: dict[URIRef, URIRef] | None = None) -> list[Conflict]:
+    """Minimal sets of rules that no entity can satisfy together, one per group of rules sharing properties.
+
+    Rules are grouped by the properties they share; an unsatisfiable group is
+    shrunk rule by rule (deletion) to a minimal conflicting subset. Groups that
+    are neither linear nor in one variable are returned with ``decided=False``.
+    """
+    integers = _integer_symbols(rules, datatypes or {})
+    groups: list[tuple[set[Any], list[ValueRule]]] = []
+    for r in rules:
+        syms = set(r.variables)
+        joined = [g for g in groups if g[0] & syms]
+        merged = (syms.union(*(g[0] for g in joined)), [x for g in joined for x in g[1]] + [r])
+        groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
+    out = []
+    for _, members in groups:
+        members.sort(key=lambda r: r.line)
+        ok = _satisfiable([a for _, a in _atoms(members)], integers)
+        if ok is None:
+            out.append(Conflict(tuple(members), decided=False,
+                                reason="nonlinear rules over several properties"))
+        elif not ok:
+            core = list(members)
+            for r in list(core):
+                rest = [x for x in core if x is not r]
+                if rest and _satisfiable([a for _, a in _atoms(rest)], integers) is False:
+                    core = rest
+            out.append(Conflict(tuple(core)))
+    return out
+
+
+# ---------------------------------------------------------------- values
+def to_number(node: Node) -> float | None:
+    """The numeric value of a literal (dates as days, dateTimes as seconds); None if it has none."""
+    if not isinstance(node, Literal):
+        return None
+    text = str(node).strip()
+    d = node.datatype
+    if d in (XSD.date, XSD.dateTime) or (d is None and _DATE.match(text)):
+        try:
+            if d == XSD.dateTime or "T" in text:
+                return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+            return float(dt.date.fromisoformat(text[:10]).toordinal())
+        except ValueError:
+            return None
+    if d == XSD.boolean:
+        return None
+    if _NUMBER.fullmatch(text):
+        v = float(text.replace(",", ""))
+        return v if math.isfinite(v) else None
+    if d == XSD.gYear:
+        m = re.match(r"-?\d{4,}", text)
+        return float(m.group()) if m else None
+    return None
+
+
+class _Compiled:
+    """A rule with its comparisons as fast Python callables over the values of its properties."""
+
+    def __init__(self, rule: ValueRule) -> None:
+        self.rule = rule
+        self.symbols = sorted(rule.variables, key=str)
+        self.props = [rule.variables[s] for s in self.symbols]
+        self.tests = []
+        for rel in rule.relations:
+            if rel is sympy.true:
+                continue
+            if rel is sympy.false:
+                self.tests.append((lambda *a: False))
+                continue
+            f = sympy.lambdify(self.symbols, rel.lhs - rel.rhs, modules="math")
+            op = {sympy.Lt: float.__lt__, sympy.Le: float.__le__, sympy.Gt: float.__gt__, sympy.Ge: float.__ge__,
+                  sympy.Eq: float.__eq__, sympy.Ne: float.__ne__}[type(rel)]
+            self.tests.append(_make_test(f, op))
+
+    def holds(self, values: tuple[float, ...]) -> bool:
+        try:
+            return all(t(*values) for t in self.tests)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return False
+
+
+def _make_test(f: Callable[..., Any], op: Callable[[float, float], bool]) -> Callable[..., bool]:
+    def test(*values: float) -> bool:
+        return bool(op(float(f(*values)), 0.0))
+    return test
+
+
+def compile_rules(rules: list[ValueRule]) -> list[_Compiled]:
+    return [_Compiled(r) for r in rules]
+
+
+def check_entity_rules(e: Node, compiled: list[_Compiled], idx: FactIndex, out: list[Issue]) -> None:
+    """Every rule whose properties ``e`` has, on every combination of ``e``'s values."""
+    for c in compiled:
+        value_sets = []
+        for p in c.props:
+            vals = idx.objects(e, p)
+            if not vals:
+                break
+            value_sets.append(sorted(vals, key=lambda n: (str(n), str(getattr(n, "datatype", "")))))
+        else:
+            numbers = [[to_number(v) for v in vs] for vs in value_sets]
+            bad = [(p, v) for p, vs, ns in zip(c.props, value_sets, numbers) for v, n in zip(vs, ns) if n is None]
+            keys = [(e, p, v) for p, vs in zip(c.props, value_sets) for v in vs]
+            if bad:
+                out.append(make_issue(
+                    "rule_not_evaluable", e,
+                    f"Rule {c.rule.text!r} (line {c.rule.line}) cannot be checked for {short(e)!r}: "
+                    + ", ".join(f"{short(p)} = {str(v)!r}" for p, v in bad) + " is not a number or date.",
+                    "Fix the value's form, or ignore this if the property is not numeric.",
+                    check="rules", severity="warning", keys=keys, index=idx,
+                    extra={"rule": c.rule.text, "line": c.rule.line}))
+                continue
+            combos = product(*[list(zip(vs, ns)) for vs, ns in zip(value_sets, numbers)])
+            for i, combo in enumerate(combos):
+                if i >= MAX_COMBINATIONS:
+                    break
+                if not c.holds(tuple(n for _, n in combo)):
+                    shown = ", ".join(f"{s} = {str(v)}" for s, (v, _) in zip(c.symbols, combo))
+                    out.append(make_issue(
+                        "value_rule_violation", e,
+                        f"{short(e)!r} breaks the rule {c.rule.text!r} (line {c.rule.line}): {shown}.",
+                        "Check these values against the source; one of them is probably misread.",
+                        check="rules", keys=[(e, p, v) for p, (v, _) in zip(c.props, combo)], index=idx,
+                        extra={"rule": c.rule.text, "line": c.rule.line,
+                               "values": {str(s): str(v) for s, (v, _) in zip(c.symbols, combo)}}))
+                    break
+
+
+def rule_candidates(compiled: list[_Compiled], idx: FactIndex) -> set[Node]:
+    """Entities having every property of at least one rule."""
+    out: set[Node] = set()
+    for c in compiled:
+        sets = [set(idx.pso.get(p, {})) for p in c.props]
+        if sets:
+            out |= set.intersection(*sets)
+    return out
+
+
+def conflict_issues(conflicts: list[Conflict], focus: URIRef) -> list[Issue]:
+    out = []
+    for c in conflicts:
+        lines = ", ".join(f"line {r.line}: {r.text!r}" for r in c.rules)
+        if c.decided:
+            out.append(make_issue(
+                "rule_conflict", focus, f"No entity can satisfy these rules together: {lines}.",
+                "Drop or correct one of them; every entity with these properties would be reported otherwise.",
+                check="rules", extra={"rules": [r.text for r in c.rules], "lines": [r.line for r in c.rules]}))
+        else:
+            out.append(make_issue(
+                "rule_not_checked", focus, f"Whether these rules can hold together was not decided ({c.reason}): "
+                f"{lines}.", "They are still checked on every entity.", check="rules", severity="info",
+                extra={"rules": [r.text for r in c.rules], "lines": [r.line for r in c.rules]}))
+    return out
