@@ -52,7 +52,7 @@ print(json.dumps({{"shell_s": t1 - t0, "load_s": load,
 def run_child(load: bool, cwd: str) -> tuple[float, dict]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", CHILD.format(load=load)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", CHILD.format(load=load)], check=False, capture_output=True, text=True,
                          cwd=cwd, env=env, timeout=300)
     wall = time.perf_counter() - t0
     if out.returncode != 0:

@@ -415,7 +415,7 @@ class HydraMagics(Magics):
         if callable(get_parent):
             try:
                 parent = get_parent()
-            except Exception:  # older ipykernel: fall back to the shell's copy of the header
+            except (AttributeError, LookupError, RuntimeError):  # older ipykernels: use the shell's header
                 parent = None
         if not parent:
             parent = getattr(self.shell, "parent_header", None)
@@ -683,8 +683,8 @@ class HydraMagics(Magics):
     def _sub_help(self, rest: list[str]) -> None:
         width = max(len(u) for u, _ in SUBCOMMANDS.values())
         lines = ["%hydra subcommands:"] + [f"  {u.ljust(width)}  {h}" for u, h in SUBCOMMANDS.values()]
-        lines += ["", "Cell magics: %%cq, %%extract, %%sparql, %%ontology, %%rules, %%shacl "
-                      "(append ? for help, e.g. %%extract?)."]
+        lines += ["", ("Cell magics: %%cq, %%extract, %%sparql, %%ontology, %%rules, %%shacl; line forms "
+                       "%extract --from VAR and %cq --generate --domain TEXT. Append ? for help: %%extract?")]
         print("\n".join(lines))
 
     def _sub_status(self, rest: list[str]) -> StatusView:

@@ -111,7 +111,7 @@ def test_load_does_not_import_litellm_or_widgets() -> None:
         print(sorted(m for m in ("litellm", "openai", "anywidget", "ipywidgets", "hydra_magic.engines.rules")
                      if m in sys.modules))
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -212,7 +212,12 @@ def test_cq_generate_passes_domain_model_and_notes(hydra_ext: Any, run_cell: Any
 
     calls = []
     stub = types.ModuleType("hydra_magic.generate")
-    stub.generate_cqs = lambda session, domain, **kw: calls.append((session, domain, kw)) or "generated"  # type: ignore[attr-defined]
+
+    def generate_cqs(session: Any, domain: str, **kw: Any) -> str:
+        calls.append((session, domain, kw))
+        return "generated"
+
+    stub.generate_cqs = generate_cqs  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "hydra_magic.generate", stub)
     monkeypatch.setattr(hydra_magic, "generate", stub, raising=False)
     out = run_cell('%%cq --generate --domain "film history" --model openai/x\nfocus on directors\n')
@@ -255,6 +260,16 @@ def test_rerunning_a_source_replaces_instead_of_duplicating(ready: Any, run_cell
     run_cell("%%extract --source intro\nAlien was directed by Ridley Scott.")
     assert ("heat", "directedBy", "michael_mann") not in facts(ready.session)
     assert len(ready.session.kg) == 3
+
+
+@pytest.mark.xfail(strict=True, reason="core: Session.extract lets the engine and contracts see the facts it is "
+                   "about to replace, so types the engine does not repeat are lost on a re-run")
+def test_rerun_keeps_types_an_engine_does_not_repeat(ready: Any, run_cell: Any) -> None:
+    ready.engine.skip_known_types = True  # like the offline rules engine
+    run_cell(f"%%extract --source intro\n{TEXT}")
+    first = facts(ready.session)
+    run_cell(f"%%extract --source intro\n{TEXT}")
+    assert facts(ready.session) == first
 
 
 def test_source_defaults_to_the_front_end_cell_id(ready: Any, run_cell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -382,7 +397,8 @@ def test_sparql_ask_and_construct(ready: Any, run_cell: Any) -> None:
 
 
 def test_sparql_escapes_text_in_html(hydra_ext: Any, run_cell: Any) -> None:
-    result = run_cell('%%sparql\nSELECT ?x WHERE { BIND("<script>alert(1)</script><img src=x onerror=alert(2)>" AS ?x) }')
+    xss = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    result = run_cell(f'%%sparql\nSELECT ?x WHERE {{ BIND("{xss}" AS ?x) }}')
     page = result._repr_mimebundle_()["text/html"]
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
