@@ -26,7 +26,9 @@ class FakeEngine:
     candidate with the unknown property ``starredIn`` (always rejected).
 
     Knobs: ``interrupt_at`` (chunk index that raises KeyboardInterrupt),
-    ``fail_chunks`` (chunk indexes that raise EngineError, as a network error would).
+    ``fail_chunks`` (chunk indexes that raise EngineError, as a network error would),
+    ``skip_known_types`` (no ``isA`` for an entity the KG already types, as the
+    offline rules engine does).
     """
 
     name = "fake"
@@ -34,8 +36,10 @@ class FakeEngine:
                            r"(?: in (?P<year>\d{4}))?\.")
     _STARRED = re.compile(r"(?P<who>[A-Z][\w ]*?) starred in (?P<film>[A-Z][\w ]*?)\.")
 
-    def __init__(self, *, interrupt_at: int | None = None, fail_chunks: Sequence[int] = ()) -> None:
+    def __init__(self, *, interrupt_at: int | None = None, fail_chunks: Sequence[int] = (),
+                 skip_known_types: bool = False) -> None:
         self.interrupt_at = interrupt_at
+        self.skip_known_types = skip_known_types
         self.fail_chunks = set(fail_chunks)
         self.extract_calls = 0
         self.propose_calls = 0
@@ -67,12 +71,18 @@ class FakeEngine:
         def span(m: re.Match[str], group: str) -> tuple[int, int]:
             return chunk.start + m.start(group), chunk.start + m.end(group)
 
+        def typed(name: str) -> bool:
+            return self.skip_known_types and bool(kg.types_of(kg.entity_iri(name)))
+
         for m in self._DIRECTED.finditer(chunk.text):
             film, person = m["film"].strip(), m["person"].strip()
             f, p = _snake(film), _snake(person)
-            out += [TripleCandidate(f, "isA", "Film", film, sentence=m[0], subject_span=span(m, "film")),
-                    TripleCandidate(p, "isA", "Person", person, sentence=m[0], subject_span=span(m, "person")),
-                    TripleCandidate(f, "directedBy", p, film, person, sentence=m[0],
+            if not typed(f):
+                out.append(TripleCandidate(f, "isA", "Film", film, sentence=m[0], subject_span=span(m, "film")))
+            if not typed(p):
+                out.append(TripleCandidate(p, "isA", "Person", person, sentence=m[0],
+                                           subject_span=span(m, "person")))
+            out += [TripleCandidate(f, "directedBy", p, film, person, sentence=m[0],
                                     subject_span=span(m, "film"), object_span=span(m, "person"))]
             if m["year"]:
                 out.append(TripleCandidate(f, "releaseYear", m["year"], film, m["year"], sentence=m[0],
