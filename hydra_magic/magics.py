@@ -459,6 +459,9 @@ class HydraMagics(Magics):
     @argument("--generate", action="store_true",
               help="generate CQs for --domain with a model (HyDRA's persona committee) before adding them")
     @argument("--domain", metavar="TEXT", help="the domain to generate CQs for (with --generate)")
+    @argument("--stop-after", metavar="STEP", default="ontology",
+              help="with --generate: stop after committee, scopes, scope, cqs, dedupe or ontology "
+                   "(default: ontology, applied to the session as one undoable change)")
     @line_cell_magic
     def cq(self, line: str, cell: str | None = None) -> Any:
         """Grow the ontology from competency questions, one per line.
@@ -475,7 +478,10 @@ class HydraMagics(Magics):
             Which films did a director direct?
             In which year was a film released?
 
-        The line form only generates: ``%cq --generate --domain "film history"``.
+        The line form runs HyDRA's generation pipeline with a model (persona
+        committee, scope documents, CQs, de-duplication, ontology, weaver)::
+
+            %cq --generate --domain "film history" --model openai/gpt-4o-mini
         """
         if cell is None and not line.strip().startswith("-"):
             raise UsageError("%cq needs the questions in a cell body: start the cell with %%cq and write one "
@@ -487,10 +493,15 @@ class HydraMagics(Magics):
         if args.generate:
             if not args.domain or not args.domain.strip():
                 raise UsageError("--generate needs --domain, e.g. %%cq --generate --domain \"film history\".")
+            if cell is not None and cell.strip():
+                raise UsageError("With --generate the model writes the questions: use the line form "
+                                 "%cq --generate --domain \"...\", or drop --generate to add the questions "
+                                 "in this cell.")
             with _user_errors():
                 from . import generate  # deferred: the LLM pipeline is optional
 
-                return generate.generate_cqs(session, args.domain.strip(), engine=args.model, notes=cell or "")
+                return generate.run_generation(session, args.domain.strip(), model=args.model,
+                                               stop_after=args.stop_after)
         if cell is None:
             raise UsageError("%cq needs the questions in a cell body: start the cell with %%cq and write one "
                              "question per line (or use %cq --generate --domain \"...\").")

@@ -206,23 +206,23 @@ def test_cq_generate_without_module_says_so(hydra_ext: Any, run_cell: Any, monke
     assert "hydra_magic.generate" in message
 
 
-def test_cq_generate_passes_domain_model_and_notes(hydra_ext: Any, run_cell: Any,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cq_generate_runs_the_pipeline_with_domain_model_and_stop(hydra_ext: Any, run_cell: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
     calls = []
     stub = types.ModuleType("hydra_magic.generate")
 
-    def generate_cqs(session: Any, domain: str, **kw: Any) -> str:
+    def run_generation(session: Any, domain: str, **kw: Any) -> str:
         calls.append((session, domain, kw))
         return "generated"
 
-    stub.generate_cqs = generate_cqs  # type: ignore[attr-defined]
+    stub.run_generation = run_generation  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "hydra_magic.generate", stub)
     monkeypatch.setattr(hydra_magic, "generate", stub, raising=False)
-    out = run_cell('%%cq --generate --domain "film history" --model openai/x\nfocus on directors\n')
-    assert out == "generated"
-    assert calls == [(hydra_ext.session, "film history", {"engine": "openai/x", "notes": "focus on directors\n"})]
+    assert run_cell('%cq --generate --domain "film history" --model openai/x --stop-after cqs') == "generated"
+    assert calls == [(hydra_ext.session, "film history", {"model": "openai/x", "stop_after": "cqs"})]
+    assert "line form" in usage_error(run_cell, '%%cq --generate --domain films\nWhich films exist?')
 
 
 def test_cq_in_another_session(hydra_ext: Any, run_cell: Any) -> None:
