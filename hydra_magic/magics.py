@@ -353,7 +353,9 @@ class HydraMagics(Magics):
         from .pipeline import RetryPolicy
         from .session import SessionConfig
 
-        return SessionConfig(engine=self.model, journal_dir=self.journal_dir or None,
+        # Resolved now: a later %cd must not move the journal of an open session.
+        journal_dir = os.path.abspath(os.path.expanduser(self.journal_dir)) if self.journal_dir else None
+        return SessionConfig(engine=self.model, journal_dir=journal_dir,
                              engine_options=dict(self.engine_options),
                              max_input_chars=self.max_input_chars, chunk_chars=self.chunk_chars,
                              retry=RetryPolicy(max_attempts=self.max_attempts))
@@ -751,9 +753,10 @@ class HydraMagics(Magics):
         from .journal import Journal
 
         active = self.sessions.active_name
-        stored = Journal.list_sessions(self.journal_dir) if self.journal_dir else []
+        root = self.session_config().journal_dir
+        stored = Journal.list_sessions(root) if root else []
         names = sorted(set(stored) | set(self.sessions.names()))
-        where = f"journals in {os.path.abspath(self.journal_dir)}" if self.journal_dir else "no journal directory"
+        where = f"journals in {root}" if root else "no journal directory"
         lines = [f"Sessions ({where}):"]
         for n in names:
             marks = [m for m, on in (("active", n == active), ("open", n in self.sessions.names()),

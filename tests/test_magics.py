@@ -149,11 +149,30 @@ def test_unload_undoes_exactly_what_load_did(ipython: Any, run_cell: Any, journa
         ipython.user_ns.pop("hydra", None)
 
 
-def test_load_twice_is_a_no_op_and_reload_ext_works(hydra_ext: Any, run_cell: Any) -> None:
+def test_load_twice_is_a_no_op_and_reload_ext_restores(hydra_ext: Any, run_cell: Any) -> None:
     magics = hydra_ext.magics
     load_ipython_extension(hydra_ext.shell)
     assert find_magics(hydra_ext.shell) is magics
     assert sum(1 for c in hydra_ext.shell.configurables if isinstance(c, HydraMagics)) == 1
+    run_cell(f"%%cq\n{CQS}")
+    hydra_ext.shell.extension_manager.loaded.add("hydra_magic")  # the fixture loaded it directly
+    run_cell("%reload_ext hydra_magic")
+    again = hydra_ext.shell.user_ns["hydra"]
+    assert again is not hydra_ext.session and again.restored and len(again.ontology.classes) == 3
+    assert sum(1 for c in hydra_ext.shell.configurables if isinstance(c, HydraMagics)) == 1
+
+
+def test_journal_stays_put_when_the_working_directory_changes(hydra_ext: Any, run_cell: Any, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cell('%config HydraMagics.journal_dir = "rel-journals"')  # relative to the working directory (tmp_path)
+    hydra_ext.magics.sessions.factory = lambda name, cfg: Session(name, cfg, engine=FakeEngine())
+    run_cell("%hydra session moving")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # like %cd elsewhere in the notebook
+    run_cell(f"%%cq\n{CQS}")
+    assert (tmp_path / "rel-journals" / "moving" / "session.json").is_file()
+    assert not (elsewhere / "rel-journals").exists()
 
 
 def test_get_session_by_name_opens_without_switching(hydra_ext: Any) -> None:
