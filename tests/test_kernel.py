@@ -68,9 +68,13 @@ def _notebook() -> Any:
         _cell("import sys, json\nprint(sys.prefix)", name="prefix"),
         _cell("%load_ext hydra_magic", name="load"),
         _cell("type(hydra).__name__, hydra is __import__('hydra_magic').get_session()", name="hydra-var"),
+        _cell("long_text = 'Alien is a 1979 film directed by Ridley Scott. ' * 4", name="long-text"),
         _cell(f"%%cq\n{CQS}", name="cq"),
         _cell(f"%%extract --source films\n{TEXT}", name="extract"),
         _cell(f"%%extract --source films\n{TEXT}", name="extract-again"),
+        _cell("%config HydraMagics.chunk_chars = 60\n"
+              "%extract --from long_text --source chunks\n"
+              "%config HydraMagics.chunk_chars = 2000", name="chunks"),
         _cell("%%sparql --out rows\nSELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5", name="sparql"),
         _cell(f'%%sparql\nSELECT ?x WHERE {{ BIND("{XSS}" AS ?x) }}', name="sparql-xss"),
         _cell("print(type(rows).__name__, len(rows))", name="rows"),
@@ -155,6 +159,10 @@ def test_every_magic_runs_in_a_kernel(executed: dict[str, Any]) -> None:
     first, again = _text(cells["extract"]), _text(cells["extract-again"])
     assert "source 'films'" in first and "replaced" in again
     assert _text(cells["rows"]).startswith("list 5")
+    # A multi-chunk text shows an ipywidgets progress bar in a kernel (closed when done).
+    widgets = [o for o in cells["chunks"].outputs if o.output_type == "display_data"
+               and "application/vnd.jupyter.widget-view+json" in o.data]
+    assert widgets, cells["chunks"].outputs
     assert "Studio" in _text(cells["ontology"])
     assert "loaded zoo.ttl: 2 classes" in _text(cells["load-ontology"])
     assert "facts" in _text(cells["status"]) and "<table" in _html(cells["status"])
