@@ -81,18 +81,25 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
 
     say(_heading(f"Rejected candidates ({len(result.rejected)})"))
     if not result.rejected:
-        say("  (none)")
-    for r in result.rejected:
-        c = r.checked.candidate
-        say(f"  ({c.subject}, {c.predicate}, {c.object})  [{', '.join(r.codes)}]")
-        for issue in r.issues:
-            say(f"      {issue.message}" + (f" Hint: {issue.hint}" if issue.hint else ""))
+        say("  (none: the offline engine only proposes triples that fit the ontology)")
+    _print_rejected(say, [r.checked for r in result.rejected])
 
-    say(_heading("Ask the graph (SPARQL)"))
-    rows = session.query("SELECT ?film ?director WHERE { ?film ?p ?director . ?p rdfs:label ?l . "
-                         "FILTER(CONTAINS(LCASE(STR(?l)), 'direct')) } ORDER BY ?film")
-    for film, director in rows:
-        say(f"  {_term(session, film)} <- directed by -> {_term(session, director)}")
+    # A language model is not so careful. The same contracts, on candidates as a model might return them:
+    from .candidates import TripleCandidate
+    from .contracts import check_triples
+
+    sloppy = [TripleCandidate("ridley_scott", "bornIn", "alien", "Ridley Scott", "Alien"),
+              TripleCandidate("harrison_ford", "directs", "heat", "Harrison Ford", "Heat"),
+              TripleCandidate("alien", "wonAward", "oscar", "Alien", "Oscar"),
+              TripleCandidate("alien", "releaseDate", "the seventies", "Alien", "the seventies")]
+    verdict = check_triples(sloppy, session.ontology, session.kg, text)
+    say(_heading(f"Model-style mistakes the contracts refuse ({len(verdict.rejected)} of {len(sloppy)})"))
+    _print_rejected(say, verdict.rejected)
+
+    say(_heading("Ask the graph (SPARQL): which films did a director direct?"))
+    rows = session.query("SELECT ?director ?film WHERE { ?director onto:directs ?film } ORDER BY ?director ?film")
+    for director, film in rows:
+        say(f"  {_term(session, director)} directs {_term(session, film)}")
 
     export = Path(journal_dir) / "demo.ttl"
     session.export(export)
@@ -102,6 +109,15 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
         f"  {len(session.kg)} facts from {len(session.kg.sources())} source(s); open the journal in a notebook "
         f"with %config HydraMagics.journal_dir = {journal_dir!r} and %hydra session demo.")
     return session
+
+
+def _print_rejected(say: Any, rejected: Sequence[Any]) -> None:
+    for ct in rejected:
+        c = ct.candidate
+        say(f"  ({c.subject}, {c.predicate}, {c.object})  [{', '.join(ct.codes)}]")
+        for issue in ct.issues:
+            if issue.severity == "error":
+                say(f"      {issue.message}" + (f" Hint: {issue.hint}" if issue.hint else ""))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -87,8 +87,10 @@ def test_demo_runs_offline_and_writes_its_session(tmp_path: Path) -> None:
                          check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     for section in ("Competency questions (6)", "Ontology:", "Accepted triples", "Rejected candidates",
-                    "Session written"):
+                    "mistakes the contracts refuse (4 of 4)", "Session written"):
         assert section in out.stdout
+    for code in ("domain_mismatch", "range_mismatch", "unknown_property", "literal_datatype_mismatch"):
+        assert code in out.stdout
     assert "owl:ObjectProperty" in out.stdout
     assert (journal / "demo" / "session.json").is_file() and (journal / "demo.ttl").is_file()
     assert str(journal / "demo" / "session.json") in out.stdout
