@@ -459,7 +459,8 @@ class HydraMagics(Magics):
     @argument("--session", metavar="NAME", help="the session to use (default: the active one)")
     @argument("--model", metavar="M", help="model for this cell only ('rules' or a litellm model string)")
     @argument("--generate", action="store_true",
-              help="generate CQs for --domain with a model (HyDRA's persona committee) before adding them")
+              help="let a model write the CQs and the ontology for --domain (HyDRA's persona committee, "
+                   "scope, CQs, de-duplication, ontology, weaver)")
     @argument("--domain", metavar="TEXT", help="the domain to generate CQs for (with --generate)")
     @argument("--stop-after", metavar="STEP", default="ontology",
               help="with --generate: stop after committee, scopes, scope, cqs, dedupe or ontology "
