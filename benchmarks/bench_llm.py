@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import sys
@@ -174,7 +173,7 @@ def bench_prompt(sizes: list[int], cache: str) -> None:
         whole[1] = dict(whole[1], content=whole[1]["content"] + "\n\nCurrent knowledge graph:\n" + dump)
         rows.append((n, ours, tokens(whole)))
         print(f"   {n:>10,} {ours:>8,} {rows[-1][2]:>10,}")
-    (n0, o0, w0), (n1, o1, w1) = rows[0], rows[-1]
+    (_, o0, w0), (n1, o1, w1) = rows[0], rows[-1]
     print(f"   growth 0 -> {n1:,} triples: ours {o1 / o0:.2f}x (target <= 1.2x), whole KG {w1 / w0:.1f}x")
 
 

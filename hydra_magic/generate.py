@@ -376,7 +376,7 @@ def clusters(ontology: Ontology) -> list[list[str]]:
             union(c.iri, c.parent)
     for p in ontology.object_properties():
         ends = [x for x in (*p.domain, *p.range) if x in parent]
-        for a, b in zip(ends, ends[1:]):
+        for a, b in zip(ends, ends[1:], strict=False):
             union(a, b)
     groups: dict[URIRef, list[str]] = {}
     for c in parent:

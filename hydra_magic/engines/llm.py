@@ -285,7 +285,9 @@ class LLMEngine:
             k: (_hide_key(v) if isinstance(v, Mapping) else str(v)) for k, v in (step_models or {}).items()}
         self._secrets = [s for s in [self._api_key] + [v.get("api_key") for v in self.step_models.values()
                                                        if isinstance(v, dict)] if isinstance(s, _Secret) and s]
-        self.litellm_kwargs = {k: v for k, v in litellm_kwargs.items()}
+        self.litellm_kwargs = {k: (_Secret(v) if is_secret_param(k) and isinstance(v, str) else v)
+                               for k, v in litellm_kwargs.items()}
+        self._secrets += [v for v in self.litellm_kwargs.values() if isinstance(v, _Secret)]
         self.cache = ResponseCache(cache_dir, enabled=use_cache)
         self.usage = Usage()
         self.batches: list[tuple[str, Usage]] = []
@@ -328,6 +330,9 @@ class LLMEngine:
                 new.step_models = {s: (_hide_key(m) if isinstance(m, Mapping) else str(m)) for s, m in v.items()}
                 new._secrets = [*self._secrets, *(m["api_key"] for m in new.step_models.values()
                                                   if isinstance(m, dict) and isinstance(m.get("api_key"), _Secret))]
+            elif k in ("use_cache", "cache_dir"):
+                new.cache = ResponseCache(v if k == "cache_dir" else self.cache.directory,
+                                          enabled=v if k == "use_cache" else self.cache.enabled)
             elif hasattr(new, k) and not k.startswith("_"):
                 setattr(new, k, v)
             else:
@@ -439,7 +444,7 @@ class LLMEngine:
         key = t.api_key.get() or placeholder
         if key:
             kw["api_key"] = key
-        kw.update(dict(t.extra))
+        kw.update({k: (v.get() if isinstance(v, _Secret) else v) for k, v in t.extra})
         if schema is not None and self.structured_output != "none" and t.model not in self._no_schema:
             if self.structured_output == "json_schema" or self._schema_supported(t):
                 kw["response_format"] = response_format(schema)

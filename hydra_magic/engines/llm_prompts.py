@@ -171,7 +171,7 @@ def weave(ontology_text: str, clusters: Sequence[Sequence[str]],
     content = f"Ontology:\n{ontology_text}\n\nIsolated clusters:\n{cl}"
     if feedback:
         content += "\n\nRejected in the previous round:\n" + "\n".join(
-            f"- {getattr(op, 'describe', lambda: str(op))()}: {_issues(issues)}" for op, issues in feedback)
+            f"- {op.describe() if hasattr(op, 'describe') else op}: {_issues(issues)}" for op, issues in feedback)
     return [system(role, shape), {"role": "user", "content": content}]
 
 
