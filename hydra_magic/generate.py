@@ -590,6 +590,7 @@ class Generation(_Shown):
         if "ontology" in self.results and not redo:
             draft: OntologyDraft = self.results["ontology"]
             if session is not None and apply and not draft.applied:
+                self._check_complete(draft)
                 self._apply(draft, session)
             return draft
         questions = self.dedupe().questions
@@ -632,8 +633,16 @@ class Generation(_Shown):
         draft.added_properties = sorted(p.name for p in scratch.properties.values() if p.name not in existing_props)
         self._set("ontology", draft)
         if session is not None and apply:
+            self._check_complete(draft)
             self._apply(draft, session)
         return draft
+
+    @staticmethod
+    def _check_complete(draft: OntologyDraft) -> None:
+        failed = [b for b in draft.batches if b.error]
+        if failed:
+            raise EngineError(f"{failed[0].error} Nothing was applied to the session; the partial draft is in "
+                              "g.results['ontology']. Try again with g.ontology(session, redo=True).")
 
     # -------------------------------------------------------------- weaver
     def _weave(self, onto: Ontology, *, protected: set[str]) -> WeaveReport:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from hydra_magic.engines.llm import LLMEngine
-from hydra_magic.errors import InputError
+from hydra_magic.errors import EngineError, InputError
 from hydra_magic.generate import (CQSet, Generation, WeaveOp, _apply_op, _copy, clusters, run_generation)
 from hydra_magic.candidates import PropertyCandidate
 from hydra_magic.pipeline import RetryPolicy
@@ -227,3 +227,17 @@ def test_weaver_rounds_are_bounded_and_rejections_fed_back(llm_server, engine, t
     assert report.rounds == 2 and llm_server.calls == 2 and len(report.rejected) == 2
     assert "weave_no_progress" in prompt_text(llm_server.requests[1])  # round 2 hears why round 1 failed
     assert len(report.clusters_after) == 3
+
+
+def test_a_failing_model_leaves_the_session_unchanged(llm_server, engine, tmp_path):
+    llm_server.responder = lambda body: Reply(status=500, error="down")
+    s = session(tmp_path, engine)
+    before = snapshot(s)
+    g = Generation("films", engine, session=s)
+    g.dedupe(["Which films did a director direct?"])
+    with pytest.raises(EngineError, match=r"HTTP 500.*Nothing was applied to the session"):
+        g.ontology()
+    assert snapshot(s) == before and llm_server.calls == 3
+    assert g.results["ontology"].batches[0].error and not g.results["ontology"].applied
+    with pytest.raises(EngineError, match="HTTP 500"):
+        g.committee()
