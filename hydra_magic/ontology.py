@@ -303,7 +303,13 @@ class Ontology:
         self.refresh()
 
     def to_turtle(self) -> str:
-        return self.graph.serialize(format="turtle")
+        """The ontology as Turtle (plain strings without Oxigraph's explicit ``^^xsd:string``)."""
+        out = Graph()
+        for prefix, ns in self.graph.namespaces():
+            out.bind(prefix, ns)
+        for s, p, o in self.graph:
+            out.add((s, p, Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o))
+        return out.serialize(format="turtle")
 
 
 def _key_index(terms: Iterable[OntClass | OntProperty]) -> dict[str, URIRef]:

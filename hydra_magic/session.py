@@ -22,7 +22,7 @@ from .candidates import TripleCandidate
 from .contracts import CheckedTriple, OntologyVerdict, resolve_datatype, to_literal
 from .cq import CompetencyQuestion, parse_cqs
 from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
-from .iri import DEFAULT_BASE, snake_case
+from .iri import DEFAULT_BASE, local_name, snake_case
 from .journal import Journal
 from .kg import Evidence, Fact, KnowledgeGraph
 from .ontology import Ontology
@@ -158,6 +158,7 @@ class Session:
             raise InputError("The model name is empty. Give 'rules' or a litellm model such as 'openai/gpt-4o-mini'.")
         self.config.engine = name.strip()
         self._engine = None
+        self._engines.clear()  # engines made earlier may carry old engine_options
         self._save()
 
     # -------------------------------------------------------------- ontology
@@ -252,8 +253,15 @@ class Session:
         eng = self.get_engine(engine)
         t0 = time.perf_counter()
         chunks = chunk_text(text, source, self.config.chunk_chars)
-        outcomes = extract_chunks(eng, chunks, text, self.ontology, self.kg, self.config.retry,
-                                  ground=ground, on_progress=on_progress)
+        # Extract against the KG as it will be once this source's earlier facts are replaced:
+        # otherwise a type the engine does not repeat (already known) would vanish on re-run.
+        stale = [f for f in self.kg.facts(source) if f.evidence.decision != "user"]
+        self.kg.remove(stale)
+        try:
+            outcomes = extract_chunks(eng, chunks, text, self.ontology, self.kg, self.config.retry,
+                                      ground=ground, on_progress=on_progress)
+        finally:
+            self.kg.add(stale)
         engine_name = getattr(eng, "name", str(eng))
         now = time.time()
         facts: list[Fact] = []
@@ -317,6 +325,8 @@ class Session:
         ev = Evidence(source=source, sentence=cand.sentence, subject_span=spans[0], object_span=spans[1],
                       engine="user", decision="user")
         fact = Fact(s, p, o, ev)
+        if self.kg.contains(*fact.key):
+            raise InputError(f"({cand.subject}, {cand.predicate}, {cand.object}) is already in the graph.")
         labels = {s: cand.subject_text} if cand.subject_text else {}
         if isinstance(o, URIRef) and cand.object_text and p != RDF.type:
             labels[o] = cand.object_text
@@ -333,7 +343,8 @@ class Session:
             raise InputError(f"The fact ({fact.subject}, {fact.predicate}, {fact.object}) is not in the graph.")
         matches = [f for f in self.kg.facts(fact.source) if f.key == fact.key] or \
             [f for f in self.kg if f.key == fact.key]
-        self._commit(Change("remove", f"removed ({self.kg.label(fact.subject)}, {fact.predicate}, {fact.object})",
+        obj = local_name(fact.object) if isinstance(fact.object, URIRef) else str(fact.object)
+        self._commit(Change("remove", f"removed ({self.kg.label(fact.subject)}, {local_name(fact.predicate)}, {obj})",
                             facts_removed=matches))
         self.log.append({"time": time.time(), "decision": "remove", "triple": [str(x) for x in fact.key]})
         self._save()

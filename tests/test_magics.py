@@ -281,8 +281,6 @@ def test_rerunning_a_source_replaces_instead_of_duplicating(ready: Any, run_cell
     assert len(ready.session.kg) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="core: Session.extract lets the engine and contracts see the facts it is "
-                   "about to replace, so types the engine does not repeat are lost on a re-run")
 def test_rerun_keeps_types_an_engine_does_not_repeat(ready: Any, run_cell: Any) -> None:
     ready.engine.skip_known_types = True  # like the offline rules engine
     run_cell(f"%%extract --source intro\n{TEXT}")
