@@ -431,3 +431,98 @@ def test_known_values_are_learned_and_used() -> None:
         extract_triples(TextChunk("Enrico Caruso was an Italian tenor."), o, KnowledgeGraph())
     )
     assert ("enrico_caruso", "voiceType", "tenor") in got
+
+
+def test_passive_phrase_of_an_active_label_swaps_the_roles() -> None:
+    # A CQ-grown ontology names properties actively: "directs" (Director -> Film), with the
+    # passive "directed by" as an alternative label.
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    director = o.add_class("Director", label="director", refresh=False)
+    company = o.add_class("Company", label="company", refresh=False)
+    o.add_property(
+        "directs",
+        "object",
+        [director],
+        [film],
+        label="directs",
+        alt_labels=["directed by", "direct"],
+        refresh=False,
+    )
+    o.add_property(
+        "produces",
+        "object",
+        [company],
+        [film],
+        label="produces",
+        alt_labels=["produced by"],
+        refresh=False,
+    )
+    o.add_property(
+        "releaseDate",
+        "data",
+        [film],
+        [XSD.date],
+        label="release date",
+        alt_labels=["released on"],
+        refresh=False,
+    )
+    o.refresh()
+    text = (
+        "Alien is a 1979 film directed by Ridley Scott. Sigourney Weaver stars in it. "
+        "The film was produced by Brandywine Productions and was released on 25 May 1979."
+    )
+    kg = KnowledgeGraph()
+    cands = extract_triples(TextChunk(text), o, kg)
+    got = _triples(cands)
+    assert ("ridley_scott", "directs", "alien") in got
+    assert ("ridley_scott", IS_A, "Director") in got and ("alien", IS_A, "Film") in got
+    # "The film" is the latest film, not the latest subject; the date is an xsd:date
+    assert ("brandywine_productions", "produces", "alien") in got
+    release = next(c for c in cands if c.predicate == "releaseDate")
+    assert release.object == "1979-05-25" and release.object_text == "25 May 1979"
+    assert text[release.object_span[0] : release.object_span[1]] == "25 May 1979"
+    assert not check_triples(cands, o, kg, text).rejected
+
+
+def test_list_as_subject(film_ontology: Ontology) -> None:
+    o = film_ontology
+    o.add_property(
+        "actsIn",
+        "object",
+        [o.get_class("Human").iri],
+        [o.get_class("Film").iri],
+        label="acts in",
+        alt_labels=["star in"],
+    )
+    got = _triples(
+        extract_triples(
+            TextChunk("Al Pacino and Robert De Niro star in Heat."), o, KnowledgeGraph()
+        )
+    )
+    assert {("al_pacino", "actsIn", "heat"), ("robert_de_niro", "actsIn", "heat")} <= got
+
+
+def test_adjective_of_a_known_value_grounds_the_value() -> None:
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    country = o.add_class("Country", label="country", refresh=False)
+    o.add_property(
+        "countryOfOrigin", "object", [film], [country], label="country of origin", refresh=False
+    )
+    o.refresh()
+    lines = [
+        {
+            "sub_label": t,
+            "rel_label": "country of origin",
+            "obj_label": "Japan",
+            "sent": f"{t} is a 1990 Japanese animated film.",
+        }
+        for t in ("Kiki", "Porco Rosso", "Akira")
+    ]
+    learn_triggers(lines, o)
+    text = "Paprika is a 2006 Japanese animated film."
+    cands = extract_triples(TextChunk(text), o, KnowledgeGraph())
+    rel = next(c for c in cands if c.predicate == "countryOfOrigin")
+    assert (rel.object, rel.object_text) == ("japan", "Japan")
+    assert text[rel.object_span[0] : rel.object_span[1]] == "Japan"  # the stem of "Japanese"

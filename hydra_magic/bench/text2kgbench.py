@@ -846,13 +846,15 @@ def _parse_date(text: str) -> tuple[int, int, int] | None:
 
 
 def _output_forms(train: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
-    """Per relation label, how gold writes dates, learned from train.
+    """Per relation label, how its train gold writes literal values.
 
     ``year``: a bare year in the sentence written as ``"01 January 1962"`` (TekGen).
     ``date``: a full date written ``"17 September 2007"`` (``dmy``) or ``"2007-09-17"``
-    (``iso``, WebNLG) whatever its form in the sentence. The upstream hallucination
-    check ignores ``01 January``, so the year form stays grounded; a re-written full
-    date does not, which is why :func:`run` applies it only when asked.
+    (``iso``, WebNLG) whatever its form in the sentence. ``quote``: the value in quote
+    marks (WebNLG keeps DBpedia's). ``unit``: a number followed by its unit in
+    parentheses (``"441092000.0 (kilometres)"``). The upstream hallucination check
+    ignores ``01 January``, so the year form stays grounded and is always used; the
+    others are not in the sentence, which is why :func:`run` applies them only when asked.
     """
     stats: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in train:
@@ -873,6 +875,11 @@ def _output_forms(train: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str
                 stats[rel]["iso"] += 1
             elif re.fullmatch(r"\d{2} [A-Z][a-z]+ \d{4}", obj):
                 stats[rel]["dmy"] += 1
+            u = re.fullmatch(r"-?[\d.,]+ \(([A-Za-z ]+)\)", obj)
+            if u:
+                stats[rel]["unit:" + u.group(1)] += 1
+            elif re.fullmatch(r"-?[\d.,]+", obj):
+                stats[rel]["no_unit"] += 1
     out: dict[str, dict[str, str]] = {}
     for rel, c in stats.items():
         forms: dict[str, str] = {}
@@ -882,6 +889,9 @@ def _output_forms(train: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str
             forms["date"] = "iso" if c["iso"] > c["dmy"] else "dmy"
         if c["quoted"] > c["bare"]:
             forms["quote"] = "yes"
+        units = Counter({k[5:]: v for k, v in c.items() if k.startswith("unit:")})
+        if units and sum(units.values()) > c["no_unit"]:
+            forms["unit"] = units.most_common(1)[0][0]
         if forms:
             out[rel] = forms
     return out
@@ -891,14 +901,15 @@ def _bench_triple(
     cand: Any,
     prop_label: str,
     forms: Mapping[str, Mapping[str, str]],
-    dates: bool = False,
-    quotes: bool = False,
+    gold_forms: bool = False,
 ) -> list[str]:
     obj = cand.object_text or cand.object
     form = forms.get(prop_label) or forms.get(prop_label.strip()) or {}
     if "year" in form and re.fullmatch(r"1\d{3}|20\d{2}", obj):
         obj = form["year"].format(year=obj)
-    elif dates and "date" in form:
+    elif gold_forms and "unit" in form and re.fullmatch(r"-?[\d.,]+", obj):
+        obj = f"{obj} ({form['unit']})"
+    elif gold_forms and "date" in form:
         d = _parse_date(obj)
         if d is not None:
             y, mo, da = d
@@ -907,7 +918,7 @@ def _bench_triple(
                 if form["date"] == "iso"
                 else f"{da:02d} {_MONTHS[mo - 1]} {y:04d}"
             )
-    if quotes and "quote" in form and not obj.startswith('"'):
+    if gold_forms and "quote" in form and not obj.startswith('"'):
         obj = '"' + obj + '"'
     return [cand.subject_text or cand.subject.replace("_", " "), relation_name(prop_label), obj]
 
@@ -925,8 +936,7 @@ def run(
     *,
     output: str | Path | None = None,
     out: IO[str] | None = None,
-    rewrite_dates: bool = False,
-    quote_literals: bool = False,
+    gold_literal_forms: bool = False,
 ) -> dict[str, Any]:
     """Learn from ``train/``, extract from ``split``, score with the published metrics.
 
@@ -949,13 +959,11 @@ def run(
         Where to write the results as JSON.
     out
         Where the table goes (stdout by default; ``None`` prints).
-    rewrite_dates
-        Write full dates the way the relation's train gold does (``17 September
-        2007`` / ``2007-09-17``) instead of as in the sentence: more matches, but
-        the upstream check then counts them as hallucinated objects.
-    quote_literals
-        Put quote marks around values of relations whose train gold mostly has them
-        (WebNLG keeps DBpedia's quotes on literals); same trade-off.
+    gold_literal_forms
+        Write literal values the way the relation's train gold does (dates as
+        ``17 September 2007`` or ``2007-09-17``, DBpedia's quote marks, units in
+        parentheses) instead of as in the sentence: more matches, but the upstream
+        check then counts such values as hallucinated objects.
 
     Returns
     -------
@@ -989,8 +997,7 @@ def run(
         "engine": engine,
         "ontologies": {},
         "data_dir": str(root),
-        "rewrite_dates": rewrite_dates,
-        "quote_literals": quote_literals,
+        "gold_literal_forms": gold_literal_forms,
     }
     n_sent = 0
     t_extract = t_check = 0.0
@@ -1029,7 +1036,7 @@ def run(
                 prop = onto.get_property(c.predicate)
                 if prop is None:
                     continue
-                t = _bench_triple(c, prop.label, forms, rewrite_dates, quote_literals)
+                t = _bench_triple(c, prop.label, forms, gold_literal_forms)
                 if t not in triples:
                     triples.append(t)
             for ct in verdict.rejected:
@@ -1147,9 +1154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--output", default=None, help="write the results JSON here")
     ap.add_argument(
-        "--rewrite-dates", action="store_true", help="write full dates in the gold's form"
+        "--gold-literal-forms",
+        action="store_true",
+        help="write dates, quotes and units as the train gold does (see run())",
     )
-    ap.add_argument("--quote-literals", action="store_true", help="quote values as the gold does")
     args = ap.parse_args(argv)
     try:
         run(
@@ -1159,8 +1167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.engine,
             args.ontology,
             output=args.output,
-            rewrite_dates=args.rewrite_dates,
-            quote_literals=args.quote_literals,
+            gold_literal_forms=args.gold_literal_forms,
         )
     except (DataNotFoundError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -66,6 +66,7 @@ __all__ = [
     "OBJECT_FORM",
     "KNOWN_VALUE",
     "LEADING_ARTICLE",
+    "NAME_WORD",
 ]
 
 #: Kinds of mention an object can be.
@@ -75,6 +76,7 @@ TRIGGER = HYDRA.trigger
 OBJECT_FORM = HYDRA.objectForm
 KNOWN_VALUE = HYDRA.knownValue
 LEADING_ARTICLE = HYDRA.leadingArticle
+NAME_WORD = HYDRA.nameWord
 
 # ----------------------------------------------------------------- lexicon
 _MONTHS = (
@@ -112,6 +114,11 @@ _FOR_HEADS = frozenset(
     "office league commission agency fund campaign organization organisation alliance front "
     "movement union".split()
 )
+_DATE_PREPOSITIONS = frozenset(
+    "in on of since by from to until till before after during around circa c about , and".split()
+)
+_ADJECTIVE_SUFFIXES = ("ese", "ian", "an", "n", "i")
+_HONORIFICS = frozenset("dr mr mrs ms sir dame lord lady".split())
 _DETERMINERS = frozenset("a an the its his her their this that these those".split())
 _STOP_TRIGGERS = frozenset(
     "a an the and or , . ; : ( ) ' \" - is was are were be been its his her their "
@@ -187,6 +194,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         before = text[max(start, m.start() - 12) : m.start()]
         last = re.search(r"([\w.]+)$", before)
         word = last.group(1).lower() if last else ""
+        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+            continue  # initials "N.R." before a name
         if text[m.start()] == "." and (
             len(word) == 1
             and word.isalpha()
@@ -305,7 +314,28 @@ def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
         # a number opening a name: "The 1974 NASCAR Winston Cup Series", "1 Decembrie 1918 …"
         if (
             not starts_name
+            and words[k] == "("
+            and k + 3 < n
+            and kinds[k + 1] == "num"
+            and words[k + 2] == ")"
+            and (kinds[k + 3] == "num" or _is_cap(toks, k + 3))
+        ):
+            starts_name = True  # minor planets: "(29075) 1950 DA"
+        if (
+            not starts_name
             and kinds[k] == "num"
+            and words[k].isdigit()
+            and k + 1 < n
+            and _is_cap(toks, k + 1)
+            and (k == 0 or low[k - 1] not in _DATE_PREPOSITIONS)
+            and not _month(words[k + 1])
+            and low[k + 1] not in _OPENERS
+        ):
+            starts_name = True  # "discovered 103 Hera"
+        if (
+            not starts_name
+            and kinds[k] == "num"
+            and words[k].isdigit()
             and k + 1 < n
             and _is_cap(toks, k + 1)
             and (k == 0 or low[k - 1] == "the")
@@ -315,8 +345,8 @@ def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
         if not starts_name:
             k += 1
             continue
-        j = k + 1
-        last = k + 1
+        j = k + 3 if words[k] == "(" else k + 1
+        last = j
         while j < n:
             w, lw = words[j], low[j]
             if _is_cap(toks, j):
@@ -334,6 +364,15 @@ def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
                 continue
             if lw == "for" and not any(low[q] in _FOR_HEADS for q in range(k, j)):
                 break
+            if (
+                lw in _CONNECTORS
+                and j == last
+                and j + 2 < n
+                and low[j + 1] in ("the", "la", "le", "de")
+                and _is_cap(toks, j + 2)
+            ):
+                j += 2  # "President of the Marshall Islands", "Academy Award for the Best …"
+                continue
             if (
                 (lw in _CONNECTORS or w in ("&", ":", "-"))
                 and j + 1 < n
@@ -366,12 +405,21 @@ def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
                 j += 1
                 continue
             break
+        first = k
+        while (
+            last - first > 2
+            and low[first] in _HONORIFICS
+            and (words[first + 1] == "." or _is_cap(toks, first + 1))
+        ):
+            first += (
+                2 if words[first + 1] == "." else 1
+            )  # "Dr. Ram Baran Yadav" -> "Ram Baran Yadav"
         m = _Mention(
-            k,
+            first,
             last,
-            toks.starts[k],
+            toks.starts[first],
             toks.ends[last - 1],
-            toks.text[toks.starts[k] : toks.ends[last - 1]],
+            toks.text[toks.starts[first] : toks.ends[last - 1]],
             "name",
         )
         if (
@@ -385,9 +433,31 @@ def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
             and not low[last].endswith("ed")
         ):
             m.adjective = True  # "American songwriters", "Japanese anime"
+        if last - first == 1 and "-" in words[first] and words[first].rsplit("-", 1)[1].islower():
+            m.adjective = True  # "Canada-based producer", "Oscar-winning"
         out.append(m)
         k = last
     return out
+
+
+def _extend_name(m: _Mention, toks: _Tokens, words: frozenset[str]) -> _Mention:
+    """A name followed by words that names carry in this domain ("Bulgaria women's national
+    volleyball team", "1957 New Zealand rugby league season"), learned as ``hydra:nameWord``."""
+    n = len(toks.words)
+    j = m.j
+    end = m.j
+    while j < n:
+        if toks.low[j] in words and toks.kinds[j] == "word":
+            j += 1
+            end = j
+        elif toks.kinds[j] == "pos" and j + 1 < n and toks.low[j + 1] in words:
+            j += 1
+        else:
+            break
+    if end == m.j:
+        return m
+    b = toks.ends[end - 1]
+    return _Mention(m.i, end, m.start, b, toks.text[m.start : b], m.kind, m.adjective, m.props)
 
 
 def _quoted_mentions(toks: _Tokens) -> list[_Mention]:
@@ -451,6 +521,7 @@ class _Compiled:
     class_labels: dict[tuple[str, ...], URIRef]  # stemmed label tokens -> class
     keep_the: bool = False
     max_class_len: int = 1
+    name_words: frozenset[str] = frozenset()  # lower-case words that belong to names here
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
@@ -568,6 +639,7 @@ def _compile(ontology: Ontology) -> _Compiled:
             if words:
                 class_labels.setdefault(words, cls.iri)
     keep = any(str(o) == "keep" for o in g.objects(None, LEADING_ARTICLE))
+    name_words = frozenset(str(o) for o in g.objects(None, NAME_WORD))
     return _Compiled(
         ontology.properties,
         ontology.classes,
@@ -578,6 +650,7 @@ def _compile(ontology: Ontology) -> _Compiled:
         class_labels,
         keep,
         max((len(k) for k in class_labels), default=1),
+        name_words,
     )
 
 
@@ -628,8 +701,20 @@ def _value_mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
             a, b = toks.starts[k], toks.ends[k + L - 1]
             out.append(_Mention(k, k + L, a, b, toks.text[a:b], "value", props=props))
             k += L
-        else:
-            k += 1
+            continue
+        w = low[k]
+        if len(w) > 4 and toks.kinds[k] == "word" and toks.words[k][:1].isupper():
+            # the adjective of a known value: "Japanese" -> Japan, "Korean" -> Korea
+            for suffix in _ADJECTIVE_SUFFIXES:
+                if w.endswith(suffix):
+                    stem_props = comp.values.get(w[: -len(suffix)])
+                    props = next((p for c, p in stem_props or () if len(c) == 1), None)
+                    if props is not None:
+                        a = toks.starts[k]
+                        b = a + len(w) - len(suffix)
+                        out.append(_Mention(k, k + 1, a, b, toks.text[a:b], "value", props=props))
+                        break
+        k += 1
     return out
 
 
@@ -637,6 +722,8 @@ def _mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
     dates = _date_mentions(toks)
     quoted = _quoted_mentions(toks)
     names = _name_mentions(toks, comp.keep_the)
+    if comp.name_words:
+        names = [_extend_name(m, toks, comp.name_words) for m in names]
     nums = _number_mentions(toks, dates)
     vals = _value_mentions(toks, comp) if comp.values else []
     ms = quoted + dates + nums + vals
@@ -784,21 +871,41 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
     return _Mention(start, end, a, b, toks.text[a:b], "name")
 
 
+def _of_subject(k1: int, toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """The subject in "<label> of <S> is <O>" ("the capital of Romania is Bucharest")."""
+    low = toks.low
+    q = k1
+    if q >= len(low) or low[q] != "of":
+        return None
+    q += 1
+    if q < len(low) and low[q] == "the":
+        q += 1
+    for m in mentions:
+        if m.i == q and m.kind in ("name", "quoted") and not m.adjective:
+            if m.j < len(low) and low[m.j] in ("is", "was", "are", "were"):
+                return m
+            return None
+    return None
+
+
 _RELATIVES = frozenset("which where who whose whom".split())
 
 
-def _local_subject(k0: int, toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+def _local_subject(
+    k0: int, toks: _Tokens, mentions: list[_Mention], possessive: bool = True
+) -> _Mention | None:
     """A subject nearer than the sentence's for the trigger at ``k0``.
 
-    ``X's <trigger>`` ("I Kissed a Girl's producer Dr. Luke", "Alba's capital is …")
-    and relative clauses ("… the city of Fallujah, which is in Iraq") name their own
-    subject.
+    ``X's <label>`` ("I Kissed a Girl's producer Dr. Luke", "Alba's capital is …";
+    only for the property's own words: in "Shakespeare's play Othello" the possessor
+    is no subject) and relative clauses ("… the city of Fallujah, which is in Iraq")
+    name their own subject.
     """
     low, kinds = toks.low, toks.kinds
     q = k0 - 1
     while q >= 0 and low[q] in _DETERMINERS:
         q -= 1
-    if q >= 1 and kinds[q] == "pos":
+    if possessive and q >= 1 and kinds[q] == "pos":
         for m in mentions:
             if m.j == q and m.kind in ("name", "quoted") and not m.adjective:
                 return m
@@ -835,11 +942,16 @@ def _object_after(
         if not all(
             _filler(toks, q)
             or any(o.i <= q < o.j for o in mentions)
-            or (q == t_end and toks.low[q] in ("is", "was", "are", "were"))
+            or (q <= t_end + 1 and toks.low[q] in ("is", "was", "are", "were"))
             for q in range(t_end, m.i)
         ):
             break
         if m.adjective or m.kind not in kinds or (subject is not None and m.key == subject.key):
+            continue
+        if m.j < len(toks.kinds) and toks.kinds[m.j] == "pos" and m.kind == "name":
+            max_gap += (
+                m.j + 1 - m.i
+            )  # "based on Shakespeare's play Othello": the possessor is skipped
             continue
         if best is None or (m.i == best.i and m.j > best.j):
             best = m
@@ -1056,7 +1168,12 @@ def _extract_sentence(
         kinds = comp.kinds.get(trig.prop, frozenset())
         if not kinds:
             continue
-        subj = _local_subject(k0, toks, mentions) or subject
+        subj = _local_subject(k0, toks, mentions, not trig.learned) or subject
+        of_subject = (
+            None if trig.learned or trig.slot != "after" else _of_subject(k1, toks, mentions)
+        )
+        if of_subject is not None:
+            subj, k1 = of_subject, of_subject.j + 1  # past the copula
         if trig.slot == "after":
             obj, gap = _object_after(k1, mentions, kinds, toks, subj)
             if obj is None:
@@ -1064,6 +1181,7 @@ def _extract_sentence(
             if (
                 subj is not None
                 and subj is not back_ref
+                and subj is not of_subject
                 and subj.i >= k0
                 and not (intro_end and k1 < intro_end)
             ):
@@ -1090,7 +1208,7 @@ def _extract_sentence(
                 continue
             subj, obj = obj, subj
         # the ontology's own words (labels) outrank learned phrases
-        score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.2)) / (1.0 + 0.5 * gap)
+        score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.1)) / (1.0 + 0.5 * gap)
         if obj.props and trig.prop in obj.props:
             score += 0.5
         rels.append(_Rel(trig.prop, subj, obj, score, order))
@@ -1419,7 +1537,15 @@ def _find(toks: _Tokens, mentions: list[_Mention], value: str) -> tuple[int, int
         while pos >= 0:
             i = _tok_at(toks, pos)
             j = _tok_at(toks, pos + len(v) - 1) + 1
-            if i >= 0 and j > i and toks.starts[i] == pos:
+            if (
+                i >= 0
+                and j == i + 1
+                and toks.starts[i] == pos
+                and toks.ends[i] > pos + len(v)
+                and toks.low[i][len(v) :] in _ADJECTIVE_SUFFIXES
+            ):
+                return i, j, "prefix"  # "Japan" read in "Japanese"
+            if i >= 0 and j > i and toks.starts[i] == pos and toks.ends[j - 1] == pos + len(v):
                 kind = "value"
                 for m in mentions:
                     if m.i == i and m.j == j:
@@ -1490,6 +1616,8 @@ def learn_triggers(
     *,
     min_support: int = 2,
     min_score: float = 0.3,
+    tie: float = 0.7,
+    name_word_share: float = 0.25,
     max_per_property: int = 40,
 ) -> dict[str, list[str]]:
     """Induce trigger phrases per property from labelled sentences and store them in ``ontology``.
@@ -1524,6 +1652,8 @@ def learn_triggers(
     value_hits: dict[URIRef, Counter[tuple[str, ...]]] = defaultdict(Counter)
     value_surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     the_kept = the_dropped = 0
+    in_names: Counter[str] = Counter()
+    all_words: Counter[str] = Counter()
     sentences_low: list[list[str]] = []
     for sent, triples in data:
         toks = _tokenize(sent)
@@ -1541,6 +1671,10 @@ def learn_triggers(
                 if span is None:
                     continue
                 i = span[0]
+                if span[2] in ("name", "value", "quoted") and _is_cap(toks, i):
+                    for q in range(i + 1, span[1]):
+                        if toks.kinds[q] == "word" and toks.words[q].islower():
+                            in_names[toks.low[q]] += 1
                 g = gold.strip('"').replace("_", " ")
                 if g.lower().startswith("the ") and toks.low[i] == "the":
                     the_kept += 1
@@ -1549,7 +1683,13 @@ def learn_triggers(
             if o is None:
                 continue
             oi, oj, kind = o
-            forms[prop.iri][kind] += 1
+            if kind == "prefix":
+                gold_value = obj.strip('"').replace("_", " ")
+                forms[prop.iri]["value"] += 1
+                value_hits[prop.iri][(gold_value.lower(),)] += 1
+                value_surface[(gold_value.lower(),)][gold_value] += 1
+            else:
+                forms[prop.iri][kind] += 1
             if kind in ("value", "name", "quoted") and oj - oi <= 4:
                 value_hits[prop.iri][tuple(toks.low[oi:oj])] += 1
                 value_surface[tuple(toks.low[oi:oj])][
@@ -1592,6 +1732,7 @@ def learn_triggers(
                     key = (ph, "before", subj_after)
                     adj[key][prop.iri] += 1
                     surface[key][" ".join(toks.low[a:b])] += 1
+        all_words.update(w for w, k in zip(toks.words, toks.kinds) if k == "word" and w.islower())
         for ph in _ngrams(toks.stems, 0, len(toks.stems)):
             for p in props_here:
                 occ[ph][p] += 1
@@ -1605,17 +1746,21 @@ def learn_triggers(
     for key, counts in adj.items():
         phrase, slot, subj_after = key
         total = sum(counts.values())
-        # A phrase may signal several properties ("written by": composer and lyrics by);
-        # each must earn its own score.
+        # A phrase may signal several properties ("written by": composer and lyrics by)
+        # when they are about as frequent; each must earn its own score.
+        top = max(counts.values())
         for prop_iri, n in counts.items():
-            if n < min_support:
+            if n < min_support or n < tie * top:
                 continue
             if any(
                 owners and prop_iri not in owners
                 for sub, owners in label_owner.items()
-                if _contains(phrase, sub)
+                if sub == phrase or (len(sub) > 1 and _contains(phrase, sub))
             ):
-                continue  # holds another property's own label: "and edited by" never signals author
+                # another property's own label ("director" never signals screenwriter), or a
+                # phrase around one ("and edited by" never signals author; "tributary of" may
+                # still signal the mouth of a river)
+                continue
             share = n / total
             within = n / max(occ[phrase][prop_iri], n)
             score = share * within
@@ -1653,9 +1798,19 @@ def learn_triggers(
                 continue
             if n / max(all_values[val], n) >= 0.5:
                 g.add((prop_iri, KNOWN_VALUE, Literal(value_surface[val].most_common(1)[0][0])))
+    node = URIRef(str(ontology.ns))
     if the_kept > the_dropped:
-        node = URIRef(str(ontology.ns))
         g.add((node, RDF.type, OWL.Ontology))
         g.set((node, LEADING_ARTICLE, Literal("keep")))
+    for w, c in sorted(in_names.items()):
+        # lower-case words that mostly occur inside names ("national", "volleyball", "team")
+        if (
+            c >= 3
+            and c >= name_word_share * all_words[w]
+            and w not in _OPENERS
+            and w not in _TITLE_WORDS
+        ):
+            g.add((node, RDF.type, OWL.Ontology))
+            g.add((node, NAME_WORD, Literal(w)))
     ontology.refresh()
     return result
