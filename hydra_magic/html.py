@@ -137,7 +137,9 @@ def _ontology_body(st: dict[str, Any]) -> str:
             rows.append([
                 e(q["text"]) + (f'<div style="{_MUTED}">expects: {e(", ".join(q["expected"]))}</div>'
                                 if q["expected"] else ""),
-                _badge(q["status"]) + f'<div style="{_MUTED}">{e(q["reason"])}</div>',
+                _badge(q["status"]) + f'<div style="{_MUTED}">{e(q["reason"])}</div>'
+                + (f'<details><summary style="{_MUTED}">SPARQL</summary><pre style="{_CODE}white-space:pre-wrap;">'
+                   f'{e(q["query"])}</pre></details>' if q.get("query") else ""),
                 e(added) if added else f'<span style="{_MUTED}">—</span>',
                 e(", ".join(q["terms"])),
             ])

@@ -125,9 +125,24 @@ def _issue_dict(issue: Any) -> dict[str, Any]:
          "path": str(getattr(issue, "path", "") or "")}
     data = getattr(issue, "data", None)
     if isinstance(data, dict) and data:
-        d["data"] = {str(k): v if isinstance(v, (int, float, bool)) or v is None else str(v)
-                     for k, v in list(data.items())[:20]}
+        d["data"] = {str(k): _plain(v) for k, v in list(data.items())[:20]}
     return d
+
+
+def _plain(v: Any, limit: int = 400) -> Any:
+    """A JSON scalar for any value (nested data as compact JSON text, cut at ``limit``)."""
+    if v is None or isinstance(v, (bool, int, float)):
+        return v
+    if isinstance(v, str):
+        text = v
+    else:
+        import json
+
+        try:
+            text = json.dumps(v, ensure_ascii=False, default=str, separators=(", ", ": "))
+        except (TypeError, ValueError):
+            text = str(v)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 _STEM_WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -236,7 +251,22 @@ def _cq_terms(onto: "Ontology", text: str) -> tuple[list[str], list[str]]:
 _SPARQL_TERM = re.compile(r"\bonto:([^\s;,.(){}]+)|<[^>]*ontology#([^>]+)>")
 
 
-def _cq_status(onto: "Ontology", cq: Any, added: list[str]) -> dict[str, Any]:
+def _compiled(session: Any, cq: Any) -> tuple[str | None, str] | None:
+    """The CQ compiled to SPARQL the way ``%hydra verify`` reads it (``None`` when verify is unavailable).
+
+    Only the vocabulary matters here (an empty fact index): can the ontology
+    express the question, not does the KG answer it yet.
+    """
+    try:
+        from .verify.cq_tests import compile_cq, read_cq
+        from .verify.index import FactIndex
+
+        return compile_cq(read_cq(cq, session, FactIndex()), session, FactIndex())
+    except Exception:  # verify is optional for the views: fall back to the label match
+        return None
+
+
+def _cq_status(onto: "Ontology", cq: Any, added: list[str], session: Any = None) -> dict[str, Any]:
     if getattr(cq, "sparql", None):
         names = {m.group(1) or m.group(2) for m in _SPARQL_TERM.finditer(cq.sparql)}
         known = {c.name for c in onto.classes.values()} | {p.name for p in onto.properties.values()}
@@ -247,6 +277,13 @@ def _cq_status(onto: "Ontology", cq: Any, added: list[str]) -> dict[str, Any]:
         return {"status": "expressible", "terms": sorted(names), "reason": "every term of its SPARQL exists"}
     classes, props = _cq_terms(onto, cq.text)
     terms = sorted(set(classes) | set(props) | set(added))
+    compiled = _compiled(session, cq) if session is not None and getattr(session, "ontology", None) is onto else None
+    if compiled is not None:
+        query, reason = compiled
+        if query:
+            return {"status": "expressible", "terms": terms, "query": query,
+                    "reason": "it compiles to a SPARQL query over the ontology (as %hydra verify reads it)"}
+        return {"status": "missing", "terms": terms, "reason": reason or "it does not compile to SPARQL"}
     added_props = [n for n in added if onto.get_property(n) is not None]
     if props or added_props:
         return {"status": "expressible", "terms": terms,
@@ -325,7 +362,7 @@ def ontology_state(session: Any = None, *, ontology: "Ontology | None" = None, r
     cqs = []
     for cq in cqs_src:
         added = contributions.get(cq.text, [])
-        st = _cq_status(onto, cq, added) if onto is not None else {"status": "missing", "terms": [], "reason": ""}
+        st = _cq_status(onto, cq, added, session) if onto is not None else {"status": "missing", "terms": [], "reason": ""}
         cqs.append({"id": cq.id, "text": cq.text, "expected": list(cq.expected), "sparql": cq.sparql or "",
                     "added": added, **st})
     state: dict[str, Any] = {
@@ -462,9 +499,17 @@ def report_state(report: Any, cap: int = ISSUE_CAP) -> dict[str, Any]:
         if isinstance(v, str) and v.strip():
             summary = v.strip().splitlines()[0]
             break
+    cq_tests = []
+    for t in list(getattr(report, "cq_tests", None) or [])[:500]:
+        cq = getattr(t, "cq", None)
+        cq_tests.append({"text": str(getattr(cq, "text", cq) or ""), "status": str(getattr(t, "status", "")),
+                         "answers": [str(a) for a in list(getattr(t, "answers", None) or [])[:10]],
+                         "rows": int(getattr(t, "row_count", 0) or 0), "reason": str(getattr(t, "reason", "") or ""),
+                         "sparql": str(getattr(t, "sparql", "") or "")})
+    notes = [str(n) for n in list(getattr(report, "notes", None) or [])[:50]]
     return {"title": str(title), "summary": summary, "total": len(issues), "counts": counts,
             "by_rule": by_rule, "issues": [_issue_dict(i) for i in ranked[:cap]],
-            "more": max(0, len(issues) - cap)}
+            "more": max(0, len(issues) - cap), "cq_tests": cq_tests, "notes": notes}
 
 
 # --------------------------------------------------------------------------- graph
@@ -487,38 +532,53 @@ class GraphIndex:
         pids: dict[URIRef, int] = {}
         self.edge_count = 0
 
-        def nid(e: URIRef) -> int:
-            i = ids.get(e)
-            if i is None:
-                i = ids[e] = len(self.entities)
-                self.entities.append(e)
-                adj.append([])
-            return i
-
+        # Hot loop (once per explorer, O(facts)): locals only, predicates mapped to small ints
+        # so the typing test is an int comparison, not rdflib's Python-level __eq__.
+        entities, literals, types, predicates = self.entities, self.literals, self.types, self.predicates
+        type_pid = -1
+        multi = len(kg.sources()) > 1
         seen: set[tuple[Any, Any, Any]] = set()
+        edges = 0
         for f in kg:
-            key = f.key
-            if key in seen:  # the same triple from two sources is one edge
-                continue
-            seen.add(key)
-            s = nid(f.subject)
-            if f.predicate == RDF.type:
-                self.types.setdefault(s, set()).add(f.object)  # type: ignore[arg-type]
-                continue
-            p = pids.get(f.predicate)
+            subj, pred, obj = f.subject, f.predicate, f.object
+            if multi:  # the same triple from two sources is one edge
+                key = (subj, pred, obj)
+                if key in seen:
+                    continue
+                seen.add(key)
+            s = ids.get(subj)
+            if s is None:
+                s = ids[subj] = len(entities)
+                entities.append(subj)
+                adj.append([])
+            p = pids.get(pred)
             if p is None:
-                p = pids[f.predicate] = len(self.predicates)
-                self.predicates.append(f.predicate)
-            if isinstance(f.object, URIRef):
-                o = nid(f.object)
+                p = pids[pred] = len(predicates)
+                predicates.append(pred)
+                if pred == RDF.type:
+                    type_pid = p
+            if p == type_pid:
+                types.setdefault(s, set()).add(obj)  # type: ignore[arg-type]
+            elif isinstance(obj, URIRef):
+                o = ids.get(obj)
+                if o is None:
+                    o = ids[obj] = len(entities)
+                    entities.append(obj)
+                    adj.append([])
                 adj[s].append((p, o, True))
                 adj[o].append((p, s, False))
-                self.edge_count += 1
+                edges += 1
             else:
-                self.literals.setdefault(s, []).append((p, str(f.object)))
+                literals.setdefault(s, []).append((p, str(obj)))
+        self.edge_count = edges
         self.ids = ids
         self.adj = adj
         self.labels = [kg.label(e) for e in self.entities]
+        # What search matches: the label, and the IRI's name when the label differs from it.
+        self._folded = []
+        for e, lab in zip(self.entities, self.labels):
+            name = local_name(e).replace("_", " ")
+            self._folded.append(lab.lower() if name.lower() == lab.lower() else f"{lab}\x00{name}".lower())
         self.pred_names = [_name(ontology, p) for p in self.predicates]
         # One colour per class, in order of size, so the legend is stable for a given KG.
         cls_of: list[str] = []
@@ -555,6 +615,26 @@ class GraphIndex:
         """The ``n`` nodes of highest degree (ties by label)."""
         return heapq.nsmallest(n, range(len(self.entities)), key=lambda i: (-len(self.adj[i]), self.labels[i]))
 
+    def initial(self, n: int, scan: int = 5000) -> list[int]:
+        """The opening picture: the top-degree half of ``n``, then the nodes that link most of them.
+
+        Hubs are rarely linked to each other directly (actors and studios meet
+        through films), so the top-degree nodes alone draw as isolated dots;
+        adding the neighbours shared by most of them shows how they connect.
+        """
+        seeds = self.top(max(1, n // 2))
+        chosen = set(seeds)
+        shared: Counter[int] = Counter()
+        for s in seeds:
+            for k, (_, o, _) in enumerate(self.adj[s]):
+                if k >= scan:
+                    break
+                if o not in chosen:
+                    shared[o] += 1
+        rest = heapq.nsmallest(max(0, n - len(seeds)), shared,
+                               key=lambda j: (-shared[j], -len(self.adj[j]), self.labels[j]))
+        return seeds + rest
+
     def neighbours(self, i: int) -> list[int]:
         """Distinct neighbours of ``i``, highest degree first."""
         seen: dict[int, None] = {}
@@ -579,14 +659,12 @@ class GraphIndex:
         q = query.strip().lower()
         if not q:
             return []
+        q = q.replace("_", " ")
         hits = []
-        for i, lab in enumerate(self.labels):
-            low = lab.lower()
+        for i, low in enumerate(self._folded):
             pos = low.find(q)
-            if pos < 0:
-                pos = local_name(self.entities[i]).lower().find(q.replace(" ", "_"))
             if pos >= 0:
-                hits.append((pos != 0, -len(self.adj[i]), lab, i))
+                hits.append((pos != 0, -len(self.adj[i]), self.labels[i], i))
         return [h[3] for h in heapq.nsmallest(n, hits)]
 
     def details(self, i: int, n: int = 30) -> dict[str, Any]:
@@ -612,7 +690,7 @@ class _ExplorerModel:
         self._nbrs: dict[int, list[int]] = {}
         self.message = ""
         self.selected: dict[str, Any] | None = None
-        self._add(self.index.top(self.initial))
+        self._add(self.index.initial(self.initial))
 
     def neighbours(self, i: int) -> list[int]:
         nb = self._nbrs.get(i)

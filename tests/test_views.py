@@ -81,7 +81,8 @@ class ViewEngine:
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)  # the scripted engine would answer the same; don't wait for it
-CQS = f"Which films did a person direct?\nWhen was a film released?\nWho is {XSS_IMG}?"
+HOSTILE_CQ = f"Which xylophones hum {XSS_IMG}?"
+CQS = f"Which films did a person direct?\nWhen was a film released?\n{HOSTILE_CQ}"
 
 
 def make(tmp_path: Path | None = None, name: str = "views") -> tuple[Session, Any, Any]:
@@ -133,7 +134,7 @@ def test_static_html_escapes_user_and_model_text_everywhere(world: tuple[Session
     # the hostile strings are still shown, as text
     assert "&lt;img src=x onerror=&quot;window.__hydra_xss=1&quot;&gt;" in pages["extraction"]
     assert "&lt;script&gt;window.__hydra_xss=2&lt;/script&gt;" in pages["extraction"]
-    assert "Who is &lt;img src=x" in pages["cq"] and "Who is &lt;img src=x" in pages["session"]
+    assert "hum &lt;img src=x" in pages["cq"] and "hum &lt;img src=x" in pages["session"]
     assert "&lt;script&gt;" in pages["session"]  # a class comment
     assert "&lt;script&gt;" in pages["report"] and "&lt;img" in pages["report"]
     assert "&lt;img src=x" in pages["graph"]  # the node label of img_film
@@ -260,7 +261,10 @@ def test_ontology_state_has_tree_properties_and_cq_status(world: tuple[Session, 
     status = {q["text"]: q["status"] for q in st["cqs"]}
     assert status["Which films did a person direct?"] == "expressible"
     assert status["When was a film released?"] == "expressible"      # releaseYear matches "released"
-    assert status[f"Who is {XSS_IMG}?"] == "missing"
+    assert status[HOSTILE_CQ] == "missing"
+    # the reading is the one %hydra verify uses: an expressible CQ comes with its query
+    directs = next(q for q in st["cqs"] if q["text"].startswith("Which films"))
+    assert "ontology#directed" in directs["query"]
     # the CQ result view knows what each CQ contributed
     rst = views.ontology_state(cq.session, result=cq)
     contributed = {q["text"]: q["added"] for q in rst["cqs"]}
@@ -278,6 +282,17 @@ def test_cq_with_sparql_is_expressible_only_if_its_terms_exist(world: tuple[Sess
     assert views._cq_status(session.ontology, ok, [])["status"] == "expressible"
     out = views._cq_status(session.ontology, bad, [])
     assert out["status"] == "missing" and "starredIn" in out["reason"]
+
+
+def test_cq_status_without_verify_falls_back_to_matching_labels(world: tuple[Session, Any, Any]) -> None:
+    session, _, _ = world
+    from hydra_magic.cq import CompetencyQuestion
+
+    onto = session.ontology
+    st = views._cq_status(onto, CompetencyQuestion("Which films did a person direct?"), [])
+    assert st["status"] == "expressible" and st["terms"] == ["Film", "Person", "directed"]
+    assert views._cq_status(onto, CompetencyQuestion("Which films are long?"), [])["status"] == "partial"
+    assert views._cq_status(onto, CompetencyQuestion("Who sings?"), [])["status"] == "missing"
 
 
 def test_ontology_view_refreshes_on_request(world: tuple[Session, Any, Any]) -> None:
@@ -375,6 +390,9 @@ def test_report_state_counts_by_severity_and_rule_generically() -> None:
     assert st["issues"][2]["data"] == {"entity": XSS_IMG}  # raw in JSON; the front end uses textContent
     view = views.ReportView(report())
     assert view.data == st
+    # nested data (evidence records) becomes compact text, never an object the front end must walk
+    nested = views._issue_dict(Issue("ungrounded", "m", data={"evidence": [{"source": "cell-1", "sentence": XSS_IMG}]}))
+    assert json.loads(nested["data"]["evidence"]) == [{"source": "cell-1", "sentence": XSS_IMG}]
     # any object with an issues list works; a capped list says how many were left out
     class Bare:
         issues = [Issue("ungrounded", f"n{i}") for i in range(30)]
@@ -424,3 +442,17 @@ def test_importing_views_and_html_does_not_load_anywidget() -> None:
             "print(any(m in sys.modules for m in ('anywidget', 'ipywidgets')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_real_verification_report_renders_as_widget_state_and_static_html(world: tuple[Session, Any, Any]) -> None:
+    session, _, ex = world
+    session.accept_anyway(next(r for r in ex.rejected if r.checked.candidate.subject == "alien"))  # a domain error
+    rep = session.verify(full=True)
+    st = views.report_state(rep)
+    assert st["total"] == len(rep.issues) and st["counts"]["error"] == rep.counts()["error"] >= 1
+    assert {r["code"] for r in st["by_rule"]} == set(rep.counts_by_code())
+    assert [t["text"] for t in st["cq_tests"]] == [t.cq.text for t in rep.cq_tests]
+    json.dumps(st)
+    page = html.render(rep)
+    assert not RAW_MARKUP.search(page) and "domain_mismatch" in page
+    assert type(views.widget_for(rep)).__name__ == "ReportView"

@@ -29,16 +29,23 @@ function s(tag, attrs, ...children) {
   return el;
 }
 
-function radius(degree) {
-  return Math.min(16, 5 + 2.2 * Math.log2(1 + degree));
+// Layout memory per widget model: when JupyterLab renders the same output again (a resize, a moved
+// cell, a second view of it), the drawing continues where it was instead of starting over.
+const memory = new WeakMap();
+
+function radius(degree, maxDegree) {
+  // log scale relative to the biggest node on screen: hubs stand out, leaves stay small
+  return 4 + 10 * Math.log1p(degree) / Math.log1p(Math.max(1, maxDegree));
 }
 
 function render({ model, el }) {
   const root = h("div", { class: "hydra-w hw-explorer", "data-ready": "0" });
   el.append(root);
-  const pos = new Map(); // node id -> {x, y, vx, vy, fixed}
+  if (!memory.has(model)) memory.set(model, { pos: new Map(), view: { x: 0, y: 0, k: 1 }, userMoved: false });
+  const mem = memory.get(model);
+  const pos = mem.pos; // node id -> {x, y, vx, vy, fixed}
   let anchor = null; // the node whose neighbourhood was requested last (new nodes start near it)
-  let view = { x: 0, y: 0, k: 1 };
+  const view = mem.view;
   let alpha = 0;
   let frame = null;
   let nodeEls = new Map();
@@ -69,12 +76,13 @@ function render({ model, el }) {
 
   const size = () => ({ w: svg.clientWidth || 700, h: height });
   const applyView = () => viewport.setAttribute("transform", `translate(${view.x},${view.y}) scale(${view.k})`);
+  applyView();
 
   // ---- kernel requests
   const ask = (msg) => model.send(msg);
-  reset.addEventListener("click", () => { pos.clear(); anchor = null; ask({ type: "reset" }); });
+  reset.addEventListener("click", () => { pos.clear(); anchor = null; mem.userMoved = false; ask({ type: "reset" }); });
   refresh.addEventListener("click", () => { ask({ type: "refresh" }); });
-  fit.addEventListener("click", () => fitView());
+  fit.addEventListener("click", () => { mem.userMoved = false; fitView(); });
   let timer = null;
   search.addEventListener("input", () => {
     clearTimeout(timer);
@@ -121,6 +129,7 @@ function render({ model, el }) {
     const dx = ev.clientX - drag.sx, dy = ev.clientY - drag.sy;
     if (Math.abs(dx) + Math.abs(dy) > 4) drag.moved = true;
     if (!drag.moved) return;
+    mem.userMoved = true;
     if (drag.id === null) {
       view.x = drag.vx + dx; view.y = drag.vy + dy; applyView();
     } else {
@@ -141,6 +150,7 @@ function render({ model, el }) {
   });
   svg.addEventListener("wheel", (ev) => {
     ev.preventDefault();
+    mem.userMoved = true;
     const r = svg.getBoundingClientRect();
     const mx = ev.clientX - r.left, my = ev.clientY - r.top;
     const k = Math.min(4, Math.max(0.15, view.k * Math.exp(-ev.deltaY * 0.0015)));
@@ -152,10 +162,10 @@ function render({ model, el }) {
     const d = model.get("data") || {};
     if (!(d.nodes || []).length) return;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const n of d.nodes) { const p = pos.get(n.id); if (!p) continue; x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y); }
+    for (const n of d.nodes) { const p = pos.get(n.id); if (!p) continue; x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x + 90); y1 = Math.max(y1, p.y); }  // + room for a label
     const { w, h: hh } = size();
-    const k = Math.min(2, Math.max(0.15, Math.min((w - 80) / Math.max(1, x1 - x0), (hh - 60) / Math.max(1, y1 - y0))));
-    view = { k, x: w / 2 - k * (x0 + x1) / 2, y: hh / 2 - k * (y0 + y1) / 2 };
+    const k = Math.min(1.5, Math.max(0.15, Math.min((w - 80) / Math.max(1, x1 - x0), (hh - 60) / Math.max(1, y1 - y0))));
+    Object.assign(view, { k, x: w / 2 - k * (x0 + x1) / 2, y: hh / 2 - k * (y0 + y1) / 2 });
     applyView();
   }
 
@@ -181,7 +191,7 @@ function render({ model, el }) {
     const N = nodes.length;
     const P = nodes.map((n) => pos.get(n.id));
     const idx = new Map(nodes.map((n, i) => [n.id, i]));
-    const rep = 900 * alpha;
+    const rep = 1600 * alpha;
     if (N <= 250) {
       for (let i = 0; i < N; i++) for (let j = i + 1; j < N; j++) {
         const a = P[i], b = P[j];
@@ -239,6 +249,7 @@ function render({ model, el }) {
     draw();
     alpha *= 0.975;
     frame = alpha > 0.02 ? requestAnimationFrame(run) : null;
+    if (frame === null && !mem.userMoved) fitView();
   }
 
   function kick() {
@@ -272,11 +283,12 @@ function render({ model, el }) {
     });
     edgeLayer.replaceChildren(...edgeEls.map((x) => x.el));
     const showAll = nodes.length <= 120;
+    const maxDegree = nodes.reduce((m, n) => Math.max(m, n.degree), 1);
     const byDegree = nodes.map((n) => n.degree).sort((a, b) => b - a);
     const labelCut = showAll ? -1 : byDegree[Math.min(byDegree.length - 1, 40)];
     nodeEls = new Map();
     const groups = nodes.map((n) => {
-      const r = radius(n.degree);
+      const r = radius(n.degree, maxDegree);
       const g = s("g", { class: `hw-node${n.id === sel ? " hw-selected" : ""}`, "data-id": n.id },
         s("circle", { r: r.toFixed(1), fill: colors[n.cls] || "#9E9E9E" }),
         s("title", { text: `${n.label} (${n.cls || "untyped"}, ${n.degree} links) — click to expand` }));

@@ -113,7 +113,8 @@ function render({ model, el }) {
           q.added.length ? h("div", {}, "added: ", h("code", { text: q.added.join(", ") })) : null,
           q.terms.length ? h("div", { class: "hw-muted", text: `uses: ${q.terms.join(", ")}` }) : null,
           q.expected.length ? h("div", { class: "hw-muted", text: `expects: ${q.expected.join(", ")}` }) : null,
-          q.sparql ? h("pre", { class: "hw-code hw-muted", text: q.sparql }) : null);
+          q.sparql ? h("pre", { class: "hw-code hw-muted", text: q.sparql }) : null,
+          !q.sparql && q.query ? h("details", { onclick: (ev) => ev.stopPropagation() }, h("summary", { class: "hw-muted", text: "SPARQL" }), h("pre", { class: "hw-code", text: q.query })) : null);
         box.addEventListener("click", () => { selectedCq = selectedCq === q.id ? null : q.id; redraw(false); });
         parts.push(box);
       }

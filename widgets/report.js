@@ -36,7 +36,7 @@ function render({ model, el }) {
     parts.push(sev);
     if (!d.total) {
       parts.push(h("div", { class: "hw-msg hw-ok", text: "No issues found." }));
-      return parts;
+      return parts.concat(extras(d));
     }
     const tb = h("tbody");
     for (const r of d.by_rule || []) {
@@ -63,6 +63,27 @@ function render({ model, el }) {
     parts.push(h("div", { class: "hw-h2", text: `Issues (${list.length}${rule ? ` of rule ${rule}` : ""}${severity ? `, ${severity}` : ""})` }), box);
     if (list.length > limit) parts.push(h("button", { class: "hw-btn", text: `show ${Math.min(PAGE, list.length - limit)} more (${list.length - limit} hidden)`, onclick: () => { limit += PAGE; redraw(); } }));
     if (d.more) parts.push(h("div", { class: "hw-muted", text: `${d.more} further issues are counted above but not listed here.` }));
+    return parts.concat(extras(d));
+  }
+
+  function extras(d) {
+    const parts = [];
+    const tests = d.cq_tests || [];
+    if (tests.length) {
+      const tb = h("tbody");
+      const kind = (st) => (st === "pass" || st === "answered" ? "accepted" : st === "fail" || st === "not answerable" ? "rejected" : "partial");
+      for (const t of tests) {
+        tb.append(h("tr", {},
+          h("td", {}, h("span", { class: `hw-badge hw-${kind(t.status)}`, text: t.status })),
+          h("td", { text: t.text }),
+          h("td", {}, t.answers.join(", "), t.rows > t.answers.length ? h("span", { class: "hw-muted", text: ` … ${t.rows} in all` }) : null,
+            t.reason ? h("div", { class: "hw-muted", text: t.reason }) : null),
+          h("td", {}, t.sparql ? h("details", {}, h("summary", { class: "hw-muted", text: "SPARQL" }), h("pre", { class: "hw-code", text: t.sparql })) : null)));
+      }
+      parts.push(h("div", { class: "hw-h2", text: `Competency questions (${tests.length})` }),
+        h("table", { class: "hw-table" }, h("thead", {}, h("tr", {}, h("th", { text: "status" }), h("th", { text: "question" }), h("th", { text: "answers" }), h("th", { text: "" }))), tb));
+    }
+    for (const n of d.notes || []) parts.push(h("div", { class: "hw-muted", text: `note: ${n}` }));
     return parts;
   }
 
