@@ -149,6 +149,10 @@ _YEAR = re.compile(r"(1\d{3}|20\d{2})")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
 
 
+#: Entity names of surfaces (memoised: the same names recur across sentences).
+_snake = lru_cache(maxsize=1 << 16)(snake_case)
+
+
 @lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """Crude, fast suffix stripping; triggers match on these stems (memoised: words recur)."""
@@ -178,10 +182,11 @@ class _Tokens:
 def _tokenize(text: str) -> _Tokens:
     words, kinds, starts, ends = [], [], [], []
     for m in _TOKEN.finditer(text):
-        words.append(m.group())
+        a, b = m.span()
+        words.append(text[a:b])
         kinds.append(m.lastgroup or "punct")
-        starts.append(m.start())
-        ends.append(m.end())
+        starts.append(a)
+        ends.append(b)
     low = [w.lower() for w in words]
     return _Tokens(text, words, low, tuple(map(_stem, low)), kinds, starts, ends)
 
@@ -522,6 +527,7 @@ class _Compiled:
     keep_the: bool = False
     max_class_len: int = 1
     name_words: frozenset[str] = frozenset()  # lower-case words that belong to names here
+    has_single_values: bool = False
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
@@ -651,6 +657,7 @@ def _compile(ontology: Ontology) -> _Compiled:
         keep,
         max((len(k) for k in class_labels), default=1),
         name_words,
+        any(len(toks) == 1 for toks in value_sets),
     )
 
 
@@ -703,7 +710,12 @@ def _value_mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
             k += L
             continue
         w = low[k]
-        if len(w) > 4 and toks.kinds[k] == "word" and toks.words[k][:1].isupper():
+        if (
+            comp.has_single_values
+            and len(w) > 4
+            and toks.kinds[k] == "word"
+            and toks.words[k][:1].isupper()
+        ):
             # the adjective of a known value: "Japanese" -> Japan, "Korean" -> Korea
             for suffix in _ADJECTIVE_SUFFIXES:
                 if w.endswith(suffix):
@@ -1322,11 +1334,11 @@ def _emit(
     prepared = []
     for r in rels:
         prop = comp.props[r.prop]
-        s_name = snake_case(r.subj.text)
+        s_name = _snake(r.subj.text)
         if not s_name:
             continue
         if prop.kind == "object":
-            o_name = snake_case(r.obj.text)
+            o_name = _snake(r.obj.text)
             if not o_name or o_name == s_name:
                 continue
             needs[o_name].append((prop.range, r.score))
@@ -1338,7 +1350,7 @@ def _emit(
         needs[s_name].append((prop.domain, r.score))
         surface.setdefault(s_name, r.subj)
         prepared.append((r, prop, s_name, o_name))
-    subj_name = snake_case(subject.text) if subject is not None else ""
+    subj_name = _snake(subject.text) if subject is not None else ""
     if explicit is not None and subj_name and subj_name not in needs:
         needs[subj_name] = []
         surface[subj_name] = subject  # type: ignore[assignment]
