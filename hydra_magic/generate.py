@@ -602,10 +602,10 @@ class Generation(_Shown):
         existing_props = {p.name for p in scratch.properties.values()}
         draft = OntologyDraft(scratch)
         eng = self._engine_for("ontology")
-        from .session import _apply_verdict
+        from .session import apply_verdict
 
         def stage(verdict: "OntologyVerdict") -> None:
-            _apply_verdict(scratch, verdict)
+            apply_verdict(scratch, verdict)
 
         with self._batch("ontology"):
             for i in range(0, len(questions), self.batch_size):
@@ -701,7 +701,7 @@ class Generation(_Shown):
         summary = (f"generated for {self.domain!r}: +{len(draft.added_classes)} classes, "
                    f"+{len(draft.added_properties)} properties, {len(new_cqs)} CQs")
         # One undoable change through the session's single commit path (journalled like any other).
-        session._commit(Change("generate", summary, onto_added=sorted(after - before),
+        session.apply_change(Change("generate", summary, onto_added=sorted(after - before),
                                onto_removed=sorted(before - after), cqs_added=new_cqs))
         draft.applied = True
         draft.summary = summary
@@ -869,9 +869,9 @@ def _apply_op(onto: Ontology, op: WeaveOp, protected: set[str]) -> list[Issue]:
         if op.property.kind != "object":
             return _invalid(f"{op.property.name!r} is a data property; only object properties link clusters.",
                             "Bridge with an object property whose domain and range lie in different clusters.", op)
-        from .session import _apply_verdict
+        from .session import apply_verdict
 
-        _apply_verdict(onto, verdict)
+        apply_verdict(onto, verdict)
         return []
     if op.op == "bridge":
         child, iss = cls(op.child, "child")

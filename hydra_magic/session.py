@@ -29,7 +29,7 @@ from .ontology import Ontology
 from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
 from .results import CQResult, ExtractionResult, RejectedTriple
 
-__all__ = ["Session", "SessionConfig", "Change"]
+__all__ = ["Session", "SessionConfig", "Change", "apply_verdict"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -140,16 +140,23 @@ class Session:
     def engine(self) -> Any:
         """The engine in use (created lazily; litellm is imported only for model engines)."""
         if self._engine is None:
-            self._engine = self.get_engine(self.config.engine)
+            self._engine = self._cached_engine(self.config.engine)
         return self._engine
 
     def get_engine(self, name: str | None) -> Any:
-        if not name or name == self.config.engine and self._engine is not None:
+        """The session's engine, or the one named ``name`` for a single call (``--model``)."""
+        if not name or (name == self.config.engine and self._engine is not None):
             return self.engine
+        return self._cached_engine(name)
+
+    def _cached_engine(self, name: str) -> Any:
         if name not in self._engines:
             from .engines import get_engine
 
-            self._engines[name] = get_engine(name, **self.config.engine_options)
+            options = {**self.config.engine_options}
+            if name not in ("rules", "offline"):
+                options.setdefault("retry", self.config.retry)  # the one retry policy, for every step
+            self._engines[name] = get_engine(name, **options)
         return self._engines[name]
 
     def set_model(self, name: str) -> None:
@@ -172,9 +179,10 @@ class Session:
         scratch = self._scratch_ontology()
 
         def stage(verdict: OntologyVerdict) -> None:
-            _apply_verdict(scratch, verdict)
+            apply_verdict(scratch, verdict)
 
-        verdicts, engine_issues, _ = propose_ontology(eng, questions, self.ontology, self.config.retry,
+        # Checked against the staged copy, so a repaired candidate may build on one accepted earlier.
+        verdicts, engine_issues, _ = propose_ontology(eng, questions, scratch, self.config.retry,
                                                       apply=stage)
         result = CQResult(questions, issues=engine_issues, engine=getattr(eng, "name", str(eng)), session=self)
         for v in verdicts:
@@ -206,7 +214,7 @@ class Session:
         t0 = time.perf_counter()
         verdict = check_proposal(proposal, self.ontology)
         scratch = self._scratch_ontology()
-        _apply_verdict(scratch, verdict)
+        apply_verdict(scratch, verdict)
         before, after = self.ontology.triples(), scratch.triples()
         result = CQResult([], verdict.accepted_classes, verdict.accepted_properties, verdict.rejected,
                           issues=proposal.issues, engine="turtle", seconds=time.perf_counter() - t0, session=self)
@@ -278,7 +286,8 @@ class Session:
         # Re-running a source replaces what the contracts let in before; the user's own
         # "accept anyway" decisions on that source survive the re-run.
         old = self.kg.facts(source)
-        removed = [f for f in old if f.evidence.decision != "user"]
+        # A run with failed chunks adds what it got but keeps the earlier facts (retry completes it).
+        removed = [] if result.failed_chunks else [f for f in old if f.evidence.decision != "user"]
         kept_keys = {f.key for f in old if f.evidence.decision == "user"}
         added = [f for f in _dedupe(facts) if f.key not in kept_keys]
         result.replaced = len(removed)
@@ -376,6 +385,13 @@ class Session:
                         facts_removed=list(self.kg), cqs_removed=list(self.cqs))
         self._commit(change)
         return f"Session {self.name!r} reset: ontology, knowledge graph and CQs cleared (undo restores them)."
+
+    def apply_change(self, change: Change, labels: dict[URIRef, str] | None = None) -> None:
+        """Apply a prepared :class:`Change` in one step, record it for undo and journal it.
+
+        For extensions (e.g. :mod:`hydra_magic.generate`) that compute a change themselves.
+        """
+        self._commit(change, labels)
 
     def _commit(self, change: Change, labels: dict[URIRef, str] | None = None) -> None:
         """Apply ``change`` in one step and journal it."""
@@ -552,7 +568,7 @@ class Session:
         return Ontology(self.config.base, g)
 
 
-def _apply_verdict(onto: Ontology, verdict: OntologyVerdict) -> None:
+def apply_verdict(onto: Ontology, verdict: OntologyVerdict) -> None:
     """Add accepted candidates to ``onto`` (parents and classes first, then properties)."""
     for c in verdict.accepted_classes:
         parent = onto.get_class(c.parent) if c.parent else None

@@ -215,8 +215,6 @@ def test_slow_replies_time_out_and_fail_the_chunk(llm_server, tmp_path):
     assert state(s) == before and res.accepted == []
 
 
-@pytest.mark.xfail(reason="core: Session.extract replaces a source's old facts even when chunks failed, so a failed "
-                          "re-run empties the source (see the LLM engine report for the one-line fix)", strict=False)
 def test_a_failed_rerun_of_a_source_keeps_its_earlier_facts(llm_server, tmp_path):
     llm_server.script(Reply(json_content=GOOD))
     s = session_for(tmp_path, engine_for(llm_server, tmp_path))
@@ -371,9 +369,6 @@ def test_propose_ontology_repairs_only_the_rejected_item(llm_server, tmp_path):
     assert "Film" in prompt_text(llm_server.requests[0])  # the current ontology is in the prompt
 
 
-@pytest.mark.xfail(reason="core: pipeline.propose_ontology checks repairs against the session ontology, not the "
-                          "staged scratch, so a repaired item cannot use a class accepted in attempt 1 "
-                          "(see the LLM engine report)", strict=False)
 def test_repaired_item_may_build_on_a_class_accepted_in_the_first_attempt(llm_server, tmp_path):
     first = {"classes": [{"name": "Work"}, {"name": "Film", "parent": "Work"}],
              "properties": [{"name": "runtime", "kind": "data", "domain": ["Film"], "range": ["int32"]}]}
