@@ -13,8 +13,12 @@ model):
    (``director`` -> ``directed by``), and learned triggers (``hydra:trigger``);
 4. each trigger takes the nearest mention of a kind its property accepts as the
    object (and the following ones of a list ``A, B and C``); the subject is the
-   sentence subject: its first name, or after a pronoun or ``The film`` the
-   subject of the previous sentence;
+   sentence subject (a title that runs to ``is``/``(``, else its first name; a list
+   ``A and B star in …`` gives each), after a pronoun the previous sentence's subject,
+   after ``The film`` the latest entity typed ``Film``; nearer subjects win: ``X's
+   producer Y``, ``the capital of X is Y``, ``…, which is in Y``. A passive
+   alternative label of an active property (``directed by`` for ``directs``) swaps
+   subject and object;
 5. every entity gets one class: the KG's, a class read in ``X is a <class>``, or
    one inferred from the domains and ranges of the properties it takes part in
    (an ``isA`` candidate with ``inferred=True``); triples whose domain or range
@@ -37,8 +41,12 @@ Learning (:func:`learn_triggers`) stores in the ontology, per property:
 * ``hydra:knownValue`` - object values (``tenor``, ``science fiction``) whose
   occurrences in the training sentences mostly are this property's objects;
 
-and on the ontology node ``hydra:leadingArticle "keep"`` when the labelled
-names include a leading ``The``.
+and on the ontology node (``owl:Ontology``) ``hydra:leadingArticle "keep"`` when
+the labelled names include a leading ``The``, and ``hydra:nameWord`` for lower-case
+words that mostly occur inside names (``national``, ``volleyball``, ``team``).
+
+Compiled tables are cached per ontology and rebuilt whenever its index is
+(:meth:`Ontology.refresh`), so edits to these annotations take effect after a refresh.
 """
 
 from __future__ import annotations
