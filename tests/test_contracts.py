@@ -214,3 +214,10 @@ def test_every_code_is_documented():
     assert all(CODES.values())
     with pytest.raises(ValueError):
         Issue("no_such_code", "x")
+
+
+def test_engine_given_span_must_hold_the_surface(onto):
+    good = TripleCandidate("alien", "isA", "Film", "Alien", subject_span=(0, 5))
+    off_by_one = TripleCandidate("ridley_scott", "isA", "Director", "Ridley Scott", subject_span=(34, 46))
+    codes = _codes(onto, [good, off_by_one])
+    assert codes == [[], ["ungrounded"]]

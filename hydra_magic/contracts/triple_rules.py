@@ -87,10 +87,21 @@ class _Checker:
             return None
         return self.kg.entity_iri(name)
 
-    def _grounded(self, term: str, surface: str, role: str, out: CheckedTriple) -> tuple[int, int] | None:
+    def _grounded(self, term: str, surface: str, role: str, out: CheckedTriple,
+                  given: tuple[int, int] | None = None) -> tuple[int, int] | None:
         if not self.ground:
-            return None
+            return given
         assert self.text is not None
+        if given is not None:
+            # An engine-given span must hold the surface form (catches off-by-n engine bugs).
+            start, end = given
+            held = self.text[start:end] if 0 <= start < end <= len(self.text) else ""
+            if held and find_span(surface or term.replace("_", " "), held) is not None:
+                return given
+            out.issues.append(Issue("ungrounded", f"The {role} span {given} holds {held!r}, not "
+                                    f"{surface or term!r}.", "Give spans as offsets of the words in the text.",
+                                    path=f"triple.{role}"))
+            return None
         span = find_span(surface or term.replace("_", " "), self.text)
         if span is None and surface:
             span = find_span(term.replace("_", " "), self.text)
@@ -112,7 +123,7 @@ class _Checker:
                                     "Type an entity (snake_case) instead.", path="triple.subject"))
             return out
         s = self._entity(c.subject, "subject", out)
-        out.subject_span = c.subject_span or self._grounded(c.subject, c.subject_text, "subject", out)
+        out.subject_span = self._grounded(c.subject, c.subject_text, "subject", out, c.subject_span)
         if s is None or cls is None:
             return out
         for t in self.types(s):
@@ -142,7 +153,7 @@ class _Checker:
                                     "Use only ontology properties." + _did_you_mean(self.onto, c.predicate, "property"),
                                     path="triple.predicate"))
         s = self._entity(c.subject, "subject", out)
-        out.subject_span = c.subject_span or self._grounded(c.subject, c.subject_text, "subject", out)
+        out.subject_span = self._grounded(c.subject, c.subject_text, "subject", out, c.subject_span)
         if prop is None or s is None:
             if prop is not None and prop.kind == "object":
                 self._entity(c.object, "object", out)
@@ -150,7 +161,7 @@ class _Checker:
         self._check_domain(s, c, prop, out)
         if prop.kind == "object":
             o = self._entity(c.object, "object", out)
-            out.object_span = c.object_span or self._grounded(c.object, c.object_text, "object", out)
+            out.object_span = self._grounded(c.object, c.object_text, "object", out, c.object_span)
             if o is not None:
                 self._check_range(o, c, prop, out)
             obj: Node | None = o
@@ -162,7 +173,7 @@ class _Checker:
             issue = check_literal(c.object, prop.datatype)
             if issue:
                 out.issues.append(issue)
-            out.object_span = c.object_span or self._grounded(c.object, c.object_text, "object", out)
+            out.object_span = self._grounded(c.object, c.object_text, "object", out, c.object_span)
             obj = to_literal(c.object, prop.datatype) if issue is None else None
         out.subject, out.predicate, out.object = s, prop.iri, obj
         return out
