@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html as _html
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["render", "MAX_ROWS"]
+__all__ = ["MAX_ROWS", "render"]
 
 #: Rows of a static table at most; the rest is summarised as "N more" (keeps notebooks small).
 MAX_ROWS = 300
@@ -202,7 +203,7 @@ def _render_extraction(obj: Any) -> str:
         rows.append([_badge(r["status"]), triple, _segments(r["segments"]) or f'<span style="{_MUTED}">—</span>',
                      _issues(r["issues"])])
     if rows:
-        parts.append(_table(["", "triple", "evidence", "rule · message · hint"], rows))
+        parts.append(_table(["", "triple", "evidence", "rule · message · hint"], rows, total=len(rows) + st["hidden"]))
     legend = (f'<div style="{_MUTED}margin-top:4px;">evidence: <mark style="{_MARK_S}">subject</mark> '
               f'<mark style="{_MARK_O}">object</mark></div>')
     if rows:
@@ -290,8 +291,8 @@ def _render_graph(obj: Any) -> str:
     pos = _layout(len(nodes), pairs)
     w, h = 760, (200 if len(nodes) <= 6 else 440)
     colors = st["colors"]
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-           f'style="max-width:100%;height:auto;background:#fbfcfd;border:1px solid #eaeef2;border-radius:4px;">']
+    svg = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+            f'style="max-width:100%;height:auto;background:#fbfcfd;border:1px solid #eaeef2;border-radius:4px;">')]
     for x in edges:
         a, b = index.get(x["s"]), index.get(x["t"])
         if a is None or b is None:

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Literal, URIRef
 
@@ -44,23 +46,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import CQResult, ExtractionResult
 
 __all__ = [
-    "OntologyView",
-    "ExtractionView",
-    "GraphExplorer",
-    "ReportView",
-    "GraphIndex",
-    "GraphDisplay",
-    "OntologyDisplay",
-    "graph",
-    "ontology",
-    "widget_for",
-    "mimebundle",
-    "ontology_state",
-    "extraction_state",
-    "report_state",
-    "evidence_segments",
-    "widgets_dir",
+    "EXPAND_CAP",
+    "INITIAL_CAP",
+    "ROW_CAP",
+    "VIEW_CAP",
     "WIDGET_MIME",
+    "ExtractionView",  # noqa: F822 - created on first access (module __getattr__), so anywidget loads lazily
+    "GraphDisplay",
+    "GraphExplorer",  # noqa: F822 - created on first access (module __getattr__), so anywidget loads lazily
+    "GraphIndex",
+    "OntologyDisplay",
+    "OntologyView",  # noqa: F822 - created on first access (module __getattr__), so anywidget loads lazily
+    "ReportView",  # noqa: F822 - created on first access (module __getattr__), so anywidget loads lazily
+    "evidence_segments",
+    "extraction_state",
+    "graph",
+    "mimebundle",
+    "ontology",
+    "ontology_state",
+    "report_state",
+    "widget_for",
+    "widgets_dir",
 ]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -71,6 +77,8 @@ EXPAND_CAP = 50
 INITIAL_CAP = 40
 #: Nodes the explorer keeps on screen at most; beyond that it asks for a reset.
 VIEW_CAP = 1500
+#: Candidate rows shipped to the extraction widget at most (rejected ones first).
+ROW_CAP = 2000
 #: Issues shipped to the report widget at most (the counts always cover all of them).
 ISSUE_CAP = 2000
 
@@ -93,7 +101,7 @@ def widgets_dir() -> Path:
 
 
 # --------------------------------------------------------------------------- helpers
-def _name(onto: "Ontology | None", iri: Any) -> str:
+def _name(onto: Ontology | None, iri: Any) -> str:
     if onto is not None:
         c = onto.classes.get(iri)
         if c is not None:
@@ -109,7 +117,7 @@ def _name(onto: "Ontology | None", iri: Any) -> str:
     return str(iri)
 
 
-def _term(node: Any, kg: "KnowledgeGraph | None", onto: "Ontology | None") -> str:
+def _term(node: Any, kg: KnowledgeGraph | None, onto: Ontology | None) -> str:
     if isinstance(node, Literal):
         return str(node)
     if node is None:
@@ -201,7 +209,7 @@ def evidence_segments(sentence: str, text: str, subject_span: Any, object_span: 
             cuts.update((max(0, min(len(shown), sp[0])), max(0, min(len(shown), sp[1]))))
     points = sorted(cuts)
     out: list[list[str]] = []
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         if a == b:
             continue
         role = "".join(r for r, sp in zip("so", rel) if sp is not None and sp[0] <= a and b <= sp[1])
@@ -217,8 +225,11 @@ def evidence_segments(sentence: str, text: str, subject_span: Any, object_span: 
 
 
 # --------------------------------------------------------------------------- ontology
-_FUNCTION_WORDS = frozenset("a an the of by in on at to for with from has have had is are was were be been "
-                            "do does did which what who whom whose when where how many much".split())
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "of", "by", "in", "on", "at", "to", "for", "with", "from", "has", "have", "had",
+    "is", "are", "was", "were", "be", "been", "do", "does", "did", "which", "what", "who", "whom",
+    "whose", "when", "where", "how", "many", "much",
+))
 
 
 def _word_match(a: str, b: str) -> bool:
@@ -226,7 +237,7 @@ def _word_match(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
-def _cq_terms(onto: "Ontology", text: str) -> tuple[list[str], list[str]]:
+def _cq_terms(onto: Ontology, text: str) -> tuple[list[str], list[str]]:
     """Classes and properties of ``onto`` whose name or label the CQ mentions (stemmed words).
 
     A term matches when all its content words occur in the question, or, for a
@@ -266,7 +277,7 @@ def _compiled(session: Any, cq: Any) -> tuple[str | None, str] | None:
         return None
 
 
-def _cq_status(onto: "Ontology", cq: Any, added: list[str], session: Any = None) -> dict[str, Any]:
+def _cq_status(onto: Ontology, cq: Any, added: list[str], session: Any = None) -> dict[str, Any]:
     if getattr(cq, "sparql", None):
         names = {m.group(1) or m.group(2) for m in _SPARQL_TERM.finditer(cq.sparql)}
         known = {c.name for c in onto.classes.values()} | {p.name for p in onto.properties.values()}
@@ -294,7 +305,7 @@ def _cq_status(onto: "Ontology", cq: Any, added: list[str], session: Any = None)
     return {"status": "missing", "terms": [], "reason": "no class or property of the ontology matches its words"}
 
 
-def ontology_state(session: Any = None, *, ontology: "Ontology | None" = None, result: "CQResult | None" = None,
+def ontology_state(session: Any = None, *, ontology: Ontology | None = None, result: CQResult | None = None,
                    instance_counts: bool = True) -> dict[str, Any]:
     """JSON state of the ontology view: class tree, properties, CQs and what each contributed.
 
@@ -400,14 +411,12 @@ def _candidate_key(session: Any, cand: Any) -> tuple[Any, Any, Any] | None:
     prop = onto.get_property(cand.predicate)
     if prop is None:
         return None
-    try:
-        o = to_literal(cand.object, None) if prop.kind == "data" else kg.entity_iri(snake_case(cand.object) or cand.object)
-    except Exception:  # a literal the value rules cannot convert: it cannot be in the KG
-        return None
+    o = to_literal(cand.object, None) if prop.kind == "data" else \
+        kg.entity_iri(snake_case(cand.object) or cand.object)
     return (s, prop.iri, o)
 
 
-def _find_fact(kg: "KnowledgeGraph", key: tuple[Any, Any, Any] | None, source: str | None) -> "Fact | None":
+def _find_fact(kg: KnowledgeGraph, key: tuple[Any, Any, Any] | None, source: str | None) -> Fact | None:
     if key is None or not kg.contains(*key):
         return None
     if source is not None:
@@ -420,7 +429,7 @@ def _find_fact(kg: "KnowledgeGraph", key: tuple[Any, Any, Any] | None, source: s
     return None
 
 
-def _row(kind: str, idx: int, ct: Any, result: "ExtractionResult", session: Any) -> dict[str, Any]:
+def _row(kind: str, idx: int, ct: Any, result: ExtractionResult, session: Any) -> dict[str, Any]:
     c = ct.candidate
     kg = getattr(session, "kg", None)
     onto = getattr(session, "ontology", None)
@@ -447,11 +456,17 @@ def _row(kind: str, idx: int, ct: Any, result: "ExtractionResult", session: Any)
     }
 
 
-def extraction_state(result: "ExtractionResult") -> dict[str, Any]:
-    """JSON state of the extraction view: every candidate, its verdict, evidence and current status."""
+def extraction_state(result: ExtractionResult, cap: int = ROW_CAP) -> dict[str, Any]:
+    """JSON state of the extraction view: every candidate, its verdict, evidence and current status.
+
+    At most ``cap`` rows are shipped (rejected ones first, since they are the
+    ones a user acts on); ``hidden`` counts the rest.
+    """
     session = result.session
-    rows = [_row("a", i, ct, result, session) for i, ct in enumerate(result.accepted)]
-    rows += [_row("r", i, r.checked, result, session) for i, r in enumerate(result.rejected)]
+    n_rej = min(len(result.rejected), cap)
+    n_acc = min(len(result.accepted), cap - n_rej)
+    rows = [_row("a", i, ct, result, session) for i, ct in enumerate(result.accepted[:n_acc])]
+    rows += [_row("r", i, r.checked, result, session) for i, r in enumerate(result.rejected[:n_rej])]
     return {
         "source": result.source, "engine": result.engine, "seconds": round(result.seconds, 3),
         "chunks": result.chunks, "replaced": result.replaced,
@@ -460,6 +475,7 @@ def extraction_state(result: "ExtractionResult") -> dict[str, Any]:
         "by_code": dict(sorted(result.rejected_by_code().items())),
         "failed_chunks": [[i, str(e)] for i, e in result.failed_chunks],
         "rows": rows,
+        "hidden": len(result.accepted) + len(result.rejected) - len(rows),
         "actions": session is not None,
     }
 
@@ -483,9 +499,9 @@ def report_state(report: Any, cap: int = ISSUE_CAP) -> dict[str, Any]:
             got = reported()
         except TypeError:
             got = None
-        if isinstance(got, dict) and all(isinstance(v, int) for v in got.values()):
-            if set(got) & {"error", "warning", "info"}:
-                counts = {**counts, **{str(k): v for k, v in got.items()}}
+        if (isinstance(got, dict) and all(isinstance(v, int) for v in got.values())
+                and set(got) & {"error", "warning", "info"}):
+            counts = {**counts, **{str(k): v for k, v in got.items()}}
     rules: dict[tuple[str, str], int] = Counter((str(i.code), str(getattr(i, "severity", "error"))) for i in issues)
     order = {"error": 0, "warning": 1, "info": 2}
     by_rule = [{"code": code, "severity": s, "count": n, "description": CODES.get(code, "")}
@@ -521,7 +537,7 @@ class GraphIndex:
     large graph is never shipped whole to the browser.
     """
 
-    def __init__(self, kg: "KnowledgeGraph", ontology: "Ontology | None" = None) -> None:
+    def __init__(self, kg: KnowledgeGraph, ontology: Ontology | None = None) -> None:
         self.kg, self.ontology = kg, ontology
         ids: dict[URIRef, int] = {}
         self.entities: list[URIRef] = []
@@ -826,8 +842,9 @@ def _widget_classes() -> dict[str, type]:
                 msg = {"kind": "ok", "text": text, "row": row}
             except (HydraError, KeyError, ValueError) as exc:
                 msg = {"kind": "error", "text": str(exc).strip("'\""), "row": row}
-            self.data = extraction_state(self.result)
+            # message first: the front end clears its "working" state when the new data arrives
             self.message = msg
+            self.data = extraction_state(self.result)
             return msg
 
         def _act(self, action: str, row: str) -> str:
@@ -935,8 +952,8 @@ class OntologyDisplay:
 
     def to_text(self) -> str:
         st = ontology_state(self.session, instance_counts=False)
-        lines = [f"ontology: {st['counts']['classes']} classes, {st['counts']['object_properties']} object "
-                 f"and {st['counts']['data_properties']} data properties, {st['counts']['cqs']} CQs"]
+        lines = [(f"ontology: {st['counts']['classes']} classes, {st['counts']['object_properties']} object "
+                  f"and {st['counts']['data_properties']} data properties, {st['counts']['cqs']} CQs")]
         lines += ["  " * c["depth"] + f"  {c['name']}" for c in st["classes"]]
         for p in st["object_properties"] + st["data_properties"]:
             lines.append(f"  {p['name']}: {' | '.join(p['domain']) or '?'} -> {' | '.join(p['range']) or '?'}")
@@ -984,7 +1001,7 @@ def graph(session: Any, *, initial: int = INITIAL_CAP, cap: int = EXPAND_CAP) ->
     return GraphDisplay(session, initial=initial, cap=cap)
 
 
-def widget_for(obj: Any) -> "anywidget.AnyWidget | None":
+def widget_for(obj: Any) -> anywidget.AnyWidget | None:
     """The interactive view of a result, session or report; ``None`` when there is none."""
     from .results import CQResult, ExtractionResult
 

@@ -10,14 +10,21 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pytest
 from rdflib import RDF, Literal
 
 from hydra_magic import html, views
-from hydra_magic.candidates import ClassCandidate, OntologyProposal, PropertyCandidate, TextChunk, TripleCandidate
+from hydra_magic.candidates import (
+    ClassCandidate,
+    OntologyProposal,
+    PropertyCandidate,
+    TextChunk,
+    TripleCandidate,
+)
 from hydra_magic.contracts import find_span
 from hydra_magic.issues import Issue
 from hydra_magic.kg import Evidence, Fact
@@ -26,7 +33,7 @@ from hydra_magic.session import Session, SessionConfig
 
 XSS_IMG = '<img src=x onerror="window.__hydra_xss=1">'
 XSS_SCRIPT = "<script>window.__hydra_xss=2</script>"
-RAW_MARKUP = re.compile(r"<img\b|<script\b", re.I)
+RAW_MARKUP = re.compile(r"<img\b|<script\b", re.IGNORECASE)
 
 TEXT = (f"Ridley Scott directed Alien in 1979. The film {XSS_IMG} premiered {XSS_SCRIPT}. "
         "James Cameron directed Aliens.")
@@ -188,6 +195,13 @@ def test_extraction_state_lists_every_candidate_with_verdict_and_spans(world: tu
     assert ["Ridley Scott", "s"] in good["segments"] and ["Alien", "o"] in good["segments"]
     assert "".join(t for t, _ in good["segments"]) == "Ridley Scott directed Alien in 1979."
     json.dumps(st)  # JSON only
+
+
+def test_extraction_state_ships_rejected_rows_first_when_capped(world: tuple[Session, Any, Any]) -> None:
+    _, _, ex = world
+    st = views.extraction_state(ex, cap=4)
+    assert [r["id"] for r in st["rows"]] == ["a0", "r0", "r1", "r2"] and st["hidden"] == 4
+    assert st["counts"] == {"accepted": 5, "rejected": 3, "kg": 5}
 
 
 def test_accept_anyway_and_remove_change_the_session_and_the_journal(tmp_path: Path) -> None:
@@ -395,7 +409,9 @@ def test_report_state_counts_by_severity_and_rule_generically() -> None:
     assert json.loads(nested["data"]["evidence"]) == [{"source": "cell-1", "sentence": XSS_IMG}]
     # any object with an issues list works; a capped list says how many were left out
     class Bare:
-        issues = [Issue("ungrounded", f"n{i}") for i in range(30)]
+        def __init__(self) -> None:
+            self.issues = [Issue("ungrounded", f"n{i}") for i in range(30)]
+
     st = views.report_state(Bare(), cap=10)
     assert len(st["issues"]) == 10 and st["more"] == 20 and st["counts"]["error"] == 30
 

@@ -81,6 +81,7 @@ function render({ model, el }) {
     }
     parts.push(h("div", { class: "hw-scroll" }, h("table", { class: "hw-table" },
       h("thead", {}, h("tr", {}, h("th", { text: "" }), h("th", { text: "triple" }), h("th", { text: "evidence" }), h("th", { text: "rule · message · hint" }), h("th", { text: "" }))), tb)));
+    if (d.hidden) parts.push(h("div", { class: "hw-muted", text: `${d.hidden} more accepted candidates are not listed here (the counts above include them).` }));
     parts.push(h("div", { class: "hw-muted" }, "evidence: ", h("mark", { class: "hw-s", text: "subject" }), " ", h("mark", { class: "hw-o", text: "object" })));
     return parts;
   }
