@@ -1030,7 +1030,9 @@ def mimebundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, 
     from . import html
 
     text = obj.to_text() if hasattr(obj, "to_text") else repr(obj)
-    data: dict[str, Any] = {"text/plain": text, "text/html": html.render(obj)}
+    # An object with its own static page (the verification report adds its CQ table) keeps it.
+    page = obj.to_html() if callable(getattr(obj, "to_html", None)) else html.render(obj)
+    data: dict[str, Any] = {"text/plain": text, "text/html": page}
     if _widgets_enabled() and _in_kernel():
         try:
             widget = widget_for(obj)

@@ -472,3 +472,4 @@ def test_the_real_verification_report_renders_as_widget_state_and_static_html(wo
     page = html.render(rep)
     assert not RAW_MARKUP.search(page) and "domain_mismatch" in page
     assert type(views.widget_for(rep)).__name__ == "ReportView"
+    assert views.mimebundle(rep)["text/html"] == rep.to_html()  # its own page (with the CQ table) is kept
