@@ -772,9 +772,10 @@ class HydraMagics(Magics):
 
     def _sub_graph(self, rest: list[str]) -> Any:
         self._no_args("graph", rest)
-        from .views import GraphExplorer  # deferred: anywidget is loaded only when a view is opened
+        from . import views  # deferred: anywidget is loaded only when a view is opened
 
-        return GraphExplorer(self._session())
+        # The explorer in a live kernel, with a static SVG for saved notebooks.
+        return views.graph(self._session())
 
     def _sub_retry(self, rest: list[str]) -> Any:
         self._no_args("retry", rest)

@@ -19,10 +19,10 @@ from .kg import Fact
 __all__ = ["CQResult", "ExtractionResult", "RejectedTriple"]
 
 
-def _bundle(obj: Any) -> dict[str, str]:
-    from . import html  # deferred: rendering code is only needed when displayed
+def _bundle(obj: Any) -> dict[str, Any]:
+    from . import views  # deferred: rendering code and widgets only when displayed
 
-    return {"text/plain": obj.to_text(), "text/html": html.render(obj)}
+    return views.mimebundle(obj)  # text/plain + static text/html (+ the widget in a live kernel)
 
 
 @dataclass
@@ -60,7 +60,7 @@ class CQResult:
             lines.append(f"  {i}")
         return "\n".join(lines)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return _bundle(self)
 
     def __repr__(self) -> str:
@@ -120,7 +120,7 @@ class ExtractionResult:
             lines.append(f"  ! chunk {idx} failed: {err} (retry with %hydra retry)")
         return "\n".join(lines)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return _bundle(self)
 
     def __repr__(self) -> str:

@@ -149,6 +149,14 @@ class Session:
             return self.engine
         return self._cached_engine(name)
 
+    def register_engine(self, name: str, engine: Any) -> None:
+        """Make ``engine`` (any object with the Engine protocol) usable as ``--model name``."""
+        if not all(hasattr(engine, m) for m in ("propose_ontology", "extract")):
+            raise InputError(f"{engine!r} is not an engine: it needs propose_ontology() and extract().")
+        self._engines[name] = engine
+        if name == self.config.engine:
+            self._engine = engine
+
     def _cached_engine(self, name: str) -> Any:
         if name not in self._engines:
             from .engines import get_engine

@@ -132,7 +132,7 @@ def notebook_cells() -> list[str]:
         f"%%cq\n{CQS}",
         f"%%extract --source intro\n{TEXT}",
         ("# a model that makes mistakes\nfrom scripted_model import ScriptedModel\n"
-         "hydra._engines['scripted'] = ScriptedModel()"),
+         "hydra.register_engine('scripted', ScriptedModel())"),
         f"%%extract --model scripted --source mistakes\n{MISTAKES}",
         "# extraction view\nfrom hydra_magic import views\nviews.ExtractionView(hydra.last_extraction)",
         "# ontology view\nviews.OntologyView(hydra)",

@@ -617,7 +617,9 @@ def test_retry_failed_chunks(ready: Any, run_cell: Any) -> None:
 def test_graph_opens_the_explorer(ready: Any, run_cell: Any) -> None:
     run_cell(f"%%extract\n{TEXT}")
     view = run_cell("%hydra graph")
-    assert type(view).__name__ == "GraphExplorer"
+    assert type(view).__name__ == "GraphDisplay"  # the explorer widget in a kernel, static SVG when saved
+    bundle = view._repr_mimebundle_()
+    assert "Alien" in bundle["text/html"] and "text/plain" in bundle
 
 
 def test_graph_without_views_says_so(hydra_ext: Any, run_cell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
