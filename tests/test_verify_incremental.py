@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 from rdflib import Literal
 
 from hydra_magic.candidates import TripleCandidate
+from hydra_magic.errors import InputError
 from hydra_magic.kg import Evidence, Fact
 from hydra_magic.verify import run
+from hydra_magic.verify.index import key_of
 
 from .verify_fixtures import film_session
 
@@ -40,10 +42,12 @@ def _view(report):
 
 def _apply(s, op):
     kind = op[0]
-    if kind == "type":
-        s.accept_anyway(TripleCandidate(op[1], "isA", op[2]), source=op[3])
-    elif kind in ("link", "value"):
-        s.accept_anyway(TripleCandidate(op[1], op[2], op[3]), source=op[4])
+    if kind in ("type", "link", "value"):
+        pred = "isA" if kind == "type" else op[2]
+        try:
+            s.accept_anyway(TripleCandidate(op[1], pred, op[-2]), source=op[-1])
+        except InputError:  # the session refuses a triple the graph already has
+            pass
     elif kind == "remove":
         facts = s.kg.facts()
         if facts:
@@ -63,12 +67,18 @@ def _apply(s, op):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(OPS)
 def test_incremental_equals_full(ops):
+    """Session edits (accept, remove, undo) in any order, verified at random points.
+
+    Edits of ``session.kg`` that bypass the session are seen through the KG's
+    size, so each one here is followed by a run: two direct edits that cancel
+    out in size between runs are only seen with a KG change log (next test).
+    """
     s = film_session()
     s.add_rules("0 <= age <= 150\nbirthYear < deathYear")
     run(s)
     for op in ops:
         _apply(s, op)
-        if op[0] != "verify":
+        if op[0] not in ("verify", "direct_add", "direct_remove"):
             continue
         inc = run(s)
         state = s.verify_state
@@ -80,7 +90,7 @@ def test_incremental_equals_full(ops):
     state = s.verify_state
     assert _view(inc) == _view(run(s, full=True))
     # The index itself matches the KG.
-    assert set(state.idx.fact) == {f.key for f in s.kg}
+    assert set(state.idx.keys()) == {key_of(f) for f in s.kg}
 
 
 def test_incremental_rechecks_only_what_changed():

@@ -175,8 +175,6 @@ def _entities(cq: str, session: "Session", idx: FactIndex, taken: set[int]) -> t
     used: set[int] = set(taken)
     kg = session.kg
 
-    def known(iri: URIRef) -> bool:
-        return iri in idx.types or any(iri in d for d in idx.pso.values())
     for n in range(min(6, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
             span = set(range(i, i + n))
@@ -186,7 +184,7 @@ def _entities(cq: str, session: "Session", idx: FactIndex, taken: set[int]) -> t
             if n == 1 and words[0].lower() in _STOP:
                 continue
             iri = kg.entity_iri(snake_case(" ".join(words)))
-            if known(iri):
+            if idx.has_node(iri):
                 found.append((i, iri))
                 used |= span
     unknown = []
@@ -339,7 +337,7 @@ def compile_cq(r: Reading, session: "Session", idx: FactIndex) -> tuple[str | No
         elif idx.subjects(p.iri, e):
             role = "object"
         else:
-            types = idx.types_of(e)
+            types = [URIRef(t) for t in idx.types_of(e)]
             in_range = p.kind == "object" and any(onto.is_subclass(t, x) for t in types for x in p.range)
             in_domain = any(onto.is_subclass(t, x) for t in types for x in p.domain)
             role = "object" if in_range and not in_domain else "subject"

@@ -1,70 +1,106 @@
 """Set-based indexes over the KG's facts, kept in step with the session incrementally.
 
 The index holds each distinct triple once (a fact stated by two sources is one
-triple with the evidence of the first), grouped by predicate then subject
-(``pso``), by predicate then object for the predicates that need it (``pos``),
-and the rdf:type sets of entities. :meth:`FactIndex.sync` brings it up to date
-from the session history (the changes committed or undone since the last run);
-when the KG was changed some other way it falls back to a diff of triple sets.
+triple with the evidence of the first), as ``pso[predicate][subject][object] ->
+Fact`` (the fact gives the evidence of an issue), plus ``pos[predicate][object]
+-> subjects`` for the predicates whose objects are checked. rdf:type triples
+are ``pso[rdf:type]``, i.e. :attr:`FactIndex.types`. Terms are plain-string
+ids (:mod:`.terms`), so every lookup hashes and compares in C.
+
+:meth:`FactIndex.sync` brings it up to date from the session history (the
+changes committed or undone since the last run); when those do not account for
+the KG it falls back to a diff of the triples.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from rdflib import RDF, URIRef
+from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
 from ..kg import Fact
+from .terms import _FAST, LIT, tid
 
 if TYPE_CHECKING:
     from ..session import Session
 
-__all__ = ["FactIndex", "Key", "EMPTY"]
+__all__ = ["FactIndex", "Key", "EMPTY", "key_of"]
 
-Key = tuple[Node, Node, Node]
+#: A triple as term ids (see :mod:`.terms`).
+Key = tuple[str, str, str]
 EMPTY: frozenset[Any] = frozenset()
-_TYPE = RDF.type
+_NO_TYPES: dict[str, dict[str, Fact]] = {}
+_TYPE = str(RDF.type)
+
+
+def key_of(f: Fact) -> Key:
+    """The id triple of a fact."""
+    return (tid(f.subject), tid(f.predicate), tid(f.object))
 
 
 class FactIndex:
-    """Triples of the KG as nested dicts of sets (see module docstring).
+    """Triples of the KG as nested dicts (see module docstring).
+
+    Besides the triples it tracks which sources state each one (the fact in
+    ``pso`` is the first; ``multi`` lists all of them for the few triples stated
+    by several sources), so that replaying the session history keeps an exact
+    count of (source, triple) pairs: when that count differs from ``len(kg)``,
+    the KG was edited outside the history and the index is re-diffed.
 
     Parameters
     ----------
     reverse
-        Predicates to index by object as well (object properties, inverse-functional ones).
+        Predicate ids to index by object as well (object properties, inverse-functional ones).
     """
 
-    def __init__(self, reverse: frozenset[URIRef] = frozenset()) -> None:
+    def __init__(self, reverse: frozenset[str] = frozenset()) -> None:
         self.reverse = reverse
-        self.pso: dict[Node, dict[Node, set[Node]]] = {}
-        self.pos: dict[Node, dict[Node, set[Node]]] = {}
-        self.types: dict[Node, set[Node]] = {}
-        self.fact: dict[Key, Fact] = {}
-        #: History entries (by identity) and KG size this index reflects.
+        self.pso: dict[str, dict[str, dict[str, Fact]]] = {}
+        self.pos: dict[str, dict[str, set[str]]] = {}
+        #: triple -> source -> fact, only for triples stated by more than one source
+        self.multi: dict[Key, dict[str, Fact]] = {}
+        #: number of distinct triples
+        self.count = 0
+        #: number of (source, triple) pairs, what len(kg) counts
+        self.pairs = 0
+        #: History entries (by identity) this index reflects.
         self.history: list[Any] = []
-        self.kg_len = 0
+        #: The KG's revision at the last sync, when the KG keeps a change log (see :meth:`_kg_log`).
+        self.kg_revision: int | None = None
 
     @classmethod
-    def build(cls, facts: Iterable[Fact], reverse: frozenset[URIRef] = frozenset()) -> "FactIndex":
+    def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> "FactIndex":
         idx = cls(reverse)
-        fact, pso, pos, types = idx.fact, idx.pso, idx.pos, idx.types
-        # One pass, no method calls per fact: this loop is the floor of a full check.
+        pso, pos = idx.pso, idx.pos
+        pairs = count = 0
+        # One pass, everything inlined: this loop is the floor of a full check.
         for f in facts:
+            pairs += 1
             s, p, o = f.subject, f.predicate, f.object
-            key = (s, p, o)
-            if key in fact:
-                continue
-            fact[key] = f
+            s = str(s) if type(s) is URIRef else tid(s)
+            p = str(p)
+            to = type(o)
+            if to is URIRef:
+                o = str(o)
+            elif to is Literal and _FAST:
+                dt = o._datatype  # type: ignore[attr-defined]
+                o = LIT + str(o) + LIT + (str(dt) if dt else "") + LIT + (o._language or "")  # type: ignore[attr-defined]
+            else:
+                o = tid(o)
             d = pso.get(p)
             if d is None:
                 d = pso[p] = {}
             objs = d.get(s)
             if objs is None:
-                d[s] = {o}
+                d[s] = {o: f}
             else:
-                objs.add(o)
+                have = objs.get(o)
+                if have is not None:
+                    idx._another_source((s, p, o), have, f)
+                    continue
+                objs[o] = f
+            count += 1
             if p in reverse:
                 r = pos.get(p)
                 if r is None:
@@ -74,37 +110,76 @@ class FactIndex:
                     r[o] = {s}
                 else:
                     subs.add(s)
-            elif p == _TYPE:
-                t = types.get(s)
-                if t is None:
-                    types[s] = {o}
-                else:
-                    t.add(o)
+        idx.pairs, idx.count = pairs, count
         return idx
 
+    def _another_source(self, key: Key, have: Fact, f: Fact) -> bool:
+        """Record that ``f.source`` also states ``key``; False if that pair was already known."""
+        m = self.multi.get(key)
+        if m is None:
+            if have.source == f.source:
+                return False
+            self.multi[key] = {have.source: have, f.source: f}
+            return True
+        if f.source in m:
+            return False
+        m[f.source] = f
+        return True
+
     # ---------------------------------------------------------------- reading
+    @property
+    def types(self) -> dict[str, dict[str, Fact]]:
+        """entity -> its classes (the rdf:type triples)."""
+        return self.pso.get(_TYPE, _NO_TYPES)
+
     def __len__(self) -> int:
-        return len(self.fact)
+        return self.count
 
     def __contains__(self, key: object) -> bool:
-        return key in self.fact
+        return self.get(key) is not None  # type: ignore[arg-type]
 
-    def objects(self, s: Node, p: Node) -> set[Node]:
+    def get(self, key: Key) -> Fact | None:
+        s, p, o = key
         d = self.pso.get(p)
-        return d.get(s, EMPTY) if d else EMPTY  # type: ignore[return-value]
+        if d is None:
+            return None
+        objs = d.get(s)
+        return objs.get(o) if objs is not None else None
 
-    def subjects(self, p: Node, o: Node) -> set[Node]:
-        d = self.pos.get(p)
-        return d.get(o, EMPTY) if d else EMPTY  # type: ignore[return-value]
+    def keys(self) -> Iterator[Key]:
+        for p, d in self.pso.items():
+            for s, objs in d.items():
+                for o in objs:
+                    yield (s, p, o)
 
-    def types_of(self, e: Node) -> set[Node]:
-        return self.types.get(e, EMPTY)  # type: ignore[return-value]
+    def facts(self) -> Iterator[Fact]:
+        for d in self.pso.values():
+            for objs in d.values():
+                yield from objs.values()
+
+    def objects(self, s: Node | str, p: Node | str) -> dict[str, Fact]:
+        """Object ids of ``(s, p, *)`` (with their facts); terms or ids accepted."""
+        d = self.pso.get(tid(p))
+        return d.get(tid(s), _NO_TYPES) if d else _NO_TYPES  # type: ignore[return-value]
+
+    def subjects(self, p: Node | str, o: Node | str) -> set[str]:
+        """Subject ids of ``(*, p, o)`` for a reverse-indexed ``p``."""
+        d = self.pos.get(tid(p))
+        return d.get(tid(o), EMPTY) if d else EMPTY  # type: ignore[return-value]
+
+    def types_of(self, e: Node | str) -> dict[str, Fact]:
+        return self.types.get(tid(e), _NO_TYPES)  # type: ignore[return-value]
+
+    def has_node(self, e: Node | str) -> bool:
+        """``e`` is the subject of some triple."""
+        i = tid(e)
+        return any(i in d for d in self.pso.values())
 
     def evidence(self, keys: Iterable[Key], limit: int = 3) -> list[dict[str, str]]:
         """Source and sentence of up to ``limit`` of ``keys`` (for issue records)."""
         out = []
         for k in keys:
-            f = self.fact.get(k)
+            f = self.get(k)
             if f is not None:
                 out.append({"source": f.evidence.source, "sentence": f.evidence.sentence})
                 if len(out) >= limit:
@@ -112,59 +187,95 @@ class FactIndex:
         return out
 
     # ---------------------------------------------------------------- writing
-    def add(self, f: Fact) -> bool:
-        s, p, o = key = f.key
-        if key in self.fact:
+    def add(self, f: Fact, key: Key | None = None) -> bool:
+        """Add a triple (not yet a source pair: see :meth:`add_pair`); False if it was there."""
+        s, p, o = key or key_of(f)
+        objs = self.pso.setdefault(p, {}).setdefault(s, {})
+        if o in objs:
             return False
-        self.fact[key] = f
-        self.pso.setdefault(p, {}).setdefault(s, set()).add(o)
+        objs[o] = f
+        self.count += 1
         if p in self.reverse:
             self.pos.setdefault(p, {}).setdefault(o, set()).add(s)
-        elif p == _TYPE:
-            self.types.setdefault(s, set()).add(o)
         return True
 
     def discard(self, key: Key) -> bool:
-        if self.fact.pop(key, None) is None:
-            return False
         s, p, o = key
-        for table, a, b in ((self.pso, s, o), (self.pos, o, s)):
-            d = table.get(p)
-            if d is None:
-                continue
-            vals = d.get(a)
-            if vals is not None:
-                vals.discard(b)
-                if not vals:
-                    del d[a]
+        d = self.pso.get(p)
+        objs = d.get(s) if d is not None else None
+        if objs is None or objs.pop(o, None) is None:
+            return False
+        self.count -= 1
+        self.multi.pop(key, None)
+        if not objs:
+            del d[s]  # type: ignore[union-attr]
             if not d:
-                del table[p]
-        if p == _TYPE:
-            t = self.types.get(s)
-            if t is not None:
-                t.discard(o)
-                if not t:
-                    del self.types[s]
+                del self.pso[p]
+        r = self.pos.get(p)
+        if r is not None:
+            subs = r.get(o)
+            if subs is not None:
+                subs.discard(s)
+                if not subs:
+                    del r[o]
+            if not r:
+                del self.pos[p]
         return True
+
+    def add_pair(self, f: Fact) -> bool:
+        """``f.source`` states ``f``; True when the triple is new to the index."""
+        key = key_of(f)
+        have = self.get(key)
+        if have is None:
+            self.add(f, key)
+            self.pairs += 1
+            return True
+        if self._another_source(key, have, f):
+            self.pairs += 1
+        return False
+
+    def remove_pair(self, f: Fact) -> bool:
+        """``f.source`` no longer states ``f``; True when no source states the triple any more."""
+        key = key_of(f)
+        have = self.get(key)
+        if have is None:
+            return False
+        m = self.multi.get(key)
+        if m is None:
+            if have.source != f.source:
+                return False
+            self.discard(key)
+            self.pairs -= 1
+            return True
+        if m.pop(f.source, None) is None:
+            return False
+        self.pairs -= 1
+        if have.source == f.source:
+            s, p, o = key
+            self.pso[p][s][o] = next(iter(m.values()))
+        if len(m) == 1:
+            del self.multi[key]
+        return False
 
     # ------------------------------------------------------------ syncing
     def sync(self, session: "Session") -> list[Key]:
         """Bring the index up to ``session.kg``; returns the triples added or removed.
 
-        Uses the changes committed to (or undone from) ``session.history`` since
-        the last sync; when those do not account for the KG (it was edited
-        directly, or the history was restored from a journal) every triple is
-        compared instead.
+        Replays the changes committed to (or undone from) ``session.history``
+        since the last sync, the way the session applied them (removals, then
+        additions; an undo reverses them). When the replay does not account for
+        the KG's size (it was edited directly, or the history was restored from
+        a journal) every triple is compared instead.
         """
         kg = session.kg
         log = self._kg_log(kg)
         if log is not None:
-            changed = self._apply_log(kg, log)
+            changed = self._replay_ops([(op == "add", f) for op, f in log])
             self.mark_synced(session)
             return changed
         cur = session.history
         seen = self.history
-        changed: list[Key] | None = None
+        changed: list[Key] | None = []
         if seen or cur:
             where = {id(c): j for j, c in enumerate(cur)}
             i = len(seen) - 1
@@ -173,84 +284,65 @@ class FactIndex:
             if i >= 0 or not seen:
                 undone = seen[i + 1:]
                 new = cur[where[id(seen[i])] + 1:] if i >= 0 else list(cur)
-                changed = self._apply_changes(kg, [*reversed(undone), *new])
-        else:
-            changed = []
-        if changed is None or self._excess(kg) != self._excess_at_sync:
-            # Keep what the history already applied: the diff only sees what is still different.
+                ops: list[tuple[bool, Fact]] = []
+                for ch in reversed(undone):  # Session.undo: remove what it added, add back what it removed
+                    ops += [(False, f) for f in ch.facts_added] + [(True, f) for f in ch.facts_removed]
+                for ch in new:  # Session._commit: removals first, then additions
+                    ops += [(False, f) for f in ch.facts_removed] + [(True, f) for f in ch.facts_added]
+                changed = self._replay_ops(ops)
+            else:
+                changed = None
+        if changed is None or self.pairs != len(kg):
+            # Keep what the replay already applied: the diff only sees what is still different.
             changed = list(dict.fromkeys([*(changed or []), *self._diff(kg)]))
-        self.history = list(cur)
-        self.kg_len = len(kg)
-        self._excess_at_sync = self._excess(kg)
+        self.mark_synced(session)
         return changed
-
-    _excess_at_sync = 0
-    #: The KG's revision at the last sync, when the KG keeps a change log (see :meth:`_kg_log`).
-    kg_revision: int | None = None
 
     def mark_synced(self, session: "Session") -> None:
         self.history = list(session.history)
-        self.kg_len = len(session.kg)
-        self._excess_at_sync = self._excess(session.kg)
         self.kg_revision = getattr(session.kg, "revision", None)
 
     def _kg_log(self, kg: Any) -> list[Any] | None:
         """Facts added or removed since the last sync, when the KG records them.
 
         A KG with ``revision`` (bumped on every add/remove) and
-        ``changes_since(revision) -> list[(op, Fact)] | None`` makes syncing
-        exact whatever edited it; without them the session history is used.
+        ``changes_since(revision) -> list[("add"|"remove", Fact)] | None`` makes
+        syncing exact whatever edited it; without them the session history is used.
         """
         since = getattr(kg, "changes_since", None)
         if self.kg_revision is None or not callable(since):
             return None
         return since(self.kg_revision)
 
-    def _apply_log(self, kg: Any, log: list[Any]) -> list[Key]:
-        latest: dict[Key, Fact] = {}
-        for _, f in log:
-            latest[f.key] = f
-        changed = []
-        for key, f in latest.items():
-            present = kg.contains(*key)
-            if present and key not in self.fact:
-                self.add(f)
-                changed.append(key)
-            elif not present and self.discard(key):
-                changed.append(key)
-        return changed
-
-    def _excess(self, kg: Any) -> int:
-        # Facts stated by several sources count once here and once per source in len(kg);
-        # a change in the difference that the history does not explain means a direct edit.
-        return len(kg) - len(self.fact)
-
-    def _apply_changes(self, kg: Any, changes: list[Any]) -> list[Key]:
-        latest: dict[Key, Fact] = {}
-        for ch in changes:
-            for f in (*ch.facts_removed, *ch.facts_added):
-                latest[f.key] = f
-        changed = []
-        for key, f in latest.items():
-            present = kg.contains(*key)
-            if present and key not in self.fact:
-                self.add(f)
-                changed.append(key)
-            elif not present and key in self.fact:
-                self.discard(key)
-                changed.append(key)
-            elif present:
-                self.fact[key] = f  # newest evidence for a triple that stayed
-        return changed
+    def _replay_ops(self, ops: list[tuple[bool, Fact]]) -> list[Key]:
+        before = {k: k in self for k in (key_of(f) for _, f in ops)}
+        for adding, f in ops:
+            if adding:
+                self.add_pair(f)
+            else:
+                self.remove_pair(f)
+        return [k for k, was in before.items() if was != (k in self)]
 
     def _diff(self, kg: Any) -> list[Key]:
+        """Compare with every fact of ``kg`` (the fallback); rebuilds the source bookkeeping."""
         now: dict[Key, Fact] = {}
+        multi: dict[Key, dict[str, Fact]] = {}
+        pairs = 0
         for f in kg:
-            now.setdefault(f.key, f)
-        gone = [k for k in self.fact if k not in now]
+            pairs += 1
+            k = key_of(f)
+            have = now.setdefault(k, f)
+            if have is not f:
+                multi.setdefault(k, {have.source: have})[f.source] = f
+        gone = [k for k in self.keys() if k not in now]
         for k in gone:
             self.discard(k)
-        new = [f for k, f in now.items() if k not in self.fact]
-        for f in new:
-            self.add(f)
-        return gone + [f.key for f in new]
+        new = [(k, f) for k, f in now.items() if k not in self]
+        for k, f in new:
+            self.add(f, k)
+        self.multi, self.pairs = multi, pairs
+        for k, m in multi.items():
+            s, p, o = k
+            if self.pso[p][s][o].source not in m:
+                self.pso[p][s][o] = next(iter(m.values()))
+        return gone + [k for k, _ in new]

@@ -8,13 +8,11 @@ Consequences the KG does not state (infos, reported, never added):
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
-
 from ..issues import Issue
-from .context import OntologyContext
+from .context import TYPE, OntologyContext
 from .findings import make_issue, ordered, short
 from .index import FactIndex
+from .terms import LIT
 
 __all__ = ["check_characteristics", "check_inverse_functional", "check_disjoint", "transitive_consequences",
            "TRANSITIVE_LIMIT"]
@@ -23,12 +21,12 @@ __all__ = ["check_characteristics", "check_inverse_functional", "check_disjoint"
 TRANSITIVE_LIMIT = 200
 
 
-def _values(nodes: list[Node], limit: int = 5) -> str:
+def _values(nodes: list[str], limit: int = 5) -> str:
     shown = ", ".join(repr(short(n)) for n in nodes[:limit])
     return shown + (f" and {len(nodes) - limit} more" if len(nodes) > limit else "")
 
 
-def check_characteristics(s: Node, p: Node, objs: set[Node], idx: FactIndex, ctx: OntologyContext,
+def check_characteristics(s: str, p: str, objs: set[str], idx: FactIndex, ctx: OntologyContext,
                           out: list[Issue]) -> None:
     """Functional, irreflexive, asymmetric and symmetric checks of the facts ``(s, p, *)``."""
     if p in ctx.functional and len(objs) > 1:
@@ -45,7 +43,7 @@ def check_characteristics(s: Node, p: Node, objs: set[Node], idx: FactIndex, ctx
             check="owl", predicate=p, value=s, keys=[(s, p, s)], index=idx))
     if p in ctx.asymmetric:
         d = idx.pso.get(p, {})
-        for o in ordered(objs):
+        for o in objs:
             if o == s:
                 out.append(make_issue(
                     "asymmetric_violation", s,
@@ -53,7 +51,7 @@ def check_characteristics(s: Node, p: Node, objs: set[Node], idx: FactIndex, ctx
                     "Remove the fact (an asymmetric property is also irreflexive).",
                     check="owl", predicate=p, value=o, keys=[(s, p, o)], index=idx))
             # Each pair is filed once, under the smaller node.
-            elif isinstance(o, URIRef) and str(s) < str(o) and s in d.get(o, ()):
+            elif o[:1] != LIT and s < o and s in d.get(o, ()):
                 out.append(make_issue(
                     "asymmetric_violation", s,
                     f"{short(p)!r} is asymmetric but both ({short(s)}, {short(p)}, {short(o)}) and "
@@ -62,23 +60,23 @@ def check_characteristics(s: Node, p: Node, objs: set[Node], idx: FactIndex, ctx
                     check="owl", predicate=p, value=o, keys=[(s, p, o), (o, p, s)], index=idx))
     if p in ctx.symmetric:
         d = idx.pso.get(p, {})
-        for o in ordered(objs):
-            if isinstance(o, URIRef) and o != s and s not in d.get(o, ()):
+        for o in objs:
+            if o[:1] != LIT and o != s and s not in d.get(o, ()):
                 out.append(make_issue(
                     "symmetric_inferred", s,
                     f"{short(p)!r} is symmetric: ({short(s)}, {short(p)}, {short(o)}) implies "
                     f"({short(o)}, {short(p)}, {short(s)}), which the KG does not state.",
                     "Nothing to fix; add the reverse triple if queries should find it without reasoning.",
                     check="owl", severity="info", predicate=p, value=o, keys=[(s, p, o)], index=idx,
-                    extra={"inferred": [o.n3(), p.n3(), s.n3()]}))
+                    extra={"inferred": [f"<{o}>", f"<{p}>", f"<{s}>"]}))
 
 
-def check_inverse_functional(o: Node, p: Node, subs: set[Node], idx: FactIndex, ctx: OntologyContext,
+def check_inverse_functional(o: str, p: str, subs: set[str], idx: FactIndex, ctx: OntologyContext,
                              out: list[Issue]) -> None:
     """Inverse-functional check of the facts ``(*, p, o)``; filed under ``o``."""
     if p in ctx.inverse_functional and len(subs) > 1:
         vals = ordered(subs)
-        shown = repr(str(o)) if isinstance(o, Literal) else repr(short(o))
+        shown = repr(short(o))
         out.append(make_issue(
             "inverse_functional_violation", o,
             f"{short(p)!r} is inverse-functional but {len(vals)} subjects have the value {shown}: "
@@ -87,8 +85,8 @@ def check_inverse_functional(o: Node, p: Node, subs: set[Node], idx: FactIndex, 
             check="owl", predicate=p, keys=[(x, p, o) for x in vals], index=idx))
 
 
-def check_disjoint(e: Node, idx: FactIndex, ctx: OntologyContext, out: list[Issue],
-                   memo: dict[frozenset[Node], list[tuple[URIRef, URIRef]]]) -> None:
+def check_disjoint(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue],
+                   memo: dict[frozenset[str], list[tuple[str, str]]]) -> None:
     """``disjoint_violation`` for an entity whose types (with superclasses) include two disjoint classes."""
     types = idx.types.get(e)
     if not types or not ctx.disjoint:
@@ -96,7 +94,7 @@ def check_disjoint(e: Node, idx: FactIndex, ctx: OntologyContext, out: list[Issu
     key = frozenset(types)
     clashes = memo.get(key)
     if clashes is None:
-        closure: set[Node] = set()
+        closure: set[str] = set()
         for t in types:
             closure |= ctx.up.get(t, {t})  # type: ignore[arg-type]
         clashes = memo[key] = [(a, b) for a, b in ctx.disjoint if a in closure and b in closure]
@@ -106,31 +104,29 @@ def check_disjoint(e: Node, idx: FactIndex, ctx: OntologyContext, out: list[Issu
             f"{short(e)!r} is a {ctx.name(a)} and a {ctx.name(b)}, but these classes are disjoint "
             f"(its types: {', '.join(sorted(ctx.name(t) for t in types))}).",
             "Remove the wrong type, or split the entity if two things share its name.",
-            check="owl", keys=[(e, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), t)
-                               for t in ordered(types)], index=idx,
-            extra={"classes": [str(a), str(b)]}))
+            check="owl", keys=[(e, TYPE, t) for t in ordered(types)], index=idx, extra={"classes": [a, b]}))
 
 
-def transitive_consequences(p: Node, idx: FactIndex, ctx: OntologyContext) -> list[Issue]:
+def transitive_consequences(p: str, idx: FactIndex, ctx: OntologyContext) -> list[Issue]:
     """Triples a transitive property implies but the KG does not state (infos, in a stable order)."""
     d = idx.pso.get(p)
     if not d:
         return []
-    inferred: list[tuple[Node, Node, list[Node]]] = []
+    inferred: list[tuple[str, str, list[str]]] = []
     for s in ordered(d):
         direct = d[s]
         # Breadth-first with parents, so each implied triple comes with the chain that implies it.
-        parent: dict[Node, Node] = {o: s for o in ordered(direct) if isinstance(o, URIRef)}
+        parent: dict[str, str] = {o: s for o in ordered(direct) if o[:1] != LIT}
         frontier = list(parent)
         while frontier:
             nxt = []
             for x in frontier:
                 for y in ordered(d.get(x, ())):
-                    if isinstance(y, URIRef) and y not in parent and y != s:
+                    if y[:1] != LIT and y not in parent and y != s:
                         parent[y] = x
                         nxt.append(y)
             frontier = nxt
-        for o in ordered(set(parent) - direct - {s}):
+        for o in ordered(set(parent).difference(direct, {s})):
             chain = [o]
             while chain[-1] != s:
                 chain.append(parent[chain[-1]])
@@ -143,7 +139,7 @@ def transitive_consequences(p: Node, idx: FactIndex, ctx: OntologyContext) -> li
             f"(via {' → '.join(short(x) for x in chain)}).",
             "Nothing to fix; add the triple if queries should find it without reasoning.",
             check="owl", severity="info", predicate=p, value=o, keys=list(zip(chain, [p] * len(chain), chain[1:])),
-            index=idx, extra={"inferred": [s.n3(), p.n3(), o.n3()]}))
+            index=idx, extra={"inferred": [f"<{s}>", f"<{p}>", f"<{o}>"]}))
     if len(inferred) > TRANSITIVE_LIMIT:
         out.append(make_issue(
             "transitive_inferred", p,

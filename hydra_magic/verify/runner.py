@@ -12,12 +12,10 @@ when rules or shapes change).
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal as TLiteral
-
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from ..errors import InputError
 from ..issues import Issue
@@ -25,11 +23,13 @@ from .context import OntologyContext, ontology_signature
 from .cq_tests import CQTest, run_cq_tests
 from .findings import Findings, make_issue
 from .index import FactIndex, Key
+from .prefilter import Instances, suspect_disjoint, suspect_objects, suspect_rules, suspect_subjects, suspect_untyped
 from .owl_checks import check_characteristics, check_disjoint, check_inverse_functional, transitive_consequences
 from .report import VerificationReport, issue_sort_key
-from .typing_checks import check_object_predicate, check_subject_predicate, check_untyped, untyped_candidates
+from .terms import LIT
+from .typing_checks import check_object_predicate, check_subject_predicate, check_untyped
 from .value_rules import (ValueRule, check_entity_rules, compile_rules, conflict_issues, find_conflicts,
-                          parse_rules, rule_candidates)
+                          parse_rules)
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -37,20 +37,20 @@ if TYPE_CHECKING:
 __all__ = ["run", "VerifyState", "ShaclMode"]
 
 ShaclMode = TLiteral["user", "all", "none"]
-_RULES_FOCUS = URIRef("urn:hydra:rules")
+_RULES_FOCUS = "urn:hydra:rules"
 
 
 @dataclass
 class VerifyState:
     """What a run leaves for the next one (kept in ``session.verify_state``, never persisted)."""
 
-    onto_sig: frozenset[Any]
+    onto_sig: Any
     rules_key: tuple[str, ...]
     shapes_key: tuple[str, ...]
     ctx: OntologyContext
     idx: FactIndex
     findings: Findings = field(default_factory=dict)
-    transitive: dict[Node, list[Issue]] = field(default_factory=dict)
+    transitive: dict[str, list[Issue]] = field(default_factory=dict)
     rules: list[ValueRule] = field(default_factory=list)
     compiled: list[Any] = field(default_factory=list)
     rule_issues: list[Issue] = field(default_factory=list)
@@ -63,7 +63,7 @@ class VerifyState:
 
 
 # ---------------------------------------------------------------- checking
-def _check_node(e: Node, st: VerifyState) -> list[Issue]:
+def _check_node(e: str, st: VerifyState) -> list[Issue]:
     """Every node-level check for one focus node (the incremental path)."""
     idx, ctx = st.idx, st.ctx
     out: list[Issue] = []
@@ -85,46 +85,50 @@ def _check_node(e: Node, st: VerifyState) -> list[Issue]:
 
 
 def _check_all(st: VerifyState) -> Findings:
-    """The same checks as :func:`_check_node`, over every node, grouped for speed (the full path)."""
+    """The same checks as :func:`_check_node` over every node, on the nodes the set-wise filters of
+    :mod:`.prefilter` leave (a superset of those with issues): the full path."""
     idx, ctx = st.idx, st.ctx
     found: Findings = {}
 
-    def file(node: Node, issues: list[Issue]) -> None:
+    def file(node: str, issues: list[Issue]) -> None:
         have = found.get(node)
         if have is None:
             found[node] = issues
         else:
             have.extend(issues)
 
+    inst = Instances(idx)
     for p, d in idx.pso.items():
-        for s, objs in d.items():
+        subjects = suspect_subjects(p, idx, ctx, inst)
+        for s in (d if subjects is None else subjects):
+            objs = d[s]
             out: list[Issue] = []
             check_subject_predicate(s, p, objs, idx, ctx, out)
             check_characteristics(s, p, objs, idx, ctx, out)
             if out:
                 file(s, out)
     for p, r in idx.pos.items():
-        for o, subs in r.items():
+        for o in suspect_objects(p, idx, ctx, inst):
             out = []
-            check_object_predicate(o, p, subs, idx, ctx, out)
-            check_inverse_functional(o, p, subs, idx, ctx, out)
+            check_object_predicate(o, p, r[o], idx, ctx, out)
+            check_inverse_functional(o, p, r[o], idx, ctx, out)
             if out:
                 file(o, out)
-    for e in untyped_candidates(idx, ctx):
+    for e in suspect_untyped(idx, ctx):
         out = []
         check_untyped(e, idx, ctx, out)
         if out:
             file(e, out)
-    if ctx.disjoint:
-        for e in idx.types:
-            out = []
-            check_disjoint(e, idx, ctx, out, st.disjoint_memo)
-            if out:
-                file(e, out)
+    for e in suspect_disjoint(idx, ctx):
+        out = []
+        check_disjoint(e, idx, ctx, out, st.disjoint_memo)
+        if out:
+            file(e, out)
     if st.compiled:
-        for e in rule_candidates(st.compiled, idx):
+        numbers: dict[str, float | None] = {}
+        for e in suspect_rules(st.compiled, idx, numbers):
             out = []
-            check_entity_rules(e, st.compiled, idx, out)
+            check_entity_rules(e, st.compiled, idx, out, numbers)
             if out:
                 file(e, out)
     return found
@@ -156,7 +160,7 @@ def _prepare_rules(st: VerifyState, session: "Session") -> None:
         st.rule_notes = []
 
 
-def _full_state(session: "Session", sig: frozenset[Any], old: VerifyState | None) -> VerifyState:
+def _full_state(session: "Session", sig: Any, old: VerifyState | None) -> VerifyState:
     ctx = OntologyContext.of(session.ontology)
     idx = FactIndex.build(session.kg, ctx.reverse)
     idx.mark_synced(session)
@@ -194,12 +198,20 @@ def run(session: "Session", *, full: bool = False, shacl: ShaclMode | bool | Non
     notes: list[str] = []
     if (full or st is None or st.onto_sig != sig or st.rules_key != tuple(session.rules)
             or st.shapes_key != tuple(session.shapes)):
-        st = _full_state(session, sig, st)
-        timings["index"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        st.findings = _check_all(st)
-        st.transitive = {p: transitive_consequences(p, st.idx, st.ctx) for p in st.ctx.transitive}
-        timings["checks"] = time.perf_counter() - t1
+        # Building the index allocates millions of small containers; the cyclic collector would
+        # rescan them over and over (they hold no cycles), so it pauses for the build and the checks.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            st = _full_state(session, sig, st)
+            timings["index"] = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            st.findings = _check_all(st)
+            st.transitive = {p: transitive_consequences(p, st.idx, st.ctx) for p in st.ctx.transitive}
+            timings["checks"] = time.perf_counter() - t1
+        finally:
+            if paused:
+                gc.enable()
         run_mode, changed_n, rechecked = "full", len(st.idx), len(st.idx)
     else:
         changed = st.idx.sync(session)
@@ -241,11 +253,11 @@ def _recheck(st: VerifyState, changed: list[Key]) -> int:
         return 0
     st.kg_version += 1
     ctx = st.ctx
-    dirty: set[Node] = set()
-    transitive: set[Node] = set()
+    dirty: set[str] = set()
+    transitive: set[str] = set()
     for s, p, o in changed:
         dirty.add(s)
-        if isinstance(o, URIRef) or p in ctx.reverse:
+        if o[:1] != LIT or p in ctx.reverse:
             dirty.add(o)
         if p in ctx.transitive:
             transitive.add(p)

@@ -28,6 +28,7 @@ from ..issues import Issue, Severity
 from .context import OntologyContext
 from .findings import make_issue, short
 from .index import FactIndex
+from .terms import is_literal, node, tid
 
 __all__ = ["SHAPE", "ontology_shapes", "shapes_turtle", "parse_shapes", "shapes_graph", "run_pyshacl",
            "data_graph"]
@@ -59,8 +60,12 @@ def _or(g: Graph, node: Node, alternatives: list[Node]) -> None:
     g.add((node, SH["or"], lst))
 
 
-def ontology_shapes(ctx: OntologyContext) -> tuple[Graph, dict[URIRef, tuple[str, URIRef]]]:
-    """The ontology's constraints as a SHACL shapes graph, and shape -> (check, predicate or class)."""
+def ontology_shapes(ctx: OntologyContext, *, sparql: bool = True) -> tuple[Graph, dict[URIRef, tuple[str, URIRef]]]:
+    """The ontology's constraints as a SHACL shapes graph, and shape -> (check, predicate or class).
+
+    With ``sparql=False`` the irreflexive and asymmetric shapes (SHACL-SPARQL
+    constraints, by far the slowest for pySHACL) are left out.
+    """
     g = Graph()
     g.bind("sh", SH)
     g.bind("shape", SHAPE)
@@ -87,8 +92,9 @@ def ontology_shapes(ctx: OntologyContext) -> tuple[Graph, dict[URIRef, tuple[str
             alts.append(b)
         _or(g, node, alts)
 
-    for p in sorted(ctx.properties):
-        prop = ctx.properties[p]
+    for pid in sorted(ctx.properties):
+        prop = ctx.properties[pid]
+        p = prop.iri
         if prop.domain:
             classes(shape("domain", p, node=True), prop.domain)
         if prop.kind == "object":
@@ -97,7 +103,7 @@ def ontology_shapes(ctx: OntologyContext) -> tuple[Graph, dict[URIRef, tuple[str
                 classes(shape("range", p), prop.range)
         else:
             g.add((shape("data-kind", p), SH.nodeKind, SH.Literal))
-            dt = ctx.datatype[p]
+            dt = ctx.datatype_ref[pid]
             alts = []
             if dt == XSD.string:
                 for d in (XSD.string, RDF.langString):
@@ -115,9 +121,9 @@ def ontology_shapes(ctx: OntologyContext) -> tuple[Graph, dict[URIRef, tuple[str
                     g.add((b, SH.pattern, Literal(pattern)))
                     alts.append(b)
             _or(g, shape("datatype", p), alts)
-        if p in ctx.functional:
+        if pid in ctx.functional:
             g.add((shape("functional", p), SH.maxCount, Literal(1)))
-        if p in ctx.inverse_functional:
+        if pid in ctx.inverse_functional:
             node = SHAPE[f"inverse-functional/{local_name(str(p))}"]
             g.add((node, RDF.type, SH.NodeShape))
             g.add((node, SH.targetObjectsOf, p))
@@ -132,12 +138,13 @@ def ontology_shapes(ctx: OntologyContext) -> tuple[Graph, dict[URIRef, tuple[str
         for kind, members, query in (
                 ("irreflexive", ctx.irreflexive, "SELECT $this WHERE {{ $this <{p}> $this . }}"),
                 ("asymmetric", ctx.asymmetric, "SELECT $this ?value WHERE {{ $this <{p}> ?value . ?value <{p}> $this . }}")):
-            if p in members:
+            if pid in members and sparql:
                 node = shape(kind, p, node=True)
                 c = BNode()
                 g.add((node, SH.sparql, c))
                 g.add((c, SH.select, Literal(query.format(p=p))))
-    for a, b in ctx.disjoint:
+    for a_id, b_id in ctx.disjoint:
+        a, b = URIRef(a_id), URIRef(b_id)
         node = SHAPE[f"disjoint/{local_name(str(a))}/{local_name(str(b))}"]
         kinds[node] = ("disjoint", a)
         g.add((node, RDF.type, SH.NodeShape))
@@ -211,7 +218,7 @@ def parse_shapes(turtle: str) -> int:
 def data_graph(idx: FactIndex) -> Graph:
     """The KG's triples in an rdflib memory graph (what pySHACL reads)."""
     g = Graph()
-    g.addN((s, p, o, g) for s, p, o in idx.fact)
+    g.addN((node(s), node(p), node(o), g) for s, p, o in idx.keys())
     return g
 
 
@@ -251,61 +258,63 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph, idx: FactIndex, *,
 
 def _generated(kind: tuple[str, URIRef], focus: Node, value: Node | None, idx: FactIndex) -> Issue | None:
     """A result of a generated shape as the issue the set-based check gives (message from pySHACL's view)."""
-    check, p = kind
+    check, prop = kind
+    p, f = str(prop), tid(focus)
+    v = tid(value) if value is not None else None
     hint = "Found by pySHACL on the shapes generated from the ontology."
-    ev = dict(check="shacl", index=idx)
+    ev: dict[str, Any] = dict(check="shacl", index=idx)
     if check == "domain":
-        code = "domain_mismatch" if idx.types.get(focus) else "untyped_entity"
-        return make_issue(code, focus, f"{short(focus)!r} does not fit the domain of {short(p)!r}.", hint,
+        code = "domain_mismatch" if idx.types.get(f) else "untyped_entity"
+        return make_issue(code, f, f"{short(f)!r} does not fit the domain of {short(p)!r}.", hint,
                           predicate=p if code == "domain_mismatch" else None,
-                          keys=[(focus, p, o) for o in idx.objects(focus, p)], **ev)  # type: ignore[arg-type]
+                          keys=[(f, p, o) for o in idx.objects(f, p)], **ev)
     if check == "range":
-        if value is None or isinstance(value, Literal):
+        if v is None or is_literal(v):
             return None
-        code = "range_mismatch" if idx.types.get(value) else "untyped_entity"
-        return make_issue(code, value, f"{short(value)!r} does not fit the range of {short(p)!r}.", hint,
-                          predicate=p if code == "range_mismatch" else None, keys=[(focus, p, value)], **ev)  # type: ignore[arg-type]
+        code = "range_mismatch" if idx.types.get(v) else "untyped_entity"
+        return make_issue(code, v, f"{short(v)!r} does not fit the range of {short(p)!r}.", hint,
+                          predicate=p if code == "range_mismatch" else None, keys=[(f, p, v)], **ev)
     if check == "datatype":
-        if not isinstance(value, Literal):
+        if v is None or not is_literal(v):
             return None
-        return make_issue("literal_datatype_mismatch", focus, f"{str(value)!r} is not a valid value of {short(p)!r}.",
-                          hint, predicate=p, value=value, keys=[(focus, p, value)], **ev)  # type: ignore[arg-type]
+        return make_issue("literal_datatype_mismatch", f, f"{short(v)!r} is not a valid value of {short(p)!r}.",
+                          hint, predicate=p, value=v, keys=[(f, p, v)], **ev)
     if check in ("object-kind", "data-kind"):
         code = "literal_for_object_property" if check == "object-kind" else "entity_for_data_property"
-        return make_issue(code, focus, f"{short(focus)!r} has a value of the wrong kind for {short(p)!r}.", hint,
-                          predicate=p, value=value, keys=[(focus, p, value)] if value is not None else [], **ev)  # type: ignore[arg-type]
+        return make_issue(code, f, f"{short(f)!r} has a value of the wrong kind for {short(p)!r}.", hint,
+                          predicate=p, value=v, keys=[(f, p, v)] if v is not None else [], **ev)
     if check == "functional":
-        return make_issue("functional_violation", focus, f"{short(focus)!r} has several values of {short(p)!r}.",
-                          hint, predicate=p, **ev)  # type: ignore[arg-type]
+        return make_issue("functional_violation", f, f"{short(f)!r} has several values of {short(p)!r}.",
+                          hint, predicate=p, **ev)
     if check == "inverse-functional":
-        return make_issue("inverse_functional_violation", focus,
-                          f"Several subjects have the value {short(focus)!r} of {short(p)!r}.", hint,
-                          predicate=p, **ev)  # type: ignore[arg-type]
+        return make_issue("inverse_functional_violation", f,
+                          f"Several subjects have the value {short(f)!r} of {short(p)!r}.", hint, predicate=p, **ev)
     if check == "irreflexive":
-        return make_issue("irreflexive_violation", focus, f"{short(focus)!r} {short(p)} itself.", hint,
-                          predicate=p, value=focus, **ev)  # type: ignore[arg-type]
+        return make_issue("irreflexive_violation", f, f"{short(f)!r} {short(p)} itself.", hint,
+                          predicate=p, value=f, **ev)
     if check == "asymmetric":
-        other = value if value is not None else focus
-        first, second = sorted((focus, other), key=str)
+        first, second = sorted((f, v if v is not None else f))
         return make_issue("asymmetric_violation", first, f"{short(p)!r} holds both ways between "
-                          f"{short(first)!r} and {short(second)!r}.", hint, predicate=p, value=second, **ev)  # type: ignore[arg-type]
+                          f"{short(first)!r} and {short(second)!r}.", hint, predicate=p, value=second, **ev)
     if check == "disjoint":
-        return make_issue("disjoint_violation", focus, f"{short(focus)!r} is an instance of disjoint classes.",
-                          hint, **ev)  # type: ignore[arg-type]
+        return make_issue("disjoint_violation", f, f"{short(f)!r} is an instance of disjoint classes.", hint, **ev)
     return None
 
 
 def _user(focus: Node, path: Node | None, value: Node | None, shape: Node | None, component: Node | None,
           messages: list[str], severity: Severity, idx: FactIndex) -> Issue:
+    f = tid(focus)
+    v = tid(value) if value is not None else None
+    p = str(path) if isinstance(path, URIRef) else None
     what = local_name(str(component)).replace("ConstraintComponent", "") if component is not None else "constraint"
-    where = f" on {short(path)!r}" if isinstance(path, URIRef) else ""
-    val = f" (value {str(value) if isinstance(value, Literal) else short(value)!r})" if value is not None else ""
-    shape_name = short(shape) if isinstance(shape, URIRef) else "an anonymous shape"
-    message = f"{short(focus)!r} violates {shape_name}: {what}{where}{val}."
+    where = f" on {short(p)!r}" if p else ""
+    val = f" (value {short(v)!r})" if v is not None else ""
+    shape_name = local_name(str(shape)) if isinstance(shape, URIRef) else "an anonymous shape"
+    message = f"{short(f)!r} violates {shape_name}: {what}{where}{val}."
     if messages:
         message += " " + " ".join(messages)
-    keys = [(focus, path, o) for o in idx.objects(focus, path)] if isinstance(path, URIRef) else []
-    return make_issue("shacl_violation", focus, message, "Fix the data or the shape (%%shacl).", check="shacl",
-                      severity=severity, predicate=path if isinstance(path, URIRef) else None, value=value,
-                      keys=keys, index=idx, extra={"shape": str(shape) if isinstance(shape, URIRef) else "",
-                                                   "component": str(component or "")})
+    keys = [(f, p, o) for o in idx.objects(f, p)] if p else []
+    return make_issue("shacl_violation", f, message, "Fix the data or the shape (%%shacl).", check="shacl",
+                      severity=severity, predicate=p, value=v, keys=keys, index=idx,
+                      extra={"shape": str(shape) if isinstance(shape, URIRef) else "",
+                             "component": str(component or "")})

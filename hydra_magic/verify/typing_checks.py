@@ -7,57 +7,55 @@ Codes: ``unknown_property``, ``unknown_class``, ``class_as_entity``,
 
 Each function checks one group of triples and files issues under the focus
 node whose facts decide it (see :mod:`.findings`), so that incremental
-verification can recheck exactly the nodes a change touches.
+verification can recheck exactly the nodes a change touches. All terms are
+ids (:mod:`.terms`).
 """
 
 from __future__ import annotations
 
-from rdflib import RDF, XSD, Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
 from ..contracts import check_literal
 from ..issues import Issue
-from .context import ANNOTATION_PREDICATES, GENERIC_TYPES, OntologyContext
+from .context import ANNOTATION_PREDICATES, GENERIC_TYPES, TYPE, XSD_STRING, OntologyContext
 from .findings import make_issue, ordered, short
 from .index import FactIndex
+from .terms import LIT, literal_parts
 
-__all__ = ["check_subject_predicate", "check_object_predicate", "check_untyped", "untyped_candidates",
-           "literal_ok"]
+__all__ = ["check_subject_predicate", "check_object_predicate", "check_untyped", "literal_ok"]
 
-_TYPE = RDF.type
-_PLAIN = (None, XSD.string)
+_PLAIN = ("", XSD_STRING)
 
 
-def literal_ok(o: Node, dt: URIRef) -> bool:
-    """``o`` is an acceptable value of a data property with datatype ``dt``.
+def literal_ok(lex: str, odt: str, lang: str, dt: str, dt_ref: URIRef) -> bool:
+    """A literal (lexical form, datatype id, language) is an acceptable value of datatype ``dt``.
 
     A literal typed ``dt`` or written as a plain string in ``dt``'s lexical form
     (how values accepted by a user arrive) passes; any other datatype fails.
+    Language-tagged strings are strings. ``dt_ref`` is ``dt`` as an rdflib term.
     """
-    if not isinstance(o, Literal):
+    if dt == XSD_STRING:
+        return odt in _PLAIN or bool(lang)
+    if lang or (odt != dt and odt not in _PLAIN):
         return False
-    odt = o.datatype
-    if dt == XSD.string:
-        return odt in _PLAIN  # language-tagged literals have datatype None in rdflib
-    if odt != dt and odt not in _PLAIN or o.language is not None:
-        return False
-    return check_literal(str(o), dt) is None
+    return check_literal(lex, dt_ref) is None
 
 
-def check_subject_predicate(s: Node, p: Node, objs: set[Node], idx: FactIndex, ctx: OntologyContext,
+def check_subject_predicate(s: str, p: str, objs: set[str], idx: FactIndex, ctx: OntologyContext,
                             out: list[Issue]) -> None:
     """Checks decided by the facts ``(s, p, *)``; issues are filed under ``s``."""
-    prop = ctx.properties.get(p)  # type: ignore[arg-type]
+    prop = ctx.properties.get(p)
     if prop is None:
-        if p == _TYPE:
-            bad = ordered(o for o in objs if o not in ctx.classes and o not in GENERIC_TYPES)
-            for o in bad:
-                hits = ctx.ontology.suggest(short(o), "class")
-                out.append(make_issue(
-                    "unknown_class", s, f"{short(s)!r} is typed {short(o)!r}, which is not a class of the ontology.",
-                    "Type it with an ontology class" + (f", e.g. {' or '.join(map(repr, hits))}." if hits else ".")
-                    + " Or add the class to the ontology.", check="typing", predicate=p, value=o,
-                    keys=[(s, p, o)], index=idx))
+        if p == TYPE:
+            for o in objs:
+                if o not in ctx.classes and o not in GENERIC_TYPES:
+                    hits = ctx.ontology.suggest(short(o), "class")
+                    out.append(make_issue(
+                        "unknown_class", s,
+                        f"{short(s)!r} is typed {short(o)!r}, which is not a class of the ontology.",
+                        "Type it with an ontology class" + (f", e.g. {' or '.join(map(repr, hits))}." if hits else ".")
+                        + " Or add the class to the ontology.", check="typing", predicate=p, value=o,
+                        keys=[(s, p, o)], index=idx))
         elif p not in ANNOTATION_PREDICATES:
             hits = ctx.ontology.suggest(short(p))
             out.append(make_issue(
@@ -72,24 +70,24 @@ def check_subject_predicate(s: Node, p: Node, objs: set[Node], idx: FactIndex, c
             "class_as_entity", s, f"{short(s)!r} is an ontology class but is the subject of {prop.name!r}.",
             "Use a concrete instance (a snake_case entity) instead of the class.", check="typing", predicate=p,
             keys=[(s, p, o) for o in ordered(objs)], index=idx))
-    dom = ctx.domain_ok.get(p)  # type: ignore[arg-type]
+    dom = ctx.domain_ok.get(p)
     if dom is not None:
         t = idx.types.get(s)
-        if t and not (t & dom):
+        if t and dom.isdisjoint(t):
             out.append(make_issue(
                 "domain_mismatch", s,
                 f"{prop.name!r} needs a subject of type {ctx.names(prop.domain)}; {short(s)!r} is a "
                 f"{' and '.join(sorted(ctx.name(x) for x in t))}.",
                 "Swap subject and object if they are reversed, re-type the entity, or use a property whose "
                 "domain fits.", check="typing", predicate=p, keys=[(s, p, o) for o in ordered(objs)], index=idx,
-                extra={"types": sorted(str(x) for x in t)}))
+                extra={"types": sorted(t)}))
     if prop.kind == "data":
-        dt = ctx.datatype[p]  # type: ignore[index]
+        dt, dt_ref = ctx.datatype[p], ctx.datatype_ref[p]
         for o in objs:
-            if isinstance(o, Literal):
-                if not literal_ok(o, dt):
-                    shown = f"{str(o)!r}" + (f"^^{short(o.datatype)}" if o.datatype not in _PLAIN else "") + \
-                        (f"@{o.language}" if o.language else "")
+            if o[:1] == LIT:
+                lex, odt, lang = literal_parts(o)
+                if not literal_ok(lex, odt, lang, dt, dt_ref):
+                    shown = repr(lex) + (f"^^{short(odt)}" if odt not in _PLAIN else "") + (f"@{lang}" if lang else "")
                     out.append(make_issue(
                         "literal_datatype_mismatch", s,
                         f"{short(s)!r} {prop.name} {shown}: not a valid xsd:{short(dt)}.",
@@ -103,23 +101,23 @@ def check_subject_predicate(s: Node, p: Node, objs: set[Node], idx: FactIndex, c
                     check="typing", predicate=p, value=o, keys=[(s, p, o)], index=idx))
     else:
         for o in objs:
-            if isinstance(o, Literal):
+            if o[:1] == LIT:
                 out.append(make_issue(
                     "literal_for_object_property", s,
-                    f"{prop.name!r} links entities but {short(s)!r} has the literal {str(o)!r} as its value.",
+                    f"{prop.name!r} links entities but {short(s)!r} has the literal {short(o)!r} as its value.",
                     "Use an entity as the object, or a data property for literal values.",
                     check="typing", predicate=p, value=o, keys=[(s, p, o)], index=idx))
 
 
-def check_object_predicate(o: Node, p: Node, subs: set[Node], idx: FactIndex, ctx: OntologyContext,
+def check_object_predicate(o: str, p: str, subs: set[str], idx: FactIndex, ctx: OntologyContext,
                            out: list[Issue]) -> None:
     """Range of the facts ``(*, p, o)``; issues are filed under ``o``."""
-    rng = ctx.range_ok.get(p)  # type: ignore[arg-type]
-    if rng is None or isinstance(o, Literal):
+    rng = ctx.range_ok.get(p)
+    if rng is None or o[:1] == LIT:
         return
     t = idx.types.get(o)
-    if t and not (t & rng):
-        prop = ctx.properties[p]  # type: ignore[index]
+    if t and rng.isdisjoint(t):
+        prop = ctx.properties[p]
         subjects = ordered(subs)
         out.append(make_issue(
             "range_mismatch", o,
@@ -128,24 +126,12 @@ def check_object_predicate(o: Node, p: Node, subs: set[Node], idx: FactIndex, ct
             f"{' and '.join(sorted(ctx.name(x) for x in t))}.",
             "Swap subject and object if they are reversed, re-type the entity, or use a property whose range fits.",
             check="typing", predicate=p, keys=[(x, p, o) for x in subjects], index=idx,
-            extra={"types": sorted(str(x) for x in t)}))
+            extra={"types": sorted(t)}))
 
 
-def untyped_candidates(idx: FactIndex, ctx: OntologyContext) -> set[Node]:
-    """Every node that must be typed: subjects of ontology properties, entity objects of object properties."""
-    out: set[Node] = set()
-    for p, d in idx.pso.items():
-        if p in ctx.properties:
-            out.update(d)
-    for p, r in idx.pos.items():
-        if p in ctx.object_props:
-            out.update(o for o in r if isinstance(o, URIRef))
-    return out
-
-
-def check_untyped(e: Node, idx: FactIndex, ctx: OntologyContext, out: list[Issue]) -> None:
+def check_untyped(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue]) -> None:
     """``untyped_entity`` once per entity used with ontology properties but never typed."""
-    if idx.types.get(e) or e in ctx.classes or not isinstance(e, URIRef):
+    if e in idx.types or e in ctx.classes or e[:1] == LIT:
         return
     as_subject = sorted(p for p, d in idx.pso.items() if p in ctx.properties and e in d)
     as_object = sorted(p for p, r in idx.pos.items() if p in ctx.object_props and e in r)
@@ -153,9 +139,9 @@ def check_untyped(e: Node, idx: FactIndex, ctx: OntologyContext, out: list[Issue
         return
     guesses: set[URIRef] = set()
     for p in as_subject:
-        guesses.update(ctx.properties[p].domain)  # type: ignore[index]
+        guesses.update(ctx.properties[p].domain)
     for p in as_object:
-        guesses.update(ctx.properties[p].range)  # type: ignore[index]
+        guesses.update(ctx.properties[p].range)
     used = [f"subject of {short(p)!r}" for p in as_subject] + [f"object of {short(p)!r}" for p in as_object]
     keys = [(e, p, o) for p in as_subject for o in ordered(idx.objects(e, p))][:3] + \
         [(x, p, e) for p in as_object for x in ordered(idx.subjects(p, e))][:3]

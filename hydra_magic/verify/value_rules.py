@@ -28,7 +28,7 @@ from itertools import product
 from typing import Any, Callable, Iterable
 
 import sympy
-from rdflib import XSD, Literal, URIRef
+from rdflib import XSD, URIRef
 from rdflib.term import Node
 from sympy.parsing.sympy_parser import parse_expr, standard_transformations
 
@@ -38,6 +38,7 @@ from ..issues import Issue
 from ..ontology import Ontology
 from .findings import make_issue, short
 from .index import FactIndex
+from .terms import LIT, literal_parts, tid
 
 __all__ = ["ValueRule", "parse_rules", "rule_names", "find_conflicts", "Conflict", "check_entity_rules",
            "to_number", "MAX_COMBINATIONS"]
@@ -277,25 +278,31 @@ def find_conflicts(rules: list[ValueRule], datatypes: dict[URIRef, URIRef] | Non
 
 
 # ---------------------------------------------------------------- values
-def to_number(node: Node) -> float | None:
+_DATES = frozenset({str(XSD.date), str(XSD.dateTime)})
+_GYEAR = str(XSD.gYear)
+_BOOLEAN = str(XSD.boolean)
+
+
+def to_number(value: Node | str) -> float | None:
     """The numeric value of a literal (dates as days, dateTimes as seconds); None if it has none."""
-    if not isinstance(node, Literal):
+    i = tid(value)
+    if i[:1] != LIT:
         return None
-    text = str(node).strip()
-    d = node.datatype
-    if d in (XSD.date, XSD.dateTime) or (d is None and _DATE.match(text)):
+    lex, d, _ = literal_parts(i)
+    text = lex.strip()
+    if d in _DATES or (not d and _DATE.match(text)):
         try:
-            if d == XSD.dateTime or "T" in text:
+            if d == str(XSD.dateTime) or "T" in text:
                 return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
             return float(dt.date.fromisoformat(text[:10]).toordinal())
         except ValueError:
             return None
-    if d == XSD.boolean:
+    if d == _BOOLEAN:
         return None
     if _NUMBER.fullmatch(text):
         v = float(text.replace(",", ""))
         return v if math.isfinite(v) else None
-    if d == XSD.gYear:
+    if d == _GYEAR:
         m = re.match(r"-?\d{4,}", text)
         return float(m.group()) if m else None
     return None
@@ -307,7 +314,7 @@ class _Compiled:
     def __init__(self, rule: ValueRule) -> None:
         self.rule = rule
         self.symbols = sorted(rule.variables, key=str)
-        self.props = [rule.variables[s] for s in self.symbols]
+        self.props = [str(rule.variables[s]) for s in self.symbols]
         self.tests = []
         for rel in rule.relations:
             if rel is sympy.true:
@@ -337,24 +344,38 @@ def compile_rules(rules: list[ValueRule]) -> list[_Compiled]:
     return [_Compiled(r) for r in rules]
 
 
-def check_entity_rules(e: Node, compiled: list[_Compiled], idx: FactIndex, out: list[Issue]) -> None:
-    """Every rule whose properties ``e`` has, on every combination of ``e``'s values."""
+def check_entity_rules(e: str, compiled: list[_Compiled], idx: FactIndex, out: list[Issue],
+                       numbers: dict[str, float | None] | None = None) -> None:
+    """Every rule whose properties ``e`` has, on every combination of ``e``'s values.
+
+    ``numbers`` caches :func:`to_number` across entities (values such as years repeat).
+    """
+    cache: dict[str, float | None] = {} if numbers is None else numbers
     for c in compiled:
         value_sets = []
         for p in c.props:
-            vals = idx.objects(e, p)
+            d = idx.pso.get(p)
+            vals = d.get(e) if d else None
             if not vals:
                 break
-            value_sets.append(sorted(vals, key=lambda n: (str(n), str(getattr(n, "datatype", "")))))
+            value_sets.append(sorted(vals))
         else:
-            numbers = [[to_number(v) for v in vs] for vs in value_sets]
+            numbers = []
+            for vs in value_sets:
+                ns = []
+                for v in vs:
+                    n = cache.get(v, cache)  # the cache itself marks "not seen" (None is a valid entry)
+                    if n is cache:
+                        n = cache[v] = to_number(v)
+                    ns.append(n)
+                numbers.append(ns)
             bad = [(p, v) for p, vs, ns in zip(c.props, value_sets, numbers) for v, n in zip(vs, ns) if n is None]
             keys = [(e, p, v) for p, vs in zip(c.props, value_sets) for v in vs]
             if bad:
                 out.append(make_issue(
                     "rule_not_evaluable", e,
                     f"Rule {c.rule.text!r} (line {c.rule.line}) cannot be checked for {short(e)!r}: "
-                    + ", ".join(f"{short(p)} = {str(v)!r}" for p, v in bad) + " is not a number or date.",
+                    + ", ".join(f"{short(p)} = {short(v)!r}" for p, v in bad) + " is not a number or date.",
                     "Fix the value's form, or ignore this if the property is not numeric.",
                     check="rules", severity="warning", keys=keys, index=idx,
                     extra={"rule": c.rule.text, "line": c.rule.line}))
@@ -364,28 +385,18 @@ def check_entity_rules(e: Node, compiled: list[_Compiled], idx: FactIndex, out: 
                 if i >= MAX_COMBINATIONS:
                     break
                 if not c.holds(tuple(n for _, n in combo)):
-                    shown = ", ".join(f"{s} = {str(v)}" for s, (v, _) in zip(c.symbols, combo))
+                    shown = ", ".join(f"{s} = {short(v)}" for s, (v, _) in zip(c.symbols, combo))
                     out.append(make_issue(
                         "value_rule_violation", e,
                         f"{short(e)!r} breaks the rule {c.rule.text!r} (line {c.rule.line}): {shown}.",
                         "Check these values against the source; one of them is probably misread.",
                         check="rules", keys=[(e, p, v) for p, (v, _) in zip(c.props, combo)], index=idx,
                         extra={"rule": c.rule.text, "line": c.rule.line,
-                               "values": {str(s): str(v) for s, (v, _) in zip(c.symbols, combo)}}))
+                               "values": {str(s): short(v) for s, (v, _) in zip(c.symbols, combo)}}))
                     break
 
 
-def rule_candidates(compiled: list[_Compiled], idx: FactIndex) -> set[Node]:
-    """Entities having every property of at least one rule."""
-    out: set[Node] = set()
-    for c in compiled:
-        sets = [set(idx.pso.get(p, {})) for p in c.props]
-        if sets:
-            out |= set.intersection(*sets)
-    return out
-
-
-def conflict_issues(conflicts: list[Conflict], focus: URIRef) -> list[Issue]:
+def conflict_issues(conflicts: list[Conflict], focus: str) -> list[Issue]:
     out = []
     for c in conflicts:
         lines = ", ".join(f"line {r.line}: {r.text!r}" for r in c.rules)

@@ -1,0 +1,195 @@
+"""Which nodes can possibly have an issue: set-wise filters for the full check.
+
+The full check must find exactly what the per-node checks find (incremental
+runs use those directly). Running them on every (subject, predicate) group of a
+million triples costs seconds in Python, so the full path first narrows each
+predicate down with set operations and comprehensions to the subjects/objects
+that *may* violate something, and runs the per-node checks only on those. Each
+filter here is a superset of what its check reports (never narrower), so both
+paths agree; the tests check that on random edit sequences.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from .context import GENERIC_TYPES, TYPE, XSD_STRING, OntologyContext
+from .index import FactIndex
+from .terms import LIT, literal_parts
+from .typing_checks import literal_ok
+
+__all__ = ["Instances", "suspect_subjects", "suspect_objects", "suspect_untyped", "suspect_disjoint",
+           "suspect_rules"]
+
+_PLAIN_END = LIT + LIT  # ...\x00<no datatype>\x00<no language>
+_STRING_END = LIT + XSD_STRING + LIT
+
+
+def _bad_values(values: set[str], dt: str, dt_ref: URIRef) -> set[str]:
+    """The distinct values of a data property that may fail its literal check."""
+    if dt == XSD_STRING:
+        # Plain, xsd:string or language-tagged literals are fine; entities and other datatypes may not be.
+        return {o for o in values if o[:1] != LIT
+                or (o.endswith(LIT) and not o.endswith(_PLAIN_END) and not o.endswith(_STRING_END))}
+    bad = set()
+    for o in values:
+        if o[:1] != LIT:
+            bad.add(o)
+        else:
+            lex, odt, lang = literal_parts(o)
+            if not literal_ok(lex, odt, lang, dt, dt_ref):
+                bad.add(o)
+    return bad
+
+
+class Instances:
+    """Which entities may be the subject or object of a property with a domain or range (memoised)."""
+
+    def __init__(self, idx: FactIndex) -> None:
+        self.by_class: dict[str, set[str]] = {}
+        for e, t in idx.types.items():
+            for c in t:
+                self.by_class.setdefault(c, set()).add(e)
+        self.memo: dict[frozenset[str], set[str]] = {}
+
+    def of(self, classes: frozenset[str]) -> set[str]:
+        hit = self.memo.get(classes)
+        if hit is None:
+            hit = self.memo[classes] = set().union(*(self.by_class.get(c, ()) for c in classes))
+        return hit
+
+
+def suspect_subjects(p: str, idx: FactIndex, ctx: OntologyContext, inst: Instances) -> list[str] | None:
+    """Subjects of ``p`` whose ``(s, p, *)`` facts may have an issue; None means all of them."""
+    d = idx.pso.get(p)
+    if not d:
+        return []
+    prop = ctx.properties.get(p)
+    if prop is None:
+        if p == TYPE:
+            allowed = ctx.classes | GENERIC_TYPES
+            return [s for s, objs in d.items() if not allowed.issuperset(objs)]
+        return None  # an unknown property (or an annotation): let the check decide per subject
+    sus: set[str] = set(ctx.classes.intersection(d))
+    dom = ctx.domain_ok.get(p)
+    if dom is not None:
+        # Untyped subjects come along too; the check leaves them to untyped_entity.
+        sus.update(d.keys() - inst.of(dom))
+    if prop.kind == "data":
+        bad = _bad_values(set().union(*d.values()), ctx.datatype[p], ctx.datatype_ref[p])
+        if bad:
+            sus.update(s for s, objs in d.items() if not bad.isdisjoint(objs))
+    else:
+        r = idx.pos.get(p, {})
+        for o, subs in r.items():
+            if o[:1] == LIT:
+                sus.update(subs)
+    if p in ctx.functional:
+        sus.update(s for s, objs in d.items() if len(objs) > 1)
+    if p in ctx.irreflexive or p in ctx.asymmetric:
+        sus.update(s for s, objs in d.items() if s in objs)
+    if p in ctx.asymmetric:
+        for s, objs in d.items():
+            for o in objs:
+                back = d.get(o)
+                if back is not None and s in back:
+                    sus.add(s)
+                    sus.add(o)
+    if p in ctx.symmetric:
+        for s, objs in d.items():
+            for o in objs:
+                back = d.get(o)
+                if (back is None or s not in back) and o != s and o[:1] != LIT:
+                    sus.add(s)
+                    break
+    return list(sus)
+
+
+def suspect_objects(p: str, idx: FactIndex, ctx: OntologyContext, inst: Instances) -> list[str]:
+    """Objects of ``p`` whose ``(*, p, o)`` facts may have a range or inverse-functional issue."""
+    r = idx.pos.get(p)
+    if not r:
+        return []
+    sus: set[str] = set()
+    rng = ctx.range_ok.get(p)
+    if rng is not None:
+        sus.update(r.keys() - inst.of(rng))
+    if p in ctx.inverse_functional:
+        sus.update(o for o, subs in r.items() if len(subs) > 1)
+    return list(sus)
+
+
+def suspect_untyped(idx: FactIndex, ctx: OntologyContext) -> set[str]:
+    """Nodes used with ontology properties that have no rdf:type triple."""
+    cand: set[str] = set()
+    for p, d in idx.pso.items():
+        if p in ctx.properties:
+            cand.update(d)
+    for p, r in idx.pos.items():
+        if p in ctx.object_props:
+            cand.update(r)
+    return cand.difference(idx.types)
+
+
+def suspect_disjoint(idx: FactIndex, ctx: OntologyContext) -> list[str]:
+    """Entities whose types (with superclasses) may include two disjoint classes."""
+    if not ctx.disjoint:
+        return []
+    pairs = ctx.disjoint
+    up = ctx.up
+
+    def clash(classes: frozenset[str]) -> bool:
+        closure: set[str] = set()
+        for c in classes:
+            closure |= up.get(c, {c})
+        return any(a in closure and b in closure for a, b in pairs)
+
+    single = {c for c in ctx.classes if clash(frozenset((c,)))}
+    memo: dict[frozenset[str], bool] = {}
+    out = []
+    for e, t in idx.types.items():
+        if len(t) == 1:
+            if single and next(iter(t)) in single:
+                out.append(e)
+            continue
+        k = frozenset(t)
+        hit = memo.get(k)
+        if hit is None:
+            hit = memo[k] = clash(k)
+        if hit:
+            out.append(e)
+    return out
+
+
+def suspect_rules(compiled: list, idx: FactIndex, numbers: dict[str, float | None]) -> set[str]:  # type: ignore[type-arg]
+    """Entities that may break a value rule or whose values cannot be evaluated.
+
+    Entities with one numeric value per property are evaluated here directly
+    (the common case); the others are left to the full per-entity check.
+    """
+    from .value_rules import to_number
+
+    out: set[str] = set()
+    for c in compiled:
+        maps = [idx.pso.get(p, {}) for p in c.props]
+        if not maps:
+            continue
+        common = set(maps[0]).intersection(*maps[1:])
+        for e in common:
+            values = []
+            for m in maps:
+                objs = m[e]
+                if len(objs) != 1:
+                    break
+                (v,) = objs
+                n = numbers.get(v, numbers)
+                if n is numbers:
+                    n = numbers[v] = to_number(v)
+                if n is None:
+                    break
+                values.append(n)
+            else:
+                if c.holds(tuple(values)):
+                    continue
+            out.add(e)
+    return out
