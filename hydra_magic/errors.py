@@ -8,7 +8,8 @@ records returned to the caller, never exceptions.
 HydraError
 ├── InputError              bad user input (empty cell, unknown name, too large)
 │   ├── EmptyInputError
-│   └── InputTooLargeError
+│   ├── InputTooLargeError
+│   └── DataNotFoundError   benchmark data not where it was looked for (also a FileNotFoundError)
 ├── FormatError             unknown or unsupported file format
 ├── ParseError              malformed Turtle / OWL / JSON, with file, line, column
 ├── JournalError            session journal cannot be read or written
@@ -22,6 +23,7 @@ __all__ = [
     "InputError",
     "EmptyInputError",
     "InputTooLargeError",
+    "DataNotFoundError",
     "FormatError",
     "ParseError",
     "JournalError",
@@ -43,6 +45,10 @@ class EmptyInputError(InputError):
 
 class InputTooLargeError(InputError):
     """An input is above a configured size limit."""
+
+
+class DataNotFoundError(InputError, FileNotFoundError):
+    """Benchmark data (Text2KGBench) is not where it was looked for; the message says where to get it."""
 
 
 class FormatError(HydraError, ValueError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, XSD
+from rdflib import RDF, RDFS, XSD, Literal
 
 from hydra_magic.candidates import IS_A, TextChunk, TripleCandidate
 from hydra_magic.contracts import check_triples
@@ -526,3 +526,121 @@ def test_adjective_of_a_known_value_grounds_the_value() -> None:
     rel = next(c for c in cands if c.predicate == "countryOfOrigin")
     assert (rel.object, rel.object_text) == ("japan", "Japan")
     assert text[rel.object_span[0] : rel.object_span[1]] == "Japan"  # the stem of "Japanese"
+
+
+def test_a_relation_stated_outright_against_known_types_is_proposed_for_the_contracts() -> None:
+    # "Heat directed Michael Mann.": the text says it, the types say it cannot be; the
+    # engine proposes it as read so that the user sees the contracts reject it.
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    director = o.add_class("Director", label="director", refresh=False)
+    o.add_property("directs", "object", [director], [film], label="directs", refresh=False)
+    o.refresh()
+    kg = KnowledgeGraph()
+    ev = Evidence("earlier")
+    kg.add(
+        [
+            Fact(kg.entity_iri("heat"), RDF.type, film, ev),
+            Fact(kg.entity_iri("michael_mann"), RDF.type, director, ev),
+        ]
+    )
+    text = "Heat directed Michael Mann. Michael Mann directed Thief."
+    cands = extract_triples(TextChunk(text), o, kg)
+    wrong = [c for c in cands if c.subject == "heat"]
+    assert [(c.predicate, c.object) for c in wrong] == [("directs", "michael_mann")]
+    # no typing is invented for it: heat stays a Film, michael_mann a Director
+    assert not any(c.predicate == IS_A and c.subject in ("heat", "michael_mann") for c in cands)
+    verdict = check_triples(cands, o, kg, text)
+    rejected = {(r.candidate.subject, r.candidate.object): set(r.codes) for r in verdict.rejected}
+    assert rejected == {("heat", "michael_mann"): {"domain_mismatch", "range_mismatch"}}
+    accepted = {(c.candidate.subject, c.candidate.predicate, c.candidate.object) for c in verdict.accepted}
+    assert ("michael_mann", "directs", "thief") in accepted
+
+
+def test_a_contradicted_relation_needs_the_trigger_between_its_two_mentions(
+    film_ontology: Ontology,
+) -> None:
+    # "a 1979 film directed by": not stated outright, so a typing conflict still drops it
+    kg = KnowledgeGraph()
+    kg.add([Fact(kg.entity_iri("ridley_scott"), RDF.type, film_ontology.get_class("City").iri,
+                 Evidence("earlier"))])
+    text = "Alien is a 1979 film directed by Ridley Scott."
+    cands = extract_triples(TextChunk(text), film_ontology, kg)
+    assert not check_triples(cands, film_ontology, kg, text).rejected
+
+
+def _genre_ontology() -> Ontology:
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    genre = o.add_class("FilmGenre", label="film genre", refresh=False)
+    human = o.add_class("Human", label="human", refresh=False)
+    o.add_property("genre", "object", [film], [genre], label="genre", refresh=False)
+    o.add_property("director", "object", [film], [human], label="director", refresh=False)
+    o.refresh()
+    return o
+
+
+_GENRE_TRAIN = [
+    {"sent": s, "sub_label": a, "rel_label": "genre", "obj_label": b}
+    for s, a, b in [
+        ("Alpha Run is a 1999 American space opera film by Ann Lee.", "Alpha Run", "space opera"),
+        ("Gamma Ray is a 1987 American parody film by Bo Chan.", "Gamma Ray", "parody"),
+        ("Omega Hill is a 1990 crime drama film by Cy Ford.", "Omega Hill", "crime drama"),
+        ("Iota Bay is a 1992 western film by Di Moss.", "Iota Bay", "western"),
+        ("Kilo Road is a 1998 musical film by Ed Ruiz.", "Kilo Road", "musical"),
+    ]
+]
+
+
+def test_the_learned_relation_model_reads_what_no_trigger_covers() -> None:
+    # no trigger phrase is frequent enough (min_support), each genre is seen once: only
+    # the relation model, learned from the same sentences, reads the genre
+    text = "Kappa Moon is a 2016 parody film by Flo Ray."
+    got = {}
+    for model in (False, True):
+        o = _genre_ontology()
+        learn_triggers(_GENRE_TRAIN, o, model=model, min_support=99)
+        cands = extract_triples(TextChunk(text), o, KnowledgeGraph())
+        got[model] = _triples(cands)
+        assert not check_triples(cands, o, KnowledgeGraph(), text).rejected
+    assert ("kappa_moon", "genre", "parody") in got[True] - got[False]
+    # the model is stored in the ontology (it travels with it) and a broken one is ignored
+    from hydra_magic.engines.rules_text import RELATION_MODEL
+
+    node = next(o.graph.subjects(RELATION_MODEL, None))
+    o.graph.set((node, RELATION_MODEL, Literal("{not json")))
+    o.refresh()
+    assert ("kappa_moon", "genre", "parody") not in _triples(
+        extract_triples(TextChunk(text), o, KnowledgeGraph())
+    )
+
+
+def test_is_the_label_of_makes_the_owner_the_subject() -> None:
+    o = Ontology()
+    building = o.add_class("Building", label="building", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    o.add_property("architect", "object", [building], [person], label="architect", refresh=False)
+    o.refresh()
+    text = "James Pain was the architect of Adare Manor."
+    cands = extract_triples(TextChunk(text), o, KnowledgeGraph())
+    assert ("adare_manor", "architect", "james_pain") in _triples(cands)
+    assert not check_triples(cands, o, KnowledgeGraph(), text).rejected
+
+
+def test_place_names_written_a_comma_b_are_learned_as_one_name() -> None:
+    o = Ontology()
+    airport = o.add_class("Airport", label="airport", refresh=False)
+    place = o.add_class("Place", label="place", refresh=False)
+    o.add_property("location", "object", [airport], [place], label="location", refresh=False)
+    o.refresh()
+    train = [
+        {"sent": f"{a} is located in {b}, Ohio.", "triples": [
+            {"sub": a.replace(" ", "_"), "rel": "location", "obj": (b + ", Ohio").replace(" ", "_")}
+        ]}
+        for a, b in [("Akron Airport", "Akron"), ("Dayton Airport", "Dayton"),
+                     ("Toledo Airport", "Toledo")]
+    ]
+    learn_triggers(train, o)
+    text = "Canton Airport is located in Canton, Ohio."
+    got = _triples(extract_triples(TextChunk(text), o, KnowledgeGraph()))
+    assert ("canton_airport", "location", "canton_ohio") in got

@@ -37,11 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Mapping, Sequence
 
-from rdflib import RDFS, XSD, Graph, Literal, URIRef
-
-from ..errors import InputError
-from ..iri import camel_case, local_name, pascal_case
-from ..ontology import HYDRA, Ontology
+from ..errors import DataNotFoundError, InputError
+from ..io import read_text2kgbench_ontology
 
 __all__ = [
     "DATASETS",
@@ -49,6 +46,7 @@ __all__ = [
     "DataNotFoundError",
     "default_data_dir",
     "load_text2kgbench_ontology",
+    "read_text2kgbench_ontology",
     "porter_stem",
     "tokenize",
     "normalize_triple",
@@ -81,21 +79,6 @@ METRICS = (
     "obj_halluc",
 )
 
-# Ranges the JSON ontologies use for literal values; none of them is a declared concept.
-_LITERAL_RANGES = {
-    "": XSD.string,
-    "string": XSD.string,
-    "number": XSD.string,
-    "date": XSD.string,
-    "Date": XSD.string,
-    "Year": XSD.integer,
-}
-
-
-class DataNotFoundError(InputError, FileNotFoundError):
-    """The Text2KGBench data is not where it was looked for."""
-
-
 def default_data_dir() -> Path:
     """``../shared/data`` next to the repository (the project's convention)."""
     return Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -116,198 +99,8 @@ def _bench_root(data_dir: str | Path | None) -> Path:
 
 
 # =====================================================================  ontology
-def load_text2kgbench_ontology(path: str | Path, ontology: Ontology | None = None) -> Ontology:
-    """A Text2KGBench JSON ontology (``concepts`` + ``relations``) as an :class:`Ontology`.
-
-    Parameters
-    ----------
-    path
-        ``<dataset>/ontologies/<n>_<name>_ontology.json``.
-    ontology
-        Add to this ontology instead of a new one.
-
-    Notes
-    -----
-    * Classes are PascalCase names of the concept labels (``film genre`` ->
-      ``FilmGenre``); concepts listed twice, or whose labels give the same name,
-      become one class (a second label is kept as ``skos:altLabel``).
-    * Properties are camelCase names of the relation labels; ``rdfs:label`` is the
-      relation label exactly as published, because the benchmark's output names a
-      relation by its label. A label listed twice becomes one property with the
-      union of the domains and ranges.
-    * A range that is a concept makes an object property. The literal ranges
-      (``""``, ``string``, ``number``, ``Date``, ``date``, ``Year``) make data
-      properties: ``xsd:integer`` for ``Year``, ``xsd:string`` otherwise, since the
-      gold literals are written in many forms (``"17068.8 (millimetres)"``,
-      ``1954-07-29``, ``"May 1950 - August 1956"``). A lower-case range that is
-      no concept (``"writer"``) is read as an unconstrained literal too.
-    * A domain or range that names an undeclared class is declared: a WebNLG name
-      (``Person``) as it is; a Wikidata id takes its label from a sibling ontology
-      of the same folder that declares it, else the id is the name.
-    * ``rdfs:subClassOf`` links between declared concepts are taken from the
-      published OWL version (``owl/ont_<n>_<name>.ttl``) when it is there; the
-      JSON form has none.
-    """
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        concepts, relations = data["concepts"], data["relations"]
-    except FileNotFoundError as exc:
-        raise DataNotFoundError(
-            f"Text2KGBench ontology {str(p)!r} does not exist; get the data from {UPSTREAM}."
-        ) from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        from ..errors import ParseError
-
-        raise ParseError(
-            f"not a Text2KGBench ontology (needs 'concepts' and 'relations'): {exc}", source=str(p)
-        ) from exc
-    onto = ontology if ontology is not None else Ontology()
-    g = onto.graph
-    by_id: dict[str, URIRef] = {}
-    by_name: dict[str, URIRef] = {c.name.lower(): c.iri for c in onto.classes.values()}
-    labels_of: dict[URIRef, set[str]] = defaultdict(set)
-
-    def declare(key: str, label: str) -> URIRef:
-        label = " ".join(label.split())
-        name = pascal_case(label) or pascal_case(key) or key
-        iri = by_name.get(name.lower())
-        if iri is None:
-            iri = onto.add_class(name, label=label, iri=onto.class_iri(name), refresh=False)
-            by_name[name.lower()] = iri
-            g.add((iri, HYDRA.sourceId, Literal(key)))
-        elif label not in labels_of[iri] and label.lower() != _label_of(g, iri).lower():
-            g.add((iri, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"), Literal(label)))
-        labels_of[iri].add(label)
-        by_id.setdefault(key, iri)
-        return iri
-
-    for c in concepts:
-        key, label = str(c.get("qid", "")).strip(), str(c.get("label", "")).strip()
-        if key in by_id:  # the same id twice (with another label): one class, two labels
-            iri = by_id[key]
-            if label and label.lower() not in {x.lower() for x in labels_of[iri]}:
-                g.add((iri, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"), Literal(label)))
-                labels_of[iri].add(label)
-            continue
-        declare(key, label or key)
-    # Human-readable names for Wikidata ids that only the sibling ontologies declare.
-    sibling_labels = _sibling_concept_labels(p)
-
-    def class_ref(ref: str) -> URIRef | None:
-        ref = ref.strip()
-        if ref in by_id:
-            return by_id[ref]
-        if ref in _LITERAL_RANGES or not ref:
-            return None
-        if re.fullmatch(r"Q\d+", ref):
-            return declare(ref, sibling_labels.get(ref, ref))
-        if ref[:1].isupper():
-            return declare(ref, ref)
-        return None  # e.g. range "writer" on the relation "writer": no class
-
-    props: dict[str, dict[str, Any]] = {}
-    for r in relations:
-        label = str(r.get("label", ""))
-        name = _property_name(label) or str(r.get("pid", ""))
-        entry = props.setdefault(
-            name, {"label": label, "pids": [], "domain": [], "range": [], "literal": []}
-        )
-        entry["pids"].append(str(r.get("pid", "")))
-        d = class_ref(str(r.get("domain", "")))
-        if d is not None and d not in entry["domain"]:
-            entry["domain"].append(d)
-        rng = str(r.get("range", ""))
-        rc = class_ref(rng)
-        if rc is not None:
-            if rc not in entry["range"]:
-                entry["range"].append(rc)
-        else:
-            entry["literal"].append(rng)
-    for name, e in props.items():
-        if e["range"] and not e["literal"]:
-            iri = onto.add_property(
-                name,
-                "object",
-                e["domain"],
-                e["range"],
-                label=e["label"],
-                iri=onto.property_iri(name),
-                refresh=False,
-            )
-        else:
-            dts = {_LITERAL_RANGES.get(x, XSD.string) for x in e["literal"]}
-            dt = dts.pop() if len(dts) == 1 else XSD.string
-            iri = onto.add_property(
-                name,
-                "data",
-                e["domain"],
-                [dt],
-                label=e["label"],
-                iri=onto.property_iri(name),
-                refresh=False,
-            )
-            shown = sorted({x for x in e["literal"] if x})
-            if shown:
-                g.add((iri, RDFS.comment, Literal(f"Text2KGBench range: {', '.join(shown)}")))
-        for pid in dict.fromkeys(e["pids"]):
-            g.add((iri, HYDRA.sourceId, Literal(pid)))
-    _add_published_subclass_links(p, data, by_id, g)
-    onto.refresh()
-    return onto
-
-
-def _label_of(g: Graph, iri: URIRef) -> str:
-    v = g.value(iri, RDFS.label)
-    return str(v) if v is not None else ""
-
-
-def _property_name(label: str) -> str:
-    # "CPU" -> "cpu", "languages spoken, written or signed" -> "languagesSpokenWrittenOrSigned";
-    # labels that already are camelCase ("academicStaffSize") stay as they are.
-    words = [w.lower() if w.isupper() and len(w) > 1 else w for w in re.findall(r"[^\W_]+", label)]
-    return camel_case(" ".join(words))
-
-
-def _sibling_concept_labels(path: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
-    try:
-        siblings = sorted(path.parent.glob("*.json"))
-    except OSError:
-        return out
-    for s in siblings:
-        try:
-            for c in json.loads(s.read_text(encoding="utf-8")).get("concepts", []):
-                out.setdefault(str(c.get("qid", "")).strip(), str(c.get("label", "")).strip())
-        except (OSError, ValueError, AttributeError):
-            continue
-    return out
-
-
-def _add_published_subclass_links(
-    path: Path, data: Mapping[str, Any], by_id: dict[str, URIRef], g: Graph
-) -> None:
-    oid = str(data.get("id") or "")
-    ttl = path.parent / "owl" / f"{oid}.ttl"
-    if not oid or not ttl.is_file():
-        return
-    try:
-        src = Graph().parse(ttl, format="turtle")
-    except (OSError, ValueError, SyntaxError):  # a broken optional file must not stop the JSON one
-        return
-    parent: dict[URIRef, URIRef] = {}
-    for s, o in sorted(src.subject_objects(RDFS.subClassOf)):
-        a, b = by_id.get(local_name(s)), by_id.get(local_name(o))
-        if a is None or b is None or a == b or a in parent:
-            continue
-        # keep the hierarchy a forest: no cycles through the links taken so far
-        cur: URIRef | None = b
-        while cur is not None and cur != a:
-            cur = parent.get(cur)
-        if cur == a:
-            continue
-        parent[a] = b
-        g.add((a, RDFS.subClassOf, b))
+#: The loader lives in :mod:`hydra_magic.io` (one implementation); this name stays for callers.
+load_text2kgbench_ontology = read_text2kgbench_ontology
 
 
 def relation_name(label: str) -> str:

@@ -16,13 +16,19 @@ model):
    sentence subject (a title that runs to ``is``/``(``, else its first name; a list
    ``A and B star in …`` gives each), after a pronoun the previous sentence's subject,
    after ``The film`` the latest entity typed ``Film``; nearer subjects win: ``X's
-   producer Y``, ``the capital of X is Y``, ``…, which is in Y``. A passive
-   alternative label of an active property (``directed by`` for ``directs``) swaps
-   subject and object;
-5. every entity gets one class: the KG's, a class read in ``X is a <class>``, or
+   producer Y``, ``the capital of X is Y``, ``…, which is in Y``; in ``Y was the
+   architect of X`` the owner ``X`` is the subject. A passive alternative label of an
+   active property (``directed by`` for ``directs``) swaps subject and object;
+5. a learned relation model (see Learning) proposes a property for the mentions no
+   trigger linked, when it is confident ("a 2016 American space opera film" -> genre);
+6. every entity gets one class: the KG's, a class read in ``X is a <class>``, or
    one inferred from the domains and ranges of the properties it takes part in
    (an ``isA`` candidate with ``inferred=True``); triples whose domain or range
-   cannot hold are dropped, so what is returned is what the contracts accept.
+   cannot hold are dropped, so what is returned is what the contracts accept, with
+   one exception: a relation the text states outright (``Heat directed Michael
+   Mann.``: subject, the property's own words, object) whose known types contradict
+   the domain or range is proposed as read, without typing of its own, so that the
+   contracts reject it (``domain_mismatch``/``range_mismatch``) where the user sees it.
 
 Trigger syntax (``hydra:trigger``, readable and editable): a plain phrase
 ``directed by`` means *subject … phrase object*; ``{o}`` marks where the object
@@ -42,8 +48,14 @@ Learning (:func:`learn_triggers`) stores in the ontology, per property:
   occurrences in the training sentences mostly are this property's objects;
 
 and on the ontology node (``owl:Ontology``) ``hydra:leadingArticle "keep"`` when
-the labelled names include a leading ``The``, and ``hydra:nameWord`` for lower-case
-words that mostly occur inside names (``national``, ``volleyball``, ``team``).
+the labelled names include a leading ``The``, ``hydra:nameWord`` for lower-case
+words that mostly occur inside names (``national``, ``volleyball``, ``team``), and
+``hydra:relationModel``: a JSON literal holding an averaged perceptron over each
+mention's context (the words before and after it and in its clause, its own words
+and kind, the sentence's content words) that says which property, if any, links the
+sentence's subject to it; the lower-case object values seen in the labels (``space
+opera``), read as mentions; and the second parts of names the labels write ``A, B``
+(``Cook County, Illinois``), which join such pairs into one name.
 
 Compiled tables are cached per ontology and rebuilt whenever its index is
 (:meth:`Ontology.refresh`), so edits to these annotations take effect after a refresh.
@@ -56,6 +68,7 @@ import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, Iterable, Mapping, Sequence
 
 from rdflib import OWL, RDF, XSD, Literal, URIRef
@@ -536,6 +549,7 @@ class _Compiled:
     max_class_len: int = 1
     name_words: frozenset[str] = frozenset()  # lower-case words that belong to names here
     has_single_values: bool = False
+    model: _Model | None = None
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
@@ -666,6 +680,7 @@ def _compile(ontology: Ontology) -> _Compiled:
         max((len(k) for k in class_labels), default=1),
         name_words,
         any(len(toks) == 1 for toks in value_sets),
+        _load_model(ontology),
     )
 
 
@@ -760,6 +775,8 @@ def _mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
             if m.kind == "name" and m.key == v.key:
                 m.props = v.props
     ms.sort(key=lambda m: (m.i, -m.j))
+    if comp.model is not None and comp.model.merge:
+        ms = _merge_commas(toks, ms, comp.model.merge)
     return ms
 
 
@@ -771,6 +788,9 @@ class _Rel:
     obj: _Mention
     score: float
     order: int
+    # the text states it outright: "<subject> <trigger> <object>" with the ontology's own
+    # words, nothing between (see _emit: proposed even when its typing contradicts)
+    direct: bool = False
 
 
 def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention | None, bool, int]:
@@ -807,6 +827,13 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
         # follows the comma
         limit = low.index(",", k0) + 1
     elif opener:
+        # "In 1944 Georgi Belev returned to …": a name right after the opening date
+        if toks.kinds[k0] == "word" and first in _DATE_PREPOSITIONS:
+            when = next((m for m in mentions if m.i == k0 + 1), None)
+            if when is not None and when.kind in ("year", "date"):
+                who = next((m for m in mentions if m.i == when.j), None)
+                if who is not None and who.kind == "name" and not who.adjective:
+                    return who, False, when.j
         return _possessive_subject(toks, mentions), False, 0
     for m in mentions:
         if m.i < limit or m.adjective or m.kind not in ("name", "quoted", "value"):
@@ -905,6 +932,28 @@ def _of_subject(k1: int, toks: _Tokens, mentions: list[_Mention]) -> _Mention | 
             if m.j < len(low) and low[m.j] in ("is", "was", "are", "were"):
                 return m
             return None
+    return None
+
+
+# Words that may stand between a subject and a trigger it states directly ("X was directed by Y").
+_AUXILIARIES = frozenset("is was are were has had have also".split())
+def _of_owner(
+    k0: int, k1: int, subj: _Mention, toks: _Tokens, mentions: list[_Mention]
+) -> _Mention | None:
+    """The owner in "<S> is the <label> of <O>" (what the label is of): ``O``."""
+    low = toks.low
+    if subj.i < 0 or subj.j >= k0 or low[subj.j] not in ("is", "was", "are", "were"):
+        return None
+    if any(low[q] not in _DETERMINERS for q in range(subj.j + 1, k0)) or k1 >= len(low):
+        return None
+    if low[k1] != "of":
+        return None
+    q = k1 + 1
+    if q < len(low) and low[q] == "the":
+        q += 1
+    for m in mentions:
+        if m.i == q and m.kind in ("name", "quoted") and not m.adjective and m.key != subj.key:
+            return m
     return None
 
 
@@ -1194,6 +1243,14 @@ def _extract_sentence(
         )
         if of_subject is not None:
             subj, k1 = of_subject, of_subject.j + 1  # past the copula
+        elif not trig.learned and trig.slot == "after" and not trig.inverse and subj is not None:
+            owner = _of_owner(k0, k1, subj, toks, mentions)
+            if owner is not None and subj.kind in kinds:
+                # "James Pain was the architect of Adare Manor": the owner is the subject
+                score = 1.1 + 0.2 * len(trig.stems)
+                rels.append(_Rel(trig.prop, owner, subj, score, order))
+                order += 1
+                continue
         if trig.slot == "after":
             obj, gap = _object_after(k1, mentions, kinds, toks, subj)
             if obj is None:
@@ -1223,6 +1280,14 @@ def _extract_sentence(
                 )
         if subj is None or obj.key == subj.key:
             continue
+        direct = (
+            not trig.learned
+            and trig.slot == "after"
+            and gap == 0
+            and subj.i >= 0
+            and subj.j <= k0
+            and all(toks.low[q] in _AUXILIARIES for q in range(subj.j, k0))
+        )
         if trig.inverse:
             if obj.kind not in ("name", "quoted"):
                 continue
@@ -1231,7 +1296,7 @@ def _extract_sentence(
         score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.1)) / (1.0 + 0.5 * gap)
         if obj.props and trig.prop in obj.props:
             score += 0.5
-        rels.append(_Rel(trig.prop, subj, obj, score, order))
+        rels.append(_Rel(trig.prop, subj, obj, score, order, direct))
         order += 1
         for extra in _list_extension(obj, mentions, kinds, toks):
             if trig.inverse:
@@ -1244,11 +1309,13 @@ def _extract_sentence(
         for m in mentions:
             if not m.props or m.key == subject.key:
                 continue
-            for p in m.props:
+            for p in sorted(m.props):
                 kinds = comp.kinds.get(p, frozenset())
                 if m.kind in kinds or (m.kind == "name" and "value" in kinds):
                     rels.append(_Rel(p, subject, m, 0.6, order))
                     order += 1
+    if comp.model is not None and subject is not None:
+        order = _model_relations(toks, mentions, subject, comp, rels, order)
     if subject is not None and subject is not back_ref and rels:
         # "Al Pacino and Robert De Niro star in Heat": a list as the subject
         first_trigger = min((r.obj.i for r in rels if r.subj is subject), default=len(toks.words))
@@ -1267,6 +1334,57 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
+
+
+def _model_relations(
+    toks: _Tokens,
+    mentions: list[_Mention],
+    subject: _Mention,
+    comp: _Compiled,
+    rels: list[_Rel],
+    order: int,
+) -> int:
+    """Relations the learned model reads where no trigger phrase matched (see ``_Model``)."""
+    model = comp.model
+    assert model is not None
+    taken = {r.obj.key for r in rels}
+    lexm = (
+        [m for m in _lexicon_mentions(toks, model.lexicon, mentions) if not m.text[:1].isupper()]
+        if model.lexicon
+        else []
+    )
+    allowed = model.allowed.get(id(comp))
+    if allowed is None:
+        # classes whose property takes objects of each mention kind
+        allowed = {}
+        for kind in MENTION_KINDS:
+            allowed[kind] = [
+                c
+                for c, prop in enumerate(model.classes)
+                if prop is not None
+                and (
+                    kind in comp.kinds.get(prop, frozenset())
+                    or kind == "name"
+                    and "value" in comp.kinds.get(prop, frozenset())
+                )
+            ]
+        model.allowed = {id(comp): allowed}
+    bag: list[float] | None = None
+    for m in mentions + lexm:
+        if m.key == subject.key or m.key in taken or not allowed.get(m.kind):
+            continue
+        if bag is None:
+            bag = _bag_scores(model, toks)
+        local = _local_subject(m.i, toks, mentions) or subject
+        sc = _score_mention(model, _mention_features(toks, m, local), bag)
+        best = 0
+        for c in allowed[m.kind]:
+            if sc[c] > sc[best]:
+                best = c
+        if best and sc[best] - sc[0] >= model.margin and local.key != m.key:
+            rels.append(_Rel(model.classes[best], local, m, 0.5, order))  # type: ignore[arg-type]
+            order += 1
+    return order
 
 
 def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState) -> tuple[str, int, int] | None:
@@ -1377,6 +1495,27 @@ def _emit(
     }
     if explicit is not None and subj_name:
         used.add(subj_name)
+
+    def typed(name: str) -> bool:
+        cls, new = chosen[name]
+        return cls is not None and (not new or name in used)
+
+    # A relation the text states outright ("Heat directed Michael Mann.") whose typing
+    # contradicts the property's domain or range is proposed as read, with no typing of
+    # its own: the contracts reject it with domain_mismatch/range_mismatch and the user
+    # sees what the text said. Its requirements were weighed above like any other, so
+    # what is accepted does not change because of it.
+    contradicted = [
+        (r, prop, s_name, o_name)
+        for r, prop, s_name, o_name in prepared
+        if r.direct
+        and typed(s_name)
+        and (prop.kind != "object" or typed(o_name))
+        and not (
+            _fits(chosen[s_name][0], prop.domain, onto)
+            and (prop.kind != "object" or _fits(chosen[o_name][0], prop.range, onto))
+        )
+    ]
     for name, (cls, new) in chosen.items():
         if cls is None or not new or name not in used:
             continue
@@ -1402,7 +1541,7 @@ def _emit(
         mentioned.append((subject.start, subj_name, subject))
     for _, name, m in sorted(mentioned, key=lambda x: x[0]):
         state.recent.append((name, m.text, base + m.start, base + m.end))
-    for r, prop, s_name, o_name in kept:
+    for r, prop, s_name, o_name in kept + contradicted:
         out_rels.append(
             TripleCandidate(
                 subject=s_name,
@@ -1492,6 +1631,315 @@ def _choose_class(
     if best in known:
         return best, False
     return best, True
+
+
+# ------------------------------------------------------------ relation model
+# A per-mention classifier learned from the labelled sentences: which property (if any)
+# links the sentence's subject to this mention. Its features are the words around
+# the mention, the words between it and what precedes it in its clause, the mention's
+# own words and kind, and the sentence's content words; an averaged perceptron
+# weighs them. It proposes relations the trigger phrases miss ("a 2016 American
+# space opera film" -> genre); trigger matches keep precedence.
+RELATION_MODEL = HYDRA.relationModel
+_PRUNE = 0.1  # averaged weights below this are dropped: same figures, a smaller, faster model
+_MODEL_MARGIN = 0.5  # the best property must beat "no relation" by this much
+
+
+@dataclass
+class _Model:
+    classes: list[URIRef | None]  # index 0: no relation
+    weights: dict[str, dict[int, float]]
+    lexicon: dict[str, list[tuple[str, ...]]]  # first token -> lower-case object values
+    margin: float = _MODEL_MARGIN
+    # second parts of names written "A, B" ("Cook County, Illinois"): the pair is one name
+    merge: frozenset[str] = frozenset()
+    allowed: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # memo per compilation
+
+
+def _sentence_features(toks: _Tokens) -> list[str]:
+    return sorted(
+        {
+            "s:" + s
+            for s, w, k in zip(toks.stems, toks.words, toks.kinds)
+            if k == "word" and s not in _STOP_TRIGGERS and not w[:1].isupper()
+        }
+    )
+
+
+def _mention_features(toks: _Tokens, m: _Mention, subj: _Mention | None) -> list[str]:
+    st, low = toks.stems, toks.low
+    n = len(st)
+    i, j = m.i, m.j
+    p1 = st[i - 1] if i >= 1 else "<s>"
+    p2 = st[i - 2] if i >= 2 else "<s>"
+    n1 = st[j] if j < n else "</s>"
+    f = [
+        "b",
+        "k:" + m.kind,
+        "p1:" + p1,
+        "p2:" + p2 + " " + p1,
+        "n1:" + n1,
+        "h:" + low[j - 1],
+        "f:" + low[i],
+        "v:" + " ".join(low[i:j]),
+    ]
+    if i >= 3:
+        f.append("p3:" + st[i - 3])
+    if j + 1 < n:
+        f.append("n2:" + n1 + " " + st[j + 1])
+    if m.adjective:
+        f.append("adj")
+    # the words of its clause before it, back to a barrier (at most 8)
+    for q in range(i - 1, max(-1, i - 9), -1):
+        w = toks.words[q]
+        if w in _BARRIERS:
+            break
+        s = st[q]
+        if s not in _STOP_TRIGGERS and toks.kinds[q] == "word" and not w[:1].isupper():
+            f.append("w:" + s)
+    if subj is not None and subj.i >= 0:
+        d = i - subj.j
+        f.append("d:" + ("<0" if d < 0 else "<3" if d < 3 else "<8" if d < 8 else "far"))
+    else:
+        f.append("d:none")
+    return f
+
+
+def _lexicon_mentions(
+    toks: _Tokens, lexicon: Mapping[str, list[tuple[str, ...]]], taken: list[_Mention]
+) -> list[_Mention]:
+    """Lower-case values seen as objects in the labelled sentences ("space opera", "parody")."""
+    out = []
+    low = toks.low
+    n = len(low)
+    busy = [False] * n
+    for m in taken:
+        for q in range(max(0, m.i), min(n, m.j)):
+            busy[q] = True
+    k = 0
+    while k < n:
+        for cand in lexicon.get(low[k], ()):
+            L = len(cand)
+            if tuple(low[k : k + L]) == cand and not any(busy[k : k + L]):
+                a, b = toks.starts[k], toks.ends[k + L - 1]
+                out.append(_Mention(k, k + L, a, b, toks.text[a:b], "value"))
+                k += L - 1
+                break
+        k += 1
+    return out
+
+
+def _comma_pairs(toks: _Tokens, ms: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
+    """Adjacent names ``A, B`` (candidates for one name such as "Akita, Akita")."""
+    names = [m for m in ms if m.kind == "name" and not m.adjective and m.i >= 0]
+    return [(a, b) for a, b in pairwise(names) if b.i == a.j + 1 and toks.words[a.j] == ","]
+
+
+def _merge_commas(toks: _Tokens, ms: list[_Mention], merge: frozenset[str]) -> list[_Mention]:
+    if not merge or "," not in toks.words:
+        return ms
+    drop: set[tuple[int, int]] = set()
+    add = []
+    for a, b in _comma_pairs(toks, ms):
+        if a.key in drop or " ".join(toks.low[b.i : b.j]) not in merge:
+            continue
+        drop.update((a.key, b.key))
+        add.append(_Mention(a.i, b.j, a.start, b.end, toks.text[a.start : b.end], "name"))
+    if not add:
+        return ms
+    out = [m for m in ms if m.key not in drop] + add
+    out.sort(key=lambda m: (m.i, -m.j))
+    return out
+
+
+def _score_mention(model: _Model, feats: Iterable[str], base: list[float]) -> list[float]:
+    sc = list(base)
+    get = model.weights.get
+    for f in feats:
+        w = get(f)
+        if w:
+            for c, v in w.items():
+                sc[c] += v
+    return sc
+
+
+def _bag_scores(model: _Model, toks: _Tokens) -> list[float]:
+    return _score_mention(model, _sentence_features(toks), [0.0] * len(model.classes))
+
+
+def _train_perceptron(
+    examples: list[tuple[list[str], set[int]]], n_classes: int, epochs: int = 6
+) -> dict[str, dict[int, float]]:
+    """An averaged multi-class perceptron (deterministic order: epochs rotate the data)."""
+    import random
+
+    w: dict[str, dict[int, float]] = defaultdict(dict)
+    total: dict[str, dict[int, float]] = defaultdict(dict)
+    stamp: dict[str, dict[int, int]] = defaultdict(dict)
+    t = 0
+    order = list(range(len(examples)))
+    rnd = random.Random(13)
+    for _ in range(epochs):
+        rnd.shuffle(order)
+        for idx in order:
+            feats, gold = examples[idx]
+            t += 1
+            sc = [0.0] * n_classes
+            for f in feats:
+                for c, v in w[f].items():
+                    sc[c] += v
+            pred = max(range(n_classes), key=lambda c: (sc[c], -c))
+            if pred in gold:
+                continue
+            g = min(gold)
+            for f in feats:
+                wf, tf, sf = w[f], total[f], stamp[f]
+                for c, delta in ((g, 1.0), (pred, -1.0)):
+                    old = wf.get(c, 0.0)
+                    tf[c] = tf.get(c, 0.0) + (t - sf.get(c, 0)) * old
+                    sf[c] = t
+                    wf[c] = old + delta
+    out: dict[str, dict[int, float]] = {}
+    for f, wf in w.items():
+        avg = {}
+        for c, v in wf.items():
+            tot = total[f].get(c, 0.0) + (t - stamp[f].get(c, 0)) * v
+            a = round(tot / t, 3)
+            if abs(a) >= _PRUNE:
+                avg[c] = a
+        if avg:
+            out[f] = avg
+    return out
+
+
+def _load_model(ontology: Ontology) -> _Model | None:
+    import json
+
+    node = URIRef(str(ontology.ns))
+    raw = ontology.graph.value(node, RELATION_MODEL)
+    if raw is None:
+        return None
+    try:
+        data = json.loads(str(raw))
+        classes: list[URIRef | None] = [None]
+        for name in data["classes"]:
+            p = ontology.get_property(name)
+            classes.append(p.iri if p is not None else None)
+        weights = {
+            f: {int(c): float(v) for c, v in cw.items()} for f, cw in data["weights"].items()
+        }
+        lexicon: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for v in data.get("lexicon", []):
+            t = tuple(v.split())
+            if t:
+                lexicon[t[0]].append(t)
+        for lst in lexicon.values():
+            lst.sort(key=lambda x: -len(x))
+        return _Model(
+            classes,
+            weights,
+            dict(lexicon),
+            float(data.get("margin", _MODEL_MARGIN)),
+            frozenset(data.get("merge", [])),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a hand-edited, broken model is ignored, the triggers still work
+
+
+def _learn_model(
+    data: list[tuple[str, list[tuple[str, str, str]]]],
+    ontology: Ontology,
+    margin: float,
+) -> None:
+    """Train the relation model on the labelled sentences and store it in ``ontology``."""
+    import json
+
+    comp = _compiled(ontology)
+    props = sorted(comp.props, key=str)
+    index = {p: n for n, p in enumerate(props, start=1)}
+    # lower-case object values (a value list per property would be too sparse to score)
+    lex: set[tuple[str, ...]] = set()
+    parsed = []
+    for sent, triples in data:
+        golds: list[tuple[int, set[str], str | None]] = []
+        for sub, rel, obj in triples:
+            prop = ontology.get_property(rel) or ontology.get_property(rel.strip())
+            if prop is None:
+                continue
+            variants = {" ".join(_tokenize(v).low) for v in _surface_variants(obj) if v}
+            iso = obj.strip('"') if re.fullmatch(r'"?\d{4}-\d{2}-\d{2}"?', obj) else None
+            golds.append((index[prop.iri], variants, iso))
+            for v in variants:
+                words = v.split()
+                if 0 < len(words) <= 4 and v[:1].isalpha() and any(
+                    w.isalpha() and w not in _STOP_TRIGGERS for w in words
+                ):
+                    lex.add(tuple(words))
+        parsed.append((sent, golds))
+    lexicon: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for t in sorted(lex, key=lambda x: -len(x)):
+        lexicon[t[0]].append(t)
+    # "A, B" written as one name in the labels ("Cook County, Illinois") or as two
+    merged: Counter[str] = Counter()
+    apart: Counter[str] = Counter()
+    tokenized = {}
+    for sent, triples in data:
+        toks = _tokenize(sent)
+        mentions = _mentions(toks, comp)
+        tokenized[sent] = (toks, mentions)
+        if "," not in toks.words:
+            continue
+        ents = {
+            " ".join(_tokenize(v.strip('"').replace("_", " ")).low)
+            for sub, _, obj in triples
+            for v in (sub, obj)
+        }
+        for a, b in _comma_pairs(toks, mentions):
+            second = " ".join(toks.low[b.i : b.j])
+            if " ".join(toks.low[a.i : b.j]) in ents:
+                merged[second] += 1
+            elif " ".join(toks.low[a.i : a.j]) in ents or second in ents:
+                apart[second] += 1
+    merge = frozenset(w for w, n in merged.items() if n >= 2 and n > apart[w])
+    examples: list[tuple[list[str], set[int]]] = []
+    for sent, golds in parsed:
+        if not golds:
+            continue
+        toks, mentions = tokenized[sent]
+        mentions = _merge_commas(toks, mentions, merge)
+        # only lower-case lexicon values: capitalised ones are names already
+        lexm = [
+            m for m in _lexicon_mentions(toks, lexicon, mentions) if not m.text[:1].isupper()
+        ]
+        subject, _, _ = _sentence_subject(toks, mentions)
+        bag = _sentence_features(toks)
+        for m in mentions + lexm:
+            if subject is not None and m.key == subject.key:
+                continue
+            text = " ".join(toks.low[m.i : m.j])
+            iso = None
+            if m.kind == "date":
+                for n, rx in enumerate(_DATE_RXS):
+                    mm = rx.fullmatch(m.text)
+                    if mm:
+                        iso = _iso(mm, n)
+                        break
+            labels = {
+                c for c, variants, giso in golds if text in variants or (iso and iso == giso)
+            }
+            local = _local_subject(m.i, toks, mentions) or subject
+            examples.append((_mention_features(toks, m, local) + bag, labels or {0}))
+    weights = _train_perceptron(examples, len(props) + 1) if examples else {}
+    payload = {
+        "classes": [ontology.properties[p].name for p in props],
+        "weights": {f: {str(c): v for c, v in sorted(cw.items())} for f, cw in sorted(weights.items())},
+        "lexicon": sorted(" ".join(t) for t in lex),
+        "margin": margin,
+        "merge": sorted(merge),
+    }
+    node = URIRef(str(ontology.ns))
+    ontology.graph.add((node, RDF.type, OWL.Ontology))
+    ontology.graph.set((node, RELATION_MODEL, Literal(json.dumps(payload, separators=(",", ":")))))
 
 
 # ------------------------------------------------------------------ learning
@@ -1639,6 +2087,8 @@ def learn_triggers(
     tie: float = 0.7,
     name_word_share: float = 0.25,
     max_per_property: int = 40,
+    model: bool = True,
+    model_margin: float = _MODEL_MARGIN,
 ) -> dict[str, list[str]]:
     """Induce trigger phrases per property from labelled sentences and store them in ``ontology``.
 
@@ -1833,4 +2283,7 @@ def learn_triggers(
             g.add((node, RDF.type, OWL.Ontology))
             g.add((node, NAME_WORD, Literal(w)))
     ontology.refresh()
+    if model:
+        _learn_model(data, ontology, model_margin)
+        ontology.refresh()
     return result
