@@ -221,3 +221,12 @@ def test_engine_given_span_must_hold_the_surface(onto):
     off_by_one = TripleCandidate("ridley_scott", "isA", "Director", "Ridley Scott", subject_span=(34, 46))
     codes = _codes(onto, [good, off_by_one])
     assert codes == [[], ["ungrounded"]]
+
+
+def test_a_property_named_type_is_not_rdf_type(onto):
+    from rdflib import XSD as _XSD
+
+    onto.add_property("type", "data", [onto.get_class("Film").iri], [_XSD.string])
+    codes = _codes(onto, TYPED + [TripleCandidate("alien", "type", "horror film")],
+                   text=TEXT + " Alien is a horror film.")
+    assert codes[-1] == []

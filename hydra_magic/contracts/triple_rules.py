@@ -227,8 +227,12 @@ def check_triples(candidates: Sequence[TripleCandidate], ontology: Ontology, kg:
     """
     checker = _Checker(ontology, kg, text, ground, known_types)
     results: dict[int, CheckedTriple] = {}
+    # "type" means rdf:type only when the ontology has no property of that name (DBpedia has one).
+    type_aliases = {"isa", "rdf:type", str(RDF.type).lower()}
+    if ontology.get_property("type") is None:
+        type_aliases.add("type")
     for i, c in enumerate(candidates):
-        if c.predicate == IS_A or c.predicate.lower() in ("isa", "rdf:type", "type", str(RDF.type)):
+        if c.predicate == IS_A or c.predicate.lower() in type_aliases:
             results[i] = checker.check_type(c)
     for i, c in enumerate(candidates):
         if i not in results:
