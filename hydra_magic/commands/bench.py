@@ -7,6 +7,7 @@ can be compared across commits.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -28,7 +29,10 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     t = sub.add_parser("text2kgbench", help="triple extraction quality on Text2KGBench")
     t.add_argument("--data-dir", type=Path, default=default_data_dir())
     t.add_argument("--dataset", choices=["wikidata_tekgen", "dbpedia_webnlg"], default="wikidata_tekgen")
-    t.add_argument("--split", choices=["validation", "test"], default="validation")
+    t.add_argument("--split", choices=["validation", "test", "holdout"], default="validation",
+                   help="tune on validation (TekGen) or holdout (every fifth train item); report test")
+    t.add_argument("--gold-literal-forms", action="store_true",
+                   help="write literals the way the gold does (raises object hallucination)")
     t.add_argument("--engine", default="rules")
     t.add_argument("--ontologies", nargs="*", help="ontology ids to run (default: all with the split)")
     t.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/<bench>-<date>.json)")
@@ -44,6 +48,12 @@ def _out(args: argparse.Namespace, name: str) -> Path:
     return args.out or Path("benchmarks") / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
 
 
+def _write(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, default=str))
+    print(f"results written to {path}")
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir: Path = args.data_dir
     if not data_dir.is_dir() and args.bench != "speed":
@@ -52,11 +62,12 @@ def run(args: argparse.Namespace) -> int:
         from ..bench import text2kgbench
 
         text2kgbench.run(data_dir, dataset=args.dataset, split=args.split, engine=args.engine,
-                         ontologies=args.ontologies or None, out=_out(args, f"text2kgbench-{args.dataset}-{args.split}"))
+                         ontologies=args.ontologies or None, gold_literal_forms=args.gold_literal_forms,
+                         output=_out(args, f"text2kgbench-{args.dataset}-{args.split}"))
     elif args.bench == "cq":
         from ..bench import cq_bench
 
-        cq_bench.run(data_dir, out=_out(args, "cq"))
+        _write(cq_bench.run(data_dir), _out(args, "cq"))
     else:
         from ..bench import speed
 
