@@ -81,8 +81,15 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
 
     say(_heading(f"Rejected candidates ({len(result.rejected)})"))
     if not result.rejected:
-        say("  (none: the offline engine only proposes triples that fit the ontology)")
+        say("  (none: everything the offline engine read fits the ontology)")
     _print_rejected(say, [r.checked for r in result.rejected])
+
+    # A second source states a relation backwards; the engine reads it as written
+    # and the contracts refuse it against the types the graph already knows.
+    correction = "Heat directed Michael Mann."
+    wrong = session.extract(correction, source="correction")
+    say(_heading(f"A second source, read as written: \"{correction}\" ({len(wrong.rejected)} rejected)"))
+    _print_rejected(say, [r.checked for r in wrong.rejected])
 
     # A language model is not so careful. The same contracts, on candidates as a model might return them:
     from .candidates import TripleCandidate

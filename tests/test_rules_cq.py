@@ -380,7 +380,8 @@ def test_existing_root_is_used_instead_of_entity():
     onto = Ontology()
     onto.add_class("Thing")
     proposal = propose("Which films did a director direct?", onto)
-    assert [c.parent for c in proposal.classes] == ["Thing", "Thing"]
+    assert {c.name: c.parent for c in proposal.classes} == {"Film": "Thing", "Person": "Thing",
+                                                             "Director": "Person"}
     assert check_proposal(proposal, onto).ok
 
 
@@ -389,8 +390,15 @@ def test_several_roots_leave_new_classes_top_level():
     onto.add_class("Agent")
     onto.add_class("Artefact")
     proposal = propose("Which films did a director direct?", onto)
-    assert [c.parent for c in proposal.classes] == [None, None]
+    assert {c.name: c.parent for c in proposal.classes} == {"Film": None, "Person": None, "Director": "Person"}
     assert check_proposal(proposal, onto).ok
+
+
+def test_person_roles_go_below_person():
+    proposal = propose("Which films did a director direct?\nWhere was a person born?", Ontology())
+    parents = {c.name: c.parent for c in proposal.classes}
+    assert parents["Director"] == "Person" and parents["Person"] == "Entity"
+    assert [c.name for c in proposal.classes].index("Person") < [c.name for c in proposal.classes].index("Director")
 
 
 def test_existing_synonym_and_head_noun_classes_are_reused():

@@ -807,6 +807,14 @@ class ClassRef:
 
 
 PERSON = ClassRef("Person", "person", "people", ("human", "individual"))
+#: Head nouns that name a role only a person plays: such classes go below Person.
+PERSON_ROLES = frozenset("""
+actor actress artist astronaut athlete author biologist chemist coach composer conductor dancer designer
+director doctor economist editor employee engineer founder historian inventor journalist judge lawyer
+leader manager mathematician member minister musician nurse painter philosopher photographer physician
+physicist pilot player poet politician president producer professor researcher scientist screenwriter
+sculptor singer soldier songwriter student teacher writer
+""".split())
 PLACE = ClassRef("Place", "place", "places", ("location",))
 
 
@@ -2486,6 +2494,21 @@ class _Plan:
                     self.link(rec.name, target)
                     break
 
+    def person_role_parents(self, origin_of: Callable[[str], str]) -> None:
+        """``Director ⊑ Person`` for new classes named by a person role noun (director, actor, …).
+
+        Without it "Which films did a director direct?" and "Where was a person born?"
+        give unrelated Director and Person, and a director's birthplace is rejected.
+        """
+        for rec in list(self.classes.values()):
+            words = rec.label.split()
+            if rec.parent is not None or not words or words[-1] not in PERSON_ROLES:
+                continue
+            if normalise_label(rec.name) == normalise_label(PERSON.name):
+                continue
+            person = self.use(PERSON, origin_of(rec.name))
+            self.link(rec.name, person)
+
     def attach_root(self) -> None:
         tops = [rec for rec in self.classes.values() if rec.parent is None]
         if not tops:
@@ -2630,6 +2653,7 @@ def propose_from_cqs(cqs: Sequence["CompetencyQuestion"], ontology: "Ontology") 
         for req in p.properties:
             plan.prop(req, origin)
     plan.head_noun_parents()
+    plan.person_role_parents(lambda name: plan.classes[normalise_label(name)].origin)
     plan.attach_root()
     proposal.classes = plan.class_candidates()
     proposal.properties = list(plan.props.values())
