@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from rdflib import XSD
 
+from hydra_magic.candidates import TripleCandidate
 from hydra_magic.verify import run
 
 from .verify_fixtures import add, film_session, lit, term, typed_base
@@ -135,3 +138,23 @@ def test_verify_through_the_session_method():
     assert _codes(r, "functional_violation")
     assert r.mode == "full"
     assert s.verify().mode == "incremental"
+
+
+def test_transitive_listing_is_capped_and_incremental_agrees():
+    from hydra_magic.verify.owl_checks import TRANSITIVE_LIMIT
+
+    s = film_session()
+    chain = [f"p{i}" for i in range(30)]
+    add(s, *[(x, "a", ":Place") for x in chain], *[(a, ":partOf", b) for a, b in itertools.pairwise(chain)])
+    r = run(s)
+    hits = _codes(r, "transitive_inferred")
+    implied = 29 * 28 // 2
+    assert len(hits) == TRANSITIVE_LIMIT + 1 and f"({implied} in all)" in hits[-1].message
+    s.accept_anyway(TripleCandidate("p_start", "isA", "Place"))
+    s.accept_anyway(TripleCandidate("p_start", "partOf", "p0"))
+    inc = run(s)
+    state = s.verify_state
+    full = run(s, full=True)
+    assert inc.mode == "incremental" and state is not s.verify_state
+    assert [i.message for i in inc.issues] == [i.message for i in full.issues]
+    assert f"({implied + 29} in all)" in _codes(inc, "transitive_inferred")[-1].message

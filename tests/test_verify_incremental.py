@@ -90,7 +90,7 @@ def test_incremental_equals_full(ops):
     state = s.verify_state
     assert _view(inc) == _view(run(s, full=True))
     # The index itself matches the KG.
-    assert set(state.idx.keys()) == {key_of(f) for f in s.kg}
+    assert set(state.idx.triples()) == {key_of(f) for f in s.kg}
 
 
 def test_incremental_rechecks_only_what_changed():

@@ -21,5 +21,14 @@ from .runner import VerifyState, run
 from .shacl import parse_shapes, shapes_turtle
 from .value_rules import ValueRule, find_conflicts, parse_rules
 
-__all__ = ["run", "parse_rules", "parse_shapes", "shapes_turtle", "find_conflicts", "VerificationReport",
-           "CQTest", "ValueRule", "VerifyState"]
+__all__ = [
+           "CQTest",
+           "ValueRule",
+           "VerificationReport",
+           "VerifyState",
+           "find_conflicts",
+           "parse_rules",
+           "parse_shapes",
+           "run",
+           "shapes_turtle",
+]

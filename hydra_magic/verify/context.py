@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, URIRef
 from ..iri import local_name
 from ..ontology import Ontology, OntProperty
 
-__all__ = ["OntologyContext", "ANNOTATION_PREDICATES", "GENERIC_TYPES", "ontology_signature", "TYPE", "XSD_STRING"]
+__all__ = ["ANNOTATION_PREDICATES", "GENERIC_TYPES", "TYPE", "XSD_STRING", "OntologyContext", "ontology_signature"]
 
 #: Predicates a KG may use freely (labels, comments, identity) without being ontology properties.
 ANNOTATION_PREDICATES: frozenset[str] = frozenset(str(x) for x in (
@@ -82,7 +82,7 @@ class OntologyContext:
     reverse: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, ontology: Ontology) -> "OntologyContext":
+    def of(cls, ontology: Ontology) -> OntologyContext:
         onto = ontology
         classes = frozenset(str(c) for c in onto.classes)
         up = {str(c): frozenset((str(c), *(str(a) for a in onto.ancestors(c)))) for c in onto.classes}
@@ -120,7 +120,8 @@ class OntologyContext:
                 members = sorted(str(x) for x in g.items(lst) if isinstance(x, URIRef))
                 pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1:])
         ctx.disjoint = tuple(sorted(pairs))
-        ctx.reverse = ctx.object_props | ctx.inverse_functional
+        # Objects of rdf:type too: class -> instances, for the set-wise domain and range filters.
+        ctx.reverse = ctx.object_props | ctx.inverse_functional | {TYPE}
         return ctx
 
     # ---------------------------------------------------------------- naming

@@ -14,15 +14,17 @@ they are all among the answers (local names and labels compared normalised).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from ..contracts.grounding import stem
 from ..cq import CompetencyQuestion
+from ..errors import HydraError
 from ..iri import local_name, normalise_label, snake_case
 from ..issues import Issue
 from ..ontology import OntClass, OntProperty
@@ -32,7 +34,7 @@ from .index import FactIndex
 if TYPE_CHECKING:
     from ..session import Session
 
-__all__ = ["Reading", "CQTest", "read_cq", "compile_cq", "run_cq_tests", "ROWS_SHOWN"]
+__all__ = ["ROWS_SHOWN", "CQTest", "Reading", "compile_cq", "read_cq", "run_cq_tests"]
 
 #: Rows kept per CQ for display.
 ROWS_SHOWN = 10
@@ -168,7 +170,7 @@ def _answer_kind(words: list[str]) -> str:
     return "entities"
 
 
-def _entities(cq: str, session: "Session", idx: FactIndex, taken: set[int]) -> tuple[list[URIRef], list[str]]:
+def _entities(cq: str, session: Session, idx: FactIndex, taken: set[int]) -> tuple[list[URIRef], list[str]]:
     """Entities the question names: KG entities (any n-gram), else capitalised names not at the start."""
     tokens = [(m.group(), m.start()) for m in _WORD.finditer(cq)]
     found: list[tuple[int, URIRef]] = []
@@ -206,7 +208,7 @@ def _entities(cq: str, session: "Session", idx: FactIndex, taken: set[int]) -> t
     return [iri for _, iri in found], unknown
 
 
-def _from_parser(cq: CompetencyQuestion, session: "Session") -> Reading | None:
+def _from_parser(cq: CompetencyQuestion, session: Session) -> Reading | None:
     """A reading from the offline engine's CQ parser, when it exists and its terms are in the ontology."""
     try:
         from ..engines.rules_cq import parse_cq  # type: ignore[attr-defined]
@@ -214,7 +216,7 @@ def _from_parser(cq: CompetencyQuestion, session: "Session") -> Reading | None:
         return None
     try:
         parsed = parse_cq(cq.text)
-    except Exception:  # a parser bug must not stop verification; the matcher still reads the question
+    except Exception:  # noqa: BLE001 - a bug in the engine's parser must not stop verification
         return None
     if parsed is None:
         return None
@@ -259,7 +261,7 @@ def _inverted(req: Any, prop: OntProperty, onto: Any) -> bool:
     return ours != theirs
 
 
-def read_cq(cq: CompetencyQuestion, session: "Session", idx: FactIndex) -> Reading:
+def read_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex) -> Reading:
     """What ``cq`` asks in the ontology's terms (parser first, label matcher otherwise)."""
     parsed = _from_parser(cq, session)
     if parsed is not None:
@@ -303,7 +305,7 @@ def _fits(onto: Any, cls: OntClass | None, targets: tuple[URIRef, ...]) -> bool:
     return cls is not None and any(onto.is_subclass(cls.iri, t) or onto.is_subclass(t, cls.iri) for t in targets)
 
 
-def compile_cq(r: Reading, session: "Session", idx: FactIndex) -> tuple[str | None, str]:
+def compile_cq(r: Reading, session: Session, idx: FactIndex) -> tuple[str | None, str]:
     """SPARQL for a reading, or ``(None, reason)``."""
     onto = session.ontology
     typed = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -387,7 +389,7 @@ def compile_cq(r: Reading, session: "Session", idx: FactIndex) -> tuple[str | No
 
 
 # ---------------------------------------------------------------- checking
-def _namespaces(session: "Session") -> dict[str, str]:
+def _namespaces(session: Session) -> dict[str, str]:
     ns = {p: str(n) for p, n in session.ontology.graph.namespaces() if p}
     ns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
                "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD)})
@@ -403,16 +405,16 @@ def _iris(node: Any, out: set[URIRef]) -> None:
     elif isinstance(node, (list, tuple, set)):
         for v in node:
             _iris(v, out)
-    elif hasattr(node, "items") and callable(node.items):  # rdflib CompValue
-        for _, v in node.items():
+    elif hasattr(node, "values") and callable(node.values):  # rdflib CompValue
+        for v in node.values():
             _iris(v, out)
 
 
-def _unknown_terms(sparql: str, session: "Session") -> tuple[list[str], str]:
+def _unknown_terms(sparql: str, session: Session) -> tuple[list[str], str]:
     """Ontology-namespace IRIs the query uses that the ontology does not declare; or a parse error."""
     try:
         q = prepareQuery(sparql, initNs=_namespaces(session))
-    except Exception as exc:  # rdflib raises pyparsing and its own errors
+    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing's and untyped errors: all mean "no parse"
         return [], f"{type(exc).__name__}: {exc}"
     used: set[URIRef] = set()
     _iris(q.algebra, used)
@@ -432,7 +434,7 @@ def _show(node: Any) -> str:
     return str(node)
 
 
-def _normal_forms(node: Any, session: "Session") -> set[str]:
+def _normal_forms(node: Any, session: Session) -> set[str]:
     if node is None:
         return set()
     if isinstance(node, URIRef):
@@ -445,94 +447,97 @@ def _expected_kind(cq: CompetencyQuestion) -> str:
     return _answer_kind(normalise_label(cq.text).split())
 
 
-def run_cq_tests(session: "Session", idx: FactIndex) -> tuple[list[CQTest], list[Issue]]:
+def run_cq_tests(session: Session, idx: FactIndex) -> tuple[list[CQTest], list[Issue]]:
     """Compile, run and judge every CQ of the session."""
     tests: list[CQTest] = []
     issues: list[Issue] = []
     for cq in session.cqs:
-        t = CQTest(cq)
-        focus = URIRef(f"urn:hydra:cq:{cq.id}")
-        extra = {"cq": cq.text, "cq_id": cq.id}
-
-        def issue(code: str, message: str, hint: str, severity: str = "warning") -> None:
-            issues.append(make_issue(code, focus, message, hint, check="cq", severity=severity,  # type: ignore[arg-type]
-                                     extra={**extra, "sparql": t.sparql or ""}))
-
-        if cq.sparql:
-            t.sparql, t.source = cq.sparql.strip(), "pinned"
-        else:
-            reading = read_cq(cq, session, idx)
-            t.source = reading.by
-            t.sparql, t.reason = compile_cq(reading, session, idx)
-        if t.sparql is None:
-            issue("cq_not_answerable", f"CQ {cq.text!r} cannot be turned into SPARQL: {t.reason}.",
-                  "Add the missing classes or properties, or pin a query under the CQ with 'sparql:'.")
-            tests.append(t)
-            continue
-        unknown, error = _unknown_terms(t.sparql, session)
-        if error or unknown:
-            t.reason = error or f"uses terms the ontology does not declare: {', '.join(unknown)}"
-            issue("cq_query_error", f"The SPARQL of CQ {cq.text!r} {'does not parse: ' + error if error else t.reason}.",
-                  "Fix the query (prefixes onto:, ent:, rdf:, rdfs:, owl:, xsd: are predeclared).", "error")
-            tests.append(t)
-            continue
-        t.answerable = True
-        kind = _expected_kind(cq)
-        is_ask = bool(re.match(r"\s*(PREFIX[^\n]*\n\s*)*ASK\b", t.sparql, re.I))
-        if (kind == "boolean") != is_ask and cq.sparql:
-            issue("cq_query_mismatch", f"CQ {cq.text!r} asks for {'yes or no' if kind == 'boolean' else 'answers'} "
-                  f"but its query is {'an ASK' if is_ask else 'a SELECT'} query.",
-                  "Use ASK for yes/no questions and SELECT for the others.")
-        try:
-            result = session.query(t.sparql)
-        except Exception as exc:  # the query parsed with rdflib but Oxigraph refused it: report, don't crash
-            t.answerable = False
-            t.reason = f"the query failed: {exc}"
-            issue("cq_query_error", f"The SPARQL of CQ {cq.text!r} failed: {exc}.", "Fix the query.", "error")
-            tests.append(t)
-            continue
-        got: set[str] = set()
-        if is_ask or getattr(result, "type", "") == "ASK":
-            yes = bool(result.askAnswer)
-            t.columns, t.rows, t.row_count, t.answered = ["answer"], [["yes" if yes else "no"]], 1, True
-            t.answers = ["yes" if yes else "no"]
-            got = {"yes", "true"} if yes else {"no", "false"}
-        else:
-            t.columns = [str(v) for v in (result.vars or [])]
-            answer_col = t.columns.index("answer") if "answer" in t.columns else len(t.columns) - 1
-            kinds = {"iri": 0, "literal": 0}
-            for row in result:
-                t.row_count += 1
-                values = list(row)
-                if len(t.rows) < ROWS_SHOWN:
-                    t.rows.append([_show(v) for v in values])
-                if values:
-                    v = values[answer_col]
-                    if v is not None:
-                        kinds["iri" if isinstance(v, URIRef) else "literal"] += 1
-                    got |= _normal_forms(v, session)
-                    if len(t.answers) < 50 and _show(v) not in t.answers and v is not None:
-                        t.answers.append(_show(v))
-            # An aggregate over nothing still returns one row (count 0): that is no answer.
-            t.answered = t.row_count > 0 and not (t.row_count == 1 and t.rows and t.rows[0] in ([""], ["0"]))
-            words = normalise_label(cq.text).split()
-            if kind == "value" and kinds["iri"] and not kinds["literal"]:
-                issue("cq_query_mismatch", f"CQ {cq.text!r} asks for a value but its query returns entities.",
-                      "Select the data property's value, not the entity.")
-            elif words[:1] in (["who"], ["whom"]) and kinds["literal"] and not kinds["iri"]:
-                issue("cq_query_mismatch", f"CQ {cq.text!r} asks for entities but its query returns values.",
-                      "Select the entity (the subject or object of the property), not a literal.")
-        if not t.answered:
-            issue("cq_no_answer", f"CQ {cq.text!r} has no answer in the KG yet.",
-                  "Extract text that states the answer, or check the CQ's query.", "warning")
-        if cq.expected:
-            want = {normalise_label(x): x for x in cq.expected}
-            t.missing = [orig for key, orig in want.items() if key not in got and orig.strip().lower() not in got]
-            t.extra = [a for a in t.answers if normalise_label(a) not in want][:10]
-            t.passed = not t.missing
-            if not t.passed:
-                issue("cq_failed", f"CQ {cq.text!r}: expected {', '.join(map(repr, cq.expected))}; missing "
-                      f"{', '.join(map(repr, t.missing))}; got {', '.join(map(repr, t.answers[:10])) or 'nothing'}.",
-                      "Extract the missing facts, or correct the pinned answers.", "error")
+        t, found = _test_cq(cq, session, idx)
         tests.append(t)
+        issues += found
     return tests, issues
+
+
+def _test_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex) -> tuple[CQTest, list[Issue]]:
+    t = CQTest(cq)
+    issues: list[Issue] = []
+    focus = f"urn:hydra:cq:{cq.id}"
+
+    def issue(code: str, message: str, hint: str, severity: str = "warning") -> None:
+        issues.append(make_issue(code, focus, message, hint, check="cq", severity=severity,  # type: ignore[arg-type]
+                                 extra={"cq": cq.text, "cq_id": cq.id, "sparql": t.sparql or ""}))
+
+    if cq.sparql:
+        t.sparql, t.source = cq.sparql.strip(), "pinned"
+    else:
+        reading = read_cq(cq, session, idx)
+        t.source = reading.by
+        t.sparql, t.reason = compile_cq(reading, session, idx)
+    if t.sparql is None:
+        issue("cq_not_answerable", f"CQ {cq.text!r} cannot be turned into SPARQL: {t.reason}.",
+              "Add the missing classes or properties, or pin a query under the CQ with 'sparql:'.")
+        return t, issues
+    unknown, error = _unknown_terms(t.sparql, session)
+    if error or unknown:
+        t.reason = error or f"uses terms the ontology does not declare: {', '.join(unknown)}"
+        issue("cq_query_error", f"The SPARQL of CQ {cq.text!r} {'does not parse: ' + error if error else t.reason}.",
+              "Fix the query (prefixes onto:, ent:, rdf:, rdfs:, owl:, xsd: are predeclared).", "error")
+        return t, issues
+    t.answerable = True
+    kind = _expected_kind(cq)
+    is_ask = bool(re.match(r"\s*(PREFIX[^\n]*\n\s*)*ASK\b", t.sparql, re.IGNORECASE))
+    if (kind == "boolean") != is_ask and cq.sparql:
+        issue("cq_query_mismatch", f"CQ {cq.text!r} asks for {'yes or no' if kind == 'boolean' else 'answers'} "
+              f"but its query is {'an ASK' if is_ask else 'a SELECT'} query.",
+              "Use ASK for yes/no questions and SELECT for the others.")
+    try:
+        result = session.query(t.sparql)
+    except HydraError as exc:  # Session.query turns any store error into a ParseError: the CQ's issue
+        t.answerable = False
+        t.reason = f"the query failed: {exc}"
+        issue("cq_query_error", f"The SPARQL of CQ {cq.text!r} failed: {exc}.", "Fix the query.", "error")
+        return t, issues
+    got: set[str] = set()
+    if is_ask or getattr(result, "type", "") == "ASK":
+        yes = bool(result.askAnswer)
+        t.columns, t.rows, t.row_count, t.answered = ["answer"], [["yes" if yes else "no"]], 1, True
+        t.answers = ["yes" if yes else "no"]
+        got = {"yes", "true"} if yes else {"no", "false"}
+    else:
+        t.columns = [str(v) for v in (result.vars or [])]
+        answer_col = t.columns.index("answer") if "answer" in t.columns else len(t.columns) - 1
+        kinds = {"iri": 0, "literal": 0}
+        for row in result:
+            t.row_count += 1
+            values = list(row)
+            if len(t.rows) < ROWS_SHOWN:
+                t.rows.append([_show(v) for v in values])
+            if values:
+                v = values[answer_col]
+                if v is not None:
+                    kinds["iri" if isinstance(v, URIRef) else "literal"] += 1
+                got |= _normal_forms(v, session)
+                if len(t.answers) < 50 and _show(v) not in t.answers and v is not None:
+                    t.answers.append(_show(v))
+        # An aggregate over nothing still returns one row (count 0): that is no answer.
+        t.answered = t.row_count > 0 and not (t.row_count == 1 and t.rows and t.rows[0] in ([""], ["0"]))
+        words = normalise_label(cq.text).split()
+        if kind == "value" and kinds["iri"] and not kinds["literal"]:
+            issue("cq_query_mismatch", f"CQ {cq.text!r} asks for a value but its query returns entities.",
+                  "Select the data property's value, not the entity.")
+        elif words[:1] in (["who"], ["whom"]) and kinds["literal"] and not kinds["iri"]:
+            issue("cq_query_mismatch", f"CQ {cq.text!r} asks for entities but its query returns values.",
+                  "Select the entity (the subject or object of the property), not a literal.")
+    if not t.answered:
+        issue("cq_no_answer", f"CQ {cq.text!r} has no answer in the KG yet.",
+              "Extract text that states the answer, or check the CQ's query.", "warning")
+    if cq.expected:
+        want = {normalise_label(x): x for x in cq.expected}
+        t.missing = [orig for key, orig in want.items() if key not in got and orig.strip().lower() not in got]
+        t.extra = [a for a in t.answers if normalise_label(a) not in want][:10]
+        t.passed = not t.missing
+        if not t.passed:
+            issue("cq_failed", f"CQ {cq.text!r}: expected {', '.join(map(repr, cq.expected))}; missing "
+                  f"{', '.join(map(repr, t.missing))}; got {', '.join(map(repr, t.answers[:10])) or 'nothing'}.",
+                  "Extract the missing facts, or correct the pinned answers.", "error")
+    return t, issues

@@ -9,14 +9,15 @@ checks raised it) and ``evidence`` (source and sentence of the facts involved).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..iri import local_name
 from ..issues import Issue, Severity
 from .index import FactIndex, Key
 from .terms import BLANK, LIT, literal_parts, node
 
-__all__ = ["Findings", "make_issue", "short", "ordered"]
+__all__ = ["Findings", "make_issue", "ordered", "short"]
 
 #: focus id -> the issues filed under it
 Findings = dict[str, list[Issue]]

@@ -2,10 +2,13 @@
 
 The index holds each distinct triple once (a fact stated by two sources is one
 triple with the evidence of the first), as ``pso[predicate][subject][object] ->
-Fact`` (the fact gives the evidence of an issue), plus ``pos[predicate][object]
--> subjects`` for the predicates whose objects are checked. rdf:type triples
-are ``pso[rdf:type]``, i.e. :attr:`FactIndex.types`. Terms are plain-string
-ids (:mod:`.terms`), so every lookup hashes and compares in C.
+slot`` (``facts[slot]`` gives the evidence of an issue), plus
+``pos[predicate][object] -> {subject: None}`` for the predicates whose objects
+are checked. rdf:type triples are ``pso[rdf:type]``, i.e. :attr:`FactIndex.types`.
+Terms are plain-string ids (:mod:`.terms`), so every lookup hashes and compares
+in C, and the nested dicts hold only strings, ints and None: CPython does not
+track such dicts for garbage collection, so a million-triple index adds no work
+to the collector's full passes.
 
 :meth:`FactIndex.sync` brings it up to date from the session history (the
 changes committed or undone since the last run); when those do not account for
@@ -14,7 +17,8 @@ the KG it falls back to a diff of the triples.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
@@ -25,12 +29,12 @@ from .terms import _FAST, LIT, tid
 if TYPE_CHECKING:
     from ..session import Session
 
-__all__ = ["FactIndex", "Key", "EMPTY", "key_of"]
+__all__ = ["EMPTY", "FactIndex", "Key", "key_of"]
 
 #: A triple as term ids (see :mod:`.terms`).
 Key = tuple[str, str, str]
 EMPTY: frozenset[Any] = frozenset()
-_NO_TYPES: dict[str, dict[str, Fact]] = {}
+_NO_TYPES: dict[str, dict[str, int]] = {}
 _TYPE = str(RDF.type)
 
 
@@ -56,8 +60,10 @@ class FactIndex:
 
     def __init__(self, reverse: frozenset[str] = frozenset()) -> None:
         self.reverse = reverse
-        self.pso: dict[str, dict[str, dict[str, Fact]]] = {}
-        self.pos: dict[str, dict[str, set[str]]] = {}
+        self.pso: dict[str, dict[str, dict[str, int]]] = {}
+        self.pos: dict[str, dict[str, dict[str, None]]] = {}
+        #: slot -> fact (None once removed)
+        self.slots: list[Fact | None] = []
         #: triple -> source -> fact, only for triples stated by more than one source
         self.multi: dict[Key, dict[str, Fact]] = {}
         #: number of distinct triples
@@ -70,9 +76,10 @@ class FactIndex:
         self.kg_revision: int | None = None
 
     @classmethod
-    def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> "FactIndex":
+    def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> FactIndex:
         idx = cls(reverse)
-        pso, pos = idx.pso, idx.pos
+        pso, pos, slots = idx.pso, idx.pos, idx.slots
+        append = slots.append
         pairs = count = 0
         # One pass, everything inlined: this loop is the floor of a full check.
         for f in facts:
@@ -93,13 +100,14 @@ class FactIndex:
                 d = pso[p] = {}
             objs = d.get(s)
             if objs is None:
-                d[s] = {o: f}
+                d[s] = {o: count}
             else:
                 have = objs.get(o)
                 if have is not None:
-                    idx._another_source((s, p, o), have, f)
+                    idx._another_source((s, p, o), slots[have], f)  # type: ignore[arg-type]
                     continue
-                objs[o] = f
+                objs[o] = count
+            append(f)
             count += 1
             if p in reverse:
                 r = pos.get(p)
@@ -107,9 +115,9 @@ class FactIndex:
                     r = pos[p] = {}
                 subs = r.get(o)
                 if subs is None:
-                    r[o] = {s}
+                    r[o] = {s: None}
                 else:
-                    subs.add(s)
+                    subs[s] = None
         idx.pairs, idx.count = pairs, count
         return idx
 
@@ -128,7 +136,7 @@ class FactIndex:
 
     # ---------------------------------------------------------------- reading
     @property
-    def types(self) -> dict[str, dict[str, Fact]]:
+    def types(self) -> dict[str, dict[str, int]]:
         """entity -> its classes (the rdf:type triples)."""
         return self.pso.get(_TYPE, _NO_TYPES)
 
@@ -144,30 +152,31 @@ class FactIndex:
         if d is None:
             return None
         objs = d.get(s)
-        return objs.get(o) if objs is not None else None
+        if objs is None:
+            return None
+        i = objs.get(o)
+        return self.slots[i] if i is not None else None
 
-    def keys(self) -> Iterator[Key]:
+    def triples(self) -> Iterator[Key]:
         for p, d in self.pso.items():
             for s, objs in d.items():
                 for o in objs:
                     yield (s, p, o)
 
     def facts(self) -> Iterator[Fact]:
-        for d in self.pso.values():
-            for objs in d.values():
-                yield from objs.values()
+        return (f for f in self.slots if f is not None)
 
-    def objects(self, s: Node | str, p: Node | str) -> dict[str, Fact]:
+    def objects(self, s: Node | str, p: Node | str) -> dict[str, int]:
         """Object ids of ``(s, p, *)`` (with their facts); terms or ids accepted."""
         d = self.pso.get(tid(p))
         return d.get(tid(s), _NO_TYPES) if d else _NO_TYPES  # type: ignore[return-value]
 
-    def subjects(self, p: Node | str, o: Node | str) -> set[str]:
+    def subjects(self, p: Node | str, o: Node | str) -> dict[str, None]:
         """Subject ids of ``(*, p, o)`` for a reverse-indexed ``p``."""
         d = self.pos.get(tid(p))
         return d.get(tid(o), EMPTY) if d else EMPTY  # type: ignore[return-value]
 
-    def types_of(self, e: Node | str) -> dict[str, Fact]:
+    def types_of(self, e: Node | str) -> dict[str, int]:
         return self.types.get(tid(e), _NO_TYPES)  # type: ignore[return-value]
 
     def has_node(self, e: Node | str) -> bool:
@@ -193,18 +202,21 @@ class FactIndex:
         objs = self.pso.setdefault(p, {}).setdefault(s, {})
         if o in objs:
             return False
-        objs[o] = f
+        objs[o] = len(self.slots)
+        self.slots.append(f)
         self.count += 1
         if p in self.reverse:
-            self.pos.setdefault(p, {}).setdefault(o, set()).add(s)
+            self.pos.setdefault(p, {}).setdefault(o, {})[s] = None
         return True
 
     def discard(self, key: Key) -> bool:
         s, p, o = key
         d = self.pso.get(p)
         objs = d.get(s) if d is not None else None
-        if objs is None or objs.pop(o, None) is None:
+        i = objs.pop(o, None) if objs is not None else None
+        if i is None:
             return False
+        self.slots[i] = None
         self.count -= 1
         self.multi.pop(key, None)
         if not objs:
@@ -215,7 +227,7 @@ class FactIndex:
         if r is not None:
             subs = r.get(o)
             if subs is not None:
-                subs.discard(s)
+                subs.pop(s, None)
                 if not subs:
                     del r[o]
             if not r:
@@ -252,13 +264,13 @@ class FactIndex:
         self.pairs -= 1
         if have.source == f.source:
             s, p, o = key
-            self.pso[p][s][o] = next(iter(m.values()))
+            self.slots[self.pso[p][s][o]] = next(iter(m.values()))
         if len(m) == 1:
             del self.multi[key]
         return False
 
     # ------------------------------------------------------------ syncing
-    def sync(self, session: "Session") -> list[Key]:
+    def sync(self, session: Session) -> list[Key]:
         """Bring the index up to ``session.kg``; returns the triples added or removed.
 
         Replays the changes committed to (or undone from) ``session.history``
@@ -298,7 +310,7 @@ class FactIndex:
         self.mark_synced(session)
         return changed
 
-    def mark_synced(self, session: "Session") -> None:
+    def mark_synced(self, session: Session) -> None:
         self.history = list(session.history)
         self.kg_revision = getattr(session.kg, "revision", None)
 
@@ -334,7 +346,7 @@ class FactIndex:
             have = now.setdefault(k, f)
             if have is not f:
                 multi.setdefault(k, {have.source: have})[f.source] = f
-        gone = [k for k in self.keys() if k not in now]
+        gone = [k for k in self.triples() if k not in now]
         for k in gone:
             self.discard(k)
         new = [(k, f) for k, f in now.items() if k not in self]
@@ -343,6 +355,7 @@ class FactIndex:
         self.multi, self.pairs = multi, pairs
         for k, m in multi.items():
             s, p, o = k
-            if self.pso[p][s][o].source not in m:
-                self.pso[p][s][o] = next(iter(m.values()))
+            i = self.pso[p][s][o]
+            if self.slots[i].source not in m:  # type: ignore[union-attr]
+                self.slots[i] = next(iter(m.values()))
         return gone + [k for k, _ in new]

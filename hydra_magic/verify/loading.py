@@ -9,8 +9,9 @@ same as the KG alone. ``rdfs:label`` of entities becomes the entity's label.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
@@ -62,7 +63,7 @@ def read_triples(path: str | os.PathLike[str]) -> Iterator[tuple[Node, Node, Nod
         raise ParseError(f"malformed RDF: {exc}. Fix the file and run again.", source=str(p)) from exc
 
 
-def load_kg_file(session: "Session", path: str | os.PathLike[str], *, source: str | None = None) -> int:
+def load_kg_file(session: Session, path: str | os.PathLike[str], *, source: str | None = None) -> int:
     """Add the facts of an RDF file to ``session.kg`` (evidence source = the file name); returns how many."""
     onto = session.ontology
     terms = set(onto.classes) | set(onto.properties)

@@ -14,8 +14,15 @@ from .findings import make_issue, ordered, short
 from .index import FactIndex
 from .terms import LIT
 
-__all__ = ["check_characteristics", "check_inverse_functional", "check_disjoint", "transitive_consequences",
-           "TRANSITIVE_LIMIT"]
+__all__ = [
+    "TRANSITIVE_LIMIT",
+    "check_characteristics",
+    "check_disjoint",
+    "check_inverse_functional",
+    "reaching",
+    "transitive_from",
+    "transitive_issues",
+]
 
 #: Inferred transitive triples listed one by one per property; the rest are summarised in one issue.
 TRANSITIVE_LIMIT = 200
@@ -107,43 +114,71 @@ def check_disjoint(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue
             check="owl", keys=[(e, TYPE, t) for t in ordered(types)], index=idx, extra={"classes": [a, b]}))
 
 
-def transitive_consequences(p: str, idx: FactIndex, ctx: OntologyContext) -> list[Issue]:
-    """Triples a transitive property implies but the KG does not state (infos, in a stable order)."""
+def transitive_from(s: str, p: str, idx: FactIndex) -> list[tuple[str, list[str]]]:
+    """Objects the transitive ``p`` implies for ``s`` beyond those stated, each with its chain from ``s``."""
     d = idx.pso.get(p)
-    if not d:
-        return []
-    inferred: list[tuple[str, str, list[str]]] = []
-    for s in ordered(d):
-        direct = d[s]
-        # Breadth-first with parents, so each implied triple comes with the chain that implies it.
-        parent: dict[str, str] = {o: s for o in ordered(direct) if o[:1] != LIT}
-        frontier = list(parent)
-        while frontier:
-            nxt = []
-            for x in frontier:
-                for y in ordered(d.get(x, ())):
-                    if y[:1] != LIT and y not in parent and y != s:
-                        parent[y] = x
-                        nxt.append(y)
-            frontier = nxt
-        for o in ordered(set(parent).difference(direct, {s})):
-            chain = [o]
-            while chain[-1] != s:
-                chain.append(parent[chain[-1]])
-            inferred.append((s, o, chain[::-1]))
-    out = []
-    for s, o, chain in inferred[:TRANSITIVE_LIMIT]:
-        out.append(make_issue(
-            "transitive_inferred", s,
-            f"{short(p)!r} is transitive: the KG implies ({short(s)}, {short(p)}, {short(o)}) without stating it "
-            f"(via {' → '.join(short(x) for x in chain)}).",
-            "Nothing to fix; add the triple if queries should find it without reasoning.",
-            check="owl", severity="info", predicate=p, value=o, keys=list(zip(chain, [p] * len(chain), chain[1:])),
-            index=idx, extra={"inferred": [f"<{s}>", f"<{p}>", f"<{o}>"]}))
-    if len(inferred) > TRANSITIVE_LIMIT:
+    direct = d.get(s) if d else None
+    if not direct or not any(o in d for o in direct):  # type: ignore[operator]
+        return []  # no two-step path starts here
+    # Breadth-first with parents, so each implied triple comes with the chain that implies it.
+    parent: dict[str, str] = {o: s for o in ordered(direct) if o[:1] != LIT}
+    frontier = list(parent)
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for y in ordered(d.get(x, ())):  # type: ignore[union-attr]
+                if y[:1] != LIT and y not in parent and y != s:
+                    parent[y] = x
+                    nxt.append(y)
+        frontier = nxt
+    rows = []
+    for o in ordered(set(parent).difference(direct, {s})):
+        chain = [o]
+        while chain[-1] != s:
+            chain.append(parent[chain[-1]])
+        rows.append((o, chain[::-1]))
+    return rows
+
+
+def reaching(nodes: set[str], p: str, idx: FactIndex) -> set[str]:
+    """``nodes`` and every node with a ``p``-path to one of them (whose implied triples may change)."""
+    r = idx.pos.get(p, {})
+    seen = set(nodes)
+    frontier = list(nodes)
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for y in r.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    nxt.append(y)
+        frontier = nxt
+    return seen
+
+
+def transitive_issues(p: str, rows: dict[str, list[tuple[str, list[str]]]], idx: FactIndex) -> list[Issue]:
+    """Infos for the implied triples of ``p`` (``rows``: subject -> implied objects), at most
+    :data:`TRANSITIVE_LIMIT` listed one by one, in a stable order."""
+    out: list[Issue] = []
+    total = sum(len(v) for v in rows.values())
+    for s in ordered(rows):
+        for o, chain in rows[s]:
+            if len(out) >= TRANSITIVE_LIMIT:
+                break
+            out.append(make_issue(
+                "transitive_inferred", s,
+                f"{short(p)!r} is transitive: the KG implies ({short(s)}, {short(p)}, {short(o)}) without stating "
+                f"it (via {' → '.join(short(x) for x in chain)}).",
+                "Nothing to fix; add the triple if queries should find it without reasoning.",
+                check="owl", severity="info", predicate=p, value=o,
+                keys=list(zip(chain, [p] * len(chain), chain[1:])), index=idx,
+                extra={"inferred": [f"<{s}>", f"<{p}>", f"<{o}>"]}))
+        if len(out) >= TRANSITIVE_LIMIT:
+            break
+    if total > TRANSITIVE_LIMIT:
         out.append(make_issue(
             "transitive_inferred", p,
-            f"{short(p)!r} is transitive: {len(inferred) - TRANSITIVE_LIMIT} more implied triples are not listed "
-            f"({len(inferred)} in all).", "Nothing to fix.", check="owl", severity="info", predicate=p,
-            extra={"count": len(inferred)}))
+            f"{short(p)!r} is transitive: {total - TRANSITIVE_LIMIT} more implied triples are not listed "
+            f"({total} in all).", "Nothing to fix.", check="owl", severity="info", predicate=p,
+            extra={"count": total}))
     return out

@@ -18,8 +18,14 @@ from .index import FactIndex
 from .terms import LIT, literal_parts
 from .typing_checks import literal_ok
 
-__all__ = ["Instances", "suspect_subjects", "suspect_objects", "suspect_untyped", "suspect_disjoint",
-           "suspect_rules"]
+__all__ = [
+    "Instances",
+    "suspect_disjoint",
+    "suspect_objects",
+    "suspect_rules",
+    "suspect_subjects",
+    "suspect_untyped",
+]
 
 _PLAIN_END = LIT + LIT  # ...\x00<no datatype>\x00<no language>
 _STRING_END = LIT + XSD_STRING + LIT
@@ -46,10 +52,8 @@ class Instances:
     """Which entities may be the subject or object of a property with a domain or range (memoised)."""
 
     def __init__(self, idx: FactIndex) -> None:
-        self.by_class: dict[str, set[str]] = {}
-        for e, t in idx.types.items():
-            for c in t:
-                self.by_class.setdefault(c, set()).add(e)
+        # rdf:type is indexed by object too (see OntologyContext.reverse): class -> its instances.
+        self.by_class: dict[str, set[str]] = idx.pos.get(TYPE, {})
         self.memo: dict[frozenset[str], set[str]] = {}
 
     def of(self, classes: frozenset[str]) -> set[str]:
@@ -85,9 +89,9 @@ def suspect_subjects(p: str, idx: FactIndex, ctx: OntologyContext, inst: Instanc
             if o[:1] == LIT:
                 sus.update(subs)
     if p in ctx.functional:
-        sus.update(s for s, objs in d.items() if len(objs) > 1)
+        sus.update([s for s, objs in d.items() if len(objs) > 1])
     if p in ctx.irreflexive or p in ctx.asymmetric:
-        sus.update(s for s, objs in d.items() if s in objs)
+        sus.update([s for s, objs in d.items() if s in objs])
     if p in ctx.asymmetric:
         for s, objs in d.items():
             for o in objs:
@@ -121,14 +125,15 @@ def suspect_objects(p: str, idx: FactIndex, ctx: OntologyContext, inst: Instance
 
 def suspect_untyped(idx: FactIndex, ctx: OntologyContext) -> set[str]:
     """Nodes used with ontology properties that have no rdf:type triple."""
-    cand: set[str] = set()
+    typed = idx.types.keys()
+    out: set[str] = set()
     for p, d in idx.pso.items():
         if p in ctx.properties:
-            cand.update(d)
+            out |= d.keys() - typed
     for p, r in idx.pos.items():
         if p in ctx.object_props:
-            cand.update(r)
-    return cand.difference(idx.types)
+            out |= r.keys() - typed
+    return out
 
 
 def suspect_disjoint(idx: FactIndex, ctx: OntologyContext) -> list[str]:
@@ -174,22 +179,23 @@ def suspect_rules(compiled: list, idx: FactIndex, numbers: dict[str, float | Non
         maps = [idx.pso.get(p, {}) for p in c.props]
         if not maps:
             continue
-        common = set(maps[0]).intersection(*maps[1:])
+        common = maps[0].keys() & maps[1].keys() if len(maps) == 2 else set(maps[0]).intersection(*maps[1:])
+        holds = c.holds
         for e in common:
             values = []
             for m in maps:
                 objs = m[e]
                 if len(objs) != 1:
                     break
-                (v,) = objs
-                n = numbers.get(v, numbers)
-                if n is numbers:
-                    n = numbers[v] = to_number(v)
+                for v in objs:
+                    n = numbers.get(v, numbers)
+                    if n is numbers:
+                        n = numbers[v] = to_number(v)
                 if n is None:
                     break
                 values.append(n)
             else:
-                if c.holds(tuple(values)):
+                if holds(tuple(values)):
                     continue
             out.add(e)
     return out

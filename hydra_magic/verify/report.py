@@ -23,7 +23,7 @@ from ..issues import Issue
 from ..ontology import HYDRA
 from .cq_tests import CQTest
 
-__all__ = ["VerificationReport", "SEVERITY_ORDER"]
+__all__ = ["SEVERITY_ORDER", "VerificationReport"]
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _SH_SEVERITY = {"error": SH.Violation, "warning": SH.Warning, "info": SH.Info}
@@ -169,7 +169,7 @@ class VerificationReport:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
 
     @classmethod
-    def from_json(cls, text: str) -> "VerificationReport":
+    def from_json(cls, text: str) -> VerificationReport:
         d = json.loads(text)
         tests = []
         for t in d.get("cq_tests", []):
@@ -230,6 +230,6 @@ def _node(n3: Any) -> Any:
         return None
     try:
         return from_n3(n3)
-    except Exception:  # a malformed N3 term in data written elsewhere: keep the report readable
+    except Exception:  # noqa: BLE001 - rdflib's N3 reader raises untyped errors; keep the report readable
         return Literal(str(n3))
 

@@ -14,9 +14,10 @@ would give (``shacl_violation`` for user shapes), so the report is one list.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -30,8 +31,15 @@ from .findings import make_issue, short
 from .index import FactIndex
 from .terms import is_literal, node, tid
 
-__all__ = ["SHAPE", "ontology_shapes", "shapes_turtle", "parse_shapes", "shapes_graph", "run_pyshacl",
-           "data_graph"]
+__all__ = [
+    "SHAPE",
+    "data_graph",
+    "ontology_shapes",
+    "parse_shapes",
+    "run_pyshacl",
+    "shapes_graph",
+    "shapes_turtle",
+]
 
 #: Namespace of generated shapes; the local part says which check a shape stands for.
 SHAPE = Namespace("urn:hydra:shape:")
@@ -171,7 +179,7 @@ def shapes_graph(turtle: str, *, base: str = DEFAULT_BASE, source: str = "%%shac
 
     prefixes = {"sh": str(SH), "onto": base + "ontology#", "ent": base + "entity/"}
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()
-                     if not re.search(rf"@prefix\s+{p}:|PREFIX\s+{p}:", turtle, re.I))
+                     if not re.search(rf"@prefix\s+{p}:|PREFIX\s+{p}:", turtle, re.IGNORECASE))
     offset = header.count("\n")
     try:
         parsed = parse_rdf(header + turtle, format="turtle", source=source, default_prefix=base + "ontology#")
@@ -218,7 +226,7 @@ def parse_shapes(turtle: str) -> int:
 def data_graph(idx: FactIndex) -> Graph:
     """The KG's triples in an rdflib memory graph (what pySHACL reads)."""
     g = Graph()
-    g.addN((node(s), node(p), node(o), g) for s, p, o in idx.keys())
+    g.addN((node(s), node(p), node(o), g) for s, p, o in idx.triples())
     return g
 
 
@@ -262,7 +270,7 @@ def _generated(kind: tuple[str, URIRef], focus: Node, value: Node | None, idx: F
     p, f = str(prop), tid(focus)
     v = tid(value) if value is not None else None
     hint = "Found by pySHACL on the shapes generated from the ontology."
-    ev: dict[str, Any] = dict(check="shacl", index=idx)
+    ev: dict[str, Any] = {"check": "shacl", "index": idx}
     if check == "domain":
         code = "domain_mismatch" if idx.types.get(f) else "untyped_entity"
         return make_issue(code, f, f"{short(f)!r} does not fit the domain of {short(p)!r}.", hint,

@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["tid", "node", "is_literal", "literal_parts", "LIT", "BLANK"]
+__all__ = ["BLANK", "LIT", "is_literal", "literal_parts", "node", "tid"]
 
 LIT = "\x00"
 BLANK = "\x01"

@@ -22,7 +22,7 @@ from .findings import make_issue, ordered, short
 from .index import FactIndex
 from .terms import LIT, literal_parts
 
-__all__ = ["check_subject_predicate", "check_object_predicate", "check_untyped", "literal_ok"]
+__all__ = ["check_object_predicate", "check_subject_predicate", "check_untyped", "literal_ok"]
 
 _PLAIN = ("", XSD_STRING)
 

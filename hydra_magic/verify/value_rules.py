@@ -22,10 +22,11 @@ import datetime as dt
 import keyword
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import product
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import sympy
 from rdflib import XSD, URIRef
@@ -40,8 +41,16 @@ from .findings import make_issue, short
 from .index import FactIndex
 from .terms import LIT, literal_parts, tid
 
-__all__ = ["ValueRule", "parse_rules", "rule_names", "find_conflicts", "Conflict", "check_entity_rules",
-           "to_number", "MAX_COMBINATIONS"]
+__all__ = [
+    "MAX_COMBINATIONS",
+    "Conflict",
+    "ValueRule",
+    "check_entity_rules",
+    "find_conflicts",
+    "parse_rules",
+    "rule_names",
+    "to_number",
+]
 
 #: Value combinations tried per entity and rule when properties have several values.
 MAX_COMBINATIONS = 64
@@ -309,35 +318,24 @@ def to_number(value: Node | str) -> float | None:
 
 
 class _Compiled:
-    """A rule with its comparisons as fast Python callables over the values of its properties."""
+    """A rule as one fast Python function of the values of its properties (sympy ``lambdify``)."""
 
     def __init__(self, rule: ValueRule) -> None:
         self.rule = rule
         self.symbols = sorted(rule.variables, key=str)
         self.props = [str(rule.variables[s]) for s in self.symbols]
-        self.tests = []
-        for rel in rule.relations:
-            if rel is sympy.true:
-                continue
-            if rel is sympy.false:
-                self.tests.append((lambda *a: False))
-                continue
-            f = sympy.lambdify(self.symbols, rel.lhs - rel.rhs, modules="math")
-            op = {sympy.Lt: float.__lt__, sympy.Le: float.__le__, sympy.Gt: float.__gt__, sympy.Ge: float.__ge__,
-                  sympy.Eq: float.__eq__, sympy.Ne: float.__ne__}[type(rel)]
-            self.tests.append(_make_test(f, op))
+        rels = [r for r in rule.relations if r is not sympy.true]
+        if any(r is sympy.false for r in rels):
+            self.fn: Callable[..., Any] = lambda *values: False
+        else:
+            # Generated from the parsed expression tree (never from the user's text).
+            self.fn = sympy.lambdify(self.symbols, sympy.And(*rels), modules="math")
 
     def holds(self, values: tuple[float, ...]) -> bool:
         try:
-            return all(t(*values) for t in self.tests)
-        except (ZeroDivisionError, OverflowError, ValueError):
+            return bool(self.fn(*values))
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
             return False
-
-
-def _make_test(f: Callable[..., Any], op: Callable[[float, float], bool]) -> Callable[..., bool]:
-    def test(*values: float) -> bool:
-        return bool(op(float(f(*values)), 0.0))
-    return test
 
 
 def compile_rules(rules: list[ValueRule]) -> list[_Compiled]:
