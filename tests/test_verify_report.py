@@ -8,6 +8,7 @@ from rdflib import RDF, Graph, Literal
 from rdflib.namespace import SH
 from rdflib.util import from_n3
 
+from hydra_magic.cq import parse_cqs
 from hydra_magic.ontology import HYDRA
 from hydra_magic.verify import VerificationReport, run
 
@@ -20,12 +21,14 @@ def _report():
     add(s, ("alien", ":directedBy", "sigourney"), ("alien", ":releaseYear", lit("<script>alert(1)</script>")),
         ("sigourney", ":knows", "ridley_scott"), ("bad<b>", ":age", lit("3")))
     s.add_rules("age > 5")
+    s.cqs = parse_cqs("Who directed Alien? => james_cameron\nWhich planets are there?")
     return s, run(s)
 
 
 def test_counts_by_severity_and_rule():
     _, r = _report()
-    assert r.counts() == {"error": len(r.errors), "warning": 0, "info": len(r.issues) - len(r.errors)}
+    assert r.counts() == {k: sum(i.severity == k for i in r.issues) for k in ("error", "warning", "info")}
+    assert r.counts()["error"] == len(r.errors) > 0
     assert sum(r.counts_by_code().values()) == len(r.issues)
     assert r.counts_by_code()["functional_violation"] == 1
     assert not r.ok
@@ -35,7 +38,7 @@ def test_every_issue_has_subject_code_message_hint_and_evidence():
     _, r = _report()
     for i in r.issues:
         assert i.code and i.message and i.hint and i.data["subject"]
-        if i.data["check"] != "rules" or i.code == "value_rule_violation":
+        if i.data["check"] not in ("rules", "cq") or i.code == "value_rule_violation":
             assert i.data["evidence"][0]["source"] == "test-source"
             assert i.data["evidence"][0]["sentence"]
 
@@ -47,6 +50,8 @@ def test_json_round_trip():
     assert back.issues == r.issues
     assert [i.data for i in back.issues] == [json.loads(json.dumps(i.data)) for i in r.issues]
     assert back.counts() == r.counts() and back.mode == r.mode and back.checked == r.checked
+    assert [t.to_dict() for t in back.cq_tests] == [t.to_dict() for t in r.cq_tests]
+    assert [t.status for t in back.cq_tests] == ["fail", "not answerable"]
     assert json.loads(back.to_json()) == json.loads(text)
 
 

@@ -5,12 +5,14 @@ What the session calls (see :class:`~hydra_magic.session.Session`):
 - :func:`parse_rules` (``%%rules``), :func:`parse_shapes` (``%%shacl``);
 - :func:`run` (``%hydra verify``), which returns a :class:`VerificationReport`.
 
-Modules, one job each: :mod:`.context` (ontology as sets), :mod:`.index`
-(KG as sets, synced incrementally), :mod:`.typing_checks` (vocabulary,
-domain, range, datatypes), :mod:`.owl_checks` (property characteristics,
-disjointness), :mod:`.value_rules` (sympy rules), :mod:`.shacl` (generated and
-user shapes, pySHACL), :mod:`.cq_tests` (CQs as SPARQL tests),
-:mod:`.report` and :mod:`.runner`.
+Modules, one job each: :mod:`.terms` (RDF terms as plain-string ids),
+:mod:`.context` (the ontology as sets), :mod:`.index` (the KG as nested dicts,
+synced incrementally), :mod:`.findings` (how an issue is filed),
+:mod:`.typing_checks` (vocabulary, domain, range, datatypes), :mod:`.owl_checks`
+(property characteristics, disjointness), :mod:`.prefilter` (set-wise
+narrowing for full runs), :mod:`.value_rules` (sympy rules), :mod:`.shacl`
+(generated and user shapes, pySHACL), :mod:`.cq_tests` (CQs as SPARQL tests),
+:mod:`.loading` (a KG file into a session), :mod:`.report` and :mod:`.runner`.
 """
 
 from __future__ import annotations

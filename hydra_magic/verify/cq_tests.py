@@ -92,7 +92,8 @@ class CQTest:
         return {"id": self.cq.id, "cq": self.cq.text, "expected": list(self.cq.expected), "sparql": self.sparql,
                 "source": self.source, "answerable": self.answerable, "reason": self.reason,
                 "answered": self.answered, "columns": self.columns, "rows": self.rows,
-                "row_count": self.row_count, "passed": self.passed, "missing": self.missing, "extra": self.extra,
+                "row_count": self.row_count, "answers": self.answers, "passed": self.passed,
+                "missing": self.missing, "extra": self.extra,
                 "status": self.status}
 
 

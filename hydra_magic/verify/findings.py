@@ -15,7 +15,7 @@ from typing import Any
 from ..iri import local_name
 from ..issues import Issue, Severity
 from .index import FactIndex, Key
-from .terms import BLANK, LIT, literal_parts, node
+from .terms import BLANK, LIT, literal_parts, n3
 
 __all__ = ["Findings", "make_issue", "ordered", "short"]
 
@@ -41,12 +41,12 @@ def make_issue(code: str, focus: str, message: str, hint: str, *, check: str, se
                predicate: str | None = None, value: str | None = None, keys: Iterable[Key] = (),
                index: FactIndex | None = None, extra: dict[str, Any] | None = None) -> Issue:
     """An issue about ``focus`` (all terms given as ids)."""
-    f = node(focus)
-    data: dict[str, Any] = {"focus": f.n3(), "subject": str(f), "check": check}
+    subject = literal_parts(focus)[0] if focus[:1] == LIT else focus.removeprefix(BLANK)
+    data: dict[str, Any] = {"focus": n3(focus), "subject": subject, "check": check}
     if predicate is not None:
         data["predicate"] = predicate
     if value is not None:
-        data["value"] = node(value).n3()
+        data["value"] = n3(value)
     if index is not None:
         ev = index.evidence(keys)
         if ev:

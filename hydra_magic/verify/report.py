@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html as _html
 import json
+import logging
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,14 +179,18 @@ class VerificationReport:
             cq = CompetencyQuestion(t["cq"], tuple(t.get("expected", ())),
                                     t["sparql"] if t.get("source") == "pinned" else None)
             tests.append(CQTest(cq, **{k: t[k] for k in ("sparql", "source", "answerable", "reason", "answered",
-                                                          "columns", "rows", "row_count", "passed", "missing",
-                                                          "extra") if k in t}))
+                                                          "columns", "rows", "row_count", "answers", "passed",
+                                                          "missing", "extra") if k in t}))
         return cls([Issue.from_dict(i) for i in d.get("issues", [])], tests, d.get("mode", "full"),
                    dict(d.get("checked", {})), dict(d.get("timings", {})), list(d.get("notes", [])),
                    d.get("title", "Verification report"))
 
     def to_graph(self) -> Graph:
         """The report as a SHACL validation report graph."""
+        with _quiet_rdflib():
+            return self._to_graph()
+
+    def _to_graph(self) -> Graph:
         g = Graph()
         g.bind("sh", SH)
         g.bind("hydra", HYDRA)
@@ -223,6 +230,18 @@ class VerificationReport:
 
     def to_shacl_turtle(self) -> str:
         return self.to_graph().serialize(format="turtle")
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's per-literal tracebacks while ill-typed values (the reported ones) are rebuilt."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _node(n3: Any) -> Any:

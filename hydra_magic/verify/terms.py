@@ -69,3 +69,20 @@ def node(i: str) -> Node:
     if i[:1] == BLANK:
         return BNode(i[1:])
     return URIRef(i)
+
+
+def n3(i: str) -> str:
+    """The N3 form of an id, without building the rdflib term.
+
+    (rdflib logs a traceback for every ill-typed literal it builds, such as
+    ``"nineteen"^^xsd:integer``, exactly the values the checks report.)
+    """
+    if i[:1] == LIT:
+        lex, dt, lang = literal_parts(i)
+        text = '"' + lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+        if lang:
+            return f"{text}@{lang}"
+        return f"{text}^^<{dt}>" if dt else text
+    if i[:1] == BLANK:
+        return "_:" + i[1:]
+    return f"<{i}>"
