@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -42,22 +43,26 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=65536)  # pure and hot: called per candidate by the contracts
 def snake_case(text: str) -> str:
     """``"Ridley Scott"`` -> ``"ridley_scott"``; empty when there are no word characters."""
     return "_".join(w.lower() for w in _words(text))
 
 
+@lru_cache(maxsize=65536)  # pure and hot: called per candidate by the contracts
 def pascal_case(text: str) -> str:
     """``"film award"`` -> ``"FilmAward"`` (an existing inner capital is kept)."""
     return "".join(w[:1].upper() + w[1:] for w in _words(text))
 
 
+@lru_cache(maxsize=65536)  # pure and hot: called per candidate by the contracts
 def camel_case(text: str) -> str:
     """``"directed by"`` -> ``"directedBy"``."""
     p = pascal_case(text)
     return p[:1].lower() + p[1:]
 
 
+@lru_cache(maxsize=65536)  # pure and hot: called per candidate by the contracts
 def is_snake_case(name: str) -> bool:
     return bool(name) and name == name.lower() and " " not in name and not name.startswith("_") \
         and snake_case(name) == name
@@ -88,6 +93,7 @@ def local_name(iri: str) -> str:
     return unquote(s)
 
 
+@lru_cache(maxsize=65536)  # pure and hot: called per candidate by the contracts
 def normalise_label(text: str) -> str:
     """Key for case-/space-/underscore-insensitive lookups: ``"Lyrics_by"`` -> ``"lyrics by"``."""
     return " ".join(w.lower() for w in _words(text))
