@@ -11,6 +11,8 @@ paths agree; the tests check that on random edit sequences.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import URIRef
 
 from .context import GENERIC_TYPES, TYPE, XSD_STRING, OntologyContext
@@ -18,27 +20,20 @@ from .index import FactIndex
 from .terms import LIT, literal_parts
 from .typing_checks import literal_ok
 
-__all__ = [
-    "Instances",
-    "suspect_disjoint",
-    "suspect_objects",
-    "suspect_rules",
-    "suspect_subjects",
-    "suspect_untyped",
-]
+__all__ = ["Prefilter", "suspect_disjoint", "suspect_rules"]
 
 _PLAIN_END = LIT + LIT  # ...\x00<no datatype>\x00<no language>
-_STRING_END = LIT + XSD_STRING + LIT
+_STRING_ENDS = (_PLAIN_END, LIT + XSD_STRING + LIT)
 
 
-def _bad_values(values: set[str], dt: str, dt_ref: URIRef) -> set[str]:
-    """The distinct values of a data property that may fail its literal check."""
+def _bad_values(d: dict[str, dict[str, int]], dt: str, dt_ref: URIRef) -> set[str]:
+    """The values of a data property (subject -> values) that may fail its literal check."""
     if dt == XSD_STRING:
         # Plain, xsd:string or language-tagged literals are fine; entities and other datatypes may not be.
-        return {o for o in values if o[:1] != LIT
-                or (o.endswith(LIT) and not o.endswith(_PLAIN_END) and not o.endswith(_STRING_END))}
+        return {o for objs in d.values() for o in objs
+                if o[:1] != LIT or (o.endswith(LIT) and not o.endswith(_STRING_ENDS))}
     bad = set()
-    for o in values:
+    for o in set().union(*d.values()):  # distinct values: years, counts and codes repeat
         if o[:1] != LIT:
             bad.add(o)
         else:
@@ -48,92 +43,101 @@ def _bad_values(values: set[str], dt: str, dt_ref: URIRef) -> set[str]:
     return bad
 
 
-class Instances:
-    """Which entities may be the subject or object of a property with a domain or range (memoised)."""
+class Prefilter:
+    """Set-wise narrowing of one full run; also collects the untyped nodes on the way.
 
-    def __init__(self, idx: FactIndex) -> None:
+    Parameters
+    ----------
+    idx, ctx
+        The index and ontology context of the run.
+    """
+
+    def __init__(self, idx: FactIndex, ctx: OntologyContext) -> None:
+        self.idx, self.ctx = idx, ctx
         # rdf:type is indexed by object too (see OntologyContext.reverse): class -> its instances.
-        self.by_class: dict[str, set[str]] = idx.pos.get(TYPE, {})
+        self.by_class: dict[str, dict[str, None]] = idx.pos.get(TYPE, {})
         self.memo: dict[frozenset[str], set[str]] = {}
+        #: nodes used with ontology properties that have no rdf:type triple
+        self.untyped: set[str] = set()
 
-    def of(self, classes: frozenset[str]) -> set[str]:
+    def instances(self, classes: frozenset[str]) -> set[str]:
+        """Entities typed with one of ``classes`` (memoised per set of classes)."""
         hit = self.memo.get(classes)
         if hit is None:
             hit = self.memo[classes] = set().union(*(self.by_class.get(c, ()) for c in classes))
         return hit
 
+    def _untyped_among(self, nodes: Iterable[str]) -> None:
+        types = self.idx.types
+        self.untyped.update([n for n in nodes if n not in types])
 
-def suspect_subjects(p: str, idx: FactIndex, ctx: OntologyContext, inst: Instances) -> list[str] | None:
-    """Subjects of ``p`` whose ``(s, p, *)`` facts may have an issue; None means all of them."""
-    d = idx.pso.get(p)
-    if not d:
-        return []
-    prop = ctx.properties.get(p)
-    if prop is None:
-        if p == TYPE:
-            allowed = ctx.classes | GENERIC_TYPES
-            return [s for s, objs in d.items() if not allowed.issuperset(objs)]
-        return None  # an unknown property (or an annotation): let the check decide per subject
-    sus: set[str] = set(ctx.classes.intersection(d))
-    dom = ctx.domain_ok.get(p)
-    if dom is not None:
-        # Untyped subjects come along too; the check leaves them to untyped_entity.
-        sus.update(d.keys() - inst.of(dom))
-    if prop.kind == "data":
-        bad = _bad_values(set().union(*d.values()), ctx.datatype[p], ctx.datatype_ref[p])
-        if bad:
-            sus.update(s for s, objs in d.items() if not bad.isdisjoint(objs))
-    else:
-        r = idx.pos.get(p, {})
-        for o, subs in r.items():
-            if o[:1] == LIT:
-                sus.update(subs)
-    if p in ctx.functional:
-        sus.update([s for s, objs in d.items() if len(objs) > 1])
-    if p in ctx.irreflexive or p in ctx.asymmetric:
-        sus.update([s for s, objs in d.items() if s in objs])
-    if p in ctx.asymmetric:
-        for s, objs in d.items():
-            for o in objs:
-                back = d.get(o)
-                if back is not None and s in back:
-                    sus.add(s)
-                    sus.add(o)
-    if p in ctx.symmetric:
-        for s, objs in d.items():
-            for o in objs:
-                back = d.get(o)
-                if (back is None or s not in back) and o != s and o[:1] != LIT:
-                    sus.add(s)
-                    break
-    return list(sus)
+    def subjects(self, p: str) -> list[str] | None:
+        """Subjects of ``p`` whose ``(s, p, *)`` facts may have an issue; None means all of them."""
+        idx, ctx = self.idx, self.ctx
+        d = idx.pso.get(p)
+        if not d:
+            return []
+        prop = ctx.properties.get(p)
+        if prop is None:
+            if p == TYPE:
+                allowed = ctx.classes | GENERIC_TYPES
+                return [s for s, objs in d.items() if not allowed.issuperset(objs)]
+            return None  # an unknown property (or an annotation): let the check decide per subject
+        sus: set[str] = {c for c in ctx.classes if c in d}
+        dom = ctx.domain_ok.get(p)
+        if dom is not None:
+            # Subjects outside the domain's instances: mismatches and untyped subjects alike.
+            outside = d.keys() - self.instances(dom)
+            sus |= outside
+            self._untyped_among(outside)
+        else:
+            self.untyped |= d.keys() - idx.types.keys()
+        if prop.kind == "data":
+            bad = _bad_values(d, ctx.datatype[p], ctx.datatype_ref[p])
+            if bad:
+                sus.update([s for s, objs in d.items() if not bad.isdisjoint(objs)])
+        else:
+            for o, subs in idx.pos.get(p, {}).items():
+                if o[:1] == LIT:
+                    sus.update(subs)
+        if p in ctx.functional:
+            sus.update([s for s, objs in d.items() if len(objs) > 1])
+        if p in ctx.irreflexive or p in ctx.asymmetric:
+            sus.update([s for s, objs in d.items() if s in objs])
+        if p in ctx.asymmetric:
+            for s, objs in d.items():
+                for o in objs:
+                    back = d.get(o)
+                    if back is not None and s in back:
+                        sus.add(s)
+                        sus.add(o)
+        if p in ctx.symmetric:
+            for s, objs in d.items():
+                for o in objs:
+                    back = d.get(o)
+                    if (back is None or s not in back) and o != s and o[:1] != LIT:
+                        sus.add(s)
+                        break
+        return list(sus)
 
-
-def suspect_objects(p: str, idx: FactIndex, ctx: OntologyContext, inst: Instances) -> list[str]:
-    """Objects of ``p`` whose ``(*, p, o)`` facts may have a range or inverse-functional issue."""
-    r = idx.pos.get(p)
-    if not r:
-        return []
-    sus: set[str] = set()
-    rng = ctx.range_ok.get(p)
-    if rng is not None:
-        sus.update(r.keys() - inst.of(rng))
-    if p in ctx.inverse_functional:
-        sus.update(o for o, subs in r.items() if len(subs) > 1)
-    return list(sus)
-
-
-def suspect_untyped(idx: FactIndex, ctx: OntologyContext) -> set[str]:
-    """Nodes used with ontology properties that have no rdf:type triple."""
-    typed = idx.types.keys()
-    out: set[str] = set()
-    for p, d in idx.pso.items():
-        if p in ctx.properties:
-            out |= d.keys() - typed
-    for p, r in idx.pos.items():
-        if p in ctx.object_props:
-            out |= r.keys() - typed
-    return out
+    def objects(self, p: str) -> list[str]:
+        """Objects of ``p`` whose ``(*, p, o)`` facts may have a range or inverse-functional issue."""
+        idx, ctx = self.idx, self.ctx
+        r = idx.pos.get(p)
+        if not r:
+            return []
+        sus: set[str] = set()
+        rng = ctx.range_ok.get(p)
+        if rng is not None:
+            outside = r.keys() - self.instances(rng)
+            sus |= outside
+            if p in ctx.object_props:
+                self._untyped_among(o for o in outside if o[:1] != LIT)
+        elif p in ctx.object_props:
+            self._untyped_among(o for o in r.keys() - idx.types.keys() if o[:1] != LIT)
+        if p in ctx.inverse_functional:
+            sus.update([o for o, subs in r.items() if len(subs) > 1])
+        return list(sus)
 
 
 def suspect_disjoint(idx: FactIndex, ctx: OntologyContext) -> list[str]:

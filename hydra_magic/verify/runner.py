@@ -36,14 +36,7 @@ from .owl_checks import (
     transitive_from,
     transitive_issues,
 )
-from .prefilter import (
-    Instances,
-    suspect_disjoint,
-    suspect_objects,
-    suspect_rules,
-    suspect_subjects,
-    suspect_untyped,
-)
+from .prefilter import Prefilter, suspect_disjoint, suspect_rules
 from .report import VerificationReport, issue_sort_key
 from .terms import LIT
 from .typing_checks import check_object_predicate, check_subject_predicate, check_untyped
@@ -124,9 +117,9 @@ def _check_all(st: VerifyState) -> Findings:
         else:
             have.extend(issues)
 
-    inst = Instances(idx)
+    pre = Prefilter(idx, ctx)
     for p, d in idx.pso.items():
-        subjects = suspect_subjects(p, idx, ctx, inst)
+        subjects = pre.subjects(p)
         for s in (d if subjects is None else subjects):
             objs = d[s]
             out: list[Issue] = []
@@ -135,13 +128,13 @@ def _check_all(st: VerifyState) -> Findings:
             if out:
                 file(s, out)
     for p, r in idx.pos.items():
-        for o in suspect_objects(p, idx, ctx, inst):
+        for o in pre.objects(p):
             out = []
             check_object_predicate(o, p, r[o], idx, ctx, out)
             check_inverse_functional(o, p, r[o], idx, ctx, out)
             if out:
                 file(o, out)
-    for e in suspect_untyped(idx, ctx):
+    for e in pre.untyped:
         out = []
         check_untyped(e, idx, ctx, out)
         if out:
@@ -187,16 +180,20 @@ def _prepare_rules(st: VerifyState, session: Session) -> None:
         st.rule_notes = []
 
 
-def _full_state(session: Session, sig: Any, old: VerifyState | None) -> VerifyState:
+def _full_state(session: Session, sig: Any, old: VerifyState | None, timings: dict[str, float]) -> VerifyState:
+    t0 = time.perf_counter()
     ctx = OntologyContext.of(session.ontology)
     idx = FactIndex.build(session.kg, ctx.reverse)
     idx.mark_synced(session)
+    timings["index"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     st = VerifyState(sig, tuple(session.rules), tuple(session.shapes), ctx, idx)
     if old is not None and old.onto_sig == sig and old.rules_key == st.rules_key:
         # Same rules over the same ontology: the sympy analysis (the slow part) still holds.
         st.rules, st.compiled, st.rule_issues, st.rule_notes = old.rules, old.compiled, old.rule_issues, old.rule_notes
     else:
         _prepare_rules(st, session)
+    timings["rules"] = time.perf_counter() - t0
     return st
 
 
@@ -230,8 +227,7 @@ def run(session: Session, *, full: bool = False, shacl: ShaclMode | bool | None 
         paused = gc.isenabled()
         gc.disable()
         try:
-            st = _full_state(session, sig, st)
-            timings["index"] = time.perf_counter() - t0
+            st = _full_state(session, sig, st, timings)
             t1 = time.perf_counter()
             st.findings = _check_all(st)
             for p in st.ctx.transitive:

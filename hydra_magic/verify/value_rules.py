@@ -298,6 +298,8 @@ def to_number(value: Node | str) -> float | None:
     if i[:1] != LIT:
         return None
     lex, d, _ = literal_parts(i)
+    if lex.isascii() and lex.isdigit() and d not in _DATES and d != _BOOLEAN:  # years, counts: no regex needed
+        return float(lex)
     text = lex.strip()
     if d in _DATES or (not d and _DATE.match(text)):
         try:
