@@ -24,14 +24,19 @@ classes. For each CQ2SPARQLOWL ontology the whole CQ set is also proposed into
 an empty ontology and checked with :func:`hydra_magic.contracts.check_proposal`
 (``rejected`` must stay 0).
 
+For AWO and Stuff, the SPARQL that :mod:`hydra_magic.tbox_sparql` compiles from
+each parse is also run next to the gold SPARQL-OWL query on the ontology graph
+(rdflib, blank-node restrictions intact) and the answer sets are compared
+(``sparql_vs_gold`` in the returned dict; see :func:`sparql_vs_gold`).
+
 Run ``python -m hydra_magic.bench.cq_bench [--data-dir ../shared/data]``.
-SPARQL answers are not compared here.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -39,10 +44,19 @@ from typing import Any
 
 from ..contracts import check_proposal
 from ..cq import CompetencyQuestion
-from ..engines.rules_cq import parse_cq, propose_from_cqs
+from ..engines.rules_cq import parse_cq, pluralise, propose_from_cqs, singularise
 from ..ontology import Ontology
 
-__all__ = ["run", "main", "DEFAULT_DATA_DIR", "instantiate_template", "instantiate_placeholders"]
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "compare_answers",
+    "instantiate_placeholders",
+    "instantiate_template",
+    "main",
+    "run",
+    "sparql_vs_gold",
+    "structural_closure",
+]
 
 #: ``../shared/data`` next to the repository root.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -213,7 +227,8 @@ def run(data_dir: Path | str | None = None, *, verbose: bool = True, top: int = 
     Returns
     -------
     dict
-        ``{"cq2sparqlowl": {onto: {...}}, "claro": {version: {...}}, "failing_shapes": [(shape, n), ...]}``.
+        ``{"cq2sparqlowl": {onto: {...}}, "claro": {version: {...}}, "failing_shapes": [(shape, n), ...],
+        "sparql_vs_gold": {onto: {...}}}`` (see :func:`sparql_vs_gold`).
     """
     data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     result: dict[str, Any] = {"cq2sparqlowl": {}, "claro": {}, "failing_shapes": []}
@@ -261,9 +276,12 @@ def run(data_dir: Path | str | None = None, *, verbose: bool = True, top: int = 
                                     "relational": relational_any,
                                     **{f"read_{v}": n for v, n in per_vocab.items()}}
     result["failing_shapes"] = failing.most_common(top)
+    result["sparql_vs_gold"] = sparql_vs_gold(data_dir, rows)
 
     if verbose:
         _print(result)
+        print()
+        _print_sparql(result["sparql_vs_gold"])
     return result
 
 
@@ -289,6 +307,281 @@ def _print(result: dict[str, Any]) -> None:
     print("Most frequent template shapes that are not read:")
     for shape, n in result["failing_shapes"]:
         print(f"  {n:3d}  {shape}")
+
+
+# =============================================================================
+# Compiled TBox SPARQL against the gold SPARQL-OWL queries (AWO, Stuff).
+# =============================================================================
+
+#: Ontology files the gold queries of each ontology may target; per query the first
+#: file that declares every ``:`` term of the query is used (Stuff: ``stuff_07`` needs
+#: ``hasSubStuff``, only in the modified example file).
+GOLD_ONTOLOGIES = {"awo": ("AfricanWildlifeOntology1.owl",),
+                   "stuff": ("stuff.owl", "stuff-example-modified.owl")}
+_GOLD_PLACEHOLDER = re.compile(r"\$PP\w*\$")
+_CQ_PLACEHOLDER = re.compile(r"\[([^\]]*)\]")
+_DEMONSTRATIVES = frozenset(["this", "these", "that", "those", "the", "a", "an"])
+
+
+def structural_closure(graph: Any) -> Any:
+    """A copy of ``graph`` with the subsumptions a reasoner would surely add, structurally.
+
+    ``rdfs:subClassOf`` made reflexive (named classes) and transitive (all nodes,
+    blank restrictions included), ``owl:equivalentClass`` read both ways, and
+    ``X ⊑ A ⊓ B`` giving ``X ⊑ A`` and ``X ⊑ B``. No other OWL inference: it stands
+    in for the SPARQL-OWL entailment regime the gold queries were written for.
+    """
+    from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+    out = Graph()
+    for t in graph:
+        out.add(t)
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns, override=False)
+    up: dict[Any, set[Any]] = {}
+    for s, o in graph.subject_objects(RDFS.subClassOf):
+        up.setdefault(s, set()).add(o)
+    for s, o in graph.subject_objects(OWL.equivalentClass):
+        up.setdefault(s, set()).add(o)
+        up.setdefault(o, set()).add(s)
+    for s, lst in graph.subject_objects(OWL.intersectionOf):
+        up.setdefault(s, set()).update(graph.items(lst))
+    named = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    for start in set(up) | named:
+        seen: set[Any] = set()
+        stack = list(up.get(start, ()))
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            stack.extend(up.get(n, ()))
+        for n in seen:
+            if n != start or isinstance(start, URIRef):
+                out.add((start, RDFS.subClassOf, n))
+        if isinstance(start, URIRef) and start in named:
+            out.add((start, RDFS.subClassOf, start))
+    return out
+
+
+def _answers(res: Any) -> tuple[str, Any]:
+    """``("ask", bool)`` or ``("select", (n_columns, set of row tuples))``.
+
+    Rows that bind a variable to a blank node (an anonymous class expression) are
+    dropped: under the SPARQL-OWL entailment regime variables bind named terms only.
+    """
+    from rdflib import BNode
+
+    if res.type == "ASK":
+        return "ask", bool(res.askAnswer)
+    rows = set()
+    for row in res:
+        if any(isinstance(v, BNode) for v in row):
+            continue
+        rows.add(tuple(None if v is None else str(v) for v in row))
+    return "select", (len(res.vars or ()), rows)
+
+
+def compare_answers(gold: tuple[str, Any], ours: tuple[str, Any]) -> tuple[bool, str]:
+    """Same answers? Column names and order are ignored when the column counts match."""
+    if gold[0] != ours[0]:
+        return False, f"answer form: gold {gold[0].upper()}, ours {ours[0].upper()}"
+    if gold[0] == "ask":
+        return gold[1] == ours[1], "" if gold[1] == ours[1] else f"gold {gold[1]}, ours {ours[1]}"
+    (gn, grows), (on, orows) = gold[1], ours[1]
+    if gn != on:
+        return False, f"columns: gold {gn}, ours {on}"
+    best = orows
+    for perm in itertools.permutations(range(on)):
+        moved = {tuple(r[i] for i in perm) for r in orows}
+        if moved == grows:
+            return True, ""
+        if len(moved & grows) > len(best & grows):
+            best = moved
+
+    def short(rows: set[tuple[Any, ...]]) -> str:
+        items = sorted("(" + ", ".join(str(v).rsplit("#", 1)[-1] for v in r) + ")" for r in rows)
+        return ", ".join(items[:4]) + (f" … (+{len(items) - 4})" if len(items) > 4 else "")
+
+    missing, extra = grows - best, best - grows
+    bits = [f"gold {len(grows)} rows, ours {len(orows)}"]
+    if missing:
+        bits.append(f"missing {short(missing)}")
+    if extra:
+        bits.append(f"extra {short(extra)}")
+    return False, "; ".join(bits)
+
+
+def _query_terms(query: str) -> set[str]:
+    m = re.search(r"prefix\s+:\s*<([^>]*)>", query, re.IGNORECASE)
+    if not m:
+        return set()
+    body = query[m.end():]
+    return {m.group(1) + t for t in re.findall(r"(?<![\w<?$]):([A-Za-z_][\w-]*)", body)}
+
+
+def _placeholder_class(text: str, onto: Ontology) -> Any:
+    """The class a CQ placeholder names (``these animals`` → ``animal``); the most specific
+    when several words name classes (``this colloid stuff`` → ``Colloid``)."""
+    words = [w for w in text.lower().split() if w not in _DEMONSTRATIVES]
+    if not words:
+        return None
+    for key in (" ".join(words), " ".join(words[:-1] + [singularise(words[-1])])):
+        hit = onto.get_class(key)
+        if hit is not None:
+            return hit.iri
+    hits = [h.iri for w in words for h in (onto.get_class(w), onto.get_class(singularise(w))) if h is not None]
+    specific = [h for h in hits if all(onto.is_subclass(h, o) for o in hits)]
+    return specific[0] if specific else None
+
+
+def _fill_cq(cq: str, label: str) -> str:
+    def fill(m: re.Match[str]) -> str:
+        first = m.group(1).split()[0].lower() if m.group(1).split() else ""
+        if first in ("these", "those"):
+            words = label.split()
+            return " ".join(words[:-1] + [pluralise(words[-1])])
+        return ("an " if label[:1] in "aeiou" else "a ") + label
+    return _CQ_PLACEHOLDER.sub(fill, cq)
+
+
+def _run(graph: Any, query: str) -> tuple[tuple[str, Any] | None, str]:
+    try:
+        return _answers(graph.query(query)), ""
+    except Exception as exc:  # noqa: BLE001 - a query that does not run is a finding, not a crash
+        return None, f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+def sparql_vs_gold(data_dir: Path | str | None = None, rows: list[dict[str, str]] | None = None,
+                   *, ontologies: tuple[str, ...] = ("awo", "stuff")) -> dict[str, Any]:
+    """Run the compiled TBox query of each AWO/Stuff CQ next to its gold SPARQL-OWL query.
+
+    A gold query with one ``$PPx1$`` placeholder whose CQ placeholder names a class
+    (``[these animals]``) is instantiated once per named proper subclass of that class
+    that the rest of the CQ does not name,
+    in the CQ text (``Which animals eat impalas?``) and in the gold query alike; other
+    placeholders are skipped and counted as ``placeholder``. A CQ counts as parsed,
+    compiled, running or answering like gold when every instantiation does. Both
+    queries run on the asserted graph and on :func:`structural_closure` of it.
+
+    Returns
+    -------
+    dict
+        ``{onto: {"cqs", "with_gold", "placeholder", "evaluated", "instantiations", "parsed",
+        "compiled", "runs", "same_asserted", "same_closed", "instantiations_same_asserted",
+        "instantiations_same_closed", "files", "mismatches": [{"id", "cq", "why"}, ...]}}``.
+    """
+    from rdflib import Graph, URIRef
+
+    from ..io import read_ontology
+    from ..iri import normalise_label
+    from ..tbox_sparql import compile_tbox
+
+    data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    base = data_dir / "cq2sparqlowl"
+    rows = rows if rows is not None else _read_cq2(data_dir)
+    with (base / "cq_index.csv").open(newline="", encoding="utf-8") as f:
+        index = {r["cq_id"]: r.get("sparql_owl_file") or "" for r in csv.DictReader(f)}
+    out: dict[str, Any] = {}
+    for onto_key in ontologies:
+        loaded = []
+        for fname in GOLD_ONTOLOGIES[onto_key]:
+            path = base / "Ontologies" / fname
+            if not path.exists():
+                raise _missing(path)
+            g = Graph()
+            g.parse(path, format="xml")
+            loaded.append((fname, g, structural_closure(g), read_ontology(path)))
+        sub = [r for r in rows if r["onto"] == onto_key]
+        stats: dict[str, Any] = {k: 0 for k in (
+            "cqs", "with_gold", "placeholder", "evaluated", "instantiations", "parsed", "compiled", "runs",
+            "same_asserted", "same_closed", "instantiations_same_asserted", "instantiations_same_closed")}
+        stats["cqs"] = len(sub)
+        stats["files"] = {}
+        stats["mismatches"] = []
+        for r in sub:
+            rq = index.get(r["id"], "")
+            if not rq or not (base / rq).exists():
+                continue
+            stats["with_gold"] += 1
+            gold_text = (base / rq).read_text(encoding="utf-8")
+            terms = _query_terms(gold_text)
+            fname, g, closed, onto = next(
+                (item for item in loaded if all((URIRef(t), None, None) in item[1] for t in terms)), loaded[0])
+            stats["files"][r["id"]] = fname
+            cases: list[tuple[str, str]] = []  # (cq text, gold query)
+            gold_ph = set(_GOLD_PLACEHOLDER.findall(gold_text))
+            cq_ph = _CQ_PLACEHOLDER.findall(r["cq"])
+            if gold_ph:
+                cls = _placeholder_class(cq_ph[0], onto) if len(gold_ph) == 1 and len(cq_ph) == 1 else None
+                # A placeholder stands for another class than those the rest of the CQ names
+                # ("Is [this animal] a herbivore?" is not instantiated with herbivore).
+                rest = f" {normalise_label(_CQ_PLACEHOLDER.sub(' ', r['cq']))} "
+                fillers = sorted(c for c in onto.classes if cls is not None and c != cls and onto.is_subclass(c, cls)
+                                 and f" {normalise_label(onto.classes[c].label)} " not in rest)
+                if not fillers:
+                    stats["placeholder"] += 1
+                    continue
+                ph = gold_ph.pop()
+                for c in fillers:
+                    cases.append((_fill_cq(r["cq"], normalise_label(onto.classes[c].label)),
+                                  gold_text.replace(ph, f"<{c}>")))
+            else:
+                cases.append((instantiate_placeholders(r["cq"], onto_key), gold_text))
+            stats["evaluated"] += 1
+            stats["instantiations"] += len(cases)
+            ok = {"parsed": True, "compiled": True, "runs": True, "same_asserted": True, "same_closed": True}
+            why = {"fail": "", "closed": "", "asserted": ""}
+            for text, gold_q in cases:
+                parsed = parse_cq(text)
+                compiled = compile_tbox(parsed, onto) if parsed is not None else None
+                if parsed is None or compiled is None or compiled.query is None:
+                    ok["parsed"] &= parsed is not None
+                    ok["compiled"] = ok["runs"] = ok["same_asserted"] = ok["same_closed"] = False
+                    why["fail"] = why["fail"] or (
+                        f"not parsed: {text!r}" if parsed is None
+                        else f"not compiled ({parsed.describe()}): {compiled.reason if compiled is not None else ''}")
+                    continue
+                for view, graph in (("asserted", g), ("closed", closed)):
+                    gold_ans, gold_err = _run(graph, gold_q)
+                    ours, err = _run(graph, compiled.query)
+                    if ours is None or gold_ans is None:
+                        ok["runs"] &= ours is not None
+                        ok[f"same_{view}"] = False
+                        why["fail"] = why["fail"] or (f"compiled query fails: {err}" if ours is None
+                                                      else f"gold query fails: {gold_err}")
+                        continue
+                    same, diff = compare_answers(gold_ans, ours)
+                    stats[f"instantiations_same_{view}"] += same
+                    ok[f"same_{view}"] &= same
+                    if not same and not why[view]:
+                        why[view] = f"{text!r} ({parsed.describe()}): {diff}"
+            for k, v in ok.items():
+                stats[k] += v
+            if not (ok["same_closed"] and ok["same_asserted"]):
+                reason = why["fail"] or why["closed"] or \
+                    f"same on the closed graph; on the asserted one {why['asserted']}"
+                if why["closed"] and why["asserted"] and not why["fail"]:
+                    reason += f" | asserted: {why['asserted'].split(': ', 1)[-1]}"
+                stats["mismatches"].append({"id": r["id"], "cq": r["cq"], "why": reason})
+        out[onto_key] = stats
+    return out
+
+
+def _print_sparql(result: dict[str, Any]) -> None:
+    print("Compiled TBox SPARQL vs gold SPARQL-OWL (rdflib; 'closed' = structural subclass closure of the "
+          "ontology, standing in for OWL entailment)")
+    print(f"{'ontology':9s} {'CQs':>4s} {'gold':>5s} {'placeholder':>12s} {'evaluated':>10s} {'inst.':>6s} "
+          f"{'parsed':>7s} {'compiled':>9s} {'runs':>5s} {'same (asserted)':>16s} {'same (closed)':>14s} "
+          f"{'inst. same (closed)':>20s}")
+    for onto, r in result.items():
+        print(f"{onto:9s} {r['cqs']:4d} {r['with_gold']:5d} {r['placeholder']:12d} {r['evaluated']:10d} "
+              f"{r['instantiations']:6d} {r['parsed']:7d} {r['compiled']:9d} {r['runs']:5d} "
+              f"{r['same_asserted']:16d} {r['same_closed']:14d} "
+              f"{r['instantiations_same_closed']:>9d}/{r['instantiations']:<10d}")
+    for onto, r in result.items():
+        for m in r["mismatches"]:
+            print(f"  {m['id']:9s} {m['cq']}\n            {m['why']}")
 
 
 def main(argv: list[str] | None = None) -> int:
