@@ -99,6 +99,27 @@ class KnowledgeGraph:
         self._labels: dict[URIRef, str] = {}
         self._types: dict[URIRef, set[URIRef]] = {}
         self._graphs: dict[str, Any] = {}
+        #: Bumped once per fact added or removed; with :meth:`changes_since` it lets the
+        #: verifier recheck only what changed, whoever changed it.
+        self.revision = 0
+        self._log: list[tuple[str, Fact]] = []
+        self._log_start = 0  # revision of _log[0]; older entries are trimmed
+
+    LOG_LIMIT = 200_000
+
+    def _record(self, op: str, facts: list[Fact]) -> None:
+        self._log.extend((op, f) for f in facts)
+        self.revision += len(facts)
+        if len(self._log) > self.LOG_LIMIT:
+            drop = len(self._log) - self.LOG_LIMIT // 2
+            del self._log[:drop]
+            self._log_start += drop
+
+    def changes_since(self, revision: int) -> list[tuple[str, Fact]] | None:
+        """``("add"|"remove", fact)`` since ``revision``; ``None`` when that part of the log was trimmed."""
+        if revision < self._log_start or revision > self.revision:
+            return None
+        return self._log[revision - self._log_start:]
 
     # ---------------------------------------------------------------- naming
     def entity_iri(self, name: str) -> URIRef:
@@ -171,6 +192,7 @@ class KnowledgeGraph:
                     quads.append((e, RDFS.label, Literal(self._labels[e]), self._graph(f.source)))
         if quads:
             self.dataset.addN(quads)  # type: ignore[arg-type]
+        self._record("add", added)
         return added
 
     def remove(self, facts: Iterable[Fact]) -> list[Fact]:
@@ -186,11 +208,13 @@ class KnowledgeGraph:
                 self._facts.pop(f.source, None)
         if removed:
             self._rebuild_types()
+        self._record("remove", removed)
         return removed
 
     def remove_source(self, source: str) -> list[Fact]:
         """Drop everything a source contributed (before re-extracting it)."""
         facts = list(self._facts.pop(source, {}).values())
+        self._record("remove", facts)
         if facts:
             self.dataset.remove_graph(self._graph(source))
             self._graphs.pop(source, None)
@@ -198,6 +222,7 @@ class KnowledgeGraph:
         return facts
 
     def clear(self) -> None:
+        self._record("remove", list(self))
         for source in list(self._facts):
             self.dataset.remove_graph(self._graph(source))
         self._graphs.clear()

@@ -487,14 +487,16 @@ class Session:
         self._save()
         return count
 
-    def verify(self, *, full: bool = False) -> Any:
+    def verify(self, *, full: bool = False, **options: Any) -> Any:
         """Run every check (contracts on the KG, SHACL, OWL characteristics, value rules, CQ tests).
 
         Incremental by default: only what changed since the last run is rechecked.
+        ``options`` go to :func:`hydra_magic.verify.run` (e.g. ``shacl="all"`` for the
+        pySHACL cross-check, ``cqs=False``).
         """
         from .verify import run
 
-        return run(self, full=full)
+        return run(self, full=full, **options)
 
     def retry(self) -> ExtractionResult:
         """Re-run the chunks of the last extraction that failed (network, rate limit, timeout)."""

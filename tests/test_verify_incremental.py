@@ -160,3 +160,32 @@ def test_balanced_direct_edits_are_seen_with_a_kg_change_log():
     inc = run(s)
     assert inc.mode == "incremental" and inc.checked["changed"] == 2
     assert _view(inc) == _view(run(s, full=True))
+
+
+def test_balanced_direct_edits_are_seen_with_the_session_kg_log():
+    """The session's own KnowledgeGraph keeps the change log (revision + changes_since)."""
+    s = film_session()
+    run(s)
+    for op in [("type", "a", "Film", "s1"), ("verify",), ("direct_remove", 0), ("direct_add", "b", "knows", "c")]:
+        _apply(s, op)
+        if op[0] == "verify":
+            run(s)
+    inc = run(s)
+    assert inc.mode == "incremental" and inc.checked["changed"] == 2
+    assert _view(inc) == _view(run(s, full=True))
+
+
+def test_kg_change_log_is_trimmed_and_says_so():
+    from hydra_magic.kg import Evidence, Fact, KnowledgeGraph
+    from rdflib import URIRef
+
+    kg = KnowledgeGraph()
+    kg.LOG_LIMIT = 10
+    facts = [Fact(URIRef(f"urn:e{i}"), URIRef("urn:p"), URIRef("urn:o"), Evidence("s")) for i in range(30)]
+    kg.add(facts[:5])
+    assert [op for op, _ in kg.changes_since(0)] == ["add"] * 5
+    kg.add(facts[5:])
+    kg.remove(facts[:1])
+    assert kg.revision == 31
+    assert kg.changes_since(0) is None            # trimmed: the verifier falls back to a full check
+    assert kg.changes_since(30) == [("remove", facts[0])]

@@ -126,8 +126,10 @@ class VerificationReport:
     def __repr__(self) -> str:
         return self.to_text()
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from .. import views  # the report widget in a live kernel; to_html() stays the static form
+
+        return views.mimebundle(self)
 
     def to_html(self) -> str:
         try:
