@@ -782,6 +782,11 @@ def _in_kernel() -> bool:
     return ip is not None and getattr(ip, "kernel", None) is not None
 
 
+def _module(assets: Path, name: str) -> str:
+    """A view's ES module with the shared DOM helper (``dom.js``) in front of it."""
+    return (assets / "dom.js").read_text(encoding="utf-8") + "\n" + (assets / name).read_text(encoding="utf-8")
+
+
 @functools.cache
 def _widget_classes() -> dict[str, type]:
     """Create the widget classes (imports anywidget; done once, on first use)."""
@@ -794,7 +799,7 @@ def _widget_classes() -> dict[str, type]:
     class OntologyView(anywidget.AnyWidget):
         """Class tree, object and data properties (domain → range), and the CQs with what each contributed."""
 
-        _esm = assets / "ontology.js"
+        _esm = _module(assets, "ontology.js")
         _css = css
         data = t.Dict().tag(sync=True)
         message = t.Unicode("").tag(sync=True)
@@ -816,7 +821,7 @@ def _widget_classes() -> dict[str, type]:
     class ExtractionView(anywidget.AnyWidget):
         """Accepted and rejected candidates with rule, message, hint and highlighted evidence; per-row actions."""
 
-        _esm = assets / "extraction.js"
+        _esm = _module(assets, "extraction.js")
         _css = css
         data = t.Dict().tag(sync=True)
         message = t.Dict().tag(sync=True)
@@ -880,7 +885,7 @@ def _widget_classes() -> dict[str, type]:
     class GraphExplorer(anywidget.AnyWidget):
         """Node-link diagram of the KG: top-degree nodes first, click to expand (capped), search by label."""
 
-        _esm = assets / "explorer.js"
+        _esm = _module(assets, "explorer.js")
         _css = css
         data = t.Dict().tag(sync=True)
         search_results = t.List().tag(sync=True)
@@ -925,7 +930,7 @@ def _widget_classes() -> dict[str, type]:
     class ReportView(anywidget.AnyWidget):
         """Verification report: counts by severity and rule, drill-down to every issue."""
 
-        _esm = assets / "report.js"
+        _esm = _module(assets, "report.js")
         _css = css
         data = t.Dict().tag(sync=True)
 

@@ -2,18 +2,7 @@
 // Generic over Issue records {code, severity, message, hint, path, data}.
 // Every user or model string is inserted with textContent / text nodes, never as HTML.
 
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") el.className = v;
-    else if (k === "text") el.textContent = String(v);
-    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
+// h(tag, attrs, ...children) comes from dom.js, prepended by hydra_magic.views.
 
 const PAGE = 200;
 
