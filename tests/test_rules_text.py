@@ -644,3 +644,15 @@ def test_place_names_written_a_comma_b_are_learned_as_one_name() -> None:
     text = "Canton Airport is located in Canton, Ohio."
     got = _triples(extract_triples(TextChunk(text), o, KnowledgeGraph()))
     assert ("canton_airport", "location", "canton_ohio") in got
+
+
+def test_a_relative_pronoun_ends_an_opening_title() -> None:
+    # "X which is located in Y": the relative clause is no part of the subject's name
+    o = Ontology()
+    monument = o.add_class("Monument", label="monument", refresh=False)
+    place = o.add_class("Place", label="place", refresh=False)
+    o.add_property("location", "object", [monument], [place], label="location", refresh=False)
+    o.refresh()
+    text = "Olga Bondareva who was born in 1937 has the location Adams County."
+    got = _triples(extract_triples(TextChunk(text), o, KnowledgeGraph()))
+    assert ("olga_bondareva", "location", "adams_county") in got

@@ -897,7 +897,8 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
         if kind == "pos" or (kind == "punct" and w not in (":", "-", "&", "!", "?", "'", ".")):
             return None
         if kind == "word" and not w[:1].isupper() and lw not in _TITLE_WORDS:
-            if lw.endswith(("ed", "ing", "ly")) or lw in _OPENERS:
+            # "X which is …", "Y who was …": a relative clause, no title
+            if lw.endswith(("ed", "ing", "ly")) or lw in _OPENERS or lw in _RELATIVES:
                 return None
             other_lower += 1
     if boundary <= start:
@@ -1642,7 +1643,7 @@ def _choose_class(
 # space opera film" -> genre); trigger matches keep precedence.
 RELATION_MODEL = HYDRA.relationModel
 _PRUNE = 0.1  # averaged weights below this are dropped: same figures, a smaller, faster model
-_MODEL_MARGIN = 0.5  # the best property must beat "no relation" by this much
+_MODEL_MARGIN = 0.25  # the best property must beat "no relation" by this much
 
 
 @dataclass
@@ -1700,6 +1701,12 @@ def _mention_features(toks: _Tokens, m: _Mention, subj: _Mention | None) -> list
     if subj is not None and subj.i >= 0:
         d = i - subj.j
         f.append("d:" + ("<0" if d < 0 else "<3" if d < 3 else "<8" if d < 8 else "far"))
+        if 0 <= d <= 12:
+            # the words between the subject and the object ("X was born in Y")
+            for q in range(subj.j, i):
+                s = st[q]
+                if s not in _STOP_TRIGGERS and toks.kinds[q] == "word":
+                    f.append("bw:" + s)
     else:
         f.append("d:none")
     return f
