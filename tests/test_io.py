@@ -164,3 +164,22 @@ def test_non_latin_names_are_kept_readable():
     assert snake_case("東京 タワー") == "東京_タワー"
     assert snake_case("Ridley  Scott") == "ridley_scott"
     assert "%20" not in mint("http://x/", snake_case("a b"))
+
+
+def test_store_keeps_every_kind_of_term():
+    """The KG's bulk insert converts terms itself; SPARQL must give back exactly what went in."""
+    from rdflib import XSD, BNode, Literal
+
+    from hydra_magic.kg import Evidence, Fact, KnowledgeGraph
+
+    kg = KnowledgeGraph()
+    s, p = kg.entity_iri("thing"), URIRef("http://example.org/p")
+    objects = [Literal("plain"), Literal("chat", lang="fr"), Literal("42", datatype=XSD.integer),
+               Literal("1979-05-25", datatype=XSD.date), URIRef("http://example.org/o%20x"),
+               Literal('quote " and <tag>')]
+    kg.add([Fact(s, p, o, Evidence("src")) for o in objects] + [Fact(s, p, BNode("b1"), Evidence("src"))])
+    def plain(t):  # RDF 1.1: a plain literal is an xsd:string; Oxigraph answers with the explicit form
+        return Literal(str(t)) if isinstance(t, Literal) and t.datatype == XSD.string else t
+
+    got = {plain(row[0]) for row in kg.query(f"SELECT ?o WHERE {{ <{s}> <{p}> ?o }}")}
+    assert set(objects) <= got and len(got) == len(objects) + 1

@@ -10,6 +10,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -103,8 +104,10 @@ def load_ext_cost(repeat: int = 5) -> dict[str, Any]:
             "print(time.perf_counter()-t, 'litellm' in sys.modules)")
     with_ext, litellm_loaded = [], False
     for _ in range(repeat):
+        # The extension prints its session line first; the timing is the last line.
         out = subprocess.run([sys.executable, "-c", base.format(code="sh.run_line_magic('load_ext','hydra_magic')")],
-                             capture_output=True, text=True, check=True, cwd="/tmp").stdout.split()
+                             capture_output=True, text=True, check=True,
+                             cwd=tempfile.gettempdir()).stdout.strip().splitlines()[-1].split()
         with_ext.append(float(out[0]))
         litellm_loaded = litellm_loaded or out[1] == "True"
     return {"load_ext_median_s": round(statistics.median(with_ext), 3), "litellm_imported": litellm_loaded}
