@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
-from ..kg import Fact
+from ..kg import Fact, KnowledgeGraph
 from .terms import _FAST, LIT, tid
 
 if TYPE_CHECKING:
@@ -36,6 +36,15 @@ Key = tuple[str, str, str]
 EMPTY: frozenset[Any] = frozenset()
 _NO_TYPES: dict[str, dict[str, int]] = {}
 _TYPE = str(RDF.type)
+_UNSET: Any = object()
+
+
+def _parts(facts: Iterable[Fact]) -> list[Iterable[Fact]]:
+    """``facts`` as a few plain iterables: a KnowledgeGraph's per-source dicts, read directly
+    (same order as iterating it, without its generator), else ``facts`` itself."""
+    if type(facts).__iter__ is KnowledgeGraph.__iter__:
+        return [b.values() for b in facts._facts.values()]  # type: ignore[attr-defined]
+    return [facts]
 
 
 def key_of(f: Fact) -> Key:
@@ -81,43 +90,61 @@ class FactIndex:
         pso, pos, slots = idx.pso, idx.pos, idx.slots
         append = slots.append
         pairs = count = 0
+        fast = _FAST
+        # Runs of facts share their subject (often the same term object) and predicate: their ids,
+        # predicate dicts and reverse flag carry over instead of being recomputed and looked up.
+        last_sr: Any = _UNSET
+        last_pr: Any = _UNSET
+        s = p = ""
+        d: Any = None
+        r: Any = None
+        rev = False
         # One pass, everything inlined: this loop is the floor of a full check.
-        for f in facts:
-            pairs += 1
-            s, p, o = f.subject, f.predicate, f.object
-            s = str(s) if type(s) is URIRef else tid(s)
-            p = str(p)
-            to = type(o)
-            if to is URIRef:
-                o = str(o)
-            elif to is Literal and _FAST:
-                dt = o._datatype  # type: ignore[attr-defined]
-                o = LIT + str(o) + LIT + (str(dt) if dt else "") + LIT + (o._language or "")  # type: ignore[attr-defined]
-            else:
-                o = tid(o)
-            d = pso.get(p)
-            if d is None:
-                d = pso[p] = {}
-            objs = d.get(s)
-            if objs is None:
-                d[s] = {o: count}
-            else:
-                have = objs.get(o)
-                if have is not None:
-                    idx._another_source((s, p, o), slots[have], f)  # type: ignore[arg-type]
-                    continue
-                objs[o] = count
-            append(f)
-            count += 1
-            if p in reverse:
-                r = pos.get(p)
-                if r is None:
-                    r = pos[p] = {}
-                subs = r.get(o)
-                if subs is None:
-                    r[o] = {s: None}
+        for part in _parts(facts):
+            for f in part:
+                pairs += 1
+                sr, pr, o = f.subject, f.predicate, f.object
+                if sr is not last_sr:
+                    last_sr = sr
+                    s = str(sr) if type(sr) is URIRef else tid(sr)
+                if pr is not last_pr:
+                    last_pr = pr
+                    pn = str(pr)
+                    if pn != p or d is None:
+                        p = pn
+                        d = pso.get(p)
+                        if d is None:
+                            d = pso[p] = {}
+                        rev = p in reverse
+                        if rev:
+                            r = pos.get(p)
+                            if r is None:
+                                r = pos[p] = {}
+                to = type(o)
+                if to is URIRef:
+                    o = str(o)
+                elif to is Literal and fast:
+                    dt = o._datatype  # type: ignore[attr-defined]
+                    o = LIT + str(o) + LIT + (str(dt) if dt else "") + LIT + (o._language or "")  # type: ignore[attr-defined]
                 else:
-                    subs[s] = None
+                    o = tid(o)
+                objs = d.get(s)
+                if objs is None:
+                    d[s] = {o: count}
+                else:
+                    have = objs.get(o)
+                    if have is not None:
+                        idx._another_source((s, p, o), slots[have], f)  # type: ignore[arg-type]
+                        continue
+                    objs[o] = count
+                append(f)
+                count += 1
+                if rev:
+                    subs = r.get(o)
+                    if subs is None:
+                        r[o] = {s: None}
+                    else:
+                        subs[s] = None
         idx.pairs, idx.count = pairs, count
         return idx
 

@@ -112,7 +112,14 @@ class Prefilter:
                         sus.add(s)
                         sus.add(o)
         if p in ctx.symmetric:
+            # (s, p, o) has its converse iff s is among the subjects of (*, p, s), i.e. o in rev[s]:
+            # a subject whose objects all lie in its reverse entry is fine, checked as one set comparison.
+            rev = idx.pos.get(p) if p in idx.reverse else None
             for s, objs in d.items():
+                if rev is not None:
+                    back_of_s = rev.get(s)
+                    if back_of_s is not None and objs.keys() <= back_of_s.keys():
+                        continue
                 for o in objs:
                     back = d.get(o)
                     if (back is None or s not in back) and o != s and o[:1] != LIT:
