@@ -12,6 +12,8 @@ paths agree; the tests check that on random edit sequences.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import filterfalse
+from operator import methodcaller
 
 from rdflib import URIRef
 
@@ -24,14 +26,19 @@ __all__ = ["Prefilter", "suspect_disjoint", "suspect_rules"]
 
 _PLAIN_END = LIT + LIT  # ...\x00<no datatype>\x00<no language>
 _STRING_ENDS = (_PLAIN_END, LIT + XSD_STRING + LIT)
+_ENDS_STRING = methodcaller("endswith", _STRING_ENDS)
+_STARTS_LIT = methodcaller("startswith", LIT)
 
 
 def _bad_values(d: dict[str, dict[str, int]], dt: str, dt_ref: URIRef) -> set[str]:
     """The values of a data property (subject -> values) that may fail its literal check."""
     if dt == XSD_STRING:
         # Plain, xsd:string or language-tagged literals are fine; entities and other datatypes may not be.
-        return {o for objs in d.values() for o in objs
-                if o[:1] != LIT or (o.endswith(LIT) and not o.endswith(_STRING_ENDS))}
+        # Two C-level passes keep the values that are not plainly fine (few); the exact test runs on those.
+        values = set().union(*d.values())
+        maybe = set(filterfalse(_ENDS_STRING, values))
+        maybe.update(filterfalse(_STARTS_LIT, values))
+        return {o for o in maybe if o[:1] != LIT or (o.endswith(LIT) and not o.endswith(_STRING_ENDS))}
     bad = set()
     for o in set().union(*d.values()):  # distinct values: years, counts and codes repeat
         if o[:1] != LIT:
@@ -81,6 +88,8 @@ class Prefilter:
         if prop is None:
             if p == TYPE:
                 allowed = ctx.classes | GENERIC_TYPES
+                if TYPE in idx.reverse and allowed.issuperset(self.by_class.keys()):
+                    return []  # every class used is allowed (by_class has exactly the objects of rdf:type)
                 return [s for s, objs in d.items() if not allowed.issuperset(objs)]
             return None  # an unknown property (or an annotation): let the check decide per subject
         sus: set[str] = {c for c in ctx.classes if c in d}
