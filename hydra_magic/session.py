@@ -263,8 +263,8 @@ class Session:
                 f"Split it, or raise the limit with hydra.config.max_input_chars = {len(text)} "
                 "(%config HydraMagics.max_input_chars in a notebook).")
         if not self.ontology.properties:
-            raise InputError("The ontology has no properties yet, so nothing can be extracted. "
-                             "Declare competency questions with %%cq (or load an ontology) first.")
+            raise InputError(f"The ontology of session {self.name!r} has no properties yet, so nothing can be "
+                             "extracted. Declare competency questions with %%cq (or load an ontology) first.")
         source = source or f"text-{_digest(text)}"
         eng = self.get_engine(engine)
         t0 = time.perf_counter()
