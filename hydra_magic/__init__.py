@@ -31,3 +31,27 @@ def get_session(name: "str | None" = None) -> "Session":
     from .extension import get_session as _get
 
     return _get(name)
+
+
+#: Public names importable from the package, resolved on first use so that
+#: ``import hydra_magic`` (and ``%load_ext``) stays light.
+_LAZY = {
+    "Session": "hydra_magic.session",
+    "SessionConfig": "hydra_magic.session",
+    "Ontology": "hydra_magic.ontology",
+    "KnowledgeGraph": "hydra_magic.kg",
+    "Issue": "hydra_magic.issues",
+    "CompetencyQuestion": "hydra_magic.cq",
+    "HydraError": "hydra_magic.errors",
+}
+
+__all__ = ["__version__", "load_ipython_extension", "unload_ipython_extension", "get_session", *_LAZY]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hydra_magic' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -225,3 +225,11 @@ def test_killed_writer_never_leaves_unrestorable_journal(tmp_path):
         last_seen = data["counter"]
     assert last_seen >= 1
     json.dumps(last_seen)
+
+
+def test_package_import_is_light_and_exposes_the_public_api():
+    code = ("import sys, hydra_magic; light = not any(m in sys.modules for m in ('rdflib', 'litellm', 'IPython')); "
+            "from hydra_magic import Session, SessionConfig, Issue, HydraError; "
+            "print(light, Session.__module__, HydraError.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "hydra_magic.session", "hydra_magic.errors"]
