@@ -37,15 +37,8 @@ from hydra_magic.errors import EngineError  # noqa: E402
 from hydra_magic.kg import Evidence, Fact, KnowledgeGraph  # noqa: E402
 from hydra_magic.pipeline import RetryPolicy, chunk_text, extract_chunks  # noqa: E402
 from hydra_magic.session import Session, SessionConfig  # noqa: E402
-from tests.llm_server import LLMServer, Reply, last_user, prompt_text  # noqa: E402
+from tests.llm_server import FILM_TTL, LLMServer, Reply, last_user, prompt_text  # noqa: E402
 
-FILM_TTL = """
-:Thing a owl:Class .
-:Person a owl:Class ; rdfs:subClassOf :Thing .
-:Film a owl:Class ; rdfs:subClassOf :Thing .
-:directedBy a owl:ObjectProperty ; rdfs:domain :Film ; rdfs:range :Person ; rdfs:label "directed by" .
-:releaseYear a owl:DatatypeProperty ; rdfs:domain :Film ; rdfs:range xsd:integer .
-"""
 SENTENCE = "Film{i:03d} was directed by Person{i:03d} in {year}."
 CHUNK_RE = re.compile(r"Text:\n<<<\n(.*?)\n>>>", re.S)
 FACT_RE = re.compile(r"(Film\d+) was directed by (Person\d+) in (\d{4})")

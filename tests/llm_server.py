@@ -29,6 +29,15 @@ from typing import Any, Callable
 
 __all__ = ["Reply", "LLMServer", "fenced", "prompt_text", "last_user", "llm_server"]
 
+#: A small film ontology (Turtle for Session.add_ontology_turtle) shared by the LLM tests and benchmark.
+FILM_TTL = """
+:Thing a owl:Class .
+:Person a owl:Class ; rdfs:subClassOf :Thing .
+:Film a owl:Class ; rdfs:subClassOf :Thing .
+:directedBy a owl:ObjectProperty ; rdfs:domain :Film ; rdfs:range :Person ; rdfs:label "directed by" .
+:releaseYear a owl:DatatypeProperty ; rdfs:domain :Film ; rdfs:range xsd:integer .
+"""
+
 
 @dataclass
 class Reply:

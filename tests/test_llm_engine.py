@@ -17,17 +17,9 @@ from hydra_magic.errors import EngineError
 from hydra_magic.pipeline import RetryPolicy
 from hydra_magic.session import Session, SessionConfig
 
-from .llm_server import LLMServer, Reply, fenced, last_user, llm_server, prompt_text  # noqa: F401
+from .llm_server import FILM_TTL, LLMServer, Reply, fenced, last_user, llm_server, prompt_text  # noqa: F401
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01)
-
-FILM_TTL = """
-:Thing a owl:Class .
-:Person a owl:Class ; rdfs:subClassOf :Thing .
-:Film a owl:Class ; rdfs:subClassOf :Thing .
-:directedBy a owl:ObjectProperty ; rdfs:domain :Film ; rdfs:range :Person ; rdfs:label "directed by" .
-:releaseYear a owl:DatatypeProperty ; rdfs:domain :Film ; rdfs:range xsd:integer .
-"""
 
 TEXT = "Alien was directed by Ridley Scott in 1979."
 
