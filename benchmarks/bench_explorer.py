@@ -25,19 +25,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.jupyterlab
+from tests.jupyterlab import LabDidNotStart, running_lab  # noqa: E402
 
 BUILD_KG = r'''
 import random, time
@@ -153,16 +151,9 @@ FIRST_PAINT_PROBE = """() => {
 }"""
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def browser_side(n_facts: int) -> dict[str, Any]:
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} is missing"}
-    from playwright.sync_api import sync_playwright
 
     base = Path(tempfile.mkdtemp(prefix="hydra-bench-explorer-"))
     root, home = base / "nb", base / "home"
@@ -182,71 +173,53 @@ def browser_side(n_facts: int) -> dict[str, Any]:
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
           "nbformat": 4, "nbformat_minor": 5}
     (root / "bench.ipynb").write_text(json.dumps(nb))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
-    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "rt"),
-               JUPYTER_DATA_DIR=str(home / "data"), IPYTHONDIR=str(home / "ipy"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"))
-    port, token = _port(), secrets.token_hex(16)
-    url = f"http://127.0.0.1:{port}"
-    log = open(base / "lab.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1",
-                             f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root",
-                             f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-                             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    out: dict[str, Any] = {}
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    return {"skipped": "JupyterLab did not start; see " + str(base / "lab.log")}
-                time.sleep(0.3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(180_000)
-            page.goto(f"{url}/lab/tree/bench.ipynb?token={token}")
-            page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-                const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-                return k && k.status === 'idle'; }""")
-            for i in (0, 1):  # build the KG and import the views (not part of the explorer's first paint)
-                t = time.perf_counter()
-                page.evaluate(f"""() => {{ const nb = window.jupyterapp.shell.currentWidget.content;
-                    nb.activeCellIndex = {i}; return window.jupyterapp.commands.execute('notebook:run-cell'); }}""")
-                page.wait_for_function(f"""() => {{ const c = window.jupyterapp.shell.currentWidget.content.widgets[{i}];
-                    return c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt').textContent.includes('*'); }}""",
-                                       polling=200)
-                out[f"kernel_cell_{i}_s"] = time.perf_counter() - t
-            page.evaluate(FIRST_PAINT_PROBE)
-            page.wait_for_function("() => window.__bench.painted !== null", polling="raf")
-            b = page.evaluate("window.__bench")
-            out["first_paint_ms"] = b["painted"] - b["start"]
-            out["first_node_in_dom_ms"] = b["firstNode"] - b["start"]
-            out["nodes_painted"] = page.locator(".hw-explorer svg .hw-node").count()
-            # one click: expand the biggest node (first in the state = highest degree)
-            n0 = out["nodes_painted"]
-            hub = page.locator(".hw-explorer svg .hw-node").first
-            page.wait_for_timeout(300)
-            t0 = page.evaluate("performance.now()")
-            hub.locator("circle").click(force=True)
-            page.wait_for_function(f"() => Number(document.querySelector('.hw-explorer').dataset.nodes) > {n0}",
-                                   polling="raf")
-            out["expand_click_to_paint_ms"] = page.evaluate("performance.now()") - t0
-            out["nodes_after_expand"] = page.locator(".hw-explorer svg .hw-node").count()
-            page.screenshot(path=str(base / "explorer-100k.png"))
-            out["screenshot"] = str(base / "explorer-100k.png")
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with running_lab(root, home, base / "lab.log") as server:
+            return _in_browser(server["url"], server["token"], base)
+    except LabDidNotStart:
+        return {"skipped": "JupyterLab did not start; see " + str(base / "lab.log")}
+
+
+def _in_browser(url: str, token: str, base: Path) -> dict[str, Any]:
+    """Run the notebook in chromium and time first paint and one expansion."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, Any] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.set_default_timeout(180_000)
+        page.goto(f"{url}/lab/tree/bench.ipynb?token={token}")
+        page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            return k && k.status === 'idle'; }""")
+        for i in (0, 1):  # build the KG and import the views (not part of the explorer's first paint)
+            t = time.perf_counter()
+            page.evaluate(f"""() => {{ const nb = window.jupyterapp.shell.currentWidget.content;
+                nb.activeCellIndex = {i}; return window.jupyterapp.commands.execute('notebook:run-cell'); }}""")
+            page.wait_for_function(f"""() => {{ const c = window.jupyterapp.shell.currentWidget.content.widgets[{i}];
+                return c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt').textContent.includes('*'); }}""",
+                                   polling=200)
+            out[f"kernel_cell_{i}_s"] = time.perf_counter() - t
+        page.evaluate(FIRST_PAINT_PROBE)
+        page.wait_for_function("() => window.__bench.painted !== null", polling="raf")
+        b = page.evaluate("window.__bench")
+        out["first_paint_ms"] = b["painted"] - b["start"]
+        out["first_node_in_dom_ms"] = b["firstNode"] - b["start"]
+        out["nodes_painted"] = page.locator(".hw-explorer svg .hw-node").count()
+        # one click: expand the biggest node (first in the state = highest degree)
+        n0 = out["nodes_painted"]
+        hub = page.locator(".hw-explorer svg .hw-node").first
+        page.wait_for_timeout(300)
+        t0 = page.evaluate("performance.now()")
+        hub.locator("circle").click(force=True)
+        page.wait_for_function(f"() => Number(document.querySelector('.hw-explorer').dataset.nodes) > {n0}",
+                               polling="raf")
+        out["expand_click_to_paint_ms"] = page.evaluate("performance.now()") - t0
+        out["nodes_after_expand"] = page.locator(".hw-explorer svg .hw-node").count()
+        page.screenshot(path=str(base / "explorer-100k.png"))
+        out["screenshot"] = str(base / "explorer-100k.png")
+        browser.close()
     return out
 
 
