@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -212,7 +211,8 @@ def test_killed_writer_never_leaves_unrestorable_journal(tmp_path):
     """Kill a process in the middle of journal writes, many times; the snapshot always loads."""
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
-    last_seen = 0
+    journal = Journal(tmp_path, "victim")
+    torn = 0
     for round_ in range(6):
         proc = subprocess.Popen([sys.executable, str(script), str(tmp_path)], stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
@@ -220,16 +220,11 @@ def test_killed_writer_never_leaves_unrestorable_journal(tmp_path):
         time.sleep(0.05 + 0.037 * round_)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        data = Journal(tmp_path, "victim").read()
+        # a leftover temp file means the kill landed mid-write: the case under test
+        leftovers = list(journal.dir.glob(".session-*.tmp"))
+        torn += bool(leftovers)
+        for f in leftovers:
+            f.unlink()
+        data = journal.read()
         assert data["counter"] >= 1 and len(data["payload"]) == 20000
-        last_seen = data["counter"]
-    assert last_seen >= 1
-    json.dumps(last_seen)
-
-
-def test_package_import_is_light_and_exposes_the_public_api():
-    code = ("import sys, hydra_magic; light = not any(m in sys.modules for m in ('rdflib', 'litellm', 'IPython')); "
-            "from hydra_magic import Session, SessionConfig, Issue, HydraError; "
-            "print(light, Session.__module__, HydraError.__module__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["True", "hydra_magic.session", "hydra_magic.errors"]
+    assert torn >= 1, "no kill landed during a write; the test did not exercise a torn write"
