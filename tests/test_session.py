@@ -228,3 +228,11 @@ def test_killed_writer_never_leaves_unrestorable_journal(tmp_path):
         data = journal.read()
         assert data["counter"] >= 1 and len(data["payload"]) == 20000
     assert torn >= 1, "no kill landed during a write; the test did not exercise a torn write"
+
+
+def test_package_import_is_light_and_exposes_the_public_api():
+    code = ("import sys, hydra_magic; light = not any(m in sys.modules for m in ('rdflib', 'litellm', 'IPython')); "
+            "from hydra_magic import Session, SessionConfig, Issue, HydraError; "
+            "print(light, Session.__module__, HydraError.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "hydra_magic.session", "hydra_magic.errors"]
