@@ -16,7 +16,7 @@ from .errors import DataNotFoundError, EmptyInputError, FormatError, ParseError
 from .iri import camel_case, local_name, pascal_case
 from .issues import Issue
 from .kg import source_graph_iri
-from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph
+from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph, union_members
 
 if TYPE_CHECKING:
     from .session import Session
@@ -369,12 +369,25 @@ def graph_to_proposal(graph: Graph, ontology: Ontology) -> OntologyProposal:
             name=local_name(c), parent=name_of(parents[0]) if parents else None,
             label=_lit(graph, c, RDFS.label), alt_labels=tuple(str(x) for x in graph.objects(c, SKOS.altLabel)),
             comment=_lit(graph, c, RDFS.comment) or "", origin="%%ontology"))
+
+    def members(prop: Any, role: URIRef) -> list[Any]:
+        # An owl:unionOf domain/range gives its member classes; several plain rdfs:domain
+        # (rdfs:range) objects are read as a union too, as Ontology reads them (deliberately,
+        # not as OWL's intersection). Any other anonymous expression is passed on as it is,
+        # so the contracts reject it as an unknown class rather than widen the property.
+        out: list[Any] = []
+        for node in sorted(graph.objects(prop, role), key=str):
+            for m in union_members(graph, node) or [node]:
+                if m not in out:
+                    out.append(m)
+        return out
+
     for kind, t in (("object", OWL.ObjectProperty), ("data", OWL.DatatypeProperty)):
         for prop in sorted(graph.subjects(RDF.type, t), key=str):
-            rng = [x for x in graph.objects(prop, RDFS.range)]
+            rng = members(prop, RDFS.range)
             proposal.properties.append(PropertyCandidate(
                 name=local_name(prop), kind=kind,  # type: ignore[arg-type]
-                domain=tuple(name_of(d) for d in graph.objects(prop, RDFS.domain)),
+                domain=tuple(name_of(d) for d in members(prop, RDFS.domain)),
                 range=tuple(name_of(r) if kind == "object" else "xsd:" + local_name(r) for r in rng),
                 label=_lit(graph, prop, RDFS.label),
                 alt_labels=tuple(str(x) for x in graph.objects(prop, SKOS.altLabel)),

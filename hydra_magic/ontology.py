@@ -7,10 +7,11 @@ that the per-triple contracts never run a SPARQL query on the hot path.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal as TLiteral
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .iri import DEFAULT_BASE, camel_case, local_name, mint, normalise_label, pascal_case
@@ -23,6 +24,8 @@ __all__ = [
     "OntProperty",
     "Ontology",
     "new_graph",
+    "union_members",
+    "union_node_id",
 ]
 
 #: hydra_magic's own annotation vocabulary (trigger phrases, provenance keys).
@@ -144,8 +147,9 @@ class Ontology:
                     name=local_name(p),
                     label=_first_literal(g, p, RDFS.label) or local_name(p),
                     kind=kind,  # type: ignore[arg-type]
-                    domain=tuple(sorted(_class_list(g, g.objects(p, RDFS.domain)))),
-                    range=tuple(sorted(_class_list(g, g.objects(p, RDFS.range)))),
+                    # Repeated rdfs:domain/rdfs:range read as a union on purpose (see _class_list).
+                    domain=tuple(sorted(set(_class_list(g, g.objects(p, RDFS.domain))))),
+                    range=tuple(sorted(set(_class_list(g, g.objects(p, RDFS.range))))),
                     alt_labels=tuple(sorted(str(x) for x in g.objects(p, SKOS.altLabel))),
                     triggers=tuple(sorted(str(x) for x in g.objects(p, HYDRA.trigger))),
                     characteristics=frozenset(
@@ -265,15 +269,22 @@ class Ontology:
                      range: Iterable[URIRef] = (), label: str | None = None,
                      alt_labels: Iterable[str] = (), characteristics: Iterable[str] = (),
                      comment: str = "", *, iri: URIRef | None = None, refresh: bool = True) -> URIRef:
-        """Add an object or data property without validation."""
+        """Add an object or data property without validation.
+
+        Several ``domain`` classes are written as ONE ``rdfs:domain`` whose object is
+        an anonymous ``owl:unionOf`` class (several ranges likewise; datatypes as an
+        ``rdfs:Datatype`` union), because repeated ``rdfs:domain`` axioms mean the
+        intersection in OWL. The blank nodes are named from the property, the role
+        and the members, so rewriting the same property gives the same triples.
+        Called again for an existing property, the new classes are added to the
+        ones it has (as a union).
+        """
         p = iri or mint(str(self.ns), name)
         g = self.graph
         g.add((p, RDF.type, OWL.ObjectProperty if kind == "object" else OWL.DatatypeProperty))
         g.add((p, RDFS.label, Literal(label or _words_label(name))))
-        for d in domain:
-            g.add((p, RDFS.domain, d))
-        for r in range:
-            g.add((p, RDFS.range, r))
+        _write_union(g, p, RDFS.domain, domain, OWL.Class)
+        _write_union(g, p, RDFS.range, range, OWL.Class if kind == "object" else RDFS.Datatype)
         for a in alt_labels:
             g.add((p, SKOS.altLabel, Literal(a)))
         for ch in characteristics:
@@ -332,7 +343,17 @@ def _first_literal(g: Graph, s: Node, p: URIRef) -> str:
 
 
 def _class_list(g: Graph, nodes: Iterable[Node]) -> Iterator[URIRef]:
-    """Named classes, expanding ``owl:unionOf`` lists used as domain or range."""
+    """Named classes, expanding ``owl:unionOf`` lists used as domain or range.
+
+    Deliberate reading: SEVERAL ``rdfs:domain`` (or ``rdfs:range``) objects are
+    read as the UNION of their classes, not as their intersection as OWL
+    semantics would have it. Our contracts accept a subject of any listed class,
+    ontologies written elsewhere (and journals from before unions were written)
+    use repeated axioms with that intent, and :meth:`Ontology.add_property` now
+    writes the union explicitly, so both forms give the same ``OntProperty``.
+    Anonymous expressions other than a union (restrictions, intersections) and
+    anonymous union members are skipped.
+    """
     for n in nodes:
         if isinstance(n, URIRef):
             yield n
@@ -341,6 +362,74 @@ def _class_list(g: Graph, nodes: Iterable[Node]) -> Iterator[URIRef]:
                 for item in g.items(lst):
                     if isinstance(item, URIRef):
                         yield item
+
+
+def union_members(g: Graph, node: Node) -> list[URIRef] | None:
+    """The named members of ``node`` read as a domain or range: ``[node]`` for an IRI,
+    the members of an ``owl:unionOf`` blank node, ``None`` for any other expression."""
+    if isinstance(node, URIRef):
+        return [node]
+    lists = list(g.objects(node, OWL.unionOf))
+    if len(lists) != 1:
+        return None
+    items = list(g.items(lists[0]))
+    if not items or not all(isinstance(i, URIRef) for i in items):
+        return None
+    return items  # type: ignore[return-value]
+
+
+def union_node_id(prop: URIRef, role: URIRef, members: Iterable[URIRef]) -> str:
+    """Blank-node id of the union written for ``prop``'s ``role`` (``rdfs:domain``/``rdfs:range``):
+    a function of the three, so the same property rewritten gives the same triples
+    (the session diffs triple sets and journals them as N3)."""
+    key = "\x1f".join([str(prop), str(role), *sorted(str(m) for m in members)])
+    return "union-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _write_union(g: Graph, prop: URIRef, role: URIRef, members: Iterable[URIRef], kind: URIRef) -> None:
+    """Set ``prop role X`` where X is the one member or the union of all members
+    (merged with what ``prop`` already has there, as :func:`_class_list` reads it)."""
+    new = list(members)
+    if not new:
+        return
+    existing = list(g.objects(prop, role))
+    merged = set(new)
+    for node in existing:
+        named = union_members(g, node)
+        if named is None:
+            continue  # an expression we do not model stays as it is
+        merged.update(named)
+        g.remove((prop, role, node))
+        if isinstance(node, BNode) and not any(True for _ in g.triples((None, None, node))):
+            _remove_union(g, node)
+    ordered = sorted(merged, key=str)
+    if len(ordered) == 1:
+        g.add((prop, role, ordered[0]))
+        return
+    nid = union_node_id(prop, role, ordered)
+    u = BNode(nid)
+    cells = [BNode(f"{nid}-{i}") for i in range(1, len(ordered) + 1)]
+    g.add((prop, role, u))
+    g.add((u, RDF.type, kind))
+    g.add((u, OWL.unionOf, cells[0]))
+    for i, (cell, m) in enumerate(zip(cells, ordered)):
+        g.add((cell, RDF.first, m))
+        g.add((cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil))
+
+
+def _remove_union(g: Graph, node: BNode) -> None:
+    """Remove an unreferenced union blank node and its list cells."""
+    lists = list(g.objects(node, OWL.unionOf))
+    g.remove((node, None, None))
+    for cell in lists:
+        seen: set[Node] = set()
+        while isinstance(cell, BNode) and cell not in seen and not any(True for _ in g.triples((None, None, cell))):
+            seen.add(cell)
+            nxt = g.value(cell, RDF.rest)
+            g.remove((cell, None, None))
+            if nxt is None:
+                break
+            cell = nxt
 
 
 def _words_label(name: str) -> str:

@@ -74,7 +74,7 @@ def load_kg_file(session: Session, path: str | os.PathLike[str], *, source: str 
     for s, p, o in read_triples(path):
         if s in terms or p in _SCHEMA or (p == RDF.type and o in (OWL.Class, OWL.ObjectProperty,
                                                                   OWL.DatatypeProperty, OWL.Ontology,
-                                                                  RDFS.Class, OWL.AllDisjointClasses)):
+                                                                  RDFS.Class, RDFS.Datatype, OWL.AllDisjointClasses)):
             continue
         if p == RDFS.label and isinstance(s, URIRef) and isinstance(o, Literal):
             labels.setdefault(s, str(o))
