@@ -31,11 +31,14 @@ _MUTED = "color:#57606a;"
 _CODE = "font-family:SFMono-Regular,Consolas,'Liberation Mono',Menlo,monospace;font-size:12px;"
 _MARK_S = "background:#cfe8ff;border-bottom:2px solid #0969da;padding:0 1px;border-radius:2px;"
 _MARK_O = "background:#ffe8b3;border-bottom:2px solid #bf8700;padding:0 1px;border-radius:2px;"
+_MARK_C = "background:#ffd7d5;border-bottom:2px dashed #cf222e;padding:0 1px;border-radius:2px;"
 _MARK_SO = "background:#e2d4ff;border-bottom:2px solid #8250df;padding:0 1px;border-radius:2px;"
 
 _BADGE = "display:inline-block;padding:0 6px;border-radius:10px;font-size:11px;font-weight:600;white-space:nowrap;"
 _STATUS = {
-    "accepted": ("accepted", "#dafbe1", "#116329"),
+    "accepted": ("verified", "#dafbe1", "#116329"),
+    "flagged": ("not verified", "#fff8c5", "#7d4e00"),
+    "unparsed": ("not understood", "#fff8c5", "#7d4e00"),
     "user": ("accepted by you", "#ddf4ff", "#0550ae"),
     "rejected": ("rejected", "#ffebe9", "#a40e26"),
     "removed": ("removed", "#eaeef2", "#57606a"),
@@ -87,7 +90,7 @@ def _issues(issues: list[dict[str, Any]]) -> str:
 
 
 def _segments(segments: list[list[str]]) -> str:
-    style = {"s": _MARK_S, "o": _MARK_O, "so": _MARK_SO}
+    style = {"s": _MARK_S, "o": _MARK_O, "so": _MARK_SO, "c": _MARK_C}
     out = []
     for text, role in segments:
         out.append(f'<mark style="{style[role]}">{e(text)}</mark>' if role in style else e(text))
@@ -184,12 +187,16 @@ def _render_extraction(obj: Any) -> str:
 
     st = extraction_state(obj)
     c = st["counts"]
-    n_acc, n_rej = c["accepted"], c["rejected"]
-    head = [_badge("accepted", f"{n_acc} accepted") + " " + _badge("rejected", f"{n_rej} rejected")]
+    n_rej = c["rejected"]
+    head = [_badge("accepted", f"{c['verified']} verified")
+            + (" " + _badge("flagged", f"{c['type_inferred']} on inferred types") if c["type_inferred"] else "")
+            + " " + _badge("rejected", f"{n_rej} rejected")]
     if st["by_code"]:
         head.append(" ".join(f"{_code(k)}&nbsp;×{v}" for k, v in st["by_code"].items()))
     if st["replaced"]:
         head.append(f'<span style="{_MUTED}">replaced {st["replaced"]} facts of an earlier run</span>')
+    if c.get("upgraded"):
+        head.append(f'<span style="{_MUTED}">{c["upgraded"]} earlier facts now verified</span>')
     parts = ['<div style="margin-bottom:4px;">' + " &nbsp; ".join(head) + "</div>"]
     for idx, err in st["failed_chunks"]:
         parts.append(f'<div style="color:#a40e26;">chunk {e(idx)} failed: {e(err)} '
@@ -198,14 +205,16 @@ def _render_extraction(obj: Any) -> str:
     for r in st["rows"]:
         triple = (f'{_code(r["subject"])} <span style="{_MUTED}">—</span> <b>{e(r["predicate"])}</b> '
                   f'<span style="{_MUTED}">→</span> {_code(r["object"])}')
-        if r["inferred"]:
-            triple += f' <span style="{_MUTED}">(inferred type)</span>'
+        if r["flags"]:
+            triple += (f'<div style="color:#7d4e00;font-size:11px;">{e(", ".join(r["flags"]))}: rests on a type '
+                       f'inferred from a relation, not stated in the text{e(" (" + r["basis"] + ")") if r["basis"] else ""}'
+                       '</div>')
         rows.append([_badge(r["status"]), triple, _segments(r["segments"]) or f'<span style="{_MUTED}">—</span>',
                      _issues(r["issues"])])
     if rows:
         parts.append(_table(["", "triple", "evidence", "rule · message · hint"], rows, total=len(rows) + st["hidden"]))
     legend = (f'<div style="{_MUTED}margin-top:4px;">evidence: <mark style="{_MARK_S}">subject</mark> '
-              f'<mark style="{_MARK_O}">object</mark></div>')
+              f'<mark style="{_MARK_O}">object</mark> <mark style="{_MARK_C}">negation / hedge / hypothetical cue</mark></div>')
     if rows:
         parts.append(legend)
     note = f"source {st['source']} · {st['engine']} · {st['chunks']} chunk(s) · {st['seconds']:.2f}s"

@@ -15,7 +15,7 @@ from .candidates import ClassCandidate, OntologyProposal, PropertyCandidate
 from .errors import DataNotFoundError, EmptyInputError, FormatError, ParseError
 from .iri import camel_case, local_name, pascal_case
 from .issues import Issue
-from .kg import source_graph_iri
+from .kg import Fact, source_graph_iri
 from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph, union_members
 
 if TYPE_CHECKING:
@@ -416,12 +416,13 @@ def _clean(graph: Graph, into: Graph) -> None:
 
 
 def export_session(session: "Session", path: str | os.PathLike[str], *, format: str | None = None,
-                   what: str = "all") -> Path:
+                   what: str = "all", verified_only: bool = False) -> Path:
     """Write the session's ontology and/or KG to ``path``.
 
     ``trig`` and ``nquads`` keep one named graph per source plus an evidence
-    graph in PROV-O terms; ``turtle``, ``ntriples`` and ``json-ld`` flatten
-    ontology and facts into one graph.
+    graph in PROV-O terms (with ``hydra:flag`` on facts that are not verified);
+    ``turtle``, ``ntriples`` and ``json-ld`` flatten ontology and facts into one
+    graph. ``verified_only`` leaves out facts flagged ``type_inferred``.
     """
     p = Path(path)
     if what not in ("all", "ontology", "kg"):
@@ -433,7 +434,7 @@ def export_session(session: "Session", path: str | os.PathLike[str], *, format: 
                               f"Supported: {', '.join(EXPORT_FORMATS)}; pass --format.")
         format = suffix_map[p.suffix.lower()]
     fmt = _norm_format(format, EXPORT_FORMATS)
-    text = serialize_session(session, fmt, what=what)
+    text = serialize_session(session, fmt, what=what, verified_only=verified_only)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -441,8 +442,9 @@ def export_session(session: "Session", path: str | os.PathLike[str], *, format: 
     return p
 
 
-def serialize_session(session: "Session", format: str, *, what: str = "all") -> str:
+def serialize_session(session: "Session", format: str, *, what: str = "all", verified_only: bool = False) -> str:
     fmt = _norm_format(format, EXPORT_FORMATS)
+    facts = [f for f in session.kg if f.evidence.verified] if verified_only else list(session.kg)
     base = session.config.base
     if fmt in ("trig", "nquads"):
         ds = Dataset()
@@ -450,17 +452,20 @@ def serialize_session(session: "Session", format: str, *, what: str = "all") -> 
         if what in ("all", "ontology"):
             _clean(session.ontology.graph, ds.graph(URIRef(base + "ontology")))
         if what in ("all", "kg"):
-            _fill_kg(ds, session)
+            _fill_kg(ds, session, facts)
         return ds.serialize(format=EXPORT_FORMATS[fmt][1])
     g = Graph()
     _bind(g, session)
     if what in ("all", "ontology"):
         _clean(session.ontology.graph, g)
     if what in ("all", "kg"):
-        for f in session.kg:
+        mentioned: set[Any] = set()
+        for f in facts:
             g.add(f.key)
+            mentioned.update((f.subject, f.object))
         for e, label in session.kg.labels().items():
-            g.add((e, RDFS.label, Literal(label)))
+            if e in mentioned:
+                g.add((e, RDFS.label, Literal(label)))
     return g.serialize(format=EXPORT_FORMATS[fmt][1])
 
 
@@ -473,11 +478,11 @@ def _bind(g: Graph, session: "Session") -> None:
     g.bind("hydra", HYDRA)
 
 
-def _fill_kg(ds: Dataset, session: "Session") -> None:
+def _fill_kg(ds: Dataset, session: "Session", facts: "list[Fact]") -> None:
     base = session.config.base
     ev_graph = ds.graph(URIRef(base + "evidence"))
     labels = session.kg.labels()
-    for i, f in enumerate(session.kg):
+    for i, f in enumerate(facts):
         g = ds.graph(source_graph_iri(base, f.source))
         g.add(f.key)
         for e in (f.subject, f.object):
@@ -498,6 +503,10 @@ def _fill_kg(ds: Dataset, session: "Session") -> None:
         ev_graph.add((node, HYDRA.decision, Literal(ev.decision)))
         if ev.sentence:
             ev_graph.add((node, PROV.value, Literal(ev.sentence)))
+        for flag in ev.flags:  # not verified: e.g. rests on a type inferred from a relation
+            ev_graph.add((node, HYDRA.flag, Literal(flag)))
+        if ev.basis:
+            ev_graph.add((node, HYDRA.basis, Literal(ev.basis)))
         for key, span in (("subject", ev.subject_span), ("object", ev.object_span)):
             if span is not None:
                 ev_graph.add((node, HYDRA[key + "Start"], Literal(span[0])))
@@ -510,16 +519,18 @@ def _iso(t: float) -> str:
     return dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def query_session(session: "Session", sparql: str) -> Any:
+def query_session(session: "Session", sparql: str, *, verified_only: bool = False) -> Any:
     """Run SPARQL over the KG (union of source graphs) together with the ontology.
 
     The ontology is mirrored into the ``<base>ontology`` named graph of the KG's
     Oxigraph dataset before each query, so patterns such as
-    ``?x a/rdfs:subClassOf* onto:Person`` work across both.
+    ``?x a/rdfs:subClassOf* onto:Person`` work across both. ``verified_only``
+    queries a copy that leaves out facts flagged ``type_inferred`` (rebuilt when
+    the KG changed).
     """
     if not sparql.strip():
         raise EmptyInputError("The SPARQL query is empty. Write e.g. SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
-    ds = session.kg.dataset
+    ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
     onto_graph = ds.graph(URIRef(session.config.base + "ontology"))
     onto_graph.remove((None, None, None))
     onto_graph.addN((s, p, o, onto_graph) for s, p, o in session.ontology.graph)

@@ -39,9 +39,24 @@ class Evidence:
     engine: str = ""
     time: float = field(default_factory=time.time)
     decision: str = "contracts"  # "contracts" | "user"
+    #: Why the fact is not verified although the contracts let it in: ``type_inferred``
+    #: (a type, or a domain/range check, rests only on a type inferred from a relation).
+    flags: tuple[str, ...] = ()
+    #: For an inferred type: what it was inferred from, e.g. "range of 'directs' in (x, directs, y)".
+    basis: str = ""
+
+    @property
+    def verified(self) -> bool:
+        """Let in on evidence independent of the fact itself (or by the user's own decision)."""
+        return not self.flags
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if not d["flags"]:
+            d.pop("flags")
+        if not d["basis"]:
+            d.pop("basis")
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Evidence":
@@ -49,6 +64,8 @@ class Evidence:
         for k in ("subject_span", "object_span"):
             if d.get(k) is not None:
                 d[k] = tuple(d[k])
+        if "flags" in d:
+            d["flags"] = tuple(d["flags"])
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
@@ -101,7 +118,12 @@ class KnowledgeGraph:
         self._facts: dict[str, dict[tuple[Node, Node, Node], Fact]] = {}
         self._labels: dict[URIRef, str] = {}
         self._types: dict[URIRef, set[URIRef]] = {}
+        #: entity -> types some unflagged fact states (evidence independent of any relation)
+        self._stated: dict[URIRef, set[URIRef]] = {}
+        #: (entity, class) -> the first typing fact, for messages naming where a type came from
+        self._type_facts: dict[tuple[URIRef, URIRef], Fact] = {}
         self._graphs: dict[str, Any] = {}
+        self._verified_cache: tuple[int, Dataset] | None = None  # (revision, dataset) of verified_dataset()
         self._ox_iris: dict[URIRef, Any] = {}  # pyoxigraph NamedNode per IRI, reused across inserts
         #: Bumped once per fact added or removed; with :meth:`changes_since` it lets the
         #: verifier recheck only what changed, whoever changed it.
@@ -152,7 +174,35 @@ class KnowledgeGraph:
         return list(self._facts)
 
     def types_of(self, entity: URIRef) -> set[URIRef]:
+        """Every type of ``entity``, stated or inferred."""
         return self._types.get(entity, set())
+
+    def stated_types_of(self, entity: URIRef) -> set[URIRef]:
+        """The types of ``entity`` that rest on evidence of their own (not flagged ``type_inferred``)."""
+        return self._stated.get(entity, set())
+
+    def type_fact(self, entity: URIRef, cls: URIRef) -> Fact | None:
+        """A fact typing ``entity`` as ``cls`` (an unflagged one when there is one)."""
+        return self._type_facts.get((entity, cls))
+
+    def verified_dataset(self) -> Dataset:
+        """A copy of the dataset without the flagged facts (for verified-only queries; cached per revision)."""
+        cached = self._verified_cache
+        if cached is not None and cached[0] == self.revision:
+            return cached[1]
+        ds = Dataset(store="Oxigraph", default_union=True)
+        for prefix, ns in self.dataset.namespaces():
+            ds.bind(prefix, ns)
+        ds.addN((f.subject, f.predicate, f.object, ds.graph(source_graph_iri(self.base, f.source)))
+                for f in self if not f.evidence.flags)
+        for e, text in self._labels.items():
+            ds.add((e, RDFS.label, Literal(text)))
+        self._verified_cache = (self.revision, ds)
+        return ds
+
+    def flagged(self) -> list[Fact]:
+        """Facts that are in the graph but not verified (see :attr:`Evidence.flags`)."""
+        return [f for f in self if f.evidence.flags]
 
     def entities(self) -> list[URIRef]:
         seen: dict[URIRef, None] = {}
@@ -187,7 +237,7 @@ class KnowledgeGraph:
             added.append(f)
             quads.append((f.subject, f.predicate, f.object, self._graph(f.source)))
             if f.predicate == rdf_type and isinstance(f.object, URIRef):
-                self._types.setdefault(f.subject, set()).add(f.object)
+                self._index_type(f)
         for e, text in (labels or {}).items():
             if e not in self._labels:
                 self._labels[e] = text
@@ -266,6 +316,8 @@ class KnowledgeGraph:
         self._facts.clear()
         self._labels.clear()
         self._types.clear()
+        self._stated.clear()
+        self._type_facts.clear()
 
     def mark_user_accepted(self, fact: Fact) -> Fact:
         return replace(fact, evidence=replace(fact.evidence, decision="user"))
@@ -276,12 +328,22 @@ class KnowledgeGraph:
             g = self._graphs[source] = self.dataset.graph(source_graph_iri(self.base, source))
         return g
 
+    def _index_type(self, f: Fact) -> None:
+        self._types.setdefault(f.subject, set()).add(f.object)  # type: ignore[arg-type]
+        key = (f.subject, f.object)
+        if not f.evidence.flags:
+            self._stated.setdefault(f.subject, set()).add(f.object)  # type: ignore[arg-type]
+            old = self._type_facts.get(key)
+            if old is None or old.evidence.flags:
+                self._type_facts[key] = f  # type: ignore[index]
+        else:
+            self._type_facts.setdefault(key, f)  # type: ignore[arg-type]
+
     def _rebuild_types(self) -> None:
-        types: dict[URIRef, set[URIRef]] = {}
+        self._types, self._stated, self._type_facts = {}, {}, {}
         for f in self:
             if f.predicate == RDF.type and isinstance(f.object, URIRef):
-                types.setdefault(f.subject, set()).add(f.object)
-        self._types = types
+                self._index_type(f)
 
     # ------------------------------------------------------------ snapshots
     def to_dict(self) -> dict[str, Any]:

@@ -13,11 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from rdflib import URIRef
-
 from .candidates import OntologyProposal, TextChunk, TripleCandidate
 from .errors import EngineError
 from .contracts import CheckedTriple, OntologyVerdict, check_proposal, check_triples
+from .contracts.type_evidence import TypeBook
 from .issues import Issue
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ont
                    kg: "KnowledgeGraph", policy: RetryPolicy = RetryPolicy(), *, ground: bool = True,
                    on_progress: ProgressCallback | None = None,
                    sleep: Callable[[float], None] = time.sleep,
-                   concurrency: int | None = None) -> list[ChunkOutcome]:
+                   concurrency: int | None = None, types: str = "default") -> list[ChunkOutcome]:
     """Extract and verify every chunk; retry only rejected candidates, with their issues as feedback.
 
     Types accepted in earlier chunks count for later ones (entities keep one type
@@ -106,9 +105,9 @@ def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ont
         from .engines.llm_concurrent import extract_concurrently
 
         return extract_concurrently(engine, chunks, text, ontology, kg, policy, ground=ground,
-                                    on_progress=on_progress, concurrency=concurrency)
+                                    on_progress=on_progress, concurrency=concurrency, types=types)
     outcomes: list[ChunkOutcome] = []
-    known: dict[URIRef, set[URIRef]] = {}
+    known = TypeBook()  # types accepted in earlier chunks and attempts (check_triples extends it)
     for n, chunk in enumerate(chunks, start=1):
         out = ChunkOutcome(chunk)
         feedback: list[tuple[TripleCandidate, list[Issue]]] = []
@@ -124,11 +123,9 @@ def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ont
                 break
             if not candidates:
                 break
-            verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known)
+            verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known,
+                                    types=types)
             out.accepted.extend(verdict.accepted)
-            for ct in verdict.accepted:
-                if ct.predicate is not None and str(ct.predicate).endswith("#type") and isinstance(ct.object, URIRef):
-                    known.setdefault(ct.subject, set()).add(ct.object)  # type: ignore[arg-type]
             out.rejected = verdict.rejected
             if not verdict.rejected:
                 break

@@ -94,6 +94,8 @@ class ExtractionResult:
     rejected: list[RejectedTriple] = field(default_factory=list)
     replaced: int = 0  # facts of an earlier run of the same source that were replaced
     failed_chunks: list[tuple[int, str]] = field(default_factory=list)
+    #: Earlier facts flagged ``type_inferred`` that a type stated in this text now verifies.
+    upgraded: list[Fact] = field(default_factory=list)
     engine: str = ""
     seconds: float = 0.0
     chunks: int = 1
@@ -103,15 +105,40 @@ class ExtractionResult:
     def rejected_by_code(self) -> dict[str, int]:
         return dict(Counter(code for r in self.rejected for code in r.codes))
 
+    @property
+    def verified(self) -> list[CheckedTriple]:
+        """Accepted on evidence independent of themselves."""
+        return [ct for ct in self.accepted if not ct.flags]
+
+    @property
+    def flagged(self) -> list[CheckedTriple]:
+        """Accepted but not verified: they rest on a type inferred from a relation (``type_inferred``)."""
+        return [ct for ct in self.accepted if ct.flags]
+
+    def counts(self) -> dict[str, int]:
+        """``verified``, ``type_inferred`` (accepted, flagged) and ``rejected`` candidates."""
+        return {"verified": len(self.verified), "type_inferred": len(self.flagged), "rejected": len(self.rejected)}
+
+    def summary(self) -> str:
+        """'12 verified, 3 on inferred types, 2 rejected' (the words every view uses)."""
+        n = self.counts()
+        parts = [f"{n['verified']} verified"]
+        if n["type_inferred"]:
+            parts.append(f"{n['type_inferred']} on inferred types")
+        parts.append(f"{n['rejected']} rejected")
+        return ", ".join(parts)
+
     def to_text(self) -> str:
         by_code = ", ".join(f"{k}: {v}" for k, v in sorted(self.rejected_by_code().items()))
-        lines = [f"source {self.source!r}: {len(self.accepted)} accepted, {len(self.rejected)} rejected"
+        lines = [f"source {self.source!r}: {self.summary()}"
                  + (f" ({by_code})" if by_code else "")
                  + (f", replaced {self.replaced} earlier facts" if self.replaced else "")
+                 + (f", {len(self.upgraded)} earlier facts now verified" if self.upgraded else "")
                  + f" [{self.engine}, {self.seconds:.2f}s]"]
         for ct in self.accepted:
             c = ct.candidate
-            lines.append(f"  + ({c.subject}, {c.predicate}, {c.object})")
+            flag = f"  [{', '.join(ct.flags)}]" if ct.flags else ""
+            lines.append(f"  {'+' if not ct.flags else '~'} ({c.subject}, {c.predicate}, {c.object}){flag}")
         for r in self.rejected:
             c = r.checked.candidate
             lines.append(f"  - ({c.subject}, {c.predicate}, {c.object}) "

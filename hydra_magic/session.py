@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -47,10 +47,13 @@ class SessionConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     history_limit: int = 50
     engine_options: dict[str, Any] = field(default_factory=dict)
+    #: ``"default"``: facts resting on types inferred from a relation are kept, flagged
+    #: ``type_inferred`` and counted apart; ``"strict"``: such facts are rejected (``untyped_entity``).
+    types: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
         return {"base": self.base, "engine": self.engine, "max_input_chars": self.max_input_chars,
-                "chunk_chars": self.chunk_chars, "history_limit": self.history_limit,
+                "chunk_chars": self.chunk_chars, "history_limit": self.history_limit, "types": self.types,
                 "retry": {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
                           "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}}
 
@@ -275,7 +278,7 @@ class Session:
         self.kg.remove(stale)
         try:
             outcomes = extract_chunks(eng, chunks, text, self.ontology, self.kg, self.config.retry,
-                                      ground=ground, on_progress=on_progress)
+                                      ground=ground, on_progress=on_progress, types=self._types_mode())
         finally:
             self.kg.add(stale)
         engine_name = getattr(eng, "name", str(eng))
@@ -298,20 +301,69 @@ class Session:
         removed = [] if result.failed_chunks else [f for f in old if f.evidence.decision != "user"]
         kept_keys = {f.key for f in old if f.evidence.decision == "user"}
         added = [f for f in _dedupe(facts) if f.key not in kept_keys]
+        upgraded_old, upgraded_new = self._recheck_flagged(added, removed)
+        result.upgraded = upgraded_new
         result.replaced = len(removed)
         result.facts = facts
         result.seconds = time.perf_counter() - t0
-        self._commit(Change("extract", f"{source}: {len(result.accepted)} accepted, {len(result.rejected)} rejected",
-                            facts_added=added, facts_removed=removed), labels=labels)
+        self._commit(Change("extract", f"{source}: {result.summary()}",
+                            facts_added=added + upgraded_new, facts_removed=removed + upgraded_old), labels=labels)
         self.last_extraction = result
         return result
 
+    def _types_mode(self) -> str:
+        mode = self.config.types
+        if mode not in ("default", "strict"):
+            raise InputError(f"Unknown types mode {mode!r}. Use 'default' (keep facts on inferred types, flagged "
+                             "'type_inferred') or 'strict' (reject them).")
+        return mode
+
     def _fact(self, ct: CheckedTriple, source: str, engine: str, now: float,
               decision: str = "contracts") -> Fact:
-        c = ct.candidate
-        ev = Evidence(source=source, sentence=c.sentence, subject_span=ct.subject_span,
-                      object_span=ct.object_span, engine=engine, time=now, decision=decision)
+        ev = Evidence(source=source, sentence=ct.sentence or ct.candidate.sentence, subject_span=ct.subject_span,
+                      object_span=ct.object_span, engine=engine, time=now, decision=decision,
+                      flags=tuple(ct.flags), basis=ct.type_basis if ct.flags else "")
         return Fact(ct.subject, ct.predicate, ct.object, ev)  # type: ignore[arg-type]
+
+    def _recheck_flagged(self, added: list[Fact], removed: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+        """Facts flagged ``type_inferred`` that a newly stated type now verifies: (old, replacement) lists.
+
+        A type the text states later ("Ridley Scott is a director.") re-checks the facts
+        that rested on the same entity's inferred type; those whose domain and range now
+        hold on stated types lose the flag. Returns the facts to replace and their replacements.
+        """
+        from .contracts.type_evidence import TYPE_INFERRED
+
+        newly: dict[URIRef, set[URIRef]] = {}
+        for f in added:
+            if f.predicate == RDF.type and not f.evidence.flags and isinstance(f.object, URIRef):
+                if f.object not in self.kg.stated_types_of(f.subject):
+                    newly.setdefault(f.subject, set()).add(f.object)
+        if not newly:
+            return [], []
+        gone = {(f.source, f.key) for f in removed}
+
+        def stated(e: Node) -> set[URIRef]:
+            return self.kg.stated_types_of(e) | newly.get(e, set())  # type: ignore[arg-type]
+
+        def holds(e: Node, required: tuple[URIRef, ...]) -> bool:
+            return not required or any(self.ontology.is_subclass(t, r) for t in stated(e) for r in required)
+
+        old, new = [], []
+        for f in self.kg.flagged():
+            if (f.source, f.key) in gone or f.predicate == RDF.type or TYPE_INFERRED not in f.evidence.flags:
+                continue
+            if f.subject not in newly and f.object not in newly:
+                continue
+            prop = self.ontology.properties.get(f.predicate)  # type: ignore[arg-type]
+            if prop is None or not holds(f.subject, prop.domain):
+                continue
+            if prop.kind == "object" and not holds(f.object, prop.range):
+                continue
+            flags = tuple(x for x in f.evidence.flags if x != TYPE_INFERRED)
+            old.append(f)
+            new.append(Fact(f.subject, f.predicate, f.object, replace(f.evidence, flags=flags, basis="")))
+        return old, new
 
     # -------------------------------------------------------- user decisions
     def accept_anyway(self, rejected: RejectedTriple | CheckedTriple | TripleCandidate,
@@ -448,7 +500,7 @@ class Session:
     def _restore(self, data: dict[str, Any]) -> None:
         try:
             cfg = data.get("config", {})
-            for key in ("engine", "max_input_chars", "chunk_chars", "history_limit"):
+            for key in ("engine", "max_input_chars", "chunk_chars", "history_limit", "types"):
                 if key in cfg:
                     setattr(self.config, key, cfg[key])
             self.ontology.replace_triples(tuple(from_n3(x) for x in tr) for tr in data.get("ontology", []))
@@ -508,7 +560,8 @@ class Session:
                   if c.index in {i for i, _ in last.failed_chunks}]
         eng = self.engine
         t0 = time.perf_counter()
-        outcomes = extract_chunks(eng, chunks, last.text, self.ontology, self.kg, self.config.retry)
+        outcomes = extract_chunks(eng, chunks, last.text, self.ontology, self.kg, self.config.retry,
+                                  types=self._types_mode())
         engine_name = getattr(eng, "name", str(eng))
         now = time.time()
         result = ExtractionResult(last.source, last.text, engine=engine_name, chunks=len(chunks), session=self)
@@ -532,17 +585,23 @@ class Session:
 
     # ---------------------------------------------------------------- I/O
     def export(self, path: str | os.PathLike[str], format: str | None = None, *,
-               what: str = "all") -> Path:
-        """Write the ontology and/or KG (``what`` = ``all`` | ``ontology`` | ``kg``)."""
+               what: str = "all", verified_only: bool = False) -> Path:
+        """Write the ontology and/or KG (``what`` = ``all`` | ``ontology`` | ``kg``).
+
+        ``verified_only`` leaves out facts that rest on inferred types (``type_inferred``).
+        """
         from .io import export_session
 
-        return export_session(self, path, format=format, what=what)
+        return export_session(self, path, format=format, what=what, verified_only=verified_only)
 
-    def query(self, sparql: str) -> Any:
-        """SPARQL over ontology + KG (both visible; the KG's named graphs as their union)."""
+    def query(self, sparql: str, *, verified_only: bool = False) -> Any:
+        """SPARQL over ontology + KG (both visible; the KG's named graphs as their union).
+
+        ``verified_only`` answers from verified facts only (no ``type_inferred`` facts).
+        """
         from .io import query_session
 
-        return query_session(self, sparql)
+        return query_session(self, sparql, verified_only=verified_only)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -606,9 +665,13 @@ def _labels_of(ct: CheckedTriple) -> dict[URIRef, str]:
 
 
 def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
+    """One fact per triple: the first verified one, else the first (a typing the text states
+    later in the same text outranks the one inferred earlier)."""
     seen: dict[tuple[Node, Node, Node], Fact] = {}
     for f in facts:
-        seen.setdefault(f.key, f)
+        old = seen.get(f.key)
+        if old is None or (old.evidence.flags and not f.evidence.flags):
+            seen[f.key] = f
     return list(seen.values())
 
 

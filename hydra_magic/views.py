@@ -166,15 +166,18 @@ def _stems(text: str) -> list[str]:
 # --------------------------------------------------------------------------- evidence
 def evidence_segments(sentence: str, text: str, subject_span: Any, object_span: Any,
                       subject_text: str = "", object_text: str = "",
-                      window: int = 160) -> list[list[str]]:
-    """The evidence as ``[[text, role], ...]`` with role ``"s"``, ``"o"``, ``"so"`` or ``""``.
+                      window: int = 160, cue_span: Any = None) -> list[list[str]]:
+    """The evidence as ``[[text, role], ...]`` with role ``"s"``, ``"o"``, ``"so"``, ``"c"`` or ``""``.
+
+    ``cue_span`` (absolute, like the others) marks the negation, hedge or
+    hypothetical cue a polarity contract found (role ``"c"``).
 
     Spans are absolute offsets in the source ``text``. The sentence is located
     in ``text`` (the occurrence that contains the spans); when that fails the
     text around the spans is shown instead, and without spans the surface forms
     are searched in the sentence.
     """
-    spans = [tuple(sp) if sp is not None and len(sp) == 2 else None for sp in (subject_span, object_span)]
+    spans = [tuple(sp) if sp is not None and len(sp) == 2 else None for sp in (subject_span, object_span, cue_span)]
     spans = [sp if sp is not None and 0 <= sp[0] < sp[1] <= len(text) else None for sp in spans]
     base, shown = 0, sentence
     present = [sp for sp in spans if sp is not None]
@@ -201,6 +204,7 @@ def evidence_segments(sentence: str, text: str, subject_span: Any, object_span: 
         for surf in (subject_text, object_text):
             i = low.find(surf.lower()) if surf.strip() else -1
             rel.append((i, i + len(surf)) if i >= 0 else None)
+        rel.append(None)
     if not shown:
         return []
     cuts = {0, len(shown)}
@@ -213,6 +217,9 @@ def evidence_segments(sentence: str, text: str, subject_span: Any, object_span: 
         if a == b:
             continue
         role = "".join(r for r, sp in zip("so", rel) if sp is not None and sp[0] <= a and b <= sp[1])
+        cue = rel[2] if len(rel) > 2 else None
+        if not role and cue is not None and cue[0] <= a and b <= cue[1]:
+            role = "c"
         if out and out[-1][1] == role:
             out[-1][0] += shown[a:b]
         else:
@@ -370,10 +377,19 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
                                   "alt_labels": list(p.alt_labels), "uses": uses.get(p.iri, 0),
                                   "new": p.name in new_names})
     cqs_src = list(result.cqs) if result is not None else list(getattr(session, "cqs", []) or [])
+    # A question the engine did not understand is never shown as expressible, whatever its words match.
+    unparsed = {str(i.data.get("text", "")).strip() for i in (result.issues if result is not None else [])
+                if i.code == "unparsed_cq"}
     cqs = []
     for cq in cqs_src:
         added = contributions.get(cq.text, [])
-        st = _cq_status(onto, cq, added, session) if onto is not None else {"status": "missing", "terms": [], "reason": ""}
+        if cq.text.strip() in unparsed:
+            st = {"status": "unparsed", "terms": [], "reason": "the engine did not understand this question "
+                  "(unparsed_cq), so nothing was added for it"}
+        elif onto is not None:
+            st = _cq_status(onto, cq, added, session)
+        else:
+            st = {"status": "missing", "terms": [], "reason": ""}
         cqs.append({"id": cq.id, "text": cq.text, "expected": list(cq.expected), "sparql": cq.sparql or "",
                     "added": added, **st})
     state: dict[str, Any] = {
@@ -433,10 +449,14 @@ def _row(kind: str, idx: int, ct: Any, result: ExtractionResult, session: Any) -
     c = ct.candidate
     kg = getattr(session, "kg", None)
     onto = getattr(session, "ontology", None)
+    flags = list(getattr(ct, "flags", []) or [])
     if kind == "a":
         key = (ct.subject, ct.predicate, ct.object)
         in_kg = kg is not None and kg.contains(*key)
-        status = "accepted" if in_kg or kg is None else "removed"
+        if in_kg and flags:
+            fact = _find_fact(kg, key, result.source)
+            flags = list(fact.evidence.flags) if fact is not None else flags  # a later stated type verifies it
+        status = ("flagged" if flags else "accepted") if in_kg or kg is None else "removed"
     else:
         key = _candidate_key(session, c) if session is not None else None
         fact = _find_fact(kg, key, result.source) if kg is not None else None
@@ -449,10 +469,13 @@ def _row(kind: str, idx: int, ct: Any, result: ExtractionResult, session: Any) -
         "rdf": [_term(ct.subject, kg, onto), _term(ct.predicate, kg, onto), _term(ct.object, kg, onto)]
         if ct.subject is not None else [],
         "issues": issues, "codes": [i["code"] for i in issues if i["severity"] == "error"],
-        "sentence": c.sentence,
-        "segments": evidence_segments(c.sentence, result.text, ct.subject_span, ct.object_span,
-                                      c.subject_text, c.object_text),
-        "chunk": c.chunk, "inferred": bool(getattr(c, "inferred", False)),
+        "flags": flags, "basis": getattr(ct, "type_basis", "") if flags else "",
+        "sentence": getattr(ct, "sentence", "") or c.sentence,
+        "segments": evidence_segments(getattr(ct, "sentence", "") or c.sentence, result.text, ct.subject_span,
+                                      ct.object_span, c.subject_text, c.object_text,
+                                      cue_span=next((i.data["cue_span"] for i in ct.issues if "cue_span" in i.data),
+                                                    None)),
+        "chunk": c.chunk,
     }
 
 
@@ -471,7 +494,10 @@ def extraction_state(result: ExtractionResult, cap: int = ROW_CAP) -> dict[str, 
         "source": result.source, "engine": result.engine, "seconds": round(result.seconds, 3),
         "chunks": result.chunks, "replaced": result.replaced,
         "counts": {"accepted": len(result.accepted), "rejected": len(result.rejected),
+                   "verified": len(result.verified), "type_inferred": len(result.flagged),
+                   "upgraded": len(result.upgraded),
                    "kg": len(session.kg) if session is not None else None},
+        "summary": result.summary(),
         "by_code": dict(sorted(result.rejected_by_code().items())),
         "failed_chunks": [[i, str(e)] for i, e in result.failed_chunks],
         "rows": rows,

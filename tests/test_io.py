@@ -127,7 +127,7 @@ def test_exports_round_trip(tmp_path, session):
     assert any(n.endswith("source/cell%20%3C1%3E") for n in names)
     assert any(n.endswith("/evidence") for n in names)
     prov = list(ds.query("PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?v WHERE { GRAPH ?g { ?e prov:value ?v } }"))
-    assert [str(r[0]) for r in prov] == ["Alien directed Ridley Scott"] * len(prov) and prov
+    assert [str(r[0]) for r in prov] == ["Alien directed Ridley Scott."] * len(prov) and prov
     for fmt, parse_as in (("turtle", "turtle"), ("ntriples", "nt"), ("json-ld", "json-ld")):
         g = Graph().parse(data=serialize_session(s, fmt), format=parse_as)
         assert (URIRef(s.kg.entity_iri("alien")), None, None) in g

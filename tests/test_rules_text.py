@@ -187,14 +187,14 @@ def test_domain_on_a_superclass_is_accepted_and_typing_uses_the_subclass(
     assert not check_triples(cands, film_ontology, kg, text).rejected
 
 
-def test_known_kg_types_are_reused_and_conflicts_dropped(film_ontology: Ontology) -> None:
+def test_known_kg_types_are_reused_and_conflicts_reported(film_ontology: Ontology) -> None:
     kg = KnowledgeGraph()
     o = film_ontology
     ev = Evidence("earlier")
     kg.add(
         [
             Fact(kg.entity_iri("joe_dante"), RDF.type, o.get_class("Human").iri, ev),
-            # a city, so it cannot direct anything: the relation must not be proposed
+            # a city, so it cannot direct anything: the relation must be rejected where the user sees it
             Fact(kg.entity_iri("ridley_scott"), RDF.type, o.get_class("City").iri, ev),
         ]
     )
@@ -206,8 +206,12 @@ def test_known_kg_types_are_reused_and_conflicts_dropped(film_ontology: Ontology
     got = _triples(cands)
     assert ("gremlins", "director", "joe_dante") in got
     assert not any(c.subject == "joe_dante" and c.predicate == IS_A for c in cands)  # already typed
-    assert ("alien", "director", "ridley_scott") not in got
-    assert not check_triples(cands, o, kg, text).rejected
+    # nothing the engine formed vanishes: the contracts reject it, with the rule that says why
+    verdict = check_triples(cands, o, kg, text)
+    rejected = {(ct.candidate.subject, ct.candidate.predicate, ct.candidate.object): ct.codes for ct in verdict.rejected}
+    assert rejected == {("alien", "director", "ridley_scott"): ["range_mismatch"]}
+    assert ("gremlins", "director", "joe_dante") in {
+        (ct.candidate.subject, ct.candidate.predicate, ct.candidate.object) for ct in verdict.accepted}
 
 
 def test_literals_must_fit_their_datatype(film_ontology: Ontology) -> None:
@@ -557,16 +561,19 @@ def test_a_relation_stated_outright_against_known_types_is_proposed_for_the_cont
     assert ("michael_mann", "directs", "thief") in accepted
 
 
-def test_a_contradicted_relation_needs_the_trigger_between_its_two_mentions(
+def test_a_relation_against_known_types_is_reported_even_when_not_stated_outright(
     film_ontology: Ontology,
 ) -> None:
-    # "a 1979 film directed by": not stated outright, so a typing conflict still drops it
+    # "a 1979 film directed by": the engine formed (alien, director, ridley_scott) and
+    # Ridley Scott is known as a City; nothing vanishes, the contracts say why it fails
     kg = KnowledgeGraph()
     kg.add([Fact(kg.entity_iri("ridley_scott"), RDF.type, film_ontology.get_class("City").iri,
                  Evidence("earlier"))])
     text = "Alien is a 1979 film directed by Ridley Scott."
     cands = extract_triples(TextChunk(text), film_ontology, kg)
-    assert not check_triples(cands, film_ontology, kg, text).rejected
+    verdict = check_triples(cands, film_ontology, kg, text)
+    assert [(ct.candidate.predicate, ct.codes) for ct in verdict.rejected] == [("director", ["range_mismatch"])]
+    assert [(ct.candidate.subject, ct.candidate.object) for ct in verdict.accepted] == [("alien", "Film")]
 
 
 def _genre_ontology() -> Ontology:

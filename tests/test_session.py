@@ -86,7 +86,7 @@ def test_extract_accepts_valid_and_keeps_rejected_with_codes(session):
     assert ev.source == "cell-1" and ev.engine == "scripted" and ev.decision == "contracts"
     assert text[ev.subject_span[0]:ev.subject_span[1]] == "Alien"
     assert text[ev.object_span[0]:ev.object_span[1]] == "Ridley Scott"
-    assert ev.sentence == "Alien directed Ridley Scott"
+    assert ev.sentence == "Alien directed Ridley Scott."  # the sentence of the text, found by the contracts
 
 
 def test_each_source_has_its_own_named_graph_and_rerun_replaces(session):

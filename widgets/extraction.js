@@ -4,13 +4,14 @@
 
 // h(tag, attrs, ...children) comes from dom.js, prepended by hydra_magic.views.
 
-const LABEL = { accepted: "accepted", rejected: "rejected", user: "accepted by you", removed: "removed" };
+const LABEL = { accepted: "verified", flagged: "not verified", rejected: "rejected", user: "accepted by you", removed: "removed" };
+const ROLE = { s: "subject", o: "object", so: "subject and object", c: "cue: negated, hedged or hypothetical" };
 
 function evidence(segments) {
   if (!segments || !segments.length) return h("span", { class: "hw-muted", text: "—" });
   const span = h("span", { class: "hw-evidence" });
   for (const [text, role] of segments) {
-    span.append(role ? h("mark", { class: `hw-${role}`, title: role === "s" ? "subject" : role === "o" ? "object" : "subject and object", text }) : document.createTextNode(text));
+    span.append(role ? h("mark", { class: `hw-${role}`, title: ROLE[role] || role, text }) : document.createTextNode(text));
   }
   return span;
 }
@@ -32,16 +33,20 @@ function render({ model, el }) {
 
     const chip = (key, text) => h("button", { class: `hw-chip${show === key ? " hw-on" : ""}`, "data-filter": key, text, onclick: () => { show = show === key ? "all" : key; redraw(); } });
     const filters = h("div", { class: "hw-row" },
-      chip("all", `all ${rows.length}`), chip("accepted", `accepted ${c.accepted ?? 0}`), chip("rejected", `rejected ${c.rejected ?? 0}`));
+      chip("all", `all ${rows.length}`), chip("accepted", `verified ${c.verified ?? c.accepted ?? 0}`));
+    if (c.type_inferred) filters.append(chip("flagged", `on inferred types ${c.type_inferred}`));
+    filters.append(chip("rejected", `rejected ${c.rejected ?? 0}`));
     for (const [code, n] of Object.entries(d.by_code || {})) filters.append(chip(code, `${code} ×${n}`));
     parts.push(filters);
+    if (c.upgraded) parts.push(h("div", { class: "hw-muted", text: `${c.upgraded} earlier facts are now verified: this text states the types they rested on` }));
     if (d.replaced) parts.push(h("div", { class: "hw-muted", text: `replaced ${d.replaced} facts of an earlier run of this source` }));
     for (const [idx, err] of d.failed_chunks || []) parts.push(h("div", { class: "hw-msg hw-err", text: `chunk ${idx} failed: ${err} (retry with %hydra retry)` }));
     if (msg && msg.text) parts.push(h("div", { class: `hw-msg ${msg.kind === "error" ? "hw-err" : "hw-ok"}`, role: "status", text: msg.text }));
 
     const tb = h("tbody");
     for (const r of rows) {
-      const visible = show === "all" || (show === "accepted" && r.status !== "rejected" && r.id[0] === "a") ||
+      const visible = show === "all" || (show === "accepted" && r.status === "accepted") ||
+        (show === "flagged" && r.status === "flagged") ||
         (show === "rejected" && r.id[0] === "r") || r.codes.includes(show);
       if (!visible) continue;
       let action = null;
@@ -49,7 +54,7 @@ function render({ model, el }) {
         const busy = pending.has(r.id);
         if (r.status === "rejected") {
           action = h("button", { class: "hw-btn", "data-action": "accept", "data-row": r.id, disabled: busy ? "" : null, title: "add this triple to the knowledge graph despite the contracts (journaled)", text: busy ? "…" : "accept anyway" });
-        } else if (r.status === "accepted" || r.status === "user") {
+        } else if (r.status === "accepted" || r.status === "flagged" || r.status === "user") {
           action = h("button", { class: "hw-btn hw-danger", "data-action": "remove", "data-row": r.id, disabled: busy ? "" : null, title: "remove this fact from the knowledge graph (journaled)", text: busy ? "…" : "remove" });
         }
         if (action) action.addEventListener("click", () => {
@@ -59,7 +64,7 @@ function render({ model, el }) {
         });
       }
       const triple = h("div", {}, h("code", { text: r.subject }), h("span", { class: "hw-muted", text: " — " }), h("b", { text: r.predicate }), h("span", { class: "hw-muted", text: " → " }), h("code", { text: r.object }),
-        r.inferred ? h("span", { class: "hw-muted", text: " (inferred type)" }) : null);
+        (r.flags || []).length ? h("div", { class: "hw-flag", title: r.basis || "", text: `${r.flags.join(", ")}: rests on a type inferred from a relation, not stated in the text` + (r.basis ? ` (${r.basis})` : "") }) : null);
       const issues = h("div", {}, r.issues.map((i) => h("div", { class: "hw-issue" },
         i.severity !== "error" ? [h("span", { class: `hw-badge hw-${i.severity}`, text: i.severity }), " "] : null,
         h("code", { text: i.code }), " ", i.message,
@@ -71,7 +76,7 @@ function render({ model, el }) {
     parts.push(h("div", { class: "hw-scroll" }, h("table", { class: "hw-table" },
       h("thead", {}, h("tr", {}, h("th", { text: "" }), h("th", { text: "triple" }), h("th", { text: "evidence" }), h("th", { text: "rule · message · hint" }), h("th", { text: "" }))), tb)));
     if (d.hidden) parts.push(h("div", { class: "hw-muted", text: `${d.hidden} more accepted candidates are not listed here (the counts above include them).` }));
-    parts.push(h("div", { class: "hw-muted" }, "evidence: ", h("mark", { class: "hw-s", text: "subject" }), " ", h("mark", { class: "hw-o", text: "object" })));
+    parts.push(h("div", { class: "hw-muted" }, "evidence: ", h("mark", { class: "hw-s", text: "subject" }), " ", h("mark", { class: "hw-o", text: "object" }), " ", h("mark", { class: "hw-c", text: "negation / hedge / hypothetical cue" })));
     return parts;
   }
 

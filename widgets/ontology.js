@@ -3,7 +3,7 @@
 
 // h(tag, attrs, ...children) comes from dom.js, prepended by hydra_magic.views.
 
-const STATUS = { expressible: "expressible", partial: "classes only", missing: "not expressible" };
+const STATUS = { expressible: "expressible", partial: "classes only", missing: "not expressible", unparsed: "not understood" };
 
 function badge(kind, text) {
   return h("span", { class: `hw-badge hw-${kind}`, text: text ?? kind });

@@ -34,6 +34,8 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     t.add_argument("--gold-literal-forms", action="store_true",
                    help="write literals the way the gold does (raises object hallucination)")
     t.add_argument("--engine", default="rules")
+    t.add_argument("--types", choices=["default", "strict"], default="default",
+                   help="strict: the contracts reject triples resting on types inferred from a relation")
     t.add_argument("--ontologies", nargs="*", help="ontology ids to run (default: all with the split)")
     t.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/<bench>-<date>.json)")
     c = sub.add_parser("cq", help="competency-question parsing and SPARQL on CQ2SPARQLOWL and CLaRO")
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
         text2kgbench.run(data_dir, dataset=args.dataset, split=args.split, engine=args.engine,
                          ontologies=args.ontologies or None, gold_literal_forms=args.gold_literal_forms,
-                         output=_out(args, f"text2kgbench-{args.dataset}-{args.split}"))
+                         types=args.types, output=_out(args, f"text2kgbench-{args.dataset}-{args.split}"))
     elif args.bench == "cq":
         from ..bench import cq_bench
 

@@ -28,6 +28,9 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--learn", help="labelled train JSONL (Text2KGBench TekGen or WebNLG format)")
     p.add_argument("--engine", default="rules", help="'rules' (offline, default) or a litellm model")
     p.add_argument("--api-base", help="OpenAI-compatible base URL for the model engine")
+    p.add_argument("--types", choices=("default", "strict"), default="default",
+                   help="default: keep triples that rest on types inferred from a relation, with "
+                        "\"flags\": [\"type_inferred\"]; strict: reject them (untyped_entity)")
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
@@ -72,14 +75,17 @@ def run(args: argparse.Namespace) -> int:
             triples, rejected = [], []
             if text.strip():
                 outcome = extract_chunks(engine, [TextChunk(text, 0, 0, str(row.get("id", "")))], text,
-                                         ontology, kg, policy)[0]
+                                         ontology, kg, policy, types=args.types)[0]
                 for ct in outcome.accepted:
                     if ct.predicate == RDF.type:
                         continue  # typing is internal; the output lists ontology relations
                     prop = ontology.properties[ct.predicate]  # type: ignore[index]
                     c = ct.candidate
-                    triples.append({"sub": c.subject_text or c.subject, "rel": prop.label,
-                                    "obj": c.object_text or c.object})
+                    triple = {"sub": c.subject_text or c.subject, "rel": prop.label, "obj": c.object_text or c.object}
+                    if ct.flags:
+                        triple["flags"] = list(ct.flags)
+                        stats["flagged"] += 1
+                    triples.append(triple)
                 for ct in outcome.rejected:
                     c = ct.candidate
                     rejected.append({"sub": c.subject_text or c.subject, "rel": c.predicate,
@@ -93,8 +99,10 @@ def run(args: argparse.Namespace) -> int:
     done = time.perf_counter()
     setup, extracting = t_ready - t0, done - t_ready
     accepted = stats.pop("accepted", 0)
+    flagged = stats.pop("flagged", 0)
     by_code = ", ".join(f"{k}: {v}" for k, v in stats.most_common()) or "none"
-    print(f"hydra extract: {sentences} sentences, {accepted} triples accepted, "
+    print(f"hydra extract: {sentences} sentences, {accepted} triples accepted "
+          f"({accepted - flagged} verified, {flagged} on inferred types), "
           f"{sum(stats.values())} rejected ({by_code}), {done - t0:.2f} s "
           f"(ontology{' + learning' if args.learn else ''} {setup:.2f} s, extraction {extracting:.2f} s = "
           f"{sentences / extracting if extracting else 0:.0f} sentences/s)", file=sys.stderr)

@@ -15,10 +15,10 @@ import inspect
 import threading
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, TypeVar
 
-from rdflib import URIRef
 
 from ..candidates import TextChunk, TripleCandidate
-from ..contracts import CheckedTriple, check_triples
+from ..contracts import check_triples
+from ..contracts.type_evidence import TypeBook
 from ..errors import EngineError
 from ..issues import Issue
 from .llm_context import EntityRegistry
@@ -77,12 +77,6 @@ def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
     return box["value"]  # type: ignore[no-any-return]
 
 
-def _add_types(known: dict[URIRef, set[URIRef]], accepted: Sequence[CheckedTriple]) -> None:
-    for ct in accepted:
-        if ct.predicate is not None and str(ct.predicate).endswith("#type") and isinstance(ct.object, URIRef):
-            known.setdefault(ct.subject, set()).add(ct.object)  # type: ignore[arg-type]
-
-
 def _key(c: TripleCandidate) -> tuple[str, str, str]:
     return (c.subject, c.predicate, c.object)
 
@@ -90,7 +84,7 @@ def _key(c: TripleCandidate) -> tuple[str, str, str]:
 def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
                          kg: "KnowledgeGraph", policy: "RetryPolicy", *, ground: bool = True,
                          on_progress: Callable[[int, int], None] | None = None,
-                         concurrency: int | None = None) -> list["ChunkOutcome"]:
+                         concurrency: int | None = None, types: str = "default") -> list["ChunkOutcome"]:
     """Extract and verify every chunk, ``concurrency`` chunks at a time; same outcomes as the sequential loop."""
     from ..pipeline import ChunkOutcome
 
@@ -100,7 +94,7 @@ def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, on
 
     async def one(chunk: TextChunk, sem: asyncio.Semaphore, done: list[int]) -> ChunkOutcome:
         out = ChunkOutcome(chunk)
-        known: dict[URIRef, set[URIRef]] = {}  # types accepted in this chunk's earlier attempts
+        known = TypeBook()  # types accepted in this chunk's earlier attempts (check_triples adds them)
         feedback: list[tuple[TripleCandidate, list[Issue]]] = []
         async with sem:
             while out.attempts < policy.max_attempts:
@@ -117,9 +111,9 @@ def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, on
                     break
                 if not candidates:
                     break
-                verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known)
+                verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known,
+                                        types=types)
                 out.accepted.extend(verdict.accepted)
-                _add_types(known, verdict.accepted)
                 out.rejected = verdict.rejected
                 if not verdict.rejected:
                     break
@@ -143,7 +137,7 @@ def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, on
 
     # Final pass, in chunk order: one name per entity, earlier chunks' types count.
     registry = EntityRegistry.from_kg(kg, ontology)
-    known: dict[URIRef, set[URIRef]] = {}
+    known = TypeBook()
     for out in outcomes:
         renamed = registry.canonicalise([ct.candidate for ct in [*out.accepted, *out.rejected]], ontology)
         seen: set[tuple[str, str, str]] = set()
@@ -154,7 +148,6 @@ def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, on
                 candidates.append(c)
         if not candidates:
             continue
-        verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known)
+        verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known, types=types)
         out.accepted, out.rejected = verdict.accepted, verdict.rejected
-        _add_types(known, verdict.accepted)
     return outcomes

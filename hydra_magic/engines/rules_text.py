@@ -23,12 +23,13 @@ model):
    trigger linked, when it is confident ("a 2016 American space opera film" -> genre);
 6. every entity gets one class: the KG's, a class read in ``X is a <class>``, or
    one inferred from the domains and ranges of the properties it takes part in
-   (an ``isA`` candidate with ``inferred=True``); triples whose domain or range
-   cannot hold are dropped, so what is returned is what the contracts accept, with
-   one exception: a relation the text states outright (``Heat directed Michael
-   Mann.``: subject, the property's own words, object) whose known types contradict
-   the domain or range is proposed as read, without typing of its own, so that the
-   contracts reject it (``domain_mismatch``/``range_mismatch``) where the user sees it.
+   (an ``isA`` candidate with ``inferred=True``; the contracts decide from the text
+   whether a type is stated, and flag facts that rest on inferred types). A class
+   the text states is proposed even when the KG knows the entity only by an
+   inferred type, so a contradiction reaches the contracts (``type_conflict``).
+   Nothing formed vanishes: relations whose domain or range cannot hold, and
+   values not in their datatype's form, are proposed as read, so that the
+   contracts reject them where the user sees it.
 
 Trigger syntax (``hydra:trigger``, readable and editable): a plain phrase
 ``directed by`` means *subject … phrase object*; ``{o}`` marks where the object
@@ -77,6 +78,7 @@ from ..candidates import IS_A, TextChunk, TripleCandidate
 from ..iri import normalise_label, snake_case
 from ..kg import KnowledgeGraph
 from ..ontology import HYDRA, Ontology, OntProperty
+from ..sentences import split_sentences
 
 __all__ = [
     "extract_triples",
@@ -121,6 +123,7 @@ when where whereas if unless because by for to of into upon under over between a
 these those there here it its he his she her they their them we our you your i my one some many most
 several both each
 however meanwhile also later then originally initially currently today formerly now
+nevertheless nonetheless notwithstanding moreover furthermore instead still yet thus therefore hence
 """.split()
 )
 _PRONOUNS = frozenset("he she it they his her its their this these".split())
@@ -148,11 +151,6 @@ _STOP_TRIGGERS = frozenset(
 )
 _DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "ch", "ic", "i", "ss")
 _BARRIERS = frozenset('.;:()[]"“”?!')
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr co inc ltd bros vs no mt ft gen col lt sgt capt prof rev "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e etc approx ca "
-    "op vol nos".split()
-)
 
 _TOKEN = re.compile(
     r"""
@@ -167,7 +165,6 @@ _TOKEN = re.compile(
 )
 _SUFFIXES = ("ies", "es", "s", "ed", "ing")
 _YEAR = re.compile(r"(1\d{3}|20\d{2})")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
 
 
 #: Entity names of surfaces (memoised: the same names recur across sentences).
@@ -210,34 +207,6 @@ def _tokenize(text: str) -> _Tokens:
         ends.append(b)
     low = [w.lower() for w in words]
     return _Tokens(text, words, low, tuple(map(_stem, low)), kinds, starts, ends)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (abbreviations and initials do not end one)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        before = text[max(start, m.start() - 12) : m.start()]
-        last = re.search(r"([\w.]+)$", before)
-        word = last.group(1).lower() if last else ""
-        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-            continue  # initials "N.R." before a name
-        if text[m.start()] == "." and (
-            len(word) == 1
-            and word.isalpha()
-            or word in _ABBREVIATIONS
-            or word.rstrip(".") in _ABBREVIATIONS
-        ):
-            continue
-        if text[m.start()] in "!?" and len(text[start : m.start()].split()) < 6:
-            continue
-        end = m.start() + 1
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
 
 
 # ----------------------------------------------------------------- mentions
@@ -1205,6 +1174,8 @@ class _ChunkState:
     # subjects in reading order (name, surface, absolute span): what "The film" may refer to
     recent: list[tuple[str, str, int, int]] = field(default_factory=list)
     kg_has_facts: bool = True
+    # entity name -> classes the text of this chunk states ("X is a <class>")
+    stated: dict[str, set[URIRef]] = field(default_factory=dict)
 
 
 def _extract_sentence(
@@ -1459,6 +1430,7 @@ def _emit(
     needs: dict[str, list[tuple[tuple[URIRef, ...], float]]] = defaultdict(list)
     surface: dict[str, _Mention] = {}
     prepared = []
+    unfit: list[tuple[_Rel, OntProperty, str, str]] = []  # values not in the datatype's form
     for r in rels:
         prop = comp.props[r.prop]
         s_name = _snake(r.subj.text)
@@ -1473,6 +1445,8 @@ def _emit(
         else:
             o_name = _literal_value(r.obj, prop)
             if o_name is None:
+                # formed, then found not to fit: proposed as read so the contracts report it
+                unfit.append((r, prop, s_name, r.obj.text))
                 continue
         needs[s_name].append((prop.domain, r.score))
         surface.setdefault(s_name, r.subj)
@@ -1497,32 +1471,22 @@ def _emit(
     if explicit is not None and subj_name:
         used.add(subj_name)
 
-    def typed(name: str) -> bool:
-        cls, new = chosen[name]
-        return cls is not None and (not new or name in used)
-
-    # A relation the text states outright ("Heat directed Michael Mann.") whose typing
-    # contradicts the property's domain or range is proposed as read, with no typing of
-    # its own: the contracts reject it with domain_mismatch/range_mismatch and the user
-    # sees what the text said. Its requirements were weighed above like any other, so
-    # what is accepted does not change because of it.
-    contradicted = [
-        (r, prop, s_name, o_name)
-        for r, prop, s_name, o_name in prepared
-        if r.direct
-        and typed(s_name)
-        and (prop.kind != "object" or typed(o_name))
-        and not (
-            _fits(chosen[s_name][0], prop.domain, onto)
-            and (prop.kind != "object" or _fits(chosen[o_name][0], prop.range, onto))
-        )
-    ]
+    # Nothing the engine formed vanishes: a relation whose typing contradicts the
+    # property's domain or range ("Heat directed Michael Mann.", "Radium discovered Marie
+    # Curie.") is proposed as read, with no typing of its own, so that the contracts
+    # reject it (domain_mismatch, range_mismatch, untyped_entity) where the user sees it.
+    # Its requirements were weighed above like any other, so what is accepted does not
+    # change because of it.
+    kept_ids = {id(x[0]) for x in kept}
+    contradicted = [x for x in prepared if id(x[0]) not in kept_ids] + unfit
     for name, (cls, new) in chosen.items():
         if cls is None or not new or name not in used:
             continue
         m = surface[name]
         state.types[name] = cls
         exp = explicit if name == subj_name else None
+        if exp is not None and cls == exp:
+            state.stated.setdefault(name, set()).add(cls)
         out_types.append(
             TripleCandidate(
                 subject=name,
@@ -1594,10 +1558,21 @@ def _choose_class(
     state: _ChunkState,
 ) -> tuple[URIRef | None, bool]:
     """The class ``name`` gets (and whether an ``isA`` must be emitted for it)."""
-    known = set(kg.types_of(kg.entity_iri(name))) if state.kg_has_facts else set()
+    iri = kg.entity_iri(name) if state.kg_has_facts else None
+    known = set(kg.types_of(iri)) if iri is not None else set()
     if name in state.types:
         known.add(state.types[name])
     known = {k for k in known if k in onto.classes}
+    if explicit is not None and explicit in onto.classes:
+        # The text states a type. Unless a stated type already says as much, propose it:
+        # a type known only by inference is not evidence, and a contradiction with one
+        # must reach the contracts (type_conflict) rather than be resolved here.
+        stated = (set(kg.stated_types_of(iri)) if iri is not None else set()) | state.stated.get(name, set())
+        stated = {k for k in stated if k in onto.classes}
+        if not any(onto.is_subclass(k, explicit) for k in stated) and all(
+            onto.is_subclass(explicit, k) or onto.is_subclass(k, explicit) for k in stated
+        ):
+            return explicit, True
 
     def satisfied(c: URIRef) -> float:
         return sum(w for req, w in reqs if not req or any(onto.is_subclass(c, r) for r in req))
