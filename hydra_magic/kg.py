@@ -129,11 +129,14 @@ class KnowledgeGraph:
         #: verifier recheck only what changed, whoever changed it.
         self.revision = 0
         self._log: list[tuple[str, Fact]] = []
+        self.flagged_count = 0  # facts with Evidence.flags (not verified), kept in step by _record
         self._log_start = 0  # revision of _log[0]; older entries are trimmed
 
     LOG_LIMIT = 200_000
 
     def _record(self, op: str, facts: list[Fact]) -> None:
+        flagged = sum(1 for f in facts if f.evidence.flags)
+        self.flagged_count += flagged if op == "add" else -flagged
         self._log.extend((op, f) for f in facts)
         self.revision += len(facts)
         if len(self._log) > self.LOG_LIMIT:

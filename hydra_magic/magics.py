@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
-from traitlets import Dict, Int, TraitError, Unicode, observe, validate
+from traitlets import Dict, Enum, Int, TraitError, Unicode, observe, validate
 
 from .errors import HydraError
 from .extension import USER_VARIABLE, SessionRegistry, default_session_factory
@@ -44,8 +44,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("%hydra verify [--full]", "check the whole graph: contracts, SHACL, value rules, CQ tests"),
     "undo": ("%hydra undo", "revert the last change (CQs, ontology, extraction, accept, remove, reset)"),
     "reset": ("%hydra reset", "clear ontology, knowledge graph and CQs (undo brings them back)"),
-    "export": ("%hydra export PATH [--format F] [--what all|ontology|kg]",
-               "write the ontology and/or KG (turtle, trig, json-ld, ntriples, nquads)"),
+    "export": ("%hydra export PATH [--format F] [--what all|ontology|kg] [--verified]",
+               "write the ontology and/or KG (turtle, trig, json-ld, ntriples, nquads); --verified: "
+               "leave out facts on inferred types"),
     "load-ontology": ("%hydra load-ontology PATH [--format F]",
                       "import an ontology file (Turtle, OWL/RDF-XML, N-Triples, Text2KGBench JSON)"),
     "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
@@ -301,6 +302,10 @@ class HydraMagics(Magics):
                                  "many characters.").tag(config=True)
     max_attempts = Int(3, help="Tries per chunk or CQ batch, the first included; only rejected "
                                "candidates are retried.").tag(config=True)
+    types = Enum(("default", "strict"), "default",
+                 help="'default': facts that rest on a type inferred from a relation (not stated in the "
+                      "text) are kept, flagged 'type_inferred' and counted apart; 'strict': they are "
+                      "rejected (untyped_entity).").tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         # Set before traitlets load the config: the observers below look at them.
@@ -336,7 +341,7 @@ class HydraMagics(Magics):
         return proposal["value"].strip()
 
     @observe("model", "engine_options", "max_input_chars", "chunk_chars", "max_attempts", "journal_dir",
-             "session_name")
+             "session_name", "types")
     def _setting_changed(self, change: Any) -> None:
         name = change["name"]
         self._explicit.add(name)
@@ -358,7 +363,7 @@ class HydraMagics(Magics):
         return SessionConfig(engine=self.model, journal_dir=journal_dir,
                              engine_options=dict(self.engine_options),
                              max_input_chars=self.max_input_chars, chunk_chars=self.chunk_chars,
-                             retry=RetryPolicy(max_attempts=self.max_attempts))
+                             retry=RetryPolicy(max_attempts=self.max_attempts), types=self.types)
 
     def _apply(self, session: "Session", names: set[str]) -> None:
         """Push the named settings into ``session`` (a restored journal keeps the rest)."""
@@ -374,6 +379,8 @@ class HydraMagics(Magics):
             cfg.chunk_chars = self.chunk_chars
         if "max_attempts" in names:
             cfg.retry = dataclasses.replace(cfg.retry, max_attempts=self.max_attempts)
+        if "types" in names:
+            cfg.types = self.types
 
     def open_session(self, name: str, *, activate: bool = True) -> tuple["Session", bool]:
         """Open (or restore) session ``name`` with the current settings; returns it and whether it is new here."""
@@ -568,6 +575,8 @@ class HydraMagics(Magics):
     # --------------------------------------------------------------- %%sparql
     @magic_arguments()
     @argument("--out", metavar="VAR", help="store the rows (a list of dicts of Python values) in VAR")
+    @argument("--verified", action="store_true",
+              help="answer from verified facts only (leave out facts flagged type_inferred)")
     @argument("--session", metavar="NAME", help="the session to query (default: the active one)")
     @cell_magic
     def sparql(self, line: str, cell: str) -> Any:
@@ -587,7 +596,7 @@ class HydraMagics(Magics):
             raise UsageError(f"--out {args.out}: not a valid Python variable name.")
         session = self._session(args.session)
         with _user_errors():
-            raw = session.query(cell)
+            raw = session.query(cell, verified_only=args.verified)
         prefixes = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
         prefixes.update({"onto": str(session.ontology.ns), "ent": str(session.kg.entity_ns)})
         result = _sparql_result(raw, prefixes)
@@ -660,7 +669,7 @@ class HydraMagics(Magics):
             verify [--full]                check the whole graph
             undo                           revert the last change
             reset                          clear ontology, KG and CQs (undoable)
-            export PATH [--format F] [--what all|ontology|kg]
+            export PATH [--format F] [--what all|ontology|kg] [--verified]
             load-ontology PATH [--format F]
             sessions                       list sessions
             session NAME                   switch to (or create) a session
@@ -734,13 +743,18 @@ class HydraMagics(Magics):
         parser.add_argument("path")
         parser.add_argument("--format", default=None)
         parser.add_argument("--what", default="all", choices=["all", "ontology", "kg"])
+        parser.add_argument("--verified", action="store_true")
         args = parser.parse_args(rest)
         session = self._session()
-        path = session.export(args.path, format=args.format, what=args.what)
+        path = session.export(args.path, format=args.format, what=args.what, verified_only=args.verified)
         parts = {"all": "ontology and knowledge graph", "ontology": "ontology", "kg": "knowledge graph"}
+        flagged = len(session.kg.flagged())
+        facts = (f"{len(session.kg) - flagged} verified facts, {flagged} on inferred types left out"
+                 if args.verified else f"{len(session.kg)} facts" + (f", {flagged} of them on inferred types"
+                                                                     if flagged else ""))
         print(f"Wrote the {parts[args.what]} of session {session.name!r} to {path} "
               f"({len(session.ontology.classes)} classes, {len(session.ontology.properties)} properties, "
-              f"{len(session.kg)} facts).")
+              f"{facts}).")
 
     def _sub_load_ontology(self, rest: list[str]) -> None:
         parser = self._subparser("load-ontology")

@@ -20,6 +20,7 @@ from rdflib.util import from_n3
 
 from .candidates import TripleCandidate
 from .contracts import CheckedTriple, OntologyVerdict, resolve_datatype, to_literal
+from .contracts.triple_rules import is_typing_predicate
 from .cq import CompetencyQuestion, parse_cqs
 from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
 from .iri import DEFAULT_BASE, local_name, snake_case
@@ -374,7 +375,7 @@ class Session:
         spans = (ct.subject_span, ct.object_span) if isinstance(ct, CheckedTriple) else (None, None)
         source = source or (self.last_extraction.source if self.last_extraction else "user")
         s = self.kg.entity_iri(snake_case(cand.subject) or cand.subject)
-        if cand.predicate in ("isA", "rdf:type", "type"):
+        if is_typing_predicate(cand.predicate, self.ontology):
             cls = self.ontology.get_class(cand.object)
             if cls is None:
                 raise InputError(f"Cannot accept ({cand.subject}, isA, {cand.object}): {cand.object!r} is not a "
@@ -608,7 +609,8 @@ class Session:
             "session": self.name, "engine": getattr(self._engine, "name", None) or self.config.engine,
             "cqs": len(self.cqs),
             "classes": len(self.ontology.classes), "properties": len(self.ontology.properties),
-            "facts": len(self.kg), "sources": len(self.kg.sources()), "entities": len(self.kg.entities()),
+            "facts": len(self.kg), "facts_on_inferred_types": self.kg.flagged_count,
+            "sources": len(self.kg.sources()), "entities": len(self.kg.entities()),
             "changes": len(self.history),
             "journal": str(self.journal.path) if self.journal else None,
         }

@@ -418,10 +418,11 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
 def _candidate_key(session: Any, cand: Any) -> tuple[Any, Any, Any] | None:
     """The KG key :meth:`Session.accept_anyway` would give ``cand`` (``None`` when it cannot)."""
     from .contracts import to_literal
+    from .contracts.triple_rules import is_typing_predicate
 
     onto, kg = session.ontology, session.kg
     s = kg.entity_iri(snake_case(cand.subject) or cand.subject)
-    if cand.predicate in ("isA", "rdf:type", "type"):
+    if is_typing_predicate(cand.predicate, onto):
         cls = onto.get_class(cand.object)
         return (s, RDF.type, cls.iri) if cls is not None else None
     prop = onto.get_property(cand.predicate)

@@ -171,7 +171,7 @@ def test_module_is_pure_standard_library():
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "no relative import from the rest of hydra_magic"
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "re", "dataclasses"}
+    assert imported <= {"__future__", "re", "dataclasses", "functools"}
 
 
 # --------------------------------------------------------------------------- dev set

@@ -770,7 +770,9 @@ def run(
         "global": {metrics}, "baselines": {model: {"global": {...}, id: {...}}},
         "throughput": {...}}``. Only triples the contracts accept are scored.
     """
-    from ..candidates import IS_A, TextChunk
+    from rdflib import RDF
+
+    from ..candidates import TextChunk
     from ..contracts import check_triples
     from ..engines import get_engine
     from ..kg import KnowledgeGraph
@@ -832,7 +834,7 @@ def run(
             triples: list[list[str]] = []
             for ct in verdict.accepted:
                 c = ct.candidate
-                if c.predicate == IS_A:
+                if ct.predicate == RDF.type:
                     continue
                 prop = onto.get_property(c.predicate)
                 if prop is None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["CUE_CODES", "Cue", "modality_cue"]
 
@@ -202,6 +203,38 @@ _DEAL_NOUNS = {"merger", "acquisition", "takeover", "deal", "sale", "bid", "purc
 # ("Will Smith ...", "Never Let Me Go ...", "May 1979 ...").
 _TITLE_PRONE = {"will", "would", "shall", "should", "may", "might", "could", "never", "no",
                 "not", "nothing", "if", "unless", "without", "neither", "nor"}
+
+
+# Every cue starts at one of these words (see _modal_hit, _neg_hit, _hedge_hit, _hypo_hit),
+# alone or before a given next word. A sentence with none of them, and no "n't"/"'ll", has
+# no cue: most sentences, answered without tokenising.
+_CUE_ALONE = frozenset(
+    set(_MODALS) | _NEG_WORDS | _HEDGE_WORDS | _HEDGE_ADVERBS
+    | {"not", "never", "cannot", "no", "without", "nothing", "if", "unless", "negotiating", "considering",
+       "proposed", "proposes", "propose", "proposal", "planned"})
+_CUE_BEFORE: dict[str, frozenset[str]] = {}
+for _words, _next in ((_NEG_BEFORE_TO | _REPORT_BEFORE_TO | _SEEM | _HYPO_BEFORE_TO | _CLAIM, {"to"}),
+                      (_CLAIM | _SUGGEST, {"that"}), (_SOURCES, _SOURCE_VERBS), ({"instead"}, {"of"}),
+                      ({"rather"}, {"than"}), ({"according"}, {"to"}),
+                      ({"in", "under"}, {"talks", "negotiations", "negotiation"}),
+                      *(({k}, {v}) for k, v in _NEG_PARTICLE.items())):
+    for _w in _words:
+        _CUE_BEFORE[_w] = _CUE_BEFORE.get(_w, frozenset()) | frozenset(_next)
+_WORDS = re.compile(r"[^\W\d_]+")
+_CONTRACTIONS = re.compile(r"n['’]t\b|['’]ll\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)  # the candidates of one sentence ask about the same sentence
+def _may_have_cue(sentence: str) -> bool:
+    if _CONTRACTIONS.search(sentence) is not None:
+        return True
+    words = _WORDS.findall(sentence.lower())
+    if not _CUE_ALONE.isdisjoint(words):
+        return True
+    if "it" in words and not _REPORT_BEFORE_THAT.isdisjoint(words):
+        return True  # "it is rumoured that"
+    before = _CUE_BEFORE
+    return any(w in before and nxt in before[w] for w, nxt in zip(words, words[1:]))
 
 
 # --------------------------------------------------------------------------- cue matching
@@ -641,6 +674,8 @@ def modality_cue(sentence: str, subject_span: tuple[int, int] | None,
     >>> modality_cue(s, (0, 12), (49, 54)) is None
     True
     """
+    if not _may_have_cue(sentence):
+        return None
     n = len(sentence)
     spans = sorted({s for s in (_valid_span(subject_span, n), _valid_span(object_span, n)) if s})
     if len(spans) == 2 and spans[0][1] > spans[1][0]:

@@ -38,7 +38,7 @@ __all__ = ["CheckedTriple", "TripleVerdict", "TypesMode", "check_triples", "is_t
 TypesMode = str
 TYPES_MODES = ("default", "strict")
 
-_TYPE_ALIASES = frozenset({"isa", "rdf:type", str(RDF.type).lower(), "a"})
+_TYPE_ALIASES = frozenset({"isa", "is_a", "rdf:type", str(RDF.type).lower(), "a"})
 
 
 def is_typing_predicate(predicate: str, ontology: Ontology) -> bool:

@@ -16,6 +16,7 @@ the engine's word (:attr:`TripleCandidate.inferred` is only a hint).
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -26,7 +27,7 @@ from .grounding import stem
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
-    from ..ontology import Ontology
+    from ..ontology import Ontology  # noqa: F401  (also named in a string annotation)
     from .triple_rules import CheckedTriple
 
 __all__ = ["TYPE_INFERRED", "TypeClaim", "TypeBook", "class_words", "type_stated"]
@@ -48,9 +49,18 @@ _PHRASE_END = frozenset(
 _MAX_PHRASE_WORDS = 9
 
 
+_stem = lru_cache(maxsize=1 << 15)(stem)  # words recur across sentences
+
+
 @lru_cache(maxsize=4096)
 def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in _WORD.findall(text.replace("_", " ")))
+    return tuple(_stem(w) for w in _WORD.findall(text.replace("_", " ")))
+
+
+# A cache, not state: per ontology, the phrases of each class, valid while the ontology's
+# class index is the same dict (Ontology.refresh replaces it), dropped with the ontology.
+_WORDS_CACHE: "weakref.WeakKeyDictionary[Ontology, tuple[object, dict[URIRef, list[tuple[str, ...]]]]]" = \
+    weakref.WeakKeyDictionary()
 
 
 def _camel_words(name: str) -> str:
@@ -59,6 +69,16 @@ def _camel_words(name: str) -> str:
 
 def class_words(ontology: "Ontology", cls: URIRef) -> list[tuple[str, ...]]:
     """Stemmed phrases that name ``cls`` or one of its subclasses (a director is a person)."""
+    hit = _WORDS_CACHE.get(ontology)
+    if hit is None or hit[0] is not ontology.classes:
+        hit = _WORDS_CACHE[ontology] = (ontology.classes, {})
+    words = hit[1].get(cls)
+    if words is None:
+        words = hit[1][cls] = _class_words(ontology, cls)
+    return words
+
+
+def _class_words(ontology: "Ontology", cls: URIRef) -> list[tuple[str, ...]]:
     out: set[tuple[str, ...]] = set()
     for c in [k for k in ontology.classes if ontology.is_subclass(k, cls)]:
         oc = ontology.classes.get(c)
@@ -90,7 +110,7 @@ def _noun_phrase(text: str) -> list[str]:
             break
         if text[pos:m.start()].count("\n") > 1:
             break
-        out.append(stem(tok))
+        out.append(_stem(tok))
         pos = m.end()
     return out
 
@@ -111,13 +131,12 @@ def type_stated(sentence: str, span: tuple[int, int] | None, phrases: Sequence[t
         m = rx.match(after)
         if m and _phrase_in(_noun_phrase(after[m.end():]), phrases):
             return True
-    before = [stem(w) for w in _WORD.findall(sentence[:start])]
-    gap = sentence[:start]
+    gap = sentence[max(0, start - 80):start]
     # only quotes, colons or spaces between the class word and the name: "the film 'Alien'"
     trail = re.search(r"[\s\"'“”‘’:]*$", gap)
-    if trail is not None and before:
+    if trail is not None:
         head = gap[:trail.start()]
-        words = [stem(w) for w in _WORD.findall(head)][-4:]
+        words = [_stem(w) for w in _WORD.findall(head)[-4:]]
         for p in phrases:
             if len(words) >= len(p) and tuple(words[-len(p):]) == p and head[-1:].isalnum():
                 return True

@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from rdflib import RDF
-
-from ..candidates import IS_A, TripleCandidate
+from ..candidates import TripleCandidate
 from ..contracts.grounding import stem
+from ..contracts.triple_rules import is_typing_predicate
 from ..iri import is_snake_case, normalise_label
 
 if TYPE_CHECKING:
@@ -27,7 +26,6 @@ __all__ = ["OntologySlice", "select_slice", "render_ontology", "EntityRegistry",
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_IS_A = {"isa", "is_a", "rdf:type", "type", str(RDF.type).lower()}
 #: Function words never count as evidence that a term is relevant.
 _STOP = frozenset("a an the of in on at to for by with from and or is are was were be been has have had it its "
                   "this that these those as into over under who what which whom whose when where how".split())
@@ -35,10 +33,6 @@ _STOP = frozenset("a an the of in on at to for by with from and or is are was we
 
 def _words(text: str) -> set[str]:
     return {stem(w) for w in _TOKEN.findall(_CAMEL.sub(" ", text).lower()) if w not in _STOP}
-
-
-def is_type_predicate(predicate: str) -> bool:
-    return predicate == IS_A or predicate.strip().lower() in _IS_A
 
 
 # ------------------------------------------------------------- ontology slice
@@ -221,12 +215,13 @@ class EntityRegistry:
         out = []
         for c in candidates:
             changes: dict[str, str] = {}
+            typing = is_typing_predicate(c.predicate, ontology)
             subj = self.resolve(c.subject, c.subject_text)
             if subj and subj != c.subject:
                 changes["subject"] = subj
             if learn and c.subject.strip():
-                self._learn(subj or c.subject, c.subject_text, c.object if is_type_predicate(c.predicate) else "")
-            if not is_type_predicate(c.predicate):
+                self._learn(subj or c.subject, c.subject_text, c.object if typing else "")
+            if not typing:
                 prop = ontology.get_property(c.predicate)
                 if prop is not None and prop.kind == "object" and c.object.strip():
                     obj = self.resolve(c.object, c.object_text)
