@@ -237,3 +237,11 @@ def test_dev_set_precision_recall_and_look_alikes():
     assert precision >= 0.95, report
     assert recall >= 0.90, report
     assert right / max(tp, 1) >= 0.90, report
+
+
+def test_no_inside_a_name_is_not_a_negation():
+    # Text2KGBench TekGen: Japanese titles ("Mizu no Kotoba") made "no" look like a negator
+    s = "Aquatic Language (Mizu no Kotoba) is a short film directed by Yasuhiro Yoshiura."
+    assert modality_cue(s, (0, 16), None) is None
+    assert modality_cue(s, (0, 16), (s.index("Yasuhiro"), len(s) - 1)) is None
+    assert modality_cue("Yoshiura directed no film in 2010.", (0, 8), None) is not None

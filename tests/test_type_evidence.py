@@ -338,3 +338,22 @@ def test_config_types_strict_reaches_the_session(hydra_ext: Any, run_cell: Any) 
 
     with pytest.raises(TraitError):
         hydra_ext.magics.types = "lenient"
+
+
+def test_a_denied_relation_leaves_no_type_behind() -> None:
+    s = session()
+    r = s.extract("Ridley Scott never directed Titanic.", source="neg")
+    assert not r.accepted and len(s.kg) == 0
+    assert {code for rej in r.rejected for code in rej.codes} == {"negated"}
+    typing = next(rej for rej in r.rejected if rej.checked.candidate.predicate == "isA")
+    assert "only inferred from (ridley_scott, directs, titanic)" in typing.issues[0].message
+
+
+def test_a_conflict_loses_nothing_already_accepted() -> None:
+    s = Session("conflict", SessionConfig(journal_dir=None))
+    s.add_cqs("Which films did a director direct?\nWhich city is located in which country?")
+    s.extract("The Eiffel Tower directed Paris.", source="a")
+    before = {f.key for f in s.kg}
+    r = s.extract("Paris is a city.", source="b")
+    assert [rej.codes for rej in r.rejected] == [["type_conflict"]]
+    assert before <= {f.key for f in s.kg}

@@ -304,6 +304,9 @@ def _neg_hit(toks: list[_Tok], i: int) -> _Hit | None:
     if w == "no":
         if not _wordlike(nxt) or nxt in _NO_FIXED:
             return None  # "No. 1", "No, ...", "no doubt"
+        if (toks[i].text == "no" and 0 < i < len(toks) - 1 and toks[i - 1].text[:1].isupper()
+                and toks[i + 1].text[:1].isupper()):
+            return None  # a particle inside a name: "Mizu no Kotoba", "Tonari no Totoro"
         return _Hit(NEG, i, i + 1 if nxt == "longer" else i, "neg")
     if w == "without":
         return None if nxt in _WITHOUT_FIXED or prev == "not" else _Hit(NEG, i, i, "neg")

@@ -38,6 +38,7 @@ __all__ = ["CheckedTriple", "TripleVerdict", "TypesMode", "check_triples", "is_t
 TypesMode = str
 TYPES_MODES = ("default", "strict")
 
+_POLARITY_CODES = frozenset({"negated", "hedged", "hypothetical"})
 _TYPE_ALIASES = frozenset({"isa", "is_a", "rdf:type", str(RDF.type).lower(), "a"})
 
 
@@ -208,13 +209,17 @@ class _Checker:
         out.subject_span = self._grounded(c.subject, c.subject_text, "subject", out, c.subject_span)
         if s is None or cls is None:
             return out
-        self.polarity(out, (out.subject_span,))
+        self.sentence_of(out, out.subject_span)
         if self.text is not None and out.subject_span is not None and out.sentence_span is not None:
             off = out.sentence_span[0]
             rel = (out.subject_span[0] - off, out.subject_span[1] - off)
             stated = type_stated(out.sentence, rel, class_words(self.onto, cls.iri))
         else:
             stated = not c.inferred  # no text to read it in: the engine's word is all there is
+        if stated:
+            # "X is not a director": a stated typing is a statement of its own. An inferred one
+            # stands or falls with the relations it was read from (see _drop_orphaned_typings).
+            self.polarity(out, (out.subject_span,))
         said = f"{out.sentence.strip()[:120]!r}" if out.sentence else "the text"
         out.type_basis = f"stated in {said}" if stated else f"inferred, not stated in {said}"
         stated_now = self.stated(s)
@@ -383,10 +388,46 @@ def check_triples(candidates: Sequence[TripleCandidate], ontology: Ontology, kg:
         if i not in results:
             results[i] = checker.check_relation(c)
     _explain_inferred_types(results.values(), ontology, book)
+    _drop_orphaned_typings(results.values(), ontology)
     verdict = TripleVerdict()
     for i in range(len(candidates)):
         (verdict.accepted if results[i].ok else verdict.rejected).append(results[i])
     return verdict
+
+
+def _drop_orphaned_typings(checked: "Iterable[CheckedTriple]", ontology: Ontology) -> None:
+    """Reject an inferred typing whose relations in the batch the text denies, hedges or supposes.
+
+    "Ridley Scott never directed Titanic." makes no director of anyone: a type read
+    off such a relation has nothing left to rest on, so it is refused with that
+    relation's rule. (A relation refused for another reason, an unknown property say,
+    leaves its typings alone: the text still says what it says about the entities.)
+    """
+    checked = list(checked)
+    used: set[URIRef] = set()
+    refused: dict[str, list[CheckedTriple]] = {}
+    for ct in checked:
+        c = ct.candidate
+        if is_typing_predicate(c.predicate, ontology):
+            continue
+        if ct.ok:
+            used.update(x for x in (ct.subject, ct.object) if isinstance(x, URIRef))
+        elif set(ct.codes) & _POLARITY_CODES:
+            for name in (c.subject, c.object):
+                refused.setdefault(name, []).append(ct)
+    for ct in checked:
+        if not (ct.ok and ct.predicate == RDF.type and TYPE_INFERRED in ct.flags) or ct.subject in used:
+            continue
+        because = refused.get(ct.candidate.subject)
+        if not because:
+            continue
+        first = because[0]
+        code = next(x for x in first.codes if x in _POLARITY_CODES)
+        ct.issues.append(Issue(
+            code, f"This type was only inferred from {first.candidate}, which the text does not assert "
+                  f"({code}).", next(i for i in first.issues if i.code == code).hint, path="triple",
+            data=dict(next(i for i in first.issues if i.code == code).data)))
+        ct.flags.clear()
 
 
 def _explain_inferred_types(checked: "Iterable[CheckedTriple]", ontology: Ontology, book: TypeBook) -> None:
