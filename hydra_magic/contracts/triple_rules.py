@@ -27,6 +27,7 @@ from ..ontology import Ontology, OntProperty
 from ..sentences import sentence_at, split_sentences
 from .grounding import find_span
 from ..issues import Issue
+from ..rule_registry import RULES, did_you_mean
 from .modality import modality_cue
 from .type_evidence import TYPE_INFERRED, TypeBook, TypeClaim, class_words, describe_type_source, type_stated
 from .values import check_literal, to_literal
@@ -90,11 +91,6 @@ class TripleVerdict:
     rejected: list[CheckedTriple] = field(default_factory=list)
 
 
-def _did_you_mean(ontology: Ontology, name: str, kind: str) -> str:
-    hits = ontology.suggest(name, kind)  # type: ignore[arg-type]
-    return f" Did you mean {' or '.join(repr(h) for h in hits)}?" if hits else ""
-
-
 class _Checker:
     def __init__(self, ontology: Ontology, kg: KnowledgeGraph, text: str | None, ground: bool,
                  book: TypeBook, types_mode: TypesMode) -> None:
@@ -150,8 +146,7 @@ class _Checker:
         what = {"negated": "denies", "hedged": "only hedges", "hypothetical": "only supposes or foresees"}[cue.code]
         ct.issues.append(Issue(
             cue.code, f"The text {what} this ({cue.text!r} in {sentence.strip()[:160]!r}).",
-            "A negated, hedged or hypothetical statement is not a fact. If the text does assert it, "
-            "accept it anyway.", path="triple", data={"cue": cue.text, "cue_span": list(at)}))
+            RULES[cue.code].hint, path="triple", data={"cue": cue.text, "cue_span": list(at)}))
 
     def _entity(self, name: str, role: str, out: CheckedTriple) -> URIRef | None:
         path = f"triple.{role}"
@@ -160,13 +155,14 @@ class _Checker:
                                     f"Give the {role} as a snake_case entity name.", path=path))
             return None
         if self.onto.get_class(name) is not None and not is_snake_case(name):
-            out.issues.append(Issue("class_as_entity", f"{name!r} is an ontology class, not an entity.",
-                                    f"Use a concrete {name} instance as the {role}, e.g. 'ridley_scott'.",
-                                    path=path))
+            rule = RULES["class_as_entity"]
+            out.issues.append(Issue(rule.code, rule.message_for(entity=name, context=f" (the {role})"),
+                                    rule.hint, path=path))
             return None
         if not is_snake_case(name):
-            out.issues.append(Issue("entity_not_snake_case", f"Entity name {name!r} is not snake_case.",
-                                    f"Write it as {snake_case(name)!r}.", path=path))
+            rule = RULES["entity_not_snake_case"]
+            out.issues.append(Issue(rule.code, rule.message_for(entity=name),
+                                    rule.hint_for(suggestion=snake_case(name)), path=path))
             return None
         return self.kg.entity_iri(name)
 
@@ -198,12 +194,14 @@ class _Checker:
         out = CheckedTriple(c)
         cls = self.onto.get_class(c.object)
         if cls is None:
-            out.issues.append(Issue("unknown_class", f"{c.object!r} is not a class of the ontology.",
-                                    "Use an ontology class as the type." + _did_you_mean(self.onto, c.object, "class"),
+            rule = RULES["unknown_class"]
+            out.issues.append(Issue(rule.code, rule.message_for(entity=c.subject, cls=c.object),
+                                    rule.hint_for(did_you_mean=did_you_mean(self.onto.suggest(c.object, "class"))),
                                     path="triple.object"))
         if self.onto.get_class(c.subject) is not None and not is_snake_case(c.subject):
-            out.issues.append(Issue("class_as_entity", f"{c.subject!r} is a class; a class cannot be typed.",
-                                    "Type an entity (snake_case) instead.", path="triple.subject"))
+            rule = RULES["class_as_entity"]
+            out.issues.append(Issue(rule.code, rule.message_for(entity=c.subject, context=", so it cannot be typed"),
+                                    rule.hint, path="triple.subject"))
             return out
         s = self._entity(c.subject, "subject", out)
         out.subject_span = self._grounded(c.subject, c.subject_text, "subject", out, c.subject_span)
@@ -234,9 +232,7 @@ class _Checker:
             if t in stated_now:
                 out.issues.append(Issue(
                     "retype_conflict", f"{c.subject!r} is a {t_name} ({self.where(s, t)}); "
-                    f"it cannot also be a {cls.name}.",
-                    "Re-type an entity only to a subclass of its current type, or use a different entity.",
-                    path="triple.object"))
+                    f"it cannot also be a {cls.name}.", RULES["retype_conflict"].hint, path="triple.object"))
             else:
                 out.issues.append(Issue(
                     "type_conflict", f"{c.subject!r} is a {t_name}, {self.where(s, t)}; "
@@ -269,8 +265,9 @@ class _Checker:
             return out
         prop = self.onto.get_property(c.predicate)
         if prop is None:
-            out.issues.append(Issue("unknown_property", f"{c.predicate!r} is not a property of the ontology.",
-                                    "Use only ontology properties." + _did_you_mean(self.onto, c.predicate, "property"),
+            rule = RULES["unknown_property"]
+            out.issues.append(Issue(rule.code, rule.message_for(prop=c.predicate),
+                                    rule.hint_for(did_you_mean=did_you_mean(self.onto.suggest(c.predicate))),
                                     path="triple.predicate"))
         s = self._entity(c.subject, "subject", out)
         out.subject_span = self._grounded(c.subject, c.subject_text, "subject", out, c.subject_span)
@@ -297,13 +294,14 @@ class _Checker:
             obj = to_literal(c.object, prop.datatype) if issue is None else None
         self.polarity(out, (out.subject_span, out.object_span))
         if inferred_roles:
-            names = " and ".join(f"{role} {name!r}" for role, name in inferred_roles)
             if self.strict:
-                out.issues.append(Issue(
-                    "untyped_entity", f"The {names} of {prop.label!r} has only a type inferred from a "
-                    "relation; no evidence independent of this fact says what it is.",
-                    "State the type in the text (e.g. 'X is a …'), or use the default types mode, which keeps "
-                    "such facts flagged 'type_inferred'.", path="triple"))
+                rule = RULES["type_inferred"]
+                for role, name, e, required in inferred_roles:
+                    out.issues.append(Issue(rule.strict_code or "untyped_entity", rule.message_for(
+                        role=role.capitalize(), entity=name, side="domain" if role == "subject" else "range",
+                        prop=prop.label, required=" or ".join(self._names(required)),
+                        types=", ".join(f"{self._names({t})[0]} {self.where(e, t)}" for t in sorted(self.types(e)))),
+                        rule.strict_hint, path=f"triple.{role}"))
             else:
                 out.flags.append(TYPE_INFERRED)
         out.subject, out.predicate, out.object = s, prop.iri, obj
@@ -313,15 +311,15 @@ class _Checker:
         return any(self.onto.is_subclass(t, r) for t in types for r in required)
 
     def _typed_as(self, e: URIRef, name: str, required: tuple[URIRef, ...], role: str, code: str,
-                  prop: OntProperty, out: CheckedTriple) -> list[tuple[str, str]]:
-        """Domain (``role="subject"``) or range check of ``e``; returns ``[(role, name)]`` when the
-        check holds only through a type inferred from a relation (the fact is then flagged)."""
+                  prop: OntProperty, out: CheckedTriple) -> list[tuple[str, str, URIRef, tuple[URIRef, ...]]]:
+        """Domain (``role="subject"``) or range check of ``e``; returns ``[(role, name, e, required)]``
+        when the check holds only through a type inferred from a relation (the fact is then flagged)."""
         types, stated = self.types(e), self.stated(e)
         if not types:
+            rule = RULES["untyped_entity"]
             need = " or ".join(self._names(required)) or "a class"
-            out.issues.append(Issue("untyped_entity", f"{role.capitalize()} {name!r} has no type.",
-                                    f"First state what {name!r} is, e.g. ({name}, isA, {need}).",
-                                    path=f"triple.{role}"))
+            out.issues.append(Issue(rule.code, rule.message_for(entity=name, context=f" (the {role} of {prop.label!r})"),
+                                    rule.hint_for(entity=name, guess=need), path=f"triple.{role}"))
             return []
         if not required:
             return []
@@ -332,21 +330,19 @@ class _Checker:
         if not self._fits(judged, required):
             shown = " and ".join(
                 self._names({t}) [0] + ("" if t in stated else f" ({self.where(e, t)})") for t in sorted(judged))
-            which = "subject" if code == "domain_mismatch" else "object"
+            rule = RULES[code]
             out.issues.append(Issue(
-                code, f"{prop.label!r} needs {'a' if which == 'subject' else 'an'} {which} of type "
-                f"{' or '.join(self._names(required))}; {name!r} is a {shown}.",
-                "Swap subject and object if they are reversed, or use a property whose "
-                f"{'domain' if which == 'subject' else 'range'} fits.", path=f"triple.{role}"))
+                code, rule.message_for(prop=prop.label, required=" or ".join(self._names(required)), entity=name,
+                                       types=shown), rule.hint, path=f"triple.{role}"))
             return []
-        return [(role, name)]
+        return [(role, name, e, required)]
 
     def _check_domain(self, s: URIRef, c: TripleCandidate, prop: OntProperty,
-                      out: CheckedTriple) -> list[tuple[str, str]]:
+                      out: CheckedTriple) -> list[tuple[str, str, URIRef, tuple[URIRef, ...]]]:
         return self._typed_as(s, c.subject, prop.domain, "subject", "domain_mismatch", prop, out)
 
     def _check_range(self, o: URIRef, c: TripleCandidate, prop: OntProperty,
-                     out: CheckedTriple) -> list[tuple[str, str]]:
+                     out: CheckedTriple) -> list[tuple[str, str, URIRef, tuple[URIRef, ...]]]:
         return self._typed_as(o, c.object, prop.range, "object", "range_mismatch", prop, out)
 
     def _names(self, iris: object) -> list[str]:

@@ -19,16 +19,15 @@ import re
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from rdflib import RDF, URIRef
+from rdflib import URIRef
 
 from .grounding import stem
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
     from ..ontology import Ontology  # noqa: F401  (also named in a string annotation)
-    from .triple_rules import CheckedTriple
 
 __all__ = ["TYPE_INFERRED", "TypeClaim", "TypeBook", "class_words", "type_stated"]
 
@@ -165,12 +164,6 @@ class TypeBook:
 
     def claims(self, entity: URIRef) -> dict[URIRef, TypeClaim]:
         return self._claims.get(entity, {})
-
-    def record(self, accepted: Iterable["CheckedTriple"]) -> None:
-        """Remember the typings among ``accepted`` for the next chunk or attempt."""
-        for ct in accepted:
-            if ct.predicate == RDF.type and isinstance(ct.object, URIRef) and ct.subject is not None:
-                self.add(ct.subject, TypeClaim(ct.object, TYPE_INFERRED not in ct.flags, ct.type_basis))
 
     @classmethod
     def from_types(cls, known: "dict[URIRef, set[URIRef]] | TypeBook | None") -> "TypeBook":

@@ -22,6 +22,11 @@ ANNOTATION_PREDICATES: frozenset[str] = frozenset(str(x) for x in (
     RDFS.label, RDFS.comment, RDFS.seeAlso, SKOS.prefLabel, SKOS.altLabel, OWL.sameAs, OWL.differentFrom))
 #: Types an entity may carry besides ontology classes.
 GENERIC_TYPES: frozenset[str] = frozenset(str(x) for x in (OWL.Thing, OWL.NamedIndividual, RDFS.Resource))
+#: The typing predicate of facts. A candidate is a typing when
+#: :func:`hydra_magic.contracts.triple_rules.is_typing_predicate` says so (``isA``, ``rdf:type``, ``a``, or
+#: ``type`` when the ontology has no property of that name); every such candidate becomes an
+#: ``rdf:type`` fact, and a property the ontology calls ``type`` keeps its own IRI, so on facts
+#: the one notion is this IRI.
 TYPE = str(RDF.type)
 XSD_STRING = str(XSD.string)
 
@@ -80,9 +85,13 @@ class OntologyContext:
     up: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Predicates whose objects are indexed by object (range, inverse-functional checks).
     reverse: frozenset[str] = frozenset()
+    #: How a domain or range check that holds only through types inferred from relations is reported:
+    #: ``"default"`` as ``type_inferred`` (a warning), ``"strict"`` as ``untyped_entity`` (an error).
+    #: The session's setting (``SessionConfig.types``), not the ontology's, but read by the same checks.
+    types_mode: str = "default"
 
     @classmethod
-    def of(cls, ontology: Ontology) -> OntologyContext:
+    def of(cls, ontology: Ontology, types_mode: str = "default") -> OntologyContext:
         onto = ontology
         classes = frozenset(str(c) for c in onto.classes)
         up = {str(c): frozenset((str(c), *(str(a) for a in onto.ancestors(c)))) for c in onto.classes}
@@ -92,7 +101,7 @@ class OntologyContext:
             return frozenset(c for c in classes if up[c] & t)
 
         props = {str(k): v for k, v in onto.properties.items()}
-        ctx = cls(onto, props, classes, up=up)
+        ctx = cls(onto, props, classes, up=up, types_mode=types_mode)
         ctx.domain_ok = {k: below(p.domain) for k, p in props.items() if p.domain}
         ctx.range_ok = {k: below(p.range) for k, p in props.items() if p.kind == "object" and p.range}
         ctx.datatype_ref = {k: p.datatype or XSD.string for k, p in props.items() if p.kind == "data"}

@@ -17,12 +17,13 @@ the KG it falls back to a diff of the triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.term import Node
 
+from ..contracts.type_evidence import TYPE_INFERRED
 from ..kg import Fact, KnowledgeGraph
 from .terms import _FAST, LIT, tid
 
@@ -83,6 +84,9 @@ class FactIndex:
         self.history: list[Any] = []
         #: The KG's revision at the last sync, when the KG keeps a change log (see :meth:`_kg_log`).
         self.kg_revision: int | None = None
+        #: (entity, class) of the type triples some flagged fact states: a superset of the inferred ones,
+        #: kept while indexing so that finding those costs nothing when no type was inferred.
+        self.flagged_types: set[tuple[str, str]] = set()
 
     @classmethod
     def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> FactIndex:
@@ -99,7 +103,8 @@ class FactIndex:
         s = p = ""
         d: Any = None
         r: Any = None
-        rev = False
+        rev = typ = False
+        flagged = idx.flagged_types
         # One pass, everything inlined: this loop is the floor of a full check.
         for part in _parts(facts):
             for f in part:
@@ -117,6 +122,7 @@ class FactIndex:
                         if d is None:
                             d = pso[p] = {}
                         rev = p in reverse
+                        typ = p == _TYPE
                         if rev:
                             r = pos.get(p)
                             if r is None:
@@ -140,6 +146,8 @@ class FactIndex:
                     objs[o] = count
                 append(f)
                 count += 1
+                if typ and f.evidence.flags:
+                    flagged.add((s, o))
                 if rev:
                     subs = r.get(o)
                     if subs is None:
@@ -151,6 +159,8 @@ class FactIndex:
 
     def _another_source(self, key: Key, have: Fact, f: Fact) -> bool:
         """Record that ``f.source`` also states ``key``; False if that pair was already known."""
+        if f.evidence.flags and key[1] == _TYPE:
+            self.flagged_types.add((key[0], key[2]))
         m = self.multi.get(key)
         if m is None:
             if have.source == f.source:
@@ -207,6 +217,61 @@ class FactIndex:
     def types_of(self, e: Node | str) -> dict[str, int]:
         return self.types.get(tid(e), _NO_TYPES)  # type: ignore[return-value]
 
+    # ---------------------------------------------------------- type evidence
+    def facts_of(self, key: Key) -> list[Fact]:
+        """Every fact (one per source) that states the triple ``key``."""
+        m = self.multi.get(key)
+        if m is not None:
+            return list(m.values())
+        f = self.get(key)
+        return [] if f is None else [f]
+
+    def _inferred(self, key: Key, f: Fact) -> bool:
+        """The triple ``key`` (first stated by ``f``) rests only on facts flagged ``type_inferred``."""
+        if TYPE_INFERRED not in f.evidence.flags:
+            return False
+        m = self.multi.get(key)
+        return m is None or all(TYPE_INFERRED in g.evidence.flags for g in m.values())
+
+    def judged_types(self, e: str) -> tuple[Collection[str], bool]:
+        """The types of ``e`` a domain or range check judges, and whether they are all inferred.
+
+        Stated types decide when ``e`` has any (its inferred types are then set
+        aside, as the candidate contracts do); otherwise the inferred ones are
+        judged, and a check that holds holds only through them.
+        """
+        t = self.types.get(e)
+        if not t:
+            return EMPTY, False
+        slots = self.slots
+        inferred: list[str] = []
+        for c, i in t.items():
+            f = slots[i]
+            if f.evidence.flags and self._inferred((e, _TYPE, c), f):  # type: ignore[union-attr,arg-type]
+                inferred.append(c)
+        if not inferred:
+            return t.keys(), False
+        if len(inferred) == len(t):
+            return t.keys(), True
+        return t.keys() - inferred, False
+
+    def with_inferred_types(self) -> set[str]:
+        """Entities with at least one inferred type triple: those whose judged types differ from the
+        stated-types-only case (a pass over the flagged type triples only)."""
+        out = set()
+        for e, c in self.flagged_types:
+            f = self.get((e, _TYPE, c))
+            if f is not None and self._inferred((e, _TYPE, c), f):
+                out.add(e)
+        return out
+
+    def _type_state(self, key: Key) -> int:
+        """0: absent, 1: present, 2: a type triple present on inferred evidence only (for syncing)."""
+        f = self.get(key)
+        if f is None:
+            return 0
+        return 2 if key[1] == _TYPE and self._inferred(key, f) else 1
+
     def has_node(self, e: Node | str) -> bool:
         """``e`` is the subject of some triple."""
         i = tid(e)
@@ -233,6 +298,8 @@ class FactIndex:
         objs[o] = len(self.slots)
         self.slots.append(f)
         self.count += 1
+        if p == _TYPE and f.evidence.flags:
+            self.flagged_types.add((s, o))
         if p in self.reverse:
             self.pos.setdefault(p, {}).setdefault(o, {})[s] = None
         return True
@@ -247,6 +314,8 @@ class FactIndex:
         self.slots[i] = None
         self.count -= 1
         self.multi.pop(key, None)
+        if p == _TYPE:
+            self.flagged_types.discard((s, o))
         if not objs:
             del d[s]  # type: ignore[union-attr]
             if not d:
@@ -355,13 +424,14 @@ class FactIndex:
         return since(self.kg_revision)
 
     def _replay_ops(self, ops: list[tuple[bool, Fact]]) -> list[Key]:
-        before = {k: k in self for k in (key_of(f) for _, f in ops)}
+        # A type triple whose evidence changed (inferred <-> stated) changed for the checks too.
+        before = {k: self._type_state(k) for k in (key_of(f) for _, f in ops)}
         for adding, f in ops:
             if adding:
                 self.add_pair(f)
             else:
                 self.remove_pair(f)
-        return [k for k, was in before.items() if was != (k in self)]
+        return [k for k, was in before.items() if was != self._type_state(k)]
 
     def _diff(self, kg: Any) -> list[Key]:
         """Compare with every fact of ``kg`` (the fallback); rebuilds the source bookkeeping."""
@@ -380,10 +450,23 @@ class FactIndex:
         new = [(k, f) for k, f in now.items() if k not in self]
         for k, f in new:
             self.add(f, k)
+        # Type triples kept whose evidence may have changed: compare before the facts are replaced.
+        types = self.pso.get(_TYPE, {})
+        kept_types = [(s, _TYPE, o) for s, objs in types.items() for o in objs]
+        was = {k: self._type_state(k) for k in kept_types}
         self.multi, self.pairs = multi, pairs
+        slots = self.slots
+        for k, f in now.items():  # the current fact of every triple (the first source's, as build keeps)
+            s, p, o = k
+            slots[self.pso[p][s][o]] = f
         for k, m in multi.items():
             s, p, o = k
             i = self.pso[p][s][o]
-            if self.slots[i].source not in m:  # type: ignore[union-attr]
-                self.slots[i] = next(iter(m.values()))
-        return gone + [k for k, _ in new]
+            if slots[i].source not in m:  # type: ignore[union-attr]
+                slots[i] = next(iter(m.values()))
+        self.flagged_types = {(s, o) for (s, p, o), f in now.items() if p == _TYPE and f.evidence.flags}
+        self.flagged_types.update((s, o) for (s, p, o), m in multi.items()
+                                  if p == _TYPE and any(g.evidence.flags for g in m.values()))
+        fresh = {k for k, _ in new}
+        retyped = [k for k, state in was.items() if k not in fresh and state != self._type_state(k)]
+        return gone + [k for k, _ in new] + retyped

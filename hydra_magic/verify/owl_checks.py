@@ -3,11 +3,13 @@
 Violations (errors): ``functional_violation``, ``inverse_functional_violation``,
 ``asymmetric_violation``, ``irreflexive_violation``, ``disjoint_violation``.
 Consequences the KG does not state (infos, reported, never added):
-``symmetric_inferred``, ``transitive_inferred``.
+``symmetric_inferred``, ``transitive_inferred``. Hints come from
+:mod:`hydra_magic.rule_registry`.
 """
 
 from __future__ import annotations
 
+from ..rule_registry import RULES
 from ..issues import Issue
 from .context import TYPE, OntologyContext
 from .findings import make_issue, ordered, short
@@ -41,12 +43,12 @@ def check_characteristics(s: str, p: str, objs: set[str], idx: FactIndex, ctx: O
         out.append(make_issue(
             "functional_violation", s,
             f"{short(p)!r} is functional but {short(s)!r} has {len(vals)} values: {_values(vals)}.",
-            "Keep one value: remove the wrong facts, or merge the values if they name the same thing.",
+            RULES["functional_violation"].hint,
             check="owl", predicate=p, keys=[(s, p, o) for o in vals], index=idx))
     if p in ctx.irreflexive and s in objs:
         out.append(make_issue(
             "irreflexive_violation", s, f"{short(p)!r} is irreflexive but {short(s)!r} {short(p)} itself.",
-            "Remove the fact; the object was probably meant to be another entity.",
+            RULES["irreflexive_violation"].hint,
             check="owl", predicate=p, value=s, keys=[(s, p, s)], index=idx))
     if p in ctx.asymmetric:
         d = idx.pso.get(p, {})
@@ -63,7 +65,7 @@ def check_characteristics(s: str, p: str, objs: set[str], idx: FactIndex, ctx: O
                     "asymmetric_violation", s,
                     f"{short(p)!r} is asymmetric but both ({short(s)}, {short(p)}, {short(o)}) and "
                     f"({short(o)}, {short(p)}, {short(s)}) are stated.",
-                    "Keep the direction the source supports and remove the other fact.",
+                    RULES["asymmetric_violation"].hint,
                     check="owl", predicate=p, value=o, keys=[(s, p, o), (o, p, s)], index=idx))
     if p in ctx.symmetric:
         d = idx.pso.get(p, {})
@@ -73,7 +75,7 @@ def check_characteristics(s: str, p: str, objs: set[str], idx: FactIndex, ctx: O
                     "symmetric_inferred", s,
                     f"{short(p)!r} is symmetric: ({short(s)}, {short(p)}, {short(o)}) implies "
                     f"({short(o)}, {short(p)}, {short(s)}), which the KG does not state.",
-                    "Nothing to fix; add the reverse triple if queries should find it without reasoning.",
+                    RULES["symmetric_inferred"].hint,
                     check="owl", severity="info", predicate=p, value=o, keys=[(s, p, o)], index=idx,
                     extra={"inferred": [f"<{o}>", f"<{p}>", f"<{s}>"]}))
 
@@ -88,7 +90,7 @@ def check_inverse_functional(o: str, p: str, subs: set[str], idx: FactIndex, ctx
             "inverse_functional_violation", o,
             f"{short(p)!r} is inverse-functional but {len(vals)} subjects have the value {shown}: "
             f"{_values(vals)}.",
-            "These subjects must be the same entity: merge them, or remove the wrong facts.",
+            RULES["inverse_functional_violation"].hint,
             check="owl", predicate=p, keys=[(x, p, o) for x in vals], index=idx))
 
 
@@ -110,7 +112,7 @@ def check_disjoint(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue
             "disjoint_violation", e,
             f"{short(e)!r} is a {ctx.name(a)} and a {ctx.name(b)}, but these classes are disjoint "
             f"(its types: {', '.join(sorted(ctx.name(t) for t in types))}).",
-            "Remove the wrong type, or split the entity if two things share its name.",
+            RULES["disjoint_violation"].hint,
             check="owl", keys=[(e, TYPE, t) for t in ordered(types)], index=idx, extra={"classes": [a, b]}))
 
 
@@ -169,7 +171,7 @@ def transitive_issues(p: str, rows: dict[str, list[tuple[str, list[str]]]], idx:
                 "transitive_inferred", s,
                 f"{short(p)!r} is transitive: the KG implies ({short(s)}, {short(p)}, {short(o)}) without stating "
                 f"it (via {' → '.join(short(x) for x in chain)}).",
-                "Nothing to fix; add the triple if queries should find it without reasoning.",
+                RULES["transitive_inferred"].hint,
                 check="owl", severity="info", predicate=p, value=o,
                 keys=list(zip(chain, [p] * len(chain), chain[1:])), index=idx,
                 extra={"inferred": [f"<{s}>", f"<{p}>", f"<{o}>"]}))

@@ -4,9 +4,10 @@ The full check must find exactly what the per-node checks find (incremental
 runs use those directly). Running them on every (subject, predicate) group of a
 million triples costs seconds in Python, so the full path first narrows each
 predicate down with set operations and comprehensions to the subjects/objects
-that *may* violate something, and runs the per-node checks only on those. Each
-filter here is a superset of what its check reports (never narrower), so both
-paths agree; the tests check that on random edit sequences.
+that *may* violate something (or rest on inferred types), and runs the per-node
+checks only on those. Each filter here is a superset of what its check reports
+(never narrower), so both paths agree; the tests check that on random edit
+sequences.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ class Prefilter:
         self.memo: dict[frozenset[str], set[str]] = {}
         #: nodes used with ontology properties that have no rdf:type triple
         self.untyped: set[str] = set()
+        #: entities with an inferred type triple: their judged types are not simply all their types
+        #: (see FactIndex.judged_types), so every domain and range check of theirs runs per node.
+        #: A pass over the flagged type triples only; empty (and free below) when none is flagged.
+        self.inferred: set[str] = idx.with_inferred_types()
+
+    def _inferred_among(self, nodes: dict[str, object]) -> list[str]:
+        inferred = self.inferred
+        return [e for e in inferred if e in nodes] if inferred else []
 
     def instances(self, classes: frozenset[str]) -> set[str]:
         """Entities typed with one of ``classes`` (memoised per set of classes)."""
@@ -99,6 +108,7 @@ class Prefilter:
             outside = d.keys() - self.instances(dom)
             sus |= outside
             self._untyped_among(outside)
+            sus.update(self._inferred_among(d))
         else:
             self.untyped |= d.keys() - idx.types.keys()
         if prop.kind == "data":
@@ -147,6 +157,7 @@ class Prefilter:
         if rng is not None:
             outside = r.keys() - self.instances(rng)
             sus |= outside
+            sus.update(self._inferred_among(r))
             if p in ctx.object_props:
                 self._untyped_among(o for o in outside if o[:1] != LIT)
         elif p in ctx.object_props:

@@ -53,7 +53,8 @@ class VerificationReport:
         ``"full"`` or ``"incremental"``.
     checked
         What was (re)checked: triples in the KG, triples changed since the
-        last run, focus nodes rechecked.
+        last run, focus nodes rechecked; ``type_inferred``: how many facts
+        rest on types inferred from relations (not verified).
     timings
         Seconds per stage.
     notes
@@ -104,8 +105,10 @@ class VerificationReport:
         what = (f"full check of {n:,} triples" if self.mode == "full" else
                 f"incremental check: {self.checked.get('changed', 0):,} changed triple(s), "
                 f"{self.checked.get('rechecked', 0):,} node(s) rechecked, {n:,} triples in all")
+        inferred = self.checked.get("type_inferred", 0)
+        rest = f" · {inferred:,} fact(s) rest on inferred types" if inferred else ""
         return (f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info(s) · {what} "
-                f"in {self.seconds:.3f}s{cq}")
+                f"in {self.seconds:.3f}s{rest}{cq}")
 
     def to_text(self) -> str:
         lines = [f"{self.title}: {self.summary()}"]

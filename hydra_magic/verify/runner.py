@@ -4,10 +4,14 @@ A full run indexes the KG (:class:`~.index.FactIndex`) and runs every check
 set-based over the index. The index and the issues, filed under their focus
 node, stay in ``session.verify_state``. The next run syncs the index from the
 session history and rechecks only the nodes the changed triples touch (their
-subjects and objects; a type change is a triple of its entity), plus, for a
+subjects and objects; a type change, or a change of a type triple's evidence
+between stated and inferred, is a triple of its entity), plus, for a
 transitive property, the subjects with a path into a changed triple. A change
 of the ontology, the rules or the shapes starts a full run again (the session
-also clears the state when rules or shapes change).
+also clears the state when rules or shapes change), and so does a change of
+the session's types mode (``session.config.types``: whether a check that holds
+only through inferred types is a ``type_inferred`` warning or, strict, an
+``untyped_entity`` error).
 
 The full path narrows every check down with set operations first
 (:mod:`.prefilter`) and then runs the same per-node checks as the incremental
@@ -38,8 +42,13 @@ from .owl_checks import (
 )
 from .prefilter import Prefilter, suspect_disjoint, suspect_rules
 from .report import VerificationReport, issue_sort_key
-from .terms import LIT
-from .typing_checks import check_object_predicate, check_subject_predicate, check_untyped
+from .terms import BLANK, LIT
+from .typing_checks import (
+    check_object_predicate,
+    check_subject_predicate,
+    check_untyped,
+    shacl_comparable,
+)
 from .value_rules import (
     ValueRule,
     check_entity_rules,
@@ -52,7 +61,7 @@ from .value_rules import (
 if TYPE_CHECKING:
     from ..session import Session
 
-__all__ = ["ShaclMode", "VerifyState", "run"]
+__all__ = ["ShaclMode", "VerifyState", "inferred_fact_count", "run"]
 
 ShaclMode = TLiteral["user", "all", "none"]
 _RULES_FOCUS = "urn:hydra:rules"
@@ -180,9 +189,34 @@ def _prepare_rules(st: VerifyState, session: Session) -> None:
         st.rule_notes = []
 
 
+def _types_mode(session: Session) -> str:
+    mode = getattr(session.config, "types", "default")
+    if mode not in ("default", "strict"):
+        raise InputError(f"Unknown types mode {mode!r}. Use 'default' (facts on inferred types are reported as "
+                         "'type_inferred' warnings) or 'strict' (as 'untyped_entity' errors).")
+    return mode
+
+
+def inferred_fact_count(issues: list[Issue], idx: FactIndex) -> int:
+    """How many distinct triples rest on inferred types: those the domain (``role="subject"``) and
+    range (``role="object"``) findings cover, each counted once."""
+    keys: set[Key] = set()
+    for i in issues:
+        role = i.data.get("role")
+        if role is None or i.data.get("check") != "typing":
+            continue
+        focus, p = str(i.data["focus"]), str(i.data["predicate"])
+        e = focus[1:-1] if focus[:1] == "<" else BLANK + focus[2:]
+        if role == "subject":
+            keys.update((e, p, o) for o in idx.pso.get(p, {}).get(e, ()))
+        else:
+            keys.update((x, p, e) for x in idx.pos.get(p, {}).get(e, ()))
+    return len(keys)
+
+
 def _full_state(session: Session, sig: Any, old: VerifyState | None, timings: dict[str, float]) -> VerifyState:
     t0 = time.perf_counter()
-    ctx = OntologyContext.of(session.ontology)
+    ctx = OntologyContext.of(session.ontology, _types_mode(session))
     idx = FactIndex.build(session.kg, ctx.reverse)
     idx.mark_synced(session)
     timings["index"] = time.perf_counter() - t0
@@ -221,7 +255,7 @@ def run(session: Session, *, full: bool = False, shacl: ShaclMode | bool | None 
     st = session.verify_state if isinstance(session.verify_state, VerifyState) else None
     notes: list[str] = []
     if (full or st is None or st.onto_sig != sig or st.rules_key != tuple(session.rules)
-            or st.shapes_key != tuple(session.shapes)):
+            or st.shapes_key != tuple(session.shapes) or st.ctx.types_mode != _types_mode(session)):
         # Building the index allocates millions of small containers; the cyclic collector would
         # rescan them over and over (they hold no cycles), so it pauses for the build and the checks.
         paused = gc.isenabled()
@@ -269,9 +303,16 @@ def run(session: Session, *, full: bool = False, shacl: ShaclMode | bool | None 
         issues += cq_issues
     timings["cqs"] = time.perf_counter() - t1
     issues.sort(key=issue_sort_key)
+    inferred = inferred_fact_count(issues, st.idx)
+    if inferred:
+        strict = st.ctx.types_mode == "strict"
+        notes.append(f"{inferred:,} fact(s) rest on types inferred from relations, not stated: "
+                     + ("rejected as 'untyped_entity' (strict types mode)." if strict else
+                        "kept but not verified ('type_inferred'); state the types to verify them."))
     timings["total"] = time.perf_counter() - t0
     checked = {"triples": len(st.idx), "changed": changed_n, "rechecked": rechecked,
-               "rules": len(st.rules), "shapes": len(session.shapes), "cqs": len(session.cqs)}
+               "rules": len(st.rules), "shapes": len(session.shapes), "cqs": len(session.cqs),
+               "type_inferred": inferred}
     return VerificationReport(issues, tests, run_mode, checked, {k: round(v, 6) for k, v in timings.items()}, notes)
 
 
@@ -335,14 +376,16 @@ def _shacl(st: VerifyState, session: Session, mode: ShaclMode, notes: list[str],
         out += run_pyshacl(data, g, session.ontology.graph, st.idx)
     if mode == "all":
         shapes, kinds = ontology_shapes(st.ctx)
-        generated = run_pyshacl(data, shapes, session.ontology.graph, st.idx, kinds=kinds)
+        generated = run_pyshacl(data, shapes, session.ontology.graph, st.idx, kinds=kinds, ctx=st.ctx)
 
         def key_of(i: Issue) -> tuple[str, str, str]:
             return (i.code, str(i.data.get("focus", "")), str(i.data.get("predicate", "")))
 
-        ours = {key_of(i) for i in found if i.data.get("check") in ("typing", "owl")}
+        # pySHACL cannot see type evidence: what only the evidence decides is not for it to find.
+        ours = {key_of(i) for i in found if i.data.get("check") in ("typing", "owl") and shacl_comparable(i)}
         theirs = {key_of(i) for i in generated}
-        out += [i for i in generated if key_of(i) not in ours]
+        everything = {key_of(i) for i in found}
+        out += [i for i in generated if key_of(i) not in everything]
         comparable = {k for k in ours if k[0] not in ("unknown_property", "unknown_class", "class_as_entity",
                                                       "symmetric_inferred", "transitive_inferred")}
         my_notes.append(f"pySHACL cross-check on the ontology's shapes: {len(theirs & comparable)} finding(s) "

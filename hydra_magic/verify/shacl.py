@@ -8,7 +8,21 @@ set-based checks of :mod:`.typing_checks` and :mod:`.owl_checks` decide the
 same constraints much faster, so pySHACL runs these shapes only when asked
 (``shacl="all"``); user shapes always go through pySHACL. Every SHACL result
 becomes an :class:`~hydra_magic.issues.Issue` with the code the set-based check
-would give (``shacl_violation`` for user shapes), so the report is one list.
+would give (``shacl_violation`` for user shapes), so the report is one list;
+code, severity and hint come from :mod:`hydra_magic.rule_registry` (each
+rule names the shape kind it generates).
+
+Type evidence is beyond SHACL. The data graph holds every ``rdf:type`` triple,
+and whether one was stated or only inferred from a relation lives in the facts'
+evidence (``Evidence.flags``), which pySHACL never sees. So ``type_inferred``
+(and its strict-mode form, ``untyped_entity`` with ``data["role"]``) is a
+set-based-only check, and so is a domain or range mismatch of an entity whose
+stated types miss while an inferred one would fit (the set-based check, like the
+candidate contracts, judges stated types when there are any; pySHACL judges all
+of them). :func:`.typing_checks.shacl_comparable` tells those findings apart; the
+cross-check note and ``tests/test_rule_agreement.py`` leave them out of the
+comparison with pySHACL (the test still compares them with the candidate
+contracts) and require pySHACL to agree on everything else.
 """
 
 from __future__ import annotations
@@ -22,7 +36,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ..contracts.values import _PATTERNS
+from ..rule_registry import by_shape, rule
+from ..contracts.values import _EXAMPLES, _PATTERNS
 from ..errors import InputError, ParseError
 from ..iri import DEFAULT_BASE, local_name
 from ..issues import Issue, Severity
@@ -231,8 +246,12 @@ def data_graph(idx: FactIndex) -> Graph:
 
 
 def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph, idx: FactIndex, *,
-                kinds: dict[URIRef, tuple[str, URIRef]] | None = None) -> list[Issue]:
-    """Validate with pySHACL; generated shapes (``kinds``) map to the set-based codes, others to shacl_violation."""
+                kinds: dict[URIRef, tuple[str, URIRef]] | None = None,
+                ctx: OntologyContext | None = None) -> list[Issue]:
+    """Validate with pySHACL; generated shapes (``kinds``) map to the set-based codes, others to shacl_violation.
+
+    ``ctx`` (the ontology the shapes were generated from) fills the hints' details (class names, datatypes).
+    """
     import pyshacl
 
     onto = Graph()
@@ -253,7 +272,7 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph, idx: FactIndex, *,
         if focus is None:
             continue
         kind = (kinds or {}).get(source) if isinstance(source, URIRef) else None
-        issue = _generated(kind, focus, value, idx) if kind else _user(
+        issue = _generated(kind, focus, value, idx, ctx) if kind else _user(
             focus, path, value, source, component, messages, severity, idx)
         if issue is None:
             continue
@@ -264,48 +283,67 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph, idx: FactIndex, *,
     return out
 
 
-def _generated(kind: tuple[str, URIRef], focus: Node, value: Node | None, idx: FactIndex) -> Issue | None:
-    """A result of a generated shape as the issue the set-based check gives (message from pySHACL's view)."""
+def _generated(kind: tuple[str, URIRef], focus: Node, value: Node | None, idx: FactIndex,
+               ctx: OntologyContext | None = None) -> Issue | None:
+    """A result of a generated shape as the issue the set-based check gives: code, severity and hint
+    from the rule registry, the message from pySHACL's view (it knows less than the set-based check)."""
     check, prop = kind
     p, f = str(prop), tid(focus)
     v = tid(value) if value is not None else None
-    hint = "Found by pySHACL on the shapes generated from the ontology."
-    ev: dict[str, Any] = {"check": "shacl", "index": idx}
+    r = by_shape(check)
+    if r is None:
+        return None
+    op = ctx.properties.get(p) if ctx is not None else None
+    fields: dict[str, Any] = {"entity": short(f), "guess": "a class", "datatype": "the property's datatype"}
+
+    def issue(code: str, node: str, message: str, **kw: Any) -> Issue:
+        rr = rule(code)
+        return make_issue(code, node, message, rr.hint_for(**fields), check="shacl", severity=rr.severity,
+                          index=idx, **kw)
+
     if check == "domain":
-        code = "domain_mismatch" if idx.types.get(f) else "untyped_entity"
-        return make_issue(code, f, f"{short(f)!r} does not fit the domain of {short(p)!r}.", hint,
-                          predicate=p if code == "domain_mismatch" else None,
-                          keys=[(f, p, o) for o in idx.objects(f, p)], **ev)
+        if idx.types.get(f):
+            return issue(r.code, f, f"{short(f)!r} does not fit the domain of {short(p)!r}.", predicate=p,
+                         keys=[(f, p, o) for o in idx.objects(f, p)])
+        if op is not None and ctx is not None:
+            fields["guess"] = ctx.names(op.domain)
+        return issue("untyped_entity", f, f"{short(f)!r} has no type, so it does not fit the domain of "
+                     f"{short(p)!r}.", keys=[(f, p, o) for o in idx.objects(f, p)])
     if check == "range":
         if v is None or is_literal(v):
             return None
-        code = "range_mismatch" if idx.types.get(v) else "untyped_entity"
-        return make_issue(code, v, f"{short(v)!r} does not fit the range of {short(p)!r}.", hint,
-                          predicate=p if code == "range_mismatch" else None, keys=[(f, p, v)], **ev)
+        fields["entity"] = short(v)
+        if idx.types.get(v):
+            return issue(r.code, v, f"{short(v)!r} does not fit the range of {short(p)!r}.", predicate=p,
+                         keys=[(f, p, v)])
+        if op is not None and ctx is not None:
+            fields["guess"] = ctx.names(op.range)
+        return issue("untyped_entity", v, f"{short(v)!r} has no type, so it does not fit the range of "
+                     f"{short(p)!r}.", keys=[(f, p, v)])
     if check == "datatype":
         if v is None or not is_literal(v):
             return None
-        return make_issue("literal_datatype_mismatch", f, f"{short(v)!r} is not a valid value of {short(p)!r}.",
-                          hint, predicate=p, value=v, keys=[(f, p, v)], **ev)
+        dt = ctx.datatype_ref.get(p) if ctx is not None else None
+        if dt is not None:
+            example = _EXAMPLES.get(dt)
+            fields.update(datatype=f"xsd:{short(str(dt))}", example=f", e.g. {example!r}" if example else "")
+        return issue(r.code, f, f"{short(v)!r} is not a valid value of {short(p)!r}.", predicate=p, value=v,
+                     keys=[(f, p, v)])
     if check in ("object-kind", "data-kind"):
-        code = "literal_for_object_property" if check == "object-kind" else "entity_for_data_property"
-        return make_issue(code, f, f"{short(f)!r} has a value of the wrong kind for {short(p)!r}.", hint,
-                          predicate=p, value=v, keys=[(f, p, v)] if v is not None else [], **ev)
+        return issue(r.code, f, f"{short(f)!r} has a value of the wrong kind for {short(p)!r}.", predicate=p,
+                     value=v, keys=[(f, p, v)] if v is not None else [])
     if check == "functional":
-        return make_issue("functional_violation", f, f"{short(f)!r} has several values of {short(p)!r}.",
-                          hint, predicate=p, **ev)
+        return issue(r.code, f, f"{short(f)!r} has several values of {short(p)!r}.", predicate=p)
     if check == "inverse-functional":
-        return make_issue("inverse_functional_violation", f,
-                          f"Several subjects have the value {short(f)!r} of {short(p)!r}.", hint, predicate=p, **ev)
+        return issue(r.code, f, f"Several subjects have the value {short(f)!r} of {short(p)!r}.", predicate=p)
     if check == "irreflexive":
-        return make_issue("irreflexive_violation", f, f"{short(f)!r} {short(p)} itself.", hint,
-                          predicate=p, value=f, **ev)
+        return issue(r.code, f, f"{short(f)!r} {short(p)} itself.", predicate=p, value=f)
     if check == "asymmetric":
         first, second = sorted((f, v if v is not None else f))
-        return make_issue("asymmetric_violation", first, f"{short(p)!r} holds both ways between "
-                          f"{short(first)!r} and {short(second)!r}.", hint, predicate=p, value=second, **ev)
+        return issue(r.code, first, f"{short(p)!r} holds both ways between {short(first)!r} and "
+                     f"{short(second)!r}.", predicate=p, value=second)
     if check == "disjoint":
-        return make_issue("disjoint_violation", f, f"{short(f)!r} is an instance of disjoint classes.", hint, **ev)
+        return issue(r.code, f, f"{short(f)!r} is an instance of disjoint classes.")
     return None
 
 

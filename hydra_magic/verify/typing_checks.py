@@ -3,7 +3,18 @@
 Codes: ``unknown_property``, ``unknown_class``, ``class_as_entity``,
 ``untyped_entity``, ``domain_mismatch``, ``range_mismatch``,
 ``literal_for_object_property``, ``entity_for_data_property``,
-``literal_datatype_mismatch`` (the same codes the contracts give a candidate).
+``literal_datatype_mismatch`` and ``type_inferred`` (the same codes the
+contracts give a candidate); their words and severities come from
+:mod:`hydra_magic.rule_registry`.
+
+Type evidence is recomputed from the stored ``rdf:type`` facts, never read
+off the relation facts' own flags: a domain or range check judges an entity's
+stated types when it has any, else its inferred ones (see
+:meth:`.FactIndex.judged_types`), like the candidate contracts. A relation
+whose check holds only through inferred types is reported as ``type_inferred``
+(a warning: the fact stays, unverified), or, in strict types mode, as
+``untyped_entity`` (an error); its ``data["role"]`` says which end
+(``"subject"``: domain, ``"object"``: range).
 
 Each function checks one group of triples and files issues under the focus
 node whose facts decide it (see :mod:`.findings`), so that incremental
@@ -13,18 +24,38 @@ ids (:mod:`.terms`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from rdflib import URIRef
 
 from ..contracts import check_literal
+from ..rule_registry import RULES, did_you_mean
+from ..contracts.values import _EXAMPLES
 from ..issues import Issue
 from .context import ANNOTATION_PREDICATES, GENERIC_TYPES, TYPE, XSD_STRING, OntologyContext
 from .findings import make_issue, ordered, short
-from .index import FactIndex
+from .index import FactIndex, Key
 from .terms import LIT, literal_parts
 
-__all__ = ["check_object_predicate", "check_subject_predicate", "check_untyped", "literal_ok"]
+__all__ = ["check_object_predicate", "check_subject_predicate", "check_untyped", "literal_ok", "rule_issue",
+           "shacl_comparable"]
 
 _PLAIN = ("", XSD_STRING)
+
+
+def rule_issue(code: str, focus: str, fields: dict[str, Any], *, check: str = "typing", hint: str | None = None,
+               **kw: Any) -> Issue:
+    """An issue of a registered rule: its message and hint templates filled from ``fields``, its severity."""
+    r = RULES[code]
+    return make_issue(code, focus, r.message_for(**fields), r.hint_for(**fields) if hint is None else hint,
+                      check=check, severity=r.severity, **kw)
+
+
+def shacl_comparable(i: Issue) -> bool:
+    """Whether pySHACL on the generated shapes can find ``i`` at all: it judges every rdf:type triple
+    and cannot tell an inferred type from a stated one (see :mod:`.shacl`)."""
+    return i.data.get("role") is None and i.data.get("types_basis") != "stated"
 
 
 def literal_ok(lex: str, odt: str, lang: str, dt: str, dt_ref: URIRef) -> bool:
@@ -41,6 +72,49 @@ def literal_ok(lex: str, odt: str, lang: str, dt: str, dt_ref: URIRef) -> bool:
     return check_literal(lex, dt_ref) is None
 
 
+def _typed_as(e: str, p: str, required: frozenset[str], role: str, keys: list[Key], idx: FactIndex,
+              ctx: OntologyContext, out: list[Issue], context: str = "") -> None:
+    """Domain (``role="subject"``) or range check of the typed entity ``e``, on its judged types."""
+    t = idx.types.get(e)
+    if not t:
+        return  # untyped: check_untyped reports the entity once
+    judged, inferred = idx.judged_types(e)
+    prop = ctx.properties[p]
+    side = "domain" if role == "subject" else "range"
+    needed = prop.domain if role == "subject" else prop.range
+    if required.isdisjoint(judged):
+        shown = " and ".join(sorted(ctx.name(x) for x in judged)) + (" (inferred)" if inferred else "")
+        extra: dict[str, Any] = {"types": sorted(judged)}
+        if len(judged) < len(t):
+            extra["types_basis"] = "stated"  # inferred types set aside: pySHACL sees them (shacl_comparable)
+        out.append(rule_issue("domain_mismatch" if role == "subject" else "range_mismatch", e,
+                              {"prop": prop.name, "required": ctx.names(needed), "entity": short(e),
+                               "types": shown, "context": context},
+                              predicate=p, keys=keys, index=idx, extra=extra))
+    elif inferred:
+        _inferred_issue(e, p, role, side, judged, keys, idx, ctx, out, context)
+
+
+def _inferred_issue(e: str, p: str, role: str, side: str, judged: Collection[str], keys: list[Key],
+                    idx: FactIndex, ctx: OntologyContext, out: list[Issue], context: str) -> None:
+    prop = ctx.properties[p]
+    shown = []
+    for c in sorted(judged):
+        # the same words whichever source's fact the index holds first (full and incremental runs agree)
+        bases = sorted(f.evidence.basis for f in idx.facts_of((e, TYPE, c)) if f.evidence.basis)
+        shown.append(ctx.name(c) + (f", {bases[0][:120]}" if bases else ""))
+    r = RULES["type_inferred"]
+    strict = ctx.types_mode == "strict" and r.strict_code is not None
+    code = r.strict_code if strict else r.code
+    # The strict form keeps the words of type_inferred (untyped_entity's own say "no type at all").
+    fields = {"role": role.capitalize(), "entity": short(e), "side": side, "prop": prop.name,
+              "required": ctx.names(prop.domain if side == "domain" else prop.range),
+              "types": "; ".join(shown), "context": context}
+    out.append(make_issue(code, e, r.message_for(**fields), r.strict_hint if strict else r.hint_for(**fields),  # type: ignore[arg-type]
+                          check="typing", severity=RULES[code].severity, predicate=p, keys=keys, index=idx,  # type: ignore[index]
+                          extra={"role": role, "types": sorted(judged), "types_basis": "inferred"}))
+
+
 def check_subject_predicate(s: str, p: str, objs: set[str], idx: FactIndex, ctx: OntologyContext,
                             out: list[Issue]) -> None:
     """Checks decided by the facts ``(s, p, *)``; issues are filed under ``s``."""
@@ -50,37 +124,23 @@ def check_subject_predicate(s: str, p: str, objs: set[str], idx: FactIndex, ctx:
             for o in objs:
                 if o not in ctx.classes and o not in GENERIC_TYPES:
                     hits = ctx.ontology.suggest(short(o), "class")
-                    out.append(make_issue(
-                        "unknown_class", s,
-                        f"{short(s)!r} is typed {short(o)!r}, which is not a class of the ontology.",
-                        "Type it with an ontology class" + (f", e.g. {' or '.join(map(repr, hits))}." if hits else ".")
-                        + " Or add the class to the ontology.", check="typing", predicate=p, value=o,
-                        keys=[(s, p, o)], index=idx))
+                    out.append(rule_issue("unknown_class", s,
+                                          {"entity": short(s), "cls": short(o), "did_you_mean": did_you_mean(hits)},
+                                          predicate=p, value=o, keys=[(s, p, o)], index=idx))
         elif p not in ANNOTATION_PREDICATES:
             hits = ctx.ontology.suggest(short(p))
-            out.append(make_issue(
-                "unknown_property", s, f"{short(p)!r} is not a property of the ontology "
-                f"({short(s)!r} has {len(objs)} such fact(s)).",
-                ("Did you mean " + " or ".join(map(repr, hits)) + "? " if hits else "")
-                + "Use ontology properties only, or add this property to the ontology.",
-                check="typing", predicate=p, keys=[(s, p, o) for o in ordered(objs)], index=idx))
+            out.append(rule_issue("unknown_property", s,
+                                  {"prop": short(p), "context": f" ({short(s)!r} has {len(objs)} such fact(s))",
+                                   "did_you_mean": did_you_mean(hits)},
+                                  predicate=p, keys=[(s, p, o) for o in ordered(objs)], index=idx))
         return
     if s in ctx.classes:
-        out.append(make_issue(
-            "class_as_entity", s, f"{short(s)!r} is an ontology class but is the subject of {prop.name!r}.",
-            "Use a concrete instance (a snake_case entity) instead of the class.", check="typing", predicate=p,
-            keys=[(s, p, o) for o in ordered(objs)], index=idx))
+        out.append(rule_issue("class_as_entity", s,
+                              {"entity": short(s), "context": f", but it is the subject of {prop.name!r}"},
+                              predicate=p, keys=[(s, p, o) for o in ordered(objs)], index=idx))
     dom = ctx.domain_ok.get(p)
     if dom is not None:
-        t = idx.types.get(s)
-        if t and dom.isdisjoint(t):
-            out.append(make_issue(
-                "domain_mismatch", s,
-                f"{prop.name!r} needs a subject of type {ctx.names(prop.domain)}; {short(s)!r} is a "
-                f"{' and '.join(sorted(ctx.name(x) for x in t))}.",
-                "Swap subject and object if they are reversed, re-type the entity, or use a property whose "
-                "domain fits.", check="typing", predicate=p, keys=[(s, p, o) for o in ordered(objs)], index=idx,
-                extra={"types": sorted(t)}))
+        _typed_as(s, p, dom, "subject", [(s, p, o) for o in ordered(objs)], idx, ctx, out)
     if prop.kind == "data":
         dt, dt_ref = ctx.datatype[p], ctx.datatype_ref[p]
         for o in objs:
@@ -88,25 +148,23 @@ def check_subject_predicate(s: str, p: str, objs: set[str], idx: FactIndex, ctx:
                 lex, odt, lang = literal_parts(o)
                 if not literal_ok(lex, odt, lang, dt, dt_ref):
                     shown = repr(lex) + (f"^^{short(odt)}" if odt not in _PLAIN else "") + (f"@{lang}" if lang else "")
-                    out.append(make_issue(
+                    example = _EXAMPLES.get(dt_ref)
+                    out.append(rule_issue(
                         "literal_datatype_mismatch", s,
-                        f"{short(s)!r} {prop.name} {shown}: not a valid xsd:{short(dt)}.",
-                        f"Write the value as an xsd:{short(dt)} (or fix the property's range).",
-                        check="typing", predicate=p, value=o, keys=[(s, p, o)], index=idx))
+                        {"value": shown, "datatype": f"xsd:{short(dt)}",
+                         "context": f" (the {prop.name} of {short(s)!r})",
+                         "example": f", e.g. {example!r}" if example else ""},
+                        predicate=p, value=o, keys=[(s, p, o)], index=idx))
             else:
-                out.append(make_issue(
-                    "entity_for_data_property", s,
-                    f"{prop.name!r} is a data property but {short(s)!r} has the entity {short(o)!r} as its value.",
-                    "Give a literal value, or use an object property for links between entities.",
-                    check="typing", predicate=p, value=o, keys=[(s, p, o)], index=idx))
+                out.append(rule_issue("entity_for_data_property", s,
+                                      {"prop": prop.name, "entity": short(s), "value": short(o)},
+                                      predicate=p, value=o, keys=[(s, p, o)], index=idx))
     else:
         for o in objs:
             if o[:1] == LIT:
-                out.append(make_issue(
-                    "literal_for_object_property", s,
-                    f"{prop.name!r} links entities but {short(s)!r} has the literal {short(o)!r} as its value.",
-                    "Use an entity as the object, or a data property for literal values.",
-                    check="typing", predicate=p, value=o, keys=[(s, p, o)], index=idx))
+                out.append(rule_issue("literal_for_object_property", s,
+                                      {"prop": prop.name, "entity": short(s), "value": short(o)},
+                                      predicate=p, value=o, keys=[(s, p, o)], index=idx))
 
 
 def check_object_predicate(o: str, p: str, subs: set[str], idx: FactIndex, ctx: OntologyContext,
@@ -115,18 +173,10 @@ def check_object_predicate(o: str, p: str, subs: set[str], idx: FactIndex, ctx: 
     rng = ctx.range_ok.get(p)
     if rng is None or o[:1] == LIT:
         return
-    t = idx.types.get(o)
-    if t and rng.isdisjoint(t):
-        prop = ctx.properties[p]
-        subjects = ordered(subs)
-        out.append(make_issue(
-            "range_mismatch", o,
-            f"{prop.name!r} needs an object of type {ctx.names(prop.range)}; {short(o)!r} (object of "
-            f"{', '.join(repr(short(x)) for x in subjects[:3])}{' …' if len(subjects) > 3 else ''}) is a "
-            f"{' and '.join(sorted(ctx.name(x) for x in t))}.",
-            "Swap subject and object if they are reversed, re-type the entity, or use a property whose range fits.",
-            check="typing", predicate=p, keys=[(x, p, o) for x in subjects], index=idx,
-            extra={"types": sorted(t)}))
+    subjects = ordered(subs)
+    context = (f" (object of {', '.join(repr(short(x)) for x in subjects[:3])}"
+               f"{' …' if len(subjects) > 3 else ''})")
+    _typed_as(o, p, rng, "object", [(x, p, o) for x in subjects], idx, ctx, out, context)
 
 
 def check_untyped(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue]) -> None:
@@ -145,7 +195,7 @@ def check_untyped(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue]
     used = [f"subject of {short(p)!r}" for p in as_subject] + [f"object of {short(p)!r}" for p in as_object]
     keys = [(e, p, o) for p in as_subject for o in ordered(idx.objects(e, p))][:3] + \
         [(x, p, e) for p in as_object for x in ordered(idx.subjects(p, e))][:3]
-    out.append(make_issue(
-        "untyped_entity", e, f"{short(e)!r} has no type; it is the {', the '.join(used)}.",
-        f"State what it is, e.g. ({short(e)}, isA, {ctx.names(guesses) if guesses else 'a class'}).",
-        check="typing", keys=keys, index=idx))
+    out.append(rule_issue("untyped_entity", e,
+                          {"entity": short(e), "context": f"; it is the {', the '.join(used)}",
+                           "guess": ctx.names(guesses) if guesses else "a class"},
+                          keys=keys, index=idx))
