@@ -127,7 +127,9 @@ class _Checker:
 
     def polarity(self, ct: "CheckedTriple", spans: tuple[tuple[int, int] | None, ...]) -> None:
         """Reject a candidate whose governing clause is negated, hedged or hypothetical."""
-        anchor = next((sp for sp in reversed(spans) if sp is not None), None)
+        # The statement is in the sentence of the later mention: an earlier one may be a
+        # resolved reference ("He …", "The film …" stand for a name in a previous sentence).
+        anchor = max((sp for sp in spans if sp is not None), key=lambda sp: sp[0], default=None)
         sentence, offset = self.sentence_of(ct, anchor)
         if not sentence:
             return
