@@ -2,16 +2,26 @@
 
 Each subcommand lives in :mod:`hydra_magic.commands` with ``add_parser`` and
 ``run``; this module only wires them, so ``hydra --help`` stays fast.
+
+Errors: whatever a user can get wrong (a missing, unreadable, non-UTF-8,
+malformed or too deeply nested file; a directory where a file belongs) ends the
+command with exit status 2 and one line ``hydra COMMAND: error: MESSAGE`` on
+stderr that names the file and the next step, never a traceback. The helpers
+:func:`read_input_text`, :func:`check_input_file` and :func:`check_output_path`
+give the subcommands those messages; :func:`main` is the last line of defence.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
-__all__ = ["main", "SUBCOMMANDS"]
+__all__ = ["main", "SUBCOMMANDS", "read_input_text", "check_input_file", "check_output_path",
+           "user_message"]
 
 #: subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -20,6 +30,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("hydra_magic.commands.verify", "verify a knowledge graph against an ontology, rules and shapes"),
     "bench": ("hydra_magic.commands.bench", "quality and speed benchmarks"),
 }
+
+#: Argument names that are written, not read: never blamed for a bad input.
+_OUTPUT_ARGS = frozenset({"output", "report", "shacl_report", "out"})
+_UTF8_HINT = "Save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8) and run again."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +55,159 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# ----------------------------------------------------------------- user files
+def check_input_file(path: str | os.PathLike[str], flag: str) -> Path:
+    """``path`` as a :class:`Path` if it is a readable file; else an InputError naming ``flag``."""
+    from .errors import InputError
+
+    p = Path(path)
+    what = _what(flag, p)
+    if p.is_dir():
+        raise InputError(f"{what} is a directory; give a file.")
+    if not p.exists():
+        raise InputError(f"{what} does not exist (working directory {os.getcwd()}). Check the path.")
+    if not os.access(p, os.R_OK):
+        raise InputError(f"{what} cannot be read (permission denied). Check its permissions.")
+    return p
+
+
+def _what(flag: str, p: Path) -> str:
+    return f"{flag} {str(p)!r}" if flag else f"file {str(p)!r}"
+
+
+def read_input_text(path: str | os.PathLike[str], flag: str, *, max_chars: int | None = None) -> str:
+    """The UTF-8 text of a user file (a UTF-8 BOM is allowed); InputError names ``flag`` and the fix."""
+    from .errors import InputError, InputTooLargeError
+
+    p = check_input_file(path, flag)
+    what = _what(flag, p)
+    try:
+        data = p.read_bytes() if max_chars is None else _read_at_most(p, 4 * max_chars + 4)
+    except OSError as exc:
+        raise InputError(f"{what} cannot be read: {exc.strerror or exc}.") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 text ({_bad_byte(exc)}). {_UTF8_HINT}") from exc
+    if "\x00" in text:
+        raise InputError(f"{what} holds NUL bytes: it looks like a binary file, not text. "
+                         "Give a plain text file.")
+    if max_chars is not None and len(text) > max_chars:
+        raise InputTooLargeError(f"{what} has more than {max_chars:,} characters, the limit. "
+                                 "Split it into smaller files.")
+    return text
+
+
+def check_output_path(path: str | os.PathLike[str], flag: str) -> Path:
+    """``path`` as a :class:`Path` whose directory exists (created if needed) and that is no directory."""
+    from .errors import InputError
+
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{flag} {str(p)!r} is a directory; give a file name, e.g. {str(p / 'out')!r}.")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise InputError(f"{flag} {str(p)!r}: {str(p.parent)!r} is a file, not a directory. "
+                         "Choose another path.") from exc
+    except OSError as exc:
+        raise InputError(f"{flag} {str(p)!r}: cannot create the directory {str(p.parent)!r} "
+                         f"({exc.strerror or exc}). Choose another path.") from exc
+    if not os.access(p.parent, os.W_OK):
+        raise InputError(f"{flag} {str(p)!r}: the directory {str(p.parent)!r} is not writable. "
+                         "Choose another path.")
+    return p
+
+
+def _read_at_most(p: Path, limit: int) -> bytes:
+    with open(p, "rb") as fh:
+        return fh.read(limit)
+
+
+def _bad_byte(exc: UnicodeDecodeError) -> str:
+    obj = exc.object
+    byte = obj[exc.start] if isinstance(obj, (bytes, bytearray)) and exc.start < len(obj) else None
+    line = obj.count(b"\n", 0, exc.start) + 1 if isinstance(obj, (bytes, bytearray)) else None
+    where = f"line {line}, " if line else ""
+    return f"{where}byte {byte:#04x} at offset {exc.start}" if byte is not None else exc.reason
+
+
+def _file_args(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """The ``--flag`` values of ``args`` that name existing input files."""
+    out = []
+    for key, value in vars(args).items():
+        if key.startswith("_") or key in _OUTPUT_ARGS or not isinstance(value, (str, os.PathLike)):
+            continue
+        try:
+            p = Path(value)
+            if p.is_file():
+                out.append(("--" + key.replace("_", "-"), p))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def user_message(exc: BaseException, args: argparse.Namespace | None = None) -> str:
+    """One line for an error the user can fix: what failed, the offending value, what to do."""
+    from .errors import HydraError
+
+    files = _file_args(args) if args is not None else []
+    named = ", ".join(f"{flag} {str(p)!r}" for flag, p in files) or "the input"
+    if isinstance(exc, HydraError):
+        msg = str(exc)
+    elif isinstance(exc, UnicodeDecodeError):
+        # Which file: the one whose size is the length of the bytes that failed to decode.
+        size = len(exc.object) if isinstance(exc.object, (bytes, bytearray)) else -1
+        hits = [(f, p) for f, p in files if _size(p) == size]
+        which = (f"{hits[0][0]} {str(hits[0][1])!r}" if len(hits) == 1
+                 else f"one of {named}" if files else "a file")
+        msg = f"{which} is not UTF-8 text ({_bad_byte(exc)}). {_UTF8_HINT}"
+    elif isinstance(exc, RecursionError):
+        msg = (f"an input is nested too deeply to process ({f'one of {named}' if files else 'a file or cell'}). "
+               "Flatten the nesting (deeply nested JSON arrays/objects or RDF blank nodes/lists) and run again.")
+    elif isinstance(exc, OSError):
+        name = exc.filename
+        if name is None:
+            msg = str(exc)  # already a sentence (e.g. FileNotFoundError raised with a message)
+        else:
+            what = _flag_of(args, str(name))
+            if isinstance(exc, IsADirectoryError):
+                msg = f"{what} is a directory; give a file path."
+            elif isinstance(exc, FileNotFoundError):
+                msg = f"{what} does not exist (working directory {os.getcwd()}). Check the path."
+            elif isinstance(exc, (FileExistsError, NotADirectoryError)):
+                msg = f"{what}: part of the path is a file, not a directory. Choose another path."
+            elif isinstance(exc, PermissionError):
+                msg = f"{what}: permission denied. Check its permissions or choose another path."
+            else:
+                msg = f"{what}: {exc.strerror or exc}."
+    elif isinstance(exc, UnicodeEncodeError):
+        msg = (f"the text holds a character that cannot be written ({exc.reason}: "
+               f"{exc.object[exc.start:exc.end]!r}), e.g. an unpaired surrogate escape. Remove it and run again.")
+    else:  # ValueError from reading a user file
+        msg = f"invalid input ({named}): {exc}"
+    return " ".join(msg.split()) or type(exc).__name__
+
+
+def _flag_of(args: argparse.Namespace | None, name: str) -> str:
+    """``--flag 'value'`` for the argument that is (or lies under) the path ``name``."""
+    target = Path(name)
+    for key, value in (vars(args) if args is not None else {}).items():
+        if key.startswith("_") or not isinstance(value, (str, os.PathLike)):
+            continue
+        v = Path(value)
+        if v == target or target in v.parents:
+            return f"--{key.replace('_', '-')} {str(v)!r}"
+    return repr(name)
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return -2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .errors import HydraError
 
@@ -51,8 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args) or 0)
-    except (HydraError, FileNotFoundError) as exc:
-        print(f"hydra {args.command}: error: {exc}", file=sys.stderr)
+    except (HydraError, OSError, RecursionError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        print(f"hydra {args.command}: error: {user_message(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"hydra {args.command}: interrupted", file=sys.stderr)

@@ -109,7 +109,7 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
         say(f"  {_term(session, director)} directs {_term(session, film)}")
 
     export = Path(journal_dir) / "demo.ttl"
-    session.export(export)
+    session.export(export, overwrite=True)  # the demo starts afresh each run (restore=False), so does its export
     path = session.save()
     say(_heading("Session written"))
     say(f"  journal:  {path}", f"  export:   {export}",

@@ -13,7 +13,12 @@ HydraError
 ├── FormatError             unknown or unsupported file format
 ├── ParseError              malformed Turtle / OWL / JSON, with file, line, column
 ├── JournalError            session journal cannot be read or written
-└── EngineError             the neural engine failed (key, model, network, timeout)
+├── EngineError             the neural engine failed (key, model, network, timeout)
+└── QueryError              a SPARQL query failed while running (e.g. a malformed remote reply)
+    ├── QueryRefusedError   not allowed here: an update, or SERVICE while remote calls are off
+    └── QueryTimeoutError   stopped at its deadline (also a TimeoutError)
+
+A SPARQL syntax error is a ParseError (source "SPARQL").
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ __all__ = [
     "ParseError",
     "JournalError",
     "EngineError",
+    "QueryError",
+    "QueryRefusedError",
+    "QueryTimeoutError",
 ]
 
 
@@ -77,3 +85,15 @@ class JournalError(HydraError, OSError):
 
 class EngineError(HydraError, RuntimeError):
     """The extraction/ontology engine failed in a way the user must act on."""
+
+
+class QueryError(HydraError):
+    """A SPARQL query failed while running; the session is unchanged (see :mod:`hydra_magic.sparql_policy`)."""
+
+
+class QueryRefusedError(QueryError):
+    """A SPARQL query is not allowed where it was run: an update, or SERVICE while remote calls are off."""
+
+
+class QueryTimeoutError(QueryError, TimeoutError):
+    """A SPARQL query did not finish within its deadline and was stopped."""

@@ -5,31 +5,39 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import defaultdict
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from .candidates import ClassCandidate, OntologyProposal, PropertyCandidate
-from .errors import DataNotFoundError, EmptyInputError, FormatError, ParseError
+from .errors import DataNotFoundError, EmptyInputError, FormatError, InputError, ParseError
 from .iri import camel_case, local_name, pascal_case
 from .issues import Issue
-from .kg import Fact, source_graph_iri
+from .kg import Evidence, Fact, source_graph_iri
 from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph, union_members
 
 if TYPE_CHECKING:
     from .session import Session
+    from .sparql_policy import QueryPolicy, QueryWorker
 
 __all__ = [
     "ONTOLOGY_FORMATS",
     "EXPORT_FORMATS",
     "PROV",
     "parse_rdf",
+    "check_xml_entities",
     "read_ontology",
     "read_text2kgbench_ontology",
     "graph_to_proposal",
     "export_session",
+    "write_file",
+    "GraphImport",
+    "read_graph_export",
     "query_session",
 ]
 
@@ -94,6 +102,8 @@ def parse_rdf(data: str, *, format: str = "turtle", source: str = "<input>",
         data = header + data
     else:
         offset = 0
+        if fmt == "xml":
+            check_xml_entities(data, source=source)
     g = new_graph()
     try:
         g.parse(data=data, format=ONTOLOGY_FORMATS[fmt][1])
@@ -106,6 +116,152 @@ def parse_rdf(data: str, *, format: str = "turtle", source: str = "<input>",
         raise ParseError(f"malformed {fmt}: {clean or type(exc).__name__}. Fix the text there and run again.",
                          source=source, line=line, column=col) from exc
     return g
+
+
+# ---------------------------------------------------------------- XML entities
+#: Characters that DTD entities may add to an RDF/XML document beyond the document's own size.
+#: Namespace entities (``<!ENTITY owl "http://www.w3.org/2002/07/owl#">``, as Protégé writes
+#: them) stay far below; an entity-expansion attack is orders of magnitude above.
+XML_ENTITY_ALLOWANCE = 1_000_000
+_XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_ENTITY_REF = re.compile(r"&([^\s&;<>#%\"']+);")
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+class _PrologRead(Exception):
+    """Raised from an expat handler to stop at the root element: the body is never expanded."""
+
+
+class _EntityRefused(Exception):
+    pass
+
+
+def _xml_text(data: bytes) -> str:
+    """The document as text, decoded by its byte-order mark or XML declaration (else UTF-8)."""
+    import codecs
+
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    if data[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a byte-order mark
+        return data.decode("utf-16-le" if data[:1] == b"<" else "utf-16-be", errors="replace")
+    m = _XML_ENCODING.match(data[:200])
+    try:
+        return data.decode(m.group(1).decode("ascii") if m else "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def check_xml_entities(data: str | bytes, *, source: str = "<input>") -> None:
+    """Refuse an XML document whose DTD entities could blow up when a parser expands them.
+
+    Oxigraph's RDF/XML parser and rdflib's (``xml.sax``) both expand internal
+    entities without a bound, so a 1 KB file can expand to gigabytes ("billion
+    laughs"). This reads only the prolog with expat (stopping at the root element,
+    so nothing is expanded), works out how long every declared entity is once
+    expanded, and counts the references in the body. Refused, with
+    :class:`~hydra_magic.errors.ParseError` naming ``source``: parameter entities,
+    external entities, recursive entities, and any document whose entities would add
+    more than ``XML_ENTITY_ALLOWANCE`` characters beyond the document's own length.
+    Plain namespace entities, as ontology editors write them, pass.
+    """
+    import pyexpat
+
+    if isinstance(data, bytes):
+        if b"<!ENTITY" not in data and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+            return
+        data = _xml_text(data)
+    if "<!ENTITY" not in data:
+        return
+    fix = ("Write the text or IRI out where the entity is used (or delete the <!ENTITY> declaration), "
+           "and load the file again.")
+    decls: dict[str, str] = {}
+    state: dict[str, int] = {}
+    parser = pyexpat.ParserCreate(encoding="UTF-8")  # the text is re-encoded below, whatever it declares
+
+    def entity(name: str, is_parameter: int, value: str | None, base: Any, system_id: str | None,
+               public_id: str | None, notation: str | None) -> None:
+        if is_parameter:
+            raise _EntityRefused(f"its DOCTYPE declares the parameter entity '%{name};', which is not "
+                                 f"read (entity tricks in XML are a known attack). {fix}")
+        if value is None:
+            raise _EntityRefused(f"its DOCTYPE declares the external entity {name!r} "
+                                 f"({system_id or public_id or notation}), which is not read (it could reach "
+                                 f"local files or the network). {fix}")
+        decls.setdefault(name, value)
+
+    def end_doctype() -> None:
+        state["end"] = parser.CurrentByteIndex
+
+    def root(*_: Any) -> None:
+        raise _PrologRead
+
+    parser.EntityDeclHandler = entity
+    parser.EndDoctypeDeclHandler = end_doctype
+    parser.StartElementHandler = root
+    fed = bytearray()
+    try:
+        for i in range(0, len(data), 1 << 16):
+            chunk = data[i:i + (1 << 16)].encode("utf-8", errors="surrogatepass")
+            fed += chunk
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _PrologRead:
+        pass
+    except _EntityRefused as exc:
+        raise ParseError(f"refused: {exc}", source=source) from None
+    except pyexpat.ExpatError as exc:
+        raise ParseError(f"refused: the DOCTYPE that declares XML entities cannot be read "
+                         f"({pyexpat.ErrorString(exc.code)}). {fix}",
+                         source=source, line=exc.lineno, column=exc.offset) from None
+    if not decls:
+        return
+    lengths = _expanded_lengths(decls, source, fix)
+    body_start = len(bytes(fed[:state["end"]]).decode("utf-8", errors="ignore")) if "end" in state else 0
+    uses = Counter(r for r in _ENTITY_REF.findall(data, body_start) if r in decls)
+    total = 0
+    worst, worst_len = "", -1
+    for name, count in uses.items():
+        n = lengths[name]
+        total += count * n
+        if n > worst_len:
+            worst, worst_len = name, n
+    limit = XML_ENTITY_ALLOWANCE + len(data)
+    if total > limit:
+        def size(n: int) -> str:
+            return f"{n:,}" if n < 10**15 else "more than 10^15"
+
+        raise ParseError(
+            f"refused: its DOCTYPE declares XML entities that would expand to {size(total)} characters "
+            f"(&{worst}; alone to {size(worst_len)}; the limit is {limit:,}), an entity-expansion "
+            f"('billion laughs') attack or a mistake. {fix} Namespace entities such as "
+            f"<!ENTITY owl \"http://www.w3.org/2002/07/owl#\"> are fine.", source=source)
+
+
+def _expanded_lengths(decls: dict[str, str], source: str, fix: str) -> dict[str, int]:
+    """Length of every declared entity once expanded (iteratively: a chain may be thousands deep)."""
+    refs = {name: _ENTITY_REF.findall(value) for name, value in decls.items()}
+    lengths: dict[str, int] = {}
+    for start in decls:
+        if start in lengths:
+            continue
+        path, on_path = [start], {start}
+        while path:
+            name = path[-1]
+            todo = next((r for r in refs[name] if r in decls and r not in lengths), None)
+            if todo is None:
+                lengths[name] = len(_ENTITY_REF.sub("", decls[name])) + sum(
+                    lengths.get(r, 1 if r in _XML_PREDEFINED else 0) for r in refs[name])
+                on_path.discard(path.pop())
+            elif todo in on_path:
+                cycle = path[path.index(todo):] + [todo]
+                raise ParseError(f"refused: the XML entity {todo!r} refers to itself "
+                                 f"({' -> '.join(cycle)}). {fix}", source=source)
+            else:
+                path.append(todo)
+                on_path.add(todo)
+    return lengths
 
 
 def read_ontology(path: str | os.PathLike[str], *, format: str | None = None,
@@ -172,17 +328,8 @@ def read_text2kgbench_ontology(path: str | os.PathLike[str], *, base: str | None
       JSON form has none.
     """
     p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        concepts, relations = data["concepts"], data["relations"]
-    except FileNotFoundError as exc:
-        raise DataNotFoundError(
-            f"Text2KGBench ontology {str(p)!r} does not exist; get the data from {_T2K_UPSTREAM}."
-        ) from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ParseError(
-            f"not a Text2KGBench ontology (needs 'concepts' and 'relations'): {exc}", source=str(p)
-        ) from exc
+    data = _load_t2k_json(p)
+    concepts, relations = data["concepts"], data["relations"]
     onto = Ontology(base or "http://example.org/hydra/")
     g = onto.graph
     by_id: dict[str, URIRef] = {}
@@ -204,7 +351,7 @@ def read_text2kgbench_ontology(path: str | os.PathLike[str], *, base: str | None
         return iri
 
     for c in concepts:
-        key, label = str(c.get("qid", "")).strip(), str(c.get("label", "")).strip()
+        key, label = _t2k_str(c, "qid"), _t2k_str(c, "label")
         if key in by_id:  # the same id twice (with another label): one class, two labels
             iri = by_id[key]
             if label and label.lower() not in {x.lower() for x in labels_of[iri]}:
@@ -229,16 +376,16 @@ def read_text2kgbench_ontology(path: str | os.PathLike[str], *, base: str | None
 
     props: dict[str, dict[str, Any]] = {}
     for r in relations:
-        label = str(r.get("label", ""))
-        name = _property_name(label) or str(r.get("pid", ""))
+        label = _t2k_str(r, "label", strip=False)
+        name = _property_name(label) or _t2k_str(r, "pid")
         entry = props.setdefault(
             name, {"label": label, "pids": [], "domain": [], "range": [], "literal": []}
         )
-        entry["pids"].append(str(r.get("pid", "")))
-        d = class_ref(str(r.get("domain", "")))
+        entry["pids"].append(_t2k_str(r, "pid", strip=False))
+        d = class_ref(_t2k_str(r, "domain", strip=False))
         if d is not None and d not in entry["domain"]:
             entry["domain"].append(d)
-        rng = str(r.get("range", ""))
+        rng = _t2k_str(r, "range", strip=False)
         rc = class_ref(rng)
         if rc is not None:
             if rc not in entry["range"]:
@@ -278,6 +425,70 @@ def read_text2kgbench_ontology(path: str | os.PathLike[str], *, base: str | None
     return onto
 
 
+_T2K_SHAPE = ('Expected {"concepts": [{"qid": "Q11424", "label": "film"}, ...], '
+              '"relations": [{"pid": "P57", "label": "director", "domain": "Q11424", "range": "Q5"}, ...]}')
+
+
+def _load_t2k_json(p: Path) -> dict[str, Any]:
+    """The parsed JSON of a Text2KGBench ontology, its shape checked; ParseError names what is wrong."""
+    def bad(problem: str, exc: BaseException | None = None) -> ParseError:
+        err = ParseError(f"not a Text2KGBench ontology: {problem}. {_T2K_SHAPE}; or give a .ttl/.owl "
+                         "ontology instead.", source=str(p))
+        err.__cause__ = exc
+        return err
+
+    if p.is_dir():
+        raise bad("it is a directory; give one <n>_<name>_ontology.json file")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise DataNotFoundError(
+            f"Text2KGBench ontology {str(p)!r} does not exist; get the data from {_T2K_UPSTREAM}."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise bad(f"it is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                  "save it as UTF-8", exc) from exc
+    except OSError as exc:
+        raise bad(f"it cannot be read ({exc.strerror or exc})", exc) from exc
+    if not text.strip():
+        raise EmptyInputError(f"Text2KGBench ontology {str(p)!r} is empty. {_T2K_SHAPE}.")
+    try:
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise bad("the JSON is nested too deeply", exc) from exc
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ParseError(f"malformed JSON: {getattr(exc, 'msg', exc)}. Fix the file there and run again.",
+                         source=str(p), line=line, column=getattr(exc, "colno", None)) from exc
+    if not isinstance(data, dict):
+        raise bad(f"the top level is a JSON {_json_type(data)}, not an object")
+    for key, what in (("concepts", "concept"), ("relations", "relation")):
+        if key not in data:
+            raise bad(f"there is no {key!r} key")
+        items = data[key]
+        if not isinstance(items, list):
+            raise bad(f"{key!r} is a JSON {_json_type(items)}, not a list of objects")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise bad(f"{what} {i} (counting from 0) is a JSON {_json_type(item)}, not an object")
+            for field, value in item.items():
+                if value is not None and not isinstance(value, (str, int, float)):
+                    raise bad(f"{what} {i} (counting from 0) has {field!r} = a JSON {_json_type(value)}; "
+                              "it must be a string")
+    return data
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number")
+
+
+def _t2k_str(item: Mapping[str, Any], key: str, *, strip: bool = True) -> str:
+    value = item.get(key)
+    text = "" if value is None else str(value)
+    return text.strip() if strip else text
+
+
 def _label_of(g: Graph, iri: URIRef) -> str:
     v = g.value(iri, RDFS.label)
     return str(v) if v is not None else ""
@@ -297,10 +508,11 @@ def _sibling_concept_labels(path: Path) -> dict[str, str]:
     except OSError:
         return out
     for s in siblings:
+        # A broken or foreign sibling only means fewer labels, never a failed load.
         try:
             for c in json.loads(s.read_text(encoding="utf-8")).get("concepts", []):
                 out.setdefault(str(c.get("qid", "")).strip(), str(c.get("label", "")).strip())
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError, RecursionError):
             continue
     return out
 
@@ -314,7 +526,7 @@ def _add_published_subclass_links(
         return
     try:
         src = Graph().parse(ttl, format="turtle")
-    except (OSError, ValueError, SyntaxError):  # a broken optional file must not stop the JSON one
+    except (OSError, ValueError, SyntaxError, RecursionError):  # a broken optional file must not stop the JSON one
         return
     parent: dict[URIRef, URIRef] = {}
     for s, o in sorted(src.subject_objects(RDFS.subClassOf)):
@@ -416,13 +628,16 @@ def _clean(graph: Graph, into: Graph) -> None:
 
 
 def export_session(session: "Session", path: str | os.PathLike[str], *, format: str | None = None,
-                   what: str = "all", verified_only: bool = False) -> Path:
+                   what: str = "all", verified_only: bool = False, overwrite: bool = False) -> Path:
     """Write the session's ontology and/or KG to ``path``.
 
     ``trig`` and ``nquads`` keep one named graph per source plus an evidence
     graph in PROV-O terms (with ``hydra:flag`` on facts that are not verified);
+    they are read back, evidence included, by :func:`read_graph_export`.
     ``turtle``, ``ntriples`` and ``json-ld`` flatten ontology and facts into one
     graph. ``verified_only`` leaves out facts flagged ``type_inferred``.
+
+    An existing ``path`` is replaced only with ``overwrite=True``; see :func:`write_file`.
     """
     p = Path(path)
     if what not in ("all", "ontology", "kg"):
@@ -434,12 +649,76 @@ def export_session(session: "Session", path: str | os.PathLike[str], *, format: 
                               f"Supported: {', '.join(EXPORT_FORMATS)}; pass --format.")
         format = suffix_map[p.suffix.lower()]
     fmt = _norm_format(format, EXPORT_FORMATS)
+    _check_target(p, overwrite)  # before the work of serializing
     text = serialize_session(session, fmt, what=what, verified_only=verified_only)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, p)
+    write_file(p, text, overwrite=overwrite)
     return p
+
+
+def _check_target(p: Path, overwrite: bool) -> None:
+    if p.is_dir():
+        raise InputError(f"{str(p)!r} is a folder. Give a file name, e.g. "
+                         f"{str(p / ('export' + (p.suffix or '.ttl')))!r}.")
+    if not overwrite and os.path.lexists(p):
+        raise _exists(p)
+
+
+def _exists(path: Path) -> InputError:
+    return InputError(f"{str(path)!r} already exists, and an export does not overwrite it. Replace it with "
+                      "--force (%hydra export PATH --force) or overwrite=True (session.export(PATH, "
+                      "overwrite=True)), or choose another path.")
+
+
+def write_file(path: str | os.PathLike[str], text: str, *, overwrite: bool = False) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` so that no reader ever sees half a file.
+
+    The text goes to a temporary file with a random name in the same folder
+    (created exclusively, so no file or link planted beside ``path`` is written
+    through), which then takes the place of ``path`` in one rename; on any
+    failure it is removed. Without ``overwrite`` an existing ``path`` (a link
+    too, even a dangling one) is refused with :class:`~hydra_magic.errors.InputError`
+    naming it, also when it appears while the text is written. With
+    ``overwrite`` a link at ``path`` is replaced itself, never the file it points to.
+    """
+    p = Path(path)
+    _check_target(p, overwrite)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"Cannot write {str(p)!r}: the text holds {exc.object[exc.start:exc.end]!r} (character "
+                         f"{exc.start:,}), an unpaired surrogate that UTF-8 cannot encode, e.g. from a JSON "
+                         "'\\udc80' escape or bytes decoded with errors='surrogateescape' in a sentence, label "
+                         "or literal. Nothing was written. Fix that text (or remove the fact) and export again."
+                         ) from None
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
+        if overwrite:
+            os.replace(tmp, p)
+        else:
+            try:
+                os.link(tmp, p)  # fails if anything has appeared at p meanwhile
+            except FileExistsError:
+                raise _exists(p) from None
+            except OSError:  # a file system without hard links
+                if os.path.lexists(p):
+                    raise _exists(p) from None
+                os.replace(tmp, p)
+    finally:
+        try:
+            os.unlink(tmp)  # still there after os.link, or after a failure
+        except FileNotFoundError:
+            pass
+    return p
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def serialize_session(session: "Session", format: str, *, what: str = "all", verified_only: bool = False) -> str:
@@ -519,17 +798,239 @@ def _iso(t: float) -> str:
     return dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def query_session(session: "Session", sparql: str, *, verified_only: bool = False) -> Any:
-    """Run SPARQL over the KG (union of source graphs) together with the ontology.
+# ---------------------------------------------------------------- import
+#: Import formats: name -> (file suffixes, Oxigraph format name).
+IMPORT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
+    "trig": ((".trig",), "TRIG"),
+    "nquads": ((".nq", ".nquads"), "N_QUADS"),
+}
+_ONTOLOGY_TYPES = frozenset({OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDFS.Class})
+
+Triple = tuple[Any, Any, Any]
+
+
+def ox_term(t: Any) -> Any:
+    """An rdflib term for a pyoxigraph one (``xsd:string`` literals become plain ones, as rdflib writes them)."""
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return Literal(t.value) if dt == str(XSD.string) else Literal(t.value, datatype=URIRef(dt))
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    raise FormatError(f"Unsupported RDF term {t!r} (RDF-star triples are not facts).")
+
+
+@dataclass
+class GraphImport:
+    """A TriG / N-Quads file read back (see :func:`read_graph_export`)."""
+
+    path: Path
+    #: Base IRIs of the sessions whose graphs (``<base>source/…``, ``<base>evidence``, ``<base>ontology``) it holds.
+    bases: list[str] = _field(default_factory=list)
+    #: Facts in file order of their evidence (which keeps the evidence numbering on a new export), then the rest.
+    facts: list[Fact] = _field(default_factory=list)
+    #: ``(source, triple)`` of the facts whose evidence the evidence graph gave.
+    evidenced: set[tuple[str, Triple]] = _field(default_factory=set)
+    labels: dict[URIRef, str] = _field(default_factory=dict)
+    #: Triples of the ontology graph(s).
+    ontology: list[Triple] = _field(default_factory=list)
+    prefixes: dict[str, str] = _field(default_factory=dict)
+
+
+class _EvidenceValues:
+    """The single value of a property of one evidence node; errors name the node and the file."""
+
+    def __init__(self, props: Mapping[Any, list[Any]], where: str, source: str) -> None:
+        self.props, self.where, self.source = props, where, source
+
+    def __call__(self, pred: URIRef, *, required: bool = False) -> Any:
+        vals = self.props.get(pred, [])
+        if len(vals) > 1:
+            raise ParseError(f"{self.where} has {len(vals)} values of {pred.n3()}; an evidence node has one. "
+                             "Keep one and import again.", source=self.source)
+        if not vals and required:
+            raise ParseError(f"{self.where} has no {pred.n3()}; every evidence statement names its "
+                             "rdf:subject, rdf:predicate, rdf:object and hydra:source. "
+                             "Complete it or remove the node, and import again.", source=self.source)
+        return vals[0] if vals else None
+
+
+def read_graph_export(path: str | os.PathLike[str], *, format: str | None = None, base: str | None = None,
+                      default_source: str | None = None) -> GraphImport:
+    """Read a TriG or N-Quads file, as :func:`export_session` writes it, with its evidence.
+
+    Graphs are recognised by name: ``<base>source/<id>`` holds the facts of
+    source ``<id>`` (``rdfs:label`` literals of entities are labels, not facts),
+    ``<base>evidence`` one PROV-O statement per fact (sentence, spans, engine,
+    time, decision, ``hydra:flag``, ``hydra:basis``), ``<base>ontology`` the
+    ontology. ``base`` is the session's base; the bases the file's own evidence
+    and ontology graphs use are found too. Any other named graph is a source
+    named by its IRI; the default graph is the source ``default_source`` (the
+    file name). A fact without evidence gets ``Evidence(source, engine="file")``.
+
+    Raises :class:`~hydra_magic.errors.ParseError` naming the file (and the
+    evidence node) for malformed RDF or evidence that contradicts the graphs.
+    """
+    import datetime as dt
+    from urllib.parse import unquote
+
+    import pyoxigraph as ox
+
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"File {str(p)!r} does not exist (working directory {os.getcwd()}).")
+    if format:
+        fmt = _norm_format(format, IMPORT_FORMATS)
+    else:
+        fmt = next((k for k, (suffixes, _) in IMPORT_FORMATS.items() if p.suffix.lower() in suffixes), "")
+        if not fmt:
+            raise FormatError(f"Cannot import {str(p)!r}: only TriG (.trig) and N-Quads (.nq) keep the sources "
+                              "and the evidence. Export with --format trig (or nquads); for an ontology file "
+                              "use %hydra load-ontology, and pass format=... if the suffix is wrong.")
+    src_default = default_source or p.name
+    out = GraphImport(p)
+    graphs: dict[str | None, list[Triple]] = defaultdict(list)
+    try:
+        parser = ox.parse(input=p.read_bytes(), format=getattr(ox.RdfFormat, IMPORT_FORMATS[fmt][1]),
+                          rename_blank_nodes=True)
+        for q in parser:
+            g = q.graph_name
+            name = (None if isinstance(g, ox.DefaultGraph)
+                    else g.value if isinstance(g, ox.NamedNode) else f"_:{g.value}")
+            graphs[name].append((ox_term(q.subject), ox_term(q.predicate), ox_term(q.object)))
+        out.prefixes = dict(parser.prefixes)
+    except SyntaxError as exc:
+        clean = _POSITION.sub("", str(exc)).replace("Parser error at", "").strip(" :,()")
+        raise ParseError(f"malformed {fmt}: {clean}. Fix the file and import it again.", source=str(p),
+                         line=getattr(exc, "lineno", None)) from exc
+    if not graphs:
+        raise EmptyInputError(f"{str(p)!r} holds no triples: nothing to import.")
+
+    def has(g: str, test: Any) -> bool:
+        return any(test(t) for t in graphs[g])
+
+    bases = [base] if base else []
+    for g in graphs:
+        if g is None:
+            continue
+        if g.endswith("evidence") and has(g, lambda t: t[1] == HYDRA.source):
+            bases.append(g[:-len("evidence")])
+        elif g.endswith("ontology") and has(g, lambda t: t[1] == RDF.type and t[2] in _ONTOLOGY_TYPES):
+            bases.append(g[:-len("ontology")])
+    out.bases = list(dict.fromkeys(bases))
+    evidence_graphs = {b + "evidence" for b in out.bases}
+    ontology_graphs = {b + "ontology" for b in out.bases}
+
+    def source_of(g: str | None) -> str:
+        if g is None:
+            return src_default
+        for b in out.bases:
+            if g.startswith(b + "source/"):
+                return unquote(g[len(b) + len("source/"):])
+        return g
+
+    # ---- the evidence graph: one reified statement per fact
+    evidence: dict[tuple[str | None, Triple], tuple[tuple[int, int, str], Evidence]] = {}
+    fact_graphs = [g for g in graphs if g not in evidence_graphs and g not in ontology_graphs]
+    held = {g: set(graphs[g]) for g in fact_graphs}
+    for eg in [g for g in graphs if g in evidence_graphs]:
+        nodes: dict[Any, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for s, p_, o in graphs[eg]:
+            nodes[s][p_].append(o)
+        for node, props in nodes.items():
+            where = f"evidence node {node.n3()}"
+            one = _EvidenceValues(props, where, str(p))
+            key = (one(RDF.subject, required=True), one(RDF.predicate, required=True), one(RDF.object, required=True))
+            source_lit = one(HYDRA.source, required=True)
+            derived = one(PROV.wasDerivedFrom)
+            if derived is not None:
+                graph = str(derived)
+            else:  # the source graph named by hydra:source
+                graph = next((g for g in fact_graphs if g is not None and source_of(g) == str(source_lit)), "")
+            if key not in held.get(graph, ()):
+                raise ParseError(f"{where} describes {' '.join(t.n3() for t in key)} in source {str(source_lit)!r}, "
+                                 f"but the graph <{graph or 'of that source'}> does not hold that triple. Add the "
+                                 "triple to its source graph or remove the node, and import again.", source=str(p))
+            try:
+                spans = {}
+                for k in ("subject", "object"):
+                    a, b = one(HYDRA[k + "Start"]), one(HYDRA[k + "End"])
+                    spans[k] = (int(a), int(b)) if a is not None and b is not None else None
+                when = one(PROV.generatedAtTime)
+                stamp = dt.datetime.fromisoformat(str(when).replace("Z", "+00:00")) if when is not None else None
+                if stamp is not None and stamp.tzinfo is None:
+                    stamp = stamp.replace(tzinfo=dt.timezone.utc)
+            except ValueError as exc:
+                raise ParseError(f"{where}: {exc}. Spans are integers and prov:generatedAtTime an "
+                                 "xsd:dateTime; fix the value and import again.", source=str(p)) from exc
+            sentence, engine, decision, basis = (one(x) for x in (PROV.value, PROV.wasAttributedTo, HYDRA.decision,
+                                                                  HYDRA.basis))
+            ev = Evidence(source=str(source_lit), sentence=str(sentence or ""),
+                          subject_span=spans["subject"], object_span=spans["object"], engine=str(engine or ""),
+                          decision=str(decision or "contracts"),
+                          flags=tuple(sorted(str(f) for f in props.get(HYDRA.flag, []))), basis=str(basis or ""),
+                          **({"time": stamp.timestamp()} if stamp is not None else {}))
+            if (graph, key) in evidence:
+                raise ParseError(f"{where} and another evidence node both describe {' '.join(t.n3() for t in key)} "
+                                 f"in source {str(source_lit)!r}; keep one and import again.", source=str(p))
+            tail = str(node).rsplit("/", 1)[-1]
+            order = (0, int(tail), "") if tail.isdigit() else (1, 0, str(node))
+            evidence[(graph, key)] = (order, ev)
+
+    # ---- facts, per source graph
+    rest: list[Fact] = []
+    for g, triples in graphs.items():
+        if g in evidence_graphs or g in ontology_graphs:
+            if g in ontology_graphs:
+                out.ontology.extend(triples)
+            continue
+        source = source_of(g)
+        plain = Evidence(source=source, engine="file")
+        for t in triples:
+            if (g, t) in evidence:
+                continue
+            s, p_, o = t
+            if p_ == RDFS.label and isinstance(o, Literal) and not isinstance(s, Literal):
+                out.labels.setdefault(s, str(o))
+                continue
+            rest.append(Fact(s, p_, o, plain))
+    ordered = sorted(evidence.items(), key=lambda kv: kv[1][0])
+    out.facts = [Fact(k[0], k[1], k[2], ev) for (_, k), (_, ev) in ordered] + rest
+    out.evidenced = {(ev.source, k) for (_, k), (_, ev) in ordered}
+    return out
+
+
+def query_session(session: "Session", sparql: str, *, verified_only: bool = False, allow_service: bool = False,
+                  timeout: float | None = None, policy: "QueryPolicy | None" = None,
+                  worker: "QueryWorker | None" = None) -> Any:
+    """Run SPARQL over the KG (union of source graphs) together with the ontology, under the query policy.
 
     The ontology is mirrored into the ``<base>ontology`` named graph of the KG's
     Oxigraph dataset before each query, so patterns such as
     ``?x a/rdfs:subClassOf* onto:Person`` work across both. ``verified_only``
     queries a copy that leaves out facts flagged ``type_inferred`` (rebuilt when
     the KG changed).
+
+    The query runs under :mod:`hydra_magic.sparql_policy`: updates are refused,
+    SERVICE only with ``allow_service``, stopped after ``timeout`` seconds
+    (default ``session.config.sparql_timeout``) or on ``KeyboardInterrupt``.
+    ``policy`` replaces those three (callers name their own options in its
+    messages); ``worker`` reuses one worker process for a batch of queries.
+    The result is an rdflib ``Result`` read to the end (rows, ``askAnswer`` or ``graph``).
     """
+    from .sparql_policy import QueryPolicy, check_query, run_query
+
     if not sparql.strip():
         raise EmptyInputError("The SPARQL query is empty. Write e.g. SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
+    if policy is None:
+        deadline = timeout if timeout is not None else getattr(session.config, "sparql_timeout", None)
+        policy = QueryPolicy(allow_service=allow_service, **({} if deadline is None else {"timeout": deadline}))
+    check_query(sparql, policy)  # refusals before anything touches the store
     ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
     onto_graph = ds.graph(URIRef(session.config.base + "ontology"))
     onto_graph.remove((None, None, None))
@@ -537,8 +1038,4 @@ def query_session(session: "Session", sparql: str, *, verified_only: bool = Fals
     initns = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
     initns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
                    "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV)})
-    try:
-        return ds.query(sparql, initNs=initns)
-    except Exception as exc:
-        raise ParseError(f"SPARQL error: {exc}. Check the query syntax and prefixes "
-                         f"(predeclared: {', '.join(sorted(initns))}).", source="SPARQL") from exc
+    return run_query(ds, sparql, init_ns=initns, policy=policy, worker=worker)

@@ -4,6 +4,11 @@ A single ``os.replace`` of a fully written, fsynced temporary file is atomic on
 POSIX, so a kill at any moment leaves either the previous snapshot or the new
 one, never a torn file. Stale temporary files from a killed writer are ignored
 and cleaned up on the next write.
+
+Every snapshot carries ``"format"`` (:data:`FORMAT_VERSION`) and ``"written_by"``
+(the hydra_magic version). A snapshot of an older format is upgraded in memory
+on reading (:data:`UPGRADES`); one of a newer format is refused with a message
+that says to upgrade, and it is never overwritten.
 """
 
 from __future__ import annotations
@@ -14,46 +19,91 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import JournalError
 
-__all__ = ["Journal", "SNAPSHOT_NAME", "FORMAT_VERSION", "valid_session_name"]
+__all__ = ["Journal", "SNAPSHOT_NAME", "FORMAT_VERSION", "UPGRADES", "valid_session_name",
+           "session_name_problem"]
 
 SNAPSHOT_NAME = "session.json"
+#: Format of the snapshots this version writes. Bump it when a reader of the
+#: previous format would misread a new snapshot, and add an entry to UPGRADES.
 FORMAT_VERSION = 1
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: format N -> function turning a format-N snapshot into a format-N+1 one.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_FORMAT_PEEK = re.compile(rb'"format"\s*:\s*(-?\d+)')
+_UPGRADE_HINT = "upgrade with pip install -U hydra_magic, or move it away to start fresh"
 
 
 def valid_session_name(name: str) -> bool:
-    return bool(_NAME.match(name)) and ".." not in name
+    """Whether ``name`` can name a session directory (the whole name is checked)."""
+    return isinstance(name, str) and _NAME.fullmatch(name) is not None and ".." not in name
+
+
+def session_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a session, in words; ``None`` when it can."""
+    if valid_session_name(name):
+        return None
+    rule = ("Use letters, digits, '_', '-' or '.', starting with a letter or digit "
+            "(at most 64 characters), e.g. 'films'.")
+    if not isinstance(name, str):
+        return f"A session name must be a string, not {type(name).__name__}. {rule}"
+    if not name:
+        return f"The session name is empty; it is not allowed. {rule}"
+    if len(name) > 64:
+        why = f"it has {len(name)} characters, more than 64"
+    elif ".." in name:
+        why = "it contains '..'"
+    else:
+        bad = next((ch for ch in name if not (ch.isascii() and (ch.isalnum() or ch in "_.-"))), None)
+        if bad is not None:
+            what = {"\n": "a newline", "\r": "a carriage return", "\t": "a tab", " ": "a space",
+                    "/": "'/'", "\\": "'\\'"}.get(bad, f"{bad!r} (U+{ord(bad):04X})")
+            why = f"it contains {what}"
+        else:
+            why = "it does not start with a letter or digit"
+    shown = f"{name[:40]!r}..." if len(name) > 40 else repr(name)
+    return f"Session name {shown} is not allowed: {why}. {rule}"
 
 
 class Journal:
     """The journal directory of one named session (default ``.hydra/<name>/``)."""
 
     def __init__(self, root: str | os.PathLike[str], name: str) -> None:
-        if not valid_session_name(name):
-            raise JournalError(
-                f"Session name {name!r} is not allowed. Use letters, digits, '_', '-' or '.', "
-                "starting with a letter or digit (at most 64 characters).")
+        problem = session_name_problem(name)
+        if problem is not None:
+            raise JournalError(problem)
         self.root = Path(root)
         self.name = name
         self.dir = self.root / name
         self.path = self.dir / SNAPSHOT_NAME
+        self._checked = False  # whether the snapshot on disk was found safe to replace
 
     def exists(self) -> bool:
         return self.path.is_file()
 
     def write(self, state: dict[str, Any]) -> None:
-        """Write ``state`` atomically (temp file in the same directory, fsync, rename)."""
-        payload = {"format": FORMAT_VERSION, "written": time.time(), **state}
+        """Write ``state`` atomically (temp file in the same directory, fsync, rename).
+
+        Raises
+        ------
+        JournalError
+            When the directory is not writable, or when the snapshot there was
+            written by a newer hydra_magic (it is left untouched).
+        """
+        from . import __version__
+
+        if not self._checked:
+            self._refuse_newer()
+        payload = {"format": FORMAT_VERSION, "written_by": __version__, "written": time.time(), **state}
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".session-", suffix=".tmp", dir=self.dir)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(payload, fh, ensure_ascii=False)
+                    _dump(payload, fh)
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.replace(tmp, self.path)
@@ -66,26 +116,58 @@ class Journal:
             raise JournalError(f"Could not write the session journal {self.path}: {exc}. "
                                "Check that the directory is writable, or set journal_dir=None "
                                "to keep the session in memory only.") from exc
+        self._checked = True
         self._clean_stale()
 
     def read(self) -> dict[str, Any]:
-        """The last complete snapshot.
+        """The last complete snapshot, upgraded to :data:`FORMAT_VERSION` if it is older.
 
         Raises
         ------
         JournalError
-            When the snapshot is unreadable; the file is left in place for inspection.
+            When the snapshot is unreadable or was written by a newer hydra_magic;
+            the file is left in place, untouched, for inspection.
         """
         try:
             with open(self.path, encoding="utf-8") as fh:
                 data = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise JournalError(f"Could not restore session {self.name!r} from {self.path}: {exc}. "
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise JournalError(f"Could not restore session {self.name!r} from {self.path}: {reason}. "
                                "Move the file away to start fresh; it is left untouched.") from exc
-        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
-            raise JournalError(f"{self.path} is not a hydra_magic session snapshot of format "
-                               f"{FORMAT_VERSION}. Move it away to start fresh.")
+        fmt = data.get("format") if isinstance(data, dict) else None
+        if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+            raise JournalError(f"{self.path} is not a hydra_magic session snapshot (no valid \"format\" "
+                               "number). Move it away to start fresh; it is left untouched.")
+        if fmt > FORMAT_VERSION:
+            raise JournalError(self._newer_message(fmt, data.get("written_by")))
+        while fmt < FORMAT_VERSION:
+            upgrade = UPGRADES.get(fmt)
+            if upgrade is None:
+                raise JournalError(f"{self.path} was written by an old hydra_magic (format {fmt}) that this "
+                                   f"version (format {FORMAT_VERSION}) cannot read. Move it away to start "
+                                   "fresh; it is left untouched.")
+            data = upgrade(data)
+            fmt += 1
+            data["format"] = fmt
+        self._checked = True
         return data
+
+    def _newer_message(self, fmt: int, written_by: Any = None) -> str:
+        by = f"hydra_magic {written_by}, " if isinstance(written_by, str) and written_by else "hydra_magic, "
+        return (f"Session {self.name!r} at {self.path} was written by a newer {by}format {fmt} (this one reads "
+                f"format {FORMAT_VERSION} and older); {_UPGRADE_HINT}. The file is left untouched.")
+
+    def _refuse_newer(self) -> None:
+        """Before the first write: refuse to replace a snapshot that a newer version wrote."""
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(4096)
+        except OSError:
+            return  # none yet (or unreadable: the write reports it)
+        m = _FORMAT_PEEK.search(head)
+        if m and int(m.group(1)) > FORMAT_VERSION:
+            raise JournalError(self._newer_message(int(m.group(1))))
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -105,6 +187,20 @@ class Journal:
         if not r.is_dir():
             return []
         return sorted(p.parent.name for p in r.glob(f"*/{SNAPSHOT_NAME}"))
+
+
+def _dump(payload: dict[str, Any], fh: Any) -> None:
+    try:
+        json.dump(payload, fh, ensure_ascii=False)
+    except UnicodeEncodeError:
+        # An unpaired surrogate (e.g. from a JSON "\\ud800" escape) cannot be UTF-8;
+        # ASCII escapes keep it, and json reads it back unchanged.
+        fh.seek(0)
+        fh.truncate()
+        json.dump(payload, fh, ensure_ascii=True)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise JournalError(f"The session state cannot be saved as JSON: {exc}. This is a bug in "
+                           "hydra_magic; please report it.") from exc
 
 
 def _fsync_dir(d: Path) -> None:

@@ -15,15 +15,19 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
 import pyoxigraph as _ox
-from rdflib import RDF, RDFS, BNode, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, BNode, Dataset, Literal, Namespace, URIRef
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from .iri import DEFAULT_BASE, local_name, mint
+from .iri import DEFAULT_BASE, local_name, mint, snake_case
 
-__all__ = ["Evidence", "Fact", "KnowledgeGraph", "source_graph_iri"]
+__all__ = ["ALT_LABEL", "Evidence", "Fact", "KnowledgeGraph", "source_graph_iri"]
 
 _RDF_TYPE = RDF.type  # bound once: Namespace attribute lookups are slow in per-fact loops
+#: An alternative name of an entity (kept when two entities are merged). Stored as an ordinary
+#: fact ``(entity, skos:altLabel, "name")``, so that undo, the journal, SPARQL and every export
+#: carry it with no machinery of its own; the one preferred label stays in ``_labels``.
+ALT_LABEL = SKOS.altLabel
 
 Span = tuple[int, int]
 
@@ -159,6 +163,34 @@ class KnowledgeGraph:
 
     def label(self, entity: URIRef) -> str:
         return self._labels.get(entity) or local_name(entity).replace("_", " ")
+
+    def alt_labels(self, entity: URIRef | None = None) -> dict[URIRef, list[str]]:
+        """Alternative labels (``skos:altLabel`` facts) per entity, or only those of ``entity``."""
+        out: dict[URIRef, list[str]] = {}
+        for f in self:
+            if f.predicate == ALT_LABEL and (entity is None or f.subject == entity):
+                names = out.setdefault(f.subject, [])
+                if str(f.object) not in names:
+                    names.append(str(f.object))
+        return out
+
+    def find_entities(self, name: str) -> list[URIRef]:
+        """Entities called ``name`` (case-insensitive): by IRI or name first, else by label, else by alt label."""
+        key = " ".join(str(name).split()).lower()
+        if not key:
+            return []
+        entities = self.entities()
+        if key.startswith(("http://", "https://", "urn:")):
+            return [e for e in entities if str(e).lower() == key]
+        names = {key, key.replace(" ", "_"), snake_case(key)}
+        by_name = [e for e in entities if local_name(e).lower() in names]
+        if by_name:
+            return by_name
+        by_label = [e for e in entities if self.label(e).lower() == key]
+        if by_label:
+            return by_label
+        alts = self.alt_labels()
+        return [e for e in entities if any(a.lower() == key for a in alts.get(e, ()))]
 
     # ---------------------------------------------------------------- reading
     def __len__(self) -> int:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
-from traitlets import Dict, Enum, Int, TraitError, Unicode, observe, validate
+from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, observe, validate
 
 from .errors import HydraError
 from .extension import USER_VARIABLE, SessionRegistry, default_session_factory
@@ -44,9 +44,12 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("%hydra verify [--full]", "check the whole graph: contracts, SHACL, value rules, CQ tests"),
     "undo": ("%hydra undo", "revert the last change (CQs, ontology, extraction, accept, remove, reset)"),
     "reset": ("%hydra reset", "clear ontology, knowledge graph and CQs (undo brings them back)"),
-    "export": ("%hydra export PATH [--format F] [--what all|ontology|kg] [--verified]",
+    "export": ("%hydra export PATH [--format F] [--what all|ontology|kg] [--verified] [--force]",
                "write the ontology and/or KG (turtle, trig, json-ld, ntriples, nquads); --verified: "
-               "leave out facts on inferred types"),
+               "leave out facts on inferred types; --force: replace an existing file"),
+    "import": ("%hydra import PATH [--format trig|nquads]",
+               "read back a TriG/N-Quads export: facts per source with their evidence, flags and user "
+               "decisions, and its ontology (one change; undo removes it)"),
     "load-ontology": ("%hydra load-ontology PATH [--format F]",
                       "import an ontology file (Turtle, OWL/RDF-XML, N-Triples, Text2KGBench JSON)"),
     "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
@@ -55,6 +58,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "retry": ("%hydra retry", "re-run the chunks of the last extraction that failed (network, rate limit)"),
     "accept": ("%hydra accept [N]", "accept anyway the N-th rejected triple of the last extraction (no N: list)"),
     "remove": ("%hydra remove [N]", "remove the N-th fact of the last extraction from the graph (no N: list)"),
+    "merge": ("%hydra merge NAME [into] OTHER [--force]",
+              "merge entity NAME into OTHER (two names of one thing): its facts move, its name stays as an "
+              "alternative label; names or labels, any case; undoable"),
     "help": ("%hydra help", "this list"),
 }
 
@@ -80,13 +86,22 @@ def _missing(exc: ModuleNotFoundError) -> UsageError | None:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """HydraError / missing file / missing optional module -> UsageError with the same message."""
+    """HydraError / unreadable or malformed file / missing optional module -> UsageError.
+
+    Whatever a user's file can cause (missing, a directory, no permission, not
+    UTF-8, nested too deeply) gets one line naming the file and the next step,
+    the same wording as the ``hydra`` command line.
+    """
     try:
         yield
     except UsageError:
         raise
-    except (HydraError, FileNotFoundError, IsADirectoryError) as exc:
+    except HydraError as exc:
         raise UsageError(str(exc)) from exc
+    except (OSError, RecursionError, UnicodeError) as exc:
+        from .cli import user_message
+
+        raise UsageError(user_message(exc)) from exc
     except ModuleNotFoundError as exc:
         usage = _missing(exc)
         if usage is None:
@@ -306,6 +321,8 @@ class HydraMagics(Magics):
                  help="'default': facts that rest on a type inferred from a relation (not stated in the "
                       "text) are kept, flagged 'type_inferred' and counted apart; 'strict': they are "
                       "rejected (untyped_entity).").tag(config=True)
+    sparql_timeout = Float(30.0, help="Seconds a SPARQL query (%%sparql, CQ tests) may run before it is "
+                                      "stopped; %%sparql --timeout overrides it for one cell.").tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         # Set before traitlets load the config: the observers below look at them.
@@ -325,6 +342,12 @@ class HydraMagics(Magics):
                              f"not {proposal['value']}.")
         return proposal["value"]
 
+    @validate("sparql_timeout")
+    def _positive_seconds(self, proposal: Any) -> float:
+        if not proposal["value"] > 0:
+            raise TraitError(f"HydraMagics.sparql_timeout must be more than 0 seconds, not {proposal['value']}.")
+        return proposal["value"]
+
     @validate("session_name")
     def _valid_name(self, proposal: Any) -> str:
         from .journal import valid_session_name
@@ -341,7 +364,7 @@ class HydraMagics(Magics):
         return proposal["value"].strip()
 
     @observe("model", "engine_options", "max_input_chars", "chunk_chars", "max_attempts", "journal_dir",
-             "session_name", "types")
+             "session_name", "types", "sparql_timeout")
     def _setting_changed(self, change: Any) -> None:
         name = change["name"]
         self._explicit.add(name)
@@ -363,7 +386,8 @@ class HydraMagics(Magics):
         return SessionConfig(engine=self.model, journal_dir=journal_dir,
                              engine_options=dict(self.engine_options),
                              max_input_chars=self.max_input_chars, chunk_chars=self.chunk_chars,
-                             retry=RetryPolicy(max_attempts=self.max_attempts), types=self.types)
+                             retry=RetryPolicy(max_attempts=self.max_attempts), types=self.types,
+                             sparql_timeout=self.sparql_timeout)
 
     def _apply(self, session: "Session", names: set[str]) -> None:
         """Push the named settings into ``session`` (a restored journal keeps the rest)."""
@@ -381,6 +405,8 @@ class HydraMagics(Magics):
             cfg.retry = dataclasses.replace(cfg.retry, max_attempts=self.max_attempts)
         if "types" in names:
             cfg.types = self.types
+        if "sparql_timeout" in names:
+            cfg.sparql_timeout = self.sparql_timeout
 
     def open_session(self, name: str, *, activate: bool = True) -> tuple["Session", bool]:
         """Open (or restore) session ``name`` with the current settings; returns it and whether it is new here."""
@@ -578,13 +604,20 @@ class HydraMagics(Magics):
     @argument("--verified", action="store_true",
               help="answer from verified facts only (leave out facts flagged type_inferred)")
     @argument("--session", metavar="NAME", help="the session to query (default: the active one)")
+    @argument("--timeout", metavar="SECONDS", type=float,
+              help="stop the query after this many seconds (default: %%config HydraMagics.sparql_timeout, 30)")
+    @argument("--service", action="store_true",
+              help="let SERVICE call remote SPARQL endpoints (off by default: the call sends the query out of "
+                   "this machine); the deadline applies to them too")
     @cell_magic
     def sparql(self, line: str, cell: str) -> Any:
         """Run SPARQL over the ontology and the knowledge graph.
 
         Prefixes ``onto:`` (ontology), ``ent:`` (entities), ``rdf rdfs owl xsd
         prov`` are predeclared. SELECT shows a table, ASK a yes/no,
-        CONSTRUCT/DESCRIBE the triples.
+        CONSTRUCT/DESCRIBE the triples. Queries only read: updates are refused.
+        A query is stopped at its deadline (``--timeout``) or by interrupting
+        the kernel, and the session is left as it was.
 
         Example::
 
@@ -595,8 +628,18 @@ class HydraMagics(Magics):
         if args.out and not args.out.isidentifier():
             raise UsageError(f"--out {args.out}: not a valid Python variable name.")
         session = self._session(args.session)
+        from .sparql_policy import QueryPolicy
+
+        timeout = args.timeout if args.timeout is not None else session.config.sparql_timeout
         with _user_errors():
-            raw = session.query(cell, verified_only=args.verified)
+            policy = QueryPolicy(timeout=timeout, allow_service=args.service, caller="%%sparql",
+                                 service_option="%%sparql --service",
+                                 timeout_option="%%sparql --timeout SECONDS or %config HydraMagics.sparql_timeout")
+            try:
+                raw = session.query(cell, verified_only=args.verified, policy=policy)
+            except KeyboardInterrupt:
+                print(f"Interrupted: the query was stopped; session {session.name!r} is unchanged.", file=sys.stderr)
+                raise
         prefixes = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
         prefixes.update({"onto": str(session.ontology.ns), "ent": str(session.kg.entity_ns)})
         result = _sparql_result(raw, prefixes)
@@ -677,6 +720,7 @@ class HydraMagics(Magics):
             retry                          re-run failed chunks of the last extraction
             accept [N]                     accept anyway the N-th rejected triple
             remove [N]                     remove the N-th fact of the last extraction
+            merge NAME [into] OTHER        merge entity NAME into OTHER (undoable)
             help                           list the subcommands
         """
         try:
@@ -744,9 +788,11 @@ class HydraMagics(Magics):
         parser.add_argument("--format", default=None)
         parser.add_argument("--what", default="all", choices=["all", "ontology", "kg"])
         parser.add_argument("--verified", action="store_true")
+        parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
         args = parser.parse_args(rest)
         session = self._session()
-        path = session.export(args.path, format=args.format, what=args.what, verified_only=args.verified)
+        path = session.export(args.path, format=args.format, what=args.what, verified_only=args.verified,
+                              overwrite=args.force)
         parts = {"all": "ontology and knowledge graph", "ontology": "ontology", "kg": "knowledge graph"}
         flagged = len(session.kg.flagged())
         facts = (f"{len(session.kg) - flagged} verified facts, {flagged} on inferred types left out"
@@ -755,6 +801,13 @@ class HydraMagics(Magics):
         print(f"Wrote the {parts[args.what]} of session {session.name!r} to {path} "
               f"({len(session.ontology.classes)} classes, {len(session.ontology.properties)} properties, "
               f"{facts}).")
+
+    def _sub_import(self, rest: list[str]) -> None:
+        parser = self._subparser("import")
+        parser.add_argument("path")
+        parser.add_argument("--format", default=None)
+        args = parser.parse_args(rest)
+        print(self._session().import_graph(args.path, format=args.format))
 
     def _sub_load_ontology(self, rest: list[str]) -> None:
         parser = self._subparser("load-ontology")
@@ -854,6 +907,22 @@ class HydraMagics(Magics):
         fact = facts[n - 1]
         session.remove_fact(fact)
         print(f"Removed {_fact_text(session, fact)}. %hydra undo brings it back.")
+
+    def _sub_merge(self, rest: list[str]) -> None:
+        parser = self._subparser("merge")
+        parser.add_argument("names", nargs="*")
+        parser.add_argument("--force", action="store_true",
+                            help="merge even when the types of the two entities contradict")
+        args = parser.parse_args(rest)
+        names = list(args.names)
+        if len(names) == 3 and names[1].lower() == "into":
+            del names[1]
+        if len(names) != 2:
+            raise UsageError(f"Usage: {SUBCOMMANDS['merge'][0]} (two entities, got {len(names)}: "
+                             f"{' '.join(map(repr, names)) or 'none'}). Quote a name with spaces: "
+                             "%hydra merge Weaver \"Sigourney Weaver\".")
+        result = self._session().merge(names[0], names[1], force=args.force)
+        print(result.to_text())
 
 
 def _fact_text(session: "Session", fact: Any) -> str:

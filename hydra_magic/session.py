@@ -8,13 +8,16 @@ interrupted cell or a failing engine leaves the session exactly as it was.
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
+import warnings
+import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from rdflib import RDF, URIRef
+from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
 from rdflib.util import from_n3
 
@@ -25,12 +28,13 @@ from .cq import CompetencyQuestion, parse_cqs
 from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
 from .iri import DEFAULT_BASE, local_name, snake_case
 from .journal import Journal
-from .kg import Evidence, Fact, KnowledgeGraph
+from .kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph
 from .ontology import Ontology
 from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
 from .results import CQResult, ExtractionResult, RejectedTriple
 
-__all__ = ["Session", "SessionConfig", "Change", "apply_verdict"]
+__all__ = ["Session", "SessionConfig", "Change", "MergeResult", "SessionEvent", "SessionListenerWarning",
+           "apply_verdict"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -51,10 +55,13 @@ class SessionConfig:
     #: ``"default"``: facts resting on types inferred from a relation are kept, flagged
     #: ``type_inferred`` and counted apart; ``"strict"``: such facts are rejected (``untyped_entity``).
     types: str = "default"
+    #: Seconds a SPARQL query may run before it is stopped (``%%sparql``, CQ tests, :meth:`Session.query`).
+    sparql_timeout: float = 30.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"base": self.base, "engine": self.engine, "max_input_chars": self.max_input_chars,
                 "chunk_chars": self.chunk_chars, "history_limit": self.history_limit, "types": self.types,
+                "sparql_timeout": self.sparql_timeout,
                 "retry": {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
                           "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}}
 
@@ -102,6 +109,48 @@ class Change:
         )
 
 
+@dataclass(frozen=True)
+class SessionEvent:
+    """What a listener (see :meth:`Session.subscribe`) hears after a committed change or an undo."""
+
+    #: The change's kind (``"extract"``, ``"accept"``, ``"remove"``, ``"merge"``, ``"reset"``, …) or ``"undo"``.
+    kind: str
+    summary: str
+    #: For ``"undo"``: the kind of the change that was undone.
+    undone: str = ""
+
+
+class SessionListenerWarning(RuntimeWarning):
+    """A session listener raised; the change it was told about is kept."""
+
+
+@dataclass
+class MergeResult:
+    """What :meth:`Session.merge` did: ``merged`` is gone, its facts now belong to ``kept``."""
+
+    merged: URIRef
+    kept: URIRef
+    merged_label: str
+    kept_label: str
+    moved: int = 0
+    dropped: int = 0
+    alt_label: str = ""
+    #: Types on different branches (only with ``force=True``; otherwise the merge is refused).
+    conflicts: list[str] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        text = (f"Merged {self.merged_label!r} into {self.kept_label!r}: {self.moved} fact(s) moved"
+                + (f", {self.dropped} duplicate(s) dropped" if self.dropped else "")
+                + (f"; {self.alt_label!r} kept as an alternative label" if self.alt_label else "") + ".")
+        if self.conflicts:
+            text += (" Merged despite contradicting types (" + "; ".join(self.conflicts)
+                     + "): %hydra verify reports them.")
+        return text + " %hydra undo reverts it."
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
 class Session:
     """Ontology + knowledge graph + competency questions + configuration + history.
 
@@ -132,8 +181,11 @@ class Session:
         self.shapes: list[str] = []
         #: Scratch space of the verifier (incremental caches); never persisted.
         self.verify_state: Any = None
+        #: Scratch space of the views (the explorers' shared graph index); never persisted.
+        self.view_state: Any = None
         self._engine = engine
         self._engines: dict[str, Any] = {}
+        self._listeners: list[Callable[[], Any]] = []  # references (weak for bound methods), see subscribe()
         self.journal = Journal(self.config.journal_dir, name) if self.config.journal_dir else None
         self.restored: str = ""
         if restore and self.journal is not None and self.journal.exists():
@@ -419,6 +471,142 @@ class Session:
         self.log.append({"time": time.time(), "decision": "remove", "triple": [str(x) for x in fact.key]})
         self._save()
 
+    def merge(self, entity: str | URIRef, into: str | URIRef, *, force: bool = False) -> MergeResult:
+        """Merge ``entity`` into ``into`` (two names of one thing), as one undoable user decision.
+
+        Each fact about ``entity`` (as subject or object) is moved to ``into`` with its
+        evidence unchanged (source, sentence); a moved fact that duplicates one ``into``
+        already has is dropped, the existing one kept. ``into`` keeps its label, and the
+        label of ``entity`` is kept as an alternative label (``skos:altLabel``).
+
+        Names are looked up case-insensitively: entity name, label, then alternative label.
+        Entities whose types (stated or inferred) lie on different branches of the class tree are
+        refused (they are probably two things; the contracts refuse such a re-typing as
+        ``retype_conflict``) unless ``force`` is true; then the result lists the conflicts.
+
+        Raises
+        ------
+        InputError
+            An unknown or ambiguous name, an entity merged with itself, or contradicting types.
+        """
+        a, b = self._entity_named(entity, "merge"), self._entity_named(into, "into")
+        kg = self.kg
+        a_label, b_label = kg.label(a), kg.label(b)
+        if a == b:
+            raise InputError(f"Cannot merge {str(entity)!r} with {str(into)!r}: both name the same entity "
+                             f"{local_name(a)!r} ({a_label}). Give two different entities, "
+                             "e.g. %hydra merge Weaver \"Sigourney Weaver\".")
+        def typed(e: URIRef, t: URIRef) -> str:  # says when a type rests only on a relation
+            return local_name(t) + ("" if t in kg.stated_types_of(e) else " (inferred)")
+
+        # Every type counts, stated or inferred: a film merged into a person is wrong either way.
+        conflicts = []
+        for ta in sorted(kg.types_of(a)):
+            for tb in sorted(kg.types_of(b)):
+                if not (self.ontology.is_subclass(ta, tb) or self.ontology.is_subclass(tb, ta)):
+                    conflicts.append(f"{a_label!r} is a {typed(a, ta)}, {b_label!r} is a {typed(b, tb)}")
+        if conflicts and not force:
+            raise InputError(f"Cannot merge {a_label!r} into {b_label!r}: their types contradict ("
+                             + "; ".join(conflicts) + "). Classes on different branches usually mean two "
+                             "different things (an entity may be re-typed only to a subclass of its type, rule "
+                             "retype_conflict). If they are one entity, remove the wrong typing first "
+                             "(%hydra remove), or merge anyway with --force (force=True in Python); "
+                             "%hydra verify then reports the conflict.")
+        old = [f for f in kg if f.subject == a or f.object == a]
+        known = {b_label.lower(), *(x.lower() for x in kg.alt_labels(b).get(b, []))}
+        moved: dict[tuple[str, tuple[Node, Node, Node]], Fact] = {}
+        dropped = 0
+        for f in old:
+            s_, o_ = (b if f.subject == a else f.subject), (b if f.object == a else f.object)
+            nf = Fact(s_, f.predicate, o_, f.evidence)
+            if (kg.contains(*nf.key) or (nf.source, nf.key) in moved
+                    or (nf.predicate == ALT_LABEL and s_ == b and str(o_).lower() in known)):
+                dropped += 1  # the fact (or name) ``into`` already has stays, with its own evidence
+                continue
+            moved[(nf.source, nf.key)] = nf
+        added = list(moved.values())
+        alt = ""
+        if a_label.lower() not in known:
+            first = old[0].evidence if old else None
+            alt = a_label
+            added.append(Fact(b, ALT_LABEL, Literal(a_label), Evidence(
+                source=first.source if first else "user", sentence=first.sentence if first else "",
+                engine="user", decision="user")))
+        result = MergeResult(a, b, a_label, b_label, moved=len(old) - dropped, dropped=dropped, alt_label=alt,
+                             conflicts=conflicts)
+        self._commit(Change("merge", f"merged {a_label!r} into {b_label!r}", facts_added=added,
+                            facts_removed=old))
+        self.log.append({"time": time.time(), "decision": "merge", "entity": str(a), "into": str(b),
+                         "moved": result.moved, "dropped": dropped, "forced": bool(conflicts)})
+        self._save()
+        return result
+
+    def _entity_named(self, name: str | URIRef, role: str) -> URIRef:
+        """The one KG entity ``name`` denotes (an IRI, entity name, label or alternative label)."""
+        import difflib
+
+        if isinstance(name, URIRef):
+            if name in set(self.kg.entities()):
+                return name
+            found: list[URIRef] = []
+        else:
+            if not str(name).strip():
+                raise InputError(f"The entity to {role} is empty. Give an entity name or label, "
+                                 "e.g. %hydra merge Weaver \"Sigourney Weaver\".")
+            found = self.kg.find_entities(str(name))
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            shown = ", ".join(f"{local_name(e)!r} ({self.kg.label(e)})" for e in found[:8])
+            raise InputError(f"{str(name)!r} names {len(found)} entities: {shown}. Use the entity name to pick "
+                             "one.")
+        labels = {self.kg.label(e): e for e in self.kg.entities()}
+        close = difflib.get_close_matches(str(name), list(labels), n=3, cutoff=0.6)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise InputError(f"There is no entity {str(name)!r} in the knowledge graph of session {self.name!r}."
+                         f"{hint} Search for it in the explorer (%hydra graph) and use its name or label.")
+
+    # ------------------------------------------------------------ listeners
+    def subscribe(self, callback: Callable[[SessionEvent], Any]) -> Callable[[], None]:
+        """Call ``callback(event)`` after every committed change and every undo; returns ``unsubscribe``.
+
+        A bound method is held weakly, so a view that is garbage-collected drops out by
+        itself; any other callable is held until ``unsubscribe()``. A listener that raises
+        neither stops nor rolls back the change: its error is reported as a
+        :class:`SessionListenerWarning` and the other listeners still run.
+        """
+        if not callable(callback):
+            raise InputError(f"{callback!r} is not callable; subscribe a function that takes one SessionEvent.")
+        ref: Callable[[], Any]
+        if inspect.ismethod(callback):
+            ref = weakref.WeakMethod(callback)
+        else:
+            def ref() -> Any:
+                return callback
+        self._listeners.append(ref)
+
+        def unsubscribe() -> None:
+            if ref in self._listeners:
+                self._listeners.remove(ref)
+
+        return unsubscribe
+
+    def _notify(self, event: SessionEvent) -> None:
+        for ref in list(self._listeners):
+            callback = ref()
+            if callback is None:  # its view was garbage-collected
+                if ref in self._listeners:
+                    self._listeners.remove(ref)
+                continue
+            try:
+                callback(event)
+            except Exception as exc:  # noqa: BLE001 - a broken view must not break (or half-undo) the session
+                who = getattr(callback, "__qualname__", callback)
+                warnings.warn(f"A listener of session {self.name!r} ({who}) "
+                              f"failed after {event.kind!r} ({event.summary}): {type(exc).__name__}: {exc}. "
+                              "The change itself is kept; re-open the view that shows it.",
+                              SessionListenerWarning, stacklevel=2)
+
     # ------------------------------------------------------------ history
     def undo(self) -> str:
         """Revert the last change; returns what was undone."""
@@ -437,7 +625,10 @@ class Session:
             self.cqs = [c for c in self.cqs if c.text not in gone]
         self.cqs.extend(c for c in change.cqs_removed if c not in self.cqs)
         self.log.append({"time": time.time(), "event": "undo", "summary": change.summary})
-        self._save()
+        try:
+            self._save()
+        finally:
+            self._notify(SessionEvent("undo", f"Undid: {change.summary}", change.kind))
         return f"Undid: {change.summary}"
 
     def reset(self) -> str:
@@ -470,7 +661,10 @@ class Session:
         if not change.empty:
             self.history.append(change)
             del self.history[:-self.config.history_limit]
-        self._save()
+        try:
+            self._save()
+        finally:  # the change is applied in memory either way: views must show it
+            self._notify(SessionEvent(change.kind, change.summary))
 
     # ----------------------------------------------------------- persistence
     def snapshot(self) -> dict[str, Any]:
@@ -501,7 +695,7 @@ class Session:
     def _restore(self, data: dict[str, Any]) -> None:
         try:
             cfg = data.get("config", {})
-            for key in ("engine", "max_input_chars", "chunk_chars", "history_limit", "types"):
+            for key in ("engine", "max_input_chars", "chunk_chars", "history_limit", "types", "sparql_timeout"):
                 if key in cfg:
                     setattr(self.config, key, cfg[key])
             self.ontology.replace_triples(tuple(from_n3(x) for x in tr) for tr in data.get("ontology", []))
@@ -586,23 +780,73 @@ class Session:
 
     # ---------------------------------------------------------------- I/O
     def export(self, path: str | os.PathLike[str], format: str | None = None, *,
-               what: str = "all", verified_only: bool = False) -> Path:
+               what: str = "all", verified_only: bool = False, overwrite: bool = False) -> Path:
         """Write the ontology and/or KG (``what`` = ``all`` | ``ontology`` | ``kg``).
 
         ``verified_only`` leaves out facts that rest on inferred types (``type_inferred``).
+        An existing file is replaced only with ``overwrite=True``. TriG and N-Quads
+        keep sources and evidence, and :meth:`import_graph` reads them back.
         """
         from .io import export_session
 
-        return export_session(self, path, format=format, what=what, verified_only=verified_only)
+        return export_session(self, path, format=format, what=what, verified_only=verified_only,
+                              overwrite=overwrite)
 
-    def query(self, sparql: str, *, verified_only: bool = False) -> Any:
+    def import_graph(self, path: str | os.PathLike[str], *, format: str | None = None) -> str:
+        """Read a TriG or N-Quads export back: facts with their evidence, and the ontology.
+
+        One named graph per source gives the facts of that source; the evidence
+        graph gives each fact's sentence, spans, engine, time, decision
+        (``contracts`` or ``user``), flags and basis; the ontology graph is added
+        to the ontology as it is (like :meth:`load_ontology`). Facts a source
+        already holds here are kept as they are. One undoable change; returns a summary.
+        """
+        from .io import read_graph_export
+        from .ontology import new_graph
+
+        data = read_graph_export(path, format=format, base=self.config.base)
+        # Through an Oxigraph graph, so literals compare as the ontology stores them (xsd:string explicit).
+        onto = new_graph()
+        for t in data.ontology:
+            onto.add(t)
+        added_onto = set(onto.triples((None, None, None))) - self.ontology.triples()
+        if any(isinstance(x, BNode) for t in added_onto for x in t):
+            # Blank nodes (owl:unionOf lists) are new on every parse: compare up to their names, so
+            # importing an ontology the session already has adds no second copy of each list.
+            from rdflib.compare import graph_diff
+
+            added_onto = set(graph_diff(self.ontology.graph, onto)[2])
+        have = {(f.source, f.key) for f in self.kg}
+        new = [f for f in data.facts if (f.source, f.key) not in have]
+        for prefix, ns in data.prefixes.items():
+            if prefix:
+                self.ontology.graph.bind(prefix, ns, override=False)
+        evidenced = sum(1 for f in new if (f.source, f.key) in data.evidenced)
+        users = sum(1 for f in new if f.evidence.decision == "user")
+        flagged = sum(1 for f in new if f.evidence.flags)
+        summary = (f"imported {Path(path).name}: {len(new)} facts from {len({f.source for f in new})} source(s) "
+                   f"({evidenced} with evidence, {users} by user decision, {flagged} on inferred types), "
+                   f"+{len(added_onto)} ontology triples")
+        if len(new) < len(data.facts):
+            summary += f"; {len(data.facts) - len(new)} facts were here already and are kept as they are"
+        self.apply_change(Change("import", summary, onto_added=sorted(added_onto), facts_added=new),
+                          labels=data.labels)
+        return summary
+
+    def query(self, sparql: str, *, verified_only: bool = False, allow_service: bool = False,
+              timeout: float | None = None, policy: Any = None) -> Any:
         """SPARQL over ontology + KG (both visible; the KG's named graphs as their union).
 
         ``verified_only`` answers from verified facts only (no ``type_inferred`` facts).
+        Updates are refused; ``SERVICE`` runs only with ``allow_service``; the query
+        is stopped after ``timeout`` seconds (default ``config.sparql_timeout``) or
+        on ``KeyboardInterrupt``. ``policy`` (a :class:`~hydra_magic.sparql_policy.QueryPolicy`)
+        replaces those settings. See :func:`hydra_magic.io.query_session`.
         """
         from .io import query_session
 
-        return query_session(self, sparql, verified_only=verified_only)
+        return query_session(self, sparql, verified_only=verified_only, allow_service=allow_service,
+                             timeout=timeout, policy=policy)
 
     def status(self) -> dict[str, Any]:
         return {

@@ -52,14 +52,20 @@ def _out(args: argparse.Namespace, name: str) -> Path:
 
 def _write(results: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2, default=str))
+    path.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"results written to {path}")
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import check_output_path
+
     data_dir: Path = args.data_dir
-    if not data_dir.is_dir() and args.bench != "speed":
+    if args.bench != "speed" and not data_dir.is_dir():
+        if data_dir.exists():
+            raise InputError(f"--data-dir {str(data_dir)!r} is a file, not a directory. {GET_DATA}")
         raise InputError(f"No benchmark data at {str(data_dir)!r}. {GET_DATA}")
+    if args.out is not None:
+        check_output_path(args.out, "--out")
     if args.bench == "text2kgbench":
         from ..bench import text2kgbench
 

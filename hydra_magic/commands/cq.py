@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 __all__ = ["add_parser", "run"]
 
@@ -17,13 +16,24 @@ def add_parser(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import check_input_file, check_output_path, read_input_text
+    from ..errors import EmptyInputError
     from ..session import Session, SessionConfig
 
-    session = Session("cli", SessionConfig(journal_dir=None, engine=args.engine), restore=False)
+    config = SessionConfig(journal_dir=None, engine=args.engine)
+    # Every input is checked before any work, so a bad one costs nothing and writes nothing.
+    text = read_input_text(args.input, "--input", max_chars=config.max_input_chars)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        raise EmptyInputError(f"--input {args.input!r} has no competency question. Write one question per "
+                              "line, e.g. 'Which films did a director direct?'; lines starting with # are comments.")
+    if args.ontology:
+        check_input_file(args.ontology, "--ontology")
+    output = check_output_path(args.output, "--output")
+    session = Session("cli", config, restore=False)
     if args.ontology:
         session.load_ontology(args.ontology)
-    result = session.add_cqs(Path(args.input).read_text(encoding="utf-8"))
-    session.export(args.output, what="ontology")
+    result = session.add_cqs(text)
+    session.export(output, what="ontology", overwrite=True)  # --output replaces, as in hydra extract
     print(result.to_text(), file=sys.stderr)
     print(f"hydra cq: wrote {args.output} ({len(session.ontology.classes)} classes, "
           f"{len(session.ontology.properties)} properties)", file=sys.stderr)

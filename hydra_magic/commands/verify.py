@@ -15,7 +15,10 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ontology", required=True, help="ontology file (.ttl, .owl/.rdf, .nt, Text2KGBench .json)")
-    p.add_argument("--kg", required=True, help="KG file (.ttl, .nt, .nq, .trig, .rdf, .jsonld)")
+    p.add_argument("--kg", required=True,
+                   help="KG file (.ttl, .nt, .nq, .trig, .rdf, .jsonld); a .trig/.nq written by %%hydra export is "
+                        "read with its evidence (sources and sentences in the report; its evidence and ontology "
+                        "graphs are not facts)")
     p.add_argument("--cqs", help="competency questions, one per line ('=> answers' and 'sparql:' blocks allowed)")
     p.add_argument("--rules", help="value rules, one per line, e.g. 'birthYear < deathYear'")
     p.add_argument("--shapes", help="SHACL shapes (Turtle) validated with pySHACL")

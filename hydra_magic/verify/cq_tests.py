@@ -5,7 +5,9 @@ Each CQ becomes one SPARQL query over the ontology's vocabulary: its pinned
 question (:func:`read_cq`: the offline engine's CQ parser when it is available,
 and a matcher over the ontology's labels otherwise or when the parser's reading
 does not map onto the ontology). The query must parse and use only ontology
-terms; it runs through :meth:`Session.query` (Oxigraph). Per CQ the result says
+terms; it runs under the session's query policy (:mod:`hydra_magic.sparql_policy`:
+no updates, no SERVICE, the session's deadline; one worker process for all the CQs of
+a run). Per CQ the result says
 whether the ontology can answer it (the vocabulary exists), whether the KG does
 (rows come back, shown), and, when answers are pinned (``=> a, b``), whether
 they are all among the answers (local names and labels compared normalised).
@@ -24,10 +26,12 @@ from rdflib.term import Node
 
 from ..contracts.grounding import stem
 from ..cq import CompetencyQuestion
-from ..errors import HydraError
+from ..errors import HydraError, QueryRefusedError
+from ..io import query_session
 from ..iri import local_name, normalise_label, snake_case
 from ..issues import Issue
 from ..ontology import OntClass, OntProperty
+from ..sparql_policy import QueryPolicy, QueryWorker, check_query, inspect_query
 from .findings import make_issue
 from .index import FactIndex
 
@@ -452,14 +456,26 @@ def run_cq_tests(session: Session, idx: FactIndex) -> tuple[list[CQTest], list[I
     """Compile, run and judge every CQ of the session."""
     tests: list[CQTest] = []
     issues: list[Issue] = []
-    for cq in session.cqs:
-        t, found = _test_cq(cq, session, idx)
-        tests.append(t)
-        issues += found
+    policy = _policy(session)
+    # One worker process for the whole run (the store does not change meanwhile): one fork, not one per CQ.
+    with QueryWorker() as worker:
+        for cq in session.cqs:
+            t, found = _test_cq(cq, session, idx, worker, policy)
+            tests.append(t)
+            issues += found
     return tests, issues
 
 
-def _test_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex) -> tuple[CQTest, list[Issue]]:
+def _policy(session: Session) -> QueryPolicy:
+    """CQ tests never call remote endpoints: a CQ file may come from anyone."""
+    timeout = getattr(session.config, "sparql_timeout", None)
+    return QueryPolicy(caller="a CQ test", service_option=None,
+                       timeout_option="the session's sparql_timeout (%config HydraMagics.sparql_timeout)",
+                       **({} if timeout is None else {"timeout": timeout}))
+
+
+def _test_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex, worker: QueryWorker | None = None,
+             policy: QueryPolicy | None = None) -> tuple[CQTest, list[Issue]]:
     t = CQTest(cq)
     issues: list[Issue] = []
     focus = f"urn:hydra:cq:{cq.id}"
@@ -478,6 +494,13 @@ def _test_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex) -> tuple[
         issue("cq_not_answerable", f"CQ {cq.text!r} cannot be turned into SPARQL: {t.reason}.",
               "Add the missing classes or properties, or pin a query under the CQ with 'sparql:'.")
         return t, issues
+    try:
+        check_query(t.sparql, policy or _policy(session))
+    except QueryRefusedError as exc:  # an update or a SERVICE: say so, not "does not parse"
+        t.reason = str(exc)
+        issue("cq_query_error", f"The SPARQL of CQ {cq.text!r} is refused: {exc}",
+              "Pin a read-only query over the session's graph (SELECT or ASK, no SERVICE).", "error")
+        return t, issues
     unknown, error = _unknown_terms(t.sparql, session)
     if error or unknown:
         t.reason = error or f"uses terms the ontology does not declare: {', '.join(unknown)}"
@@ -486,14 +509,14 @@ def _test_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex) -> tuple[
         return t, issues
     t.answerable = True
     kind = _expected_kind(cq)
-    is_ask = bool(re.match(r"\s*(PREFIX[^\n]*\n\s*)*ASK\b", t.sparql, re.IGNORECASE))
+    is_ask = inspect_query(t.sparql).form == "ASK"  # it parsed above: the form is known
     if (kind == "boolean") != is_ask and cq.sparql:
         issue("cq_query_mismatch", f"CQ {cq.text!r} asks for {'yes or no' if kind == 'boolean' else 'answers'} "
               f"but its query is {'an ASK' if is_ask else 'a SELECT'} query.",
               "Use ASK for yes/no questions and SELECT for the others.")
     try:
-        result = session.query(t.sparql)
-    except HydraError as exc:  # Session.query turns any store error into a ParseError: the CQ's issue
+        result = query_session(session, t.sparql, policy=policy or _policy(session), worker=worker)
+    except HydraError as exc:  # refused, stopped at the deadline, failed: the CQ's issue (an interrupt passes)
         t.answerable = False
         t.reason = f"the query failed: {exc}"
         issue("cq_query_error", f"The SPARQL of CQ {cq.text!r} failed: {exc}.", "Fix the query.", "error")

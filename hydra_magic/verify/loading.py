@@ -1,6 +1,9 @@
 """Load a KG file into a session as facts (for ``hydra verify`` and the benchmarks).
 
-The file is parsed with Oxigraph (fast for large files). Triples that describe
+The file is parsed with Oxigraph (fast for large files); RDF/XML is first checked
+for entity-expansion attacks. A TriG / N-Quads export of a session is read with
+its evidence: facts keep their source and sentence, and the evidence and ontology
+graphs are not taken for facts. Triples that describe
 the ontology (a subject that is an ontology term, or schema predicates such as
 ``rdfs:subClassOf``) are left out: a KG exported with its ontology verifies the
 same as the KG alone. ``rdfs:label`` of entities becomes the entity's label.
@@ -13,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import FormatError, ParseError
@@ -27,26 +30,18 @@ __all__ = ["load_kg_file", "read_triples"]
 _SCHEMA = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.disjointWith,
                      OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.members, OWL.unionOf,
                      RDF.first, RDF.rest, OWL.imports, OWL.versionInfo})
-
-
-def _term(t: object) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        return Literal(t.value) if dt == str(XSD.string) else Literal(t.value, datatype=URIRef(dt))
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    raise FormatError(f"Unsupported RDF term {t!r} (RDF-star triples are not facts).")
+_SCHEMA_TYPES = frozenset({OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Ontology, RDFS.Class,
+                           RDFS.Datatype, OWL.AllDisjointClasses})
 
 
 def read_triples(path: str | os.PathLike[str]) -> Iterator[tuple[Node, Node, Node]]:
-    """Triples of an RDF file (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; by suffix)."""
+    """Triples of an RDF file (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; by suffix).
+
+    RDF/XML is checked first for entity-expansion attacks (:func:`hydra_magic.io.check_xml_entities`).
+    """
     import pyoxigraph as ox
+
+    from ..io import check_xml_entities, ox_term
 
     p = Path(path)
     if not p.is_file():
@@ -57,24 +52,44 @@ def read_triples(path: str | os.PathLike[str]) -> Iterator[tuple[Node, Node, Nod
         raise FormatError(f"Cannot tell the RDF format of {str(p)!r} from its suffix; use .ttl, .nt, .nq, "
                           ".trig, .rdf/.owl or .jsonld.")
     try:
-        for q in ox.parse(path=str(p), format=fmt):
-            yield _term(q.subject), _term(q.predicate), _term(q.object)
+        if fmt == ox.RdfFormat.RDF_XML:
+            data = p.read_bytes()  # parse the very bytes that were checked
+            check_xml_entities(data, source=str(p))
+            quads = ox.parse(input=data, format=fmt)
+        else:
+            quads = ox.parse(path=str(p), format=fmt)
+        for q in quads:
+            yield ox_term(q.subject), ox_term(q.predicate), ox_term(q.object)
     except SyntaxError as exc:
         raise ParseError(f"malformed RDF: {exc}. Fix the file and run again.", source=str(p)) from exc
 
 
+def _is_schema(s: Node, p: Node, o: Node, terms: set[Node]) -> bool:
+    return s in terms or p in _SCHEMA or (p == RDF.type and o in _SCHEMA_TYPES)
+
+
 def load_kg_file(session: Session, path: str | os.PathLike[str], *, source: str | None = None) -> int:
-    """Add the facts of an RDF file to ``session.kg`` (evidence source = the file name); returns how many."""
+    """Add the facts of an RDF file to ``session.kg``; returns how many.
+
+    Evidence source = the file name; but a TriG / N-Quads file written by
+    ``%hydra export`` is read with its evidence (:func:`hydra_magic.io.read_graph_export`):
+    each fact keeps its source, sentence, flags and decision, and neither the
+    evidence graph nor the ontology graph is taken for facts.
+    """
+    from ..io import IMPORT_FORMATS, read_graph_export
+
     onto = session.ontology
-    terms = set(onto.classes) | set(onto.properties)
+    terms: set[Node] = set(onto.classes) | set(onto.properties)
     src = source or Path(path).name
-    ev = Evidence(source=src, engine="file")
     facts: list[Fact] = []
     labels: dict[URIRef, str] = {}
+    if any(Path(path).suffix.lower() in suffixes for suffixes, _ in IMPORT_FORMATS.values()):
+        data = read_graph_export(path, base=session.config.base, default_source=src)
+        facts = [f for f in data.facts if not _is_schema(*f.key, terms)]
+        return len(session.kg.add(facts, data.labels))
+    ev = Evidence(source=src, engine="file")
     for s, p, o in read_triples(path):
-        if s in terms or p in _SCHEMA or (p == RDF.type and o in (OWL.Class, OWL.ObjectProperty,
-                                                                  OWL.DatatypeProperty, OWL.Ontology,
-                                                                  RDFS.Class, RDFS.Datatype, OWL.AllDisjointClasses)):
+        if _is_schema(s, p, o, terms):
             continue
         if p == RDFS.label and isinstance(s, URIRef) and isinstance(o, Literal):
             labels.setdefault(s, str(o))
