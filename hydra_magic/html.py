@@ -247,6 +247,10 @@ def _render_report(obj: Any) -> str:
 
 
 # ------------------------------------------------------------------ graph
+#: The static picture labels its edges up to this many (beyond that only the hover title stays).
+STATIC_EDGE_LABELS = 60
+
+
 def _layout(n: int, edges: list[tuple[int, int]], iterations: int = 120) -> list[tuple[float, float]]:
     """A small deterministic force layout (Fruchterman–Reingold) in the unit square."""
     if n == 0:
@@ -302,6 +306,11 @@ def _render_graph(obj: Any) -> str:
     colors = st["colors"]
     svg = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
             f'style="max-width:100%;height:auto;background:#fbfcfd;border:1px solid #eaeef2;border-radius:4px;">')]
+    # Relation labels at the middle of each edge while they stay readable (a saved notebook has no hover);
+    # the arrow says which way the relation reads. Several relations between two nodes are stacked.
+    labelled = len(edges) <= STATIC_EDGE_LABELS
+    stack: dict[tuple[int, int], int] = {}
+    labels = []
     for x in edges:
         a, b = index.get(x["s"]), index.get(x["t"])
         if a is None or b is None:
@@ -309,6 +318,14 @@ def _render_graph(obj: Any) -> str:
         (x1, y1), (x2, y2) = pos[a], pos[b]
         svg.append(f'<line x1="{x1 * w:.1f}" y1="{y1 * h:.1f}" x2="{x2 * w:.1f}" y2="{y2 * h:.1f}" '
                    f'stroke="#b6bec8" stroke-width="1"><title>{e(x["p"])}</title></line>')
+        if labelled:
+            k = stack[(min(a, b), max(a, b))] = stack.get((min(a, b), max(a, b)), -1) + 1
+            dx, dy = (x2 - x1) * w, (y2 - y1) * h
+            text = (f"{x['p']} →" if dx >= 0 else f"← {x['p']}") if abs(dx) >= abs(dy) else \
+                f"{x['p']} {'↓' if dy >= 0 else '↑'}"
+            labels.append(f'<text x="{(x1 + x2) / 2 * w:.1f}" y="{(y1 + y2) / 2 * h - 3 + 11 * k:.1f}" '
+                          f'text-anchor="middle" font-size="9" fill="#57606a" font-family="sans-serif" '
+                          f'paint-order="stroke" stroke="#fbfcfd" stroke-width="3">{e(text)}</text>')
     max_deg = max(n["degree"] for n in nodes) or 1
     for k, n in enumerate(nodes):
         x, y = pos[k]
@@ -319,13 +336,17 @@ def _render_graph(obj: Any) -> str:
                    f'stroke-width="1.5"><title>{e(n["label"])} ({e(n["cls"] or "untyped")}, degree '
                    f'{n["degree"]})</title></circle><text x="{x * w + r + 2:.1f}" y="{y * h + 4:.1f}" '
                    f'font-size="10" fill="#1f2328" font-family="sans-serif">{e(label)}</text></g>')
+    svg.extend(labels)
     svg.append("</svg>")
     legend = " ".join(f'<span style="white-space:nowrap;margin-right:8px;"><span style="display:inline-block;'
                       f'width:10px;height:10px;border-radius:5px;background:{e(x["color"])};"></span> '
                       f'{e(x["cls"])} <span style="{_MUTED}">{x["total"]}</span></span>' for x in st["legend"])
+    rels = " · ".join(f'{e(r["name"])} <span style="{_MUTED}">{r["total"]}</span>' for r in st.get("relations", []))
     shown = (f'<div style="{_MUTED}">Showing the {len(nodes)} best-connected entities. Run the notebook to '
-             "explore: click a node to expand its neighbourhood, search by label.</div>")
-    return _box("Knowledge graph", "".join(svg) + f"<div>{legend}</div>" + shown, e(note))
+             "explore: click a node to expand its neighbourhood and list its facts with their evidence, "
+             "search by label, filter by class or relation.</div>")
+    return _box("Knowledge graph", "".join(svg) + f"<div>{legend}</div>"
+                + (f"<div>relations: {rels}</div>" if rels else "") + shown, e(note))
 
 
 # ------------------------------------------------------------------ dispatch

@@ -61,6 +61,7 @@ __all__ = [
     "evidence_segments",
     "extraction_state",
     "graph",
+    "graph_index",
     "mimebundle",
     "ontology",
     "ontology_state",
@@ -556,73 +557,107 @@ def report_state(report: Any, cap: int = ISSUE_CAP) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- graph
+#: Facts listed per relation in the explorer's node panel, and in all (the counts always cover every fact).
+FACTS_PER_RELATION = 12
+FACTS_CAP = 80
+#: Longest evidence sentence shipped to the node panel (characters).
+SENTENCE_CAP = 320
+
+
 class GraphIndex:
     """Adjacency of the KG for the explorer: entities as nodes, object-property facts as edges.
 
-    Built once per explorer from the session's facts (``O(facts)``); every
-    neighbourhood request is then answered from memory, capped, so that a
-    large graph is never shipped whole to the browser.
+    Built once per explorer from the session's facts (``O(facts)``), and again after
+    each change of the session (see :meth:`Session.subscribe`); every neighbourhood
+    request is then answered from memory, capped, so that a large graph is never
+    shipped whole to the browser. Each node also keeps its facts (references, with
+    their evidence) for the node panel.
     """
 
     def __init__(self, kg: KnowledgeGraph, ontology: Ontology | None = None) -> None:
+        from .kg import ALT_LABEL
+
         self.kg, self.ontology = kg, ontology
+        self.revision = getattr(kg, "revision", 0)
         ids: dict[URIRef, int] = {}
         self.entities: list[URIRef] = []
         adj: list[list[tuple[int, int, bool]]] = []  # node -> (predicate id, other node, outgoing)
+        node_facts: list[list[Fact]] = []  # node -> its facts (as subject or object), every source
         self.literals: dict[int, list[tuple[int, str]]] = {}
         self.types: dict[int, set[URIRef]] = {}
+        self.alt_labels: dict[int, list[str]] = {}
         self.predicates: list[URIRef] = []
         pids: dict[URIRef, int] = {}
         self.edge_count = 0
+        rel_edges: Counter[int] = Counter()
 
         # Hot loop (once per explorer, O(facts)): locals only, predicates mapped to small ints
         # so the typing test is an int comparison, not rdflib's Python-level __eq__.
         entities, literals, types, predicates = self.entities, self.literals, self.types, self.predicates
-        type_pid = -1
+        type_pid = alt_pid = -1
         multi = len(kg.sources()) > 1
         seen: set[tuple[Any, Any, Any]] = set()
         edges = 0
+        n_facts = 0
         for f in kg:
+            n_facts += 1
             subj, pred, obj = f.subject, f.predicate, f.object
-            if multi:  # the same triple from two sources is one edge
-                key = (subj, pred, obj)
-                if key in seen:
-                    continue
-                seen.add(key)
             s = ids.get(subj)
             if s is None:
                 s = ids[subj] = len(entities)
                 entities.append(subj)
                 adj.append([])
+                node_facts.append([])
+            node_facts[s].append(f)
             p = pids.get(pred)
             if p is None:
                 p = pids[pred] = len(predicates)
                 predicates.append(pred)
                 if pred == RDF.type:
                     type_pid = p
-            if p == type_pid:
-                types.setdefault(s, set()).add(obj)  # type: ignore[arg-type]
-            elif isinstance(obj, URIRef):
+                elif pred == ALT_LABEL:
+                    alt_pid = p
+            o = -1
+            if p != type_pid and isinstance(obj, URIRef):
                 o = ids.get(obj)
                 if o is None:
                     o = ids[obj] = len(entities)
                     entities.append(obj)
                     adj.append([])
+                    node_facts.append([])
+                if o != s:
+                    node_facts[o].append(f)
+            if multi:  # the same triple from two sources is one edge (both facts stay in the panel)
+                key = (subj, pred, obj)
+                if key in seen:
+                    continue
+                seen.add(key)
+            if p == type_pid:
+                types.setdefault(s, set()).add(obj)  # type: ignore[arg-type]
+            elif o >= 0:
                 adj[s].append((p, o, True))
                 adj[o].append((p, s, False))
+                rel_edges[p] += 1
                 edges += 1
             else:
                 literals.setdefault(s, []).append((p, str(obj)))
+                if p == alt_pid:
+                    self.alt_labels.setdefault(s, []).append(str(obj))
         self.edge_count = edges
+        self.fact_count = n_facts
         self.ids = ids
         self.adj = adj
+        self.node_facts = node_facts
         self.labels = [kg.label(e) for e in self.entities]
-        # What search matches: the label, and the IRI's name when the label differs from it.
+        # What search matches: the label, the IRI's name when the label differs from it, and alt labels.
         self._folded = []
-        for e, lab in zip(self.entities, self.labels):
+        for i, (e, lab) in enumerate(zip(self.entities, self.labels)):
             name = local_name(e).replace("_", " ")
-            self._folded.append(lab.lower() if name.lower() == lab.lower() else f"{lab}\x00{name}".lower())
+            keys = [lab] if name.lower() == lab.lower() else [lab, name]
+            self._folded.append("\x00".join(keys + self.alt_labels.get(i, [])).lower())
         self.pred_names = [_name(ontology, p) for p in self.predicates]
+        #: Object-property relations with their number of links, most used first.
+        self.relations = sorted(((self.pred_names[p], n) for p, n in rel_edges.items()), key=lambda x: (-x[1], x[0]))
         # One colour per class, in order of size, so the legend is stable for a given KG.
         cls_of: list[str] = []
         sizes: Counter[str] = Counter()
@@ -652,7 +687,8 @@ class GraphIndex:
         return len(self.adj[i])
 
     def node(self, i: int) -> dict[str, Any]:
-        return {"id": i, "label": self.labels[i], "cls": self.node_class[i], "degree": len(self.adj[i])}
+        return {"id": i, "iri": str(self.entities[i]), "label": self.labels[i], "cls": self.node_class[i],
+                "degree": len(self.adj[i])}
 
     def top(self, n: int) -> list[int]:
         """The ``n`` nodes of highest degree (ties by label)."""
@@ -698,7 +734,7 @@ class GraphIndex:
         return out
 
     def search(self, query: str, n: int = 20) -> list[int]:
-        """Nodes whose label or name contains ``query`` (case-insensitive), prefix matches first."""
+        """Nodes whose label, name or alternative label contains ``query`` (case-insensitive), prefix matches first."""
         q = query.strip().lower()
         if not q:
             return []
@@ -710,12 +746,70 @@ class GraphIndex:
                 hits.append((pos != 0, -len(self.adj[i]), self.labels[i], i))
         return [h[3] for h in heapq.nsmallest(n, hits)]
 
+    def facts(self, i: int, per_relation: int = FACTS_PER_RELATION, cap: int = FACTS_CAP) -> list[dict[str, Any]]:
+        """The facts of node ``i`` grouped by relation and direction, each with its evidence.
+
+        Groups: ``{"rel", "dir": "type" | "out" | "in" | "value", "count", "facts": [...], "more"}``;
+        a fact: ``{"text", "other" (node id or None), "sentence", "source", "flags", "basis", "user"}``.
+        """
+        ids, onto = self.ids, self.ontology
+        groups: dict[tuple[str, str], dict[str, Any]] = {}
+        for f in self.node_facts[i]:
+            out = ids.get(f.subject) == i
+            other: int | None = None
+            if f.predicate == RDF.type and out:
+                rel, kind, text = "type", "type", _name(onto, f.object)
+            elif isinstance(f.object, URIRef) and f.object in ids:
+                rel, kind = _name(onto, f.predicate), ("out" if out else "in")
+                other = ids[f.object] if out else ids[f.subject]
+                text = self.labels[other]
+            else:
+                rel, kind, text = _name(onto, f.predicate), "value", str(f.object)
+            g = groups.setdefault((kind, rel), {"rel": rel, "dir": kind, "count": 0, "facts": []})
+            g["count"] += 1
+            if len(g["facts"]) < per_relation:
+                ev = f.evidence
+                sentence = " ".join(ev.sentence.split())
+                g["facts"].append({"text": text, "other": other,
+                                   "sentence": sentence if len(sentence) <= SENTENCE_CAP
+                                   else sentence[:SENTENCE_CAP - 1] + "…",
+                                   "source": ev.source, "flags": list(ev.flags), "basis": ev.basis,
+                                   "user": ev.decision == "user"})
+        order = {"type": 0, "out": 1, "value": 2, "in": 3}
+        ranked = sorted(groups.values(), key=lambda g: (order[g["dir"]], g["rel"].lower()))
+        budget = cap
+        for g in ranked:
+            g["facts"] = g["facts"][:max(0, budget)]
+            budget -= len(g["facts"])
+            g["more"] = g["count"] - len(g["facts"])
+        return ranked
+
     def details(self, i: int, n: int = 30) -> dict[str, Any]:
         lits = self.literals.get(i, [])
         return {"id": i, "label": self.labels[i], "iri": str(self.entities[i]), "cls": self.node_class[i],
                 "types": sorted(_name(self.ontology, t) for t in self.types.get(i, ())),
-                "degree": len(self.adj[i]),
-                "values": [[self.pred_names[p], v] for p, v in lits[:n]], "more_values": max(0, len(lits) - n)}
+                "alt_labels": list(self.alt_labels.get(i, [])),
+                "degree": len(self.adj[i]), "fact_count": len(self.node_facts[i]),
+                "values": [[self.pred_names[p], v] for p, v in lits[:n]], "more_values": max(0, len(lits) - n),
+                "facts": self.facts(i)}
+
+
+def graph_index(session: Any) -> GraphIndex:
+    """The explorer index of ``session``'s KG as it is now, shared by every explorer of the session.
+
+    Kept in ``session.view_state`` and rebuilt only when the KG or the ontology changed:
+    explorers left open in earlier cells then cost one rebuild per change, not one each.
+    """
+    kg, onto = session.kg, getattr(session, "ontology", None)
+    key = (id(kg), getattr(kg, "revision", None), id(getattr(onto, "classes", None)),
+           len(onto.graph) if onto is not None else 0)
+    cached = getattr(session, "view_state", None)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
+        return cached[1]
+    index = GraphIndex(kg, onto)
+    if hasattr(session, "view_state"):
+        session.view_state = (key, index)
+    return index
 
 
 class _ExplorerModel:
@@ -724,6 +818,7 @@ class _ExplorerModel:
     def __init__(self, index: GraphIndex, initial: int = INITIAL_CAP, cap: int = EXPAND_CAP,
                  view_cap: int = VIEW_CAP) -> None:
         self.index, self.initial, self.cap, self.view_cap = index, initial, cap, view_cap
+        self.notice: dict[str, str] | None = None  # the outcome of the last action (merge), shown once
         self.reset()
 
     def reset(self) -> None:
@@ -734,6 +829,30 @@ class _ExplorerModel:
         self.message = ""
         self.selected: dict[str, Any] | None = None
         self._add(self.index.initial(self.initial))
+
+    def rebuild(self, index: GraphIndex) -> None:
+        """Show ``index`` (the KG after a change), keeping what the user had on screen that still exists.
+
+        A view the user has not touched (nothing expanded or selected) opens afresh on
+        the best-connected entities; otherwise the shown, expanded and selected nodes that
+        are still in the graph stay (node ids change: they are positions in the new index).
+        """
+        old = self.index
+        kept = [old.entities[i] for i in self.shown]
+        expanded = [old.entities[i] for i in self.expanded]
+        selected = old.entities[self.selected["id"]] if self.selected is not None else None
+        touched = bool(self.expanded or self.selected is not None)
+        self.index = index
+        ids = [index.ids[e] for e in kept if e in index.ids]
+        if not touched or not ids:
+            self.reset()
+            return
+        self.shown, self.edges, self._nbrs, self.message = {}, {}, {}, ""
+        self.expanded = {index.ids[e] for e in expanded if e in index.ids}
+        self._add(ids)
+        for i in self.expanded:
+            self.shown[i]["more"] = sum(1 for j in self.neighbours(i) if j not in self.shown)
+        self.selected = index.details(index.ids[selected]) if selected in index.ids else None
 
     def neighbours(self, i: int) -> list[int]:
         nb = self._nbrs.get(i)
@@ -773,6 +892,13 @@ class _ExplorerModel:
         self.selected = self.index.details(i)
         return added
 
+    def select(self, i: int) -> None:
+        """Select ``i`` (shown on screen if it was not) without expanding it."""
+        if not 0 <= i < len(self.index):
+            raise KeyError(i)
+        self._add([i])
+        self.selected = self.index.details(i)
+
     def focus(self, i: int) -> None:
         """Show ``i`` (from a search result), select it and expand it."""
         self.expand(i)
@@ -780,15 +906,22 @@ class _ExplorerModel:
     def state(self) -> dict[str, Any]:
         idx = self.index
         classes = Counter(n["cls"] for n in self.shown.values())
+        on_screen = Counter(e["p"] for e in self.edges.values())
+        notice, self.notice = self.notice, None
         return {
             "nodes": list(self.shown.values()),
             "edges": list(self.edges.values()),
-            "legend": [{"cls": c or "(untyped)", "color": idx.colors.get(c, UNTYPED_COLOR), "shown": classes.get(c, 0),
-                        "total": idx.class_sizes.get(c, 0)} for c in sorted(idx.class_sizes, key=lambda c: -idx.class_sizes[c])][:24],
+            "legend": [{"cls": c or "(untyped)", "key": c, "color": idx.colors.get(c, UNTYPED_COLOR),
+                        "shown": classes.get(c, 0), "total": idx.class_sizes.get(c, 0)}
+                       for c in sorted(idx.class_sizes, key=lambda c: -idx.class_sizes[c])][:24],
+            "relations": [{"name": name, "total": n, "shown": on_screen.get(name, 0)}
+                          for name, n in idx.relations[:40]],
             "colors": idx.colors,
-            "totals": {"nodes": len(idx), "edges": idx.edge_count, "facts": len(idx.kg)},
+            "totals": {"nodes": len(idx), "edges": idx.edge_count, "facts": idx.fact_count},
+            "revision": idx.revision,
             "cap": self.cap,
             "message": self.message,
+            "notice": notice,
             "selected": self.selected,
         }
 
@@ -910,7 +1043,12 @@ def _widget_classes() -> dict[str, type]:
             raise ValueError(f"Unknown action {action!r}; use 'accept' or 'remove'.")
 
     class GraphExplorer(anywidget.AnyWidget):
-        """Node-link diagram of the KG: top-degree nodes first, click to expand (capped), search by label."""
+        """Node-link diagram of the KG: top-degree nodes first, click to expand (capped), search by label.
+
+        The explorer follows its session: after every change and undo (one
+        :class:`~hydra_magic.session.SessionEvent`) it rebuilds its index and keeps the
+        nodes on screen that still exist. ``close()`` stops listening.
+        """
 
         _esm = _module(assets, "explorer.js")
         _css = css
@@ -922,37 +1060,81 @@ def _widget_classes() -> dict[str, type]:
                      view_cap: int = VIEW_CAP, index: GraphIndex | None = None, **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.session = session
-            self.model = _ExplorerModel(index or GraphIndex(session.kg, session.ontology), initial, cap, view_cap)
+            if index is not None and index.revision != getattr(session.kg, "revision", index.revision):
+                index = None  # built before a change: stale
+            self.model = _ExplorerModel(index or graph_index(session), initial, cap, view_cap)
             self.data = self.model.state()
             self.on_msg(self._on_msg)
+            subscribe = getattr(session, "subscribe", None)
+            # A bound method: the session holds it weakly, and close() unsubscribes.
+            self._unsubscribe = subscribe(self._on_session_event) if callable(subscribe) else None
+
+        def _on_session_event(self, event: Any) -> None:
+            self.sync()
+
+        def sync(self) -> None:
+            """Re-read the session's KG, keeping the nodes on screen that still exist."""
+            self.model.rebuild(graph_index(self.session))
+            self.data = self.model.state()
+
+        def close(self) -> None:
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+                self._unsubscribe = None
+            super().close()
 
         def _on_msg(self, _w: Any, content: Any, _buffers: Any) -> None:
             if isinstance(content, dict):
                 self.handle(content)
 
         def handle(self, content: dict[str, Any]) -> None:
-            """Answer one front-end request: expand / more / focus / search / select / reset / refresh."""
+            """Answer one front-end request: expand / more / focus / search / select / reset / refresh / merge."""
             kind = content.get("type")
             m = self.model
             try:
                 if kind in ("expand", "more", "focus"):
                     m.expand(int(content["id"]))
                 elif kind == "select":
-                    m.selected = m.index.details(int(content["id"]))
+                    m.select(int(content["id"]))
                 elif kind == "search":
                     idx = m.index
-                    self.search_results = [idx.node(i) for i in idx.search(str(content.get("q", "")))]
+                    found = [idx.node(i) for i in idx.search(str(content.get("q", "")))]
+                    if found == self.search_results:  # the same answer to a new question: send it anyway,
+                        self.send_state("search_results")  # the front end cleared its copy and waits
+                    else:
+                        self.search_results = found
                     return
                 elif kind == "reset":
                     m.reset()
                 elif kind == "refresh":
-                    self.model = m = _ExplorerModel(GraphIndex(self.session.kg, self.session.ontology),
-                                                    m.initial, m.cap, m.view_cap)
+                    self.sync()
+                    return
+                elif kind == "merge":
+                    self.merge(int(content["id"]), str(content.get("into", "")))
+                    return
                 else:
                     return
             except (KeyError, ValueError, IndexError, TypeError):
                 m.message = f"Unknown node {content.get('id')!r}."
             self.data = m.state()
+
+        def merge(self, i: int, into: str) -> dict[str, str]:
+            """Merge node ``i`` into the entity named ``into`` (:meth:`Session.merge`); returns the notice shown."""
+            from .errors import HydraError
+
+            entity = self.model.index.entities[i]
+            try:
+                result = self.session.merge(entity, into)  # the session's event re-syncs this view
+                m = self.model
+                kept = m.index.ids.get(result.kept)
+                if kept is not None:
+                    m.select(kept)
+                notice = {"kind": "ok", "text": result.to_text()}
+            except HydraError as exc:
+                notice = {"kind": "error", "text": str(exc)}
+            self.model.notice = notice
+            self.data = self.model.state()
+            return notice
 
     class ReportView(anywidget.AnyWidget):
         """Verification report: counts by severity and rule, drill-down to every issue."""
@@ -1002,13 +1184,10 @@ class GraphDisplay:
 
     def __init__(self, session: Any, *, initial: int = INITIAL_CAP, cap: int = EXPAND_CAP) -> None:
         self.session, self.initial, self.cap = session, initial, cap
-        self._index: GraphIndex | None = None
 
     @property
     def index(self) -> GraphIndex:
-        if self._index is None:
-            self._index = GraphIndex(self.session.kg, self.session.ontology)
-        return self._index
+        return graph_index(self.session)
 
     def state(self) -> dict[str, Any]:
         return _ExplorerModel(self.index, self.initial, self.cap).state()
@@ -1016,8 +1195,10 @@ class GraphDisplay:
     def to_text(self) -> str:
         idx = self.index
         top = idx.top(10)
-        return (f"knowledge graph: {len(idx.kg)} facts, {len(idx)} entities, {idx.edge_count} links; "
-                f"top entities: " + ", ".join(f"{idx.labels[i]} ({idx.degree(i)})" for i in top))
+        rels = ", ".join(f"{name} {n}" for name, n in idx.relations[:8])
+        return (f"knowledge graph: {idx.fact_count} facts, {len(idx)} entities, {idx.edge_count} links"
+                + (f" ({rels})" if rels else "") + "; top entities: "
+                + ", ".join(f"{idx.labels[i]} ({idx.degree(i)})" for i in top))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return mimebundle(self)

@@ -371,3 +371,70 @@ def test_screenshot(page: Any) -> None:
     if os.environ.get("HYDRA_UPDATE_SCREENSHOT") == "1":
         (REPO / "docs").mkdir(exist_ok=True)
         shutil.copy(path, REPO / "docs" / "screenshot.png")
+
+
+def test_explorer_labels_the_selected_nodes_edges_lists_its_facts_and_follows_the_session(page: Any) -> None:
+    """The front door (issue items 2 and 4): relation names on the selected node's edges, its facts with
+    their sentences in the panel, filters that hide, merge from the panel, and a redraw after undo."""
+    import re
+
+    ex = cell(page, cell_of("%hydra graph")).locator(".hw-explorer")
+    ex.scroll_into_view_if_needed()
+    ex.locator("input[type='search']").fill("ridley")
+    ex.locator(".hw-results div[data-id]").first.click()
+    side = ex.locator(".hw-side")
+    side.locator(".hw-h2").get_by_text("Ridley Scott").wait_for(timeout=30_000)
+    # the selected node's edges carry their relation, drawn (not only a hover title)
+    labels = ex.locator("svg text.hw-edge-label.hw-sel")
+    labels.first.wait_for(state="visible", timeout=30_000)
+    texts = labels.all_text_contents()
+    assert texts and all("directs" in t for t in texts), texts
+    assert all(any(arrow in t for arrow in "→←↑↓") for t in texts)  # which way the relation reads
+    # its facts, by relation, each with the sentence it came from and its source
+    side.locator(".hw-rel[data-rel='directs']").wait_for(timeout=30_000)
+    sentences = side.locator(".hw-fact .hw-sentence").all_text_contents()
+    assert any("directed by Ridley Scott" in x for x in sentences), sentences
+    assert "— intro" in side.inner_text()
+    assert side.get_by_text("not verified (type_inferred)").count() >= 1
+    page.wait_for_timeout(1500)
+    ex.screenshot(path=str(page.shots / "explorer-facts.png"))
+    # hovering any edge shows its relation
+    assert ex.locator("svg text.hw-edge-label.hw-hover").count() == 0
+    ex.locator("svg line.hw-edge-hit").last.hover(force=True)
+    assert ex.locator("svg text.hw-edge-label.hw-hover").count() == 1
+    # filters: a relation hides its links, a class its nodes; a second click shows them again
+    edges = ex.locator("svg line.hw-edge[data-p='directs']")
+    n_edges, n_nodes = edges.count(), int(ex.get_attribute("data-nodes") or 0)
+    assert n_edges >= 1
+    side.locator(".hw-toggle[data-rel='directs']").click()
+    assert edges.count() == 0
+    side.locator(".hw-toggle[data-rel='directs']").click()
+    assert edges.count() == n_edges
+    side.locator(".hw-toggle[data-cls='Film']").click()
+    assert int(ex.get_attribute("data-nodes") or 0) < n_nodes and "hidden by filters" in ex.inner_text()
+    side.locator(".hw-toggle[data-cls='Film']").click()
+    assert int(ex.get_attribute("data-nodes") or 0) == n_nodes
+    # merge from the panel: James Cameron into Ridley Scott (both directors), then undo from the kernel
+    def totals() -> list[str]:  # "… of N entities shown · … of M links · F facts"
+        return re.findall(r"of (\d+) entities shown · \d+ of (\d+) links · (\d+) facts",
+                          ex.locator(".hw-title .hw-note").inner_text())
+
+    before = totals()
+    assert before
+    ex.locator("input[type='search']").fill("cameron")
+    ex.locator(".hw-results div[data-id]").first.click()
+    side.locator(".hw-h2").get_by_text("James Cameron").wait_for(timeout=30_000)
+    side.locator("input.hw-merge-input").fill("Ridley Scott")
+    side.locator("button[data-action='merge']").click()
+    ex.locator(".hw-msg.hw-ok").get_by_text("Merged 'James Cameron' into 'Ridley Scott'").wait_for(timeout=30_000)
+    side.get_by_text("also called: James Cameron").wait_for(timeout=30_000)
+    assert ex.locator("svg .hw-node.hw-selected text.hw-label").text_content() == "Ridley Scott"
+    ex.screenshot(path=str(page.shots / "explorer-merged.png"))
+    revision = ex.get_attribute("data-revision")
+    page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
+        await w.sessionContext.session.kernel.requestExecute({ code: 'hydra.undo()' }).done; }""")
+    page.wait_for_function("([el, r]) => el.dataset.revision !== r", arg=[ex.element_handle(), revision],
+                           timeout=30_000)
+    assert totals() == before  # the same totals as before the merge
+    assert side.get_by_text("also called").count() == 0
+    assert not page.errors, page.errors
