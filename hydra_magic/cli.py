@@ -6,9 +6,9 @@ Each subcommand lives in :mod:`hydra_magic.commands` with ``add_parser`` and
 Errors: whatever a user can get wrong (a missing, unreadable, non-UTF-8,
 malformed or too deeply nested file; a directory where a file belongs) ends the
 command with exit status 2 and one line ``hydra COMMAND: error: MESSAGE`` on
-stderr that names the file and the next step, never a traceback. The helpers
-:func:`read_input_text`, :func:`check_input_file` and :func:`check_output_path`
-give the subcommands those messages; :func:`main` is the last line of defence.
+stderr that names the file and the next step, never a traceback. The helpers of
+:mod:`hydra_magic.user_files` give the subcommands those messages; :func:`main`
+is the last line of defence.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-__all__ = ["main", "SUBCOMMANDS", "read_input_text", "check_input_file", "check_output_path",
-           "user_message"]
+from .user_files import UTF8_HINT as _UTF8_HINT
+from .user_files import bad_byte as _bad_byte
+
+__all__ = ["main", "SUBCOMMANDS", "user_message"]
 
 #: subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -33,7 +35,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 #: Argument names that are written, not read: never blamed for a bad input.
 _OUTPUT_ARGS = frozenset({"output", "report", "shacl_report", "out"})
-_UTF8_HINT = "Save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8) and run again."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,83 +54,6 @@ def build_parser() -> argparse.ArgumentParser:
         mod.add_parser(p)
         p.set_defaults(_run=mod.run)
     return parser
-
-
-# ----------------------------------------------------------------- user files
-def check_input_file(path: str | os.PathLike[str], flag: str) -> Path:
-    """``path`` as a :class:`Path` if it is a readable file; else an InputError naming ``flag``."""
-    from .errors import InputError
-
-    p = Path(path)
-    what = _what(flag, p)
-    if p.is_dir():
-        raise InputError(f"{what} is a directory; give a file.")
-    if not p.exists():
-        raise InputError(f"{what} does not exist (working directory {os.getcwd()}). Check the path.")
-    if not os.access(p, os.R_OK):
-        raise InputError(f"{what} cannot be read (permission denied). Check its permissions.")
-    return p
-
-
-def _what(flag: str, p: Path) -> str:
-    return f"{flag} {str(p)!r}" if flag else f"file {str(p)!r}"
-
-
-def read_input_text(path: str | os.PathLike[str], flag: str, *, max_chars: int | None = None) -> str:
-    """The UTF-8 text of a user file (a UTF-8 BOM is allowed); InputError names ``flag`` and the fix."""
-    from .errors import InputError, InputTooLargeError
-
-    p = check_input_file(path, flag)
-    what = _what(flag, p)
-    try:
-        data = p.read_bytes() if max_chars is None else _read_at_most(p, 4 * max_chars + 4)
-    except OSError as exc:
-        raise InputError(f"{what} cannot be read: {exc.strerror or exc}.") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{what} is not UTF-8 text ({_bad_byte(exc)}). {_UTF8_HINT}") from exc
-    if "\x00" in text:
-        raise InputError(f"{what} holds NUL bytes: it looks like a binary file, not text. "
-                         "Give a plain text file.")
-    if max_chars is not None and len(text) > max_chars:
-        raise InputTooLargeError(f"{what} has more than {max_chars:,} characters, the limit. "
-                                 "Split it into smaller files.")
-    return text
-
-
-def check_output_path(path: str | os.PathLike[str], flag: str) -> Path:
-    """``path`` as a :class:`Path` whose directory exists (created if needed) and that is no directory."""
-    from .errors import InputError
-
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{flag} {str(p)!r} is a directory; give a file name, e.g. {str(p / 'out')!r}.")
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError) as exc:
-        raise InputError(f"{flag} {str(p)!r}: {str(p.parent)!r} is a file, not a directory. "
-                         "Choose another path.") from exc
-    except OSError as exc:
-        raise InputError(f"{flag} {str(p)!r}: cannot create the directory {str(p.parent)!r} "
-                         f"({exc.strerror or exc}). Choose another path.") from exc
-    if not os.access(p.parent, os.W_OK):
-        raise InputError(f"{flag} {str(p)!r}: the directory {str(p.parent)!r} is not writable. "
-                         "Choose another path.")
-    return p
-
-
-def _read_at_most(p: Path, limit: int) -> bytes:
-    with open(p, "rb") as fh:
-        return fh.read(limit)
-
-
-def _bad_byte(exc: UnicodeDecodeError) -> str:
-    obj = exc.object
-    byte = obj[exc.start] if isinstance(obj, (bytes, bytearray)) and exc.start < len(obj) else None
-    line = obj.count(b"\n", 0, exc.start) + 1 if isinstance(obj, (bytes, bytearray)) else None
-    where = f"line {line}, " if line else ""
-    return f"{where}byte {byte:#04x} at offset {exc.start}" if byte is not None else exc.reason
 
 
 def _file_args(args: argparse.Namespace) -> list[tuple[str, Path]]:

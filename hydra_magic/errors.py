@@ -9,6 +9,7 @@ HydraError
 ├── InputError              bad user input (empty cell, unknown name, too large)
 │   ├── EmptyInputError
 │   ├── InputTooLargeError
+│   ├── MissingFileError    a file the user named does not exist (also a FileNotFoundError)
 │   └── DataNotFoundError   benchmark data not where it was looked for (also a FileNotFoundError)
 ├── FormatError             unknown or unsupported file format
 ├── ParseError              malformed Turtle / OWL / JSON, with file, line, column
@@ -28,6 +29,7 @@ __all__ = [
     "InputError",
     "EmptyInputError",
     "InputTooLargeError",
+    "MissingFileError",
     "DataNotFoundError",
     "FormatError",
     "ParseError",
@@ -53,6 +55,10 @@ class EmptyInputError(InputError):
 
 class InputTooLargeError(InputError):
     """An input is above a configured size limit."""
+
+
+class MissingFileError(InputError, FileNotFoundError):
+    """A file the user named does not exist; the message names it and the working directory."""
 
 
 class DataNotFoundError(InputError, FileNotFoundError):

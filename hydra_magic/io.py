@@ -267,9 +267,9 @@ def _expanded_lengths(decls: dict[str, str], source: str, fix: str) -> dict[str,
 def read_ontology(path: str | os.PathLike[str], *, format: str | None = None,
                   base: str | None = None) -> Ontology:
     """Read an ontology file into a new :class:`Ontology` (no contracts: it is taken as it is)."""
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"Ontology file {str(p)!r} does not exist (working directory {os.getcwd()}).")
+    from .user_files import check_input_file
+
+    p = check_input_file(path, "Ontology file")
     fmt = _norm_format(format, ONTOLOGY_FORMATS) if format else _guess_format(p)
     if fmt == "text2kgbench-json":
         return read_text2kgbench_ontology(p, base=base)
@@ -650,7 +650,11 @@ def export_session(session: "Session", path: str | os.PathLike[str], *, format: 
         format = suffix_map[p.suffix.lower()]
     fmt = _norm_format(format, EXPORT_FORMATS)
     _check_target(p, overwrite)  # before the work of serializing
-    text = serialize_session(session, fmt, what=what, verified_only=verified_only)
+    try:
+        text = serialize_session(session, fmt, what=what, verified_only=verified_only)
+    except RecursionError as exc:  # rdflib's serializers recurse into nested blank nodes and lists
+        raise InputError(f"Cannot write {str(p)!r} as {fmt}: the graph nests blank nodes or lists too deeply "
+                         "for the serializer. Export as ntriples or nquads (flat), or flatten the nesting.") from exc
     write_file(p, text, overwrite=overwrite)
     return p
 
@@ -881,9 +885,9 @@ def read_graph_export(path: str | os.PathLike[str], *, format: str | None = None
 
     import pyoxigraph as ox
 
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"File {str(p)!r} does not exist (working directory {os.getcwd()}).")
+    from .user_files import check_input_file
+
+    p = check_input_file(path, "")
     if format:
         fmt = _norm_format(format, IMPORT_FORMATS)
     else:

@@ -936,9 +936,6 @@ def _fact_text(session: "Session", fact: Any) -> str:
 
 
 def _read_file(path: Path, var: str) -> str:
-    if not path.exists():
-        raise FileNotFoundError(f"--from {var}: file {str(path)!r} does not exist "
-                                f"(working directory {os.getcwd()}).")
-    if path.is_dir():
-        raise UsageError(f"--from {var}: {str(path)!r} is a directory; give a text file.")
-    return path.read_text(encoding="utf-8", errors="replace")
+    from .user_files import read_input_text
+
+    return read_input_text(path, f"--from {var}: file")

@@ -526,6 +526,11 @@ def gold_items(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 str(r["id"]), {"id": str(r["id"]), "sent": r["sent"], "triples": list(r["triples"])}
             )
             continue
+        if not isinstance(r.get("sent"), str):
+            raise InputError(
+                f"Text2KGBench row {r.get('id')!r}: 'sent' must be a string, not "
+                f"{type(r.get('sent')).__name__}. The file is not in the benchmark's format."
+            )
         item = out.setdefault(
             "sent:" + r["sent"], {"id": str(r["id"]), "sent": r["sent"], "triples": []}
         )

@@ -57,7 +57,7 @@ def _write(results: dict, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import check_output_path
+    from ..user_files import check_output_path
 
     data_dir: Path = args.data_dir
     if args.bench != "speed" and not data_dir.is_dir():

@@ -16,7 +16,7 @@ def add_parser(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import check_input_file, check_output_path, read_input_text
+    from ..user_files import check_input_file, check_output_path, read_input_text
     from ..errors import EmptyInputError
     from ..session import Session, SessionConfig
 

@@ -54,7 +54,7 @@ def read_jsonl(path: str | Path, *, flag: str = "") -> Iterator[dict[str, Any]]:
 
 
 def _numbered_jsonl(path: str | Path, *, flag: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    from ..cli import check_input_file
+    from ..user_files import check_input_file
 
     p = check_input_file(path, flag)
     with open(p, "rb") as fh:
@@ -163,7 +163,7 @@ def _learn_rows(path: str, flag: str) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import check_input_file, check_output_path
+    from ..user_files import check_input_file, check_output_path
     from ..engines import get_engine
     from ..io import read_ontology
     from ..kg import KnowledgeGraph

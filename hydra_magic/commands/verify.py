@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from ..cq import parse_cqs
     from ..session import Session, SessionConfig
     from ..verify import run as verify
+    from ..user_files import read_input_text
     from ..verify.loading import load_kg_file
 
     session = Session("cli-verify", SessionConfig(journal_dir=None), restore=False)
@@ -39,11 +40,11 @@ def run(args: argparse.Namespace) -> int:
     n = load_kg_file(session, args.kg)
     if args.cqs:
         # The CQs are tests here: they must not grow the ontology, so they are not passed to add_cqs.
-        session.cqs = parse_cqs(Path(args.cqs).read_text(encoding="utf-8"))
+        session.cqs = parse_cqs(read_input_text(args.cqs, "--cqs"))
     if args.rules:
-        session.add_rules(Path(args.rules).read_text(encoding="utf-8"))
+        session.add_rules(read_input_text(args.rules, "--rules"))
     if args.shapes:
-        session.add_shapes(Path(args.shapes).read_text(encoding="utf-8"))
+        session.add_shapes(read_input_text(args.shapes, "--shapes"))
     report = verify(session, full=True, shacl="all" if args.pyshacl_all else "user")
     out = Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)

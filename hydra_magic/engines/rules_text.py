@@ -152,11 +152,14 @@ _STOP_TRIGGERS = frozenset(
 _DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "ch", "ic", "i", "ss")
 _BARRIERS = frozenset('.;:()[]"“”?!')
 
+# Combining marks and invisible characters (zero-width space, soft hyphen) stay inside a word:
+# "Al\u200bien" is one name (iri.clean_name drops them when the IRI is minted).
 _TOKEN = re.compile(
     r"""
     (?P<num>\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?(?![^\W_]))
    |(?P<pos>['’][sS](?![^\W_]))
    |(?P<word>[^\W\d_](?:[^\W_]|(?<=[\u00c2-\u00ef\u0080-\u00bf])[\u0080-\u00bf]
+                       |[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200b-\u200d\u2060\ufeff\u00ad]
                        |[-'’](?=[^\W_])(?!['’]?[sS](?![^\W_])))*)
    |(?P<alnum>[^\W_]+)
    |(?P<punct>\S)

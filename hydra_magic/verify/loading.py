@@ -43,9 +43,9 @@ def read_triples(path: str | os.PathLike[str]) -> Iterator[tuple[Node, Node, Nod
 
     from ..io import check_xml_entities, ox_term
 
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"KG file {str(p)!r} does not exist (working directory {os.getcwd()}).")
+    from ..user_files import check_input_file
+
+    p = check_input_file(path, "KG file")
     suffix = p.suffix.lower().lstrip(".")
     fmt = ox.RdfFormat.from_extension({"owl": "rdf", "xml": "rdf", "json": "jsonld"}.get(suffix, suffix))
     if fmt is None:
