@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from .wording import count
+
 if TYPE_CHECKING:
     from .kg import Fact
     from .session import Session
@@ -63,8 +65,8 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
     for item, issues in cq_result.rejected:
         say(f"  rejected {item.describe()}: " + "; ".join(i.code for i in issues))
 
-    say(_heading(f"Ontology: {len(session.ontology.classes)} classes, "
-                 f"{len(session.ontology.properties)} properties (Turtle)"))
+    say(_heading(f"Ontology: {count(len(session.ontology.classes), 'class')}, "
+                 f"{count(len(session.ontology.properties), 'property')} (Turtle)"))
     from .io import serialize_session
 
     say(serialize_session(session, "turtle", what="ontology").rstrip())
@@ -113,7 +115,7 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
     path = session.save()
     say(_heading("Session written"))
     say(f"  journal:  {path}", f"  export:   {export}",
-        f"  {len(session.kg)} facts from {len(session.kg.sources())} source(s); open the journal in a notebook "
+        f"  {count(len(session.kg), 'fact')} from {count(len(session.kg.sources()), 'source')}; open the journal in a notebook "
         f"with %config HydraMagics.journal_dir = {journal_dir!r} and %hydra session demo.")
     return session
 

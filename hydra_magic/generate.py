@@ -39,6 +39,7 @@ from .iri import normalise_label
 from .issues import Issue
 from .ontology import Ontology, new_graph
 from .pipeline import RetryPolicy, propose_ontology
+from .wording import count
 
 if TYPE_CHECKING:
     from .contracts import OntologyVerdict
@@ -329,7 +330,7 @@ class OntologyDraft(_Shown):
 
     def to_text(self) -> str:
         attempts = sum(b.attempts for b in self.batches)
-        lines = [f"ontology: +{len(self.added_classes)} classes, +{len(self.added_properties)} properties from "
+        lines = [f"ontology: +{count(len(self.added_classes), 'class')}, +{count(len(self.added_properties), 'property')} from "
                  f"{len(self.batches)} batch(es) of CQs ({attempts} attempts), {len(self.rejected)} rejected"
                  + (" — applied to the session" if self.applied else " — not applied")]
         if self.added_classes:
@@ -698,8 +699,8 @@ class Generation(_Shown):
         after = draft.ontology.triples()
         known = {c.text.strip().lower() for c in session.cqs}
         new_cqs = [CompetencyQuestion(q) for q in self.dedupe().questions if q.strip().lower() not in known]
-        summary = (f"generated for {self.domain!r}: +{len(draft.added_classes)} classes, "
-                   f"+{len(draft.added_properties)} properties, {len(new_cqs)} CQs")
+        summary = (f"generated for {self.domain!r}: +{count(len(draft.added_classes), 'class')}, "
+                   f"+{count(len(draft.added_properties), 'property')}, {count(len(new_cqs), 'CQ')}")
         # One undoable change through the session's single commit path (journalled like any other).
         session.apply_change(Change("generate", summary, onto_added=sorted(after - before),
                                onto_removed=sorted(before - after), cqs_added=new_cqs))

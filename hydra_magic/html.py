@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from .wording import count
+
 __all__ = ["MAX_ROWS", "render"]
 
 #: Rows of a static table at most; the rest is summarised as "N more" (keeps notebooks small).
@@ -157,8 +159,8 @@ def _ontology_body(st: dict[str, Any]) -> str:
 
 def _render_ontology_state(st: dict[str, Any], title: str) -> str:
     c = st["counts"]
-    note = (f"{c['classes']} classes · {c['object_properties']} object properties · "
-            f"{c['data_properties']} data properties · {c['cqs']} CQs · {c['facts']} facts")
+    note = (f"{count(c['classes'], 'class')} · {count(c['object_properties'], 'object property')} · "
+            f"{count(c['data_properties'], 'data property')} · {count(c['cqs'], 'CQ')} · {count(c['facts'], 'fact')}")
     return _box(e(title), _ontology_body(st), e(note))
 
 
@@ -194,7 +196,7 @@ def _render_extraction(obj: Any) -> str:
     if st["by_code"]:
         head.append(" ".join(f"{_code(k)}&nbsp;×{v}" for k, v in st["by_code"].items()))
     if st["replaced"]:
-        head.append(f'<span style="{_MUTED}">replaced {st["replaced"]} facts of an earlier run</span>')
+        head.append(f'<span style="{_MUTED}">replaced {count(st["replaced"], "fact")} of an earlier run</span>')
     if c.get("upgraded"):
         head.append(f'<span style="{_MUTED}">{c["upgraded"]} earlier facts now verified</span>')
     parts = ['<div style="margin-bottom:4px;">' + " &nbsp; ".join(head) + "</div>"]
@@ -217,9 +219,9 @@ def _render_extraction(obj: Any) -> str:
               f'<mark style="{_MARK_O}">object</mark> <mark style="{_MARK_C}">negation / hedge / hypothetical cue</mark></div>')
     if rows:
         parts.append(legend)
-    note = f"source {st['source']} · {st['engine']} · {st['chunks']} chunk(s) · {st['seconds']:.2f}s"
+    note = f"source {st['source']} · {st['engine']} · {count(st['chunks'], 'chunk')} · {st['seconds']:.2f}s"
     if c["kg"] is not None:
-        note += f" · KG now {c['kg']} facts"
+        note += f" · KG now {count(c['kg'], 'fact')}"
     return _box("Extraction", "".join(parts), e(note))
 
 
@@ -295,7 +297,7 @@ def _render_graph(obj: Any) -> str:
     st = obj.state()
     nodes, edges = st["nodes"], st["edges"]
     tot = st["totals"]
-    note = f"{tot['facts']} facts · {tot['nodes']} entities · {tot['edges']} links"
+    note = f"{count(tot['facts'], 'fact')} · {count(tot['nodes'], 'entity')} · {count(tot['edges'], 'link')}"
     if not nodes:
         return _box("Knowledge graph", f'<div style="{_MUTED}">The knowledge graph is empty. Extract facts with '
                                        f'{_code("%%extract")} first.</div>', e(note))

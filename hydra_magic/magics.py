@@ -31,6 +31,7 @@ from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, observe, vali
 
 from .errors import HydraError
 from .extension import USER_VARIABLE, SessionRegistry, default_session_factory
+from .wording import count
 
 if TYPE_CHECKING:
     from .session import Session, SessionConfig
@@ -419,7 +420,7 @@ class HydraMagics(Magics):
 
     def describe_open(self, session: "Session", created: bool) -> str:
         if not created:
-            return f"Switched to session {session.name!r} ({len(session.cqs)} CQs, {len(session.kg)} facts)."
+            return f"Switched to session {session.name!r} ({count(len(session.cqs), 'CQ')}, {count(len(session.kg), 'fact')})."
         where = f"journal {session.journal.path}" if session.journal else "in memory only"
         if session.restored:
             return f"{session.restored} It is the variable `{USER_VARIABLE}`."
@@ -796,10 +797,10 @@ class HydraMagics(Magics):
         parts = {"all": "ontology and knowledge graph", "ontology": "ontology", "kg": "knowledge graph"}
         flagged = len(session.kg.flagged())
         facts = (f"{len(session.kg) - flagged} verified facts, {flagged} on inferred types left out"
-                 if args.verified else f"{len(session.kg)} facts" + (f", {flagged} of them on inferred types"
+                 if args.verified else f"{count(len(session.kg), 'fact')}" + (f", {flagged} of them on inferred types"
                                                                      if flagged else ""))
         print(f"Wrote the {parts[args.what]} of session {session.name!r} to {path} "
-              f"({len(session.ontology.classes)} classes, {len(session.ontology.properties)} properties, "
+              f"({count(len(session.ontology.classes), 'class')}, {count(len(session.ontology.properties), 'property')}, "
               f"{facts}).")
 
     def _sub_import(self, rest: list[str]) -> None:

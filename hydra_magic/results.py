@@ -15,6 +15,7 @@ from .contracts import CheckedTriple
 from .cq import CompetencyQuestion
 from .issues import Issue
 from .kg import Fact
+from .wording import count
 
 __all__ = ["CQResult", "ExtractionResult", "RejectedTriple"]
 
@@ -49,8 +50,8 @@ class CQResult:
         return [i.message for i in self.issues if i.code == "unparsed_cq"]
 
     def to_text(self) -> str:
-        lines = [f"{len(self.cqs)} competency question(s): +{len(self.added_classes)} classes, "
-                 f"+{len(self.added_properties)} properties, {len(self.rejected)} rejected, "
+        lines = [f"{count(len(self.cqs), 'competency question')}: +{count(len(self.added_classes), 'class')}, "
+                 f"+{count(len(self.added_properties), 'property')}, {len(self.rejected)} rejected, "
                  f"{len(self.unparsed())} not understood ({self.engine}, {self.seconds:.2f}s)"]
         for cq, names in self.contributions().items():
             lines.append(f"  {cq} -> {', '.join(names) if names else '(nothing new)'}")

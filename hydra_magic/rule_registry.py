@@ -120,13 +120,13 @@ _TRIPLE_RULES = [
          message="Entity name {entity!r} is not snake_case.", hint="Write it as {suggestion!r}.",
          candidate_check=_CANDIDATE + "_Checker._entity"),
     Rule("domain_mismatch", "the subject's type is not in the property's domain",
-         message="{prop!r} needs a subject of type {required}; {entity!r} is a {types}.",
+         message="{prop!r} needs a subject of type {required}; {entity!r} is {types}.",
          hint="Swap subject and object if they are reversed, re-type the entity, or use a property whose "
               "domain fits.",
          candidate_check=_CANDIDATE + "_Checker._check_domain", graph_check=_TYPING + "check_subject_predicate",
          shacl="domain"),
     Rule("range_mismatch", "the object's type is not in the property's range",
-         message="{prop!r} needs an object of type {required}; {entity!r}{context} is a {types}.",
+         message="{prop!r} needs an object of type {required}; {entity!r}{context} is {types}.",
          hint="Swap subject and object if they are reversed, re-type the entity, or use a property whose "
               "range fits.",
          candidate_check=_CANDIDATE + "_Checker._check_range", graph_check=_TYPING + "check_object_predicate",

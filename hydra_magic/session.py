@@ -31,7 +31,9 @@ from .journal import Journal
 from .kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph
 from .ontology import Ontology
 from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
+from .wording import a as an
 from .results import CQResult, ExtractionResult, RejectedTriple
+from .wording import count
 
 __all__ = ["Session", "SessionConfig", "Change", "MergeResult", "SessionEvent", "SessionListenerWarning",
            "apply_verdict"]
@@ -139,8 +141,8 @@ class MergeResult:
     conflicts: list[str] = field(default_factory=list)
 
     def to_text(self) -> str:
-        text = (f"Merged {self.merged_label!r} into {self.kept_label!r}: {self.moved} fact(s) moved"
-                + (f", {self.dropped} duplicate(s) dropped" if self.dropped else "")
+        text = (f"Merged {self.merged_label!r} into {self.kept_label!r}: {count(self.moved, 'fact')} moved"
+                + (f", {count(self.dropped, 'duplicate')} dropped" if self.dropped else "")
                 + (f"; {self.alt_label!r} kept as an alternative label" if self.alt_label else "") + ".")
         if self.conflicts:
             text += (" Merged despite contradicting types (" + "; ".join(self.conflicts)
@@ -256,8 +258,8 @@ class Session:
             result.rejected = verdicts[-1].rejected
         before = self.ontology.triples()
         after = scratch.triples()
-        change = Change("cq", f"{len(questions)} CQ(s): +{len(result.added_classes)} classes, "
-                              f"+{len(result.added_properties)} properties",
+        change = Change("cq", f"{count(len(questions), 'CQ')}: +{count(len(result.added_classes), 'class')}, "
+                              f"+{count(len(result.added_properties), 'property')}",
                         onto_added=sorted(after - before), onto_removed=sorted(before - after),
                         cqs_added=new_cqs)
         result.seconds = time.perf_counter() - t0
@@ -282,8 +284,8 @@ class Session:
         before, after = self.ontology.triples(), scratch.triples()
         result = CQResult([], verdict.accepted_classes, verdict.accepted_properties, verdict.rejected,
                           issues=proposal.issues, engine="turtle", seconds=time.perf_counter() - t0, session=self)
-        self._commit(Change("ontology", f"Turtle: +{len(verdict.accepted_classes)} classes, "
-                                        f"+{len(verdict.accepted_properties)} properties",
+        self._commit(Change("ontology", f"Turtle: +{count(len(verdict.accepted_classes), 'class')}, "
+                                        f"+{count(len(verdict.accepted_properties), 'property')}",
                             onto_added=sorted(after - before), onto_removed=sorted(before - after)))
         return result
 
@@ -299,8 +301,8 @@ class Session:
                                          "foaf", "geo", "odrl", "org", "prof", "prov", "qb", "schema",
                                          "sh", "skos", "sosa", "ssn", "time", "vann", "void", "wgs"):
                 self.ontology.graph.bind(prefix, ns, override=False)
-        summary = (f"loaded {Path(path).name}: {len(imported.classes)} classes, "
-                   f"{len(imported.properties)} properties")
+        summary = (f"loaded {Path(path).name}: {count(len(imported.classes), 'class')}, "
+                   f"{count(len(imported.properties), 'property')}")
         self._commit(Change("load-ontology", summary, onto_added=sorted(added)))
         return summary
 
@@ -504,7 +506,7 @@ class Session:
         for ta in sorted(kg.types_of(a)):
             for tb in sorted(kg.types_of(b)):
                 if not (self.ontology.is_subclass(ta, tb) or self.ontology.is_subclass(tb, ta)):
-                    conflicts.append(f"{a_label!r} is a {typed(a, ta)}, {b_label!r} is a {typed(b, tb)}")
+                    conflicts.append(f"{a_label!r} is {an(typed(a, ta))}, {b_label!r} is {an(typed(b, tb))}")
         if conflicts and not force:
             raise InputError(f"Cannot merge {a_label!r} into {b_label!r}: their types contradict ("
                              + "; ".join(conflicts) + "). Classes on different branches usually mean two "
@@ -558,7 +560,7 @@ class Session:
             return found[0]
         if len(found) > 1:
             shown = ", ".join(f"{local_name(e)!r} ({self.kg.label(e)})" for e in found[:8])
-            raise InputError(f"{str(name)!r} names {len(found)} entities: {shown}. Use the entity name to pick "
+            raise InputError(f"{str(name)!r} names {count(len(found), 'entity')}: {shown}. Use the entity name to pick "
                              "one.")
         labels = {self.kg.label(e): e for e in self.kg.entities()}
         close = difflib.get_close_matches(str(name), list(labels), n=3, cutoff=0.6)
@@ -609,7 +611,7 @@ class Session:
 
     # ------------------------------------------------------------ history
     def undo(self) -> str:
-        """Revert the last change; returns what was undone."""
+        """Revert the last change; returns what was undone and what the next undo would revert."""
         if not self.history:
             return "Nothing to undo."
         change = self.history.pop()
@@ -629,7 +631,14 @@ class Session:
             self._save()
         finally:
             self._notify(SessionEvent("undo", f"Undid: {change.summary}", change.kind))
-        return f"Undid: {change.summary}"
+        return f"Undid: {change.summary}. " + self.next_undo()
+
+    def next_undo(self) -> str:
+        """What :meth:`undo` would revert now, in words (shown after every undo)."""
+        if not self.history:
+            return "Nothing more to undo."
+        nxt = self.history[-1]
+        return f"Next undo would revert: {nxt.summary} ({nxt.kind}, {time.strftime('%H:%M:%S', time.localtime(nxt.time))})."
 
     def reset(self) -> str:
         """Clear the ontology, the KG and the CQs (undoable with :meth:`undo`)."""
@@ -708,8 +717,8 @@ class Session:
         except Exception as exc:  # a snapshot we wrote but cannot read is a bug worth surfacing
             raise JournalError(f"Session {self.name!r} snapshot at {self.journal.path if self.journal else '?'} "
                                f"could not be restored: {exc}. Move it away to start fresh.") from exc
-        self.restored = (f"Restored session {self.name!r}: {len(self.cqs)} CQs, {len(self.ontology.classes)} classes, "
-                         f"{len(self.ontology.properties)} properties, {len(self.kg)} facts "
+        self.restored = (f"Restored session {self.name!r}: {count(len(self.cqs), 'CQ')}, {count(len(self.ontology.classes), 'class')}, "
+                         f"{count(len(self.ontology.properties), 'property')}, {count(len(self.kg), 'fact')} "
                          f"from {self.journal.path if self.journal else ''}.")
 
     # ---------------------------------------------------------- verification
@@ -773,7 +782,7 @@ class Session:
         existing = {f.key for f in self.kg.facts(last.source)}
         result.facts = facts
         result.seconds = time.perf_counter() - t0
-        self._commit(Change("retry", f"{last.source}: retried {len(chunks)} chunk(s)",
+        self._commit(Change("retry", f"{last.source}: retried {count(len(chunks), 'chunk')}",
                             facts_added=[f for f in _dedupe(facts) if f.key not in existing]), labels=labels)
         last.failed_chunks = result.failed_chunks
         return result
@@ -824,11 +833,11 @@ class Session:
         evidenced = sum(1 for f in new if (f.source, f.key) in data.evidenced)
         users = sum(1 for f in new if f.evidence.decision == "user")
         flagged = sum(1 for f in new if f.evidence.flags)
-        summary = (f"imported {Path(path).name}: {len(new)} facts from {len({f.source for f in new})} source(s) "
+        summary = (f"imported {Path(path).name}: {count(len(new), 'fact')} from {count(len({f.source for f in new}), 'source')} "
                    f"({evidenced} with evidence, {users} by user decision, {flagged} on inferred types), "
                    f"+{len(added_onto)} ontology triples")
         if len(new) < len(data.facts):
-            summary += f"; {len(data.facts) - len(new)} facts were here already and are kept as they are"
+            summary += f"; {count(len(data.facts) - len(new), 'fact')} were here already and are kept as they are"
         self.apply_change(Change("import", summary, onto_added=sorted(added_onto), facts_added=new),
                           labels=data.labels)
         return summary
@@ -861,8 +870,8 @@ class Session:
 
     def __repr__(self) -> str:
         s = self.status()
-        return (f"<hydra Session {s['session']!r}: {s['cqs']} CQs, {s['classes']} classes, "
-                f"{s['properties']} properties, {s['facts']} facts, engine {s['engine']}>")
+        return (f"<hydra Session {s['session']!r}: {count(s['cqs'], 'CQ')}, {count(s['classes'], 'class')}, "
+                f"{count(s['properties'], 'property')}, {count(s['facts'], 'fact')}, engine {s['engine']}>")
 
     # ------------------------------------------------------------- helpers
     def _parse_cqs(self, cqs: str | Sequence[str | CompetencyQuestion]) -> list[CompetencyQuestion]:

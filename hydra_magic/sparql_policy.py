@@ -43,6 +43,8 @@ verification share one worker.
 
 from __future__ import annotations
 
+import re
+
 import os
 import queue
 import signal
@@ -569,8 +571,7 @@ def _collect(messages: Iterator[tuple[Any, ...]], shape: QueryShape, policy: Que
 
 def _failure(kind: str, text: str, shape: QueryShape, policy: QueryPolicy, init_ns: Mapping[str, str]) -> Exception:
     if kind == "syntax":
-        known = f" (predeclared: {', '.join(sorted(init_ns))})" if init_ns else ""
-        return ParseError(f"SPARQL error: {text}. Check the query syntax and prefixes{known}.", source="SPARQL")
+        return ParseError(_syntax_message(text, init_ns), source="SPARQL")
     if not policy.allow_service and ("os error 24" in text or "Too many open files" in text):
         # rdflib could not parse the query, Oxigraph could, and it tried to open a connection.
         return QueryRefusedError(_service_refusal(policy, "(an endpoint)"))
@@ -603,3 +604,19 @@ def run_query(dataset: Any, sparql: str, *, init_ns: Mapping[str, str] | None = 
         return worker.run(dataset, sparql, init_ns=init_ns, policy=policy)
     with QueryWorker() as one:
         return one.run(dataset, sparql, init_ns=init_ns, policy=policy)
+
+
+_AT = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_message(text: str, init_ns: Mapping[str, str]) -> str:
+    """A parse error as a sentence a person reads first: where, what to check; the parser's token list last."""
+    m = _AT.search(text)
+    where = f" at line {m.group(1)}, column {m.group(2)}" if m else ""
+    known = f" (predeclared: {', '.join(sorted(init_ns))})" if init_ns else ""
+    detail = text.split(":", 2)[-1].strip() if m else text
+    if len(detail) > 160:
+        detail = detail[:157] + "…"
+    return (f"The SPARQL query does not parse{where}. Check the syntax there and the prefixes{known}. "
+            f"Parser: {detail}")
+

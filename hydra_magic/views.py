@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, Literal, URIRef
 
 from .iri import local_name, snake_case
+from .wording import count
 
 if TYPE_CHECKING:  # pragma: no cover
     import anywidget
@@ -1028,7 +1029,7 @@ def _widget_classes() -> dict[str, type]:
                     raise ValueError(f"{cand} was accepted by the contracts already.")
                 fact = self.session.accept_anyway(checked, source=res.source)
                 self._facts[row] = fact
-                return f"Accepted {cand} anyway; the journal records your decision ({len(self.session.kg)} facts)."
+                return f"Accepted {cand} anyway; the journal records your decision ({count(len(self.session.kg), 'fact')})."
             if action == "remove":
                 fact = self._facts.get(row)
                 if fact is None or not self.session.kg.contains(*fact.key):
@@ -1039,7 +1040,7 @@ def _widget_classes() -> dict[str, type]:
                     raise ValueError(f"{cand} is not in the knowledge graph (already removed?).")
                 self.session.remove_fact(fact)
                 self._facts.pop(row, None)
-                return f"Removed {cand} from the knowledge graph ({len(self.session.kg)} facts)."
+                return f"Removed {cand} from the knowledge graph ({count(len(self.session.kg), 'fact')})."
             raise ValueError(f"Unknown action {action!r}; use 'accept' or 'remove'.")
 
     class GraphExplorer(anywidget.AnyWidget):
@@ -1166,8 +1167,8 @@ class OntologyDisplay:
 
     def to_text(self) -> str:
         st = ontology_state(self.session, instance_counts=False)
-        lines = [(f"ontology: {st['counts']['classes']} classes, {st['counts']['object_properties']} object "
-                  f"and {st['counts']['data_properties']} data properties, {st['counts']['cqs']} CQs")]
+        lines = [(f"ontology: {count(st['counts']['classes'], 'class')}, {st['counts']['object_properties']} object "
+                  f"and {count(st['counts']['data_properties'], 'data property')}, {count(st['counts']['cqs'], 'CQ')}")]
         lines += ["  " * c["depth"] + f"  {c['name']}" for c in st["classes"]]
         for p in st["object_properties"] + st["data_properties"]:
             lines.append(f"  {p['name']}: {' | '.join(p['domain']) or '?'} -> {' | '.join(p['range']) or '?'}")
@@ -1196,7 +1197,7 @@ class GraphDisplay:
         idx = self.index
         top = idx.top(10)
         rels = ", ".join(f"{name} {n}" for name, n in idx.relations[:8])
-        return (f"knowledge graph: {idx.fact_count} facts, {len(idx)} entities, {idx.edge_count} links"
+        return (f"knowledge graph: {count(idx.fact_count, 'fact')}, {count(len(idx), 'entity')}, {count(idx.edge_count, 'link')}"
                 + (f" ({rels})" if rels else "") + "; top entities: "
                 + ", ".join(f"{idx.labels[i]} ({idx.degree(i)})" for i in top))
 

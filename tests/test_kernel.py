@@ -155,7 +155,7 @@ def test_every_magic_runs_in_a_kernel(executed: dict[str, Any]) -> None:
     assert "new session 'default'" in _text(cells["load"])
     assert "('Session', True)" in _text(cells["hydra-var"])
     cq = _text(cells["cq"])
-    assert "competency question(s)" in cq and "+0 classes" not in cq
+    assert "competency questions" in cq and "+0 classes" not in cq
     first, again = _text(cells["extract"]), _text(cells["extract-again"])
     assert "source 'films'" in first and "replaced" in again
     assert _text(cells["rows"]).startswith("list 5")

@@ -535,7 +535,7 @@ def test_load_ontology(hydra_ext: Any, run_cell: Any, tmp_path: Path, capsys: An
         "z:Animal a owl:Class .\nz:Lion a owl:Class ; rdfs:subClassOf z:Animal .\n"
         "z:eats a owl:ObjectProperty ; rdfs:domain z:Animal ; rdfs:range z:Animal .\n", encoding="utf-8")
     run_cell("%hydra load-ontology zoo.ttl")
-    assert "2 classes, 1 properties" in capsys.readouterr().out
+    assert "2 classes, 1 property" in capsys.readouterr().out
     assert hydra_ext.session.ontology.get_class("Lion") is not None
     assert "does not exist" in usage_error(run_cell, "%hydra load-ontology nowhere.ttl")
     (tmp_path / "broken.ttl").write_text("z:Animal a owl:Class", encoding="utf-8")

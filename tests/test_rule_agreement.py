@@ -279,7 +279,7 @@ def test_type_evidence_from_any_source_counts_and_a_change_is_seen_incrementally
     hits = first.by_code("type_inferred")
     assert [(i.severity, i.data["role"], i.data["focus"]) for i in hits] == [
         ("warning", "object", f"<{s.kg.entity_iri('ridley')}>")]
-    assert first.checked["type_inferred"] == 1 and "1 fact(s) rest on inferred types" in first.summary()
+    assert first.checked["type_inferred"] == 1 and "1 fact rests on inferred types" in first.summary()
     # A second source states the type: the triple now rests on a stated type.
     s.kg.add([_typing(s, "ridley", "Person", "s2", False)])
     second = run(s)

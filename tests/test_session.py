@@ -236,3 +236,15 @@ def test_package_import_is_light_and_exposes_the_public_api():
             "print(light, Session.__module__, HydraError.__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "hydra_magic.session", "hydra_magic.errors"]
+
+
+def test_undo_says_what_it_undid_and_what_it_would_undo_next(session):
+    before = session.history[-1].summary
+    session.extract("Alien directed Ridley Scott.", source="a")
+    assert session.next_undo().startswith("Next undo would revert: a: ")
+    said = session.undo()
+    assert said.startswith("Undid: a: ") and f"Next undo would revert: {before} (" in said
+    while len(session.history) > 1:
+        session.undo()
+    assert session.undo().endswith("Nothing more to undo.")
+    assert session.undo() == "Nothing to undo."

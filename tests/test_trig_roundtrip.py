@@ -58,7 +58,7 @@ def test_export_import_export_gives_the_same_graphs_and_evidence(tmp_path: Path,
     s.export(first)
     t = Session("fresh", SessionConfig(journal_dir=None))
     summary = t.import_graph(first)
-    assert f"{len(s.kg)} facts from 2 source(s)" in summary and "1 by user decision" in summary
+    assert f"{len(s.kg)} facts from 2 sources" in summary and "1 by user decision" in summary
     t.export(second)
 
     ga, gb = graphs(first, fmt), graphs(second, fmt)

@@ -14,3 +14,9 @@ function h(tag, attrs, ...children) {
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
   return el;
 }
+
+// "1 chunk", "2 chunks", "1 data property", "3 data properties" (same rule as hydra_magic.wording.count).
+function count(n, one, many) {
+  const k = Number(n || 0);
+  return `${k.toLocaleString("en")} ${k === 1 ? one : (many || one.replace(/y$/, "ie") + "s")}`;
+}

@@ -344,7 +344,7 @@ function render({ model, el }) {
       const r = radius(n.degree, maxDegree);
       const g = s("g", { class: `hw-node${n.id === sel ? " hw-selected" : ""}`, "data-id": n.id },
         s("circle", { r: r.toFixed(1), fill: colors[n.cls] || "#9E9E9E" }),
-        s("title", { text: `${n.label} (${n.cls || "untyped"}, ${n.degree} links) — click to expand it and list its facts` }));
+        s("title", { text: `${n.label} (${n.cls || "untyped"}, ${count(n.degree, "link")}) — click to expand it and list its facts` }));
       if (showAll || n.degree > labelCut || n.id === sel || n.more !== undefined) {
         const label = n.label.length > 28 ? `${n.label.slice(0, 27)}…` : n.label;
         g.append(s("text", { x: (r + 3).toFixed(1), y: 3.5, class: "hw-label", text: label }));
@@ -360,7 +360,7 @@ function render({ model, el }) {
     nodeLayer.replaceChildren(...groups);
     const t = d.totals || {};
     const hidden = nodes.length - visibleNodes.length;
-    status.textContent = `${visibleNodes.length} of ${t.nodes ?? 0} entities shown · ${visibleEdges.length} of ${t.edges ?? 0} links · ${t.facts ?? 0} facts`
+    status.textContent = `${visibleNodes.length} of ${count(t.nodes, "entity", "entities")} shown · ${visibleEdges.length} of ${count(t.edges, "link")} · ${count(t.facts, "fact")}`
       + (hidden ? ` · ${hidden} hidden by filters` : "")
       + ` — click a node to expand it and list its facts (${d.cap ?? 50} neighbours at a time)`;
     message.hidden = !d.message;
@@ -407,7 +407,7 @@ function render({ model, el }) {
       parts.push(h("div", { class: "hw-h2" }, h("span", { class: "hw-dot", style: `background:${colors[sel.cls] || "#9E9E9E"}` }), sel.label));
       if ((sel.alt_labels || []).length) parts.push(h("div", { class: "hw-muted", text: `also called: ${sel.alt_labels.join(", ")}` }));
       parts.push(h("div", { class: "hw-muted hw-break", text: sel.iri }));
-      parts.push(h("div", {}, "type: ", h("b", { text: sel.types.join(", ") || "untyped" }), ` · ${sel.degree} links · ${sel.fact_count ?? 0} facts`));
+      parts.push(h("div", {}, "type: ", h("b", { text: sel.types.join(", ") || "untyped" }), ` · ${count(sel.degree, "link")} · ${count(sel.fact_count, "fact")}`));
       if (shown && shown.more > 0) {
         parts.push(h("button", { class: "hw-btn", "data-more": sel.id, text: `show ${Math.min(shown.more, d.cap || 50)} more neighbours (${shown.more} hidden)`, onclick: () => { anchor = sel.iri; ask({ type: "more", id: sel.id }); } }));
       }

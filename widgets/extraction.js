@@ -29,7 +29,7 @@ function render({ model, el }) {
     const rows = d.rows || [];
     const parts = [];
     parts.push(h("div", { class: "hw-title" }, "Extraction",
-      h("span", { class: "hw-note", text: `source ${d.source} · ${d.engine} · ${d.chunks} chunk(s) · ${Number(d.seconds || 0).toFixed(2)}s` + (c.kg !== null && c.kg !== undefined ? ` · KG now ${c.kg} facts` : "") })));
+      h("span", { class: "hw-note", text: `source ${d.source} · ${d.engine} · ${count(d.chunks, "chunk")} · ${Number(d.seconds || 0).toFixed(2)}s` + (c.kg !== null && c.kg !== undefined ? ` · KG now ${count(c.kg, "fact")}` : "") })));
 
     const chip = (key, text) => h("button", { class: `hw-chip${show === key ? " hw-on" : ""}`, "data-filter": key, text, onclick: () => { show = show === key ? "all" : key; redraw(); } });
     const filters = h("div", { class: "hw-row" },
@@ -39,7 +39,7 @@ function render({ model, el }) {
     for (const [code, n] of Object.entries(d.by_code || {})) filters.append(chip(code, `${code} ×${n}`));
     parts.push(filters);
     if (c.upgraded) parts.push(h("div", { class: "hw-muted", text: `${c.upgraded} earlier facts are now verified: this text states the types they rested on` }));
-    if (d.replaced) parts.push(h("div", { class: "hw-muted", text: `replaced ${d.replaced} facts of an earlier run of this source` }));
+    if (d.replaced) parts.push(h("div", { class: "hw-muted", text: `replaced ${count(d.replaced, "fact")} of an earlier run of this source` }));
     for (const [idx, err] of d.failed_chunks || []) parts.push(h("div", { class: "hw-msg hw-err", text: `chunk ${idx} failed: ${err} (retry with %hydra retry)` }));
     if (msg && msg.text) parts.push(h("div", { class: `hw-msg ${msg.kind === "error" ? "hw-err" : "hw-ok"}`, role: "status", text: msg.text }));
 

@@ -33,7 +33,7 @@ function render({ model, el }) {
     search.addEventListener("input", () => { filter = search.value.trim().toLowerCase(); redraw(true); });
     const title = h("div", { class: "hw-title" },
       d.result ? "Competency questions → ontology" : "Ontology",
-      h("span", { class: "hw-note", text: `${c.classes ?? 0} classes · ${c.object_properties ?? 0} object properties · ${c.data_properties ?? 0} data properties · ${c.cqs ?? 0} CQs · ${c.facts ?? 0} facts` }),
+      h("span", { class: "hw-note", text: `${count(c.classes, "class", "classes")} · ${count(c.object_properties, "object property")} · ${count(c.data_properties, "data property")} · ${count(c.cqs, "CQ")} · ${count(c.facts, "fact")}` }),
       h("button", { class: "hw-btn", title: "re-read the session", onclick: () => model.send({ type: "refresh" }), text: "refresh" }));
     const parts = [title];
 

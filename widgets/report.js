@@ -15,7 +15,7 @@ function render({ model, el }) {
 
   function draw() {
     const d = model.get("data") || {};
-    const parts = [h("div", { class: "hw-title" }, d.title || "Verification report", h("span", { class: "hw-note", text: `${d.total ?? 0} issue(s)` }))];
+    const parts = [h("div", { class: "hw-title" }, d.title || "Verification report", h("span", { class: "hw-note", text: count(d.total, "issue") }))];
     if (d.summary) parts.push(h("div", { class: "hw-muted", text: d.summary }));
     const sev = h("div", { class: "hw-row" });
     for (const [k, n] of Object.entries(d.counts || {})) {

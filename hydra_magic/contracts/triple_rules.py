@@ -28,6 +28,7 @@ from ..sentences import sentence_at, split_sentences
 from .grounding import find_span
 from ..issues import Issue
 from ..rule_registry import RULES, did_you_mean
+from ..wording import a
 from .modality import modality_cue
 from .type_evidence import TYPE_INFERRED, TypeBook, TypeClaim, class_words, describe_type_source, type_stated
 from .values import check_literal, to_literal
@@ -233,21 +234,21 @@ class _Checker:
             t_name = self.onto.classes[t].name if t in self.onto.classes else str(t)
             if t in stated_now:
                 out.issues.append(Issue(
-                    "retype_conflict", f"{c.subject!r} is a {t_name} ({self.where(s, t)}); "
-                    f"it cannot also be a {cls.name}.", RULES["retype_conflict"].hint, path="triple.object"))
+                    "retype_conflict", f"{c.subject!r} is {a(t_name)} ({self.where(s, t)}); "
+                    f"it cannot also be {a(cls.name)}.", RULES["retype_conflict"].hint, path="triple.object"))
             else:
                 out.issues.append(Issue(
-                    "type_conflict", f"{c.subject!r} is a {t_name}, {self.where(s, t)}; "
-                    f"here it is a {cls.name}, {out.type_basis}. Classes on different branches.",
-                    f"Decide which is right: remove the fact that made {c.subject!r} a {t_name} "
+                    "type_conflict", f"{c.subject!r} is {a(t_name)}, {self.where(s, t)}; "
+                    f"here it is {a(cls.name)}, {out.type_basis}. Classes on different branches.",
+                    f"Decide which is right: remove the fact that made {c.subject!r} {a(t_name)} "
                     f"(%hydra remove) or accept this typing anyway.",
                     path="triple.object", data={"types": [str(t), str(cls.iri)]}))
             return out
         if not stated and self.strict:
             out.issues.append(Issue(
-                "untyped_entity", f"The text does not state that {c.subject!r} is a {cls.name}; "
+                "untyped_entity", f"The text does not state that {c.subject!r} is {a(cls.name)}; "
                 "that type was only inferred from a relation.",
-                f"State it in the text (e.g. '{c.subject_text or c.subject} is a {cls.label or cls.name}') or "
+                f"State it in the text (e.g. '{c.subject_text or c.subject} is {a(cls.label or cls.name)}') or "
                 "use the default types mode, which keeps such facts flagged 'type_inferred'.",
                 path="triple.subject"))
             return out
@@ -331,7 +332,7 @@ class _Checker:
         judged = stated or types
         if not self._fits(judged, required):
             shown = " and ".join(
-                self._names({t}) [0] + ("" if t in stated else f" ({self.where(e, t)})") for t in sorted(judged))
+                a(self._names({t})[0]) + ("" if t in stated else f" ({self.where(e, t)})") for t in sorted(judged))
             rule = RULES[code]
             out.issues.append(Issue(
                 code, rule.message_for(prop=prop.label, required=" or ".join(self._names(required)), entity=name,

@@ -10,6 +10,7 @@ Consequences the KG does not state (infos, reported, never added):
 from __future__ import annotations
 
 from ..rule_registry import RULES
+from ..wording import a as an
 from ..issues import Issue
 from .context import TYPE, OntologyContext
 from .findings import make_issue, ordered, short
@@ -110,7 +111,7 @@ def check_disjoint(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue
     for a, b in clashes:
         out.append(make_issue(
             "disjoint_violation", e,
-            f"{short(e)!r} is a {ctx.name(a)} and a {ctx.name(b)}, but these classes are disjoint "
+            f"{short(e)!r} is {an(ctx.name(a))} and {an(ctx.name(b))}, but these classes are disjoint "
             f"(its types: {', '.join(sorted(ctx.name(t) for t in types))}).",
             RULES["disjoint_violation"].hint,
             check="owl", keys=[(e, TYPE, t) for t in ordered(types)], index=idx, extra={"classes": [a, b]}))

@@ -25,6 +25,7 @@ from ..cq import CompetencyQuestion
 from ..issues import Issue
 from ..ontology import HYDRA
 from .cq_tests import CQTest
+from ..wording import count
 
 __all__ = ["SEVERITY_ORDER", "VerificationReport"]
 
@@ -102,12 +103,13 @@ class VerificationReport:
             st = Counter(t.status for t in self.cq_tests)
             cq = " · CQs: " + ", ".join(f"{v} {k}" for k, v in sorted(st.items()))
         n = self.checked.get("triples", 0)
-        what = (f"full check of {n:,} triples" if self.mode == "full" else
-                f"incremental check: {self.checked.get('changed', 0):,} changed triple(s), "
-                f"{self.checked.get('rechecked', 0):,} node(s) rechecked, {n:,} triples in all")
+        what = (f"full check of {count(n, 'triple')}" if self.mode == "full" else
+                f"incremental check: {count(self.checked.get('changed', 0), 'changed triple')}, "
+                f"{count(self.checked.get('rechecked', 0), 'node')} rechecked, {count(n, 'triple')} in all")
         inferred = self.checked.get("type_inferred", 0)
-        rest = f" · {inferred:,} fact(s) rest on inferred types" if inferred else ""
-        return (f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info(s) · {what} "
+        rest = (f" · {count(inferred, 'fact')} {'rests' if inferred == 1 else 'rest'} on inferred types"
+                if inferred else "")
+        return (f"{count(c['error'], 'error')}, {count(c['warning'], 'warning')}, {count(c['info'], 'info')} · {what} "
                 f"in {self.seconds:.3f}s{rest}{cq}")
 
     def to_text(self) -> str:

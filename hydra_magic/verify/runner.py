@@ -28,6 +28,7 @@ from typing import Literal as TLiteral
 
 from ..errors import InputError
 from ..issues import Issue
+from ..wording import count
 from .context import OntologyContext, ontology_signature
 from .cq_tests import CQTest, run_cq_tests
 from .findings import Findings, make_issue
@@ -306,7 +307,8 @@ def run(session: Session, *, full: bool = False, shacl: ShaclMode | bool | None 
     inferred = inferred_fact_count(issues, st.idx)
     if inferred:
         strict = st.ctx.types_mode == "strict"
-        notes.append(f"{inferred:,} fact(s) rest on types inferred from relations, not stated: "
+        notes.append(f"{count(inferred, 'fact')} {'rests' if inferred == 1 else 'rest'} on types inferred from "
+                     "relations, not stated: "
                      + ("rejected as 'untyped_entity' (strict types mode)." if strict else
                         "kept but not verified ('type_inferred'); state the types to verify them."))
     timings["total"] = time.perf_counter() - t0

@@ -31,6 +31,7 @@ from rdflib import URIRef
 
 from ..contracts import check_literal
 from ..rule_registry import RULES, did_you_mean
+from ..wording import a
 from ..contracts.values import _EXAMPLES
 from ..issues import Issue
 from .context import ANNOTATION_PREDICATES, GENERIC_TYPES, TYPE, XSD_STRING, OntologyContext
@@ -83,7 +84,7 @@ def _typed_as(e: str, p: str, required: frozenset[str], role: str, keys: list[Ke
     side = "domain" if role == "subject" else "range"
     needed = prop.domain if role == "subject" else prop.range
     if required.isdisjoint(judged):
-        shown = " and ".join(sorted(ctx.name(x) for x in judged)) + (" (inferred)" if inferred else "")
+        shown = " and ".join(a(n) for n in sorted(ctx.name(x) for x in judged)) + (" (inferred)" if inferred else "")
         extra: dict[str, Any] = {"types": sorted(judged)}
         if len(judged) < len(t):
             extra["types_basis"] = "stated"  # inferred types set aside: pySHACL sees them (shacl_comparable)
