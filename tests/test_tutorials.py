@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,14 @@ def test_tutorial_runs_offline(path: Path, tmp_path: Path, monkeypatch: pytest.M
     repo_journal = TUTORIALS / ".hydra"
     existed = repo_journal.exists()
     nb = nbformat.read(work / path.name, as_version=4)
+    before = _files(work)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                                      resources={"metadata": {"path": str(work)}})
     client.execute()
+    written = sorted(set(_files(work).items()) - set(before.items()))
+    # What a reader's run writes must not show up in `git status` of their checkout.
+    not_ignored = [rel for rel, _ in written if not _git_ignores(f"tutorials/{rel}")]
+    assert not not_ignored, f"{path.name} wrote files git would show: {not_ignored}"
     errors = [(i, o.ename, o.evalue) for i, c in enumerate(nb.cells) if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"
               and "raises-exception" not in c.metadata.get("tags", [])]
@@ -63,6 +69,19 @@ def test_tutorial_runs_offline(path: Path, tmp_path: Path, monkeypatch: pytest.M
     assert repo_journal.exists() == existed, "the tutorial wrote a journal into the repository"
     shown = _all_text(nb)
     assert "Traceback" not in shown
+
+
+def _files(root: Path) -> dict[str, float]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime for p in root.rglob("*") if p.is_file()}
+
+
+def _git_ignores(path: str) -> bool:
+    """``path`` (relative to the repository) is ignored by the repository's .gitignore."""
+    repo = TUTORIALS.parent
+    if shutil.which("git") is None or not (repo / ".git").exists():
+        pytest.skip("not a git checkout: cannot check what git would show")
+    done = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=repo)
+    return done.returncode == 0
 
 
 def _all_text(nb: Any) -> str:
