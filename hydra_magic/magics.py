@@ -749,10 +749,17 @@ class HydraMagics(Magics):
                              f"Usage: {SUBCOMMANDS[name][0]}")
 
     def _sub_help(self, rest: list[str]) -> None:
-        width = max(len(u) for u, _ in SUBCOMMANDS.values())
-        lines = ["%hydra subcommands:"] + [f"  {u.ljust(width)}  {h}" for u, h in SUBCOMMANDS.values()]
-        lines += ["", ("Cell magics: %%cq, %%extract, %%sparql, %%ontology, %%rules, %%shacl; line forms "
-                       "%extract --from VAR and %cq --generate --domain TEXT. Append ? for help: %%extract?")]
+        import textwrap
+
+        # Usage on its own line, the help wrapped at word boundaries under it: a notebook output
+        # area wraps long lines anywhere, mid-word included.
+        lines = ["%hydra subcommands:"]
+        for usage, help_text in SUBCOMMANDS.values():
+            lines.append(f"  {usage}")
+            lines += textwrap.wrap(help_text, width=88, initial_indent="      ", subsequent_indent="      ")
+        lines += [""] + textwrap.wrap(
+            "Cell magics: %%cq, %%extract, %%sparql, %%ontology, %%rules, %%shacl; line forms %extract --from "
+            "VAR and %cq --generate --domain TEXT. Append ? for help: %%extract?", width=92)
         print("\n".join(lines))
 
     def _sub_status(self, rest: list[str]) -> StatusView:

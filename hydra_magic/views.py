@@ -491,8 +491,11 @@ def extraction_state(result: ExtractionResult, cap: int = ROW_CAP) -> dict[str, 
     session = result.session
     n_rej = min(len(result.rejected), cap)
     n_acc = min(len(result.accepted), cap - n_rej)
-    rows = [_row("a", i, ct, result, session) for i, ct in enumerate(result.accepted[:n_acc])]
-    rows += [_row("r", i, r.checked, result, session) for i, r in enumerate(result.rejected[:n_rej])]
+    # Rejected rows first (a user acts on them), then relations, then typings: a text's isA rows
+    # outnumber its relations and would push them below the fold. Ids keep each row's index.
+    accepted = sorted(enumerate(result.accepted), key=lambda ic: ic[1].predicate == RDF.type)[:n_acc]
+    rows = [_row("r", i, r.checked, result, session) for i, r in enumerate(result.rejected[:n_rej])]
+    rows += [_row("a", i, ct, result, session) for i, ct in accepted]
     return {
         "source": result.source, "engine": result.engine, "seconds": round(result.seconds, 3),
         "chunks": result.chunks, "replaced": result.replaced,

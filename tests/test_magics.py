@@ -484,8 +484,10 @@ def test_hydra_help_and_unknown_subcommands(hydra_ext: Any, run_cell: Any, capsy
     run_cell("%hydra help")
     out = capsys.readouterr().out
     for sub in ("status", "model", "verify", "undo", "reset", "export", "load-ontology", "sessions",
-                "session", "graph", "retry", "accept", "remove"):
+                "session", "graph", "retry", "accept", "remove", "merge", "import"):
         assert f"%hydra {sub}" in out
+    # lines short enough that a notebook never wraps them mid-word
+    assert max(len(line) for line in out.splitlines()) <= 92
     assert "Did you mean 'status'" in usage_error(run_cell, "%hydra stauts")
     assert "Did you mean 'export'" in usage_error(run_cell, "%hydra exprot x.ttl")
     assert "needs a subcommand" in usage_error(run_cell, "%hydra")

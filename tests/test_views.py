@@ -205,7 +205,8 @@ def test_extraction_state_lists_every_candidate_with_verdict_and_spans(world: tu
 def test_extraction_state_ships_rejected_rows_first_when_capped(world: tuple[Session, Any, Any]) -> None:
     _, _, ex = world
     st = views.extraction_state(ex, cap=4)
-    assert [r["id"] for r in st["rows"]] == ["a0", "r0", "r1", "r2"] and st["hidden"] == 4
+    # rejected first, then relations before typings (a0, a1 are typings; a2 is the first relation)
+    assert [r["id"] for r in st["rows"]] == ["r0", "r1", "r2", "a2"] and st["hidden"] == 4
     assert st["counts"] == {"accepted": 5, "rejected": 3, "verified": 1, "type_inferred": 4, "upgraded": 0,
                             "kg": 5}
 
