@@ -56,6 +56,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
     "session": ("%hydra session NAME", "switch to session NAME (restored from its journal, or new)"),
     "graph": ("%hydra graph", "open the graph explorer of the knowledge graph"),
+    "ontology": ("%hydra ontology", "show the ontology: class tree, properties, and each CQ's status"),
     "retry": ("%hydra retry", "re-run the chunks of the last extraction that failed (network, rate limit)"),
     "accept": ("%hydra accept [N]", "accept anyway the N-th rejected triple of the last extraction (no N: list)"),
     "remove": ("%hydra remove [N]", "remove the N-th fact of the last extraction from the graph (no N: list)"),
@@ -844,6 +845,12 @@ class HydraMagics(Magics):
         if len(rest) != 1:
             raise UsageError(f"Usage: {SUBCOMMANDS['session'][0]} (one name, got {len(rest)}).")
         self._switch(rest[0])
+
+    def _sub_ontology(self, rest: list[str]) -> Any:
+        self._no_args("ontology", rest)
+        from . import views  # deferred: anywidget is loaded only when a view is opened
+
+        return views.ontology(self._session())
 
     def _sub_graph(self, rest: list[str]) -> Any:
         self._no_args("graph", rest)

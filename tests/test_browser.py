@@ -9,7 +9,8 @@ or ``<script>`` is shown as text with no script run.
 Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``) and the pip
 ``playwright`` package (never ``playwright install``). Skips when chromium is
 missing, unless ``HYDRA_REQUIRE_BROWSER=1`` (CI), then fails.
-``HYDRA_UPDATE_SCREENSHOT=1`` also saves ``docs/screenshot.png``.
+The README's ``docs/screenshot.png`` is retaken by tests/test_browser_tutorials.py
+(``HYDRA_UPDATE_SCREENSHOT=1``).
 Every request that does not go to the local server is blocked: the views must
 work offline.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-REPO = Path(__file__).resolve().parent.parent
 
 XSS_IMG = '<img src=x onerror="window.__hydra_xss = (window.__hydra_xss || 0) + 1">'
 XSS_SCRIPT = "<script>window.__hydra_xss = (window.__hydra_xss || 0) + 10</script>"
@@ -354,7 +353,7 @@ def test_markup_in_text_is_shown_as_text_and_never_runs(page: Any) -> None:
 
 
 def test_screenshot(page: Any) -> None:
-    """Keeps a screenshot of the widgets (docs/screenshot.png only with HYDRA_UPDATE_SCREENSHOT=1)."""
+    """Keeps a screenshot of the widgets in the test's folder."""
     page.evaluate("window.jupyterapp.shell.collapseLeft()")
     first, last = cell_of("# extraction view"), cell_of("%hydra graph")
     top, bottom = cell(page, first).bounding_box(), cell(page, last).bounding_box()
@@ -367,10 +366,7 @@ def test_screenshot(page: Any) -> None:
     path = page.shots / "widgets.png"
     page.screenshot(path=str(path), clip={"x": top["x"], "y": top["y"], "width": top["width"],
                                           "height": bottom["y"] + bottom["height"] - top["y"]})
-    assert path.stat().st_size > 10_000
-    if os.environ.get("HYDRA_UPDATE_SCREENSHOT") == "1":
-        (REPO / "docs").mkdir(exist_ok=True)
-        shutil.copy(path, REPO / "docs" / "screenshot.png")
+    assert path.stat().st_size > 10_000  # docs/screenshot.png comes from test_browser_tutorials.py
 
 
 def test_explorer_labels_the_selected_nodes_edges_lists_its_facts_and_follows_the_session(page: Any) -> None:

@@ -689,3 +689,10 @@ def test_status_html_escapes_values() -> None:
 
 def test_snapshot_is_json(ready: Any) -> None:
     assert json.loads(ready.session.journal.path.read_text(encoding="utf-8"))["name"] == "default"
+
+
+def test_hydra_ontology_shows_the_ontology(ready: Any, run_cell: Any) -> None:
+    shown = run_cell("%hydra ontology")
+    text = shown.to_text()
+    assert text.startswith("ontology: ") and "direct" in text
+    assert "text/html" in shown._repr_mimebundle_()

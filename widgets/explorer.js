@@ -406,7 +406,8 @@ function render({ model, el }) {
       const shown = (d.nodes || []).find((n) => n.id === sel.id);
       parts.push(h("div", { class: "hw-h2" }, h("span", { class: "hw-dot", style: `background:${colors[sel.cls] || "#9E9E9E"}` }), sel.label));
       if ((sel.alt_labels || []).length) parts.push(h("div", { class: "hw-muted", text: `also called: ${sel.alt_labels.join(", ")}` }));
-      parts.push(h("div", { class: "hw-muted hw-break", text: sel.iri }));
+      // break an IRI after its slashes and #, not inside a name
+      parts.push(h("div", { class: "hw-muted hw-break" }, sel.iri.split(/(?<=[/#])/).flatMap((p, i) => (i ? [h("wbr"), p] : [p]))));
       parts.push(h("div", {}, "type: ", h("b", { text: sel.types.join(", ") || "untyped" }), ` · ${count(sel.degree, "link")} · ${count(sel.fact_count, "fact")}`));
       if (shown && shown.more > 0) {
         parts.push(h("button", { class: "hw-btn", "data-more": sel.id, text: `show ${Math.min(shown.more, d.cap || 50)} more neighbours (${shown.more} hidden)`, onclick: () => { anchor = sel.iri; ask({ type: "more", id: sel.id }); } }));

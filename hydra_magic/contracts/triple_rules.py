@@ -390,7 +390,10 @@ def check_triples(candidates: Sequence[TripleCandidate], ontology: Ontology, kg:
     _drop_orphaned_typings(results.values(), ontology)
     verdict = TripleVerdict()
     for i in range(len(candidates)):
-        (verdict.accepted if results[i].ok else verdict.rejected).append(results[i])
+        ct = results[i]
+        if not ct.ok:
+            ct.flags.clear()  # a flag qualifies a fact in the graph; a rejected candidate is not one
+        (verdict.accepted if ct.ok else verdict.rejected).append(ct)
     return verdict
 
 
