@@ -1,7 +1,10 @@
 """A persistent cache of model replies, keyed by a hash of model + messages + parameters.
 
-Identical requests (same model, endpoint, messages, temperature, response format
-and extra parameters) are answered from disk instead of the model. The store is
+Identical requests (same model, endpoint, messages, temperature, ``max_tokens``,
+reply schema and extra parameters) are answered from disk instead of the model;
+the structured-output shape a server was negotiated down to is not part of the
+key. The model engine stores a reply only once it parsed: an unusable reply is
+asked for again next time, never replayed. The store is
 one SQLite file under a cache directory; nothing is created until the first
 write (no directory or temporary file at import time). API keys are never part
 of the key material nor of what is stored.

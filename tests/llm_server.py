@@ -45,7 +45,8 @@ class Reply:
 
     ``content`` is the assistant message text; ``json_content`` is serialised to it.
     ``status`` other than 200 returns an OpenAI-style error body with ``error``.
-    ``delay`` sleeps before answering (slow replies, simulated latency).
+    ``delay`` sleeps before answering (slow replies, simulated latency); ``drip`` sends the
+    body one byte every ``drip`` seconds (a server that keeps a connection alive forever).
     """
 
     content: str | None = None
@@ -53,6 +54,7 @@ class Reply:
     status: int = 200
     error: str = "scripted error"
     delay: float = 0.0
+    drip: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     finish_reason: str = "stop"
     model: str | None = None
@@ -179,7 +181,7 @@ class LLMServer:
                     if body.get("stream"):
                         self._stream(body, reply)
                     else:
-                        self._send_json(200, self._completion(body, reply), reply.headers)
+                        self._send_json(200, self._completion(body, reply), reply.headers, drip=reply.drip)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout test)
                 finally:
@@ -219,7 +221,8 @@ class LLMServer:
                 self.wfile.flush()
                 self.close_connection = True
 
-            def _send_json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            def _send_json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None,
+                           drip: float = 0.0) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -227,7 +230,13 @@ class LLMServer:
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
                 self.end_headers()
-                self.wfile.write(data)
+                if not drip:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):  # until the client gives up (BrokenPipeError ends it)
+                    self.wfile.write(data[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(drip)
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True

@@ -228,13 +228,209 @@ def test_failed_chunks_are_retried_with_session_retry(llm_server, tmp_path):
     assert len(s.kg.facts("cell1")) == 4
 
 
+LLAMA_CPP_REFUSAL = ("1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+                     "'msg': \"Input should be 'text' or 'json_object'\"}")
+
+
+def shape(body) -> str:
+    """The structured-output shape of a recorded request, as :data:`SHAPES` names it."""
+    fmt = body.get("response_format")
+    if fmt is None:
+        return "none"
+    if fmt["type"] == "json_object":
+        return "json_object+schema" if "schema" in fmt else "json_object"
+    return fmt["type"]
+
+
+def refusing(*refused: str, reply=None, status: int = 500):
+    """A responder that refuses the given shapes with an error naming response_format."""
+    def respond(body):
+        if shape(body) in refused:
+            return Reply(status=status, error=LLAMA_CPP_REFUSAL)
+        return reply or Reply(json_content=GOOD)
+    return respond
+
+
 def test_response_format_refused_falls_back_to_prompt_and_parsing(llm_server, tmp_path):
     llm_server.script(Reply(status=400, error="response_format json_schema is not supported by this model"),
+                      Reply(status=400, error="response_format: unknown field 'schema'"),
+                      Reply(status=400, error="response_format json_object is not supported"),
                       Reply(content=fenced(GOOD)))
     eng = engine_for(llm_server, tmp_path)
     res = session_for(tmp_path, eng).extract(TEXT)
-    assert llm_server.calls == 2 and len(res.accepted) == 4
-    assert "response_format" in llm_server.requests[0] and "response_format" not in llm_server.requests[1]
+    assert llm_server.calls == 4 and len(res.accepted) == 4
+    assert [shape(b) for b in llm_server.requests] == ["json_schema", "json_object+schema", "json_object", "none"]
+    assert eng.usage.retries == 0 and eng.structured_output_for("extract") == "none"
+
+
+def test_a_500_naming_response_format_is_a_shape_refusal_never_retried(llm_server, tmp_path):
+    """llama.cpp answers a JSON-schema response_format with HTTP 500: the next shape goes at once."""
+    llm_server.responder = refusing("json_schema")
+    eng = engine_for(llm_server, tmp_path)
+    s = session_for(tmp_path, eng)
+    res = s.extract(TEXT, source="a")
+    assert len(res.accepted) == 4 and not res.failed_chunks
+    assert [shape(b) for b in llm_server.requests] == ["json_schema", "json_object+schema"]
+    schema = llm_server.requests[1]["response_format"]["schema"]
+    assert "triples" in schema["properties"]
+    assert eng.usage.retries == 0 and eng.usage.errors == 1
+    assert [r.response_format for r in eng.replies(source="a")] == ["json_schema", "json_object+schema"]
+    # remembered: the next request (another step, another text) starts with the shape that worked
+    s.extract("Heat was directed by Michael Mann in 1995.", source="b")
+    assert {shape(b) for b in llm_server.requests[2:]} == {"json_object+schema"}
+    assert eng.structured_output_for("ontology") == "json_object+schema"
+
+
+def test_plain_json_object_when_the_schema_field_is_refused(llm_server, tmp_path):
+    llm_server.responder = refusing("json_schema", "json_object+schema", status=400)
+    eng = engine_for(llm_server, tmp_path)
+    session_for(tmp_path, eng).extract(TEXT)
+    assert [shape(b) for b in llm_server.requests] == ["json_schema", "json_object+schema", "json_object"]
+
+
+def test_concurrent_chunks_never_send_a_refused_shape_twice(llm_server, tmp_path):
+    llm_server.responder = refusing("json_schema", reply=Reply(json_content={"triples": []}))
+    llm_server.latency = 0.05
+    eng = engine_for(llm_server, tmp_path, concurrency=8)
+    text = " ".join(f"Film{i} was directed by Person{i}." for i in range(8))
+    s = Session("c", SessionConfig(journal_dir=None, retry=FAST, chunk_chars=40), engine=eng)
+    s.add_ontology_turtle(FILM_TTL)
+    res = s.extract(text)
+    assert not res.failed_chunks and llm_server.calls == 9  # 8 chunks + the one refused request
+    shapes = [shape(b) for b in llm_server.requests]
+    assert shapes.count("json_schema") == 1 and shapes[0] == "json_schema"
+    assert set(shapes[1:]) == {"json_object+schema"}
+
+
+def test_a_refusal_that_does_not_name_response_format_is_a_server_error(llm_server, tmp_path):
+    llm_server.default = Reply(status=500, error="CUDA out of memory")
+    eng = engine_for(llm_server, tmp_path)
+    res = session_for(tmp_path, eng).extract(TEXT)
+    assert llm_server.calls == 3 and res.failed_chunks  # retried as a transport failure, shape unchanged
+    assert {shape(b) for b in llm_server.requests} == {"json_schema"}
+
+
+def test_structured_output_option_starts_the_negotiation_there(llm_server, tmp_path):
+    llm_server.default = Reply(json_content=GOOD)
+    session_for(tmp_path, engine_for(llm_server, tmp_path, structured_output="json_object+schema")).extract(TEXT)
+    session_for(tmp_path / "n", engine_for(llm_server, tmp_path, structured_output="none")).extract(TEXT)
+    assert [shape(b) for b in llm_server.requests] == ["json_object+schema", "none"]
+    with pytest.raises(EngineError, match="structured_output='xml'"):
+        engine_for(llm_server, tmp_path, structured_output="xml")
+
+
+def test_max_tokens_is_always_sent_per_step_and_configurable(llm_server, tmp_path):
+    from hydra_magic.engines.llm import DEFAULT_MAX_TOKENS, MIN_EXTRACT_TOKENS
+
+    llm_server.default = Reply(json_content={"sparql": "SELECT ?f ?p WHERE { ?f onto:directedBy ?p }"})
+    eng = engine_for(llm_server, tmp_path)
+    s = session_for(tmp_path, eng)
+    eng.cq_to_sparql("Who directed which film?", s.ontology)
+    llm_server.default = Reply(json_content=GOOD)
+    s.extract(TEXT)  # a short chunk: the floor
+    long_text = " ".join([TEXT] * 40)
+    s.extract(long_text, source="long")  # one chunk of ~1,800 characters: as many tokens
+    huge = Session("h", SessionConfig(journal_dir=None, retry=FAST, chunk_chars=20000), engine=eng)
+    huge.add_ontology_turtle(FILM_TTL)
+    huge.extract(" ".join([TEXT] * 200))  # ~8,800 characters: the ceiling
+    assert [b["max_tokens"] for b in llm_server.requests] == [
+        DEFAULT_MAX_TOKENS["sparql"], MIN_EXTRACT_TOKENS, len(long_text), DEFAULT_MAX_TOKENS["extract"]]
+    llm_server.reset()
+    llm_server.default = Reply(json_content=GOOD)
+    session_for(tmp_path / "b", engine_for(llm_server, tmp_path, max_tokens={"extract": 300})).extract(TEXT)
+    session_for(tmp_path / "c", engine_for(llm_server, tmp_path, max_tokens=77)).extract(TEXT)
+    assert [b["max_tokens"] for b in llm_server.requests] == [300, 77]
+    with pytest.raises(EngineError, match="max_tokens for 'extract' is 0"):
+        engine_for(llm_server, tmp_path, max_tokens={"extract": 0})
+
+
+# ------------------------------------------------------------------ deadline
+def test_a_dripping_server_cannot_hold_a_call_past_the_deadline(llm_server, tmp_path):
+    """The reply comes one byte every 0.2 s (minutes in all): each request ends at its 0.5 s deadline."""
+    import time
+
+    llm_server.default = Reply(json_content=GOOD, drip=0.2)
+    eng = engine_for(llm_server, tmp_path, timeout=0.5, retry=RetryPolicy(max_attempts=2, base_delay=0.001,
+                                                                             max_delay=0.01))
+    s = session_for(tmp_path, eng)
+    t0 = time.perf_counter()
+    res = s.extract(TEXT)  # asyncio path
+    elapsed = time.perf_counter() - t0
+    [(_, err)] = res.failed_chunks
+    assert "did not answer within 0.5 s" in err and llm_server.calls == FAST.max_attempts  # the session's policy
+    assert elapsed < 30  # a hang check: without the deadline this takes ~2 minutes
+    t0 = time.perf_counter()
+    with pytest.raises(EngineError, match="did not answer within 0.5 s"):
+        eng.cq_to_sparql("Who directed which film?", s.ontology)  # synchronous path
+    assert time.perf_counter() - t0 < 30
+
+
+# ------------------------------------------------------------------ keys
+ENV_KEY = "sk-envkey-OPENAI-0123456789"
+
+
+def test_a_custom_api_base_never_receives_a_provider_environment_key(llm_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", ENV_KEY)
+    monkeypatch.delenv("HYDRA_API_KEY", raising=False)
+    llm_server.default = Reply(json_content=GOOD)
+    eng = LLMEngine("openai/x", api_base=llm_server.url, cache_dir=str(tmp_path), use_cache=False, retry=FAST)
+    assert len(session_for(tmp_path, eng).extract(TEXT).accepted) == 4
+    assert ENV_KEY not in json.dumps(llm_server.headers)
+    assert llm_server.headers[0]["authorization"] == "Bearer EMPTY"
+
+
+def test_the_key_given_for_a_custom_api_base_is_sent_to_it(llm_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", ENV_KEY)
+    monkeypatch.setenv("HYDRA_API_KEY", "hydra-key-5555555555")
+    llm_server.default = Reply(json_content=GOOD)
+    eng = LLMEngine("openai/x", api_base=llm_server.url, cache_dir=str(tmp_path), use_cache=False, retry=FAST)
+    session_for(tmp_path, eng).extract(TEXT)
+    given = engine_for(llm_server, tmp_path, api_key="given-key-7777777777")
+    session_for(tmp_path / "g", given).extract(TEXT)
+    assert [h["authorization"] for h in llm_server.headers] == ["Bearer hydra-key-5555555555",
+                                                                "Bearer given-key-7777777777"]
+
+
+def test_a_step_at_another_api_base_does_not_get_the_engines_key(llm_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", ENV_KEY)
+    monkeypatch.delenv("HYDRA_API_KEY", raising=False)
+    with LLMServer(default=Reply(json_content=GOOD)) as other:
+        eng = engine_for(llm_server, tmp_path, api_key="main-key-1111111111",
+                         step_models={"extract": {"model": "openai/y", "api_base": other.url}})
+        session_for(tmp_path, eng).extract(TEXT)
+        assert [h["authorization"] for h in other.headers] == ["Bearer EMPTY"]
+    assert llm_server.calls == 0
+
+
+def test_a_rejected_key_at_a_custom_api_base_names_the_option_and_variable(llm_server, tmp_path):
+    llm_server.default = Reply(status=401, error="invalid api key")
+    res = session_for(tmp_path, engine_for(llm_server, tmp_path)).extract(TEXT)
+    [(_, err)] = res.failed_chunks
+    assert "api_key=" in err and "HYDRA_API_KEY" in err and llm_server.calls == 1
+
+
+# ------------------------------------------------------------------ cache rule
+def test_only_replies_that_parsed_are_cached(llm_server, tmp_path):
+    llm_server.script(Reply(content="Sure! Alien is a film."), Reply(json_content=GOOD))
+    eng = engine_for(llm_server, tmp_path, use_cache=True)
+    assert len(session_for(tmp_path / "a", eng).extract(TEXT).accepted) == 4
+    assert llm_server.calls == 2 and len(eng.cache) == 1  # the non-JSON 200 reply was not stored
+    again = engine_for(llm_server, tmp_path, use_cache=True)
+    llm_server.script(Reply(json_content=GOOD))
+    res = session_for(tmp_path / "b", again).extract(TEXT)
+    # the first request is not answered with the unusable reply from the cache: it goes to the server
+    assert llm_server.calls == 3 and len(res.accepted) == 4
+    assert [r.cached for r in again.replies()] == [False]
+
+
+def test_a_negotiated_engine_and_a_fresh_one_share_cached_replies(llm_server, tmp_path):
+    llm_server.responder = refusing("json_schema")
+    first = engine_for(llm_server, tmp_path, use_cache=True)
+    session_for(tmp_path / "a", first).extract(TEXT)
+    assert llm_server.calls == 2
+    fresh = engine_for(llm_server, tmp_path, use_cache=True)
+    assert len(session_for(tmp_path / "b", fresh).extract(TEXT).accepted) == 4
+    assert llm_server.calls == 2 and fresh.usage.cache_hits == 1
 
 
 # ----------------------------------------------------------------- user errors
@@ -249,7 +445,7 @@ def test_rejected_key_names_the_variable_and_never_leaks(llm_server, tmp_path, m
     res = s.extract(TEXT)
     assert llm_server.calls == 1  # a bad key is not retried
     [(_, err)] = res.failed_chunks
-    assert "OPENAI_API_KEY" in err and "401" in err
+    assert "HYDRA_API_KEY" in err and "OPENAI_API_KEY" in err and "401" in err
     assert llm_server.headers[0]["authorization"] == f"Bearer {SECRET}"  # it was sent to the server …
     leaks = [err, repr(eng), str(vars(eng)), res.to_text(), json.dumps(s.snapshot()),
              (tmp_path / "journal").joinpath("t", "session.json").read_text(),

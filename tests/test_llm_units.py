@@ -125,3 +125,24 @@ def test_litellm_is_not_imported_until_a_model_engine_is_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_provider_keys_go_only_to_the_providers_own_endpoint(tmp_path, monkeypatch):
+    """A custom api_base gets api_key, else $HYDRA_API_KEY, else a placeholder; the provider's host gets litellm's."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-0123456789abcdef")
+    monkeypatch.delenv("HYDRA_API_KEY", raising=False)
+
+    def key(model: str, base: str | None, **kw) -> str | None:
+        eng = LLMEngine(model, api_base=base, cache_dir=str(tmp_path), **kw)
+        return eng._key_for(eng._target("extract"))
+
+    assert key("openai/x", "http://127.0.0.1:8080/v1") == "EMPTY"
+    assert key("openai/x", "https://api.openai.com.evil.example/v1") == "EMPTY"
+    assert key("azure/x", "https://evil.example/.openai.azure.com") == "EMPTY"
+    assert key("openai/gpt-4o", "https://api.openai.com/v1") is None  # litellm reads OPENAI_API_KEY there
+    assert key("azure/dep", "https://mine.openai.azure.com") is None
+    assert key("openai/gpt-4o", None) is None
+    assert key("openai/x", "http://127.0.0.1:8080/v1", api_key="given-1234567") == "given-1234567"
+    monkeypatch.setenv("HYDRA_API_KEY", "hydra-1234567")
+    assert key("openai/x", "http://127.0.0.1:8080/v1") == "hydra-1234567"
+    assert key("openai/gpt-4o", None) is None  # HYDRA_API_KEY is for custom endpoints only

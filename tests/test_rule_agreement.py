@@ -219,8 +219,13 @@ def _agree(w: World, types: str) -> None:
         assert mine <= RELATION_CODES, (c, ct.issues)
         graph = _about(report.issues, f, obj_prop, prop is not None)
         theirs = _about(shacl, f, obj_prop, prop is not None)
-        # (c) the candidate's flag is the graph's finding, recomputed from the type facts' evidence
-        assert ("type_inferred" in ct.flags) == ("type_inferred" in graph), (c, ct.flags, report.to_text())
+        # (c) the candidate's flag is the graph's finding, recomputed from the type facts' evidence.
+        # A rejected candidate carries no flag (a flag qualifies a fact); put into the graph anyway,
+        # it may get the warning beside its errors.
+        if ct.ok:
+            assert ("type_inferred" in ct.flags) == ("type_inferred" in graph), (c, ct.flags, report.to_text())
+        else:
+            assert not ct.flags
         graph.discard("type_inferred")
         if types == "strict":
             # an entity typed only by rejected (inferred) typings: untyped for the contracts, not for the graph

@@ -15,9 +15,30 @@ Three loops, all bounded by the one :class:`~hydra_magic.pipeline.RetryPolicy`:
 * contract repair: run by :mod:`hydra_magic.pipeline`, which passes the rejected
   candidates with their issues as ``feedback``; the engine asks for those only.
 
+Every request has a wall-clock deadline (the engine's ``timeout``): a server that
+sends its reply one byte at a time cannot hold a call longer than that.
+
+Structured output is negotiated per (api_base, model), in the order of
+:data:`SHAPES`: a JSON-schema ``response_format``, then ``json_object`` with a
+``schema`` (llama.cpp, LM Studio), then plain ``json_object``, then the prompt
+alone with robust parsing. A request the server rejects for its
+``response_format`` (any status, as long as the error names it) is not retried:
+the next shape is sent at once, and the shape that worked is remembered by the
+engine instance (not persisted). While a target is being negotiated, concurrent
+requests to it wait, so a rejected shape is never sent twice.
+
+Every request carries ``max_tokens`` (:data:`DEFAULT_MAX_TOKENS` per step, the
+``max_tokens`` option to change it): a small model that never stops gives a
+cut-off reply, whose complete items are kept, instead of running into the deadline.
+
+Keys go only where they belong: a custom ``api_base`` receives the key given for
+it (``api_key``, or the ``HYDRA_API_KEY`` environment variable) or a placeholder,
+never a provider's environment key such as ``OPENAI_API_KEY``.
+
 Every reply is kept in :attr:`LLMEngine.raw_replies`; tokens, calls, cache hits and
 cost are in :attr:`LLMEngine.usage` (cumulative) and :attr:`LLMEngine.batches`.
-API keys never appear in a repr, an error message, a reply record or the cache.
+Only replies that parsed are cached. API keys never appear in a repr, an error
+message, a reply record or the cache.
 """
 
 from __future__ import annotations
@@ -33,6 +54,7 @@ import weakref
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Generator, Iterator, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -46,19 +68,46 @@ from . import llm_prompts as prompts
 from .llm_context import EntityRegistry, render_entities, render_ontology, select_slice
 from .llm_json import parse_reply
 from .llm_schemas import (CommitteeOut, CQsOut, DedupeOut, ExtractionOut, OntologyOut, ScopeOut, SparqlOut,
-                          WeaveOpOut, WeaveOut, response_format)
+                          WeaveOpOut, WeaveOut, response_format_for)
 
 if TYPE_CHECKING:
     from ..cq import CompetencyQuestion
     from ..kg import KnowledgeGraph
     from ..ontology import Ontology
 
-__all__ = ["LLMEngine", "Usage", "ReplyRecord", "ModelReplyError", "redact", "STEPS"]
+__all__ = ["LLMEngine", "Usage", "ReplyRecord", "ModelReplyError", "redact", "STEPS", "SHAPES",
+           "DEFAULT_MAX_TOKENS", "MIN_EXTRACT_TOKENS", "KEY_VARIABLE"]
 
 #: Step names a model can be set for (``step_models={"ontology": "openai/gpt-4o"}``).
 STEPS = ("committee", "scope", "merge_scope", "cqs", "dedupe", "ontology", "weave", "extract", "sparql")
 
+#: Structured-output shapes, in the order they are tried on an OpenAI-compatible server.
+SHAPES = ("json_schema", "json_object+schema", "json_object", "none")
+
+#: ``max_tokens`` sent for each step unless the ``max_tokens`` option says otherwise. For ``extract``
+#: it is a ceiling: a chunk gets as many tokens as it has characters (about four times its own
+#: tokens), at least :data:`MIN_EXTRACT_TOKENS`.
+DEFAULT_MAX_TOKENS: Mapping[str, int] = {"committee": 2048, "scope": 2048, "merge_scope": 2048, "cqs": 2048,
+                                         "dedupe": 1024, "ontology": 4096, "weave": 4096, "extract": 4096,
+                                         "sparql": 1024}
+MIN_EXTRACT_TOKENS = 512
+
+#: The environment variable whose key is sent to a custom ``api_base`` (when no ``api_key`` is given).
+KEY_VARIABLE = "HYDRA_API_KEY"
+
 _PLACEHOLDER_KEY = "EMPTY"  # OpenAI-compatible servers (vLLM, llama.cpp) want some key string
+
+#: A provider's own endpoints (a leading dot: any host under that domain): there, and only there,
+#: litellm may use the provider's environment key. Any other ``api_base`` is a custom endpoint.
+_PROVIDER_HOSTS: Mapping[str, tuple[str, ...]] = {
+    "openai": ("api.openai.com",), "anthropic": ("api.anthropic.com",), "groq": ("api.groq.com",),
+    "mistral": ("api.mistral.ai",), "together_ai": ("api.together.xyz",), "deepseek": ("api.deepseek.com",),
+    "openrouter": ("openrouter.ai",), "fireworks_ai": ("api.fireworks.ai",), "xai": ("api.x.ai",),
+    "cohere": ("api.cohere.com", "api.cohere.ai"), "gemini": ("generativelanguage.googleapis.com",),
+    "azure": (".openai.azure.com", ".cognitiveservices.azure.com"),
+    "azure_ai": (".services.ai.azure.com", ".inference.ai.azure.com", ".models.ai.azure.com"),
+    "databricks": (".cloud.databricks.com", ".azuredatabricks.net"),
+}
 
 
 def _litellm() -> Any:
@@ -189,6 +238,7 @@ class ReplyRecord:
     model: str
     kind: str = "first"  # first | repair | parse-repair
     attempt: int = 1  # request number for this label since its last "first" request
+    response_format: str = ""  # the structured-output shape sent (one of SHAPES); "" for a cache hit
     content: str = ""
     error: str = ""
     cached: bool = False
@@ -201,9 +251,11 @@ class ReplyRecord:
     chunk: int | None = None
     source: str | None = None
     time: float = field(default_factory=time.time)
+    cache_key: str = field(default="", repr=False, compare=False)  # where the reply is stored once it parsed
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("cache_key", None)
         d["issues"] = [i.to_dict() for i in self.issues]
         return d
 
@@ -236,9 +288,11 @@ class LLMEngine:
         ``ollama/llama3``, ``hosted_vllm/…``, or ``openai/<name>`` with an OpenAI-compatible ``api_base``.
     api_base, api_key
         Endpoint and key; by default litellm's (the provider's URL, the key from the environment,
-        e.g. ``OPENAI_API_KEY``). The key is never shown or stored.
+        e.g. ``OPENAI_API_KEY``). A custom ``api_base`` gets ``api_key``, else ``$HYDRA_API_KEY``, else a
+        placeholder, never a provider's environment key. The key is never shown or stored.
     temperature, timeout
-        Sampling temperature; seconds to wait for one reply.
+        Sampling temperature; the wall-clock deadline of one request in seconds (the whole reply must
+        have arrived by then, however the server sends it).
     concurrency
         How many chunks of a long text are extracted at the same time.
     cache_dir, use_cache
@@ -251,10 +305,15 @@ class LLMEngine:
         Transport and parse-repair policy; by default the pipeline's (``Session.config.retry``
         is passed in by the pipeline for extraction).
     structured_output
-        ``"auto"`` (JSON-schema ``response_format``, dropped when the provider refuses it),
-        ``"json_schema"`` or ``"none"`` (prompt and robust parsing only).
+        ``"auto"`` (negotiated in the order of :data:`SHAPES` on an ``api_base``; JSON schema where
+        litellm knows the provider supports it, else the prompt alone), one of :data:`SHAPES` to start
+        the negotiation there, or ``"none"`` (prompt and robust parsing only).
+    max_tokens
+        The most tokens a reply may have: one number for every step, or ``{"extract": 1024}`` for some
+        steps (the others keep :data:`DEFAULT_MAX_TOKENS`; by default a chunk's extraction gets as many
+        tokens as the chunk has characters, 512 to 4096). Always sent.
     **litellm_kwargs
-        Passed to ``litellm.completion`` (e.g. ``max_tokens``, ``seed``, ``api_version``).
+        Passed to ``litellm.completion`` (e.g. ``seed``, ``api_version``).
     """
 
     def __init__(self, model: str, api_base: str | None = None, api_key: str | None = None, *,
@@ -262,12 +321,12 @@ class LLMEngine:
                  cache_dir: str | os.PathLike[str] | None = None, use_cache: bool = True,
                  step_models: Mapping[str, str | Mapping[str, Any]] | None = None,
                  retry: RetryPolicy | None = None, structured_output: str = "auto",
+                 max_tokens: int | Mapping[str, int] | None = None,
                  max_entities: int = 40, max_properties: int = 40, max_classes: int = 60,
                  keep_replies: int = 5000, **litellm_kwargs: Any) -> None:
         if not model or not str(model).strip():
             raise EngineError("The model name is empty. Give a litellm model such as 'openai/gpt-4o-mini'.")
-        if structured_output not in ("auto", "json_schema", "none"):
-            raise EngineError(f"structured_output={structured_output!r} is not one of 'auto', 'json_schema', 'none'.")
+        _check_shape(structured_output)
         unknown = set(step_models or {}) - set(STEPS)
         if unknown:
             raise EngineError(f"Unknown step(s) in step_models: {', '.join(sorted(unknown))}. "
@@ -280,6 +339,7 @@ class LLMEngine:
         self.concurrency = max(1, int(concurrency))
         self.retry = retry or RetryPolicy()
         self.structured_output = structured_output
+        self.max_tokens = _max_tokens(max_tokens)
         self.max_entities, self.max_properties, self.max_classes = max_entities, max_properties, max_classes
         self.step_models: dict[str, str | dict[str, Any]] = {
             k: (_hide_key(v) if isinstance(v, Mapping) else str(v)) for k, v in (step_models or {}).items()}
@@ -294,8 +354,12 @@ class LLMEngine:
         self.raw_replies: deque[ReplyRecord] = deque(maxlen=keep_replies)
         self._open_batches: list[Usage] = []
         self._lock = threading.Lock()
-        self._checked: dict[tuple[str, str | None], str | None] = {}  # target -> placeholder key or None
-        self._no_schema: set[str] = set()
+        self._checked: set[tuple[str, str | None]] = set()  # targets whose key was checked
+        # Structured-output negotiation, per (api_base, model): the shape to send, whether it worked,
+        # and a lock held by the one request that is negotiating (threads and event loops alike).
+        self._shapes: dict[tuple[str | None, str], str] = {}
+        self._shape_ok: set[tuple[str | None, str]] = set()
+        self._probing: dict[tuple[str | None, str], threading.Lock] = {}
         self._attempts: dict[tuple[str, str], int] = {}
         self._registries: "weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], EntityRegistry]]" = \
             weakref.WeakKeyDictionary()
@@ -330,6 +394,12 @@ class LLMEngine:
                 new.step_models = {s: (_hide_key(m) if isinstance(m, Mapping) else str(m)) for s, m in v.items()}
                 new._secrets = [*self._secrets, *(m["api_key"] for m in new.step_models.values()
                                                   if isinstance(m, dict) and isinstance(m.get("api_key"), _Secret))]
+            elif k == "max_tokens":
+                new.max_tokens = _max_tokens(v)
+            elif k == "structured_output":
+                _check_shape(v)
+                new.structured_output = v
+                new._shapes, new._shape_ok, new._probing = {}, set(), {}  # negotiate afresh from the new start
             elif k in ("use_cache", "cache_dir"):
                 new.cache = ResponseCache(v if k == "cache_dir" else self.cache.directory,
                                           enabled=v if k == "use_cache" else self.cache.enabled)
@@ -337,8 +407,8 @@ class LLMEngine:
                 setattr(new, k, v)
             else:
                 new.litellm_kwargs = {**new.litellm_kwargs, k: v}
-        new._checked = dict(self._checked)
-        return new
+        new._checked = set(self._checked)
+        return new  # the negotiated shapes are shared: same servers, same answers
 
     def replies(self, *, chunk: int | None = None, source: str | None = None,
                 step: str | None = None) -> list[ReplyRecord]:
@@ -392,18 +462,21 @@ class LLMEngine:
         spec = dict(spec)
         model = str(spec.pop("model", self.model))
         base = spec.pop("api_base", self.api_base)
+        base = base.rstrip("/") if base else None
         key = spec.pop("api_key", None)
         if isinstance(key, str):
             key = _Secret(key)
+        if not key:
+            # The engine's key was given for the engine's endpoint: another endpoint never gets it.
+            key = self._api_key if base == self.api_base else _Secret(None)
         extra = {**self.litellm_kwargs, **spec}
-        return _Target(model, base.rstrip("/") if base else None, key if key else self._api_key,
-                       tuple(sorted(extra.items())))
+        return _Target(model, base, key, tuple(sorted(extra.items())))
 
-    def _check_target(self, t: _Target) -> str | None:
-        """Fail early, with the variable to set, when no key can be found; returns a placeholder key if one is needed."""
+    def _check_target(self, t: _Target) -> None:
+        """Fail early, with the variable to set, when no key can be found for a provider's own endpoint."""
         ck = (t.model, t.api_base)
         if ck in self._checked:
-            return self._checked[ck]
+            return
         lt = _litellm()
         try:
             _, provider, _, _ = lt.get_llm_provider(t.model, api_base=t.api_base)
@@ -412,8 +485,7 @@ class LLMEngine:
                 f"Unknown model {t.model!r}: litellm cannot tell which provider serves it. Write it as "
                 "provider/model, e.g. 'openai/gpt-4o-mini', 'anthropic/claude-3-5-sonnet-latest', "
                 "'ollama/llama3', or 'openai/<name>' with api_base for an OpenAI-compatible server.") from None
-        placeholder = None
-        if not t.api_key:
+        if not t.api_key and not _custom_base(t.model, t.api_base):
             try:
                 env = lt.validate_environment(model=t.model, api_base=t.api_base)
             except Exception:
@@ -421,48 +493,101 @@ class LLMEngine:
             missing = [k for k in env.get("missing_keys", []) if re.search(r"(_KEY|_TOKEN)$", k)]
             configured = getattr(lt, "api_key", None) or getattr(lt, f"{provider}_key", None)
             if missing and not configured:
-                if t.api_base:
-                    placeholder = _PLACEHOLDER_KEY  # a local server usually takes any key
-                else:
-                    raise EngineError(
-                        f"No API key for {t.model!r}: set {' or '.join(missing)} in the environment "
-                        f"(e.g. os.environ[{missing[0]!r}] = ...) or pass api_key=... to the engine.")
-        self._checked[ck] = placeholder
-        return placeholder
+                raise EngineError(
+                    f"No API key for {t.model!r}: set {' or '.join(missing)} in the environment "
+                    f"(e.g. os.environ[{missing[0]!r}] = ...) or pass api_key=... to the engine.")
+        self._checked.add(ck)
 
-    def _key_var(self, model: str) -> str:
+    def _key_for(self, t: _Target) -> str | None:
+        """The key sent to ``t``: a custom endpoint gets only a key given for it (never a provider's variable)."""
+        if _custom_base(t.model, t.api_base):
+            return t.api_key.get() or os.environ.get(KEY_VARIABLE) or _PLACEHOLDER_KEY
+        return t.api_key.get()  # None: litellm reads the provider's own variable for the provider's endpoint
+
+    def _key_var(self, model: str, api_base: str | None = None) -> str:
+        if _custom_base(model, api_base):
+            return KEY_VARIABLE
         provider = model.split("/", 1)[0] if "/" in model else "openai"
         return f"{provider.upper().replace('-', '_')}_API_KEY"
 
-    def _request(self, step: str, schema: type[BaseModel] | None) -> tuple[_Target, dict[str, Any]]:
+    def _tokens_for(self, step: str, size: int | None = None) -> int:
+        if step in self.max_tokens:
+            return self.max_tokens[step]
+        ceiling = DEFAULT_MAX_TOKENS.get(step, 2048)
+        if step == "extract" and size is not None:
+            # Triples (with their surface forms) take about four tokens per character of a dense
+            # text's tokens; a reply much longer than that is a model that does not stop.
+            return max(MIN_EXTRACT_TOKENS, min(ceiling, size))
+        return ceiling
+
+    def _request(self, step: str, size: int | None = None) -> tuple[_Target, dict[str, Any]]:
         t = self._target(step)
-        placeholder = self._check_target(t)
+        self._check_target(t)
         kw: dict[str, Any] = {"model": t.model, "temperature": self.temperature, "timeout": self.timeout,
-                              "max_retries": 0, "num_retries": 0, "drop_params": True}
+                              "max_tokens": self._tokens_for(step, size), "max_retries": 0, "num_retries": 0,
+                              "drop_params": True}
         if t.api_base:
             kw["api_base"] = t.api_base
-        key = t.api_key.get() or placeholder
+        key = self._key_for(t)
         if key:
             kw["api_key"] = key
         kw.update({k: (v.get() if isinstance(v, _Secret) else v) for k, v in t.extra})
-        if schema is not None and self.structured_output != "none" and t.model not in self._no_schema:
-            if self.structured_output == "json_schema" or self._schema_supported(t):
-                kw["response_format"] = response_format(schema)
         return t, kw
 
-    def _schema_supported(self, t: _Target) -> bool:
-        if t.api_base:
-            return True  # OpenAI-compatible servers take it; a refusal switches it off (see _on_error)
-        try:
-            return bool(_litellm().supports_response_schema(model=t.model))
-        except Exception:
-            return False
+    # ----------------------------------------------------- output negotiation
+    def _shape(self, t: _Target) -> str:
+        """The structured-output shape sent to ``t`` now (negotiated per api_base and model)."""
+        k = (t.api_base, t.model)
+        shape = self._shapes.get(k)
+        if shape is None:
+            if self.structured_output != "auto":
+                shape = self.structured_output
+            elif t.api_base:
+                shape = SHAPES[0]  # OpenAI-compatible servers: negotiated down on refusal (_next_shape)
+            else:
+                try:
+                    ok = bool(_litellm().supports_response_schema(model=t.model))
+                except Exception:
+                    ok = False
+                shape = SHAPES[0] if ok else "none"
+            self._shapes[k] = shape
+        return shape
+
+    def structured_output_for(self, step: str = "extract") -> str:
+        """The structured-output shape the engine sends for ``step`` now (one of :data:`SHAPES`)."""
+        return self._shape(self._target(step))
+
+    def _next_shape(self, t: _Target, rejected: str) -> None:
+        k = (t.api_base, t.model)
+        with self._lock:
+            if self._shapes.get(k) == rejected and rejected != SHAPES[-1]:
+                self._shapes[k] = SHAPES[SHAPES.index(rejected) + 1]
+
+    async def _negotiate(self, t: _Target, schema: type[BaseModel] | None) -> threading.Lock | None:
+        """Wait while another request negotiates ``t``; return the lock if this request negotiates."""
+        k = (t.api_base, t.model)
+        if schema is None or k in self._shape_ok or self._shape(t) == "none":
+            return None
+        with self._lock:
+            lock = self._probing.setdefault(k, threading.Lock())
+        while k not in self._shape_ok:
+            if lock.acquire(blocking=False):
+                if k in self._shape_ok:
+                    lock.release()
+                    return None
+                return lock
+            await asyncio.sleep(0.02)
+        return None
 
     @staticmethod
-    def _cache_key(kw: Mapping[str, Any], messages: Sequence[Mapping[str, Any]]) -> str:
+    def _cache_key(kw: Mapping[str, Any], messages: Sequence[Mapping[str, Any]],
+                   schema: type[BaseModel] | None) -> str:
+        # The shape is how the request travels, not what it asks: a negotiated engine and a fresh one
+        # share their cached replies.
         params = {k: v for k, v in kw.items()
-                  if k not in ("model", "timeout", "max_retries", "num_retries", "drop_params")
+                  if k not in ("model", "timeout", "max_retries", "num_retries", "drop_params", "response_format")
                   and not is_secret_param(k)}
+        params["schema"] = schema.__name__ if schema is not None else None
         return request_key(str(kw["model"]), messages, params)
 
     # -------------------------------------------------------------- transport
@@ -499,11 +624,16 @@ class LLMEngine:
         rec.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         rec.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
         rec.cost = self._cost(resp, str(kw["model"]))
+        rec.cache_key = key  # stored by _astructured once the reply parsed
         self._record(rec)
-        self.cache.put(key, str(kw["model"]), {"content": rec.content, "finish_reason": rec.finish_reason,
-                                               "prompt_tokens": rec.prompt_tokens,
-                                               "completion_tokens": rec.completion_tokens})
         return rec
+
+    def _store(self, rec: ReplyRecord) -> None:
+        """Cache a reply that parsed (a reply that did not is never answered from the cache)."""
+        if rec.cache_key and not rec.cached:
+            self.cache.put(rec.cache_key, rec.model, {"content": rec.content, "finish_reason": rec.finish_reason,
+                                                      "prompt_tokens": rec.prompt_tokens,
+                                                      "completion_tokens": rec.completion_tokens})
 
     @staticmethod
     def _cost(resp: Any, model: str) -> float | None:
@@ -522,33 +652,48 @@ class LLMEngine:
                 continue
         return None
 
-    def _on_error(self, exc: Exception, rec: ReplyRecord, kw: dict[str, Any], attempt: int,
-                  policy: RetryPolicy, t0: float) -> float:
-        """Record a failed request; return the delay before retrying, or raise :class:`EngineError`."""
+    def _fail(self, exc: BaseException, rec: ReplyRecord, kw: Mapping[str, Any], t0: float) -> str:
+        """Record a failed request; return the server's words (credentials redacted)."""
+        secrets = [*self._secret_values(), str(kw.get("api_key") or "")]
+        detail = _server_message(redact(str(exc), secrets)) if str(exc) else "no reply before the deadline"
+        rec.seconds = time.perf_counter() - t0
+        rec.error = f"{type(exc).__name__}: {detail}"
+        self._record(rec)
+        return detail
+
+    @staticmethod
+    def _shape_refused(exc: BaseException, detail: str, kw: Mapping[str, Any]) -> bool:
+        """Whether the server refused the request for its ``response_format`` (whatever the HTTP status)."""
+        if "response_format" not in kw or isinstance(exc, asyncio.TimeoutError):
+            return False
+        status = getattr(exc, "status_code", None)
+        if status is None or status in (401, 403, 404, 408, 429):
+            return False
+        low = detail.lower()
+        return any(w in low for w in ("response_format", "response format", "json_schema", "json_object"))
+
+    def _on_error(self, exc: BaseException, detail: str, kw: dict[str, Any], attempt: int,
+                  policy: RetryPolicy) -> float:
+        """Classify a failed request: return the delay before retrying, or raise :class:`EngineError`."""
         lt = _litellm()
         model = str(kw["model"])
         base = kw.get("api_base")
         where = f" at {base}" if base else ""
-        secrets = [*self._secret_values(), str(kw.get("api_key") or "")]
-        detail = _server_message(redact(str(exc), secrets))
-        rec.seconds = time.perf_counter() - t0
-        rec.error = f"{type(exc).__name__}: {detail}"
-        self._record(rec)
         status = getattr(exc, "status_code", None)
         low = detail.lower()
-        if isinstance(exc, lt.BadRequestError) and "response_format" in kw and (
-                "response_format" in low or "json_schema" in low or "response format" in low):
-            self._no_schema.add(model)  # this provider/server does not take a schema: parse robustly instead
-            kw.pop("response_format")
-            return 0.0
         transient: str | None = None
-        if isinstance(exc, lt.Timeout):
+        if isinstance(exc, (lt.Timeout, asyncio.TimeoutError)):
             transient = (f"The model {model!r}{where} did not answer within {self.timeout:g} s (timeout), "
                          f"{attempt} attempt(s). Try again later (%hydra retry) or raise the engine's timeout.")
         elif isinstance(exc, lt.RateLimitError):
             transient = (f"Rate limit of {model!r} still hit after {attempt} attempt(s): {detail}. Wait a minute "
                          "and retry the failed chunks (%hydra retry), or lower the engine's concurrency.")
         elif isinstance(exc, lt.AuthenticationError) or status == 401:
+            if _custom_base(model, base):
+                raise EngineError(
+                    f"The model server{where} rejected the API key for {model!r} (HTTP 401): {detail}. Pass the "
+                    f"key for this server as api_key=... (engine option) or set {KEY_VARIABLE}; provider "
+                    "variables such as OPENAI_API_KEY are never sent to a custom api_base.") from None
             raise EngineError(f"The provider rejected the API key for {model!r} (HTTP 401): {detail}. "
                               f"Check {self._key_var(model)} (or the api_key you passed).") from None
         elif isinstance(exc, lt.PermissionDeniedError) or status == 403:
@@ -573,7 +718,7 @@ class LLMEngine:
             transient = (f"The model server{where} failed (HTTP {status or 'error'}) after {attempt} attempt(s): "
                          f"{detail}. Try again later (%hydra retry).")
         if transient is None:
-            raise EngineError(f"The call to {model!r} failed: {rec.error}.") from None
+            raise EngineError(f"The call to {model!r} failed: {type(exc).__name__}: {detail}.") from None
         if attempt >= policy.max_attempts:
             raise EngineError(transient) from None
         self._count_retry()
@@ -583,53 +728,55 @@ class LLMEngine:
             delay = min(max(delay, retry_after), policy.max_delay)
         return delay
 
-    def _send(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel] | None, *, label: str,
-              kind: str, policy: RetryPolicy, meta: Mapping[str, Any]) -> ReplyRecord:
-        t, kw = self._request(step, schema)
-        key = self._cache_key(kw, messages)
-        rec = self._new_record(step, label, kind, t.model, meta)
-        hit = self._from_cache(key, rec)
-        if hit is not None:
-            return hit
-        lt = _litellm()
-        attempt = 0
-        while True:
-            attempt += 1
-            t0 = time.perf_counter()
-            try:
-                resp = lt.completion(messages=messages, **kw)
-            except Exception as exc:  # classified below: retried, or raised as an EngineError
-                delay = self._on_error(exc, rec, kw, attempt, policy, t0)
-                rec = self._new_record(step, label, kind, t.model, dict(meta, continued=True))
-                if delay:
-                    time.sleep(delay)
-                continue
-            return self._on_success(resp, rec, key, kw, t0)
-
     async def _asend(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel] | None, *,
                      label: str, kind: str, policy: RetryPolicy, meta: Mapping[str, Any]) -> ReplyRecord:
-        t, kw = self._request(step, schema)
-        key = self._cache_key(kw, messages)
+        """One request, with transport retries and shape negotiation; every try ends by the deadline."""
+        t, kw = self._request(step, meta.get("size"))
+        key = self._cache_key(kw, messages, schema)
         rec = self._new_record(step, label, kind, t.model, meta)
         hit = self._from_cache(key, rec)
         if hit is not None:
             return hit
         lt = _litellm()
         attempt = 0
-        while True:
-            attempt += 1
-            t0 = time.perf_counter()
-            try:
-                resp = await lt.acompletion(messages=messages, **kw)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # classified below: retried, or raised as an EngineError
-                delay = self._on_error(exc, rec, kw, attempt, policy, t0)
-                rec = self._new_record(step, label, kind, t.model, dict(meta, continued=True))
-                if delay:
-                    await asyncio.sleep(delay)
-                continue
-            return self._on_success(resp, rec, key, kw, t0)
+        lock: threading.Lock | None = None
+        try:
+            lock = await self._negotiate(t, schema)
+            while True:
+                shape = self._shape(t) if schema is not None else "none"
+                fmt = response_format_for(shape, schema) if schema is not None else None
+                if fmt is None:
+                    kw.pop("response_format", None)
+                else:
+                    kw["response_format"] = fmt
+                rec.response_format = shape
+                t0 = time.perf_counter()
+                try:
+                    # wait_for: the deadline holds however slowly the server sends its bytes.
+                    resp = await asyncio.wait_for(lt.acompletion(messages=messages, **kw), self.timeout)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # classified below: another shape, a retry, or an EngineError
+                    detail = self._fail(exc, rec, kw, t0)
+                    rec = self._new_record(step, label, kind, t.model, dict(meta, continued=True))
+                    if self._shape_refused(exc, detail, kw):
+                        self._next_shape(t, shape)  # never sent again to this target; not a transport retry
+                        continue
+                    attempt += 1
+                    if lock is not None:  # let another request negotiate while this one waits
+                        lock.release()
+                        lock = None
+                    delay = self._on_error(exc, detail, kw, attempt, policy)
+                    if delay:
+                        await asyncio.sleep(delay)
+                    lock = await self._negotiate(t, schema)
+                    continue
+                if schema is not None:
+                    self._shape_ok.add((t.api_base, t.model))
+                return self._on_success(resp, rec, key, kw, t0)
+        finally:
+            if lock is not None:
+                lock.release()
 
     # ------------------------------------------------------ structured output
     def _parse_loop(self, messages: list[dict[str, Any]], schema: type[BaseModel], kind: str,
@@ -644,6 +791,8 @@ class LLMEngine:
             parsed = parse_reply(rec.content, schema)
             rec.issues = list(parsed.issues)
             if parsed.value is not None:
+                if not parsed.issues:
+                    self._store(rec)  # only a reply that parsed whole is answered from the cache later
                 return parsed.value, list(parsed.issues), rec
             issues = list(parsed.issues)
             kind = "parse-repair"
@@ -656,15 +805,11 @@ class LLMEngine:
     def _structured(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel], *, label: str,
                     kind: str = "first", policy: RetryPolicy | None = None,
                     meta: Mapping[str, Any] | None = None) -> tuple[Any, list[Issue], ReplyRecord]:
-        policy = policy or self.retry
-        gen = self._parse_loop(messages, schema, kind, policy, label)
-        try:
-            msgs, k = next(gen)
-            while True:
-                rec = self._send(step, msgs, schema, label=label, kind=k, policy=policy, meta=meta or {})
-                msgs, k = gen.send(rec)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+        """:meth:`_astructured` from synchronous code (its own event loop; a thread inside Jupyter's)."""
+        from .llm_concurrent import run_sync
+
+        return run_sync(lambda: self._astructured(step, messages, schema, label=label, kind=kind, policy=policy,
+                                                  meta=meta))
 
     async def _astructured(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel], *,
                            label: str, kind: str = "first", policy: RetryPolicy | None = None,
@@ -715,7 +860,7 @@ class LLMEngine:
 
     def _chunk_meta(self, chunk: TextChunk) -> tuple[str, dict[str, Any]]:
         label = f"{chunk.source or 'text'}#{chunk.index}"
-        return label, {"chunk": chunk.index, "source": chunk.source or None}
+        return label, {"chunk": chunk.index, "source": chunk.source or None, "size": len(chunk.text)}
 
     def extract(self, chunk: TextChunk, ontology: "Ontology", kg: "KnowledgeGraph",
                 feedback: Sequence[tuple[TripleCandidate, list[Issue]]] = (), *,
@@ -832,6 +977,39 @@ class LLMEngine:
 
 
 # --------------------------------------------------------------------- helpers
+def _check_shape(value: str) -> None:
+    if value not in ("auto", *SHAPES):
+        raise EngineError(f"structured_output={value!r} is not one of 'auto', "
+                          + ", ".join(repr(x) for x in SHAPES) + ".")
+
+
+def _max_tokens(value: int | Mapping[str, int] | None) -> dict[str, int]:
+    """The ``max_tokens`` option as a per-step mapping (steps not named keep the default)."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        unknown = set(value) - set(STEPS)
+        if unknown:
+            raise EngineError(f"Unknown step(s) in max_tokens: {', '.join(sorted(unknown))}. "
+                              f"Steps are: {', '.join(STEPS)}.")
+        out = {str(k): v for k, v in value.items()}
+    else:
+        out = {s: value for s in STEPS}
+    for step, n in out.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise EngineError(f"max_tokens for {step!r} is {n!r}; give a positive whole number such as 1024.")
+    return out
+
+
+def _custom_base(model: str, api_base: str | None) -> bool:
+    """Whether ``api_base`` is someone else's server, not the model provider's own endpoint."""
+    if not api_base:
+        return False
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    host = (urlsplit(api_base).hostname or "").lower()
+    return not any(host.endswith(h) if h.startswith(".") else host == h for h in _PROVIDER_HOSTS.get(provider, ()))
+
+
 def _server_message(text: str) -> str:
     """The server's own words out of a litellm error string, shortened."""
     text = re.sub(r"^(litellm\.)?\w+(Error|Exception)?:\s*", "", text.strip())

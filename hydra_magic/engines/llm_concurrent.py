@@ -56,6 +56,13 @@ def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
         except BaseException as exc:  # handed to the caller's thread
             box["error"] = exc
         finally:
+            # As asyncio.run does: background tasks (litellm's logging worker) are cancelled and
+            # awaited, so that closing the loop leaves no "Task was destroyed but it is pending!".
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 

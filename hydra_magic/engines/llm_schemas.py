@@ -12,7 +12,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["TripleOut", "ExtractionOut", "ClassOut", "PropertyOut", "OntologyOut", "PersonaOut", "GroupOut",
            "CommitteeOut", "ScopeOut", "CQsOut", "DedupeOut", "WeaveOpOut", "WeaveOut", "SparqlOut",
-           "response_format"]
+           "response_format", "response_format_for"]
 
 
 class _Out(BaseModel):
@@ -152,3 +152,20 @@ def response_format(model: type[BaseModel]) -> dict[str, Any]:
     """The OpenAI-style ``response_format`` for ``model`` (JSON schema, non-strict)."""
     return {"type": "json_schema",
             "json_schema": {"name": model.__name__, "schema": model.model_json_schema(), "strict": False}}
+
+
+def response_format_for(shape: str, model: type[BaseModel]) -> dict[str, Any] | None:
+    """The ``response_format`` of one structured-output shape (see ``llm.SHAPES``); ``None`` for ``"none"``.
+
+    ``json_object+schema`` is llama.cpp's and LM Studio's form: ``{"type": "json_object", "schema": …}``
+    (the server turns the schema into a grammar).
+    """
+    if shape == "json_schema":
+        return response_format(model)
+    if shape == "json_object+schema":
+        return {"type": "json_object", "schema": model.model_json_schema()}
+    if shape == "json_object":
+        return {"type": "json_object"}
+    if shape == "none":
+        return None
+    raise ValueError(f"unknown structured-output shape {shape!r}")
