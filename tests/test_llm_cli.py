@@ -79,6 +79,8 @@ def test_cli_extract_with_a_model_engine(llm_server, tmp_path):
 def test_cli_reports_a_failing_server_per_line(llm_server, tmp_path):
     llm_server.default = Reply(status=500, error="boom")
     proc, out = run_cli(tmp_path, llm_server.url)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # every call failed: not a clean run
     assert "engine_error: 3" in proc.stderr
-    assert all(json.loads(line)["triples"] == [] for line in out.read_text().splitlines())
+    assert "failed: " in proc.stderr and "boom" in proc.stderr  # the reason, not only a count
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all(r["triples"] == [] and "boom" in r["error"] for r in rows)

@@ -188,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
     policy = RetryPolicy(base_delay=0.2)
     stats: Counter[str] = Counter()
     sentences = 0
+    failures: dict[str, tuple[Any, str]] = {}  # first failure of each kind: (line id, message)
     # Written next to the output and renamed at the end: a bad line or an interrupt
     # leaves the previous output (if any) as it was, never a half-written file.
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
@@ -196,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
             for text, rid in _sentence_rows(args.input, "--input"):
                 sentences += 1
                 triples, rejected = [], []
+                line_error = ""
                 if text.strip():
                     outcome = extract_chunks(engine, [TextChunk(text, 0, 0, "" if rid is None else str(rid))],
                                              text, ontology, kg, policy, types=args.types)[0]
@@ -214,13 +216,18 @@ def run(args: argparse.Namespace) -> int:
                         c = ct.candidate
                         rejected.append({"sub": c.subject_text or c.subject, "rel": c.predicate,
                                          "obj": c.object_text or c.object,
-                                         "code": ct.codes[0] if ct.codes else ""})
+                                         "code": ct.codes[0] if ct.codes else "", "codes": ct.codes})
                         stats.update(ct.codes[:1])
                     if outcome.error:
+                        line_error = outcome.error
+                        failures.setdefault(outcome.error.split(":", 1)[0], (rid, outcome.error))
                         stats["engine_error"] += 1
                 stats["accepted"] += len(triples)
-                out.write(json.dumps({"id": rid, "triples": triples, "rejected": rejected},
-                                     ensure_ascii=False) + "\n")
+                row = {"id": rid, "triples": triples, "rejected": rejected}
+                if line_error:
+                    row["error"] = line_error  # the line is not extracted: the engine failed
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.flush()
         if not sentences:
             raise EmptyInputError(f"--input {str(args.input)!r} has no JSON line, so there is nothing to "
                                   'extract. Write one {"id": "1", "sent": "..."} object per line.')
@@ -237,4 +244,9 @@ def run(args: argparse.Namespace) -> int:
           f"{sum(stats.values())} rejected ({by_code}), {done - t0:.2f} s "
           f"(ontology{' + learning' if args.learn else ''} {setup:.2f} s, extraction {extracting:.2f} s = "
           f"{sentences / extracting if extracting else 0:.0f} sentences/s)", file=sys.stderr)
+    if failures:
+        # Not a clean run: say why (first failure of each kind) and exit non-zero.
+        for rid, message in failures.values():
+            print(f"hydra extract: line {rid!r} failed: {message}", file=sys.stderr)
+        return 1
     return 0
