@@ -76,14 +76,19 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
     first: dict[tuple[Any, Any, Any], Fact] = {}
     for f in result.facts:
         first.setdefault(f.key, f)  # the same fact read in two sentences is shown once
-    say(_heading(f"Accepted triples ({len(first)})"))
+    flagged = sum(1 for f in first.values() if f.evidence.flags)
+    say(_heading(f"Accepted triples ({len(first)}: {len(first) - flagged} verified, {flagged} on inferred types)"))
+    # "+" verified; "~" kept but not verified: a type it rests on was inferred from a relation
+    # ("directed by Ridley Scott" makes him a director), not stated in the text.
     for f in first.values():
-        say(f"  ({_term(session, f.subject)}, {_term(session, f.predicate)}, {_term(session, f.object)})"
-            + (f"   <- \"{f.evidence.sentence.strip()}\"" if f.evidence.sentence else ""))
+        mark = "~" if f.evidence.flags else "+"
+        say(f"  {mark} ({_term(session, f.subject)}, {_term(session, f.predicate)}, {_term(session, f.object)})"
+            + (f"   <- \"{f.evidence.sentence.strip()}\"" if f.evidence.sentence else "")
+            + (f"  [{', '.join(f.evidence.flags)}]" if f.evidence.flags else ""))
 
     say(_heading(f"Rejected candidates ({len(result.rejected)})"))
     if not result.rejected:
-        say("  (none: everything the offline engine read fits the ontology)")
+        say("  (none: everything the offline engine read here fits the ontology and is asserted)")
     _print_rejected(say, [r.checked for r in result.rejected])
 
     # A second source states a relation backwards; the engine reads it as written

@@ -7,6 +7,7 @@ Each one runs in a temporary copy of ``tutorials/`` so that no outputs and no
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -110,6 +111,9 @@ def test_demo_runs_offline_and_writes_its_session(tmp_path: Path) -> None:
         assert section in out.stdout
     for code in ("domain_mismatch", "range_mismatch", "unknown_property", "literal_datatype_mismatch"):
         assert code in out.stdout
+    # verified and inferred-type facts are told apart (the example states some types, not all)
+    assert re.search(r"Accepted triples \(\d+: \d+ verified, \d+ on inferred types\)", out.stdout)
+    assert "  ~ (" in out.stdout and "  + (" in out.stdout and "[type_inferred]" in out.stdout
     assert "owl:ObjectProperty" in out.stdout
     assert (journal / "demo" / "session.json").is_file() and (journal / "demo.ttl").is_file()
     assert str(journal / "demo" / "session.json") in out.stdout
