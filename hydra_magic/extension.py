@@ -7,24 +7,26 @@ opens (or restores) the kernel's session and exposes it as ``hydra``.
 were.
 
 Nothing here is a module global: the sessions of a kernel live in a
-:class:`SessionRegistry` held by the ``HydraMagics`` instance that the shell's
+:class:`~hydra_magic.kernel_sessions.SessionRegistry` held by the ``HydraMagics`` instance that the shell's
 magics manager keeps, so two shells in one process never share state.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; keeps import light
     from .magics import HydraMagics
-    from .session import Session, SessionConfig
+    from .session import Session
 
 __all__ = [
     "MAGICS_NAME",
     "USER_VARIABLE",
     "SessionRegistry",
+    "default_session_factory",
     "load_ipython_extension",
     "unload_ipython_extension",
     "find_magics",
@@ -33,78 +35,6 @@ __all__ = [
 
 #: The key of the magics instance in ``shell.magics_manager.registry``.
 MAGICS_NAME = "HydraMagics"
-#: The user-namespace variable that holds the active session.
-USER_VARIABLE = "hydra"
-
-SessionFactory = Callable[[str, "SessionConfig"], "Session"]
-
-
-def default_session_factory(name: str, config: "SessionConfig") -> "Session":
-    """Open the named session, restoring its journal when there is one."""
-    from .session import Session
-
-    return Session(name, config)
-
-
-class SessionRegistry:
-    """The sessions opened in one kernel, by name; exactly one is active.
-
-    Parameters
-    ----------
-    factory
-        Creates a session from a name and a config (tests pass one that
-        plugs in a fake engine).
-    """
-
-    def __init__(self, factory: SessionFactory = default_session_factory) -> None:
-        self.factory = factory
-        self._sessions: dict[str, "Session"] = {}
-        self._active: str | None = None
-
-    def open(self, name: str, config: "SessionConfig", *, activate: bool = True) -> tuple["Session", bool]:
-        """The session ``name``, created (or restored from its journal) on first use.
-
-        Returns the session and whether it was opened by this call.
-        """
-        created = name not in self._sessions
-        if created:
-            self._sessions[name] = self.factory(name, config)
-        if activate:
-            self._active = name
-        return self._sessions[name], created
-
-    def adopt(self, session: "Session") -> "Session":
-        """Make an existing :class:`Session` object the active one (replacing one of the same name)."""
-        self._sessions[session.name] = session
-        self._active = session.name
-        return session
-
-    @property
-    def active(self) -> "Session":
-        if self._active is None:
-            raise InputError("No hydra session is open. Run %load_ext hydra_magic first.")
-        return self._sessions[self._active]
-
-    @property
-    def active_name(self) -> str | None:
-        return self._active
-
-    def get(self, name: str) -> "Session | None":
-        return self._sessions.get(name)
-
-    def names(self) -> list[str]:
-        return list(self._sessions)
-
-    def __iter__(self) -> Iterator["Session"]:
-        return iter(list(self._sessions.values()))
-
-    def __contains__(self, session: object) -> bool:
-        return any(s is session for s in self._sessions.values())
-
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-
 def find_magics(shell: Any) -> "HydraMagics | None":
     """The ``HydraMagics`` instance registered in ``shell``, if the extension is loaded."""
     manager = getattr(shell, "magics_manager", None)

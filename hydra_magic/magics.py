@@ -30,7 +30,7 @@ from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_ar
 from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, observe, validate
 
 from .errors import HydraError
-from .extension import USER_VARIABLE, SessionRegistry, default_session_factory
+from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory
 from .wording import count
 
 if TYPE_CHECKING:

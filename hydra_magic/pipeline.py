@@ -7,17 +7,16 @@ and :class:`~hydra_magic.session.Session` applies the accepted part in one step
 
 from __future__ import annotations
 
-import random
 import re
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .candidates import OntologyProposal, TextChunk, TripleCandidate
 from .errors import EngineError
-from .contracts import CheckedTriple, OntologyVerdict, check_proposal, check_triples
+from .contracts import OntologyVerdict, check_proposal, check_triples
 from .contracts.type_evidence import TypeBook
 from .issues import Issue
+from .outcomes import ChunkOutcome, RetryPolicy
 
 if TYPE_CHECKING:
     from .cq import CompetencyQuestion
@@ -28,34 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["RetryPolicy", "ChunkOutcome", "chunk_text", "extract_chunks", "propose_ontology"]
 
 ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """The single retry policy (configured in one place: ``Session.config.retry``).
-
-    Only the rejected part is retried; ``max_attempts`` counts the first try.
-    Back-off is exponential with full jitter, capped at ``max_delay`` seconds.
-    """
-
-    max_attempts: int = 3
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    jitter: bool = True
-
-    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
-        """Seconds to wait before attempt number ``attempt`` (2, 3, …)."""
-        d = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 2)))
-        return (rng or random).uniform(0, d) if self.jitter else d
-
-
-@dataclass
-class ChunkOutcome:
-    chunk: TextChunk
-    accepted: list[CheckedTriple] = field(default_factory=list)
-    rejected: list[CheckedTriple] = field(default_factory=list)
-    attempts: int = 0
-    error: str = ""  # engine failure (network, key, …): the chunk can be retried later
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z0-9])|\n\s*\n")

@@ -4,7 +4,7 @@ litellm is imported on the first request, never at import time of this module,
 and with ``LITELLM_LOCAL_MODEL_COST_MAP=True`` so that it does not fetch a price
 list from the internet.
 
-Three loops, all bounded by the one :class:`~hydra_magic.pipeline.RetryPolicy`:
+Three loops, all bounded by the one :class:`~hydra_magic.outcomes.RetryPolicy`:
 
 * transport: 429, 5xx, timeouts and refused connections are retried with
   exponential back-off and jitter (``max_attempts`` requests in all); the SDK's
@@ -63,7 +63,7 @@ from ..candidates import ClassCandidate, OntologyProposal, PropertyCandidate, Te
 from ..contracts.grounding import find_span
 from ..errors import EngineError
 from ..issues import Issue
-from ..pipeline import RetryPolicy
+from ..outcomes import RetryPolicy
 from . import llm_prompts as prompts
 from .llm_context import EntityRegistry, render_entities, render_ontology, select_slice
 from .llm_json import parse_reply

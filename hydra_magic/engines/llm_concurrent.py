@@ -21,12 +21,12 @@ from ..contracts import check_triples
 from ..contracts.type_evidence import TypeBook
 from ..errors import EngineError
 from ..issues import Issue
+from ..outcomes import ChunkOutcome, RetryPolicy
 from .llm_context import EntityRegistry
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
     from ..ontology import Ontology
-    from ..pipeline import ChunkOutcome, RetryPolicy
 
 __all__ = ["extract_concurrently", "run_sync", "has_async_extract"]
 
@@ -93,7 +93,6 @@ def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, on
                          on_progress: Callable[[int, int], None] | None = None,
                          concurrency: int | None = None, types: str = "default") -> list["ChunkOutcome"]:
     """Extract and verify every chunk, ``concurrency`` chunks at a time; same outcomes as the sequential loop."""
-    from ..pipeline import ChunkOutcome
 
     limit = max(1, int(concurrency or getattr(engine, "concurrency", 8) or 8))
     takes_policy = "policy" in inspect.signature(engine.aextract).parameters
