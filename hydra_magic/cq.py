@@ -11,7 +11,7 @@ SPARQL query in an indented ``sparql:`` block that follows it::
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import EmptyInputError

@@ -16,7 +16,7 @@ from typing import Any
 
 from .wording import count
 
-__all__ = ["MAX_ROWS", "render"]
+__all__ = ["MAX_ROWS", "cq_result_html", "extraction_html", "graph_html", "ontology_html", "report_html"]
 
 #: Rows of a static table at most; the rest is summarised as "N more" (keeps notebooks small).
 MAX_ROWS = 300
@@ -157,17 +157,16 @@ def _ontology_body(st: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _render_ontology_state(st: dict[str, Any], title: str) -> str:
+def ontology_html(st: dict[str, Any], title: str) -> str:
+    """An ontology from its state (:func:`hydra_magic.views.ontology_state`)."""
     c = st["counts"]
     note = (f"{count(c['classes'], 'class')} · {count(c['object_properties'], 'object property')} · "
             f"{count(c['data_properties'], 'data property')} · {count(c['cqs'], 'CQ')} · {count(c['facts'], 'fact')}")
     return _box(e(title), _ontology_body(st), e(note))
 
 
-def _render_cq_result(obj: Any) -> str:
-    from .views import ontology_state
-
-    st = ontology_state(obj.session, result=obj)
+def cq_result_html(st: dict[str, Any]) -> str:
+    """A ``%%cq`` result from its ontology state (:func:`hydra_magic.views.ontology_state` with ``result``)."""
     r = st["result"]
     parts = [f'<div>{e(r["summary"])}</div>']
     if r["rejected"]:
@@ -184,10 +183,8 @@ def _render_cq_result(obj: Any) -> str:
 
 
 # ------------------------------------------------------------------ extraction
-def _render_extraction(obj: Any) -> str:
-    from .views import extraction_state
-
-    st = extraction_state(obj)
+def extraction_html(st: dict[str, Any]) -> str:
+    """An extraction from its state (:func:`hydra_magic.views.extraction_state`)."""
     c = st["counts"]
     n_rej = c["rejected"]
     head = [_badge("accepted", f"{c['verified']} verified")
@@ -226,10 +223,8 @@ def _render_extraction(obj: Any) -> str:
 
 
 # ------------------------------------------------------------------ report
-def _render_report(obj: Any) -> str:
-    from .views import report_state
-
-    st = report_state(obj, cap=MAX_ROWS)
+def report_html(st: dict[str, Any]) -> str:
+    """A verification report from its state (:func:`hydra_magic.views.report_state`)."""
     counts = " ".join(_badge(k, f"{v} {k}{'s' if v != 1 and k in ('error', 'warning') else ''}")
                       for k, v in st["counts"].items())
     parts = [f"<div>{counts}</div>"]
@@ -293,8 +288,8 @@ def _layout(n: int, edges: list[tuple[int, int]], iterations: int = 120) -> list
     return [(fit(x, min(xs), max(xs), 0.05, 0.82), fit(y, min(ys), max(ys), 0.08, 0.92)) for x, y in pos]
 
 
-def _render_graph(obj: Any) -> str:
-    st = obj.state()
+def graph_html(st: dict[str, Any]) -> str:
+    """The graph explorer's opening view as an inline SVG (state from ``GraphDisplay.state()``)."""
     nodes, edges = st["nodes"], st["edges"]
     tot = st["totals"]
     note = f"{count(tot['facts'], 'fact')} · {count(tot['nodes'], 'entity')} · {count(tot['edges'], 'link')}"
@@ -352,34 +347,3 @@ def _render_graph(obj: Any) -> str:
 
 
 # ------------------------------------------------------------------ dispatch
-def render(obj: Any) -> str:
-    """Static, self-contained HTML for a result, session, ontology, graph display or report.
-
-    Parameters
-    ----------
-    obj
-        A :class:`~hydra_magic.results.CQResult`, :class:`~hydra_magic.results.ExtractionResult`,
-        :class:`~hydra_magic.session.Session`, :class:`~hydra_magic.ontology.Ontology`,
-        a display from :mod:`hydra_magic.views`, or any report-like object with an
-        ``issues`` list of :class:`~hydra_magic.issues.Issue` (and optionally ``counts()``).
-    """
-    from .ontology import Ontology
-    from .results import CQResult, ExtractionResult
-    from .views import GraphDisplay, OntologyDisplay, ontology_state
-
-    if isinstance(obj, ExtractionResult):
-        return _render_extraction(obj)
-    if isinstance(obj, CQResult):
-        return _render_cq_result(obj)
-    if isinstance(obj, GraphDisplay):
-        return _render_graph(obj)
-    if isinstance(obj, OntologyDisplay):
-        return _render_ontology_state(ontology_state(obj.session), "Ontology")
-    if isinstance(obj, Ontology):
-        return _render_ontology_state(ontology_state(ontology=obj), "Ontology")
-    if hasattr(obj, "ontology") and hasattr(obj, "kg") and hasattr(obj, "cqs"):
-        return _render_ontology_state(ontology_state(obj), f"Session {getattr(obj, 'name', '')}".strip())
-    if isinstance(getattr(obj, "issues", None), list):
-        return _render_report(obj)
-    text = obj.to_text() if hasattr(obj, "to_text") else repr(obj)
-    return f'<pre style="{_CODE}white-space:pre-wrap;">{e(text)}</pre>'

@@ -22,7 +22,7 @@ from .kg import Evidence, Fact, source_graph_iri
 from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph, union_members
 
 if TYPE_CHECKING:
-    from .session import Session
+    from .session_state import SessionState
     from .sparql_policy import QueryPolicy, QueryWorker
 
 __all__ = [
@@ -627,7 +627,7 @@ def _clean(graph: Graph, into: Graph) -> None:
         into.add((s, p, o))
 
 
-def export_session(session: "Session", path: str | os.PathLike[str], *, format: str | None = None,
+def export_session(session: "SessionState", path: str | os.PathLike[str], *, format: str | None = None,
                    what: str = "all", verified_only: bool = False, overwrite: bool = False) -> Path:
     """Write the session's ontology and/or KG to ``path``.
 
@@ -725,7 +725,7 @@ def _umask() -> int:
     return mask
 
 
-def serialize_session(session: "Session", format: str, *, what: str = "all", verified_only: bool = False) -> str:
+def serialize_session(session: "SessionState", format: str, *, what: str = "all", verified_only: bool = False) -> str:
     fmt = _norm_format(format, EXPORT_FORMATS)
     facts = [f for f in session.kg if f.evidence.verified] if verified_only else list(session.kg)
     base = session.config.base
@@ -752,7 +752,7 @@ def serialize_session(session: "Session", format: str, *, what: str = "all", ver
     return g.serialize(format=EXPORT_FORMATS[fmt][1])
 
 
-def _bind(g: Graph, session: "Session") -> None:
+def _bind(g: Graph, session: "SessionState") -> None:
     for prefix, ns in session.ontology.graph.namespaces():
         if prefix:
             g.bind(prefix, ns, override=True)
@@ -761,7 +761,7 @@ def _bind(g: Graph, session: "Session") -> None:
     g.bind("hydra", HYDRA)
 
 
-def _fill_kg(ds: Dataset, session: "Session", facts: "list[Fact]") -> None:
+def _fill_kg(ds: Dataset, session: "SessionState", facts: "list[Fact]") -> None:
     base = session.config.base
     ev_graph = ds.graph(URIRef(base + "evidence"))
     labels = session.kg.labels()
@@ -1009,7 +1009,7 @@ def read_graph_export(path: str | os.PathLike[str], *, format: str | None = None
     return out
 
 
-def query_session(session: "Session", sparql: str, *, verified_only: bool = False, allow_service: bool = False,
+def query_session(session: "SessionState", sparql: str, *, verified_only: bool = False, allow_service: bool = False,
                   timeout: float | None = None, policy: "QueryPolicy | None" = None,
                   worker: "QueryWorker | None" = None) -> Any:
     """Run SPARQL over the KG (union of source graphs) together with the ontology, under the query policy.

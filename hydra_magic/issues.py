@@ -37,8 +37,7 @@ class Issue:
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        codes = globals().get("CODES") or __getattr__("CODES")
-        if self.code not in codes:
+        if self.code not in CODES:
             raise ValueError(f"unknown issue code {self.code!r}; add it to hydra_magic.rule_registry")
 
     def to_dict(self) -> dict[str, Any]:

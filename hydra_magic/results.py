@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .candidates import ClassCandidate, PropertyCandidate
 from .contracts import CheckedTriple
@@ -29,6 +29,9 @@ def _bundle(obj: Any) -> dict[str, Any]:
 @dataclass
 class CQResult:
     """The outcome of one ``%%cq`` cell / :meth:`Session.add_cqs` call."""
+
+    #: Which view shows it (hydra_magic.views dispatches on this, so it needs no import of this module).
+    view_kind: ClassVar[str] = "cq"
 
     cqs: list[CompetencyQuestion]
     added_classes: list[ClassCandidate] = field(default_factory=list)
@@ -87,6 +90,8 @@ class RejectedTriple:
 @dataclass
 class ExtractionResult:
     """The outcome of one ``%%extract`` cell / :meth:`Session.extract` call."""
+
+    view_kind: ClassVar[str] = "extraction"
 
     source: str
     text: str

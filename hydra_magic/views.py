@@ -37,14 +37,13 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, Literal, URIRef
 
 from .iri import local_name, snake_case
+from .ontology import Ontology
 from .wording import count
 
 if TYPE_CHECKING:  # pragma: no cover
     import anywidget
 
     from .kg import Fact, KnowledgeGraph
-    from .ontology import Ontology
-    from .results import CQResult, ExtractionResult
 
 __all__ = [
     "EXPAND_CAP",
@@ -314,7 +313,7 @@ def _cq_status(onto: Ontology, cq: Any, added: list[str], session: Any = None) -
     return {"status": "missing", "terms": [], "reason": "no class or property of the ontology matches its words"}
 
 
-def ontology_state(session: Any = None, *, ontology: Ontology | None = None, result: CQResult | None = None,
+def ontology_state(session: Any = None, *, ontology: Ontology | None = None, result: Any = None,
                    instance_counts: bool = True) -> dict[str, Any]:
     """JSON state of the ontology view: class tree, properties, CQs and what each contributed.
 
@@ -448,7 +447,7 @@ def _find_fact(kg: KnowledgeGraph, key: tuple[Any, Any, Any] | None, source: str
     return None
 
 
-def _row(kind: str, idx: int, ct: Any, result: ExtractionResult, session: Any) -> dict[str, Any]:
+def _row(kind: str, idx: int, ct: Any, result: Any, session: Any) -> dict[str, Any]:
     c = ct.candidate
     kg = getattr(session, "kg", None)
     onto = getattr(session, "ontology", None)
@@ -482,7 +481,7 @@ def _row(kind: str, idx: int, ct: Any, result: ExtractionResult, session: Any) -
     }
 
 
-def extraction_state(result: ExtractionResult, cap: int = ROW_CAP) -> dict[str, Any]:
+def extraction_state(result: Any, cap: int = ROW_CAP) -> dict[str, Any]:
     """JSON state of the extraction view: every candidate, its verdict, evidence and current status.
 
     At most ``cap`` rows are shipped (rejected ones first, since they are the
@@ -1220,12 +1219,11 @@ def graph(session: Any, *, initial: int = INITIAL_CAP, cap: int = EXPAND_CAP) ->
 
 def widget_for(obj: Any) -> anywidget.AnyWidget | None:
     """The interactive view of a result, session or report; ``None`` when there is none."""
-    from .results import CQResult, ExtractionResult
-
     cls = _widget_classes()
-    if isinstance(obj, ExtractionResult):
+    kind = getattr(type(obj), "view_kind", "")  # results declare their view (see hydra_magic.results)
+    if kind == "extraction":
         return cls["ExtractionView"](obj)
-    if isinstance(obj, CQResult):
+    if kind == "cq":
         return cls["OntologyView"](obj.session, result=obj)
     if isinstance(obj, OntologyDisplay):
         return cls["OntologyView"](obj.session)
@@ -1238,17 +1236,50 @@ def widget_for(obj: Any) -> anywidget.AnyWidget | None:
     return None
 
 
+def render_html(obj: Any) -> str:
+    """Static, self-contained HTML for a result, session, ontology, graph display or report.
+
+    The states are built here; :mod:`hydra_magic.html` turns a state into HTML and
+    imports nothing of this module.
+
+    Parameters
+    ----------
+    obj
+        A :class:`~hydra_magic.results.CQResult`, :class:`~hydra_magic.results.ExtractionResult`,
+        :class:`~hydra_magic.session.Session`, :class:`~hydra_magic.ontology.Ontology`,
+        a display from this module, or any report-like object with an ``issues`` list of
+        :class:`~hydra_magic.issues.Issue` (and optionally ``counts()``).
+    """
+    from . import html
+
+    kind = getattr(type(obj), "view_kind", "")  # results declare their view (see hydra_magic.results)
+    if kind == "extraction":
+        return html.extraction_html(extraction_state(obj))
+    if kind == "cq":
+        return html.cq_result_html(ontology_state(obj.session, result=obj))
+    if isinstance(obj, GraphDisplay):
+        return html.graph_html(obj.state())
+    if isinstance(obj, OntologyDisplay):
+        return html.ontology_html(ontology_state(obj.session), "Ontology")
+    if isinstance(obj, Ontology):
+        return html.ontology_html(ontology_state(ontology=obj), "Ontology")
+    if hasattr(obj, "ontology") and hasattr(obj, "kg") and hasattr(obj, "cqs"):
+        return html.ontology_html(ontology_state(obj), f"Session {getattr(obj, 'name', '')}".strip())
+    if isinstance(getattr(obj, "issues", None), list):
+        return html.report_html(report_state(obj, cap=html.MAX_ROWS))
+    text = obj.to_text() if hasattr(obj, "to_text") else repr(obj)
+    return f'<pre style="font-family:monospace;white-space:pre-wrap;">{html.e(text)}</pre>'
+
+
 def mimebundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
     """text/plain + static text/html, plus the widget view when a live kernel can show it.
 
     The static HTML stays in the bundle so that a saved notebook reads well on
     GitHub and nbviewer (which do not run widgets).
     """
-    from . import html
-
     text = obj.to_text() if hasattr(obj, "to_text") else repr(obj)
     # An object with its own static page (the verification report adds its CQ table) keeps it.
-    page = obj.to_html() if callable(getattr(obj, "to_html", None)) else html.render(obj)
+    page = obj.to_html() if callable(getattr(obj, "to_html", None)) else render_html(obj)
     data: dict[str, Any] = {"text/plain": text, "text/html": page}
     if _widgets_enabled() and _in_kernel():
         try:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from rdflib import RDF, Literal
 
-from hydra_magic import html, views
+from hydra_magic import views
 from hydra_magic.candidates import TripleCandidate
 from hydra_magic.kg import Evidence, Fact
 from hydra_magic.session import Session, SessionConfig, SessionEvent, SessionListenerWarning
@@ -82,7 +82,7 @@ def test_edges_carry_their_relation_and_the_state_lists_relations_and_classes() 
     assert all(c["color"].startswith("#") for c in d["legend"])
     json.dumps(d)
     # the saved notebook's picture writes the relations on its edges too
-    page = html.render(views.graph(s))
+    page = views.render_html(views.graph(s))
     assert len(re.findall(r">(?:← )?directedBy(?: [→↓↑])?</text>", page)) == 4
     assert "relations: directedBy" in page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import owlrl
 import pytest
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Namespace
 
 from hydra_magic.io import export_session, graph_to_proposal, parse_rdf
 from hydra_magic.ontology import Ontology

@@ -132,9 +132,9 @@ def report() -> Report:
 # --------------------------------------------------------------------------- static HTML
 def test_static_html_escapes_user_and_model_text_everywhere(world: tuple[Session, Any, Any]) -> None:
     session, cq, ex = world
-    pages = {"cq": html.render(cq), "extraction": html.render(ex), "session": html.render(session),
-             "ontology": html.render(views.ontology(session)), "graph": html.render(views.graph(session)),
-             "report": html.render(report()), "onto-object": html.render(session.ontology)}
+    pages = {"cq": views.render_html(cq), "extraction": views.render_html(ex), "session": views.render_html(session),
+             "ontology": views.render_html(views.ontology(session)), "graph": views.render_html(views.graph(session)),
+             "report": views.render_html(report()), "onto-object": views.render_html(session.ontology)}
     for name, page in pages.items():
         assert not RAW_MARKUP.search(page), f"{name}: raw markup from user text reached the HTML"
         assert "<style" not in page and "<link" not in page and "src=" not in page.replace("src=x", ""), name
@@ -149,7 +149,7 @@ def test_static_html_escapes_user_and_model_text_everywhere(world: tuple[Session
 
 def test_static_extraction_shows_verdicts_rules_hints_and_highlighted_evidence(world: tuple[Session, Any, Any]) -> None:
     _, _, ex = world
-    page = html.render(ex)
+    page = views.render_html(ex)
     # the scripted engine types its entities without the text saying so: only the film the text
     # names ("The film <img …>") is stated; the rest rest on inferred types and show apart
     assert "1 verified" in page and "4 on inferred types" in page and "3 rejected" in page
@@ -163,7 +163,7 @@ def test_static_extraction_shows_verdicts_rules_hints_and_highlighted_evidence(w
 
 def test_static_cq_result_shows_contributions_rejections_and_expressibility(world: tuple[Session, Any, Any]) -> None:
     _, cq, _ = world
-    page = html.render(cq)
+    page = views.render_html(cq)
     assert "unknown_superclass" in page and "class Bad" in page  # the rejected candidate with its rule
     assert "Person, directed" in page or "Agent, Person, directed" in page  # what the first CQ added
     assert ">expressible<" in page and ">not expressible<" in page
@@ -179,7 +179,7 @@ def test_static_tables_are_capped_with_a_count_of_the_rest() -> None:
 
 def test_static_graph_is_an_inline_svg_of_the_top_nodes() -> None:
     s = star_session(12)
-    page = html.render(views.graph(s))
+    page = views.render_html(views.graph(s))
     assert page.count("<circle") == 13 and "<svg" in page and "The Hub" in page
     assert "13 entities" in page
 
@@ -477,7 +477,7 @@ def test_the_real_verification_report_renders_as_widget_state_and_static_html(wo
     assert {r["code"] for r in st["by_rule"]} == set(rep.counts_by_code())
     assert [t["text"] for t in st["cq_tests"]] == [t.cq.text for t in rep.cq_tests]
     json.dumps(st)
-    page = html.render(rep)
+    page = views.render_html(rep)
     assert not RAW_MARKUP.search(page) and "domain_mismatch" in page
     assert type(views.widget_for(rep)).__name__ == "ReportView"
     assert views.mimebundle(rep)["text/html"] == rep.to_html()  # its own page (with the CQ table) is kept

@@ -36,7 +36,7 @@ from .findings import make_issue
 from .index import FactIndex
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from ..session_state import SessionState
 
 __all__ = ["ROWS_SHOWN", "CQTest", "Reading", "compile_cq", "read_cq", "run_cq_tests"]
 
@@ -175,7 +175,7 @@ def _answer_kind(words: list[str]) -> str:
     return "entities"
 
 
-def _entities(cq: str, session: Session, idx: FactIndex, taken: set[int]) -> tuple[list[URIRef], list[str]]:
+def _entities(cq: str, session: SessionState, idx: FactIndex, taken: set[int]) -> tuple[list[URIRef], list[str]]:
     """Entities the question names: KG entities (any n-gram), else capitalised names not at the start."""
     tokens = [(m.group(), m.start()) for m in _WORD.finditer(cq)]
     found: list[tuple[int, URIRef]] = []
@@ -213,7 +213,7 @@ def _entities(cq: str, session: Session, idx: FactIndex, taken: set[int]) -> tup
     return [iri for _, iri in found], unknown
 
 
-def _from_parser(cq: CompetencyQuestion, session: Session) -> Reading | None:
+def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | None:
     """A reading from the offline engine's CQ parser, when it exists and its terms are in the ontology."""
     try:
         from ..engines.rules_cq import parse_cq  # type: ignore[attr-defined]
@@ -266,7 +266,7 @@ def _inverted(req: Any, prop: OntProperty, onto: Any) -> bool:
     return ours != theirs
 
 
-def read_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex) -> Reading:
+def read_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex) -> Reading:
     """What ``cq`` asks in the ontology's terms (parser first, label matcher otherwise)."""
     parsed = _from_parser(cq, session)
     if parsed is not None:
@@ -310,7 +310,7 @@ def _fits(onto: Any, cls: OntClass | None, targets: tuple[URIRef, ...]) -> bool:
     return cls is not None and any(onto.is_subclass(cls.iri, t) or onto.is_subclass(t, cls.iri) for t in targets)
 
 
-def compile_cq(r: Reading, session: Session, idx: FactIndex) -> tuple[str | None, str]:
+def compile_cq(r: Reading, session: SessionState, idx: FactIndex) -> tuple[str | None, str]:
     """SPARQL for a reading, or ``(None, reason)``."""
     onto = session.ontology
     typed = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -394,7 +394,7 @@ def compile_cq(r: Reading, session: Session, idx: FactIndex) -> tuple[str | None
 
 
 # ---------------------------------------------------------------- checking
-def _namespaces(session: Session) -> dict[str, str]:
+def _namespaces(session: SessionState) -> dict[str, str]:
     ns = {p: str(n) for p, n in session.ontology.graph.namespaces() if p}
     ns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
                "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD)})
@@ -415,7 +415,7 @@ def _iris(node: Any, out: set[URIRef]) -> None:
             _iris(v, out)
 
 
-def _unknown_terms(sparql: str, session: Session) -> tuple[list[str], str]:
+def _unknown_terms(sparql: str, session: SessionState) -> tuple[list[str], str]:
     """Ontology-namespace IRIs the query uses that the ontology does not declare; or a parse error."""
     try:
         q = prepareQuery(sparql, initNs=_namespaces(session))
@@ -439,7 +439,7 @@ def _show(node: Any) -> str:
     return str(node)
 
 
-def _normal_forms(node: Any, session: Session) -> set[str]:
+def _normal_forms(node: Any, session: SessionState) -> set[str]:
     if node is None:
         return set()
     if isinstance(node, URIRef):
@@ -452,7 +452,7 @@ def _expected_kind(cq: CompetencyQuestion) -> str:
     return _answer_kind(normalise_label(cq.text).split())
 
 
-def run_cq_tests(session: Session, idx: FactIndex) -> tuple[list[CQTest], list[Issue]]:
+def run_cq_tests(session: SessionState, idx: FactIndex) -> tuple[list[CQTest], list[Issue]]:
     """Compile, run and judge every CQ of the session."""
     tests: list[CQTest] = []
     issues: list[Issue] = []
@@ -466,7 +466,7 @@ def run_cq_tests(session: Session, idx: FactIndex) -> tuple[list[CQTest], list[I
     return tests, issues
 
 
-def _policy(session: Session) -> QueryPolicy:
+def _policy(session: SessionState) -> QueryPolicy:
     """CQ tests never call remote endpoints: a CQ file may come from anyone."""
     timeout = getattr(session.config, "sparql_timeout", None)
     return QueryPolicy(caller="a CQ test", service_option=None,
@@ -474,7 +474,7 @@ def _policy(session: Session) -> QueryPolicy:
                        **({} if timeout is None else {"timeout": timeout}))
 
 
-def _test_cq(cq: CompetencyQuestion, session: Session, idx: FactIndex, worker: QueryWorker | None = None,
+def _test_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex, worker: QueryWorker | None = None,
              policy: QueryPolicy | None = None) -> tuple[CQTest, list[Issue]]:
     t = CQTest(cq)
     issues: list[Issue] = []

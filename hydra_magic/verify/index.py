@@ -28,7 +28,7 @@ from ..kg import Fact, KnowledgeGraph
 from .terms import _FAST, LIT, tid
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from ..session_state import SessionState
 
 __all__ = ["EMPTY", "FactIndex", "Key", "key_of"]
 
@@ -367,7 +367,7 @@ class FactIndex:
         return False
 
     # ------------------------------------------------------------ syncing
-    def sync(self, session: Session) -> list[Key]:
+    def sync(self, session: SessionState) -> list[Key]:
         """Bring the index up to ``session.kg``; returns the triples added or removed.
 
         Replays the changes committed to (or undone from) ``session.history``
@@ -407,7 +407,7 @@ class FactIndex:
         self.mark_synced(session)
         return changed
 
-    def mark_synced(self, session: Session) -> None:
+    def mark_synced(self, session: SessionState) -> None:
         self.history = list(session.history)
         self.kg_revision = getattr(session.kg, "revision", None)
 

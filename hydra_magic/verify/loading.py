@@ -23,7 +23,7 @@ from ..errors import FormatError, ParseError
 from ..kg import Evidence, Fact
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from ..session_state import SessionState
 
 __all__ = ["load_kg_file", "read_triples"]
 
@@ -68,7 +68,7 @@ def _is_schema(s: Node, p: Node, o: Node, terms: set[Node]) -> bool:
     return s in terms or p in _SCHEMA or (p == RDF.type and o in _SCHEMA_TYPES)
 
 
-def load_kg_file(session: Session, path: str | os.PathLike[str], *, source: str | None = None) -> int:
+def load_kg_file(session: SessionState, path: str | os.PathLike[str], *, source: str | None = None) -> int:
     """Add the facts of an RDF file to ``session.kg``; returns how many.
 
     Evidence source = the file name; but a TriG / N-Quads file written by

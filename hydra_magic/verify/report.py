@@ -137,21 +137,10 @@ class VerificationReport:
         return views.mimebundle(self)
 
     def to_html(self) -> str:
-        try:
-            from .. import html as renderer
-        except ImportError:
-            body = self._html_table()
-        else:
-            body = renderer.render(self)
-        return body + self._html_cqs() + self._html_notes()
+        from .. import views
 
-    def _html_table(self) -> str:
-        e = _html.escape
-        rows = "".join(f"<tr><td>{e(i.severity)}</td><td><code>{e(i.code)}</code></td><td>{e(i.path)}</td>"
-                       f"<td>{e(i.message)}<br><small>{e(i.hint)}</small></td></tr>" for i in self.issues[:500])
-        return (f"<div><b>{e(self.title)}</b>: {e(self.summary())}</div>"
-                "<table><tr><th>severity</th><th>rule</th><th>where</th><th>message</th></tr>"
-                f"{rows}</table>")
+        body = views.render_html(self)
+        return body + self._html_cqs() + self._html_notes()
 
     def _html_cqs(self) -> str:
         if not self.cq_tests:

@@ -60,7 +60,7 @@ from .value_rules import (
 )
 
 if TYPE_CHECKING:
-    from ..session import Session
+    from ..session_state import SessionState
 
 __all__ = ["ShaclMode", "VerifyState", "inferred_fact_count", "run"]
 
@@ -164,7 +164,7 @@ def _check_all(st: VerifyState) -> Findings:
     return found
 
 
-def _prepare_rules(st: VerifyState, session: Session) -> None:
+def _prepare_rules(st: VerifyState, session: SessionState) -> None:
     rules: list[ValueRule] = []
     issues: list[Issue] = []
     for n, line in enumerate(session.rules, start=1):
@@ -190,7 +190,7 @@ def _prepare_rules(st: VerifyState, session: Session) -> None:
         st.rule_notes = []
 
 
-def _types_mode(session: Session) -> str:
+def _types_mode(session: SessionState) -> str:
     mode = getattr(session.config, "types", "default")
     if mode not in ("default", "strict"):
         raise InputError(f"Unknown types mode {mode!r}. Use 'default' (facts on inferred types are reported as "
@@ -215,7 +215,7 @@ def inferred_fact_count(issues: list[Issue], idx: FactIndex) -> int:
     return len(keys)
 
 
-def _full_state(session: Session, sig: Any, old: VerifyState | None, timings: dict[str, float]) -> VerifyState:
+def _full_state(session: SessionState, sig: Any, old: VerifyState | None, timings: dict[str, float]) -> VerifyState:
     t0 = time.perf_counter()
     ctx = OntologyContext.of(session.ontology, _types_mode(session))
     idx = FactIndex.build(session.kg, ctx.reverse)
@@ -233,7 +233,7 @@ def _full_state(session: Session, sig: Any, old: VerifyState | None, timings: di
 
 
 # ---------------------------------------------------------------- running
-def run(session: Session, *, full: bool = False, shacl: ShaclMode | bool | None = None,
+def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | None = None,
         cqs: bool = True) -> VerificationReport:
     """Verify the session's KG; incremental unless ``full`` (or nothing is cached yet).
 
@@ -350,7 +350,7 @@ def _recheck(st: VerifyState, changed: list[Key]) -> int:
     return len(dirty)
 
 
-def _shacl(st: VerifyState, session: Session, mode: ShaclMode, notes: list[str],
+def _shacl(st: VerifyState, session: SessionState, mode: ShaclMode, notes: list[str],
            found: list[Issue]) -> list[Issue]:
     """pySHACL over user shapes (and, with ``mode="all"``, the generated ones); cached per KG version."""
     from .shacl import data_graph, ontology_shapes, run_pyshacl, shapes_graph
