@@ -33,6 +33,7 @@ __all__ = [
     "DataNotFoundError",
     "FormatError",
     "ParseError",
+    "SessionBusyError",
     "JournalError",
     "EngineError",
     "QueryError",
@@ -87,6 +88,10 @@ class ParseError(HydraError, ValueError):
 
 class JournalError(HydraError, OSError):
     """The session journal could not be written or restored."""
+
+
+class SessionBusyError(JournalError):
+    """The session is held by another process (or another open Session object): one writer at a time."""
 
 
 class EngineError(HydraError, RuntimeError):
