@@ -193,6 +193,19 @@ class Session:
         if restore and self.journal is not None and self.journal.exists():
             self._restore(self.journal.read())
 
+    def close(self) -> None:
+        """Release the session's on-disk store and its lock (another process may then open it).
+
+        The session object stays readable in memory; changing it after ``close`` is refused.
+        Closing twice is harmless.
+        """
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # ----------------------------------------------------------------- engine
     @property
     def engine(self) -> Any:
