@@ -6,17 +6,50 @@ without importing the module that loads them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator
+import os
+import re
+import unicodedata
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; keeps import light
     from .session import Session, SessionConfig
 
-__all__ = ["USER_VARIABLE", "SessionFactory", "SessionRegistry", "default_session_factory"]
+__all__ = ["USER_VARIABLE", "DEFAULT_SESSION_NAME", "SessionFactory", "SessionRegistry",
+           "default_session_factory", "notebook_session_name"]
 
 #: The user-namespace variable that holds the active session.
 USER_VARIABLE = "hydra"
+#: The session a kernel opens when it does not know its notebook.
+DEFAULT_SESSION_NAME = "default"
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+_DOTS = re.compile(r"\.{2,}")
+_SEPARATORS = re.compile(r"[\\/]")
+_LEADING = re.compile(r"^[^A-Za-z0-9]+")
+
+
+def notebook_session_name(environ: Mapping[str, str] | None = None) -> str:
+    """The session name of this kernel's notebook: ``'analysis'`` for ``work/analysis.ipynb``.
+
+    Jupyter Server starts each notebook's kernel with ``JPY_SESSION_NAME`` set
+    to the notebook's path, so two notebooks in one folder get two sessions
+    instead of clobbering one. The file's stem is made a valid session name
+    (accents dropped, other characters outside ``[A-Za-z0-9_.-]`` become ``-``,
+    at most 64 characters); ``'default'`` when the variable is unset (plain
+    IPython, nbclient) or nothing valid remains (e.g. a name in Japanese).
+    """
+    value = (os.environ if environ is None else environ).get("JPY_SESSION_NAME") or ""
+    base = _SEPARATORS.split(value.strip())[-1]  # the server may join an OS path: '/' or '\\'
+    stem = PurePosixPath(base).stem
+    ascii_ = "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+    name = _DOTS.sub(".", _NOT_IN_NAME.sub("-", ascii_))
+    name = _LEADING.sub("", name)[:64].rstrip("-.")
+    from .journal import valid_session_name  # lazily: keeps this module's imports light
+
+    return name if valid_session_name(name) else DEFAULT_SESSION_NAME
+
 
 SessionFactory = Callable[[str, "SessionConfig"], "Session"]
 

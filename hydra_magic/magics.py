@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
-from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, observe, validate
+from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, default, observe, validate
 
 from .errors import HydraError
-from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory
+from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory, notebook_session_name
 from .wording import count
 
 if TYPE_CHECKING:
@@ -309,7 +309,12 @@ class HydraMagics(Magics):
                                          "Empty: keep sessions in memory only. Applies to sessions "
                                          "opened afterwards.").tag(config=True)
     session_name = Unicode("default", help="The session %load_ext opens; setting it switches to that "
-                                           "session.").tag(config=True)
+                                           "session. Defaults to the notebook's file name made a valid "
+                                           "session name ('analysis' for analysis.ipynb, from "
+                                           "JPY_SESSION_NAME, which Jupyter Server sets), so two notebooks "
+                                           "in one folder do not share a session; 'default' outside "
+                                           "Jupyter Server or when the file name has no usable "
+                                           "characters.").tag(config=True)
     engine_options = Dict(help="Keyword arguments of the model engine, e.g. {'api_base': "
                                 "'http://localhost:11434'} for Ollama or an OpenAI-compatible server, "
                                 "{'temperature': 0, 'timeout': 60}. Keep API keys in environment "
@@ -349,6 +354,11 @@ class HydraMagics(Magics):
         if not proposal["value"] > 0:
             raise TraitError(f"HydraMagics.sparql_timeout must be more than 0 seconds, not {proposal['value']}.")
         return proposal["value"]
+
+    @default("session_name")
+    def _notebook_session_name(self) -> str:
+        # Read when first asked (at %load_ext), and only if no config or %config set a name.
+        return notebook_session_name()
 
     @validate("session_name")
     def _valid_name(self, proposal: Any) -> str:
