@@ -100,6 +100,8 @@ def unload_ipython_extension(shell: Any) -> None:
             del shell.user_ns[USER_VARIABLE]
         else:
             shell.user_ns[USER_VARIABLE] = magics._hydra_user_var
+    for session in magics.sessions:  # let go of their stores and locks (another process may open them now)
+        session.close()
     magics._hydra_loaded = False
 
 

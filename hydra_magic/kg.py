@@ -126,6 +126,8 @@ class KnowledgeGraph:
         self._stated: dict[URIRef, set[URIRef]] = {}
         #: (entity, class) -> the first typing fact, for messages naming where a type came from
         self._type_facts: dict[tuple[URIRef, URIRef], Fact] = {}
+        #: entity -> its typing facts by (source, class): removing one re-derives only that entity's types
+        self._typing: dict[URIRef, dict[tuple[str, URIRef], Fact]] = {}
         self._graphs: dict[str, Any] = {}
         self._verified_cache: tuple[int, Dataset] | None = None  # (revision, dataset) of verified_dataset()
         self._ox_iris: dict[URIRef, Any] = {}  # pyoxigraph NamedNode per IRI, reused across inserts
@@ -321,14 +323,14 @@ class KnowledgeGraph:
         removed = []
         for f in facts:
             bucket = self._facts.get(f.source, {})
-            if bucket.pop(f.key, None) is None:
+            stored = bucket.pop(f.key, None)
+            if stored is None:
                 continue
-            removed.append(f)
+            removed.append(stored)
             self.dataset.remove((f.subject, f.predicate, f.object, self._graph(f.source)))
             if not bucket:
                 self._facts.pop(f.source, None)
-        if removed:
-            self._rebuild_types()
+        self._unindex_types(removed)
         self._record("remove", removed)
         return removed
 
@@ -339,7 +341,7 @@ class KnowledgeGraph:
         if facts:
             self.dataset.remove_graph(self._graph(source))
             self._graphs.pop(source, None)
-            self._rebuild_types()
+            self._unindex_types(facts)
         return facts
 
     def clear(self) -> None:
@@ -353,6 +355,7 @@ class KnowledgeGraph:
         self._types.clear()
         self._stated.clear()
         self._type_facts.clear()
+        self._typing.clear()
 
     def mark_user_accepted(self, fact: Fact) -> Fact:
         return replace(fact, evidence=replace(fact.evidence, decision="user"))
@@ -364,6 +367,7 @@ class KnowledgeGraph:
         return g
 
     def _index_type(self, f: Fact) -> None:
+        self._typing.setdefault(f.subject, {})[(f.source, f.object)] = f  # type: ignore[index]
         self._types.setdefault(f.subject, set()).add(f.object)  # type: ignore[arg-type]
         key = (f.subject, f.object)
         if not f.evidence.flags:
@@ -374,10 +378,21 @@ class KnowledgeGraph:
         else:
             self._type_facts.setdefault(key, f)  # type: ignore[arg-type]
 
-    def _rebuild_types(self) -> None:
-        self._types, self._stated, self._type_facts = {}, {}, {}
-        for f in self:
-            if f.predicate == RDF.type and isinstance(f.object, URIRef):
+    def _unindex_types(self, removed: list[Fact]) -> None:
+        """Re-derive the types of the entities whose typing facts were removed (only theirs)."""
+        touched = set()
+        for f in removed:
+            if f.predicate == _RDF_TYPE and isinstance(f.object, URIRef):
+                typing = self._typing.get(f.subject)  # type: ignore[arg-type]
+                if typing is not None:
+                    typing.pop((f.source, f.object), None)
+                touched.add(f.subject)
+        for e in touched:
+            for cls in self._types.pop(e, set()):  # type: ignore[arg-type]
+                self._type_facts.pop((e, cls), None)  # type: ignore[arg-type]
+            self._stated.pop(e, None)  # type: ignore[arg-type]
+            remaining = self._typing.pop(e, {})  # type: ignore[arg-type]
+            for f in remaining.values():
                 self._index_type(f)
 
     # ------------------------------------------------------------ snapshots

@@ -837,11 +837,11 @@ class HydraMagics(Magics):
 
     def _sub_sessions(self, rest: list[str]) -> None:
         self._no_args("sessions", rest)
-        from .journal import Journal
+        from .store import SessionStore
 
         active = self.sessions.active_name
         root = self.session_config().journal_dir
-        stored = Journal.list_sessions(root) if root else []
+        stored = SessionStore.list_sessions(root) if root else []
         names = sorted(set(stored) | set(self.sessions.names()))
         where = f"journals in {root}" if root else "no journal directory"
         lines = [f"Sessions ({where}):"]

@@ -22,12 +22,13 @@ from rdflib.term import Node
 from rdflib.util import from_n3
 
 from .candidates import TripleCandidate
+from .changes import Change
 from .contracts import CheckedTriple, OntologyVerdict, resolve_datatype, to_literal
 from .contracts.triple_rules import is_typing_predicate
 from .cq import CompetencyQuestion, parse_cqs
 from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
 from .iri import DEFAULT_BASE, local_name, snake_case
-from .journal import Journal
+from .store import SessionStore, StoredState
 from .kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph
 from .ontology import Ontology
 from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
@@ -66,49 +67,6 @@ class SessionConfig:
                 "sparql_timeout": self.sparql_timeout,
                 "retry": {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
                           "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}}
-
-
-@dataclass
-class Change:
-    """One undoable change to the session."""
-
-    kind: str
-    summary: str
-    time: float = field(default_factory=time.time)
-    onto_added: list[Triple] = field(default_factory=list)
-    onto_removed: list[Triple] = field(default_factory=list)
-    facts_added: list[Fact] = field(default_factory=list)
-    facts_removed: list[Fact] = field(default_factory=list)
-    cqs_added: list[CompetencyQuestion] = field(default_factory=list)
-    cqs_removed: list[CompetencyQuestion] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.onto_added or self.onto_removed or self.facts_added or self.facts_removed
-                    or self.cqs_added or self.cqs_removed)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind, "summary": self.summary, "time": self.time,
-            "onto_added": [[t.n3() for t in tr] for tr in self.onto_added],
-            "onto_removed": [[t.n3() for t in tr] for tr in self.onto_removed],
-            "facts_added": [f.to_dict() for f in self.facts_added],
-            "facts_removed": [f.to_dict() for f in self.facts_removed],
-            "cqs_added": [c.to_dict() for c in self.cqs_added],
-            "cqs_removed": [c.to_dict() for c in self.cqs_removed],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Change":
-        return cls(
-            kind=d["kind"], summary=d["summary"], time=d.get("time", 0.0),
-            onto_added=[tuple(from_n3(x) for x in tr) for tr in d.get("onto_added", [])],  # type: ignore[misc]
-            onto_removed=[tuple(from_n3(x) for x in tr) for tr in d.get("onto_removed", [])],  # type: ignore[misc]
-            facts_added=[Fact.from_dict(x) for x in d.get("facts_added", [])],
-            facts_removed=[Fact.from_dict(x) for x in d.get("facts_removed", [])],
-            cqs_added=[CompetencyQuestion.from_dict(x) for x in d.get("cqs_added", [])],
-            cqs_removed=[CompetencyQuestion.from_dict(x) for x in d.get("cqs_removed", [])],
-        )
 
 
 @dataclass(frozen=True)
@@ -188,10 +146,18 @@ class Session:
         self._engine = engine
         self._engines: dict[str, Any] = {}
         self._listeners: list[Callable[[], Any]] = []  # references (weak for bound methods), see subscribe()
-        self.journal = Journal(self.config.journal_dir, name) if self.config.journal_dir else None
+        #: The session's directory on disk (store, change log, lock); ``None`` for in-memory sessions.
+        self.journal: SessionStore | None = None
         self.restored: str = ""
-        if restore and self.journal is not None and self.journal.exists():
-            self._restore(self.journal.read())
+        if self.config.journal_dir:
+            store = SessionStore(self.config.journal_dir, name, self.config.base)
+            state = store.open(self._meta(), discard=not restore)
+            self.journal = store
+            try:
+                self._restore(state)
+            except BaseException:
+                store.close()
+                raise
 
     def close(self) -> None:
         """Release the session's on-disk store and its lock (another process may then open it).
@@ -199,6 +165,16 @@ class Session:
         The session object stays readable in memory; changing it after ``close`` is refused.
         Closing twice is harmless.
         """
+        if self.journal is not None:
+            self.journal.close()
+
+    def __del__(self) -> None:  # a dropped Session must not keep its lock (a notebook re-running a cell)
+        journal = getattr(self, "journal", None)
+        if journal is not None:
+            try:
+                journal.close()
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
 
     def __enter__(self) -> "Session":
         return self
@@ -242,14 +218,16 @@ class Session:
         """Use ``name`` (``"rules"`` or any litellm model string) from now on."""
         if not name or not name.strip():
             raise InputError("The model name is empty. Give 'rules' or a litellm model such as 'openai/gpt-4o-mini'.")
+        self._save(config={**self.config.to_dict(), "engine": name.strip()})
         self.config.engine = name.strip()
         self._engine = None
         self._engines.clear()  # engines made earlier may carry old engine_options
-        self._save()
 
     # -------------------------------------------------------------- ontology
     def add_cqs(self, cqs: str | Sequence[str | CompetencyQuestion], *, engine: str | None = None) -> CQResult:
         """Grow the ontology from competency questions, through the ontology contracts."""
+        for q in ([cqs] if isinstance(cqs, str) else cqs):
+            refuse_unstorable(q if isinstance(q, str) else q.text, "A competency question")
         questions = self._parse_cqs(cqs)
         eng = self.get_engine(engine)
         t0 = time.perf_counter()
@@ -283,6 +261,7 @@ class Session:
         """Declare or extend the ontology in Turtle; goes through the same contracts as CQs."""
         from .io import graph_to_proposal, parse_rdf
 
+        refuse_unstorable(text, "The ontology text")
         if not text.strip():
             raise EmptyInputError("The %%ontology cell is empty. Write Turtle, e.g. "
                                   "':Film a owl:Class .' (prefixes owl, rdfs, xsd and ':' are predeclared).")
@@ -325,6 +304,7 @@ class Session:
         """Extract triples from ``text`` against the ontology; accepted ones replace ``source``'s facts."""
         if not isinstance(text, str):
             text = "\n\n".join(str(t) for t in text)
+        refuse_unstorable(text, "The text to extract from")
         if not text.strip():
             raise EmptyInputError("There is no text to extract from. Put the text in the %%extract cell, "
                                   "or pass --from VAR with a string, a list of strings or a file path.")
@@ -468,10 +448,9 @@ class Session:
         if isinstance(o, URIRef) and cand.object_text and p != RDF.type:
             labels[o] = cand.object_text
         self._commit(Change("accept", f"accepted anyway: ({cand.subject}, {cand.predicate}, {cand.object})",
-                            facts_added=[fact]), labels=labels)
-        self.log.append({"time": time.time(), "decision": "accept_anyway", "triple": str(cand),
-                         "source": source, "codes": ct.codes if isinstance(ct, CheckedTriple) else []})
-        self._save()
+                            facts_added=[fact]), labels=labels,
+                     event={"time": time.time(), "decision": "accept_anyway", "triple": str(cand),
+                            "source": source, "codes": ct.codes if isinstance(ct, CheckedTriple) else []})
         return fact
 
     def remove_fact(self, fact: Fact) -> None:
@@ -482,9 +461,8 @@ class Session:
             [f for f in self.kg if f.key == fact.key]
         obj = local_name(fact.object) if isinstance(fact.object, URIRef) else str(fact.object)
         self._commit(Change("remove", f"removed ({self.kg.label(fact.subject)}, {local_name(fact.predicate)}, {obj})",
-                            facts_removed=matches))
-        self.log.append({"time": time.time(), "decision": "remove", "triple": [str(x) for x in fact.key]})
-        self._save()
+                            facts_removed=matches),
+                     event={"time": time.time(), "decision": "remove", "triple": [str(x) for x in fact.key]})
 
     def merge(self, entity: str | URIRef, into: str | URIRef, *, force: bool = False) -> MergeResult:
         """Merge ``entity`` into ``into`` (two names of one thing), as one undoable user decision.
@@ -550,10 +528,9 @@ class Session:
         result = MergeResult(a, b, a_label, b_label, moved=len(old) - dropped, dropped=dropped, alt_label=alt,
                              conflicts=conflicts)
         self._commit(Change("merge", f"merged {a_label!r} into {b_label!r}", facts_added=added,
-                            facts_removed=old))
-        self.log.append({"time": time.time(), "decision": "merge", "entity": str(a), "into": str(b),
-                         "moved": result.moved, "dropped": dropped, "forced": bool(conflicts)})
-        self._save()
+                            facts_removed=old),
+                     event={"time": time.time(), "decision": "merge", "entity": str(a), "into": str(b),
+                            "moved": result.moved, "dropped": dropped, "forced": bool(conflicts)})
         return result
 
     def _entity_named(self, name: str | URIRef, role: str) -> URIRef:
@@ -627,7 +604,15 @@ class Session:
         """Revert the last change; returns what was undone and what the next undo would revert."""
         if not self.history:
             return "Nothing to undo."
-        change = self.history.pop()
+        change = self.history[-1]
+        if change.stub and self.journal is not None:  # restored: its body is still in the change log
+            change = self.journal.load_change(change.log_id)  # type: ignore[arg-type]
+        event = {"time": time.time(), "event": "undo", "summary": change.summary}
+        if self.journal is not None and change.log_id is not None:
+            cqs = [c for c in self.cqs if c.text not in {x.text for x in change.cqs_added}]
+            cqs += [c for c in change.cqs_removed if c not in cqs]
+            self.journal.undo(change, self._meta(cqs=cqs, event=event), event)  # raises: nothing changed
+        self.history.pop()
         if change.onto_added or change.onto_removed:
             triples = (self.ontology.triples() - set(change.onto_added)) | set(change.onto_removed)
             self.ontology.replace_triples(triples)
@@ -639,11 +624,9 @@ class Session:
             gone = {c.text for c in change.cqs_added}
             self.cqs = [c for c in self.cqs if c.text not in gone]
         self.cqs.extend(c for c in change.cqs_removed if c not in self.cqs)
-        self.log.append({"time": time.time(), "event": "undo", "summary": change.summary})
-        try:
-            self._save()
-        finally:
-            self._notify(SessionEvent("undo", f"Undid: {change.summary}", change.kind))
+        self.log.append(event)
+        self._compact()
+        self._notify(SessionEvent("undo", f"Undid: {change.summary}", change.kind))
         return f"Undid: {change.summary}. " + self.next_undo()
 
     def next_undo(self) -> str:
@@ -667,8 +650,17 @@ class Session:
         """
         self._commit(change, labels)
 
-    def _commit(self, change: Change, labels: dict[URIRef, str] | None = None) -> None:
-        """Apply ``change`` in one step and journal it."""
+    def _commit(self, change: Change, labels: dict[URIRef, str] | None = None,
+                event: dict[str, Any] | None = None) -> None:
+        """Persist ``change`` (change log, then store), then apply it in memory; ``event`` goes to the log.
+
+        If it cannot be persisted, a :class:`JournalError` says so and nothing changed, in memory or on disk.
+        """
+        if self.journal is not None and not (change.empty and not labels and event is None):
+            gone = {c.text for c in change.cqs_removed}
+            cqs = [c for c in self.cqs if c.text not in gone] + list(change.cqs_added)
+            change.log_id = self.journal.commit(change, self._new_labels(change, labels or {}),
+                                                self._meta(cqs=cqs, event=event), event)
         if change.onto_added or change.onto_removed:
             triples = (self.ontology.triples() - set(change.onto_removed)) | set(change.onto_added)
             self.ontology.replace_triples(triples)
@@ -683,20 +675,19 @@ class Session:
         if not change.empty:
             self.history.append(change)
             del self.history[:-self.config.history_limit]
-        try:
-            self._save()
-        finally:  # the change is applied in memory either way: views must show it
-            self._notify(SessionEvent(change.kind, change.summary))
+        if event is not None:
+            self.log.append(event)
+        self._compact()
+        self._notify(SessionEvent(change.kind, change.summary))
 
     # ----------------------------------------------------------- persistence
     def snapshot(self) -> dict[str, Any]:
-        """The whole state as JSON-ready data (what the journal stores)."""
+        """The whole state as JSON-ready data (for inspection and tests; the store holds the session)."""
         return {
             "name": self.name,
             "config": self.config.to_dict(),
             "ontology": [[t.n3() for t in tr] for tr in sorted(self.ontology.triples())],
-            "prefixes": {p: str(ns) for p, ns in self.ontology.graph.namespaces()
-                         if p in ("onto",) or not p.startswith(("ns", "_"))},
+            "prefixes": self._prefixes(),
             "kg": self.kg.to_dict(),
             "cqs": [c.to_dict() for c in self.cqs],
             "history": [c.to_dict() for c in self.history],
@@ -705,34 +696,105 @@ class Session:
             "shapes": self.shapes,
         }
 
-    def _save(self) -> None:
+    def _prefixes(self) -> dict[str, str]:
+        return {p: str(ns) for p, ns in self.ontology.graph.namespaces()
+                if p in ("onto",) or not p.startswith(("ns", "_"))}
+
+    def _meta(self, *, cqs: list[CompetencyQuestion] | None = None, event: dict[str, Any] | None = None,
+              **changed: Any) -> dict[str, Any]:
+        """The small state kept beside the graphs: settings, CQs, rules, shapes, prefixes, recent events.
+
+        ``changed`` overrides entries (``rules=…``, ``shapes=…``, ``config=…``): the new state is saved
+        before memory takes it, so a failed save changes nothing.
+        """
+        events = self.log[-499:] + [event] if event is not None else self.log[-500:]
+        meta = {"config": self.config.to_dict(), "cqs": [c.to_dict() for c in (self.cqs if cqs is None else cqs)],
+                "rules": list(self.rules), "shapes": list(self.shapes), "prefixes": self._prefixes(),
+                "events": events}
+        meta.update(changed)
+        return meta
+
+    def _new_labels(self, change: Change, labels: dict[URIRef, str]) -> dict[URIRef, str]:
+        """Labels the store must add with ``change``: those given, where the KG has none yet."""
+        known = self.kg.labels()
+        return {e: t for e, t in labels.items() if e not in known}
+
+    def _save(self, **changed: Any) -> None:
+        """Save the small state (settings, rules, shapes); changes to the graphs go through :meth:`_commit`."""
         if self.journal is not None:
-            self.journal.write(self.snapshot())
+            self.journal.write_meta(self._meta(**changed))
+
+    def _compact(self) -> None:
+        if self.journal is not None:
+            try:
+                self.journal.compact(c.log_id for c in self.history if c.log_id is not None)
+            except OSError:
+                pass  # a log that stays long is harmless; the next change tries again
 
     def save(self) -> Path | None:
-        """Write the journal now; returns the snapshot path (``None`` for in-memory sessions)."""
+        """Make sure everything is on disk; returns the session directory (``None`` for in-memory sessions).
+
+        Every change is written as it happens; this only re-saves the settings.
+        """
         self._save()
         return self.journal.path if self.journal else None
 
-    def _restore(self, data: dict[str, Any]) -> None:
+    def _restore(self, state: StoredState) -> None:
+        store = self.journal
+        where = store.path if store is not None else "?"
+        notes = []
         try:
-            cfg = data.get("config", {})
-            for key in ("engine", "max_input_chars", "chunk_chars", "history_limit", "types", "sparql_timeout"):
-                if key in cfg:
-                    setattr(self.config, key, cfg[key])
-            self.ontology.replace_triples(tuple(from_n3(x) for x in tr) for tr in data.get("ontology", []))
-            self.kg.load_dict(data.get("kg", {}))
-            self.cqs = [CompetencyQuestion.from_dict(c) for c in data.get("cqs", [])]
-            self.history = [Change.from_dict(c) for c in data.get("history", [])]
-            self.log = list(data.get("log", []))
-            self.rules = list(data.get("rules", []))
-            self.shapes = list(data.get("shapes", []))
-        except Exception as exc:  # a snapshot we wrote but cannot read is a bug worth surfacing
-            raise JournalError(f"Session {self.name!r} snapshot at {self.journal.path if self.journal else '?'} "
-                               f"could not be restored: {exc}. Move it away to start fresh.") from exc
-        self.restored = (f"Restored session {self.name!r}: {count(len(self.cqs), 'CQ')}, {count(len(self.ontology.classes), 'class')}, "
-                         f"{count(len(self.ontology.properties), 'property')}, {count(len(self.kg), 'fact')} "
-                         f"from {self.journal.path if self.journal else ''}.")
+            notes += self._restore_config(state.meta.get("config", {}))
+            self.ontology.replace_triples(state.ontology)
+            for prefix, ns in (state.meta.get("prefixes") or {}).items():
+                self.ontology.graph.bind(prefix, ns, override=False)
+            self.kg.add(state.facts, state.labels)
+            self.cqs = [CompetencyQuestion.from_dict(c) for c in state.meta.get("cqs", [])]
+            self.history = [Change(r.header.get("kind", ""), r.header.get("summary", ""), r.header.get("time", 0.0),
+                                   log_id=r.id, stub=True) for r in state.history][-self.config.history_limit:]
+            self.log = list(state.meta.get("events", []))
+            self.rules = list(state.meta.get("rules", []))
+            self.shapes = list(state.meta.get("shapes", []))
+        except Exception as exc:  # a store we wrote but cannot read is a bug worth surfacing
+            raise JournalError(f"Session {self.name!r} at {where} could not be restored: {exc}. Move the directory "
+                               "away to start fresh; it is left untouched.") from exc
+        if state.migrated:
+            notes.insert(0, state.migrated)
+        if len(self.kg) or self.cqs or self.ontology.classes or self.history:
+            self.restored = (f"Restored session {self.name!r}: {count(len(self.cqs), 'CQ')}, "
+                             f"{count(len(self.ontology.classes), 'class')}, "
+                             f"{count(len(self.ontology.properties), 'property')}, {count(len(self.kg), 'fact')} "
+                             f"from {where}.")
+        self.restored = " ".join(x for x in [self.restored, *notes] if x)
+
+    #: Settings read back from disk, with the type each must have.
+    _RESTORED_SETTINGS: dict[str, type | tuple[type, ...]] = {
+        "max_input_chars": int, "chunk_chars": int, "history_limit": int, "types": str,
+        "sparql_timeout": (int, float)}
+
+    def _restore_config(self, cfg: Any) -> list[str]:
+        """Apply saved settings that are valid; never switch to a model on its own. Returns notes for the user."""
+        notes: list[str] = []
+        if not isinstance(cfg, dict):
+            return [f"The saved settings of session {self.name!r} were unreadable and are ignored."]
+        for key, kind in self._RESTORED_SETTINGS.items():
+            if key not in cfg:
+                continue
+            value = cfg[key]
+            ok = isinstance(value, kind) and not isinstance(value, bool) and (
+                value in ("default", "strict") if key == "types" else value > 0)
+            if ok:
+                setattr(self.config, key, value)
+            else:
+                notes.append(f"The saved setting {key}={value!r} is not valid and was ignored "
+                             f"(kept {getattr(self.config, key)!r}).")
+        saved = cfg.get("engine")
+        if isinstance(saved, str) and saved and saved != self.config.engine:
+            # A restored session must not start sending text to a model the user did not pick now.
+            notes.append(f"This session was last used with the model {saved!r}; it uses "
+                         f"{self.config.engine!r} now. To use {saved!r} again: "
+                         f"%config HydraMagics.model = {saved!r} (session.set_model({saved!r}) in Python).")
+        return notes
 
     # ---------------------------------------------------------- verification
     def add_rules(self, text: str) -> list[Any]:
@@ -740,10 +802,11 @@ class Session:
         from .verify import parse_rules
 
         parsed = parse_rules(text, self.ontology)  # raises InputError naming the bad line
-        self.rules.extend(line.strip() for line in text.splitlines()
-                          if line.strip() and not line.strip().startswith("#"))
+        rules = self.rules + [line.strip() for line in text.splitlines()
+                              if line.strip() and not line.strip().startswith("#")]
+        self._save(rules=rules)
+        self.rules = rules
         self.verify_state = None
-        self._save()
         return parsed
 
     def add_shapes(self, turtle: str) -> int:
@@ -751,9 +814,9 @@ class Session:
         from .verify import parse_shapes
 
         count = parse_shapes(turtle)  # raises ParseError with line and column
+        self._save(shapes=[*self.shapes, turtle])
         self.shapes.append(turtle)
         self.verify_state = None
-        self._save()
         return count
 
     def verify(self, *, full: bool = False, **options: Any) -> Any:
@@ -941,6 +1004,22 @@ def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
         if old is None or (old.evidence.flags and not f.evidence.flags):
             seen[f.key] = f
     return list(seen.values())
+
+
+def refuse_unstorable(text: str, what: str) -> None:
+    """Raise :class:`InputError` when ``text`` holds a character no file can store (a lone surrogate).
+
+    Such text (often from a JSON ``"\\ud83c"`` escape) would be accepted in memory and then
+    fail every save; refusing it up front keeps memory and disk the same.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        around = text[max(0, exc.start - 20):exc.start].encode("utf-8", "replace").decode("utf-8")
+        raise InputError(f"{what} contains {text[exc.start]!r} at character {exc.start} (after {around!r}): an "
+                         "unpaired surrogate, half of an emoji or other character, which cannot be stored. "
+                         "Nothing changed. Clean it, e.g. text.encode('utf-8', 'replace').decode('utf-8'), "
+                         "and run it again.") from None
 
 
 def _digest(text: str) -> str:

@@ -448,7 +448,8 @@ def test_rejected_key_names_the_variable_and_never_leaks(llm_server, tmp_path, m
     assert "HYDRA_API_KEY" in err and "OPENAI_API_KEY" in err and "401" in err
     assert llm_server.headers[0]["authorization"] == f"Bearer {SECRET}"  # it was sent to the server …
     leaks = [err, repr(eng), str(vars(eng)), res.to_text(), json.dumps(s.snapshot()),
-             (tmp_path / "journal").joinpath("t", "session.json").read_text(),
+             *(p.read_bytes().decode("utf-8", "replace") for p in (tmp_path / "journal" / "t").rglob("*")
+               if p.is_file()),  # the change log, the store's files, the lock holder
              json.dumps([r.to_dict() for r in eng.raw_replies]), repr(eng._target("extract"))]
     assert not [x for x in leaks if SECRET in x or "0123456789abcdef" in x]  # … and shown nowhere
     with pytest.raises(EngineError) as exc:

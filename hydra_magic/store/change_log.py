@@ -1,0 +1,219 @@
+"""The append-only change log of one session: one framed record per change, for undo and audit.
+
+A record is one line ``<header JSON>\\t<body JSON>\\t<crc32 hex>\\n``. The header is
+small (id, op, kind, summary, time) so the log can be scanned without parsing the
+bodies; the body holds what changed (facts with their evidence, ontology triples,
+CQs). Appending writes and fsyncs one record, so a change costs in proportion to its
+size, never to the size of the session.
+
+The log is written *before* the store (write-ahead): a kill at any point leaves
+either a torn last line (the change never happened; it is cut off on the next open)
+or a complete record the store may not have applied yet (the store replays it).
+:meth:`ChangeLog.compact` keeps it bounded: records older than the undo window are
+dropped, and their headers go to ``audit.log`` so the trail of what happened stays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import JournalError
+
+__all__ = ["ChangeLog", "LogRecord", "encode_json"]
+
+
+def encode_json(data: Any, what: str) -> bytes:
+    """``data`` as UTF-8 JSON; text that cannot be stored (a lone surrogate) raises :class:`JournalError`."""
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        raise JournalError(f"{what} contains text that cannot be stored: {bad!r} at position {exc.start} is an "
+                           "unpaired surrogate (half of an emoji or other character, often from a JSON "
+                           "'\\ud83c' escape). Nothing changed. Clean the text, e.g. "
+                           "text.encode('utf-8', 'replace').decode('utf-8'), and run it again.") from exc
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise JournalError(f"{what} cannot be saved as JSON: {exc}. Nothing changed. This is a bug in "
+                           "hydra_magic; please report it.") from exc
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One record's header and where its body lies in the log file."""
+
+    id: int
+    op: str  # "change" | "undo"
+    header: dict[str, Any]
+    offset: int  # of the line in the file
+    length: int  # of the line, newline included
+
+
+class ChangeLog:
+    """``changes.log`` (and ``audit.log``) in a session directory."""
+
+    NAME = "changes.log"
+    AUDIT = "audit.log"
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / self.NAME
+        self.audit_path = directory / self.AUDIT
+        self.records: list[LogRecord] = []
+        self._fh: Any = None
+
+    # ------------------------------------------------------------ reading
+    def open(self) -> list[LogRecord]:
+        """Read every complete record; a torn last line (a kill mid-write) is cut off.
+
+        Raises :class:`JournalError` when a record other than the last is damaged:
+        that is not a kill but a damaged disk, and guessing would lose changes.
+        """
+        self.records = []
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            data = b""
+        except OSError as exc:
+            raise JournalError(f"Could not read the change log {self.path}: {exc}.") from exc
+        pos = 0
+        while pos < len(data):
+            end = data.find(b"\n", pos)
+            line = data[pos:] if end < 0 else data[pos:end]
+            header = _parse(line)
+            if header is None:
+                if end < 0 or end + 1 >= len(data):
+                    self._truncate(pos)  # the torn tail of a write that never finished
+                    break
+                raise JournalError(f"The change log {self.path} is damaged at byte {pos} (not at its end, so this "
+                                   "is not an interrupted write). The session's store is intact; move the log "
+                                   "away to open the session without its undo history.")
+            self.records.append(LogRecord(int(header["id"]), str(header["op"]), header, pos, end + 1 - pos))
+            pos = end + 1
+        return self.records
+
+    def body(self, record: LogRecord) -> dict[str, Any]:
+        """The body of ``record`` (read from the file on demand: bodies can be large)."""
+        with open(self.path, "rb") as fh:
+            fh.seek(record.offset)
+            line = fh.read(record.length).rstrip(b"\n")
+        head, body, _crc = line.rsplit(b"\t", 2)
+        return json.loads(body)
+
+    @property
+    def last_id(self) -> int:
+        return self.records[-1].id if self.records else 0
+
+    # ------------------------------------------------------------ writing
+    def append(self, header: dict[str, Any], body: dict[str, Any]) -> LogRecord:
+        """Write one record and fsync it; on failure the file is cut back and nothing is recorded."""
+        head_b = encode_json(header, "The change")
+        body_b = encode_json(body, "The change")
+        payload = head_b + b"\t" + body_b
+        line = payload + b"\t" + f"{zlib.crc32(payload):08x}".encode() + b"\n"
+        fh = self._handle()
+        start = fh.seek(0, os.SEEK_END)
+        try:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            self._truncate(start)
+            raise JournalError(f"Could not write the change log {self.path}: {exc}. Nothing changed: the "
+                               "session is as it was before this step. Free disk space (or check the "
+                               "directory's permissions) and run it again.") from exc
+        rec = LogRecord(int(header["id"]), str(header["op"]), header, start, len(line))
+        self.records.append(rec)
+        return rec
+
+    def drop_last(self) -> None:
+        """Take back the last record (its change could not be applied to the store)."""
+        if self.records:
+            rec = self.records.pop()
+            self._truncate(rec.offset)
+
+    def compact(self, keep_ids: set[int]) -> int:
+        """Rewrite the log with only the records in ``keep_ids``; the others' headers go to the audit log.
+
+        Atomic (a new file renamed over the old one). Returns the number of records dropped.
+        """
+        dropped = [r for r in self.records if r.id not in keep_ids]
+        if not dropped:
+            return 0
+        kept = [r for r in self.records if r.id in keep_ids]
+        tmp = self.path.with_name(self.NAME + ".tmp")
+        with open(self.path, "rb") as src, open(tmp, "wb") as out:
+            new: list[LogRecord] = []
+            for r in kept:
+                src.seek(r.offset)
+                line = src.read(r.length)
+                new.append(LogRecord(r.id, r.op, r.header, out.tell(), len(line)))
+                out.write(line)
+            out.flush()
+            os.fsync(out.fileno())
+        with open(self.audit_path, "ab") as audit:
+            audit.write(b"".join(encode_json(r.header, "audit") + b"\n" for r in dropped))
+            audit.flush()
+            os.fsync(audit.fileno())
+        self.close()
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        self.records = new
+        return len(dropped)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __iter__(self) -> Iterator[LogRecord]:
+        return iter(self.records)
+
+    def _handle(self) -> Any:
+        if self._fh is None:
+            try:
+                self._fh = open(self.path, "ab")
+            except OSError as exc:
+                raise JournalError(f"Could not open the change log {self.path}: {exc}. Nothing changed. "
+                                   "Check that the directory is writable.") from exc
+        return self._fh
+
+    def _truncate(self, size: int) -> None:
+        self.close()
+        try:
+            os.truncate(self.path, size)
+        except OSError:
+            pass  # a read-only or vanished log: the next open reports it
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    """The header of a well-formed record line, or ``None``."""
+    parts = line.rsplit(b"\t", 2)
+    if len(parts) != 3:
+        return None
+    head, body, crc = parts
+    try:
+        if int(crc, 16) != zlib.crc32(head + b"\t" + body):
+            return None
+        header = json.loads(head)
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or not isinstance(header.get("id"), int) or header.get("op") not in ("change", "undo"):
+        return None
+    return header
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

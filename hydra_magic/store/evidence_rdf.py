@@ -1,0 +1,195 @@
+"""Facts and their evidence as RDF quads, the way the session store (and a SPARQL server) holds them.
+
+A fact ``(s, p, o)`` of source ``id`` is a triple in the named graph
+``<base>source/<id>``. Its evidence is one reified statement in the graph
+``<base>evidence``, named by an IRI derived from the quad (no blank nodes and no
+RDF-star, so any SPARQL 1.1 store holds the same data)::
+
+    <base>evidence/<hash> a rdf:Statement, prov:Entity ;
+        rdf:subject s ; rdf:predicate p ; rdf:object o ;
+        prov:wasDerivedFrom <base>source/<id> ; hydra:source "id" ;
+        prov:generatedAtTime "…"^^xsd:dateTime ; prov:wasAttributedTo "engine" ;
+        hydra:decision "contracts" ; prov:value "the sentence" ;
+        hydra:subjectStart 0 ; hydra:subjectEnd 5 ; hydra:objectStart … ;
+        hydra:flag "type_inferred" ; hydra:basis "range of …" .
+
+These are the terms the TriG export uses, so "which cell said this" is the same
+SPARQL query on an export, on the session store and on a server.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+import time
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS
+
+from ..kg import Evidence, Fact
+from ..ontology import HYDRA
+from .terms import TermCache, to_ox
+
+__all__ = ["EvidenceGraphs", "PROV_NS"]
+
+PROV_NS = "http://www.w3.org/ns/prov#"
+_N = ox.NamedNode
+_RDF_TYPE, _RDF_S, _RDF_P, _RDF_O = (_N(str(x)) for x in (RDF.type, RDF.subject, RDF.predicate, RDF.object))
+_STATEMENT, _ENTITY = _N(str(RDF.Statement)), _N(PROV_NS + "Entity")
+_DERIVED, _AT, _BY, _VALUE = (_N(PROV_NS + x) for x in ("wasDerivedFrom", "generatedAtTime", "wasAttributedTo",
+                                                          "value"))
+_SOURCE, _DECISION, _FLAG, _BASIS = (_N(str(HYDRA[x])) for x in ("source", "decision", "flag", "basis"))
+_SPANS = {k: (_N(str(HYDRA[k + "Start"])), _N(str(HYDRA[k + "End"]))) for k in ("subject", "object")}
+_LABEL = _N(str(RDFS.label))
+_RDF_TYPE_REF = RDF.type
+_XSD_DATETIME = _N("http://www.w3.org/2001/XMLSchema#dateTime")
+_XSD_INTEGER = _N("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _iso(t: float) -> str:
+    """An xsd:dateTime whose fraction keeps every digit of ``t`` (``_seconds`` gives the same float back)."""
+    text = repr(float(t))
+    whole, _, frac = text.partition(".")
+    if not whole.lstrip("-").isdigit() or not frac.isdigit():  # exponent, inf, nan: microseconds will do
+        return dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = dt.datetime.fromtimestamp(int(whole), tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{frac}Z"
+
+
+_ISO_UTC = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z")
+
+
+def _seconds(text: str) -> float:
+    m = _ISO_UTC.fullmatch(text)
+    if m:
+        whole = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
+        return float(f"{whole}.{m.group(2) or 0}")
+    stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.timestamp()
+
+
+class EvidenceGraphs:
+    """Naming and (de)serialising facts, labels and evidence for one session base IRI."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.evidence = _N(base + "evidence")
+        self.ontology = _N(base + "ontology")
+        self.session = _N(base + "session")
+        self._source_prefix = base + "source/"
+        self._graphs: dict[str, Any] = {}
+
+    # ------------------------------------------------------------ naming
+    def source_graph(self, source: str) -> Any:
+        g = self._graphs.get(source)
+        if g is None:
+            g = self._graphs[source] = _N(self._source_prefix + quote(source, safe=""))
+        return g
+
+    def source_of(self, graph: Any) -> str | None:
+        """The source id a graph name stands for (``None`` for the evidence, ontology and session graphs)."""
+        v = graph.value if isinstance(graph, ox.NamedNode) else ""
+        return unquote(v[len(self._source_prefix):]) if v.startswith(self._source_prefix) else None
+
+    def node(self, s: Any, p: Any, o: Any, g: Any) -> Any:
+        """The evidence statement's IRI: a digest of the quad, so re-adding a fact names the same node."""
+        digest = hashlib.blake2b(f"{s}\x1f{p}\x1f{o}\x1f{g}".encode("utf-8", "surrogatepass"),
+                                 digest_size=12).hexdigest()
+        return _N(f"{self.base}evidence/{digest}")
+
+    # ------------------------------------------------------------ writing
+    def fact_quads(self, fact: Fact) -> list[Any]:
+        """The quad of ``fact`` and those of its evidence statement."""
+        s, p, o = to_ox(fact.subject), to_ox(fact.predicate), to_ox(fact.object)
+        g = self.source_graph(fact.source)
+        ev = fact.evidence
+        n, eg, lit = self.node(s, p, o, g), self.evidence, ox.Literal
+        out = [ox.Quad(s, p, o, g),
+               ox.Quad(n, _RDF_TYPE, _STATEMENT, eg), ox.Quad(n, _RDF_TYPE, _ENTITY, eg),
+               ox.Quad(n, _RDF_S, s, eg), ox.Quad(n, _RDF_P, p, eg), ox.Quad(n, _RDF_O, o, eg),
+               ox.Quad(n, _DERIVED, g, eg), ox.Quad(n, _SOURCE, lit(ev.source), eg),
+               ox.Quad(n, _AT, lit(_iso(ev.time), datatype=_XSD_DATETIME), eg),
+               ox.Quad(n, _BY, lit(ev.engine or "unknown"), eg), ox.Quad(n, _DECISION, lit(ev.decision), eg)]
+        if ev.sentence:
+            out.append(ox.Quad(n, _VALUE, lit(ev.sentence), eg))
+        for flag in ev.flags:
+            out.append(ox.Quad(n, _FLAG, lit(flag), eg))
+        if ev.basis:
+            out.append(ox.Quad(n, _BASIS, lit(ev.basis), eg))
+        for key, span in (("subject", ev.subject_span), ("object", ev.object_span)):
+            if span is not None:
+                start, end = _SPANS[key]
+                out.append(ox.Quad(n, start, lit(str(int(span[0])), datatype=_XSD_INTEGER), eg))
+                out.append(ox.Quad(n, end, lit(str(int(span[1])), datatype=_XSD_INTEGER), eg))
+        return out
+
+    def evidence_pattern(self, fact: Fact) -> tuple[Any, Any]:
+        """``(fact quad, evidence node)``: what to remove for ``fact`` (the node's every quad goes)."""
+        s, p, o = to_ox(fact.subject), to_ox(fact.predicate), to_ox(fact.object)
+        g = self.source_graph(fact.source)
+        return ox.Quad(s, p, o, g), self.node(s, p, o, g)
+
+    def label_quad(self, entity: Any, label: str, source: str) -> Any:
+        return ox.Quad(to_ox(entity), _LABEL, ox.Literal(label), self.source_graph(source))
+
+    # ------------------------------------------------------------ reading
+    def read_facts(self, store: Any) -> list[Fact]:
+        """Every fact of the store with its evidence, from the evidence graph, oldest first.
+
+        Facts of one change share a time; within it they come in text order (subject position).
+        """
+        term = TermCache()
+        nodes: dict[Any, list[Any]] = defaultdict(list)
+        for q in store.quads_for_pattern(None, None, None, self.evidence):
+            nodes[q.subject].append(q)
+        facts = [f for f in (_fact_of(quads, term) for quads in nodes.values()) if f is not None]
+        facts.sort(key=lambda f: (f.evidence.time, f.source, (f.evidence.subject_span or (-1, -1))[0],
+                                  f.predicate != _RDF_TYPE_REF, str(f.subject), str(f.predicate), str(f.object)))
+        return facts
+
+    def read_labels(self, store: Any, wanted: Callable[[Any], bool] | None = None) -> dict[Any, str]:
+        """Entity labels (``rdfs:label`` in the source graphs), first one per entity."""
+        term = TermCache()
+        out: dict[Any, str] = {}
+        for q in store.quads_for_pattern(None, _LABEL, None, None):
+            if self.source_of(q.graph_name) is None or not isinstance(q.object, ox.Literal):
+                continue
+            e = term(q.subject)
+            if e not in out:
+                out[e] = q.object.value
+        return out
+
+
+def _fact_of(quads: Iterable[Any], term: TermCache) -> Fact | None:
+    vals: dict[str, Any] = {}
+    flags: list[str] = []
+    for q in quads:
+        p = q.predicate.value
+        if q.predicate == _FLAG:
+            flags.append(q.object.value)
+        elif q.predicate != _RDF_TYPE:
+            vals[p] = q.object
+    try:
+        s, p_, o = vals[str(RDF.subject)], vals[str(RDF.predicate)], vals[str(RDF.object)]
+        source = vals[str(_SOURCE.value)].value
+    except KeyError:
+        return None  # not an evidence statement of ours
+    spans = {}
+    for key, (start, end) in _SPANS.items():
+        a, b = vals.get(start.value), vals.get(end.value)
+        spans[key] = (int(a.value), int(b.value)) if a is not None and b is not None else None
+    at = vals.get(_AT.value)
+    ev = Evidence(source=source, sentence=vals[_VALUE.value].value if _VALUE.value in vals else "",
+                  subject_span=spans["subject"], object_span=spans["object"],
+                  engine=vals[_BY.value].value if _BY.value in vals else "",
+                  time=_seconds(at.value) if at is not None else 0.0,
+                  decision=vals[_DECISION.value].value if _DECISION.value in vals else "contracts",
+                  flags=tuple(flags), basis=vals[_BASIS.value].value if _BASIS.value in vals else "")
+    return Fact(term(s), term(p_), term(o), ev)

@@ -1,0 +1,395 @@
+"""The on-disk home of one session: an Oxigraph store, a change log and a lock.
+
+``<journal_dir>/<name>/`` holds
+
+* ``store/`` — a pyoxigraph (RocksDB) store: the facts in one named graph per
+  source, their evidence in ``<base>evidence`` (see :mod:`.evidence_rdf`), the
+  ontology in ``<base>ontology`` and the session's small state (settings, CQs,
+  rules, shapes, recent events, the id of the last applied change) as one JSON
+  literal in ``<base>session``;
+* ``changes.log`` — the write-ahead change log (see :mod:`.change_log`);
+* ``lock`` and ``holder.json`` — one writer process at a time.
+
+A change is applied in this order: log record (fsynced), store, memory. A kill
+anywhere leaves a log whose complete records the store either holds or replays
+on the next open, so a session opens consistently whatever moment killed it.
+If the log or the store cannot take a change, it is taken back from both and the
+caller leaves memory as it was: a change is applied everywhere or nowhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from ..changes import Change
+from ..errors import JournalError, SessionBusyError
+from ..journal import SNAPSHOT_NAME, Journal, session_name_problem
+from ..kg import Fact
+from .change_log import ChangeLog, LogRecord, encode_json
+from .evidence_rdf import EvidenceGraphs
+from .terms import TermCache, to_ox
+
+__all__ = ["SessionStore", "StoredState", "STORE_FORMAT"]
+
+#: Format of the session directory this version writes (1 was the JSON snapshot ``session.json``).
+STORE_FORMAT = 2
+_STATE = ox.NamedNode("https://hydra-magic.dev/ns#sessionState")
+#: The stores open in this process, by directory: opening a session again here takes it over.
+_OPEN: "weakref.WeakValueDictionary[Path, SessionStore]" = weakref.WeakValueDictionary()
+_UPGRADE_HINT = "upgrade with pip install -U hydra_magic, or move the directory away to start fresh"
+
+
+@dataclass
+class StoredState:
+    """What a session directory holds, read back on open."""
+
+    meta: dict[str, Any]
+    ontology: list[tuple[Any, Any, Any]]
+    facts: list[Fact]
+    labels: dict[Any, str]
+    #: The undo stack: change records not undone, oldest first (bodies are read on demand).
+    history: list[LogRecord] = field(default_factory=list)
+    #: A sentence for the user when the directory was converted from a JSON snapshot.
+    migrated: str = ""
+
+
+class SessionStore:
+    """Opens, writes and closes the directory of one named session."""
+
+    def __init__(self, root: str | os.PathLike[str], name: str, base: str) -> None:
+        problem = session_name_problem(name)
+        if problem is not None:
+            raise JournalError(problem)
+        self.root = Path(root)
+        self.name = name
+        self.path = self.root / name
+        self.names = EvidenceGraphs(base)
+        self.log = ChangeLog(self.path)
+        self.meta: dict[str, Any] = {}
+        self._store: Any = None
+        self._lock: Any = None
+        self._superseded = False
+
+    # ------------------------------------------------------------ naming
+    @staticmethod
+    def exists_at(root: str | os.PathLike[str], name: str) -> bool:
+        d = Path(root) / name
+        return (d / "store").is_dir() or (d / SNAPSHOT_NAME).is_file()
+
+    @staticmethod
+    def list_sessions(root: str | os.PathLike[str]) -> list[str]:
+        r = Path(root)
+        if not r.is_dir():
+            return []
+        return sorted(p.name for p in r.iterdir() if p.is_dir() and SessionStore.exists_at(r, p.name))
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    # ------------------------------------------------------------ open / close
+    def open(self, fresh_meta: dict[str, Any], *, discard: bool = False) -> StoredState:
+        """Lock the directory, open the store, replay what the log holds beyond it; returns the state.
+
+        ``fresh_meta`` is the state a new session starts with (its settings); ``discard`` empties a
+        saved session of this name first (``Session(restore=False)``).
+
+        Raises
+        ------
+        SessionBusyError
+            Another process (or another open Session object) holds this session.
+        JournalError
+            The directory cannot be created, or was written by a newer hydra_magic.
+        """
+        from ..session_lock import SessionLock
+
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(f"Could not create the session directory {self.path}: {exc}. Check that the "
+                               "directory is writable, or set journal_dir=None to keep the session in memory "
+                               "only.") from exc
+        key = self.path.resolve()
+        earlier = _OPEN.get(key)
+        if earlier is not None and earlier is not self and earlier.is_open:
+            # Re-running `Session("films")` in a notebook: the newest object takes the session over; the
+            # earlier one has written every change already, so nothing is lost, and it refuses new ones.
+            earlier.close()
+            earlier._superseded = True
+        lock = SessionLock(self.path, self.name)
+        lock.acquire()
+        _OPEN[key] = self
+        self._lock = lock
+        try:
+            return self._open_locked(fresh_meta, discard)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_locked(self, fresh_meta: dict[str, Any], discard: bool) -> StoredState:
+        try:
+            self._store = ox.Store(str(self.path / "store"))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise SessionBusyError(f"Session {self.name!r} at {self.path} is open elsewhere (its store is "
+                                       f"locked: {exc}). Close it there first, or use another session name."
+                                       ) from exc
+            raise JournalError(f"Could not open the session store {self.path / 'store'}: {exc}.") from exc
+        self.log.open()
+        meta = None if discard else self._read_meta()
+        migrated = ""
+        if discard:
+            (self.path / SNAPSHOT_NAME).unlink(missing_ok=True)
+        if meta is None:
+            # New, or a creation/migration that was killed before its last step: start that over.
+            self._store.clear()
+            self.log.close()
+            self.log.path.unlink(missing_ok=True)
+            self.log.records = []
+            if (self.path / SNAPSHOT_NAME).is_file():
+                migrated = self._migrate()
+            else:
+                self._write_meta({**fresh_meta, "applied": 0})
+            meta = self._read_meta() or {}
+        fmt = meta.get("format")
+        if isinstance(fmt, int) and fmt > STORE_FORMAT:
+            by = meta.get("written_by") or "?"
+            raise JournalError(f"Session {self.name!r} at {self.path} was written by a newer hydra_magic {by}, "
+                               f"format {fmt} (this one reads format {STORE_FORMAT} and older); {_UPGRADE_HINT}. "
+                               "It is left untouched.")
+        self.meta = meta
+        self._replay()
+        return StoredState(meta=self.meta, ontology=self._read_ontology(),
+                           facts=list(self.names.read_facts(self._store)),
+                           labels=self.names.read_labels(self._store), history=self._undo_stack(),
+                           migrated=migrated)
+
+    def close(self) -> None:
+        """Flush and release the store, the log and the lock (idempotent)."""
+        self.log.close()
+        if self._store is not None:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+            self._store = None  # pyoxigraph closes RocksDB when the object goes
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # ------------------------------------------------------------ writing
+    def commit(self, change: Change, labels: dict[Any, str], meta: dict[str, Any],
+               event: dict[str, Any] | None = None) -> int:
+        """Log ``change``, apply it to the store; returns its log id. On failure nothing is kept.
+
+        ``labels`` are (entity, label, source) label quads to add, keyed by entity; ``meta`` the
+        session's small state after the change.
+        """
+        self._require_open()
+        rid = self.log.last_id + 1 if self.log.records else self.meta.get("applied", 0) + 1
+        header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
+        body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
+        self.log.append(header, body)
+        try:
+            self._apply(change.facts_removed, change.facts_added, change.onto_removed, change.onto_added,
+                        self._label_quads(change.facts_added, labels))
+            self._write_meta({**meta, "applied": rid})
+        except BaseException as exc:
+            self._take_back(change.facts_added, change.facts_removed, change.onto_added, change.onto_removed)
+            self.log.drop_last()
+            if isinstance(exc, (OSError, UnicodeError)):
+                raise JournalError(f"Could not write session {self.name!r} to its store {self.path}: {exc}. "
+                                   "Nothing changed: the session is as it was before this step. Free disk "
+                                   "space (or check the directory's permissions) and run it again.") from exc
+            raise
+        return rid
+
+    def undo(self, change: Change, meta: dict[str, Any], event: dict[str, Any] | None = None) -> int:
+        """Log the undo of ``change`` (a logged change) and revert it in the store."""
+        self._require_open()
+        rid = self.log.last_id + 1 if self.log.records else self.meta.get("applied", 0) + 1
+        header = {"id": rid, "op": "undo", "of": change.log_id, "kind": change.kind, "summary": change.summary,
+                  "time": change.time}
+        self.log.append(header, {"event": event})
+        try:
+            self._apply(change.facts_added, change.facts_removed, change.onto_added, change.onto_removed, [])
+            self._write_meta({**meta, "applied": rid})
+        except BaseException as exc:
+            self._take_back(change.facts_removed, change.facts_added, change.onto_removed, change.onto_added)
+            self.log.drop_last()
+            if isinstance(exc, (OSError, UnicodeError)):
+                raise JournalError(f"Could not write the undo to session {self.name!r} at {self.path}: {exc}. "
+                                   "Nothing changed.") from exc
+            raise
+        return rid
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        """Save the session's small state (settings, rules, shapes, events) on its own."""
+        self._require_open()
+        self._write_meta({**meta, "applied": self.meta.get("applied", 0)})
+
+    def load_change(self, record_id: int) -> Change:
+        """The change a log record holds (for undo after a restart)."""
+        rec = next((r for r in self.log.records if r.id == record_id and r.op == "change"), None)
+        if rec is None:
+            raise JournalError(f"Change {record_id} of session {self.name!r} is no longer in its change log "
+                               f"{self.log.path}; it cannot be undone.")
+        change = Change.from_dict(self.log.body(rec)["change"])
+        change.log_id = rec.id
+        return change
+
+    def compact(self, keep: Iterable[int], *, slack: int = 20) -> int:
+        """Drop log records outside ``keep`` (the undo stack) once there are ``slack`` more than kept."""
+        keep_ids = set(keep)
+        if len(self.log.records) <= len(keep_ids) + slack:
+            return 0
+        return self.log.compact(keep_ids)
+
+    # ------------------------------------------------------------ internals
+    def _require_open(self) -> None:
+        if self._store is None and self._superseded:
+            raise JournalError(f"This Session object of {self.name!r} was closed when the session was opened "
+                               "again in this process; nothing was lost. Use the newer Session object (in a "
+                               "notebook: the `hydra` variable, or %hydra session NAME).")
+        if self._store is None:
+            raise JournalError(f"Session {self.name!r} is closed; open it again (Session({self.name!r}, ...)) "
+                               "to change it.")
+
+    def _label_quads(self, added: list[Fact], labels: dict[Any, str]) -> list[Any]:
+        out, seen = [], set()
+        for f in added:
+            for e in (f.subject, f.object):
+                if e in labels and e not in seen:
+                    seen.add(e)
+                    out.append(self.names.label_quad(e, labels[e], f.source))
+        return out
+
+    def _apply(self, removed: list[Fact], added: list[Fact], onto_removed: list[Any], onto_added: list[Any],
+               label_quads: list[Any]) -> None:
+        """Removals first, then additions (as the session applies them). Idempotent, so a replay is safe."""
+        st, names = self._store, self.names
+        for f in removed:
+            quad, node = names.evidence_pattern(f)
+            st.remove(quad)
+            for q in list(st.quads_for_pattern(node, None, None, names.evidence)):
+                st.remove(q)
+        for t in onto_removed:
+            st.remove(ox.Quad(*(to_ox(x) for x in t), names.ontology))
+        quads = [q for f in added for q in names.fact_quads(f)]
+        quads += [ox.Quad(*(to_ox(x) for x in t), names.ontology) for t in onto_added]
+        quads += label_quads
+        if quads:
+            st.extend(quads)
+
+    def _take_back(self, added: list[Fact], removed: list[Fact], onto_added: list[Any],
+                   onto_removed: list[Any]) -> None:
+        try:
+            self._apply(added, removed, onto_added, onto_removed, [])
+        except BaseException:  # noqa: BLE001 - the log record is dropped anyway; the next open replays nothing
+            pass
+
+    def _read_meta(self) -> dict[str, Any] | None:
+        for q in self._store.quads_for_pattern(_STATE, _STATE, None, self.names.session):
+            try:
+                data = json.loads(q.object.value)
+            except ValueError:
+                return None
+            return data if isinstance(data, dict) and "format" in data else None
+        return None
+
+    def _write_meta(self, meta: dict[str, Any]) -> None:
+        from .. import __version__
+
+        data = {**meta, "format": STORE_FORMAT, "written_by": __version__}
+        text = encode_json(data, "The session's settings").decode("utf-8")
+        g = self.names.session
+        lit = ox.Literal(text)
+        # One SPARQL update is one transaction: the old state and the new one never coexist or vanish.
+        self._store.update(f"DELETE WHERE {{ GRAPH {g} {{ {_STATE} {_STATE} ?o }} }};\n"
+                           f"INSERT DATA {{ GRAPH {g} {{ {_STATE} {_STATE} {lit} }} }}")
+        self.meta = data
+
+    def _replay(self) -> None:
+        """Apply the complete log records the store has not applied yet (a kill after the log write)."""
+        applied = int(self.meta.get("applied", 0))
+        pending = [r for r in self.log.records if r.id > applied]
+        if not pending:
+            return
+        meta = dict(self.meta)
+        cqs = list(meta.get("cqs", []))
+        for rec in pending:
+            if rec.op == "change":
+                change = self.load_change(rec.id)
+                labels = {_n3(k): v for k, v in (self.log.body(rec).get("labels") or {}).items()}
+                self._apply(change.facts_removed, change.facts_added, change.onto_removed, change.onto_added,
+                            self._label_quads(change.facts_added, labels))
+                gone = {c.text for c in change.cqs_removed}
+                cqs = [c for c in cqs if c.get("text") not in gone] + [c.to_dict() for c in change.cqs_added]
+            else:
+                target = self.load_change(int(rec.header["of"]))
+                self._apply(target.facts_added, target.facts_removed, target.onto_added, target.onto_removed, [])
+                gone = {c.text for c in target.cqs_added}
+                cqs = [c for c in cqs if c.get("text") not in gone] + [c.to_dict() for c in target.cqs_removed]
+            meta["cqs"] = cqs
+            self._write_meta({**meta, "applied": rec.id})
+            meta = dict(self.meta)
+
+    def _undo_stack(self) -> list[LogRecord]:
+        stack: list[LogRecord] = []
+        for rec in self.log.records:
+            if rec.op == "change":
+                stack.append(rec)
+            elif stack and stack[-1].id == rec.header.get("of"):
+                stack.pop()
+            else:
+                stack = [r for r in stack if r.id != rec.header.get("of")]
+        return stack
+
+    def _read_ontology(self) -> list[tuple[Any, Any, Any]]:
+        term = TermCache()
+        return [(term(q.subject), term(q.predicate), term(q.object))
+                for q in self._store.quads_for_pattern(None, None, None, self.names.ontology)]
+
+    def _migrate(self) -> str:
+        """Convert a format-1 JSON snapshot (``session.json``) into this store, once."""
+        from ..kg import Fact as _Fact
+
+        old = Journal(self.root, self.name)
+        data = old.read()  # raises JournalError for unreadable or newer snapshots, file untouched
+        from rdflib.util import from_n3
+
+        facts = [_Fact.from_dict(x) for x in data.get("kg", {}).get("facts", [])]
+        labels = {from_n3(k): v for k, v in data.get("kg", {}).get("labels", {}).items()}
+        onto = [tuple(from_n3(x) for x in tr) for tr in data.get("ontology", [])]
+        quads = [q for f in facts for q in self.names.fact_quads(f)]
+        quads += [ox.Quad(*(to_ox(x) for x in t), self.names.ontology) for t in onto]
+        quads += self._label_quads(facts, labels)
+        self._store.bulk_extend(quads)
+        last = 0
+        for c in data.get("history", []):
+            last += 1
+            self.log.append({"id": last, "op": "change", "kind": c.get("kind", ""), "summary": c.get("summary", ""),
+                             "time": c.get("time", 0.0)}, {"change": c, "labels": {}, "event": None})
+        meta = {"config": data.get("config", {}), "cqs": data.get("cqs", []), "rules": data.get("rules", []),
+                "shapes": data.get("shapes", []), "prefixes": data.get("prefixes", {}),
+                "events": data.get("log", [])[-500:], "applied": last}
+        self._store.flush()
+        self._write_meta(meta)  # last: until it is written, the next open starts the migration over
+        kept = self.path / (SNAPSHOT_NAME + ".migrated")
+        os.replace(self.path / SNAPSHOT_NAME, kept)
+        return (f"Converted session {self.name!r} from its JSON snapshot to the on-disk store "
+                f"({len(facts):,} facts); the old file is kept as {kept}.")
+
+
+def _n3(text: str) -> Any:
+    from rdflib.util import from_n3
+
+    return from_n3(text)
+
