@@ -1,0 +1,203 @@
+"""The session store: write-ahead change log, replay, atomic changes, evidence as RDF, settings on restore."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from hydra_magic.changes import Change
+from hydra_magic.errors import InputError, JournalError
+from hydra_magic.session import Session, SessionConfig
+from hydra_magic.store.change_log import ChangeLog
+from hydra_magic.store import SessionStore
+
+CQS = "Which films did a director direct?\nWhen was a film released?"
+TEXT = "Alien is a 1979 science fiction film directed by Ridley Scott."
+
+
+def _session(tmp_path: Path, name: str = "films") -> Session:
+    return Session(name, SessionConfig(journal_dir=str(tmp_path)))
+
+
+def _state(s: Session) -> tuple[Any, ...]:
+    return (sorted(map(repr, s.kg)), sorted(s.ontology.triples()), [c.text for c in s.cqs], len(s.history))
+
+
+# ------------------------------------------------------------------ the change log
+def test_a_torn_last_record_is_cut_off_and_earlier_damage_is_refused(tmp_path: Path) -> None:
+    log = ChangeLog(tmp_path)
+    for i in (1, 2, 3):
+        log.append({"id": i, "op": "change", "kind": "k", "summary": f"s{i}", "time": 0.0}, {"n": i})
+    log.close()
+    whole = log.path.read_bytes()
+    log.path.write_bytes(whole[:-7])  # a kill in the middle of writing record 3
+    assert [r.id for r in ChangeLog(tmp_path).open()] == [1, 2]
+    assert log.path.read_bytes() == whole[:whole.rindex(b"\n", 0, len(whole) - 1) + 1]  # cut back to record 2
+    damaged = bytearray(log.path.read_bytes())
+    damaged[5] ^= 0x01  # a flipped bit in record 1: not an interrupted write
+    log.path.write_bytes(bytes(damaged))
+    with pytest.raises(JournalError, match="damaged at byte 0.*not at its end"):
+        ChangeLog(tmp_path).open()
+
+
+def test_compaction_keeps_the_undo_stack_and_moves_the_rest_to_the_audit_log(tmp_path: Path) -> None:
+    log = ChangeLog(tmp_path)
+    for i in range(1, 11):
+        log.append({"id": i, "op": "change", "kind": "k", "summary": f"s{i}", "time": 0.0}, {"n": i})
+    assert log.compact({8, 9, 10}) == 7
+    again = ChangeLog(tmp_path)
+    assert [r.id for r in again.open()] == [8, 9, 10] and again.body(again.records[0]) == {"n": 8}
+    assert len(log.audit_path.read_text().splitlines()) == 7
+
+
+def test_the_log_is_compacted_as_the_session_goes(tmp_path: Path) -> None:
+    s = Session("c", SessionConfig(journal_dir=str(tmp_path), history_limit=3))
+    s.add_cqs(CQS)
+    for i in range(30):
+        s.extract(f"Film{i} is a 1979 film directed by Person{i}.", source=f"src-{i}")
+    records = ChangeLog(tmp_path / "c").open()
+    assert len(records) <= 3 + 20 and (tmp_path / "c" / "audit.log").is_file()
+    s.close()
+    again = Session("c", SessionConfig(journal_dir=str(tmp_path), history_limit=3))
+    assert len(again.kg.sources()) == 30 and len(again.history) == 3
+    assert again.undo().startswith("Undid: src-29")
+
+
+# ------------------------------------------------------------------ write-ahead: replay after a kill
+def test_a_logged_change_the_store_never_applied_is_replayed_on_open(tmp_path: Path) -> None:
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    memory = Session("m", SessionConfig(journal_dir=None))
+    memory.add_cqs(CQS)
+    facts = memory.extract(TEXT, source="cell-9").facts
+    n = len(s.kg)
+    s.close()
+    # What a kill right after the log write leaves: the record, but not the store transaction.
+    log = ChangeLog(tmp_path / "films")
+    last = log.open()[-1].id
+    change = Change("extract", "cell-9: replayed", facts_added=facts)
+    log.append({"id": last + 1, "op": "change", "kind": change.kind, "summary": change.summary, "time": 0.0},
+               {"change": change.to_dict(), "labels": {}, "event": None})
+    log.close()
+    again = _session(tmp_path)
+    assert len(again.kg) == n + len(facts) and again.kg.sources() == ["cell-9"]
+    assert again.history[-1].summary == "cell-9: replayed"
+    again.undo()
+    assert len(again.kg) == n
+    again.close()
+    assert len(_session(tmp_path).kg) == n  # the undo of a replayed change is itself on disk
+
+
+# ------------------------------------------------------------------ everywhere or nowhere
+def test_a_full_disk_leaves_memory_and_disk_as_they_were(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    before = _state(s)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(JournalError, match=r"No space left on device.*Nothing changed"):
+        s.extract(TEXT, source="cell-1")
+    monkeypatch.undo()
+    assert _state(s) == before
+    s.extract(TEXT, source="cell-1")  # with space again, the same cell works
+    after = _state(s)
+    s.close()
+    assert _state(_session(tmp_path)) == after
+
+
+def test_a_store_that_fails_mid_change_takes_the_log_record_back(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    before, records = _state(s), len(ChangeLog(tmp_path / "films").open())
+
+    def broken(self: Any, meta: Any) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(SessionStore, "_write_meta", broken)
+    with pytest.raises(JournalError, match="Nothing changed"):
+        s.extract(TEXT, source="cell-1")
+    monkeypatch.undo()
+    assert _state(s) == before and len(ChangeLog(tmp_path / "films").open()) == records
+    s.close()
+    assert _state(_session(tmp_path)) == before
+
+
+def test_text_that_cannot_be_stored_is_refused_at_input(tmp_path: Path) -> None:
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    before = _state(s)
+    with pytest.raises(InputError, match=r"'\\ud83c' at character 6.*unpaired surrogate.*Nothing changed"):
+        s.extract("Alien \ud83c is a 1979 film directed by Ridley Scott.")
+    with pytest.raises(InputError, match="A competency question contains"):
+        s.add_cqs("Which films did a \udc00 direct?")
+    assert _state(s) == before
+    s.close()
+    assert _state(_session(tmp_path)) == before
+
+
+# ------------------------------------------------------------------ what is on disk
+def test_evidence_is_rdf_in_the_store_so_which_cell_said_this_is_a_sparql_query(tmp_path: Path) -> None:
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    s.extract(TEXT, source="cell-7")
+    base = s.config.base
+    s.close()
+    store = ox.Store.read_only(str(tmp_path / "films" / "store"))
+    rows = list(store.query(f"""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?source ?sentence WHERE {{
+          GRAPH <{base}evidence> {{ ?e rdf:subject <{base}entity/alien> ; prov:wasDerivedFrom ?source ;
+                                     prov:value ?sentence }} }}""",
+                            prefixes={"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}))
+    assert {(r["source"].value, r["sentence"].value) for r in rows} == {(f"{base}source/cell-7", TEXT)}
+    blank = list(store.query(f"SELECT * WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isBlank(?s) || isBlank(?o)) "
+                             f"FILTER(?g != <{base}ontology>) }}"))
+    assert blank == []  # facts and evidence carry no blank nodes: a SPARQL server holds the same data
+
+
+def test_restored_settings_are_checked_and_a_saved_model_is_named_not_used(tmp_path: Path) -> None:
+    s = Session("cfg", SessionConfig(journal_dir=str(tmp_path), chunk_chars=777))
+    s.set_model("openai/gpt-4o-mini")
+    s._save(config={**s.config.to_dict(), "history_limit": -3, "types": "sometimes"})
+    s.close()
+    again = Session("cfg", SessionConfig(journal_dir=str(tmp_path)))
+    assert again.config.engine == "rules" and again.config.chunk_chars == 777
+    assert again.config.history_limit == SessionConfig().history_limit and again.config.types == "default"
+    assert "last used with the model 'openai/gpt-4o-mini'" in again.restored
+    assert "%config HydraMagics.model = 'openai/gpt-4o-mini'" in again.restored
+    assert "history_limit=-3 is not valid" in again.restored and "types='sometimes' is not valid" in again.restored
+
+
+def test_opening_a_session_again_in_one_process_takes_it_over(tmp_path: Path) -> None:
+    first = _session(tmp_path)
+    first.add_cqs(CQS)
+    second = _session(tmp_path)  # a notebook re-running `Session("films")`
+    assert len(second.cqs) == 2
+    with pytest.raises(JournalError, match="was closed when the session was opened again.*nothing was lost"):
+        first.extract(TEXT, source="cell-1")
+    second.extract(TEXT, source="cell-1")
+    assert len(second.kg) > 0
+
+
+def test_a_change_writes_its_own_size_not_the_sessions(tmp_path: Path) -> None:
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    log = tmp_path / "films" / "changes.log"
+    for i in range(40):
+        s.extract(f"Film{i} is a 1979 film directed by Person{i}.", source=f"s{i}")
+    grown = []
+    for i in range(40, 43):
+        size = log.stat().st_size
+        s.extract(f"Film{i} is a 1979 film directed by Person{i}.", source=f"s{i}")
+        grown.append(log.stat().st_size - size)
+    # one record per change, of about the same size however many facts came before
+    assert max(grown) < 2 * min(grown) and max(grown) < 8_000
