@@ -177,7 +177,8 @@ def test_every_magic_runs_in_a_kernel(executed: dict[str, Any]) -> None:
     assert final["session"] == "default" and final["facts"] > 0 and final["classes"] >= 3
     assert _text(cells["unload"]).strip() == "False"
     # The journal went to the notebook's directory, nowhere else.
-    assert (executed["dir"] / ".hydra" / "default" / "session.json").is_file()
+    assert (executed["dir"] / ".hydra" / "default" / "changes.log").is_file()
+    assert (executed["dir"] / ".hydra" / "default" / "store").is_dir()
 
 
 @needs_engine

@@ -115,6 +115,6 @@ def test_demo_runs_offline_and_writes_its_session(tmp_path: Path) -> None:
     assert re.search(r"Accepted triples \(\d+: \d+ verified, \d+ on inferred types\)", out.stdout)
     assert "  ~ (" in out.stdout and "  + (" in out.stdout and "[type_inferred]" in out.stdout
     assert "owl:ObjectProperty" in out.stdout
-    assert (journal / "demo" / "session.json").is_file() and (journal / "demo.ttl").is_file()
-    assert str(journal / "demo" / "session.json") in out.stdout
+    assert (journal / "demo" / "changes.log").is_file() and (journal / "demo.ttl").is_file()
+    assert f"journal:  {journal / 'demo'}" in out.stdout
     assert not (tmp_path / ".hydra").exists()
