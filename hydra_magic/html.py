@@ -16,7 +16,7 @@ from typing import Any
 
 from .wording import count
 
-__all__ = ["MAX_ROWS", "cq_result_html", "extraction_html", "graph_html", "ontology_html", "report_html"]
+__all__ = ["MAX_ROWS", "ask_html", "cq_result_html", "extraction_html", "graph_html", "ontology_html", "report_html"]
 
 #: Rows of a static table at most; the rest is summarised as "N more" (keeps notebooks small).
 MAX_ROWS = 300
@@ -223,6 +223,34 @@ def extraction_html(st: dict[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------ report
+def ask_html(st: dict[str, Any]) -> str:
+    """A question's answers, each with its grounds (fact, sentence, source) in an expandable row."""
+    parts = [f'<div style="{_MUTED}">query ({e(st["by"])}): {_code(" ".join(st["sparql"].split()))}</div>'
+             if st["sparql"] else ""]
+    if st["form"] == "ASK" and st["boolean"] is not None:
+        parts.append(f'<div style="{_H2}">Answer: {"yes" if st["boolean"] else "no"}</div>')
+    cols = st["columns"] or ["answer"]
+    rows = []
+    for a in st["answers"]:
+        grounds = "".join(
+            f'<li>{_badge("accepted" if g["verified"] else "flagged")} '
+            f'({e(g["subject"])}, {_code(g["predicate"])}, {e(g["object"])}) '
+            f'<span style="{_MUTED}">source {_code(g["source"])}</span>'
+            + (f'<div style="{_MUTED}">&ldquo;{e(g["sentence"])}&rdquo;</div>' if g["sentence"] else "") + "</li>"
+            for g in a["grounds"])
+        if a["more"]:
+            grounds += f'<li style="{_MUTED}">… and {count(a["more"], "more fact")}</li>'
+        why = (f'<details><summary style="{_MUTED}">{count(len(a["grounds"]) + a["more"], "fact")} behind it'
+               f'</summary><ul style="margin:2px 0 2px 16px;padding:0;">{grounds}</ul></details>'
+               if grounds else f'<span style="{_MUTED}">—</span>')
+        rows.append([e(a["values"].get(c, "")) for c in cols] + [why])
+    if rows:
+        parts.append(_table([*cols, "grounds"], rows))
+    if st["why_not"]:
+        parts.append(f'<div>{_badge("missing", "no answer")} {e(st["why_not"])}</div>')
+    return _box(e(st["question"]), "".join(parts), note=e(f"{count(len(st['answers']), 'answer')}"))
+
+
 def report_html(st: dict[str, Any]) -> str:
     """A verification report from its state (:func:`hydra_magic.views.report_state`)."""
     counts = " ".join(_badge(k, f"{v} {k}{'s' if v != 1 and k in ('error', 'warning') else ''}")

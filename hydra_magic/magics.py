@@ -55,6 +55,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                       "import an ontology file (Turtle, OWL/RDF-XML, N-Triples, Text2KGBench JSON)"),
     "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
     "session": ("%hydra session NAME", "switch to session NAME (restored from its journal, or new)"),
+    "ask": ("%hydra ask QUESTION", "answer a question from the graph: the answers, the facts and sentences "
+            "behind each, and the SPARQL that found them (or why the graph cannot answer)"),
     "graph": ("%hydra graph", "open the graph explorer of the knowledge graph"),
     "ontology": ("%hydra ontology", "show the ontology: class tree, properties, and each CQ's status"),
     "retry": ("%hydra retry", "re-run the chunks of the last extraction that failed (network, rate limit)"),
@@ -728,6 +730,7 @@ class HydraMagics(Magics):
             load-ontology PATH [--format F]
             sessions                       list sessions
             session NAME                   switch to (or create) a session
+            ask QUESTION                   answer a question from the graph, with its grounds
             graph                          open the graph explorer
             retry                          re-run failed chunks of the last extraction
             accept [N]                     accept anyway the N-th rejected triple
@@ -735,6 +738,10 @@ class HydraMagics(Magics):
             merge NAME [into] OTHER        merge entity NAME into OTHER (undoable)
             help                           list the subcommands
         """
+        head, _, tail = line.strip().partition(" ")
+        if head == "ask":  # the question is free text: an apostrophe ("Scott's") is not a quote
+            with _user_errors():
+                return self._sub_ask(tail)
         try:
             argv = shlex.split(line)
         except ValueError as exc:
@@ -792,6 +799,14 @@ class HydraMagics(Magics):
         parser.add_argument("--full", action="store_true", help="recheck everything, not only what changed")
         args = parser.parse_args(rest)
         return self._session().verify(full=args.full)
+
+    def _sub_ask(self, question: str) -> Any:
+        question = question.strip()
+        if len(question) > 1 and question[0] == question[-1] and question[0] in "\"'":
+            question = question[1:-1]
+        if not question:
+            raise UsageError("%hydra ask needs a question, e.g. %hydra ask Which films did Ridley Scott direct?")
+        return self._session().ask(question)
 
     def _sub_undo(self, rest: list[str]) -> None:
         self._no_args("undo", rest)

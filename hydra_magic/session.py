@@ -933,6 +933,18 @@ class Session:
         return query_session(self, sparql, verified_only=verified_only, allow_service=allow_service,
                              timeout=timeout, policy=policy)
 
+    def ask(self, question: str) -> Any:
+        """Answer ``question`` from the graph, each answer with the facts and sentences behind it.
+
+        The offline compiler turns the question into SPARQL over the ontology; when it cannot and the
+        session uses a model, the model writes the query (rejected if it uses terms outside the
+        ontology). See :mod:`hydra_magic.ask`. Returns an :class:`~hydra_magic.ask.AskResult`.
+        """
+        from .ask import ask
+
+        engine = self.engine if self.config.engine != "rules" or self._engine is not None else None
+        return ask(self, question, engine=engine if hasattr(engine, "cq_to_sparql") else None)
+
     def status(self) -> dict[str, Any]:
         return {
             "session": self.name, "engine": getattr(self._engine, "name", None) or self.config.engine,
