@@ -86,8 +86,9 @@ class AskResult:
             if self.form != "ASK":
                 lines.append("A: " + ", ".join(f"{k}={v}" for k, v in a.shown.items()))
             for f in a.grounds:
+                flags = f"  [not verified: {', '.join(f.evidence.flags)}]" if f.evidence.flags else ""
                 lines.append(f"   because ({_name(f.subject, self.labels)}, {local_name(f.predicate)}, "
-                             f"{_name(f.object, self.labels)}) [{f.source}]: {f.evidence.sentence!r}")
+                             f"{_name(f.object, self.labels)}) [{f.source}]: {f.evidence.sentence!r}{flags}")
             if a.more_grounds:
                 lines.append(f"   and {count(a.more_grounds, 'more fact')}")
         if self.why_not:

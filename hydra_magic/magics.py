@@ -55,8 +55,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                       "import an ontology file (Turtle, OWL/RDF-XML, N-Triples, Text2KGBench JSON)"),
     "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
     "session": ("%hydra session NAME", "switch to session NAME (restored from its journal, or new)"),
-    "ask": ("%hydra ask QUESTION", "answer a question from the graph: the answers, the facts and sentences "
-            "behind each, and the SPARQL that found them (or why the graph cannot answer)"),
+    "ask": ('%hydra ask "QUESTION?"', "answer a question from the graph: the answers, the facts and sentences "
+            "behind each, and the SPARQL that found them (or why the graph cannot answer); quote it, since "
+            "IPython reads a line ending in '?' as a help request"),
     "graph": ("%hydra graph", "open the graph explorer of the knowledge graph"),
     "ontology": ("%hydra ontology", "show the ontology: class tree, properties, and each CQ's status"),
     "retry": ("%hydra retry", "re-run the chunks of the last extraction that failed (network, rate limit)"),

@@ -70,6 +70,21 @@ def test_tutorial_runs_offline(path: Path, tmp_path: Path, monkeypatch: pytest.M
     assert repo_journal.exists() == existed, "the tutorial wrote a journal into the repository"
     shown = _all_text(nb)
     assert "Traceback" not in shown
+    missing = [needle for needle in KEY_OUTPUTS.get(path.name, ()) if needle not in shown]
+    assert not missing, f"{path.name} no longer shows what it teaches: {missing}"
+
+
+#: What a tutorial teaches, as it must show in its outputs (checked after running it).
+KEY_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "06_ask_the_graph.ipynb": (
+        "A: answer=Alien", "because (Ridley Scott, directs, Alien) [films]: "
+        "'Alien is a 1979 science fiction film directed by Ridley Scott.'",
+        "A: answer=Michael Mann", "A: yes", "A: count=2",
+        "No answer: the graph holds no facts matching (?answer starsIn Heat)",
+        "No answer: the question cannot be put in the ontology's terms",
+        "Alien <- films : Alien is a 1979 science fiction film directed by Ridley Scott.",
+    ),
+}
 
 
 def _files(root: Path) -> dict[str, float]:
