@@ -114,10 +114,23 @@ def _user_errors() -> Iterator[None]:
         raise usage from exc
 
 
+def split_args(line: str) -> list[str]:
+    """Split a magic's line into words with shell quoting (``--domain "film history"``).
+
+    Unlike ``shlex.split``, a backslash is kept as it is: ``C:\\data\\kg.ttl`` stays a Windows path
+    instead of becoming ``C:datakg.ttl``. Quotes still group words.
+    """
+    lex = shlex.shlex(line, posix=True)
+    lex.whitespace_split = True
+    lex.escape = ""
+    lex.commenters = ""
+    return list(lex)
+
+
 def _parse(func: Any, line: str) -> Any:
     """Parse a magic's line with shell quoting (``--domain "film history"``)."""
     try:
-        argv = shlex.split(line)
+        argv = split_args(line)
     except ValueError as exc:
         raise UsageError(f"Cannot read the arguments {line!r}: {exc}. Close the quotes.") from exc
     return func.parser.parse_args(argv)
@@ -744,7 +757,7 @@ class HydraMagics(Magics):
             with _user_errors():
                 return self._sub_ask(tail)
         try:
-            argv = shlex.split(line)
+            argv = split_args(line)
         except ValueError as exc:
             raise UsageError(f"Cannot read {line!r}: {exc}. Close the quotes.") from exc
         if not argv:

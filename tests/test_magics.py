@@ -701,3 +701,16 @@ def test_hydra_ontology_shows_the_ontology(ready: Any, run_cell: Any) -> None:
     text = shown.to_text()
     assert text.startswith("ontology: ") and "direct" in text
     assert "text/html" in shown._repr_mimebundle_()
+
+
+def test_backslashes_in_arguments_are_kept_so_windows_paths_survive(ready: Any, run_cell: Any,
+                                                                    tmp_path: Path) -> None:
+    from hydra_magic.magics import split_args
+
+    assert split_args(r"export C:\data\kg.ttl --force") == ["export", r"C:\data\kg.ttl", "--force"]
+    assert split_args(r'export "C:\Program Files\kg.ttl"') == ["export", r"C:\Program Files\kg.ttl"]
+    assert split_args("merge Weaver 'Sigourney Weaver'") == ["merge", "Weaver", "Sigourney Weaver"]
+    # shlex.split made C:\data\kg.ttl into C:datakg.ttl; here the name reaches the file system intact
+    target = tmp_path / "out\\kg.ttl"
+    run_cell(f"%hydra export {target}")
+    assert target.is_file() and not (tmp_path / "outkg.ttl").exists()
