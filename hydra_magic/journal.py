@@ -1,14 +1,14 @@
-"""Crash-safe persistence of a session: one JSON snapshot, written then renamed.
+"""Session names, and the JSON snapshot sessions were saved as before the store (format 1).
 
-A single ``os.replace`` of a fully written, fsynced temporary file is atomic on
-POSIX, so a kill at any moment leaves either the previous snapshot or the new
-one, never a torn file. Stale temporary files from a killed writer are ignored
-and cleaned up on the next write.
+Sessions now live in an on-disk store with a change log (:mod:`hydra_magic.store`);
+:class:`Journal` remains to read a ``session.json`` once, when such a session is
+opened and converted, and to write one in tests of that conversion.
 
-Every snapshot carries ``"format"`` (:data:`FORMAT_VERSION`) and ``"written_by"``
-(the hydra_magic version). A snapshot of an older format is upgraded in memory
-on reading (:data:`UPGRADES`); one of a newer format is refused with a message
-that says to upgrade, and it is never overwritten.
+The snapshot was written atomically (a fsynced temporary file renamed over the
+old one). Every snapshot carries ``"format"`` (:data:`FORMAT_VERSION`) and
+``"written_by"``; one of an older format is upgraded in memory on reading
+(:data:`UPGRADES`), one of a newer format is refused with a message that says to
+upgrade, and it is never overwritten.
 """
 
 from __future__ import annotations
