@@ -1,4 +1,4 @@
-"""``hydra bench``: quality (Text2KGBench, competency questions) and speed benchmarks.
+"""``hydra bench``: quality (Text2KGBench, competency questions, MedExQA answers) and speed benchmarks.
 
 Every run prints its tables and writes its figures as JSON (``--out``) so runs
 can be compared across commits.
@@ -41,6 +41,17 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     c = sub.add_parser("cq", help="competency-question parsing and SPARQL on CQ2SPARQLOWL and CLaRO")
     c.add_argument("--data-dir", type=Path, default=default_data_dir())
     c.add_argument("--out", type=Path)
+    q = sub.add_parser("qa", help="questions answered from a graph built from MedExQA explanations")
+    q.add_argument("--dataset", choices=["medexqa"], default="medexqa")
+    q.add_argument("--data-dir", type=Path, default=default_data_dir(),
+                   help="a folder of MedExQA .tsv files, or one holding medexqa/dev (default ../shared/data)")
+    q.add_argument("--model", "--engine", dest="engine", default="rules",
+                   help="'rules' (offline, default) or a litellm model; a model also runs a no-KG baseline")
+    q.add_argument("--api-base", help="OpenAI-compatible base URL for the model")
+    q.add_argument("--timeout", type=float, default=120.0, help="seconds per model request")
+    q.add_argument("--limit", type=int, help="only this many questions, in turn from each specialty")
+    q.add_argument("--verbose", action="store_true", help="progress and a per-question table")
+    q.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/qa_medexqa.json)")
     s = sub.add_parser("speed", help="engine, verification, %%load_ext and store throughput")
     s.add_argument("--data-dir", type=Path, default=default_data_dir())
     s.add_argument("--out", type=Path)
@@ -60,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from ..user_files import check_output_path
 
     data_dir: Path = args.data_dir
-    if args.bench != "speed" and not data_dir.is_dir():
+    if args.bench not in ("speed", "qa") and not data_dir.is_dir():
         if data_dir.exists():
             raise InputError(f"--data-dir {str(data_dir)!r} is a file, not a directory. {GET_DATA}")
         raise InputError(f"No benchmark data at {str(data_dir)!r}. {GET_DATA}")
@@ -72,6 +83,14 @@ def run(args: argparse.Namespace) -> int:
         text2kgbench.run(data_dir, dataset=args.dataset, split=args.split, engine=args.engine,
                          ontologies=args.ontologies or None, gold_literal_forms=args.gold_literal_forms,
                          types=args.types, output=_out(args, f"text2kgbench-{args.dataset}-{args.split}"))
+    elif args.bench == "qa":
+        from ..bench import qa
+
+        if args.limit is not None and args.limit < 1:
+            raise InputError(f"--limit {args.limit}: give a positive number of questions.")
+        qa.run(data_dir, dataset=args.dataset, engine=args.engine, api_base=args.api_base, limit=args.limit,
+               timeout=args.timeout, verbose=args.verbose,
+               output=args.out or Path("benchmarks") / "results" / f"qa_{args.dataset}.json")
     elif args.bench == "cq":
         from ..bench import cq_bench
 
