@@ -201,3 +201,33 @@ def test_a_change_writes_its_own_size_not_the_sessions(tmp_path: Path) -> None:
         grown.append(log.stat().st_size - size)
     # one record per change, of about the same size however many facts came before
     assert max(grown) < 2 * min(grown) and max(grown) < 8_000
+
+
+def test_ids_never_go_back_after_compaction_so_a_change_killed_before_the_store_is_replayed(
+        tmp_path: Path) -> None:
+    # Found by the kill test: compaction dropped the log's newest ids below the store's applied id, the next
+    # change reused one, and a kill between its log record and the store left it unapplied yet undoable.
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    child = textwrap.dedent(f"""
+        import os, signal
+        from hydra_magic.session import Session, SessionConfig
+        from hydra_magic.store.session_store import SessionStore
+        s = Session("films", SessionConfig(journal_dir={str(tmp_path)!r}))
+        s.add_cqs({CQS!r})
+        s.extract("Alien is a 1979 film directed by Ridley Scott.", source="keep")
+        for i in range(11):  # the 11th undo compacts the log down to the undo stack
+            s.extract(f"Film Q{{chr(97 + i)}} is a 1990 film directed by Person Q{{chr(97 + i)}}.", source=f"tmp-{{i}}")
+            s.undo()
+        SessionStore._apply = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)  # killed after the log write
+        s.extract("Heat is a 1995 film directed by Michael Mann.", source="heat")
+    """)
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    s = _session(tmp_path)
+    assert sorted(s.kg.sources()) == ["heat", "keep"]  # the logged change was replayed
+    assert s.undo().startswith("Undid: heat")
+    assert s.kg.sources() == ["keep"]

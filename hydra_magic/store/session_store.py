@@ -193,7 +193,7 @@ class SessionStore:
         session's small state after the change.
         """
         self._require_open()
-        rid = self.log.last_id + 1 if self.log.records else self.meta.get("applied", 0) + 1
+        rid = self._next_id()
         header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
         body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
         self.log.append(header, body)
@@ -214,7 +214,7 @@ class SessionStore:
     def undo(self, change: Change, meta: dict[str, Any], event: dict[str, Any] | None = None) -> int:
         """Log the undo of ``change`` (a logged change) and revert it in the store."""
         self._require_open()
-        rid = self.log.last_id + 1 if self.log.records else self.meta.get("applied", 0) + 1
+        rid = self._next_id()
         header = {"id": rid, "op": "undo", "of": change.log_id, "kind": change.kind, "summary": change.summary,
                   "time": change.time}
         self.log.append(header, {"event": event})
@@ -229,6 +229,11 @@ class SessionStore:
                                    "Nothing changed.") from exc
             raise
         return rid
+
+    def _next_id(self) -> int:
+        """Ids never go back: after compaction the log's last id may be below the store's applied one,
+        and a record with an id at or below it would never be replayed."""
+        return max(self.log.last_id, int(self.meta.get("applied", 0))) + 1
 
     def write_meta(self, meta: dict[str, Any]) -> None:
         """Save the session's small state (settings, rules, shapes, events) on its own."""
