@@ -135,14 +135,36 @@ class KnowledgeGraph:
         #: verifier recheck only what changed, whoever changed it.
         self.revision = 0
         self._log: list[tuple[str, Fact]] = []
-        self.flagged_count = 0  # facts with Evidence.flags (not verified), kept in step by _record
+        #: Facts with Evidence.flags (not verified) by (source, triple), and by the entities they name:
+        #: kept in step by _record, so neither counting nor re-checking them scans the graph.
+        self._flagged: dict[tuple[str, tuple[Node, Node, Node]], Fact] = {}
+        self._flagged_by_entity: dict[Node, set[tuple[str, tuple[Node, Node, Node]]]] = {}
         self._log_start = 0  # revision of _log[0]; older entries are trimmed
 
     LOG_LIMIT = 200_000
 
+    @property
+    def flagged_count(self) -> int:
+        """How many facts are in the graph but not verified (see :attr:`Evidence.flags`)."""
+        return len(self._flagged)
+
     def _record(self, op: str, facts: list[Fact]) -> None:
-        flagged = sum(1 for f in facts if f.evidence.flags)
-        self.flagged_count += flagged if op == "add" else -flagged
+        flagged, by_entity = self._flagged, self._flagged_by_entity
+        for f in facts:
+            if not f.evidence.flags:
+                continue
+            key = (f.source, f.key)
+            if op == "add":
+                flagged[key] = f
+                for e in (f.subject, f.object):
+                    by_entity.setdefault(e, set()).add(key)
+            elif flagged.pop(key, None) is not None:
+                for e in (f.subject, f.object):
+                    keys = by_entity.get(e)
+                    if keys is not None:
+                        keys.discard(key)
+                        if not keys:
+                            del by_entity[e]
         self._log.extend((op, f) for f in facts)
         self.revision += len(facts)
         if len(self._log) > self.LOG_LIMIT:
@@ -239,7 +261,14 @@ class KnowledgeGraph:
 
     def flagged(self) -> list[Fact]:
         """Facts that are in the graph but not verified (see :attr:`Evidence.flags`)."""
-        return [f for f in self if f.evidence.flags]
+        return list(self._flagged.values())
+
+    def flagged_about(self, entities: Iterable[Node]) -> list[Fact]:
+        """The flagged facts whose subject or object is one of ``entities`` (no scan of the graph)."""
+        keys: dict[tuple[str, tuple[Node, Node, Node]], None] = {}
+        for e in entities:
+            keys.update(dict.fromkeys(self._flagged_by_entity.get(e, ())))
+        return [self._flagged[k] for k in keys if k in self._flagged]
 
     def entities(self) -> list[URIRef]:
         seen: dict[URIRef, None] = {}
@@ -248,6 +277,9 @@ class KnowledgeGraph:
             if isinstance(f.object, URIRef) and f.predicate != RDF.type:
                 seen.setdefault(f.object, None)
         return list(seen)
+
+    def has_label(self, entity: Node) -> bool:
+        return entity in self._labels
 
     def labels(self) -> dict[URIRef, str]:
         return dict(self._labels)

@@ -398,7 +398,7 @@ class Session:
             return not required or any(self.ontology.is_subclass(t, r) for t in stated(e) for r in required)
 
         old, new = [], []
-        for f in self.kg.flagged():
+        for f in self.kg.flagged_about(newly):
             if (f.source, f.key) in gone or f.predicate == RDF.type or TYPE_INFERRED not in f.evidence.flags:
                 continue
             if f.subject not in newly and f.object not in newly:
@@ -716,8 +716,7 @@ class Session:
 
     def _new_labels(self, change: Change, labels: dict[URIRef, str]) -> dict[URIRef, str]:
         """Labels the store must add with ``change``: those given, where the KG has none yet."""
-        known = self.kg.labels()
-        return {e: t for e, t in labels.items() if e not in known}
+        return {e: t for e, t in labels.items() if not self.kg.has_label(e)}
 
     def _save(self, **changed: Any) -> None:
         """Save the small state (settings, rules, shapes); changes to the graphs go through :meth:`_commit`."""
