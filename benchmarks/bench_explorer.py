@@ -198,7 +198,8 @@ def _in_browser(url: str, token: str, base: Path) -> dict[str, Any]:
             page.evaluate(f"""() => {{ const nb = window.jupyterapp.shell.currentWidget.content;
                 nb.activeCellIndex = {i}; return window.jupyterapp.commands.execute('notebook:run-cell'); }}""")
             page.wait_for_function(f"""() => {{ const c = window.jupyterapp.shell.currentWidget.content.widgets[{i}];
-                return c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt').textContent.includes('*'); }}""",
+                return c.model.executionCount !== null
+                    && !c.node.querySelector('.jp-InputArea-prompt').textContent.includes('*'); }}""",
                                    polling=200)
             out[f"kernel_cell_{i}_s"] = time.perf_counter() - t
         page.evaluate(FIRST_PAINT_PROBE)
@@ -244,7 +245,8 @@ def main() -> None:
           f"{py['expanded_json_bytes'] / kb:7.1f} KiB JSON, {py['expanded_nodes']} nodes shown")
     print(f"label search                  {py['search_s'] * 1000:8.1f} ms   ({py['search_hits']} hits, capped at 20)")
     print(f"GraphExplorer(session) total  {py['widget_total_s'] * 1000:8.1f} ms   (index + state + widget)")
-    print(f"static HTML fallback          {py['static_html_s'] * 1000:8.1f} ms   {py['static_html_bytes'] / kb:7.1f} KiB")
+    print(f"static HTML fallback          {py['static_html_s'] * 1000:8.1f} ms   "
+          f"{py['static_html_bytes'] / kb:7.1f} KiB")
     result: dict[str, Any] = {"python": py}
     if args.browser:
         br = browser_side(args.facts)

@@ -291,8 +291,9 @@ def bench_size(n: int, cap: float, repeat: int, batches: int, variants: list[str
         walls.append(w)
         cpus.append(c)
     assert report is not None
-    print(f"ours, full (index + checks): median wall {statistics.median(walls):.2f}s, CPU {statistics.median(cpus):.2f}s "
-          f"(wall runs: {', '.join(f'{t:.2f}' for t in walls)}); last stages {report.timings}")
+    print(f"ours, full (index + checks): median wall {statistics.median(walls):.2f}s, "
+          f"CPU {statistics.median(cpus):.2f}s (wall runs: {', '.join(f'{t:.2f}' for t in walls)}); "
+          f"last stages {report.timings}")
     print(f"  issues: {report.counts()}  by code: {report.counts_by_code()}")
     print(f"  injected: {g.violations}")
     out: dict[str, Any] = {"triples": triples, "full_wall_s": walls, "full_cpu_s": cpus, "timings": report.timings,
@@ -340,8 +341,9 @@ def bench_size(n: int, cap: float, repeat: int, batches: int, variants: list[str
     full, full_w, _ = _timed(lambda: run(s, full=True, cqs=False))
     same = sorted((i.code, i.message) for i in inc.issues) == sorted((i.code, i.message) for i in full.issues)
     s.verify_state = state
-    print(f"ours, incremental (1,000 new triples on {triples:,}): median wall {statistics.median(inc_w) * 1000:.1f} ms, "
-          f"CPU {statistics.median(inc_c) * 1000:.1f} ms (wall runs: {', '.join(f'{t * 1000:.1f}' for t in inc_w)} ms; "
+    print(f"ours, incremental (1,000 new triples on {triples:,}): "
+          f"median wall {statistics.median(inc_w) * 1000:.1f} ms, CPU {statistics.median(inc_c) * 1000:.1f} ms "
+          f"(wall runs: {', '.join(f'{t * 1000:.1f}' for t in inc_w)} ms; "
           f"changed triples / rechecked nodes {changed[0]}); same issues as a full run ({full_w:.2f}s): {same}")
     out.update({"incremental_wall_s": inc_w, "incremental_cpu_s": inc_c, "incremental_agrees": same,
                 "full_after_s": full_w})

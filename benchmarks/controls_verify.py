@@ -119,7 +119,9 @@ def positive(data_dir: Path, strict: bool) -> dict[str, Any]:
         rows.append((name, len(triples), failed, dict(codes)))
     n = sum(r[1] for r in rows)
     f = sum(r[2] for r in rows)
-    print(f"\nPositive control ({'benchmark ranges as XSD datatypes' if strict else 'ontology as read (non-concept ranges -> xsd:string)'}):")
+    reading = ("benchmark ranges as XSD datatypes" if strict
+               else "ontology as read (non-concept ranges -> xsd:string)")
+    print(f"\nPositive control ({reading}):")
     for name, k, failed, codes in rows:
         print(f"  {name:16} {k:5} gold triples, pass rate {1 - failed / k:6.1%}  errors: {codes or '-'}")
     print(f"  overall: {n} gold triples, pass rate {1 - f / n:.1%}; errors by code: {dict(totals)}")
@@ -144,12 +146,14 @@ def _injections(s: Session, g: Generator, rnd: random.Random, kind: str) -> Inje
     ns, ev = s.ontology.ns, Evidence(f"injected-{kind}", sentence=f"injected {kind}")
     P, F = rnd.choice(g.persons), rnd.choice(g.films)
     if kind == "swapped subject/object":  # (person directedBy film) instead of (film directedBy person)
-        return [Fact(P, ns.directedBy, F, ev)], "domain_mismatch+range_mismatch", P.n3() + "|" + F.n3(), str(ns.directedBy)
+        return ([Fact(P, ns.directedBy, F, ev)], "domain_mismatch+range_mismatch",
+                P.n3() + "|" + F.n3(), str(ns.directedBy))
     if kind == "non-number on a number property":
         return [Fact(F, ns.releaseYear, Literal("nineteen-eighty", datatype=XSD.integer), ev)], \
             "literal_datatype_mismatch", F.n3(), str(ns.releaseYear)
     if kind == "wrong domain":
-        return [Fact(F, ns.birthYear, Literal("1950", datatype=XSD.integer), ev)], "domain_mismatch", F.n3(), str(ns.birthYear)
+        return ([Fact(F, ns.birthYear, Literal("1950", datatype=XSD.integer), ev)], "domain_mismatch",
+                F.n3(), str(ns.birthYear))
     if kind == "functional property with two values":
         other = rnd.choice(g.places)
         return [Fact(P, ns.bornIn, other, ev)], "functional_violation", P.n3(), str(ns.bornIn)
@@ -241,7 +245,8 @@ def negative(per_kind: int, size: int) -> dict[str, Any]:
     s.cqs = parse_cqs("How many countries are there? => 49")
     r = run(s)
     films = sum(1 for f in s.kg if f.predicate == RDF.type and f.object == s.ontology.ns.Film)
-    print(f"  {'user SHACL shape (minCount 2)':38} caught {len(r.by_code('shacl_violation'))}/{films} films with shacl_violation")
+    print(f"  {'user SHACL shape (minCount 2)':38} caught {len(r.by_code('shacl_violation'))}/{films} "
+          f"films with shacl_violation")
     print(f"  {'CQ with a wrong pinned answer':38} caught {len(r.by_code('cq_failed'))}/1 with cq_failed "
           f"(got {r.cq_tests[0].answers})")
     total = sum(v["n"] for v in out.values())
