@@ -182,7 +182,8 @@ JS_CELLS_DONE = """() => {
   const nb = app && app.shell.currentWidget && app.shell.currentWidget.content;
   if (!nb || !nb.widgets) return false;
   const cells = nb.widgets.filter((c) => c.model.type === 'code');
-  return cells.length > 0 && cells.every((c) => c.model.executionCount !== null && !c.node.querySelector('.jp-InputArea-prompt').textContent.includes('*'));
+  return cells.length > 0 && cells.every((c) => c.model.executionCount !== null
+    && !c.node.querySelector('.jp-InputArea-prompt').textContent.includes('*'));
 }"""
 
 
@@ -268,7 +269,8 @@ def kg_size(pg: Any) -> int:
 # --------------------------------------------------------------------------- tests
 def test_the_views_render_without_errors_and_offline(page: Any) -> None:
     for i, c in enumerate(notebook_cells()):
-        assert not cell(page, i).locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count(), \
+        stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        assert not cell(page, i).locator(stderr).count(), \
             f"cell {i} ({c.splitlines()[0]}) wrote to stderr: {cell_text(page, i)}"
     ex = cell(page, cell_of("# extraction view")).locator(".hw-extraction")
     assert ex.count() == 1

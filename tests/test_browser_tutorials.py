@@ -196,7 +196,8 @@ JS_IDLE_PROMPTS = """() => window.jupyterapp.shell.currentWidget.content.widgets
 #: Every widget output of the notebook rendered a hydra view (an explorer also laid itself out).
 JS_VIEWS_RENDERED = """() => {
   const node = window.jupyterapp.shell.currentWidget.node;
-  const outs = node.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.widget-view+json']");
+  const outs = node.querySelectorAll(
+    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.widget-view+json']");
   return [...outs].every((o) => o.querySelector('.hydra-w'))
     && [...node.querySelectorAll('.hw-explorer')].every((e) => e.dataset.ready === '1');
 }"""
@@ -349,7 +350,8 @@ def check_report(where: str, v: dict[str, Any], kernel: dict[str, Any] | None) -
     """Counts by rule, agreeing with the kernel's report and the header's total; returns them."""
     total = _number(v["note"].replace("issues", "").replace("issue", ""))
     by_rule = {cells[0]: int(cells[2]) for cells in v["rules"]}
-    assert kernel is None or by_rule == kernel["by_rule"], f"{where}: the view counts {by_rule} by rule, the report {kernel['by_rule']}"
+    assert kernel is None or by_rule == kernel["by_rule"], \
+        f"{where}: the view counts {by_rule} by rule, the report {kernel['by_rule']}"
     assert sum(by_rule.values()) == total, f"{where}: rules count {sum(by_rule.values())}, the header {v['note']!r}"
     severities = {k: _number(text) for k, text in v["severities"]}
     assert sum(severities.values()) == total, f"{where}: severities {severities}, the header {v['note']!r}"

@@ -71,7 +71,8 @@ EXPECT_ERROR = {
 GOOD_TTL = ("@prefix : <http://example.org/films#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
             ":Film a owl:Class .\n:Person a owl:Class .\n"
-            ":directedBy a owl:ObjectProperty ; rdfs:label \"directed by\" ; rdfs:domain :Film ; rdfs:range :Person .\n")
+            ":directedBy a owl:ObjectProperty ; rdfs:label \"directed by\" ; "
+            "rdfs:domain :Film ; rdfs:range :Person .\n")
 GOOD_JSONL = '{"id": "a", "sent": "Alien was directed by Ridley Scott."}\n'
 GOOD_LEARN = ('{"id": "t1", "sent": "Alien was directed by Ridley Scott.", '
               '"triples": [{"sub": "Alien", "rel": "directed by", "obj": "Ridley Scott"}]}\n')
@@ -279,7 +280,8 @@ def _state(session: Any) -> tuple[Any, ...]:
     # plus a few counters tell whether anything changed, far cheaper than a snapshot.
     path = session.journal.path if session.journal else None
     return (len(session.history), session.kg.revision, len(session.ontology.graph), len(session.cqs),
-            list(session.rules), len(session.shapes), path.read_bytes() if path is not None and path.is_file() else None)
+            list(session.rules), len(session.shapes),
+            path.read_bytes() if path is not None and path.is_file() else None)
 
 
 def test_magics_turn_malformed_input_into_a_usage_error(hydra_ext: Any, tmp_path: Path,

@@ -162,7 +162,7 @@ def _fact(s: Session, ct: CheckedTriple) -> Fact:
 
 def _about(issues, fact: Fact, object_property: bool, known: bool) -> set[str]:
     """Codes of the error and type_inferred issues that judge the triple of ``fact``."""
-    S, P, O = n3(tid(fact.subject)), str(fact.predicate), n3(tid(fact.object))
+    subj, pred_iri, obj = n3(tid(fact.subject)), str(fact.predicate), n3(tid(fact.object))
     out = set()
     for i in issues:
         d = i.data
@@ -170,15 +170,15 @@ def _about(issues, fact: Fact, object_property: bool, known: bool) -> set[str]:
         if i.severity != "error" and i.code != "type_inferred":
             continue
         if not known:
-            hit = i.code == "unknown_property" and focus == S and pred == P
+            hit = i.code == "unknown_property" and focus == subj and pred == pred_iri
         elif role is not None:
-            hit = pred == P and focus == (S if role == "subject" else O)
+            hit = pred == pred_iri and focus == (subj if role == "subject" else obj)
         elif i.code == "untyped_entity":
-            hit = focus == S or (object_property and focus == O)
+            hit = focus == subj or (object_property and focus == obj)
         elif i.code == "range_mismatch":
-            hit = focus == O and pred == P
+            hit = focus == obj and pred == pred_iri
         else:
-            hit = focus == S and pred == P and d.get("value") in (None, O)
+            hit = focus == subj and pred == pred_iri and d.get("value") in (None, obj)
         if hit:
             out.add(i.code)
     return out

@@ -208,7 +208,8 @@ def test_known_kg_types_are_reused_and_conflicts_reported(film_ontology: Ontolog
     assert not any(c.subject == "joe_dante" and c.predicate == IS_A for c in cands)  # already typed
     # nothing the engine formed vanishes: the contracts reject it, with the rule that says why
     verdict = check_triples(cands, o, kg, text)
-    rejected = {(ct.candidate.subject, ct.candidate.predicate, ct.candidate.object): ct.codes for ct in verdict.rejected}
+    rejected = {(ct.candidate.subject, ct.candidate.predicate, ct.candidate.object): ct.codes
+                for ct in verdict.rejected}
     assert rejected == {("alien", "director", "ridley_scott"): ["range_mismatch"]}
     assert ("gremlins", "director", "joe_dante") in {
         (ct.candidate.subject, ct.candidate.predicate, ct.candidate.object) for ct in verdict.accepted}

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-rdflib = pytest.importorskip("rdflib")
+import rdflib  # a dependency of hydra_magic itself: no importorskip
 from rdflib.plugins.sparql import prepareQuery
 
 from hydra_magic.bench.cq_bench import (

@@ -94,7 +94,8 @@ def test_reimporting_an_ontology_with_a_union_range_adds_no_second_list(tmp_path
     s = Session("u", SessionConfig(journal_dir=None))
     s.add_ontology_turtle(":Thing a owl:Class . :Film a owl:Class ; rdfs:subClassOf :Thing . "
                           ":Book a owl:Class ; rdfs:subClassOf :Thing . :Person a owl:Class ; rdfs:subClassOf :Thing . "
-                          ":wrote a owl:ObjectProperty ; rdfs:domain :Person ; rdfs:range [ owl:unionOf ( :Film :Book ) ] .")
+                          ":wrote a owl:ObjectProperty ; rdfs:domain :Person ; "
+                          "rdfs:range [ owl:unionOf ( :Film :Book ) ] .")
     path = s.export(tmp_path / "u.trig")
     before = len(s.ontology.triples())
     assert s.import_graph(path).endswith("+0 ontology triples") and len(s.ontology.triples()) == before
