@@ -256,7 +256,8 @@ class _Grounds:
         if got == want:
             return True
         # A typing pattern ``?x a/rdfs:subClassOf* C`` holds for a type that is a subclass of C.
-        return p == RDF.type and isinstance(got, URIRef) and isinstance(want, URIRef) and self.onto.is_subclass(got, want)
+        return (p == RDF.type and isinstance(got, URIRef) and isinstance(want, URIRef)
+                and self.onto.is_subclass(got, want))
 
 
 def _bind(term: Any, values: dict[str, Node]) -> Node | None:

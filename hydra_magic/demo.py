@@ -120,8 +120,9 @@ def run(journal_dir: str | None = None, out: "object" = sys.stdout) -> "Session"
     path = session.save()
     say(_heading("Session written"))
     say(f"  journal:  {path}", f"  export:   {export}",
-        f"  {count(len(session.kg), 'fact')} from {count(len(session.kg.sources()), 'source')}; open the journal in a notebook "
-        f"with %config HydraMagics.journal_dir = {journal_dir!r} and %hydra session demo.")
+        f"  {count(len(session.kg), 'fact')} from {count(len(session.kg.sources()), 'source')}; "
+        f"open the journal in a notebook with %config HydraMagics.journal_dir = {journal_dir!r} "
+        "and %hydra session demo.")
     return session
 
 

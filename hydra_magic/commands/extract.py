@@ -66,8 +66,8 @@ def _numbered_jsonl(path: str | Path, *, flag: str) -> Iterator[tuple[int, dict[
             no += 1
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                 raise InputTooLargeError(
-                    f"{f'{flag} ' if flag else ''}{str(p)!r}, line {no}: longer than {MAX_LINE_BYTES:,} bytes. Each line is one "
-                    "JSON object with one sentence; split long texts into sentences.")
+                    f"{f'{flag} ' if flag else ''}{str(p)!r}, line {no}: longer than {MAX_LINE_BYTES:,} bytes. "
+                    "Each line is one JSON object with one sentence; split long texts into sentences.")
             try:
                 line = raw.decode("utf-8-sig" if no == 1 else "utf-8")
             except UnicodeDecodeError as exc:

@@ -321,7 +321,8 @@ class _Checker:
         if not types:
             rule = RULES["untyped_entity"]
             need = " or ".join(self._names(required)) or "a class"
-            out.issues.append(Issue(rule.code, rule.message_for(entity=name, context=f" (the {role} of {prop.label!r})"),
+            out.issues.append(Issue(rule.code,
+                                    rule.message_for(entity=name, context=f" (the {role} of {prop.label!r})"),
                                     rule.hint_for(entity=name, guess=need), path=f"triple.{role}"))
             return []
         if not required:
@@ -443,10 +444,11 @@ def _explain_inferred_types(checked: "Iterable[CheckedTriple]", ontology: Ontolo
         if prop is None:
             continue
         c = ct.candidate
+        triple = f"({c.subject}, {prop.name}, {c.object})"
         if ct.subject is not None:
-            uses.setdefault(ct.subject, []).append(f"the domain of {prop.name!r} in ({c.subject}, {prop.name}, {c.object})")
+            uses.setdefault(ct.subject, []).append(f"the domain of {prop.name!r} in {triple}")
         if isinstance(ct.object, URIRef):
-            uses.setdefault(ct.object, []).append(f"the range of {prop.name!r} in ({c.subject}, {prop.name}, {c.object})")
+            uses.setdefault(ct.object, []).append(f"the range of {prop.name!r} in {triple}")
     for ct in checked:
         if ct.ok and ct.predicate == RDF.type and TYPE_INFERRED in ct.flags and ct.subject in uses:
             ct.type_basis = "inferred from " + "; ".join(uses[ct.subject][:3])  # type: ignore[index]

@@ -1087,7 +1087,7 @@ def check_sparql(query: str, ontology: "Ontology", prefixes: Mapping[str, str]) 
     for term in sorted(set(re.findall(r"\bonto:([A-Za-z_][\w\-]*)", q))):
         if ontology.get_class(term) is None and ontology.get_property(term) is None:
             hints = ontology.suggest(term, "property") + ontology.suggest(term, "class")
+            did_you_mean = f" Did you mean {', '.join(hints)}?" if hints else ""
             issues.append(Issue("invalid_sparql", f"onto:{term} is not a class or property of the ontology.",
-                                "Use only the ontology's terms." + (f" Did you mean {', '.join(hints)}?" if hints else ""),
-                                path=f"sparql.onto:{term}"))
+                                "Use only the ontology's terms." + did_you_mean, path=f"sparql.onto:{term}"))
     return issues
