@@ -120,9 +120,10 @@ class Committee(_Shown):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Committee":
-        return cls(d.get("domain", ""), [StakeholderGroup(g["name"], g.get("priority", "medium"), g.get("description", ""),
-                                                          [Persona(**p) for p in g.get("personas", [])])
-                                         for g in d.get("groups", [])])
+        return cls(d.get("domain", ""),
+                   [StakeholderGroup(g["name"], g.get("priority", "medium"), g.get("description", ""),
+                                     [Persona(**p) for p in g.get("personas", [])])
+                    for g in d.get("groups", [])])
 
     def to_text(self) -> str:
         n = sum(len(g.personas) for g in self.groups)
@@ -330,8 +331,9 @@ class OntologyDraft(_Shown):
 
     def to_text(self) -> str:
         attempts = sum(b.attempts for b in self.batches)
-        lines = [f"ontology: +{count(len(self.added_classes), 'class')}, +{count(len(self.added_properties), 'property')} from "
-                 f"{len(self.batches)} batch(es) of CQs ({attempts} attempts), {len(self.rejected)} rejected"
+        lines = [f"ontology: +{count(len(self.added_classes), 'class')}, "
+                 f"+{count(len(self.added_properties), 'property')} from {len(self.batches)} batch(es) of CQs "
+                 f"({attempts} attempts), {len(self.rejected)} rejected"
                  + (" — applied to the session" if self.applied else " — not applied")]
         if self.added_classes:
             lines.append("  classes: " + ", ".join(self.added_classes))

@@ -23,7 +23,8 @@ MAX_ROWS = 300
 
 _FONT = ("font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;"
          "font-size:13px;line-height:1.45;color:#1f2328;")
-_BOX = f"{_FONT}border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:4px 0;background:#fff;max-width:100%;overflow-x:auto;"
+_BOX = (f"{_FONT}border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:4px 0;background:#fff;"
+        "max-width:100%;overflow-x:auto;")
 _H = "font-weight:600;font-size:14px;margin:0 0 6px 0;"
 _H2 = "font-weight:600;font-size:13px;margin:10px 0 4px 0;"
 _TABLE = "border-collapse:collapse;width:100%;margin:2px 0;"
@@ -205,15 +206,16 @@ def extraction_html(st: dict[str, Any]) -> str:
         triple = (f'{_code(r["subject"])} <span style="{_MUTED}">—</span> <b>{e(r["predicate"])}</b> '
                   f'<span style="{_MUTED}">→</span> {_code(r["object"])}')
         if r["flags"]:
+            basis = e(" (" + r["basis"] + ")") if r["basis"] else ""
             triple += (f'<div style="color:#7d4e00;font-size:11px;">{e(", ".join(r["flags"]))}: rests on a type '
-                       f'inferred from a relation, not stated in the text{e(" (" + r["basis"] + ")") if r["basis"] else ""}'
-                       '</div>')
+                       f'inferred from a relation, not stated in the text{basis}</div>')
         rows.append([_badge(r["status"]), triple, _segments(r["segments"]) or f'<span style="{_MUTED}">—</span>',
                      _issues(r["issues"])])
     if rows:
         parts.append(_table(["", "triple", "evidence", "rule · message · hint"], rows, total=len(rows) + st["hidden"]))
     legend = (f'<div style="{_MUTED}margin-top:4px;">evidence: <mark style="{_MARK_S}">subject</mark> '
-              f'<mark style="{_MARK_O}">object</mark> <mark style="{_MARK_C}">negation / hedge / hypothetical cue</mark></div>')
+              f'<mark style="{_MARK_O}">object</mark> '
+              f'<mark style="{_MARK_C}">negation / hedge / hypothetical cue</mark></div>')
     if rows:
         parts.append(legend)
     note = f"source {st['source']} · {st['engine']} · {count(st['chunks'], 'chunk')} · {st['seconds']:.2f}s"
@@ -260,7 +262,8 @@ def report_html(st: dict[str, Any]) -> str:
         parts.append(f'<div style="{_MUTED}">{e(st["summary"])}</div>')
     if st["by_rule"]:
         rows = [[_code(r["code"]), _badge(r["severity"]), e(r["count"]), e(r["description"])] for r in st["by_rule"]]
-        parts.append(f'<div style="{_H2}">By rule</div>' + _table(["rule", "severity", "count", "what it checks"], rows))
+        parts.append(f'<div style="{_H2}">By rule</div>'
+                     + _table(["rule", "severity", "count", "what it checks"], rows))
         rows = [[_badge(i["severity"]), _code(i["code"]), e(i["path"]),
                  e(i["message"]) + (f'<div style="{_MUTED}">hint: {e(i["hint"])}</div>' if i["hint"] else "")]
                 for i in st["issues"]]

@@ -447,7 +447,8 @@ class HydraMagics(Magics):
 
     def describe_open(self, session: "Session", created: bool) -> str:
         if not created:
-            return f"Switched to session {session.name!r} ({count(len(session.cqs), 'CQ')}, {count(len(session.kg), 'fact')})."
+            return (f"Switched to session {session.name!r} "
+                    f"({count(len(session.cqs), 'CQ')}, {count(len(session.kg), 'fact')}).")
         where = f"journal {session.journal.path}" if session.journal else "in memory only"
         if session.restored:
             return f"{session.restored} It is the variable `{USER_VARIABLE}`."
@@ -847,8 +848,8 @@ class HydraMagics(Magics):
                  if args.verified else f"{count(len(session.kg), 'fact')}" + (f", {flagged} of them on inferred types"
                                                                      if flagged else ""))
         print(f"Wrote the {parts[args.what]} of session {session.name!r} to {path} "
-              f"({count(len(session.ontology.classes), 'class')}, {count(len(session.ontology.properties), 'property')}, "
-              f"{facts}).")
+              f"({count(len(session.ontology.classes), 'class')}, "
+              f"{count(len(session.ontology.properties), 'property')}, {facts}).")
 
     def _sub_import(self, rest: list[str]) -> None:
         parser = self._subparser("import")

@@ -80,7 +80,8 @@ _ONTOLOGY_SHAPE = {
                     "characteristics": ["functional"], "label": "words", "comment": "", "cq": 1}],
 }
 
-_ONTOLOGY_RULES = """You are an ontology engineer. Extend the OWL ontology so that it can answer the competency questions.
+_ONTOLOGY_RULES = """You are an ontology engineer. Extend the OWL ontology so that it can answer the \
+competency questions.
 Rules the output is checked against:
 1. Class names are PascalCase and new (not already in the ontology, case-insensitive); property names are camelCase
    and new; object and data properties share one namespace.

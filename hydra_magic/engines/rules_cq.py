@@ -2569,7 +2569,8 @@ class _Plan:
                 req = _has_prop(replace(req.attribute, name=target), req.domain)
         for n in (*req.domain, *(req.range if req.kind == "object" else ())):
             if n not in self.final and self.onto.get_class(n) is None:
-                self.use(replace(ClassRef.from_label(normalise_label(n)), name=n), origin)  # never leave a dangling name
+                # never leave a dangling name
+                self.use(replace(ClassRef.from_label(normalise_label(n)), name=n), origin)
         domain = _uniq(self.name(d) for d in req.domain)
         range_ = _uniq(self.name(r) for r in req.range) if req.kind == "object" else req.range
         for key in (req.name, req.label, *req.alt_labels):
