@@ -306,7 +306,8 @@ def _cq_status(onto: Ontology, cq: Any, added: list[str], session: Any = None) -
     added_props = [n for n in added if onto.get_property(n) is not None]
     if props or added_props:
         return {"status": "expressible", "terms": terms,
-                "reason": "the ontology has the properties it asks about: " + ", ".join(sorted(set(props) | set(added_props)))}
+                "reason": "the ontology has the properties it asks about: "
+                          + ", ".join(sorted(set(props) | set(added_props)))}
     if classes or added:
         return {"status": "partial", "terms": terms,
                 "reason": "only classes match; no property expresses the relation it asks about"}
@@ -1031,7 +1032,8 @@ def _widget_classes() -> dict[str, type]:
                     raise ValueError(f"{cand} was accepted by the contracts already.")
                 fact = self.session.accept_anyway(checked, source=res.source)
                 self._facts[row] = fact
-                return f"Accepted {cand} anyway; the journal records your decision ({count(len(self.session.kg), 'fact')})."
+                return (f"Accepted {cand} anyway; the journal records your decision "
+                        f"({count(len(self.session.kg), 'fact')}).")
             if action == "remove":
                 fact = self._facts.get(row)
                 if fact is None or not self.session.kg.contains(*fact.key):
@@ -1199,7 +1201,8 @@ class GraphDisplay:
         idx = self.index
         top = idx.top(10)
         rels = ", ".join(f"{name} {n}" for name, n in idx.relations[:8])
-        return (f"knowledge graph: {count(idx.fact_count, 'fact')}, {count(len(idx), 'entity')}, {count(idx.edge_count, 'link')}"
+        return (f"knowledge graph: {count(idx.fact_count, 'fact')}, {count(len(idx), 'entity')}, "
+                f"{count(idx.edge_count, 'link')}"
                 + (f" ({rels})" if rels else "") + "; top entities: "
                 + ", ".join(f"{idx.labels[i]} ({idx.degree(i)})" for i in top))
 

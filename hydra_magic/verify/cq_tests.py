@@ -293,9 +293,9 @@ def read_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex) -> Re
     r.entities, _ = _entities(cq.text, session, idx, taken)
     # A class or property word is not an entity name.
     vocab = {onto.class_iri(c.name) for c in r.classes}
-    r.entities = [e for e in r.entities if normalise_label(local_name(e)) not in
-                  {normalise_label(c.label) for c in onto.classes.values()} | {normalise_label(c.name) for c in onto.classes.values()}
-                  and e not in vocab]
+    class_labels = ({normalise_label(c.label) for c in onto.classes.values()}
+                    | {normalise_label(c.name) for c in onto.classes.values()})
+    r.entities = [e for e in r.entities if normalise_label(local_name(e)) not in class_labels and e not in vocab]
     if r.prop is None and not r.classes:
         r.missing = [w for w in words if w not in _STOP]
     return r

@@ -245,7 +245,8 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
         ``"user"`` (default): pySHACL validates the user shapes (``%%shacl``).
         ``"all"`` (or ``True``): also the shapes generated from the ontology, as
         a cross-check of the set-based checks (slow: pySHACL took 14 s on
-        100k triples here without the SHACL-SPARQL shapes, the set-based checks 0.3 s). ``"none"`` (or ``False``): no pySHACL at all.
+        100k triples here without the SHACL-SPARQL shapes, the set-based checks 0.3 s).
+        ``"none"`` (or ``False``): no pySHACL at all.
     cqs
         Run the competency questions as tests.
     """

@@ -160,7 +160,8 @@ def ontology_shapes(ctx: OntologyContext, *, sparql: bool = True) -> tuple[Graph
             g.add((inner, SH.maxCount, Literal(1)))
         for kind, members, query in (
                 ("irreflexive", ctx.irreflexive, "SELECT $this WHERE {{ $this <{p}> $this . }}"),
-                ("asymmetric", ctx.asymmetric, "SELECT $this ?value WHERE {{ $this <{p}> ?value . ?value <{p}> $this . }}")):
+                ("asymmetric", ctx.asymmetric,
+                 "SELECT $this ?value WHERE {{ $this <{p}> ?value . ?value <{p}> $this . }}")):
             if pid in members and sparql:
                 node = shape(kind, p, node=True)
                 c = BNode()
