@@ -19,7 +19,6 @@ from typing import Any, Callable, Iterable, Sequence
 
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
-from rdflib.util import from_n3
 
 from .candidates import TripleCandidate
 from .changes import Change
@@ -634,7 +633,8 @@ class Session:
         if not self.history:
             return "Nothing more to undo."
         nxt = self.history[-1]
-        return f"Next undo would revert: {nxt.summary} ({nxt.kind}, {time.strftime('%H:%M:%S', time.localtime(nxt.time))})."
+        at = time.strftime('%H:%M:%S', time.localtime(nxt.time))
+        return f"Next undo would revert: {nxt.summary} ({nxt.kind}, {at})."
 
     def reset(self) -> str:
         """Clear the ontology, the KG and the CQs (undoable with :meth:`undo`)."""
@@ -908,7 +908,8 @@ class Session:
         evidenced = sum(1 for f in new if (f.source, f.key) in data.evidenced)
         users = sum(1 for f in new if f.evidence.decision == "user")
         flagged = sum(1 for f in new if f.evidence.flags)
-        summary = (f"imported {Path(path).name}: {count(len(new), 'fact')} from {count(len({f.source for f in new}), 'source')} "
+        summary = (f"imported {Path(path).name}: {count(len(new), 'fact')} "
+                   f"from {count(len({f.source for f in new}), 'source')} "
                    f"({evidenced} with evidence, {users} by user decision, {flagged} on inferred types), "
                    f"+{len(added_onto)} ontology triples")
         if len(new) < len(data.facts):

@@ -201,7 +201,8 @@ def _parse(line: bytes) -> dict[str, Any] | None:
         header = json.loads(head)
     except ValueError:
         return None
-    if not isinstance(header, dict) or not isinstance(header.get("id"), int) or header.get("op") not in ("change", "undo"):
+    if (not isinstance(header, dict) or not isinstance(header.get("id"), int)
+            or header.get("op") not in ("change", "undo")):
         return None
     return header
 
