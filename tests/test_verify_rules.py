@@ -126,3 +126,12 @@ def test_dates_compare_by_day():
     add(s, ("sigourney", p, lit("1949-10-08", XSD.date)), ("sigourney", ":deathDate", lit("1949-10-07", XSD.date)))
     s.add_rules("birthDate < deathDate")
     assert len(run(s).by_code("value_rule_violation")) == 1
+
+
+def test_run_reads_integer_properties_as_integers_for_conflicts():
+    # run() must find the conflict that find_conflicts finds with the property datatypes: no integer
+    # lies strictly between 3 and 4 (the runner once keyed the datatypes by string, so none matched).
+    s = film_session()
+    s.add_rules("age > 3\nage < 4")
+    conflicts = run(s).by_code("rule_conflict")
+    assert len(conflicts) == 1 and conflicts[0].data["lines"] == [1, 2]

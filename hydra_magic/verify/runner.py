@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from typing import Literal as TLiteral
 
+from rdflib import URIRef
+
 from ..errors import InputError
 from ..issues import Issue
 from ..wording import count
@@ -178,7 +180,8 @@ def _prepare_rules(st: VerifyState, session: SessionState) -> None:
         rules += [ValueRule(r.text, n, r.relations, r.variables) for r in parsed]
     st.rules = rules
     st.compiled = compile_rules(rules)
-    datatypes = {p: dt for p, dt in st.ctx.datatype.items()}
+    # keyed by URIRef as the rules' variables are: a str key never equals a URIRef in rdflib
+    datatypes = {URIRef(p): dt for p, dt in st.ctx.datatype_ref.items()}
     conflicts = find_conflicts(rules, datatypes) if rules else []
     st.rule_issues = issues + conflict_issues(conflicts, _RULES_FOCUS)
     if rules:
