@@ -35,7 +35,8 @@ __all__ = ["EMPTY", "FactIndex", "Key", "key_of"]
 #: A triple as term ids (see :mod:`.terms`).
 Key = tuple[str, str, str]
 EMPTY: frozenset[Any] = frozenset()
-_NO_TYPES: dict[str, dict[str, int]] = {}
+#: The empty level of any of the nested index dicts (never written to).
+_NO_TYPES: dict[str, Any] = {}
 _TYPE = str(RDF.type)
 _UNSET: Any = object()
 
@@ -109,7 +110,7 @@ class FactIndex:
         for part in _parts(facts):
             for f in part:
                 pairs += 1
-                sr, pr, o = f.subject, f.predicate, f.object
+                sr, pr, ob = f.subject, f.predicate, f.object
                 if sr is not last_sr:
                     last_sr = sr
                     s = str(sr) if type(sr) is URIRef else tid(sr)
@@ -127,14 +128,15 @@ class FactIndex:
                             r = pos.get(p)
                             if r is None:
                                 r = pos[p] = {}
-                to = type(o)
+                to = type(ob)
                 if to is URIRef:
-                    o = str(o)
+                    o = str(ob)
                 elif to is Literal and fast:
                     # One join (to a plain str) instead of five concatenations: the id of terms.tid.
-                    o = join(("", o, o._datatype or "", o._language or ""))  # type: ignore[attr-defined]
+                    # (``to is Literal`` does not narrow ``ob`` for mypy; Literal keeps these slots.)
+                    o = join(("", ob, ob._datatype or "", ob._language or ""))  # type: ignore[attr-defined, arg-type]
                 else:
-                    o = tid(o)
+                    o = tid(ob)
                 objs = d.get(s)
                 if objs is None:
                     d[s] = {o: count}
@@ -207,15 +209,15 @@ class FactIndex:
     def objects(self, s: Node | str, p: Node | str) -> dict[str, int]:
         """Object ids of ``(s, p, *)`` (with their facts); terms or ids accepted."""
         d = self.pso.get(tid(p))
-        return d.get(tid(s), _NO_TYPES) if d else _NO_TYPES  # type: ignore[return-value]
+        return d.get(tid(s), _NO_TYPES) if d else _NO_TYPES
 
-    def subjects(self, p: Node | str, o: Node | str) -> dict[str, None]:
-        """Subject ids of ``(*, p, o)`` for a reverse-indexed ``p``."""
+    def subjects(self, p: Node | str, o: Node | str) -> Collection[str]:
+        """Subject ids of ``(*, p, o)`` for a reverse-indexed ``p`` (the keys of a dict, or an empty frozenset)."""
         d = self.pos.get(tid(p))
-        return d.get(tid(o), EMPTY) if d else EMPTY  # type: ignore[return-value]
+        return d.get(tid(o), EMPTY) if d else EMPTY
 
     def types_of(self, e: Node | str) -> dict[str, int]:
-        return self.types.get(tid(e), _NO_TYPES)  # type: ignore[return-value]
+        return self.types.get(tid(e), _NO_TYPES)
 
     # ---------------------------------------------------------- type evidence
     def facts_of(self, key: Key) -> list[Fact]:
@@ -379,9 +381,9 @@ class FactIndex:
         kg = session.kg
         log = self._kg_log(kg)
         if log is not None:
-            changed = self._replay_ops([(op == "add", f) for op, f in log])
+            replayed = self._replay_ops([(op == "add", f) for op, f in log])
             self.mark_synced(session)
-            return changed
+            return replayed
         cur = session.history
         seen = self.history
         changed: list[Key] | None = []

@@ -9,6 +9,8 @@ Consequences the KG does not state (infos, reported, never added):
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..rule_registry import RULES
 from ..wording import a as an
 from ..issues import Issue
@@ -36,7 +38,7 @@ def _values(nodes: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(nodes) - limit} more" if len(nodes) > limit else "")
 
 
-def check_characteristics(s: str, p: str, objs: set[str], idx: FactIndex, ctx: OntologyContext,
+def check_characteristics(s: str, p: str, objs: Collection[str], idx: FactIndex, ctx: OntologyContext,
                           out: list[Issue]) -> None:
     """Functional, irreflexive, asymmetric and symmetric checks of the facts ``(s, p, *)``."""
     if p in ctx.functional and len(objs) > 1:
@@ -81,7 +83,7 @@ def check_characteristics(s: str, p: str, objs: set[str], idx: FactIndex, ctx: O
                     extra={"inferred": [f"<{o}>", f"<{p}>", f"<{s}>"]}))
 
 
-def check_inverse_functional(o: str, p: str, subs: set[str], idx: FactIndex, ctx: OntologyContext,
+def check_inverse_functional(o: str, p: str, subs: Collection[str], idx: FactIndex, ctx: OntologyContext,
                              out: list[Issue]) -> None:
     """Inverse-functional check of the facts ``(*, p, o)``; filed under ``o``."""
     if p in ctx.inverse_functional and len(subs) > 1:

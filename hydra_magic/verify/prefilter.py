@@ -12,7 +12,7 @@ sequences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from itertools import filterfalse
 from operator import methodcaller
 
@@ -72,7 +72,7 @@ class Prefilter:
         #: A pass over the flagged type triples only; empty (and free below) when none is flagged.
         self.inferred: set[str] = idx.with_inferred_types()
 
-    def _inferred_among(self, nodes: dict[str, object]) -> list[str]:
+    def _inferred_among(self, nodes: Container[str]) -> list[str]:
         inferred = self.inferred
         return [e for e in inferred if e in nodes] if inferred else []
 

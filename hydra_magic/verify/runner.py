@@ -379,6 +379,7 @@ def _shacl(st: VerifyState, session: SessionState, mode: ShaclMode, notes: list[
         for text in session.shapes:
             part = shapes_graph(text, base=session.config.base)
             g = part if g is None else g + part
+        assert g is not None  # session.shapes is not empty
         out += run_pyshacl(data, g, session.ontology.graph, st.idx)
     if mode == "all":
         shapes, kinds = ontology_shapes(st.ctx)

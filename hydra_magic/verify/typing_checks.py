@@ -116,7 +116,7 @@ def _inferred_issue(e: str, p: str, role: str, side: str, judged: Collection[str
                           extra={"role": role, "types": sorted(judged), "types_basis": "inferred"}))
 
 
-def check_subject_predicate(s: str, p: str, objs: set[str], idx: FactIndex, ctx: OntologyContext,
+def check_subject_predicate(s: str, p: str, objs: Collection[str], idx: FactIndex, ctx: OntologyContext,
                             out: list[Issue]) -> None:
     """Checks decided by the facts ``(s, p, *)``; issues are filed under ``s``."""
     prop = ctx.properties.get(p)
@@ -168,7 +168,7 @@ def check_subject_predicate(s: str, p: str, objs: set[str], idx: FactIndex, ctx:
                                       predicate=p, value=o, keys=[(s, p, o)], index=idx))
 
 
-def check_object_predicate(o: str, p: str, subs: set[str], idx: FactIndex, ctx: OntologyContext,
+def check_object_predicate(o: str, p: str, subs: Collection[str], idx: FactIndex, ctx: OntologyContext,
                            out: list[Issue]) -> None:
     """Range of the facts ``(*, p, o)``; issues are filed under ``o``."""
     rng = ctx.range_ok.get(p)
