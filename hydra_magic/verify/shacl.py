@@ -127,7 +127,7 @@ def ontology_shapes(ctx: OntologyContext, *, sparql: bool = True) -> tuple[Graph
         else:
             g.add((shape("data-kind", p), SH.nodeKind, SH.Literal))
             dt = ctx.datatype_ref[pid]
-            alts = []
+            alts: list[Node] = []
             if dt == XSD.string:
                 for d in (XSD.string, RDF.langString):
                     b = BNode()
@@ -168,14 +168,14 @@ def ontology_shapes(ctx: OntologyContext, *, sparql: bool = True) -> tuple[Graph
                 g.add((node, SH.sparql, c))
                 g.add((c, SH.select, Literal(query.format(p=p))))
     for a_id, b_id in ctx.disjoint:
-        a, b = URIRef(a_id), URIRef(b_id)
-        node = SHAPE[f"disjoint/{local_name(str(a))}/{local_name(str(b))}"]
-        kinds[node] = ("disjoint", a)
+        cls_a, cls_b = URIRef(a_id), URIRef(b_id)
+        node = SHAPE[f"disjoint/{local_name(str(cls_a))}/{local_name(str(cls_b))}"]
+        kinds[node] = ("disjoint", cls_a)
         g.add((node, RDF.type, SH.NodeShape))
-        g.add((node, SH.targetClass, a))
-        inner = BNode()
-        g.add((inner, SH["class"], b))
-        g.add((node, SH["not"], inner))
+        g.add((node, SH.targetClass, cls_a))
+        not_b = BNode()
+        g.add((not_b, SH["class"], cls_b))
+        g.add((node, SH["not"], not_b))
     return g, kinds
 
 

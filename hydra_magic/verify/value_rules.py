@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import product
-from typing import Any
+from typing import Any, cast
 
 import sympy
 from rdflib import XSD, URIRef
@@ -360,16 +360,16 @@ def check_entity_rules(e: str, compiled: list[_Compiled], idx: FactIndex, out: l
                 break
             value_sets.append(sorted(vals))
         else:
-            numbers = []
+            number_sets: list[list[float | None]] = []
             for vs in value_sets:
                 ns = []
                 for v in vs:
                     n = cache.get(v, cache)  # the cache itself marks "not seen" (None is a valid entry)
-                    if n is cache:
+                    if isinstance(n, dict):  # (is the cache: the values are numbers or None)
                         n = cache[v] = to_number(v)
                     ns.append(n)
-                numbers.append(ns)
-            bad = [(p, v) for p, vs, ns in zip(c.props, value_sets, numbers) for v, n in zip(vs, ns) if n is None]
+                number_sets.append(ns)
+            bad = [(p, v) for p, vs, ns in zip(c.props, value_sets, number_sets) for v, n in zip(vs, ns) if n is None]
             keys = [(e, p, v) for p, vs in zip(c.props, value_sets) for v in vs]
             if bad:
                 out.append(make_issue(
@@ -380,7 +380,8 @@ def check_entity_rules(e: str, compiled: list[_Compiled], idx: FactIndex, out: l
                     check="rules", severity="warning", keys=keys, index=idx,
                     extra={"rule": c.rule.text, "line": c.rule.line}))
                 continue
-            combos = product(*[list(zip(vs, ns)) for vs, ns in zip(value_sets, numbers)])
+            known = cast("list[list[float]]", number_sets)  # no None left: those were reported above
+            combos = product(*[list(zip(vs, ns)) for vs, ns in zip(value_sets, known)])
             for i, combo in enumerate(combos):
                 if i >= MAX_COMBINATIONS:
                     break
