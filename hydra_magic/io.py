@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from dataclasses import field as _field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
@@ -22,6 +22,8 @@ from .kg import Evidence, Fact, source_graph_iri
 from .ontology import CHARACTERISTICS, HYDRA, Ontology, new_graph, union_members
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from .session_state import SessionState
     from .sparql_policy import QueryPolicy, QueryWorker
 
@@ -530,7 +532,7 @@ def _add_published_subclass_links(
         return
     parent: dict[URIRef, URIRef] = {}
     for s, o in sorted(src.subject_objects(RDFS.subClassOf)):
-        a, b = by_id.get(local_name(s)), by_id.get(local_name(o))
+        a, b = by_id.get(local_name(str(s))), by_id.get(local_name(str(o)))
         if a is None or b is None or a == b or a in parent:
             continue
         # keep the hierarchy a forest: no cycles through the links taken so far
@@ -589,7 +591,8 @@ def graph_to_proposal(graph: Graph, ontology: Ontology) -> OntologyProposal:
         # so the contracts reject it as an unknown class rather than widen the property.
         out: list[Any] = []
         for node in sorted(graph.objects(prop, role), key=str):
-            for m in union_members(graph, node) or [node]:
+            named: Sequence[Node] = union_members(graph, node) or [node]
+            for m in named:
                 if m not in out:
                     out.append(m)
         return out
@@ -1033,7 +1036,8 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
         raise EmptyInputError("The SPARQL query is empty. Write e.g. SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
     if policy is None:
         deadline = timeout if timeout is not None else getattr(session.config, "sparql_timeout", None)
-        policy = QueryPolicy(allow_service=allow_service, **({} if deadline is None else {"timeout": deadline}))
+        policy = (QueryPolicy(allow_service=allow_service) if deadline is None
+                  else QueryPolicy(allow_service=allow_service, timeout=deadline))
     check_query(sparql, policy)  # refusals before anything touches the store
     ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
     onto_graph = ds.graph(URIRef(session.config.base + "ontology"))

@@ -153,7 +153,8 @@ class Ontology:
                     alt_labels=tuple(sorted(str(x) for x in g.objects(p, SKOS.altLabel))),
                     triggers=tuple(sorted(str(x) for x in g.objects(p, HYDRA.trigger))),
                     characteristics=frozenset(
-                        _CHARACTERISTIC_NAMES[t] for t in g.objects(p, RDF.type) if t in _CHARACTERISTIC_NAMES
+                        _CHARACTERISTIC_NAMES[t] for t in g.objects(p, RDF.type)
+                        if isinstance(t, URIRef) and t in _CHARACTERISTIC_NAMES
                     ),
                     comment=_first_literal(g, p, RDFS.comment),
                 )

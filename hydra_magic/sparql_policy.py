@@ -561,6 +561,7 @@ def _collect(messages: Iterator[tuple[Any, ...]], shape: QueryShape, policy: Que
         raise QueryError("The SPARQL query returned nothing readable.")
     if result.type == "SELECT":
         names = result.vars
+        assert names is not None  # set with the SELECT head
         result.bindings = [{v: term(x) for v, x in zip(names, row) if x is not None} for row in rows]
     else:
         graph = Graph()

@@ -1028,11 +1028,11 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
     for k in range(1, len(toks) - 1):
         if low0[k] == "of" and low0[k - 1] not in _KIND_WORDS | {"number", "amount", "count", "total", "list",
                                                                  "set", "group", "most", "one", "all"}:
-            head = _np(toks[:k], class_slot=True)
+            owned = _np(toks[:k], class_slot=True)
             owners = _nps(toks[k + 1:])
-            if head is None or head.ref is None or not owners:
+            if owned is None or owned.ref is None or not owners:
                 return None
-            return replace(head, of=tuple(owners))
+            return replace(owned, of=tuple(owners))
     det = ""
     numbers: list[str] = []
     while toks:

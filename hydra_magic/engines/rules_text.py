@@ -630,8 +630,8 @@ def _compile(ontology: Ontology) -> _Compiled:
         values[toks[0]].append((toks, frozenset(ps)))
     for lst in values.values():
         lst.sort(key=lambda x: -len(x[0]))
-    for lst in triggers.values():
-        lst.sort(key=lambda t: -len(t.stems))
+    for trigger_list in triggers.values():
+        trigger_list.sort(key=lambda t: -len(t.stems))
     class_labels: dict[tuple[str, ...], URIRef] = {}
     for cls in sorted(ontology.classes.values(), key=lambda c: str(c.iri)):
         for lab in (cls.label, cls.name, *cls.alt_labels):
@@ -715,11 +715,11 @@ def _value_mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
             for suffix in _ADJECTIVE_SUFFIXES:
                 if w.endswith(suffix):
                     stem_props = comp.values.get(w[: -len(suffix)])
-                    props = next((p for c, p in stem_props or () if len(c) == 1), None)
-                    if props is not None:
+                    adj_props = next((p for c, p in stem_props or () if len(c) == 1), None)
+                    if adj_props is not None:
                         a = toks.starts[k]
                         b = a + len(w) - len(suffix)
-                        out.append(_Mention(k, k + 1, a, b, toks.text[a:b], "value", props=props))
+                        out.append(_Mention(k, k + 1, a, b, toks.text[a:b], "value", props=adj_props))
                         break
         k += 1
     return out
@@ -1302,6 +1302,7 @@ def _extract_sentence(
         for m in co:
             rels += [_Rel(r.prop, m, r.obj, r.score, r.order) for r in rels if r.subj is subject]
     rels = _resolve(rels)
+    new_last: tuple[str, int, int] | None
     if subject is not None:
         new_last = (subject.text, base + subject.start, base + subject.end)
     else:
@@ -1446,11 +1447,12 @@ def _emit(
             needs[o_name].append((prop.range, r.score))
             surface.setdefault(o_name, r.obj)
         else:
-            o_name = _literal_value(r.obj, prop)
-            if o_name is None:
+            value = _literal_value(r.obj, prop)
+            if value is None:
                 # formed, then found not to fit: proposed as read so the contracts report it
                 unfit.append((r, prop, s_name, r.obj.text))
                 continue
+            o_name = value
         needs[s_name].append((prop.domain, r.score))
         surface.setdefault(s_name, r.subj)
         prepared.append((r, prop, s_name, o_name))
@@ -2019,7 +2021,7 @@ def _contains(phrase: tuple[str, ...], sub: tuple[str, ...]) -> bool:
     return any(phrase[i : i + n] == sub for i in range(len(phrase) - n + 1))
 
 
-def _ngrams(stems: list[str], a: int, b: int, max_n: int = 3) -> set[tuple[str, ...]]:
+def _ngrams(stems: Sequence[str], a: int, b: int, max_n: int = 3) -> set[tuple[str, ...]]:
     out = set()
     for i in range(a, b):
         for n in range(1, max_n + 1):
@@ -2130,8 +2132,8 @@ def learn_triggers(
                     for q in range(i + 1, span[1]):
                         if toks.kinds[q] == "word" and toks.words[q].islower():
                             in_names[toks.low[q]] += 1
-                g = gold.strip('"').replace("_", " ")
-                if g.lower().startswith("the ") and toks.low[i] == "the":
+                gold_text = gold.strip('"').replace("_", " ")
+                if gold_text.lower().startswith("the ") and toks.low[i] == "the":
                     the_kept += 1
                 elif i > 0 and toks.words[i - 1] == "The":
                     the_dropped += 1
@@ -2241,14 +2243,14 @@ def learn_triggers(
                 if i + n <= len(low):
                     seen.add(tuple(low[i : i + n]))
         all_values.update(seen)
-    for prop_iri, c in forms.items():
-        total = sum(c.values())
-        kinds = {k for k, v in c.items() if v >= max(2, 0.1 * total)}
+    for prop_iri, form_counts in forms.items():
+        total = sum(form_counts.values())
+        kinds = {k for k, v in form_counts.items() if v >= max(2, 0.1 * total)}
         if kinds:
             for k in sorted(kinds):
                 g.add((prop_iri, OBJECT_FORM, Literal(k)))
-    for prop_iri, c in value_hits.items():
-        for val, n in c.items():
+    for prop_iri, hits in value_hits.items():
+        for val, n in hits.items():
             if n < 2 or not any(w.isalpha() for w in val):
                 continue
             if n / max(all_values[val], n) >= 0.5:
@@ -2257,11 +2259,11 @@ def learn_triggers(
     if the_kept > the_dropped:
         g.add((node, RDF.type, OWL.Ontology))
         g.set((node, LEADING_ARTICLE, Literal("keep")))
-    for w, c in sorted(in_names.items()):
+    for w, in_name in sorted(in_names.items()):
         # lower-case words that mostly occur inside names ("national", "volleyball", "team")
         if (
-            c >= 3
-            and c >= name_word_share * all_words[w]
+            in_name >= 3
+            and in_name >= name_word_share * all_words[w]
             and w not in _OPENERS
             and w not in _TITLE_WORDS
         ):
