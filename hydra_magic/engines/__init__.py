@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .base import IS_A, ClassCandidate, Engine, OntologyProposal, PropertyCandidate, TextChunk, TripleCandidate
 
@@ -13,7 +13,7 @@ __all__ = ["IS_A", "ClassCandidate", "Engine", "OntologyProposal", "PropertyCand
            "TripleCandidate", "get_engine"]
 
 
-def get_engine(name: str = "rules", **options: object) -> Engine:
+def get_engine(name: str = "rules", **options: Any) -> Engine:
     """The engine for ``name``: ``"rules"`` (offline) or any litellm model string.
 
     litellm is imported only when a model engine is created.
@@ -24,4 +24,4 @@ def get_engine(name: str = "rules", **options: object) -> Engine:
         return RulesEngine()
     from .llm import LLMEngine  # heavy import deferred on purpose
 
-    return LLMEngine(model=name, **options)  # type: ignore[arg-type]
+    return LLMEngine(model=name, **options)

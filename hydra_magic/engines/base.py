@@ -21,7 +21,10 @@ __all__ = ["IS_A", "ClassCandidate", "PropertyCandidate", "OntologyProposal", "T
 class Engine(Protocol):
     """What every engine (offline rules, litellm) implements."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The engine's name (a class attribute or a read-only property)."""
+        ...
 
     def propose_ontology(self, cqs: Sequence["CompetencyQuestion"], ontology: "Ontology",
                          feedback: Sequence[tuple[Any, list[Issue]]] = ()) -> OntologyProposal:

@@ -1019,7 +1019,7 @@ def _server_message(text: str) -> str:
     return text if len(text) <= 240 else text[:239] + "…"
 
 
-def _retry_after(exc: Exception) -> float | None:
+def _retry_after(exc: BaseException) -> float | None:
     resp = getattr(exc, "response", None)
     headers = getattr(resp, "headers", None)
     if not headers:

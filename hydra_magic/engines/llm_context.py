@@ -19,6 +19,8 @@ from ..contracts.triple_rules import is_typing_predicate
 from ..iri import is_snake_case, normalise_label
 
 if TYPE_CHECKING:
+    from rdflib import URIRef
+
     from ..kg import KnowledgeGraph
     from ..ontology import Ontology, OntClass, OntProperty
 
@@ -80,24 +82,24 @@ def select_slice(ontology: "Ontology", text: str, *, max_properties: int = 40,
     if len(classes) <= max_classes:
         chosen_classes = classes
     else:
-        need: dict[object, None] = {}
+        need: dict[URIRef, None] = {}
         for p in chosen_props:
-            for c in (*p.domain, *(p.range if p.kind == "object" else ())):
-                if c in ontology.classes:
-                    need.setdefault(c, None)
+            for iri in (*p.domain, *(p.range if p.kind == "object" else ())):
+                if iri in ontology.classes:
+                    need.setdefault(iri, None)
         for c in classes:
             if _words(" ".join((c.name, c.label, *c.alt_labels))) & words:
                 need.setdefault(c.iri, None)
-        for c in list(need):
-            for a in ontology.ancestors(c):  # type: ignore[arg-type]
+        for iri in list(need):
+            for a in ontology.ancestors(iri):
                 need.setdefault(a, None)
-        chosen_classes = [ontology.classes[c] for c in need if c in ontology.classes][:max_classes]  # type: ignore[index]
+        chosen_classes = [ontology.classes[iri] for iri in need if iri in ontology.classes][:max_classes]
         chosen_classes.sort(key=lambda c: c.name)
     return OntologySlice(chosen_classes, chosen_props, len(classes), len(props))
 
 
-def _class_name(ontology: "Ontology", iri: object) -> str:
-    c = ontology.classes.get(iri)  # type: ignore[arg-type]
+def _class_name(ontology: "Ontology", iri: URIRef) -> str:
+    c = ontology.classes.get(iri)
     if c is not None:
         return c.name
     s = str(iri)
@@ -229,7 +231,8 @@ class EntityRegistry:
                         changes["object"] = obj
                     if learn:
                         self._learn(obj or c.object, c.object_text)
-            out.append(replace(c, **changes) if changes else c)
+            out.append(replace(c, subject=changes.get("subject", c.subject), object=changes.get("object", c.object))
+                       if changes else c)
         return out
 
     def _learn(self, name: str, surface: str, type_name: str = "") -> None:
