@@ -91,7 +91,9 @@ def unload_ipython_extension(shell: Any) -> None:
                     del table[name]
                 else:
                     table[name] = previous
-    if dict.get(manager.registry, MAGICS_NAME) is magics:
+    # typed ``object``: an identity test against an Any-or-None value widens ``magics`` to Optional for mypy
+    registered: object = dict.get(manager.registry, MAGICS_NAME)
+    if registered is magics:
         del manager.registry[MAGICS_NAME]
     _remove_configurable(shell, magics)
     current = shell.user_ns.get(USER_VARIABLE, _MISSING)

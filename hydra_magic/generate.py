@@ -382,8 +382,8 @@ def clusters(ontology: Ontology) -> list[list[str]]:
         for a, b in zip(ends, ends[1:], strict=False):
             union(a, b)
     groups: dict[URIRef, list[str]] = {}
-    for c in parent:
-        groups.setdefault(find(c), []).append(ontology.classes[c].name)
+    for iri in parent:
+        groups.setdefault(find(iri), []).append(ontology.classes[iri].name)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
 
 

@@ -45,7 +45,8 @@ class CQResult:
     def contributions(self) -> dict[str, list[str]]:
         """Per CQ text, the names it added."""
         out: dict[str, list[str]] = {cq.text: [] for cq in self.cqs}
-        for item in [*self.added_classes, *self.added_properties]:
+        items: list[ClassCandidate | PropertyCandidate] = [*self.added_classes, *self.added_properties]
+        for item in items:
             out.setdefault(item.origin or "(other)", []).append(item.name)
         return out
 

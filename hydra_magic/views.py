@@ -129,7 +129,7 @@ def _term(node: Any, kg: KnowledgeGraph | None, onto: Ontology | None) -> str:
 
 
 def _issue_dict(issue: Any) -> dict[str, Any]:
-    d = {"code": str(getattr(issue, "code", "")), "message": str(getattr(issue, "message", issue)),
+    d: dict[str, Any] = {"code": str(getattr(issue, "code", "")), "message": str(getattr(issue, "message", issue)),
          "hint": str(getattr(issue, "hint", "") or ""), "severity": str(getattr(issue, "severity", "error")),
          "path": str(getattr(issue, "path", "") or "")}
     data = getattr(issue, "data", None)
@@ -253,7 +253,8 @@ def _cq_terms(onto: Ontology, text: str) -> tuple[list[str], list[str]]:
     ``releaseYear``).
     """
     words = [w for w in _stems(text.lower()) if w not in _FUNCTION_WORDS]
-    classes, props = [], []
+    classes: list[str] = []
+    props: list[str] = []
     for items, out, lead in ((onto.classes.values(), classes, False), (onto.properties.values(), props, True)):
         for item in items:
             for key in (item.name, item.label, *item.alt_labels):
@@ -456,13 +457,13 @@ def _row(kind: str, idx: int, ct: Any, result: Any, session: Any) -> dict[str, A
     if kind == "a":
         key = (ct.subject, ct.predicate, ct.object)
         in_kg = kg is not None and kg.contains(*key)
-        if in_kg and flags:
+        if in_kg and flags and kg is not None:  # (in_kg implies a KG)
             fact = _find_fact(kg, key, result.source)
             flags = list(fact.evidence.flags) if fact is not None else flags  # a later stated type verifies it
         status = ("flagged" if flags else "accepted") if in_kg or kg is None else "removed"
     else:
-        key = _candidate_key(session, c) if session is not None else None
-        fact = _find_fact(kg, key, result.source) if kg is not None else None
+        cand_key = _candidate_key(session, c) if session is not None else None
+        fact = _find_fact(kg, cand_key, result.source) if kg is not None else None
         status = "user" if fact is not None and fact.evidence.decision == "user" else "rejected"
     issues = [_issue_dict(i) for i in ct.issues]
     return {
@@ -623,12 +624,13 @@ class GraphIndex:
                     alt_pid = p
             o = -1
             if p != type_pid and isinstance(obj, URIRef):
-                o = ids.get(obj)
-                if o is None:
-                    o = ids[obj] = len(entities)
+                known = ids.get(obj)
+                if known is None:
+                    known = ids[obj] = len(entities)
                     entities.append(obj)
                     adj.append([])
                     node_facts.append([])
+                o = known
                 if o != s:
                     node_facts[o].append(f)
             if multi:  # the same triple from two sources is one edge (both facts stay in the panel)
@@ -1058,7 +1060,7 @@ def _widget_classes() -> dict[str, type]:
         _esm = _module(assets, "explorer.js")
         _css = css
         data = t.Dict().tag(sync=True)
-        search_results = t.List().tag(sync=True)
+        search_results: t.List[Any] = t.List().tag(sync=True)
         height = t.Int(520).tag(sync=True)
 
         def __init__(self, session: Any, *, initial: int = INITIAL_CAP, cap: int = EXPAND_CAP,
