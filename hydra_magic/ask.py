@@ -170,7 +170,7 @@ def ask(session: SessionState, question: str, *, engine: Any = None) -> AskResul
                          timeout_option="the session's sparql_timeout (%config HydraMagics.sparql_timeout)",
                          **({} if timeout is None else {"timeout": timeout}))
     try:
-        result.form = inspect_query(sparql).form
+        result.form = inspect_query(sparql).form or ""  # it parsed above (_unknown_terms): never None here
         rows = query_session(session, sparql, policy=policy)
     except HydraError as exc:
         result.why_not = f"the query could not run: {exc}"

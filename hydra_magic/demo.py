@@ -28,7 +28,7 @@ __all__ = ["example_text", "run", "main"]
 
 def example_text(name: str) -> str:
     """The text of a bundled example file (``films.cq``, ``films.txt``)."""
-    return resources.files("hydra_magic").joinpath("examples", name).read_text(encoding="utf-8")
+    return resources.files("hydra_magic").joinpath("examples").joinpath(name).read_text(encoding="utf-8")
 
 
 def _heading(title: str) -> str:

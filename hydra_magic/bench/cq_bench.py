@@ -259,7 +259,7 @@ def run(data_dir: Path | str | None = None, *, verbose: bool = True, top: int = 
 
     failing: Counter[str] = Counter()
     for version, templates in _read_claro(data_dir).items():
-        per_vocab = {}
+        per_vocab: dict[str, int] = {}
         read_any = 0
         relational_any = 0
         for tid, template in templates:

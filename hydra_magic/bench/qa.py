@@ -278,6 +278,7 @@ def score_answer(values: Sequence[str], gold: str, options: Sequence[str], *, ra
     answered = bool(ran and vals)
     first = ratio(vals[0], gold) if answered else 0.0
     best = max((ratio(v, gold) for v in vals), default=0.0) if answered else 0.0
+    choice: str | None
     if letter is not None and letter in LETTERS:
         choice, choice_ratio = letter, (ratio(vals[0], options[LETTERS.index(letter)]) if vals else 0.0)
     elif answered:
@@ -473,7 +474,7 @@ def run(data_dir: str | Path, *, dataset: str = "medexqa", engine: str = "rules"
         raise DataNotFoundError(f"No questions in the .tsv files of --data-dir {str(folder)!r}.")
     questions = _take(all_q, limit)
     model = engine not in ("rules", "offline", "")
-    engine_options = {"api_base": api_base} if (model and api_base) else {}
+    engine_options: dict[str, Any] = {"api_base": api_base} if (model and api_base) else {}
     if model:
         engine_options["timeout"] = timeout
     t_all = time.perf_counter()

@@ -823,7 +823,7 @@ def run(
         forms = _output_forms(train)
         kg = KnowledgeGraph(onto.base)
         system: dict[str, list[list[str]]] = {}
-        rejected = Counter()
+        rejected: Counter[str] = Counter()
         flagged = verified = 0
         te = tc = 0.0
         for item in sents:

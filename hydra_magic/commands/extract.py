@@ -206,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
                             continue  # typing is internal; the output lists ontology relations
                         prop = ontology.properties[ct.predicate]  # type: ignore[index]
                         c = ct.candidate
-                        triple = {"sub": c.subject_text or c.subject, "rel": prop.label,
+                        triple: dict[str, Any] = {"sub": c.subject_text or c.subject, "rel": prop.label,
                                   "obj": c.object_text or c.object}
                         if ct.flags:
                             triple["flags"] = list(ct.flags)
