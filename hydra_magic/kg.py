@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, cast
 from urllib.parse import quote
 
 import pyoxigraph as _ox
@@ -312,9 +312,9 @@ class KnowledgeGraph:
                 self._labels[e] = text
         # Labels go to the graph of the first fact that mentions the entity.
         for f in added:
-            for e in (f.subject, f.object):
-                if isinstance(e, URIRef) and e in self._labels and e.startswith(str(self.entity_ns)):
-                    quads.append((e, RDFS.label, Literal(self._labels[e]), self._graph(f.source)))
+            for term in (f.subject, f.object):
+                if isinstance(term, URIRef) and term in self._labels and term.startswith(str(self.entity_ns)):
+                    quads.append((term, RDFS.label, Literal(self._labels[term]), self._graph(f.source)))
         if quads:
             self._store_quads(quads)
         self._record("add", added)
@@ -399,31 +399,32 @@ class KnowledgeGraph:
         return g
 
     def _index_type(self, f: Fact) -> None:
-        self._typing.setdefault(f.subject, {})[(f.source, f.object)] = f  # type: ignore[index]
-        self._types.setdefault(f.subject, set()).add(f.object)  # type: ignore[arg-type]
-        key = (f.subject, f.object)
+        cls = cast(URIRef, f.object)  # only rdf:type facts with an IRI class are indexed (see the callers)
+        self._typing.setdefault(f.subject, {})[(f.source, cls)] = f
+        self._types.setdefault(f.subject, set()).add(cls)
+        key = (f.subject, cls)
         if not f.evidence.flags:
-            self._stated.setdefault(f.subject, set()).add(f.object)  # type: ignore[arg-type]
+            self._stated.setdefault(f.subject, set()).add(cls)
             old = self._type_facts.get(key)
             if old is None or old.evidence.flags:
-                self._type_facts[key] = f  # type: ignore[index]
+                self._type_facts[key] = f
         else:
-            self._type_facts.setdefault(key, f)  # type: ignore[arg-type]
+            self._type_facts.setdefault(key, f)
 
     def _unindex_types(self, removed: list[Fact]) -> None:
         """Re-derive the types of the entities whose typing facts were removed (only theirs)."""
         touched = set()
         for f in removed:
             if f.predicate == _RDF_TYPE and isinstance(f.object, URIRef):
-                typing = self._typing.get(f.subject)  # type: ignore[arg-type]
+                typing = self._typing.get(f.subject)
                 if typing is not None:
                     typing.pop((f.source, f.object), None)
                 touched.add(f.subject)
         for e in touched:
-            for cls in self._types.pop(e, set()):  # type: ignore[arg-type]
-                self._type_facts.pop((e, cls), None)  # type: ignore[arg-type]
-            self._stated.pop(e, None)  # type: ignore[arg-type]
-            remaining = self._typing.pop(e, {})  # type: ignore[arg-type]
+            for cls in self._types.pop(e, set()):
+                self._type_facts.pop((e, cls), None)
+            self._stated.pop(e, None)
+            remaining = self._typing.pop(e, {})
             for f in remaining.values():
                 self._index_type(f)
 
