@@ -15,7 +15,7 @@ import warnings
 import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, cast
 
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
@@ -391,7 +391,8 @@ class Session:
         gone = {(f.source, f.key) for f in removed}
 
         def stated(e: Node) -> set[URIRef]:
-            return self.kg.stated_types_of(e) | newly.get(e, set())  # type: ignore[arg-type]
+            key = cast(URIRef, e)  # a literal or blank node is in neither map: the lookups find nothing
+            return self.kg.stated_types_of(key) | newly.get(key, set())
 
         def holds(e: Node, required: tuple[URIRef, ...]) -> bool:
             return not required or any(self.ontology.is_subclass(t, r) for t in stated(e) for r in required)
@@ -402,7 +403,7 @@ class Session:
                 continue
             if f.subject not in newly and f.object not in newly:
                 continue
-            prop = self.ontology.properties.get(f.predicate)  # type: ignore[arg-type]
+            prop = self.ontology.properties.get(f.predicate)
             if prop is None or not holds(f.subject, prop.domain):
                 continue
             if prop.kind == "object" and not holds(f.object, prop.range):
@@ -421,6 +422,7 @@ class Session:
         spans = (ct.subject_span, ct.object_span) if isinstance(ct, CheckedTriple) else (None, None)
         source = source or (self.last_extraction.source if self.last_extraction else "user")
         s = self.kg.entity_iri(snake_case(cand.subject) or cand.subject)
+        o: Node
         if is_typing_predicate(cand.predicate, self.ontology):
             cls = self.ontology.get_class(cand.object)
             if cls is None:
@@ -781,7 +783,7 @@ class Session:
                 continue
             value = cfg[key]
             ok = isinstance(value, kind) and not isinstance(value, bool) and (
-                value in ("default", "strict") if key == "types" else value > 0)
+                value in ("default", "strict") if key == "types" else isinstance(value, (int, float)) and value > 0)
             if ok:
                 setattr(self.config, key, value)
             else:
