@@ -46,6 +46,12 @@ _OPEN: "weakref.WeakValueDictionary[Path, SessionStore]" = weakref.WeakValueDict
 _UPGRADE_HINT = "upgrade with pip install -U hydra_magic, or move the directory away to start fresh"
 
 
+def _triple_quad(triple: Any, graph: Any) -> ox.Quad:
+    """The pyoxigraph quad of an rdflib ``(s, p, o)`` in ``graph``."""
+    s, p, o = triple
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
+
+
 @dataclass
 class StoredState:
     """What a session directory holds, read back on open."""
@@ -286,9 +292,9 @@ class SessionStore:
             for q in list(st.quads_for_pattern(node, None, None, names.evidence)):
                 st.remove(q)
         for t in onto_removed:
-            st.remove(ox.Quad(*(to_ox(x) for x in t), names.ontology))
+            st.remove(_triple_quad(t, names.ontology))
         quads = [q for f in added for q in names.fact_quads(f)]
-        quads += [ox.Quad(*(to_ox(x) for x in t), names.ontology) for t in onto_added]
+        quads += [_triple_quad(t, names.ontology) for t in onto_added]
         quads += label_quads
         if quads:
             st.extend(quads)
@@ -374,7 +380,7 @@ class SessionStore:
         labels = {from_n3(k): v for k, v in data.get("kg", {}).get("labels", {}).items()}
         onto = [tuple(from_n3(x) for x in tr) for tr in data.get("ontology", [])]
         quads = [q for f in facts for q in self.names.fact_quads(f)]
-        quads += [ox.Quad(*(to_ox(x) for x in t), self.names.ontology) for t in onto]
+        quads += [_triple_quad(t, self.names.ontology) for t in onto]
         quads += self._label_quads(facts, labels)
         self._store.bulk_extend(quads)
         last = 0
