@@ -342,7 +342,7 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
     if kg is not None and instance_counts:
         for f in kg:
             if f.predicate == RDF.type:
-                instances[f.object] += 1  # type: ignore[index]
+                instances[f.object] += 1
             else:
                 uses[f.predicate] += 1
     classes: list[dict[str, Any]] = []

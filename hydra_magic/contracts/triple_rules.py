@@ -440,7 +440,7 @@ def _explain_inferred_types(checked: "Iterable[CheckedTriple]", ontology: Ontolo
     for ct in checked:
         if not ct.ok or ct.predicate is None or ct.predicate == RDF.type:
             continue
-        prop = ontology.properties.get(ct.predicate)  # type: ignore[arg-type]
+        prop = ontology.properties.get(ct.predicate)
         if prop is None:
             continue
         c = ct.candidate
@@ -451,7 +451,7 @@ def _explain_inferred_types(checked: "Iterable[CheckedTriple]", ontology: Ontolo
             uses.setdefault(ct.object, []).append(f"the range of {prop.name!r} in {triple}")
     for ct in checked:
         if ct.ok and ct.predicate == RDF.type and TYPE_INFERRED in ct.flags and ct.subject in uses:
-            ct.type_basis = "inferred from " + "; ".join(uses[ct.subject][:3])  # type: ignore[index]
+            ct.type_basis = "inferred from " + "; ".join(uses[ct.subject][:3])
             book.add(ct.subject, TypeClaim(ct.object, False, ct.type_basis))  # type: ignore[arg-type]
 
 

@@ -143,7 +143,7 @@ class FactIndex:
                 else:
                     have = objs.get(o)
                     if have is not None:
-                        idx._another_source((s, p, o), slots[have], f)  # type: ignore[arg-type]
+                        idx._another_source((s, p, o), slots[have], f)
                         continue
                     objs[o] = count
                 append(f)

@@ -108,7 +108,7 @@ def check_disjoint(e: str, idx: FactIndex, ctx: OntologyContext, out: list[Issue
     if clashes is None:
         closure: set[str] = set()
         for t in types:
-            closure |= ctx.up.get(t, {t})  # type: ignore[arg-type]
+            closure |= ctx.up.get(t, {t})
         clashes = memo[key] = [(a, b) for a, b in ctx.disjoint if a in closure and b in closure]
     for a, b in clashes:
         out.append(make_issue(

@@ -253,7 +253,7 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
     cqs
         Run the competency questions as tests.
     """
-    mode: ShaclMode = "all" if shacl is True else "none" if shacl is False else (shacl or "user")  # type: ignore[assignment]
+    mode: ShaclMode = "all" if shacl is True else "none" if shacl is False else (shacl or "user")
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     sig = ontology_signature(session.ontology)
