@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab bench model-server clean
+.PHONY: demo test lint lab bench model-server clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(STAMP)
 test: $(MODEL_STAMP)
 	$(BIN)/python -m pytest -q
 
+## lint: ruff (pycodestyle and pyflakes rules) and mypy, as configured in pyproject.toml; CI runs it before the tests
+lint: $(STAMP)
+	$(BIN)/ruff check hydra_magic tests benchmarks
+	$(BIN)/mypy
+
 ## lab: open JupyterLab on the tutorials
 lab: $(STAMP)
 	$(BIN)/jupyter lab tutorials
@@ -47,4 +52,4 @@ model-server: $(MODEL_STAMP)
 	$(BIN)/python tests/model_server.py --port $(MODEL_PORT)
 
 clean:
-	rm -rf $(VENV) .hydra .pytest_cache build dist
+	rm -rf $(VENV) .hydra .pytest_cache .mypy_cache .ruff_cache build dist
