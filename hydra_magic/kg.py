@@ -15,13 +15,13 @@ from typing import Any, Iterable, Iterator, cast
 from urllib.parse import quote
 
 import pyoxigraph as _ox
-from rdflib import RDF, RDFS, SKOS, BNode, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, BNode, Dataset, Literal, Namespace, URIRef
 from rdflib.term import Node
 from rdflib.util import from_n3
 
 from .iri import DEFAULT_BASE, local_name, mint, snake_case
 
-__all__ = ["ALT_LABEL", "Evidence", "Fact", "KnowledgeGraph", "source_graph_iri"]
+__all__ = ["ALT_LABEL", "Evidence", "Fact", "KnowledgeGraph", "canonical_fact", "source_graph_iri"]
 
 _RDF_TYPE = RDF.type  # bound once: Namespace attribute lookups are slow in per-fact loops
 #: An alternative name of an entity (kept when two entities are merged). Stored as an ordinary
@@ -100,6 +100,18 @@ class Fact:
                    Evidence.from_dict(d["evidence"]))
 
 
+def canonical_fact(fact: Fact) -> Fact:
+    """``fact`` with an ``xsd:string`` literal written as a plain one.
+
+    RDF 1.1 makes them the same term, and the store gives back the plain form; rdflib keeps them
+    apart, so a fact added with the typed form could not be found (or undone) after a restart.
+    """
+    o = fact.object
+    if isinstance(o, Literal) and o.datatype == XSD.string and not o.language:
+        return Fact(fact.subject, fact.predicate, Literal(str(o)), fact.evidence)
+    return fact
+
+
 def source_graph_iri(base: str, source: str) -> URIRef:
     """The named graph of one source id."""
     return URIRef(base + "source/" + quote(source, safe=""))
@@ -138,6 +150,8 @@ class KnowledgeGraph:
         #: Facts with Evidence.flags (not verified) by (source, triple), and by the entities they name:
         #: kept in step by _record, so neither counting nor re-checking them scans the graph.
         self._flagged: dict[tuple[str, tuple[Node, Node, Node]], Fact] = {}
+        self._key_sources: dict[tuple[Node, Node, Node], int] = {}
+        self._size = 0
         self._flagged_by_entity: dict[Node, set[tuple[str, tuple[Node, Node, Node]]]] = {}
         self._log_start = 0  # revision of _log[0]; older entries are trimmed
 
@@ -149,6 +163,21 @@ class KnowledgeGraph:
         return len(self._flagged)
 
     def _record(self, op: str, facts: list[Fact]) -> None:
+        # How many sources hold each triple, and how many facts there are: len() and contains()
+        # must not walk every source (a notebook over thousands of cells has thousands).
+        held = self._key_sources
+        if op == "add":
+            self._size += len(facts)
+            for f in facts:
+                held[f.key] = held.get(f.key, 0) + 1
+        else:
+            self._size -= len(facts)
+            for f in facts:
+                n = held.get(f.key, 0) - 1
+                if n > 0:
+                    held[f.key] = n
+                else:
+                    held.pop(f.key, None)
         flagged, by_entity = self._flagged, self._flagged_by_entity
         for f in facts:
             if not f.evidence.flags:
@@ -218,7 +247,7 @@ class KnowledgeGraph:
 
     # ---------------------------------------------------------------- reading
     def __len__(self) -> int:
-        return sum(len(f) for f in self._facts.values())
+        return self._size
 
     def __iter__(self) -> Iterator[Fact]:
         for facts in self._facts.values():
@@ -285,7 +314,7 @@ class KnowledgeGraph:
         return dict(self._labels)
 
     def contains(self, s: Node, p: Node, o: Node) -> bool:
-        return any((s, p, o) in facts for facts in self._facts.values())
+        return (s, p, o) in self._key_sources
 
     def query(self, sparql: str, **kwargs: Any) -> Any:
         """Run SPARQL on the union of all source graphs (Oxigraph engine)."""

@@ -28,7 +28,7 @@ from .cq import CompetencyQuestion, parse_cqs
 from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
 from .iri import DEFAULT_BASE, local_name, snake_case
 from .store import SessionStore, StoredState
-from .kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph
+from .kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph, canonical_fact
 from .ontology import Ontology
 from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
 from .wording import a as an
@@ -658,6 +658,7 @@ class Session:
 
         If it cannot be persisted, a :class:`JournalError` says so and nothing changed, in memory or on disk.
         """
+        change.facts_added = [canonical_fact(f) for f in change.facts_added]
         if self.journal is not None and not (change.empty and not labels and event is None):
             gone = {c.text for c in change.cqs_removed}
             cqs = [c for c in self.cqs if c.text not in gone] + list(change.cqs_added)

@@ -116,7 +116,9 @@ class EvidenceGraphs:
                ox.Quad(n, _RDF_S, s, eg), ox.Quad(n, _RDF_P, p, eg), ox.Quad(n, _RDF_O, o, eg),
                ox.Quad(n, _DERIVED, g, eg), ox.Quad(n, _SOURCE, lit(ev.source), eg),
                ox.Quad(n, _AT, lit(_iso(ev.time), datatype=_XSD_DATETIME), eg),
-               ox.Quad(n, _BY, lit(ev.engine or "unknown"), eg), ox.Quad(n, _DECISION, lit(ev.decision), eg)]
+               ox.Quad(n, _DECISION, lit(ev.decision), eg)]
+        if ev.engine:
+            out.append(ox.Quad(n, _BY, lit(ev.engine), eg))
         if ev.sentence:
             out.append(ox.Quad(n, _VALUE, lit(ev.sentence), eg))
         for flag in ev.flags:
@@ -191,5 +193,5 @@ def _fact_of(quads: Iterable[Any], term: TermCache) -> Fact | None:
                   engine=vals[_BY.value].value if _BY.value in vals else "",
                   time=_seconds(at.value) if at is not None else 0.0,
                   decision=vals[_DECISION.value].value if _DECISION.value in vals else "contracts",
-                  flags=tuple(flags), basis=vals[_BASIS.value].value if _BASIS.value in vals else "")
+                  flags=tuple(sorted(flags)), basis=vals[_BASIS.value].value if _BASIS.value in vals else "")
     return Fact(term(s), term(p_), term(o), ev)
