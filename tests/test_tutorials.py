@@ -76,6 +76,29 @@ def test_tutorial_runs_offline(path: Path, tmp_path: Path, monkeypatch: pytest.M
 
 #: What a tutorial teaches, as it must show in its outputs (checked after running it).
 KEY_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "01_quickstart.ipynb": (
+        "4 competency questions: +6 classes, +4 properties, 0 rejected, 0 not understood",
+        "(ridley_scott, isA, Director)  [type_inferred]", "knowledge graph: 11 facts, 6 entities",
+        "ent:blade_runner  ent:ridley_scott",
+        "Wrote the ontology and knowledge graph of session 'tutorial-01' to exports/films.ttl",
+    ),
+    "02_competency_questions_and_ontology.ipynb": (
+        "1 not understood", "[unparsed_cq]", "[class_not_pascal_case]",
+        "Undid: Turtle: +1 class, +0 properties.",
+        "['Actor', 'Company', 'Director', 'Entity', 'Film', 'Person', 'Studio']",
+    ),
+    "03_extraction_and_verification.ipynb": (
+        "source 'films': 7 verified, 10 on inferred types, 0 rejected", "3 earlier facts now verified",
+        "3 rejected (hedged: 1, hypothetical: 1, negated: 1)",
+        "['range_mismatch'] - 'born in' needs an object of type Place; 'alien' is a Film.",
+    ),
+    "04_bring_your_own_ontology.ipynb": (
+        "loaded text2kgbench_movie_ontology.json: 12 classes, 15 properties", "14 of 14 gold triples found",
+    ),
+    "05_connect_a_real_model.ipynb": (
+        "HYDRA_TUTORIAL_MODEL is not set: staying offline with the 'rules' engine.",
+        "Session 'tutorial-05' uses model 'rules'.",
+    ),
     "06_ask_the_graph.ipynb": (
         "A: answer=Alien", "because (Ridley Scott, directs, Alien) [films]: "
         "'Alien is a 1979 science fiction film directed by Ridley Scott.'",
