@@ -12,7 +12,7 @@ from dataclasses import field as _field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from .candidates import ClassCandidate, OntologyProposal, PropertyCandidate
 from .errors import DataNotFoundError, EmptyInputError, FormatError, InputError, ParseError
@@ -818,18 +818,12 @@ Triple = tuple[Any, Any, Any]
 
 def ox_term(t: Any) -> Any:
     """An rdflib term for a pyoxigraph one (``xsd:string`` literals become plain ones, as rdflib writes them)."""
-    import pyoxigraph as ox
+    from .store.terms import from_ox
 
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        return Literal(t.value) if dt == str(XSD.string) else Literal(t.value, datatype=URIRef(dt))
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    raise FormatError(f"Unsupported RDF term {t!r} (RDF-star triples are not facts).")
+    try:
+        return from_ox(t)
+    except ValueError:
+        raise FormatError(f"Unsupported RDF term {t!r} (RDF-star triples are not facts).") from None
 
 
 @dataclass

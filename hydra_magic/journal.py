@@ -111,7 +111,7 @@ class Journal:
                 # Also on KeyboardInterrupt: the old snapshot stays intact.
                 Path(tmp).unlink(missing_ok=True)
                 raise
-            _fsync_dir(self.dir)
+            fsync_dir(self.dir)
         except OSError as exc:
             raise JournalError(f"Could not write the session journal {self.path}: {exc}. "
                                "Check that the directory is writable, or set journal_dir=None "
@@ -203,7 +203,8 @@ def _dump(payload: dict[str, Any], fh: Any) -> None:
                            "hydra_magic; please report it.") from exc
 
 
-def _fsync_dir(d: Path) -> None:
+def fsync_dir(d: Path) -> None:
+    """Make a rename in ``d`` durable (best effort: not every file system allows it)."""
     try:
         fd = os.open(d, os.O_RDONLY)
     except OSError:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import JournalError
+from ..journal import fsync_dir
 
 __all__ = ["ChangeLog", "LogRecord", "encode_json"]
 
@@ -160,7 +161,7 @@ class ChangeLog:
             os.fsync(audit.fileno())
         self.close()
         os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self.records = new
         return len(dropped)
 
@@ -206,15 +207,3 @@ def _parse(line: bytes) -> dict[str, Any] | None:
         return None
     return header
 
-
-def _fsync_dir(d: Path) -> None:
-    try:
-        fd = os.open(d, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
