@@ -270,3 +270,32 @@ def test_size_and_membership_are_kept_as_facts_come_and_go(tmp_path: Path) -> No
     assert len(s.kg) == in_b and s.kg.contains(*key)  # still held by source b
     s.kg.remove_source("b")
     assert len(s.kg) == 0 and not s.kg.contains(*key)
+
+
+def test_damaged_or_missing_session_state_is_refused_and_the_store_kept(tmp_path: Path) -> None:
+    # Before: an unreadable state literal (or none) made open() clear the store as if it were new.
+    from hydra_magic.store.session_store import _STATE
+
+    s = _session(tmp_path)
+    s.add_cqs(CQS)
+    s.extract(TEXT, source="cell-1")
+    n, base = len(s.kg), s.config.base
+    s.close()
+    path = str(tmp_path / "films" / "store")
+    store = ox.Store(path)
+    g = ox.NamedNode(base + "session")
+    store.update(f"DELETE WHERE {{ GRAPH {g} {{ {_STATE} {_STATE} ?o }} }};"
+                 f"INSERT DATA {{ GRAPH {g} {{ {_STATE} {_STATE} {ox.Literal('{not json')} }} }}")
+    del store
+    with pytest.raises(JournalError, match="session state of 'films'.*unreadable.*left untouched"):
+        _session(tmp_path)
+    store = ox.Store(path)
+    store.update(f"DELETE WHERE {{ GRAPH {g} {{ {_STATE} {_STATE} ?o }} }}")
+    kept = len(list(store.quads_for_pattern(None, None, None, None)))
+    del store
+    with pytest.raises(JournalError, match="holds data but no session state.*left untouched"):
+        _session(tmp_path)
+    store = ox.Store(path)
+    assert len(list(store.quads_for_pattern(None, None, None, None))) == kept > n
+    del store
+    assert len(Session("films", SessionConfig(journal_dir=str(tmp_path)), restore=False).kg) == 0  # asked to

@@ -153,6 +153,13 @@ class SessionStore:
         migrated = ""
         if discard:
             (self.path / SNAPSHOT_NAME).unlink(missing_ok=True)
+        if meta is None and not discard and not (self.path / SNAPSHOT_NAME).is_file() and (
+                self.log.records or next(iter(self._store.quads_for_pattern(None, None, None, None)), None)):
+            # Only a migration writes data before the state, and it leaves session.json until it is done:
+            # data without either is not a start we can redo. Clearing it would lose it.
+            raise JournalError(f"Session {self.name!r} at {self.path} holds data but no session state (it was "
+                               "not written by hydra_magic, or was damaged). It is left untouched; move the "
+                               "directory away to start fresh, or open a copy of its store with pyoxigraph.")
         if meta is None:
             # New, or a creation/migration that was killed before its last step: start that over.
             self._store.clear()
@@ -311,8 +318,11 @@ class SessionStore:
             try:
                 data = json.loads(q.object.value)
             except ValueError:
-                return None
-            return data if isinstance(data, dict) and "format" in data else None
+                data = None
+            if not isinstance(data, dict) or not isinstance(data.get("format"), int):
+                raise JournalError(f"The session state of {self.name!r} in {self.path / 'store'} is unreadable. "
+                                   "The store is left untouched; move the directory away to start fresh.")
+            return data
         return None
 
     def _write_meta(self, meta: dict[str, Any]) -> None:
