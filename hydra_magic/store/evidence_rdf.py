@@ -23,15 +23,13 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-import time
-from collections import defaultdict
 from typing import Any, Callable, Iterable
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from ..kg import Evidence, Fact
+from ..kg import Evidence, Fact, Span
 from ..ontology import HYDRA
 from .terms import TermCache, to_ox
 
@@ -61,14 +59,15 @@ def _iso(t: float) -> str:
     return f"{stamp}.{frac}Z"
 
 
-_ISO_UTC = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z")
+_ISO_UTC = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z")
 
 
 def _seconds(text: str) -> float:
     m = _ISO_UTC.fullmatch(text)
     if m:
-        whole = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
-        return float(f"{whole}.{m.group(2) or 0}")
+        # timegm on the parsed fields: time.strptime was a tenth of a session's open time
+        whole = calendar.timegm((int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]), 0, 0, 0))
+        return float(f"{whole}.{m[7] or 0}")
     stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.timezone.utc)
@@ -146,14 +145,21 @@ class EvidenceGraphs:
         """Every fact of the store with its evidence, from the evidence graph, oldest first.
 
         Facts of one change share a time; within it they come in text order (subject position).
+        The graph is read as one stream: the store gives each statement's quads together (its
+        graph-subject index), so one statement is held at a time, not the whole graph.
         """
         term = TermCache()
-        nodes: dict[Any, list[Any]] = defaultdict(list)
+        facts: list[Fact] = []
+        node, group = None, []
         for q in store.quads_for_pattern(None, None, None, self.evidence):
-            nodes[q.subject].append(q)
-        facts = [f for f in (_fact_of(quads, term) for quads in nodes.values()) if f is not None]
-        facts.sort(key=lambda f: (f.evidence.time, f.source, (f.evidence.subject_span or (-1, -1))[0],
-                                  f.predicate != _RDF_TYPE_REF, str(f.subject), str(f.predicate), str(f.object)))
+            if q.subject != node:
+                if group:
+                    _append_fact(facts, group, term)
+                node, group = q.subject, []
+            group.append(q)
+        if group:
+            _append_fact(facts, group, term)
+        facts.sort(key=_order)
         return facts
 
     def read_labels(self, store: Any, wanted: Callable[[Any], bool] | None = None) -> dict[Any, str]:
@@ -169,29 +175,48 @@ class EvidenceGraphs:
         return out
 
 
+#: The slot of each evidence predicate in the row _fact_of fills (keyed by the store's own terms).
+_SLOTS = {_RDF_S: 0, _RDF_P: 1, _RDF_O: 2, _SOURCE: 3, _VALUE: 4, _BY: 5, _AT: 6, _DECISION: 7, _BASIS: 8,
+          _SPANS["subject"][0]: 9, _SPANS["subject"][1]: 10, _SPANS["object"][0]: 11, _SPANS["object"][1]: 12}
+
+
+def _order(f: Fact) -> tuple[Any, ...]:
+    """Oldest change first; within one, text order with a subject's types before its relations."""
+    ev = f.evidence
+    return (ev.time, ev.source, (ev.subject_span or (-1, -1))[0], f.predicate != _RDF_TYPE_REF,
+            str(f.subject), str(f.predicate), str(f.object))
+
+
+def _append_fact(out: list[Fact], quads: list[Any], term: TermCache) -> None:
+    f = _fact_of(quads, term)
+    if f is not None:
+        out.append(f)
+
+
 def _fact_of(quads: Iterable[Any], term: TermCache) -> Fact | None:
-    vals: dict[str, Any] = {}
+    row: list[Any] = [None] * 13
     flags: list[str] = []
+    slots = _SLOTS
     for q in quads:
-        p = q.predicate.value
-        if q.predicate == _FLAG:
+        p = q.predicate
+        if p == _FLAG:
             flags.append(q.object.value)
-        elif q.predicate != _RDF_TYPE:
-            vals[p] = q.object
-    try:
-        s, p_, o = vals[str(RDF.subject)], vals[str(RDF.predicate)], vals[str(RDF.object)]
-        source = vals[str(_SOURCE.value)].value
-    except KeyError:
+            continue
+        i = slots.get(p)
+        if i is not None:
+            row[i] = q.object
+    s, p_, o, source = row[0], row[1], row[2], row[3]
+    if s is None or p_ is None or o is None or source is None:
         return None  # not an evidence statement of ours
-    spans = {}
-    for key, (start, end) in _SPANS.items():
-        a, b = vals.get(start.value), vals.get(end.value)
-        spans[key] = (int(a.value), int(b.value)) if a is not None and b is not None else None
-    at = vals.get(_AT.value)
-    ev = Evidence(source=source, sentence=vals[_VALUE.value].value if _VALUE.value in vals else "",
-                  subject_span=spans["subject"], object_span=spans["object"],
-                  engine=vals[_BY.value].value if _BY.value in vals else "",
-                  time=_seconds(at.value) if at is not None else 0.0,
-                  decision=vals[_DECISION.value].value if _DECISION.value in vals else "contracts",
-                  flags=tuple(sorted(flags)), basis=vals[_BASIS.value].value if _BASIS.value in vals else "")
+
+    def span(a: Any, b: Any) -> Span | None:
+        return (int(a.value), int(b.value)) if a is not None and b is not None else None
+
+    def text(x: Any, default: str = "") -> str:
+        return x.value if x is not None else default
+
+    ev = Evidence(source=source.value, sentence=text(row[4]), subject_span=span(row[9], row[10]),
+                  object_span=span(row[11], row[12]), engine=text(row[5]),
+                  time=_seconds(row[6].value) if row[6] is not None else 0.0,
+                  decision=text(row[7], "contracts"), flags=tuple(sorted(flags)), basis=text(row[8]))
     return Fact(term(s), term(p_), term(o), ev)
