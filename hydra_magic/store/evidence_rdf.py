@@ -150,7 +150,8 @@ class EvidenceGraphs:
         """
         term = TermCache()
         facts: list[Fact] = []
-        node, group = None, []
+        node: Any = None
+        group: list[Any] = []
         for q in store.quads_for_pattern(None, None, None, self.evidence):
             if q.subject != node:
                 if group:
