@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html as _html
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .style import status
 from .wording import count
 
-__all__ = ["MAX_ROWS", "ask_html", "cq_result_html", "extraction_html", "graph_html", "ontology_html", "report_html"]
+__all__ = ["MAX_ROWS", "ask_html", "cq_result_html", "e", "extraction_html", "graph_html", "ontology_html",
+           "report_html", "table"]
 
 #: Rows of a static table at most; the rest is summarised as "N more" (keeps notebooks small).
 MAX_ROWS = 300
@@ -38,21 +40,6 @@ _MARK_C = "background:#ffd7d5;border-bottom:2px dashed #cf222e;padding:0 1px;bor
 _MARK_SO = "background:#e2d4ff;border-bottom:2px solid #8250df;padding:0 1px;border-radius:2px;"
 
 _BADGE = "display:inline-block;padding:0 6px;border-radius:10px;font-size:11px;font-weight:600;white-space:nowrap;"
-_STATUS = {
-    "accepted": ("verified", "#dafbe1", "#116329"),
-    "flagged": ("not verified", "#fff8c5", "#7d4e00"),
-    "unparsed": ("not understood", "#fff8c5", "#7d4e00"),
-    "user": ("accepted by you", "#ddf4ff", "#0550ae"),
-    "rejected": ("rejected", "#ffebe9", "#a40e26"),
-    "removed": ("removed", "#eaeef2", "#57606a"),
-    "expressible": ("expressible", "#dafbe1", "#116329"),
-    "partial": ("classes only", "#fff8c5", "#7d4e00"),
-    "missing": ("not expressible", "#ffebe9", "#a40e26"),
-    "error": ("error", "#ffebe9", "#a40e26"),
-    "warning": ("warning", "#fff8c5", "#7d4e00"),
-    "info": ("info", "#ddf4ff", "#0550ae"),
-    "new": ("new", "#dafbe1", "#116329"),
-}
 
 
 def e(value: Any) -> str:
@@ -61,7 +48,7 @@ def e(value: Any) -> str:
 
 
 def _badge(kind: str, text: str | None = None) -> str:
-    label, bg, fg = _STATUS.get(kind, (kind, "#eaeef2", "#57606a"))
+    label, bg, fg = status(kind)
     return f'<span style="{_BADGE}background:{bg};color:{fg};">{e(text or label)}</span>'
 
 
@@ -74,13 +61,22 @@ def _box(title: str, body: str, note: str = "") -> str:
     return (f'<div class="hydra-static" style="{_BOX}"><div style="{_H}">{title}{note_html}</div>{body}</div>')
 
 
-def _table(head: Iterable[str], rows: list[list[str]], total: int | None = None) -> str:
-    th = "".join(f'<th style="{_TH}">{e(h)}</th>' for h in head)
-    body = "".join("<tr>" + "".join(f'<td style="{_TD}">{c}</td>' for c in r) + "</tr>" for r in rows[:MAX_ROWS])
+def table(head: Iterable[str], rows: Sequence[Sequence[str]], total: int | None = None, *,
+          caption: str = "", cls: str = "") -> str:
+    """A table of ``rows`` (cells already HTML), at most :data:`MAX_ROWS` of them and a count of the rest.
+
+    With ``cls`` the table carries that class instead of inline styles, so it takes the
+    notebook's own table look (the plain tables of ``%%sparql`` and ``%hydra status``).
+    """
+    th_style, td_style = ("", "") if cls else (f' style="{_TH}"', f' style="{_TD}"')
+    th = "".join(f"<th{th_style}>{e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td{td_style}>{c}</td>" for c in r) + "</tr>" for r in rows[:MAX_ROWS])
     more = (total if total is not None else len(rows)) - min(len(rows), MAX_ROWS)
     foot = (f'<div style="{_MUTED}">… {more} more not shown here; display the result in a live kernel '
             "to browse them all.</div>") if more > 0 else ""
-    return f'<table style="{_TABLE}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>{foot}'
+    attrs = f'class="{e(cls)}"' if cls else f'style="{_TABLE}"'
+    cap = f"<caption>{e(caption)}</caption>" if caption else ""
+    return f"<table {attrs}>{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>{foot}"
 
 
 def _issues(issues: list[dict[str, Any]]) -> str:
@@ -136,7 +132,7 @@ def _ontology_body(st: dict[str, Any]) -> str:
                 e(chars), e(p["uses"]) if p["uses"] else "",
             ])
         parts.append(f'<div style="{_H2}">{title} ({len(props)})</div>'
-                     + _table(["property", "domain → range", "characteristics", "facts"], rows))
+                     + table(["property", "domain → range", "characteristics", "facts"], rows))
     if st["cqs"]:
         rows = []
         for q in st["cqs"]:
@@ -151,7 +147,7 @@ def _ontology_body(st: dict[str, Any]) -> str:
                 e(", ".join(q["terms"])),
             ])
         parts.append(f'<div style="{_H2}">Competency questions ({len(st["cqs"])})</div>'
-                     + _table(["question", "can the ontology express it?", "added", "uses"], rows))
+                     + table(["question", "can the ontology express it?", "added", "uses"], rows))
     if not parts:
         parts.append(f'<div style="{_MUTED}">The ontology is empty. Declare competency questions with '
                      f'{_code("%%cq")} or load an ontology.</div>')
@@ -173,7 +169,7 @@ def cq_result_html(st: dict[str, Any]) -> str:
     if r["rejected"]:
         rows = [[e(x["what"]), e(x["origin"]), _issues(x["issues"])] for x in r["rejected"]]
         parts.append(f'<div style="{_H2}">Rejected by the ontology contracts ({len(rows)})</div>'
-                     + _table(["candidate", "from CQ", "why"], rows))
+                     + table(["candidate", "from CQ", "why"], rows))
     if r["issues"]:
         parts.append(f'<div style="{_H2}">Notes</div>' + _issues(r["issues"]))
     if r["other"]:
@@ -212,7 +208,7 @@ def extraction_html(st: dict[str, Any]) -> str:
         rows.append([_badge(r["status"]), triple, _segments(r["segments"]) or f'<span style="{_MUTED}">—</span>',
                      _issues(r["issues"])])
     if rows:
-        parts.append(_table(["", "triple", "evidence", "rule · message · hint"], rows, total=len(rows) + st["hidden"]))
+        parts.append(table(["", "triple", "evidence", "rule · message · hint"], rows, total=len(rows) + st["hidden"]))
     legend = (f'<div style="{_MUTED}margin-top:4px;">evidence: <mark style="{_MARK_S}">subject</mark> '
               f'<mark style="{_MARK_O}">object</mark> '
               f'<mark style="{_MARK_C}">negation / hedge / hypothetical cue</mark></div>')
@@ -247,7 +243,7 @@ def ask_html(st: dict[str, Any]) -> str:
                if grounds else f'<span style="{_MUTED}">—</span>')
         rows.append([e(a["values"].get(c, "")) for c in cols] + [why])
     if rows:
-        parts.append(_table([*cols, "grounds"], rows))
+        parts.append(table([*cols, "grounds"], rows))
     if st["why_not"]:
         parts.append(f'<div>{_badge("missing", "no answer")} {e(st["why_not"])}</div>')
     return _box(e(st["question"]), "".join(parts), note=e(f"{count(len(st['answers']), 'answer')}"))
@@ -263,12 +259,12 @@ def report_html(st: dict[str, Any]) -> str:
     if st["by_rule"]:
         rows = [[_code(r["code"]), _badge(r["severity"]), e(r["count"]), e(r["description"])] for r in st["by_rule"]]
         parts.append(f'<div style="{_H2}">By rule</div>'
-                     + _table(["rule", "severity", "count", "what it checks"], rows))
+                     + table(["rule", "severity", "count", "what it checks"], rows))
         rows = [[_badge(i["severity"]), _code(i["code"]), e(i["path"]),
                  e(i["message"]) + (f'<div style="{_MUTED}">hint: {e(i["hint"])}</div>' if i["hint"] else "")]
                 for i in st["issues"]]
         parts.append(f'<div style="{_H2}">Issues</div>'
-                     + _table(["severity", "rule", "where", "message"], rows, total=st["total"]))
+                     + table(["severity", "rule", "where", "message"], rows, total=st["total"]))
     else:
         parts.append('<div style="color:#116329;">No issues found.</div>')
     return _box(e(st["title"]), "".join(parts), e(f"{st['total']} issue(s)"))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import html
 import os
 import shlex
 import sys
@@ -29,6 +28,8 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, 
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
 from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, default, observe, validate
 
+from .display import Progress as _Progress
+from .display import SparqlResult, StatusView, sparql_result
 from .errors import HydraError
 from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory, notebook_session_name
 from .wording import count
@@ -75,10 +76,6 @@ _OPTIONAL = {
     "hydra_magic.generate": "CQ generation from a domain (%%cq --generate)",
     "hydra_magic.views": "the interactive views (%hydra graph)",
 }
-
-#: Rows of a SPARQL result shown inline; all of them go to ``--out VAR``.
-SPARQL_DISPLAY_ROWS = 200
-
 
 def _missing(exc: ModuleNotFoundError) -> UsageError | None:
     name = exc.name or ""
@@ -139,178 +136,6 @@ def _parse(func: Any, line: str) -> Any:
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.5)
     return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-
-# --------------------------------------------------------------------------- display objects
-def _html_table(columns: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
-                cls: str = "hydra-table") -> str:
-    esc = html.escape
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in rows)
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _text_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 60) -> str:
-    def cut(v: str) -> str:
-        v = v.replace("\n", " ")
-        return v if len(v) <= width else v[: width - 1] + "…"
-
-    cells = [[cut(c) for c in columns]] + [[cut(v) for v in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-@dataclasses.dataclass
-class SparqlResult:
-    """What ``%%sparql`` shows: a table (SELECT), a yes/no (ASK) or triples (CONSTRUCT/DESCRIBE).
-
-    ``rows`` hold Python values (``str`` for IRIs, ``int``/``float``/``date``/… for
-    typed literals); ``display`` holds the same rows with IRIs shortened by prefix.
-    """
-
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    display: list[list[str]]
-    kind: str = "select"  # select | ask | graph
-    answer: bool | None = None
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def _caption(self) -> str:
-        if self.kind == "ask":
-            return f"ASK: {'yes' if self.answer else 'no'}"
-        more = len(self.display) - SPARQL_DISPLAY_ROWS
-        shown = f" (first {SPARQL_DISPLAY_ROWS} shown; --out VAR keeps all)" if more > 0 else ""
-        return f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}{shown}"
-
-    def to_text(self) -> str:
-        if self.kind == "ask":
-            return self._caption()
-        if not self.rows:
-            return "0 rows"
-        return self._caption() + "\n" + _text_table(self.columns, self.display[:SPARQL_DISPLAY_ROWS])
-
-    def to_html(self) -> str:
-        if self.kind == "ask":
-            return f'<p class="hydra-sparql">{html.escape(self._caption())}</p>'
-        return _html_table(self.columns, self.display[:SPARQL_DISPLAY_ROWS], self._caption(), "hydra-sparql")
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/plain": self.to_text(), "text/html": self.to_html()}
-
-    def __repr__(self) -> str:
-        return self.to_text()
-
-
-@dataclasses.dataclass
-class StatusView:
-    """What ``%hydra status`` shows: the session's counts and settings."""
-
-    status: dict[str, Any]
-
-    def _rows(self) -> list[list[str]]:
-        return [[k, "" if v is None else str(v)] for k, v in self.status.items()]
-
-    def to_text(self) -> str:
-        width = max(len(k) for k in self.status)
-        return "\n".join(f"{k.ljust(width)}  {v}" for k, v in self._rows())
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/plain": self.to_text(),
-                "text/html": _html_table(["", ""], self._rows(), f"hydra session {self.status.get('session')!r}",
-                                         "hydra-status")}
-
-    def __repr__(self) -> str:
-        return self.to_text()
-
-
-def _sparql_result(result: Any, prefixes: dict[str, str]) -> SparqlResult:
-    from rdflib import BNode, Literal, URIRef
-
-    ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-
-    def show(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, URIRef):
-            s = str(v)
-            for p, ns in ordered:
-                if s.startswith(ns) and s != ns:
-                    local = s[len(ns):]
-                    if local.replace("_", "a").replace("-", "a").replace(".", "a").isalnum():
-                        return f"{p}:{local}"
-            return f"<{s}>"
-        return str(v)
-
-    def py(v: Any) -> Any:
-        if v is None:
-            return None
-        if isinstance(v, Literal):
-            value = v.toPython()
-            return str(value) if isinstance(value, Literal) else value
-        if isinstance(v, (URIRef, BNode)):
-            return str(v)
-        return v
-
-    if result.type == "ASK":
-        return SparqlResult([], [], [], kind="ask", answer=bool(result.askAnswer))
-    if result.type == "SELECT":
-        columns = [str(v) for v in result.vars]
-        raw = [[row[i] if i < len(row) else None for i in range(len(columns))] for row in result]
-        kind = "select"
-    else:  # CONSTRUCT / DESCRIBE
-        columns = ["subject", "predicate", "object"]
-        raw = [list(t) for t in result.graph]
-        kind = "graph"
-    rows = [{c: py(v) for c, v in zip(columns, r)} for r in raw]
-    return SparqlResult(columns, rows, [[show(v) for v in r] for r in raw], kind=kind)
-
-
-# --------------------------------------------------------------------------- progress
-class _Progress:
-    """A progress display for multi-chunk extractions: a widget in a kernel, a text line elsewhere."""
-
-    def __init__(self, shell: Any, total: int) -> None:
-        self.total = total
-        self.widget: Any = None
-        self.text = False
-        self.closed = False
-        if total <= 1:
-            return
-        if getattr(shell, "kernel", None) is not None:
-            try:
-                import ipywidgets  # deferred: only a kernel with a multi-chunk text needs it
-                from IPython.display import display
-
-                self.widget = ipywidgets.IntProgress(value=0, min=0, max=total, description="Extracting",
-                                                     bar_style="info")
-                display(self.widget)
-                return
-            except ImportError:
-                pass
-        self.text = True
-        self(0, total)
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.widget is not None:
-            self.widget.max = total
-            self.widget.value = done
-            self.widget.description = f"{done}/{total} chunks"
-        elif self.text:
-            print(f"\rextracting: chunk {done}/{total}", end="", file=sys.stdout, flush=True)
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        if self.widget is not None:
-            self.widget.close()  # a finished bar would be a dead widget in the saved notebook
-        elif self.text:
-            print(file=sys.stdout, flush=True)
 
 
 # --------------------------------------------------------------------------- magics
@@ -669,9 +494,7 @@ class HydraMagics(Magics):
             except KeyboardInterrupt:
                 print(f"Interrupted: the query was stopped; session {session.name!r} is unchanged.", file=sys.stderr)
                 raise
-        prefixes = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
-        prefixes.update({"onto": str(session.ontology.ns), "ent": str(session.kg.entity_ns)})
-        result = _sparql_result(raw, prefixes)
+        result = sparql_result(raw, session)
         if args.out and self.shell is not None:
             self.shell.user_ns[args.out] = result.answer if result.kind == "ask" else result.rows
         return result

@@ -172,7 +172,7 @@ def test_static_cq_result_shows_contributions_rejections_and_expressibility(worl
 
 def test_static_tables_are_capped_with_a_count_of_the_rest() -> None:
     rows = [[str(i)] for i in range(html.MAX_ROWS + 25)]
-    page = html._table(["n"], rows)
+    page = html.table(["n"], rows)
     assert page.count("<tr>") == html.MAX_ROWS + 1  # header + capped rows
     assert "25 more" in page
 
