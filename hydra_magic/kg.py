@@ -23,6 +23,7 @@ from .iri import DEFAULT_BASE, local_name, mint, snake_case
 
 __all__ = ["ALT_LABEL", "Evidence", "Fact", "KnowledgeGraph", "canonical_fact", "source_graph_iri"]
 
+_RDFS_LABEL = RDFS.label
 _RDF_TYPE = RDF.type  # bound once: Namespace attribute lookups are slow in per-fact loops
 #: An alternative name of an entity (kept when two entities are merged). Stored as an ordinary
 #: fact ``(entity, skos:altLabel, "name")``, so that undo, the journal, SPARQL and every export
@@ -339,11 +340,16 @@ class KnowledgeGraph:
         for e, text in (labels or {}).items():
             if e not in self._labels:
                 self._labels[e] = text
-        # Labels go to the graph of the first fact that mentions the entity.
+        # Labels go to the graph of each fact that mentions the entity (a source's graph reads alone).
+        own, names, label_of = str(self.entity_ns), self._labels, _RDFS_LABEL
+        literals: dict[URIRef, Literal] = {}
         for f in added:
             for term in (f.subject, f.object):
-                if isinstance(term, URIRef) and term in self._labels and term.startswith(str(self.entity_ns)):
-                    quads.append((term, RDFS.label, Literal(self._labels[term]), self._graph(f.source)))
+                if isinstance(term, URIRef) and term in names and term.startswith(own):
+                    lit = literals.get(term)
+                    if lit is None:
+                        lit = literals[term] = Literal(names[term])
+                    quads.append((term, label_of, lit, self._graph(f.source)))
         if quads:
             self._store_quads(quads)
         self._record("add", added)
