@@ -73,6 +73,8 @@ def load_ipython_extension(shell: Any) -> None:
     shell.register_magics(magics)
     magics._hydra_loaded = True
     shell.user_ns[USER_VARIABLE] = session
+    for note in magics.project_notes:
+        print(note)
     print(magics.describe_open(session, created=True))
 
 

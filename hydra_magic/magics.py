@@ -14,7 +14,6 @@ Settings are traitlets on :class:`HydraMagics`::
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import shlex
@@ -26,11 +25,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
-from traitlets import Dict, Enum, Float, Int, TraitError, Unicode, default, observe, validate
+from traitlets import Dict, Enum, Float, Int, TraitError, TraitType, Unicode, default, observe, validate
 
 from .display import Progress as _Progress
 from .display import SparqlResult, StatusView, sparql_result
 from .errors import HydraError
+from .settings import SESSION_SETTINGS, SETTINGS, setting
 from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory, notebook_session_name
 from .wording import count
 
@@ -70,25 +70,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "help": ("%hydra help", "this list"),
 }
 
-#: Modules written apart from the core; a feature that needs a missing one says so.
-_OPTIONAL = {
-    "hydra_magic.verify": "verification (value rules, SHACL, %hydra verify)",
-    "hydra_magic.generate": "CQ generation from a domain (%%cq --generate)",
-    "hydra_magic.views": "the interactive views (%hydra graph)",
-}
-
-def _missing(exc: ModuleNotFoundError) -> UsageError | None:
-    name = exc.name or ""
-    for module, feature in _OPTIONAL.items():
-        if name == module:
-            return UsageError(f"{feature} needs the module {module}, which this installation of hydra_magic "
-                              "does not have yet. Update hydra_magic (pip install -U hydra_magic).")
-    return None
-
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """HydraError / unreadable or malformed file / missing optional module -> UsageError.
+    """HydraError / unreadable or malformed file -> UsageError.
 
     Whatever a user's file can cause (missing, a directory, no permission, not
     UTF-8, nested too deeply) gets one line naming the file and the next step,
@@ -104,11 +89,6 @@ def _user_errors() -> Iterator[None]:
         from .cli import user_message
 
         raise UsageError(user_message(exc)) from exc
-    except ModuleNotFoundError as exc:
-        usage = _missing(exc)
-        if usage is None:
-            raise
-        raise usage from exc
 
 
 def split_args(line: str) -> list[str]:
@@ -138,39 +118,36 @@ def _did_you_mean(word: str, options: Sequence[str]) -> str:
     return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+def trait(name: str) -> Any:
+    """The ``%config``-able trait of setting ``name``, made from its declaration in :mod:`hydra_magic.settings`."""
+    decl = setting(name)
+    kinds: dict[type, type[TraitType[Any, Any]]] = {str: Unicode, int: Int, float: Float}
+    made: TraitType[Any, Any]
+    if decl.choices:
+        made = Enum(decl.choices, decl.default, help=decl.help)
+    elif decl.kind is dict:
+        made = Dict(help=decl.help)
+    else:
+        made = kinds[decl.kind](decl.default, help=decl.help)
+    return made.tag(config=True)
+
+
 # --------------------------------------------------------------------------- magics
 @magics_class
 class HydraMagics(Magics):
     """HyDRA in notebooks: CQs grow an ontology, text becomes verified triples."""
 
-    model = Unicode("rules", help="The model the session uses: 'rules' (offline, deterministic) or any "
-                                  "litellm model string, e.g. 'openai/gpt-4o-mini', "
-                                  "'anthropic/claude-3-5-haiku-latest', 'ollama/llama3.1'.").tag(config=True)
-    journal_dir = Unicode(".hydra", help="Directory of the session journals (relative to the notebook). "
-                                         "Empty: keep sessions in memory only. Applies to sessions "
-                                         "opened afterwards.").tag(config=True)
-    session_name = Unicode("default", help="The session %load_ext opens; setting it switches to that "
-                                           "session. Defaults to the notebook's file name made a valid "
-                                           "session name ('analysis' for analysis.ipynb, from "
-                                           "JPY_SESSION_NAME, which Jupyter Server sets), so two notebooks "
-                                           "in one folder do not share a session; 'default' outside "
-                                           "Jupyter Server or when the file name has no usable "
-                                           "characters.").tag(config=True)
-    engine_options = Dict(help="Keyword arguments of the model engine, e.g. {'api_base': "
-                                "'http://localhost:11434'} for Ollama or an OpenAI-compatible server, "
-                                "{'temperature': 0, 'timeout': 60}. Keep API keys in environment "
-                                "variables (OPENAI_API_KEY, ANTHROPIC_API_KEY), not in notebooks.").tag(config=True)
-    max_input_chars = Int(2_000_000, help="Longest text %%extract accepts, in characters.").tag(config=True)
-    chunk_chars = Int(2000, help="Texts are extracted in chunks of whole sentences of about this "
-                                 "many characters.").tag(config=True)
-    max_attempts = Int(3, help="Tries per chunk or CQ batch, the first included; only rejected "
-                               "candidates are retried.").tag(config=True)
-    types = Enum(("default", "strict"), "default",
-                 help="'default': facts that rest on a type inferred from a relation (not stated in the "
-                      "text) are kept, flagged 'type_inferred' and counted apart; 'strict': they are "
-                      "rejected (untyped_entity).").tag(config=True)
-    sparql_timeout = Float(30.0, help="Seconds a SPARQL query (%%sparql, CQ tests) may run before it is "
-                                      "stopped; %%sparql --timeout overrides it for one cell.").tag(config=True)
+    # Each trait comes from its one declaration in hydra_magic.settings (default, help, what is valid).
+    model = trait("model")
+    engine_options = trait("engine_options")
+    max_input_chars = trait("max_input_chars")
+    chunk_chars = trait("chunk_chars")
+    max_attempts = trait("max_attempts")
+    history_limit = trait("history_limit")
+    types = trait("types")
+    sparql_timeout = trait("sparql_timeout")
+    journal_dir = trait("journal_dir")
+    session_name = trait("session_name")
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         # Set before traitlets load the config: the observers below look at them.
@@ -181,20 +158,41 @@ class HydraMagics(Magics):
         self._hydra_user_var: Any = None
         super().__init__(shell=shell, **kwargs)
         self._explicit |= set(self.config.get(type(self).__name__, {}).keys()) & set(self.trait_names(config=True))
+        #: What [tool.hydra] of the project's pyproject.toml set, and notes on what it could not.
+        self.project_notes: list[str] = []
+        self._read_project_settings()
+
+    def _read_project_settings(self) -> None:
+        """Take [tool.hydra] of the nearest pyproject.toml as this kernel's defaults.
+
+        ``%config`` (and IPython's config files) win over it; a restored session's saved settings
+        too, since they are what the user chose for that session.
+        """
+        from .settings import read_project_settings
+
+        project = read_project_settings()
+        self.project_notes = list(project.notes or [])
+        taken = {k: v for k, v in (project.values or {}).items() if k not in self._explicit}
+        self._loading_project = True
+        try:
+            for name, value in taken.items():
+                setattr(self, name, value)
+        finally:
+            self._loading_project = False
+        if taken:
+            shown = ", ".join(f"{k}={v!r}" for k, v in taken.items() if k != "engine_options")
+            if "engine_options" in taken:
+                shown += (", " if shown else "") + f"engine_options ({', '.join(sorted(taken['engine_options']))})"
+            self.project_notes.insert(0, f"Settings from [tool.hydra] in {project.path}: {shown}.")
 
     # ------------------------------------------------------------- settings
-    @validate("max_input_chars", "chunk_chars", "max_attempts")
-    def _positive(self, proposal: Any) -> int:
-        if proposal["value"] < 1:
-            raise TraitError(f"HydraMagics.{proposal['trait'].name} must be at least 1, "
-                             f"not {proposal['value']}.")
-        return proposal["value"]
-
-    @validate("sparql_timeout")
-    def _positive_seconds(self, proposal: Any) -> float:
-        if not proposal["value"] > 0:
-            raise TraitError(f"HydraMagics.sparql_timeout must be more than 0 seconds, not {proposal['value']}.")
-        return proposal["value"]
+    @validate(*(s.name for s in SETTINGS if s.name != "session_name"))
+    def _valid_setting(self, proposal: Any) -> Any:
+        decl = setting(proposal["trait"].name)
+        problem = decl.problem(proposal["value"])
+        if problem is not None:
+            raise TraitError(f"HydraMagics.{decl.name} {problem}.")
+        return decl.clean(proposal["value"])
 
     @default("session_name")
     def _notebook_session_name(self) -> str:
@@ -210,16 +208,11 @@ class HydraMagics(Magics):
                              "'_', '-' or '.', starting with a letter or digit.")
         return proposal["value"]
 
-    @validate("model")
-    def _valid_model(self, proposal: Any) -> str:
-        if not proposal["value"].strip():
-            raise TraitError("HydraMagics.model is empty. Give 'rules' or a litellm model string.")
-        return proposal["value"].strip()
-
-    @observe("model", "engine_options", "max_input_chars", "chunk_chars", "max_attempts", "journal_dir",
-             "session_name", "types", "sparql_timeout")
+    @observe(*(s.name for s in SETTINGS))
     def _setting_changed(self, change: Any) -> None:
         name = change["name"]
+        if getattr(self, "_loading_project", False):
+            return  # a project default: sessions get it through session_config(), below their saved values
         self._explicit.add(name)
         if not self._hydra_loaded:
             return
@@ -231,35 +224,21 @@ class HydraMagics(Magics):
 
     def session_config(self) -> "SessionConfig":
         """A :class:`~hydra_magic.session.SessionConfig` from the current settings."""
-        from .pipeline import RetryPolicy
         from .session import SessionConfig
 
         # Resolved now: a later %cd must not move the journal of an open session.
         journal_dir = os.path.abspath(os.path.expanduser(self.journal_dir)) if self.journal_dir else None
-        return SessionConfig(engine=self.model, journal_dir=journal_dir,
-                             engine_options=dict(self.engine_options),
-                             max_input_chars=self.max_input_chars, chunk_chars=self.chunk_chars,
-                             retry=RetryPolicy(max_attempts=self.max_attempts), types=self.types,
-                             sparql_timeout=self.sparql_timeout)
+        cfg = SessionConfig(journal_dir=journal_dir)
+        for decl in SESSION_SETTINGS:
+            value = getattr(self, decl.name)
+            setattr(cfg, decl.name, dict(value) if isinstance(value, dict) else value)
+        return cfg
 
     def _apply(self, session: "Session", names: set[str]) -> None:
         """Push the named settings into ``session`` (a restored journal keeps the rest)."""
-        cfg = session.config
-        if "engine_options" in names and cfg.engine_options != self.engine_options:
-            cfg.engine_options = dict(self.engine_options)
-            session.set_model(cfg.engine)  # the next cell builds the engine with the new options
-        if "model" in names and cfg.engine != self.model:
-            session.set_model(self.model)
-        if "max_input_chars" in names:
-            cfg.max_input_chars = self.max_input_chars
-        if "chunk_chars" in names:
-            cfg.chunk_chars = self.chunk_chars
-        if "max_attempts" in names:
-            cfg.retry = dataclasses.replace(cfg.retry, max_attempts=self.max_attempts)
-        if "types" in names:
-            cfg.types = self.types
-        if "sparql_timeout" in names:
-            cfg.sparql_timeout = self.sparql_timeout
+        for decl in SESSION_SETTINGS:
+            if decl.name in names:
+                session.configure(decl.name, getattr(self, decl.name))
 
     def open_session(self, name: str, *, activate: bool = True) -> tuple["Session", bool]:
         """Open (or restore) session ``name`` with the current settings; returns it and whether it is new here."""
@@ -625,12 +604,12 @@ class HydraMagics(Magics):
     def _sub_model(self, rest: list[str]) -> None:
         session = self._session()
         if not rest:
-            print(f"Session {session.name!r} uses model {session.config.engine!r}.")
+            print(f"Session {session.name!r} uses model {session.config.model!r}.")
             return
         if len(rest) > 1:
             raise UsageError(f"%hydra model takes one model name, got {len(rest)}: {' '.join(rest)!r}.")
         session.set_model(rest[0])
-        print(f"Session {session.name!r} now uses model {session.config.engine!r}.")
+        print(f"Session {session.name!r} now uses model {session.config.model!r}.")
 
     def _sub_verify(self, rest: list[str]) -> Any:
         parser = self._subparser("verify")

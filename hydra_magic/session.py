@@ -33,6 +33,7 @@ from .ontology import Ontology
 from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
 from .wording import a as an
 from .results import CQResult, ExtractionResult, RejectedTriple
+from .settings import SESSION_SETTINGS, setting
 from .wording import count
 
 __all__ = ["Session", "SessionConfig", "Change", "MergeResult", "SessionEvent", "SessionListenerWarning",
@@ -43,29 +44,66 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass
 class SessionConfig:
-    """Settings of a session (the magics expose them through traitlets)."""
+    """Settings of a session. Each user setting is declared once in :mod:`hydra_magic.settings`
+    (the magics' traits and ``[tool.hydra]`` come from there); this holds one session's values."""
 
     base: str = DEFAULT_BASE
-    engine: str = "rules"
+    model: str = setting("model").default
     journal_dir: str | None = ".hydra"
     #: Inputs above this many characters are refused with a message saying how to raise it.
-    max_input_chars: int = 2_000_000
-    chunk_chars: int = 2000
+    max_input_chars: int = setting("max_input_chars").default
+    chunk_chars: int = setting("chunk_chars").default
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    history_limit: int = 50
+    history_limit: int = setting("history_limit").default
     engine_options: dict[str, Any] = field(default_factory=dict)
     #: ``"default"``: facts resting on types inferred from a relation are kept, flagged
     #: ``type_inferred`` and counted apart; ``"strict"``: such facts are rejected (``untyped_entity``).
-    types: str = "default"
+    types: str = setting("types").default
     #: Seconds a SPARQL query may run before it is stopped (``%%sparql``, CQ tests, :meth:`Session.query`).
-    sparql_timeout: float = 30.0
+    sparql_timeout: float = setting("sparql_timeout").default
+
+    @property
+    def max_attempts(self) -> int:
+        """Tries per chunk or CQ batch (the retry policy's ``max_attempts``)."""
+        return self.retry.max_attempts
+
+    @max_attempts.setter
+    def max_attempts(self, value: int) -> None:
+        self.retry = replace(self.retry, max_attempts=value)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"base": self.base, "engine": self.engine, "max_input_chars": self.max_input_chars,
-                "chunk_chars": self.chunk_chars, "history_limit": self.history_limit, "types": self.types,
-                "sparql_timeout": self.sparql_timeout,
-                "retry": {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
-                          "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}}
+        out: dict[str, Any] = {"base": self.base}
+        out.update({s.name: getattr(self, s.name) for s in SESSION_SETTINGS if s.saved})
+        out["retry"] = {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
+                        "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}
+        return out
+
+
+_dataclass_init = SessionConfig.__init__
+
+
+def _init_with_alias(self: SessionConfig, *args: Any, engine: str | None = None, **kwargs: Any) -> None:
+    """``SessionConfig(engine=...)``: the former name of ``model`` still works."""
+    if engine is not None:
+        if "model" in kwargs and kwargs["model"] != engine:
+            raise TypeError(f"SessionConfig got model={kwargs['model']!r} and engine={engine!r}; engine is "
+                            "the former name of model: give one.")
+        kwargs["model"] = engine
+    _dataclass_init(self, *args, **kwargs)
+
+
+def _engine_alias(cfg: SessionConfig) -> str:
+    return cfg.model
+
+
+def _set_engine_alias(cfg: SessionConfig, value: str) -> None:
+    cfg.model = value
+
+
+# After the dataclass is made (so that replace() and fields() see model alone).
+SessionConfig.__init__ = _init_with_alias  # type: ignore[method-assign]
+SessionConfig.engine = property(_engine_alias, _set_engine_alias,  # type: ignore[attr-defined]
+                                doc="The former name of :attr:`model`.")
 
 
 @dataclass(frozen=True)
@@ -120,7 +158,7 @@ class Session:
     config
         Settings; ``config.journal_dir=None`` keeps everything in memory.
     engine
-        An engine object to use instead of the one named by ``config.engine``.
+        An engine object to use instead of the one named by ``config.model``.
     restore
         Restore the journal of a session with the same name if there is one.
     """
@@ -186,12 +224,12 @@ class Session:
     def engine(self) -> Any:
         """The engine in use (created lazily; litellm is imported only for model engines)."""
         if self._engine is None:
-            self._engine = self._cached_engine(self.config.engine)
+            self._engine = self._cached_engine(self.config.model)
         return self._engine
 
     def get_engine(self, name: str | None) -> Any:
         """The session's engine, or the one named ``name`` for a single call (``--model``)."""
-        if not name or (name == self.config.engine and self._engine is not None):
+        if not name or (name == self.config.model and self._engine is not None):
             return self.engine
         return self._cached_engine(name)
 
@@ -200,7 +238,7 @@ class Session:
         if not all(hasattr(engine, m) for m in ("propose_ontology", "extract")):
             raise InputError(f"{engine!r} is not an engine: it needs propose_ontology() and extract().")
         self._engines[name] = engine
-        if name == self.config.engine:
+        if name == self.config.model:
             self._engine = engine
 
     def _cached_engine(self, name: str) -> Any:
@@ -217,10 +255,41 @@ class Session:
         """Use ``name`` (``"rules"`` or any litellm model string) from now on."""
         if not name or not name.strip():
             raise InputError("The model name is empty. Give 'rules' or a litellm model such as 'openai/gpt-4o-mini'.")
-        self._save(config={**self.config.to_dict(), "engine": name.strip()})
-        self.config.engine = name.strip()
+        self._save(config={**self.config.to_dict(), "model": name.strip()})
+        self.config.model = name.strip()
         self._engine = None
         self._engines.clear()  # engines made earlier may carry old engine_options
+
+    def configure(self, name: str, value: Any) -> None:
+        """Change setting ``name`` of this session (see :mod:`hydra_magic.settings`) and save it.
+
+        ``model`` goes through :meth:`set_model`; new ``engine_options`` rebuild the engine on the
+        next cell. The magics call this when ``%config HydraMagics.<name>`` changes.
+        """
+        try:
+            decl = setting(name)
+        except KeyError:
+            known = ", ".join(s.name for s in SESSION_SETTINGS)
+            raise InputError(f"Unknown session setting {name!r}; the settings are: {known}.") from None
+        if decl.scope != "session":
+            raise InputError(f"{name!r} is not a setting of one session; set it with %config HydraMagics.{name} "
+                             "(it applies to sessions opened afterwards).")
+        problem = decl.problem(value)
+        if problem is not None:
+            raise InputError(f"The setting {name} {problem}; the session keeps {getattr(self.config, name)!r}.")
+        value = decl.clean(value)
+        if name == "model":
+            if value != self.config.model:
+                self.set_model(value)
+            return
+        if getattr(self.config, name) == value:
+            return
+        if decl.saved:
+            self._save(config={**self.config.to_dict(), name: value})
+        setattr(self.config, name, dict(value) if isinstance(value, dict) else value)
+        if name == "engine_options":
+            self._engine = None
+            self._engines.clear()  # the next cell builds the engine with the new options
 
     # -------------------------------------------------------------- ontology
     def add_cqs(self, cqs: str | Sequence[str | CompetencyQuestion], *, engine: str | None = None) -> CQResult:
@@ -769,32 +838,25 @@ class Session:
                              f"from {where}.")
         self.restored = " ".join(x for x in [self.restored, *notes] if x)
 
-    #: Settings read back from disk, with the type each must have.
-    _RESTORED_SETTINGS: dict[str, type | tuple[type, ...]] = {
-        "max_input_chars": int, "chunk_chars": int, "history_limit": int, "types": str,
-        "sparql_timeout": (int, float)}
-
     def _restore_config(self, cfg: Any) -> list[str]:
         """Apply saved settings that are valid; never switch to a model on its own. Returns notes for the user."""
         notes: list[str] = []
         if not isinstance(cfg, dict):
             return [f"The saved settings of session {self.name!r} were unreadable and are ignored."]
-        for key, kind in self._RESTORED_SETTINGS.items():
-            if key not in cfg:
+        for decl in SESSION_SETTINGS:
+            if not decl.restored or decl.name not in cfg:
                 continue
-            value = cfg[key]
-            ok = isinstance(value, kind) and not isinstance(value, bool) and (
-                value in ("default", "strict") if key == "types" else isinstance(value, (int, float)) and value > 0)
-            if ok:
-                setattr(self.config, key, value)
+            value = cfg[decl.name]
+            if decl.problem(value) is None:
+                setattr(self.config, decl.name, decl.clean(value))
             else:
-                notes.append(f"The saved setting {key}={value!r} is not valid and was ignored "
-                             f"(kept {getattr(self.config, key)!r}).")
-        saved = cfg.get("engine")
-        if isinstance(saved, str) and saved and saved != self.config.engine:
+                notes.append(f"The saved setting {decl.name}={value!r} is not valid and was ignored "
+                             f"(kept {getattr(self.config, decl.name)!r}).")
+        saved = cfg.get("model", cfg.get("engine"))  # "engine": sessions saved before the rename
+        if isinstance(saved, str) and saved and saved != self.config.model:
             # A restored session must not start sending text to a model the user did not pick now.
             notes.append(f"This session was last used with the model {saved!r}; it uses "
-                         f"{self.config.engine!r} now. To use {saved!r} again: "
+                         f"{self.config.model!r} now. To use {saved!r} again: "
                          f"%config HydraMagics.model = {saved!r} (session.set_model({saved!r}) in Python).")
         return notes
 
@@ -945,12 +1007,12 @@ class Session:
         """
         from .ask import ask
 
-        engine = self.engine if self.config.engine != "rules" or self._engine is not None else None
+        engine = self.engine if self.config.model != "rules" or self._engine is not None else None
         return ask(self, question, engine=engine if hasattr(engine, "cq_to_sparql") else None)
 
     def status(self) -> dict[str, Any]:
         return {
-            "session": self.name, "engine": getattr(self._engine, "name", None) or self.config.engine,
+            "session": self.name, "engine": getattr(self._engine, "name", None) or self.config.model,
             "cqs": len(self.cqs),
             "classes": len(self.ontology.classes), "properties": len(self.ontology.properties),
             "facts": len(self.kg), "facts_on_inferred_types": self.kg.flagged_count,

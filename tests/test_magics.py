@@ -215,13 +215,6 @@ def test_cq_bad_arguments(hydra_ext: Any, run_cell: Any) -> None:
     assert "cell body" in usage_error(run_cell, "%cq Which films are there")
 
 
-def test_cq_generate_without_module_says_so(hydra_ext: Any, run_cell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "hydra_magic.generate", None)
-    monkeypatch.delattr(hydra_magic, "generate", raising=False)
-    message = usage_error(run_cell, '%cq --generate --domain "film history"')
-    assert "hydra_magic.generate" in message
-
-
 def test_cq_generate_runs_the_pipeline_with_domain_model_and_stop(hydra_ext: Any, run_cell: Any,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import types
@@ -440,18 +433,6 @@ def test_ontology_cell_errors(hydra_ext: Any, run_cell: Any) -> None:
     assert "Unknown format" in usage_error(run_cell, "%%ontology --format yaml\n:Work a owl:Class .")
 
 
-def _without_verify(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "hydra_magic.verify", None)
-    monkeypatch.delattr(hydra_magic, "verify", raising=False)
-
-
-@pytest.mark.parametrize("code", ["%%rules\nreleaseYear >= 1888", "%%shacl\n:S a sh:NodeShape .", "%hydra verify"])
-def test_verification_without_its_module_says_so(ready: Any, run_cell: Any, monkeypatch: pytest.MonkeyPatch,
-                                                 code: str) -> None:
-    _without_verify(monkeypatch)
-    assert "hydra_magic.verify" in usage_error(run_cell, code)
-
-
 def test_rules_shacl_and_verify(ready: Any, run_cell: Any, capsys: Any) -> None:
     run_cell("%%rules\nreleaseYear >= 1888")
     assert "Added 1 value rule" in capsys.readouterr().out
@@ -620,12 +601,6 @@ def test_graph_opens_the_explorer(ready: Any, run_cell: Any) -> None:
     assert type(view).__name__ == "GraphDisplay"  # the explorer widget in a kernel, static SVG when saved
     bundle = view._repr_mimebundle_()
     assert "Alien" in bundle["text/html"] and "text/plain" in bundle
-
-
-def test_graph_without_views_says_so(hydra_ext: Any, run_cell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "hydra_magic.views", None)
-    monkeypatch.delattr(hydra_magic, "views", raising=False)
-    assert "hydra_magic.views" in usage_error(run_cell, "%hydra graph")
 
 
 # ----------------------------------------------------------------------------- configuration

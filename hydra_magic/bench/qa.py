@@ -324,7 +324,7 @@ def _kg_run(questions: Sequence[Question], engine: str, engine_options: Mapping[
     """Ontology from the questions, graph from the explanations, answers from the graph."""
     from ..session import Session, SessionConfig
 
-    session = Session("medexqa", SessionConfig(engine=engine, journal_dir=None,
+    session = Session("medexqa", SessionConfig(model=engine, journal_dir=None,
                                                engine_options=dict(engine_options)))
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import EmptyInputError
     from ..session import Session, SessionConfig
 
-    config = SessionConfig(journal_dir=None, engine=args.engine)
+    config = SessionConfig(journal_dir=None, model=args.engine)
     # Every input is checked before any work, so a bad one costs nothing and writes nothing.
     text = read_input_text(args.input, "--input", max_chars=config.max_input_chars)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
