@@ -7,7 +7,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # typing only: importing the package stays light
     from IPython.core.interactiveshell import InteractiveShell
 
-    from .session import Session
+    from .ask import Answer as Answer, AskResult as AskResult
+    from .candidates import (
+        ClassCandidate as ClassCandidate, OntologyProposal as OntologyProposal,
+        PropertyCandidate as PropertyCandidate, TextChunk as TextChunk, TripleCandidate as TripleCandidate,
+    )
+    from .changes import Change as Change
+    from .cq import CompetencyQuestion as CompetencyQuestion
+    from .engines.base import Engine as Engine
+    from .errors import HydraError as HydraError
+    from .issues import Issue as Issue
+    from .kg import Evidence as Evidence, Fact as Fact, KnowledgeGraph as KnowledgeGraph
+    from .ontology import Ontology as Ontology
+    from .results import CQResult as CQResult, ExtractionResult as ExtractionResult, RejectedTriple as RejectedTriple
+    from .session import (
+        MergeResult as MergeResult, Session as Session, SessionConfig as SessionConfig,
+        SessionEvent as SessionEvent,
+    )
+    from .settings import SETTINGS as SETTINGS, Setting as Setting
+    from .verify.report import VerificationReport as VerificationReport
 
 
 # IPython extension entry points: thin and lazy (no IPython, rdflib or litellm import
@@ -36,12 +54,35 @@ def get_session(name: "str | None" = None) -> "Session":
 #: Public names importable from the package, resolved on first use so that
 #: ``import hydra_magic`` (and ``%load_ext``) stays light.
 _LAZY = {
+    # the session and its settings
     "Session": "hydra_magic.session",
     "SessionConfig": "hydra_magic.session",
+    "SessionEvent": "hydra_magic.session",
+    "MergeResult": "hydra_magic.session",
+    "Setting": "hydra_magic.settings",
+    "SETTINGS": "hydra_magic.settings",
+    # the model: ontology, facts with their evidence, questions, changes
     "Ontology": "hydra_magic.ontology",
     "KnowledgeGraph": "hydra_magic.kg",
-    "Issue": "hydra_magic.issues",
+    "Fact": "hydra_magic.kg",
+    "Evidence": "hydra_magic.kg",
     "CompetencyQuestion": "hydra_magic.cq",
+    "Change": "hydra_magic.changes",
+    # what an engine is and what it proposes (write your own engine against these)
+    "Engine": "hydra_magic.engines.base",
+    "TextChunk": "hydra_magic.candidates",
+    "TripleCandidate": "hydra_magic.candidates",
+    "OntologyProposal": "hydra_magic.candidates",
+    "ClassCandidate": "hydra_magic.candidates",
+    "PropertyCandidate": "hydra_magic.candidates",
+    # what the session gives back
+    "ExtractionResult": "hydra_magic.results",
+    "CQResult": "hydra_magic.results",
+    "RejectedTriple": "hydra_magic.results",
+    "VerificationReport": "hydra_magic.verify.report",
+    "AskResult": "hydra_magic.ask",
+    "Answer": "hydra_magic.ask",
+    "Issue": "hydra_magic.issues",
     "HydraError": "hydra_magic.errors",
 }
 
