@@ -104,12 +104,12 @@ def python_side(n_facts: int, repeat: int) -> dict[str, Any]:
 
     kg_json = len(json.dumps(session.kg.to_dict()))
     t_index, index = median_time(lambda: views.GraphIndex(session.kg, session.ontology), repeat)
-    t_initial, state = median_time(lambda: views._ExplorerModel(index).state(), repeat)
+    t_initial, state = median_time(lambda: views.ExplorerModel(index).state(), repeat)
     initial_json = len(json.dumps(state))
     hub = index.top(1)[0]
 
     def expand() -> dict[str, Any]:
-        m = views._ExplorerModel(index)
+        m = views.ExplorerModel(index)
         m.expand(hub)
         return m.state()
 

@@ -27,8 +27,8 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, 
 from IPython.core.magic_arguments import MagicArgumentParser, argument, magic_arguments
 from traitlets import Dict, Enum, Float, Int, TraitError, TraitType, Unicode, default, observe, validate
 
-from .display import Progress as _Progress
-from .display import SparqlResult, StatusView, sparql_result
+from .outputs import Progress as _Progress
+from .outputs import SparqlResult, StatusView, sparql_result
 from .errors import HydraError
 from .settings import SESSION_SETTINGS, SETTINGS, setting
 from .kernel_sessions import USER_VARIABLE, SessionRegistry, default_session_factory, notebook_session_name

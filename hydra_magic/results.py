@@ -1,7 +1,7 @@
 """What a cell returns: structured results with a text and an HTML form.
 
-The static HTML (``hydra_magic.html``) is what a saved notebook shows on GitHub
-or nbviewer; the interactive widgets live in ``hydra_magic.views``.
+Results are data: :mod:`hydra_magic.display` shows them (text, the static HTML a
+saved notebook keeps for GitHub and nbviewer, and the widget in a live kernel).
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ __all__ = ["CQResult", "ExtractionResult", "RejectedTriple"]
 
 
 def _bundle(obj: Any) -> dict[str, Any]:
-    from . import views  # deferred: rendering code and widgets only when displayed
+    from . import display  # deferred: rendering code and widgets only when displayed
 
-    return views.mimebundle(obj)  # text/plain + static text/html (+ the widget in a live kernel)
+    return display.mimebundle(obj)  # text/plain + static text/html (+ the widget in a live kernel)
 
 
 @dataclass
 class CQResult:
     """The outcome of one ``%%cq`` cell / :meth:`Session.add_cqs` call."""
 
-    #: Which view shows it (hydra_magic.views dispatches on this, so it needs no import of this module).
+    #: Which view shows it (hydra_magic.display dispatches on this, so it needs no import of this module).
     view_kind: ClassVar[str] = "cq"
 
     cqs: list[CompetencyQuestion]

@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from hydra_magic import style
+
 from .jupyterlab import LabDidNotStart, running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -66,6 +68,12 @@ def _require_browser() -> Any:
 
     return sync_playwright
 
+
+
+def _rgb(hex_colour: str) -> str:
+    """``#dafbe1`` as the browser reports a computed colour: ``rgb(218, 251, 225)``."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
 
 
 def _code(source: str) -> dict[str, Any]:
@@ -282,6 +290,13 @@ def test_the_views_render_without_errors_and_offline(page: Any) -> None:
     assert ex.locator("tr[data-status='rejected'] button[data-action='accept']").count() >= 2
     assert ex.get_by_text("domain_mismatch").count() and ex.get_by_text("untyped_entity").count()
     assert ex.locator("mark.hw-s").count() and ex.locator("mark.hw-o").count()
+    # badges take their label and colours from Python's one table (hydra_magic.style), as the static HTML does
+    for status in ("rejected", "flagged"):
+        label, bg, fg = style.status(status)
+        shown = ex.locator(f"tr[data-status='{status}'] td .hw-badge").first
+        assert shown.inner_text() == label
+        assert shown.evaluate("(e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]") == [
+            _rgb(bg), _rgb(fg)]
     onto = cell(page, cell_of("# ontology view")).locator(".hw-ontology")
     assert onto.locator(".hw-tree summary").count() >= 3
     assert onto.get_by_text("Film", exact=True).count()

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from rdflib import RDF, Literal
 
-from hydra_magic import views
+from hydra_magic import graph_state, views
 from hydra_magic.candidates import TripleCandidate
 from hydra_magic.kg import Evidence, Fact
 from hydra_magic.session import Session, SessionConfig, SessionEvent, SessionListenerWarning
@@ -298,7 +298,7 @@ def test_explorers_of_one_session_share_one_index_per_change(monkeypatch: pytest
             built.append(1)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(views, "GraphIndex", Counting)
+    monkeypatch.setattr(graph_state, "GraphIndex", Counting)  # the one graph_index builds
     explorers = [views.GraphExplorer(s) for _ in range(3)] + [views.widget_for(views.graph(s))]
     assert len(built) == 1
     s.merge("Scott", "Ridley Scott")

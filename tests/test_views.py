@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from rdflib import RDF, Literal
 
-from hydra_magic import html, views
+from hydra_magic import display, html, state, style, views
 from hydra_magic.candidates import (
     ClassCandidate,
     OntologyProposal,
@@ -303,8 +303,8 @@ def test_cq_with_sparql_is_expressible_only_if_its_terms_exist(world: tuple[Sess
 
     ok = CompetencyQuestion("Q1", sparql="SELECT ?f WHERE { ?p onto:directed ?f }")
     bad = CompetencyQuestion("Q2", sparql="SELECT ?f WHERE { ?p onto:starredIn ?f }")
-    assert views._cq_status(session.ontology, ok, [])["status"] == "expressible"
-    out = views._cq_status(session.ontology, bad, [])
+    assert state.cq_status(session.ontology, ok, [])["status"] == "expressible"
+    out = state.cq_status(session.ontology, bad, [])
     assert out["status"] == "missing" and "starredIn" in out["reason"]
 
 
@@ -313,10 +313,10 @@ def test_cq_status_without_verify_falls_back_to_matching_labels(world: tuple[Ses
     from hydra_magic.cq import CompetencyQuestion
 
     onto = session.ontology
-    st = views._cq_status(onto, CompetencyQuestion("Which films did a person direct?"), [])
+    st = state.cq_status(onto, CompetencyQuestion("Which films did a person direct?"), [])
     assert st["status"] == "expressible" and st["terms"] == ["Film", "Person", "directed"]
-    assert views._cq_status(onto, CompetencyQuestion("Which films are long?"), [])["status"] == "partial"
-    assert views._cq_status(onto, CompetencyQuestion("Who sings?"), [])["status"] == "missing"
+    assert state.cq_status(onto, CompetencyQuestion("Which films are long?"), [])["status"] == "partial"
+    assert state.cq_status(onto, CompetencyQuestion("Who sings?"), [])["status"] == "missing"
 
 
 def test_ontology_view_refreshes_on_request(world: tuple[Session, Any, Any]) -> None:
@@ -415,7 +415,7 @@ def test_report_state_counts_by_severity_and_rule_generically() -> None:
     view = views.ReportView(report())
     assert view.data == st
     # nested data (evidence records) becomes compact text, never an object the front end must walk
-    nested = views._issue_dict(Issue("ungrounded", "m", data={"evidence": [{"source": "cell-1", "sentence": XSS_IMG}]}))
+    nested = state.issue_dict(Issue("ungrounded", "m", data={"evidence": [{"source": "cell-1", "sentence": XSS_IMG}]}))
     assert json.loads(nested["data"]["evidence"]) == [{"source": "cell-1", "sentence": XSS_IMG}]
     # any object with an issues list works; a capped list says how many were left out
     class Bare:
@@ -433,7 +433,7 @@ def test_mimebundle_is_static_outside_a_kernel_and_adds_the_widget_in_one(
     bundle = views.mimebundle(ex)
     assert set(bundle) == {"text/plain", "text/html"}
     assert bundle["text/plain"] == ex.to_text()
-    monkeypatch.setattr(views, "_in_kernel", lambda: True)
+    monkeypatch.setattr(display, "_in_kernel", lambda: True)
     for obj, kind in ((ex, "ExtractionView"), (cq, "OntologyView"), (views.graph(cq.session), "GraphExplorer"),
                       (views.ontology(cq.session), "OntologyView"), (report(), "ReportView")):
         bundle = views.mimebundle(obj)
@@ -450,18 +450,39 @@ def test_mimebundle_is_static_outside_a_kernel_and_adds_the_widget_in_one(
 
 def test_assets_resolve_and_never_build_html_from_strings() -> None:
     d = views.widgets_dir()
-    for name in ("dom.js", "ontology.js", "extraction.js", "explorer.js", "report.js", "hydra.css"):
-        assert (d / name).is_file(), name
-    for js in d.glob("*.js"):
-        src = js.read_text()
-        if js.name != "dom.js":
-            assert "export default" in src and "render" in src, js.name
-        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
-            assert sink not in src, f"{js.name} uses {sink}"
-        assert "http://" not in src.replace("http://www.w3.org/2000/svg", "") and "https://" not in src, js.name
-    for cls in ("OntologyView", "ExtractionView", "GraphExplorer", "ReportView"):
+    assert sorted(p.name for p in d.iterdir() if p.suffix in (".js", ".css")) == ["hydra.css", "hydra.js"]
+    src = (d / "hydra.js").read_text()
+    assert "export default { render }" in src
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in src, f"hydra.js uses {sink}"
+    assert "http://" not in src.replace("http://www.w3.org/2000/svg", "") and "https://" not in src
+    # one entry, loaded by path (anywidget watches the file with ANYWIDGET_HMR=1); the kind picks the view
+    for cls, kind in (("OntologyView", "ontology"), ("ExtractionView", "extraction"), ("GraphExplorer", "explorer"),
+                      ("ReportView", "report")):
         w = getattr(views, cls)
-        assert "export default" in str(w._esm) and "function h(" in str(w._esm) and ".hydra-w" in str(w._css)
+        assert Path(w._esm._path) == d / "hydra.js" and Path(w._css._path) == d / "hydra.css", cls
+        assert f"{kind}: render" in src, f"hydra.js has no view for {kind!r}"
+        assert w.class_traits()["kind"].default_value == kind
+
+
+def test_status_labels_and_colours_have_one_source(world: tuple[Session, Any, Any]) -> None:
+    _, _, ex = world
+    # the widgets define no label or colour of their own: they get the Python table through the model
+    js = (views.widgets_dir() / "hydra.js").read_text()
+    css = (views.widgets_dir() / "hydra.css").read_text()
+    for kind in style.STATUSES:
+        label, bg, fg = style.status(kind)
+        assert not re.search(rf"\.hw-{kind}(?![\w-])", css), f"hydra.css colours the status {kind!r} itself"
+        assert bg.lower() not in js.lower() and fg.lower() not in js.lower(), f"{kind}: its colour is in hydra.js"
+        if label != kind:
+            assert f'"{label}"' not in js, f"{kind}: label {label!r} written in hydra.js"
+    view = views.ExtractionView(ex)
+    assert view.statuses == style.widget_statuses()
+    assert view.statuses["user"] == {"label": "accepted by you", "bg": "#ddf4ff", "fg": "#0550ae"}
+    # and the static HTML draws the very same badge
+    page = views.render_html(ex)
+    assert 'background:#ffebe9;color:#a40e26;">rejected</span>' in page
+    assert style.status("no such status") == ("no such status", *style.TONES["gray"])
 
 
 def test_importing_views_and_html_does_not_load_anywidget() -> None:

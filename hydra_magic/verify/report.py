@@ -132,14 +132,14 @@ class VerificationReport:
         return self.to_text()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from .. import views  # the report widget in a live kernel; to_html() stays the static form
+        from .. import display  # the report widget in a live kernel; to_html() stays the static form
 
-        return views.mimebundle(self)
+        return display.mimebundle(self)
 
     def to_html(self) -> str:
-        from .. import views
+        from .. import display
 
-        body = views.render_html(self)
+        body = display.render_html(self)
         return body + self._html_cqs() + self._html_notes()
 
     def _html_cqs(self) -> str:

@@ -1,3 +1,247 @@
+// hydra_magic widgets: one ES module for every view. anywidget loads it by path (hot reload with
+// ANYWIDGET_HMR=1); each widget's `kind` trait picks the view. The shared helpers come first, then
+// one section per view. Status labels and colours come from Python (hydra_magic.style), through the
+// model's `statuses` trait: this file defines none.
+// Text goes in with textContent only: user and model strings never become HTML.
+
+// ---------------------------------------------------------------------------- shared helpers
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = String(v);
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+// "1 chunk", "2 chunks", "1 data property", "3 data properties" (same rule as hydra_magic.wording.count).
+function count(n, one, many) {
+  const k = Number(n || 0);
+  return `${k.toLocaleString("en")} ${k === 1 ? one : (many || one.replace(/y$/, "ie") + "s")}`;
+}
+
+// A status badge: its label and colours from the table Python sends (`statuses`); `text` replaces the label.
+function badge(model, kind, text, title) {
+  const st = (model.get("statuses") || {})[kind];
+  const el = h("span", { class: `hw-badge hw-${kind}`, title, text: text ?? (st ? st.label : kind) });
+  if (st) { el.style.background = st.bg; el.style.color = st.fg; }
+  return el;
+}
+
+// ---------------------------------------------------------------------------- ontology view
+// hydra_magic OntologyView: class tree, properties (domain -> range), competency questions.
+// Every user or model string is inserted with textContent / text nodes, never as HTML.
+
+function issueList(issues) {
+  return h("div", {}, issues.map((i) =>
+    h("div", { class: "hw-issue" }, h("code", { text: i.code }), " ", i.message,
+      i.hint ? h("div", { class: "hw-hint", text: `hint: ${i.hint}` }) : null)));
+}
+
+function renderOntology({ model, el }) {
+  const root = h("div", { class: "hydra-w hw-ontology" });
+  el.append(root);
+  let filter = "";
+  let selectedCq = null;
+
+  function draw() {
+    const d = model.get("data") || {};
+    const c = d.counts || {};
+    const hl = new Set();
+    const cq = (d.cqs || []).find((q) => q.id === selectedCq);
+    if (cq) for (const t of cq.terms.concat(cq.added)) hl.add(t);
+    const match = (x) => !filter || `${x.name} ${x.label} ${(x.alt_labels || []).join(" ")}`.toLowerCase().includes(filter);
+
+    const search = h("input", { class: "hw-input", type: "search", placeholder: "filter classes and properties", value: filter });
+    search.addEventListener("input", () => { filter = search.value.trim().toLowerCase(); redraw(true); });
+    const title = h("div", { class: "hw-title" },
+      d.result ? "Competency questions → ontology" : "Ontology",
+      h("span", { class: "hw-note", text: `${count(c.classes, "class", "classes")} · ${count(c.object_properties, "object property")} · ${count(c.data_properties, "data property")} · ${count(c.cqs, "CQ")} · ${count(c.facts, "fact")}` }),
+      h("button", { class: "hw-btn", title: "re-read the session", onclick: () => model.send({ type: "refresh" }), text: "refresh" }));
+    const parts = [title];
+
+    if (d.result) {
+      const r = d.result;
+      parts.push(h("div", { class: "hw-muted", text: `${r.summary} ` }));
+      if (r.rejected.length) {
+        parts.push(h("div", { class: "hw-h2", text: `Rejected by the ontology contracts (${r.rejected.length})` }));
+        const tb = h("tbody");
+        for (const x of r.rejected) tb.append(h("tr", {}, h("td", { text: x.what }), h("td", { class: "hw-muted", text: x.origin }), h("td", {}, issueList(x.issues))));
+        parts.push(h("table", { class: "hw-table" }, h("thead", {}, h("tr", {}, h("th", { text: "candidate" }), h("th", { text: "from CQ" }), h("th", { text: "why" }))), tb));
+      }
+      if (r.issues.length) parts.push(h("div", { class: "hw-h2", text: "Notes" }), issueList(r.issues));
+    }
+
+    // class tree
+    const classes = d.classes || [];
+    const tree = h("div", { class: "hw-tree" });
+    const stack = [{ depth: -1, node: tree }];
+    for (const cl of classes) {
+      while (stack.length > 1 && stack[stack.length - 1].depth >= cl.depth) stack.pop();
+      const summary = h("summary", {},
+        h("span", { class: `hw-cls${hl.has(cl.name) ? " hw-hl" : ""}`, title: cl.iri }, h("b", { text: cl.name })),
+        cl.label && cl.label.toLowerCase() !== cl.name.toLowerCase() ? h("span", { class: "hw-muted", text: ` “${cl.label}”` }) : null,
+        cl.instances ? h("span", { class: "hw-muted", text: ` (${cl.instances})` }) : null,
+        cl.new ? [" ", badge(model, "new")] : null,
+        cl.comment ? h("span", { class: "hw-muted", text: ` — ${cl.comment}` }) : null,
+        cl.alt_labels.length ? h("span", { class: "hw-muted", text: ` also: ${cl.alt_labels.join(", ")}` }) : null);
+      const det = h("details", { class: cl.children ? "" : "hw-leaf", open: cl.depth < 2 || filter ? "" : null }, summary);
+      if (filter && !match(cl)) det.style.opacity = "0.45";
+      stack[stack.length - 1].node.append(det);
+      stack.push({ depth: cl.depth, node: det });
+    }
+    if (!classes.length) tree.append(h("div", { class: "hw-muted", text: "No classes yet. Declare competency questions with %%cq." }));
+
+    // properties
+    const props = h("div");
+    for (const [key, label] of [["object_properties", "Object properties"], ["data_properties", "Data properties"]]) {
+      const list = (d[key] || []).filter(match);
+      if (!(d[key] || []).length) continue;
+      props.append(h("div", { class: "hw-h2", text: `${label} (${d[key].length})` }));
+      const tb = h("tbody");
+      for (const p of list) {
+        tb.append(h("tr", { class: hl.has(p.name) ? "hw-hl" : "" },
+          h("td", { title: p.iri }, h("b", { class: "hw-prop", text: p.name }), p.new ? [" ", badge(model, "new")] : null,
+            p.comment ? h("div", { class: "hw-muted", text: p.comment }) : null),
+          h("td", {}, (p.domain.join(" | ") || "(any)") + " → " + (p.range.join(" | ") || "(any)")),
+          h("td", { class: "hw-muted", text: p.characteristics.join(", ") }),
+          h("td", { class: "hw-muted", text: p.uses ? String(p.uses) : "" })));
+      }
+      props.append(h("table", { class: "hw-table" },
+        h("thead", {}, h("tr", {}, h("th", { text: "property" }), h("th", { text: "domain → range" }), h("th", { text: "characteristics" }), h("th", { text: "facts" }))), tb));
+    }
+    parts.push(h("div", { class: "hw-row" }, search));
+    parts.push(h("div", { class: "hw-cols" },
+      h("div", {}, h("div", { class: "hw-h2", text: `Classes (${classes.length})` }), tree), props));
+
+    // competency questions
+    const cqs = d.cqs || [];
+    if (cqs.length) {
+      parts.push(h("div", { class: "hw-h2", text: `Competency questions (${cqs.length}) — click one to highlight the terms it uses` }));
+      for (const q of cqs) {
+        const box = h("div", { class: `hw-cq${q.id === selectedCq ? " hw-sel" : ""}`, "data-cq": q.id },
+          h("div", {}, badge(model, q.status), " ", q.text),
+          h("div", { class: "hw-muted", text: q.reason }),
+          q.added.length ? h("div", {}, "added: ", h("code", { text: q.added.join(", ") })) : null,
+          q.terms.length ? h("div", { class: "hw-muted", text: `uses: ${q.terms.join(", ")}` }) : null,
+          q.expected.length ? h("div", { class: "hw-muted", text: `expects: ${q.expected.join(", ")}` }) : null,
+          q.sparql ? h("pre", { class: "hw-code hw-muted", text: q.sparql }) : null,
+          !q.sparql && q.query ? h("details", { onclick: (ev) => ev.stopPropagation() }, h("summary", { class: "hw-muted", text: "SPARQL" }), h("pre", { class: "hw-code", text: q.query })) : null);
+        box.addEventListener("click", () => { selectedCq = selectedCq === q.id ? null : q.id; redraw(false); });
+        parts.push(box);
+      }
+    }
+    return parts;
+  }
+
+  function redraw(keepFocus) {
+    const pos = keepFocus && document.activeElement && document.activeElement.tagName === "INPUT" ? document.activeElement.selectionStart : null;
+    root.replaceChildren(...draw());
+    if (pos !== null) {
+      const inp = root.querySelector("input.hw-input");
+      if (inp) { inp.focus(); inp.setSelectionRange(pos, pos); }
+    }
+  }
+
+  redraw(false);
+  const onChange = () => redraw(false);
+  model.on("change:data", onChange);
+  return () => model.off("change:data", onChange);
+}
+
+// ---------------------------------------------------------------------------- extraction view
+// hydra_magic ExtractionView: candidates with verdicts, evidence highlighting and per-row actions.
+// Actions go to the kernel as custom messages; the kernel calls the session and sends back new state.
+// Every user or model string is inserted with textContent / text nodes, never as HTML.
+
+const ROLE = { s: "subject", o: "object", so: "subject and object", c: "cue: negated, hedged or hypothetical" };
+
+function evidence(segments) {
+  if (!segments || !segments.length) return h("span", { class: "hw-muted", text: "—" });
+  const span = h("span", { class: "hw-evidence" });
+  for (const [text, role] of segments) {
+    span.append(role ? h("mark", { class: `hw-${role}`, title: ROLE[role] || role, text }) : document.createTextNode(text));
+  }
+  return span;
+}
+
+function renderExtraction({ model, el }) {
+  const root = h("div", { class: "hydra-w hw-extraction" });
+  el.append(root);
+  let show = "all"; // all | accepted | rejected | <code>
+  const pending = new Set();
+
+  function draw() {
+    const d = model.get("data") || {};
+    const msg = model.get("message") || {};
+    const c = d.counts || {};
+    const rows = d.rows || [];
+    const parts = [];
+    parts.push(h("div", { class: "hw-title" }, "Extraction",
+      h("span", { class: "hw-note", text: `source ${d.source} · ${d.engine} · ${count(d.chunks, "chunk")} · ${Number(d.seconds || 0).toFixed(2)}s` + (c.kg !== null && c.kg !== undefined ? ` · KG now ${count(c.kg, "fact")}` : "") })));
+
+    const chip = (key, text) => h("button", { class: `hw-chip${show === key ? " hw-on" : ""}`, "data-filter": key, text, onclick: () => { show = show === key ? "all" : key; redraw(); } });
+    const filters = h("div", { class: "hw-row" },
+      chip("all", `all ${rows.length}`), chip("accepted", `verified ${c.verified ?? c.accepted ?? 0}`));
+    if (c.type_inferred) filters.append(chip("flagged", `on inferred types ${c.type_inferred}`));
+    filters.append(chip("rejected", `rejected ${c.rejected ?? 0}`));
+    for (const [code, n] of Object.entries(d.by_code || {})) filters.append(chip(code, `${code} ×${n}`));
+    parts.push(filters);
+    if (c.upgraded) parts.push(h("div", { class: "hw-muted", text: `${c.upgraded} earlier facts are now verified: this text states the types they rested on` }));
+    if (d.replaced) parts.push(h("div", { class: "hw-muted", text: `replaced ${count(d.replaced, "fact")} of an earlier run of this source` }));
+    for (const [idx, err] of d.failed_chunks || []) parts.push(h("div", { class: "hw-msg hw-err", text: `chunk ${idx} failed: ${err} (retry with %hydra retry)` }));
+    if (msg && msg.text) parts.push(h("div", { class: `hw-msg ${msg.kind === "error" ? "hw-err" : "hw-ok"}`, role: "status", text: msg.text }));
+
+    const tb = h("tbody");
+    for (const r of rows) {
+      const visible = show === "all" || (show === "accepted" && r.status === "accepted") ||
+        (show === "flagged" && r.status === "flagged") ||
+        (show === "rejected" && r.id[0] === "r") || r.codes.includes(show);
+      if (!visible) continue;
+      let action = null;
+      if (d.actions) {
+        const busy = pending.has(r.id);
+        if (r.status === "rejected") {
+          action = h("button", { class: "hw-btn", "data-action": "accept", "data-row": r.id, disabled: busy ? "" : null, title: "add this triple to the knowledge graph despite the contracts (journaled)", text: busy ? "…" : "accept anyway" });
+        } else if (r.status === "accepted" || r.status === "flagged" || r.status === "user") {
+          action = h("button", { class: "hw-btn hw-danger", "data-action": "remove", "data-row": r.id, disabled: busy ? "" : null, title: "remove this fact from the knowledge graph (journaled)", text: busy ? "…" : "remove" });
+        }
+        if (action) action.addEventListener("click", () => {
+          pending.add(r.id);
+          model.send({ type: "action", action: action.dataset.action, row: r.id });
+          redraw();
+        });
+      }
+      const triple = h("div", {}, h("code", { text: r.subject }), h("span", { class: "hw-muted", text: " — " }), h("b", { text: r.predicate }), h("span", { class: "hw-muted", text: " → " }), h("code", { text: r.object }),
+        (r.flags || []).length ? h("div", { class: "hw-flag", title: r.basis || "", text: `${r.flags.join(", ")}: rests on a type inferred from a relation, not stated in the text` + (r.basis ? ` (${r.basis})` : "") }) : null);
+      const issues = h("div", {}, r.issues.map((i) => h("div", { class: "hw-issue" },
+        i.severity !== "error" ? [badge(model, i.severity), " "] : null,
+        h("code", { text: i.code }), " ", i.message,
+        i.hint ? h("div", { class: "hw-hint", text: `hint: ${i.hint}` }) : null)));
+      tb.append(h("tr", { "data-row": r.id, "data-status": r.status },
+        h("td", {}, badge(model, r.status)),
+        h("td", {}, triple), h("td", {}, evidence(r.segments)), h("td", {}, issues), h("td", {}, action)));
+    }
+    parts.push(h("div", { class: "hw-scroll" }, h("table", { class: "hw-table" },
+      h("thead", {}, h("tr", {}, h("th", { text: "" }), h("th", { text: "triple" }), h("th", { text: "evidence" }), h("th", { text: "rule · message · hint" }), h("th", { text: "" }))), tb)));
+    if (d.hidden) parts.push(h("div", { class: "hw-muted", text: `${d.hidden} more accepted candidates are not listed here (the counts above include them).` }));
+    parts.push(h("div", { class: "hw-muted" }, "evidence: ", h("mark", { class: "hw-s", text: "subject" }), " ", h("mark", { class: "hw-o", text: "object" }), " ", h("mark", { class: "hw-c", text: "negation / hedge / hypothetical cue" })));
+    return parts;
+  }
+
+  function redraw() { root.replaceChildren(...draw()); }
+  const onData = () => { pending.clear(); redraw(); };
+  redraw();
+  model.on("change:data", onData);
+  model.on("change:message", redraw);
+  return () => { model.off("change:data", onData); model.off("change:message", redraw); };
+}
+
+// ---------------------------------------------------------------------------- graph explorer
 // hydra_magic GraphExplorer: the KG as a node-link diagram (SVG + a small force layout, no library).
 // The kernel holds the graph; this view only ever receives the part on screen. Clicking a node asks
 // the kernel for its neighbourhood (capped; "+N more" asks for the next batch) and lists its facts
@@ -7,8 +251,6 @@
 // Every user or model string is inserted with textContent / text nodes, never as HTML.
 
 const SVG = "http://www.w3.org/2000/svg";
-
-// h(tag, attrs, ...children) comes from dom.js, prepended by hydra_magic.views.
 
 function s(tag, attrs, ...children) {
   const el = document.createElementNS(SVG, tag);
@@ -35,7 +277,7 @@ function flagText(flags) {
   return `not verified (${flags.join(", ")})`;
 }
 
-function render({ model, el }) {
+function renderExplorer({ model, el }) {
   const root = h("div", { class: "hydra-w hw-explorer", "data-ready": "0" });
   el.append(root);
   if (!memory.has(model)) {
@@ -390,8 +632,8 @@ function render({ model, el }) {
         onclick: (ev) => { ev.preventDefault(); anchor = null; ask({ type: "focus", id: f.other }); } })
       : h("span", { class: "hw-value", text: f.text });
     const badges = [];
-    if ((f.flags || []).length) badges.push(h("span", { class: "hw-badge hw-flagged", title: f.basis || "", text: flagText(f.flags) }));
-    if (f.user) badges.push(h("span", { class: "hw-badge hw-user", text: "accepted by you" }));
+    if ((f.flags || []).length) badges.push(badge(model, "flagged", flagText(f.flags), f.basis || ""));
+    if (f.user) badges.push(badge(model, "user"));
     const ev = h("div", { class: "hw-evidence" },
       f.sentence ? h("span", { class: "hw-sentence", text: `“${f.sentence}”` }) : h("span", { class: "hw-muted", text: "no sentence recorded" }),
       h("span", { class: "hw-muted", text: ` — ${f.source}` }));
@@ -466,6 +708,101 @@ function render({ model, el }) {
     model.off("change:data", onData);
     model.off("change:search_results", showResults);
   };
+}
+
+// ---------------------------------------------------------------------------- verification report
+// hydra_magic ReportView: counts by severity and rule, drill-down to each issue.
+// Generic over Issue records {code, severity, message, hint, path, data}.
+// Every user or model string is inserted with textContent / text nodes, never as HTML.
+
+const PAGE = 200;
+
+function renderReport({ model, el }) {
+  const root = h("div", { class: "hydra-w hw-report" });
+  el.append(root);
+  let severity = null;
+  let rule = null;
+  let limit = PAGE;
+
+  function draw() {
+    const d = model.get("data") || {};
+    const parts = [h("div", { class: "hw-title" }, d.title || "Verification report", h("span", { class: "hw-note", text: count(d.total, "issue") }))];
+    if (d.summary) parts.push(h("div", { class: "hw-muted", text: d.summary }));
+    const sev = h("div", { class: "hw-row" });
+    for (const [k, n] of Object.entries(d.counts || {})) {
+      sev.append(h("button", { class: `hw-chip${severity === k ? " hw-on" : ""}`, "data-severity": k, onclick: () => { severity = severity === k ? null : k; limit = PAGE; redraw(); } },
+        badge(model, k), ` ${n}`));
+    }
+    parts.push(sev);
+    if (!d.total) {
+      parts.push(h("div", { class: "hw-msg hw-ok", text: "No issues found." }));
+      return parts.concat(extras(d));
+    }
+    const tb = h("tbody");
+    for (const r of d.by_rule || []) {
+      if (severity && r.severity !== severity) continue;
+      const tr = h("tr", { class: rule === r.code ? "hw-hl" : "", "data-rule": r.code, style: "cursor:pointer" },
+        h("td", {}, h("code", { text: r.code })), h("td", {}, badge(model, r.severity)),
+        h("td", { text: String(r.count) }), h("td", { class: "hw-muted", text: r.description }));
+      tr.addEventListener("click", () => { rule = rule === r.code ? null : r.code; limit = PAGE; redraw(); });
+      tb.append(tr);
+    }
+    parts.push(h("div", { class: "hw-h2", text: "By rule — click a rule to see its issues" }),
+      h("table", { class: "hw-table" }, h("thead", {}, h("tr", {}, h("th", { text: "rule" }), h("th", { text: "severity" }), h("th", { text: "count" }), h("th", { text: "what it checks" }))), tb));
+
+    const list = (d.issues || []).filter((i) => (!severity || i.severity === severity) && (!rule || i.code === rule));
+    const box = h("div", { class: "hw-scroll" });
+    for (const i of list.slice(0, limit)) {
+      const det = h("details", { class: "hw-issue-d" },
+        h("summary", {}, badge(model, i.severity), " ", h("code", { text: i.code }), " ", i.message));
+      if (i.path) det.append(h("div", { class: "hw-muted" }, "where: ", h("code", { text: i.path })));
+      if (i.hint) det.append(h("div", { class: "hw-hint", text: `hint: ${i.hint}` }));
+      for (const [k, v] of Object.entries(i.data || {})) det.append(h("div", { class: "hw-muted" }, `${k}: `, h("code", { text: String(v) })));
+      box.append(det);
+    }
+    parts.push(h("div", { class: "hw-h2", text: `Issues (${list.length}${rule ? ` of rule ${rule}` : ""}${severity ? `, ${severity}` : ""})` }), box);
+    if (list.length > limit) parts.push(h("button", { class: "hw-btn", text: `show ${Math.min(PAGE, list.length - limit)} more (${list.length - limit} hidden)`, onclick: () => { limit += PAGE; redraw(); } }));
+    if (d.more) parts.push(h("div", { class: "hw-muted", text: `${d.more} further issues are counted above but not listed here.` }));
+    return parts.concat(extras(d));
+  }
+
+  function extras(d) {
+    const parts = [];
+    const tests = d.cq_tests || [];
+    if (tests.length) {
+      const tb = h("tbody");
+      const kind = (st) => (st === "pass" || st === "answered" ? "accepted" : st === "fail" || st === "not answerable" ? "rejected" : "partial");
+      for (const t of tests) {
+        tb.append(h("tr", {},
+          h("td", {}, badge(model, kind(t.status), t.status)),
+          h("td", { text: t.text }),
+          h("td", {}, t.answers.join(", "), t.rows > t.answers.length ? h("span", { class: "hw-muted", text: ` … ${t.rows} in all` }) : null,
+            t.reason ? h("div", { class: "hw-muted", text: t.reason }) : null),
+          h("td", {}, t.sparql ? h("details", {}, h("summary", { class: "hw-muted", text: "SPARQL" }), h("pre", { class: "hw-code", text: t.sparql })) : null)));
+      }
+      parts.push(h("div", { class: "hw-h2", text: `Competency questions (${tests.length})` }),
+        h("table", { class: "hw-table" }, h("thead", {}, h("tr", {}, h("th", { text: "status" }), h("th", { text: "question" }), h("th", { text: "answers" }), h("th", { text: "" }))), tb));
+    }
+    for (const n of d.notes || []) parts.push(h("div", { class: "hw-muted", text: `note: ${n}` }));
+    return parts;
+  }
+
+  function redraw() { root.replaceChildren(...draw()); }
+  redraw();
+  model.on("change:data", redraw);
+  return () => model.off("change:data", redraw);
+}
+
+// ---------------------------------------------------------------------------- entry
+const VIEWS = { ontology: renderOntology, extraction: renderExtraction, explorer: renderExplorer, report: renderReport };
+
+function render({ model, el }) {
+  const view = VIEWS[model.get("kind")];
+  if (!view) {
+    el.append(h("div", { class: "hydra-w hw-msg hw-err", text: `hydra_magic has no view named ${JSON.stringify(model.get("kind"))}; update the package.` }));
+    return undefined;
+  }
+  return view({ model, el });
 }
 
 export default { render };
