@@ -206,8 +206,8 @@ def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path, session: Sessi
     def disk_full(*_: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("hydra_magic.io.os.replace", disk_full)
-    monkeypatch.setattr("hydra_magic.io.os.link", disk_full)
+    monkeypatch.setattr("hydra_magic.io.export.os.replace", disk_full)
+    monkeypatch.setattr("hydra_magic.io.export.os.link", disk_full)
     with pytest.raises(OSError, match="No space left"):
         session.export(out, **({"overwrite": True} if existing else {}))
     assert [p.name for p in tmp_path.iterdir()] == (["onto.ttl"] if existing else [])

@@ -1,0 +1,51 @@
+"""SPARQL over a session's ontology and knowledge graph, under the query policy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
+from ..errors import EmptyInputError
+
+from .formats import PROV
+
+if TYPE_CHECKING:
+    from ..session_state import SessionState
+    from ..sparql_policy import QueryPolicy, QueryWorker
+
+
+def query_session(session: "SessionState", sparql: str, *, verified_only: bool = False, allow_service: bool = False,
+                  timeout: float | None = None, policy: "QueryPolicy | None" = None,
+                  worker: "QueryWorker | None" = None) -> Any:
+    """Run SPARQL over the KG (union of source graphs) together with the ontology, under the query policy.
+
+    The ontology is mirrored into the ``<base>ontology`` named graph of the KG's
+    Oxigraph dataset before each query, so patterns such as
+    ``?x a/rdfs:subClassOf* onto:Person`` work across both. ``verified_only``
+    queries a copy that leaves out facts flagged ``type_inferred`` (rebuilt when
+    the KG changed).
+
+    The query runs under :mod:`hydra_magic.sparql_policy`: updates are refused,
+    SERVICE only with ``allow_service``, stopped after ``timeout`` seconds
+    (default ``session.config.sparql_timeout``) or on ``KeyboardInterrupt``.
+    ``policy`` replaces those three (callers name their own options in its
+    messages); ``worker`` reuses one worker process for a batch of queries.
+    The result is an rdflib ``Result`` read to the end (rows, ``askAnswer`` or ``graph``).
+    """
+    from ..sparql_policy import QueryPolicy, check_query, run_query
+
+    if not sparql.strip():
+        raise EmptyInputError("The SPARQL query is empty. Write e.g. SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
+    if policy is None:
+        deadline = timeout if timeout is not None else getattr(session.config, "sparql_timeout", None)
+        policy = (QueryPolicy(allow_service=allow_service) if deadline is None
+                  else QueryPolicy(allow_service=allow_service, timeout=deadline))
+    check_query(sparql, policy)  # refusals before anything touches the store
+    ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
+    onto_graph = ds.graph(URIRef(session.config.base + "ontology"))
+    onto_graph.remove((None, None, None))
+    onto_graph.addN((s, p, o, onto_graph) for s, p, o in session.ontology.graph)
+    initns = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
+    initns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
+                   "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV)})
+    return run_query(ds, sparql, init_ns=initns, policy=policy, worker=worker)
