@@ -48,7 +48,7 @@ def test_malformed_turtle_names_line_and_column(session):
     with pytest.raises(ParseError) as info:
         session.add_ontology_turtle(":A a owl:Class .\n:B a owl:Class ;\n   rdfs:subClassOf .\n")
     err = info.value
-    assert err.line == 3 and err.column is not None and "%%ontology" in str(err)
+    assert (err.line, err.column) == (3, 20) and "%%ontology cell, line 3, column 20" in str(err)  # at the "."
     assert len(session.ontology) == 0
 
 
