@@ -147,6 +147,7 @@ class HydraMagics(Magics):
     types = trait("types")
     sparql_timeout = trait("sparql_timeout")
     journal_dir = trait("journal_dir")
+    store = trait("store")
     session_name = trait("session_name")
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
@@ -228,7 +229,7 @@ class HydraMagics(Magics):
 
         # Resolved now: a later %cd must not move the journal of an open session.
         journal_dir = os.path.abspath(os.path.expanduser(self.journal_dir)) if self.journal_dir else None
-        cfg = SessionConfig(journal_dir=journal_dir)
+        cfg = SessionConfig(journal_dir=journal_dir, store=self.store)
         for decl in SESSION_SETTINGS:
             value = getattr(self, decl.name)
             setattr(cfg, decl.name, dict(value) if isinstance(value, dict) else value)

@@ -15,7 +15,7 @@ import warnings
 import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, cast
 
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
@@ -39,6 +39,9 @@ from .wording import count
 __all__ = ["Session", "SessionConfig", "Change", "MergeResult", "SessionEvent", "SessionListenerWarning",
            "apply_verdict"]
 
+if TYPE_CHECKING:
+    from .store.remote_store import RemoteSessionStore
+
 Triple = tuple[Node, Node, Node]
 
 
@@ -50,6 +53,8 @@ class SessionConfig:
     base: str = DEFAULT_BASE
     model: str = setting("model").default
     journal_dir: str | None = ".hydra"
+    #: A SPARQL server to keep the session on instead of ``journal_dir`` (see hydra_magic.store.sparql_http).
+    store: str = ""
     #: Inputs above this many characters are refused with a message saying how to raise it.
     max_input_chars: int = setting("max_input_chars").default
     chunk_chars: int = setting("chunk_chars").default
@@ -184,10 +189,10 @@ class Session:
         self._engines: dict[str, Any] = {}
         self._listeners: list[Callable[[], Any]] = []  # references (weak for bound methods), see subscribe()
         #: The session's directory on disk (store, change log, lock); ``None`` for in-memory sessions.
-        self.journal: SessionStore | None = None
+        self.journal: SessionStore | RemoteSessionStore | None = None
         self.restored: str = ""
-        if self.config.journal_dir:
-            store = SessionStore(self.config.journal_dir, name, self.config.base)
+        if self.config.store or self.config.journal_dir:
+            store = self._open_home(name)
             state = store.open(self._meta(), discard=not restore)
             self.journal = store
             try:
@@ -195,6 +200,16 @@ class Session:
             except BaseException:
                 store.close()
                 raise
+
+    def _open_home(self, name: str) -> "SessionStore | RemoteSessionStore":
+        """Where the session lives: a SPARQL server (``config.store``) or a directory (``config.journal_dir``)."""
+        if self.config.store:
+            from .store.remote_store import RemoteSessionStore as _Remote
+
+            # The session's SPARQL deadline holds for every request to the server too.
+            return _Remote(self.config.store, name, self.config.base, timeout=self.config.sparql_timeout)
+        assert self.config.journal_dir
+        return SessionStore(self.config.journal_dir, name, self.config.base)
 
     def close(self) -> None:
         """Release the session's on-disk store and its lock (another process may then open it).
@@ -802,8 +817,9 @@ class Session:
             except OSError:
                 pass  # a log that stays long is harmless; the next change tries again
 
-    def save(self) -> Path | None:
-        """Make sure everything is on disk; returns the session directory (``None`` for in-memory sessions).
+    def save(self) -> Path | str | None:
+        """Make sure everything is stored; returns the session directory (a server's URL for a session on one,
+        ``None`` for in-memory sessions).
 
         Every change is written as it happens; this only re-saves the settings.
         """

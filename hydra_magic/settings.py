@@ -108,6 +108,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Directory of the session journals (relative to the notebook; in [tool.hydra], to the "
             "pyproject.toml). Empty: keep sessions in memory only. Applies to sessions opened afterwards.",
             scope="kernel"),
+    Setting("store", "",
+            "A SPARQL 1.1 server to keep sessions on instead of journal_dir: sparql+http://HOST:PORT/PATH "
+            "(one endpoint), sparql+http://HOST:PORT/query?update=/update, or oxigraph+http://HOST:PORT. "
+            "Credentials come from HYDRA_STORE_USER and HYDRA_STORE_PASSWORD. Empty: journal_dir. Applies to "
+            "sessions opened afterwards.", scope="kernel"),
     Setting("session_name", "default",
             "The session %load_ext opens; setting it switches to that session. Defaults to the notebook's file "
             "name made a valid session name ('analysis' for analysis.ipynb, from JPY_SESSION_NAME, which "

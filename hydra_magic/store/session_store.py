@@ -36,7 +36,7 @@ from .change_log import ChangeLog, LogRecord, encode_json
 from .evidence_rdf import EvidenceGraphs
 from .terms import TermCache, to_ox
 
-__all__ = ["SessionStore", "StoredState", "STORE_FORMAT"]
+__all__ = ["SessionStore", "StoredState", "STORE_FORMAT", "undo_stack"]
 
 #: Format of the session directory this version writes (1 was the JSON snapshot ``session.json``).
 STORE_FORMAT = 2
@@ -363,15 +363,7 @@ class SessionStore:
             meta = dict(self.meta)
 
     def _undo_stack(self) -> list[LogRecord]:
-        stack: list[LogRecord] = []
-        for rec in self.log.records:
-            if rec.op == "change":
-                stack.append(rec)
-            elif stack and stack[-1].id == rec.header.get("of"):
-                stack.pop()
-            else:
-                stack = [r for r in stack if r.id != rec.header.get("of")]
-        return stack
+        return undo_stack(self.log.records)
 
     def _read_ontology(self) -> list[tuple[Any, Any, Any]]:
         term = TermCache()
@@ -407,6 +399,19 @@ class SessionStore:
         os.replace(self.path / SNAPSHOT_NAME, kept)
         return (f"Converted session {self.name!r} from its JSON snapshot to the on-disk store "
                 f"({len(facts):,} facts); the old file is kept as {kept}.")
+
+
+def undo_stack(records: Iterable[LogRecord]) -> list[LogRecord]:
+    """The change records not undone, oldest first, from a change log's records in order."""
+    stack: list[LogRecord] = []
+    for rec in records:
+        if rec.op == "change":
+            stack.append(rec)
+        elif stack and stack[-1].id == rec.header.get("of"):
+            stack.pop()
+        else:
+            stack = [r for r in stack if r.id != rec.header.get("of")]
+    return stack
 
 
 def _n3(text: str) -> Any:

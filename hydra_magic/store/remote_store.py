@@ -1,0 +1,366 @@
+"""A session on a SPARQL 1.1 server: the same graphs as the embedded store, and its change log as RDF.
+
+``Session("films", store="oxigraph+http://127.0.0.1:7878")`` keeps the session on a server
+that speaks the SPARQL 1.1 Protocol (query and update). Its graphs are those of the embedded
+store (:mod:`.evidence_rdf`), named under ``<base>sessions/<name>/`` so that sessions share a
+server without sharing graphs (entity IRIs stay ``<base>entity/…``, so teams share entities):
+
+* ``…/source/<id>`` the facts of one source, ``…/evidence`` their PROV-O evidence,
+  ``…/ontology`` the ontology, ``…/session`` the small state (one JSON literal) and the
+  writer's lease, ``…/changes`` the change log (one resource per change, its JSON body a literal).
+
+**A change is one SPARQL Update request**: the change-log record, the facts and their evidence,
+the ontology and the state go in one request, which the server applies as one transaction. A
+request that fails leaves nothing; one whose answer is lost (the server went away, the deadline
+passed) is checked by asking whether its record exists, so the session says truthfully whether
+it took effect.
+
+What this first version does not do yet, on purpose and said here: opening reads the session's
+graphs into the kernel (verification and the explorer run on that copy), and the change log is
+compacted without an audit copy of the dropped records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from typing import Any, Iterable
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..changes import Change
+from ..errors import JournalError, SessionBusyError
+from ..journal import session_name_problem
+from ..kg import Fact
+from .change_log import LogRecord, encode_json
+from .evidence_rdf import EvidenceGraphs
+from .session_store import STORE_FORMAT, StoredState, undo_stack
+from .sparql_http import SparqlEndpoint, StoreUnreachable
+from .terms import to_ox
+
+__all__ = ["RemoteSessionStore"]
+
+_H = "https://hydra-magic.dev/ns#"
+_STATE = f"<{_H}sessionState>"
+_HELD_BY = f"<{_H}heldBy>"
+_LOG_ID, _OP, _HEADER, _BODY = (f"<{_H}{x}>" for x in ("logId", "op", "header", "body"))
+_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+_XSD_STRING = str(XSD.string)
+
+
+class RemoteSessionStore:
+    """Opens, writes and closes one named session on a SPARQL server (the interface of SessionStore)."""
+
+    def __init__(self, url: str, name: str, base: str, *, timeout: float = 30.0) -> None:
+        problem = session_name_problem(name)
+        if problem is not None:
+            raise JournalError(problem)
+        self.url = url
+        self.path = url  # where the session lives, for messages
+        self.name = name
+        self.endpoint = SparqlEndpoint.from_url(url, timeout=timeout)
+        self.prefix = f"{base}sessions/{quote(name, safe='')}/"
+        self.names = EvidenceGraphs(self.prefix)
+        self.changes = f"<{self.prefix}changes>"
+        self.session_graph = f"<{self.prefix}session>"
+        self.meta: dict[str, Any] = {}
+        self.records: list[LogRecord] = []
+        self._bodies: dict[int, dict[str, Any]] = {}
+        self._ontology: set[tuple[Any, Any, Any]] = set()
+        self._holder = f"{socket.gethostname()} pid {os.getpid()}"
+        self._open = False
+
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    # ------------------------------------------------------------ open / close
+    def open(self, fresh_meta: dict[str, Any], *, discard: bool = False) -> StoredState:
+        """Take the writer's lease, read the session (or start it); returns its state."""
+        self._take_lease()
+        self._open = True
+        try:
+            return self._read(fresh_meta, discard)
+        except BaseException:
+            self.close()
+            raise
+
+    def _read(self, fresh_meta: dict[str, Any], discard: bool) -> StoredState:
+        if discard:
+            self._drop_all()
+        meta = self._read_meta()
+        if meta is None:
+            self._update(self._state_ops({**fresh_meta, "applied": 0}))
+            meta = self._read_meta() or {}
+        fmt = meta.get("format")
+        if isinstance(fmt, int) and fmt > STORE_FORMAT:
+            raise JournalError(f"Session {self.name!r} at {self.url} was written by a newer hydra_magic "
+                               f"{meta.get('written_by') or '?'} (format {fmt}); upgrade with pip install -U "
+                               "hydra_magic. It is left untouched.")
+        self.meta = meta
+        self.records = self._read_records()
+        self._ontology = set(self._select_triples(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{self.names.ontology.value}> "
+                                                  "{ ?s ?p ?o } }"))
+        return StoredState(meta=meta, ontology=sorted(self._ontology), facts=self._read_facts(),
+                           labels=self._read_labels(), history=undo_stack(self.records))
+
+    def close(self) -> None:
+        """Give up the writer's lease (idempotent; a server that is gone keeps it until taken over)."""
+        if not self._open:
+            return
+        self._open = False
+        try:
+            self.endpoint.update(f"DELETE WHERE {{ GRAPH {self.session_graph} {{ {self.session_graph} {_HELD_BY} "
+                                 f"{_lit(self._holder)} }} }}")
+        except JournalError:
+            pass
+
+    def _take_lease(self) -> None:
+        g = self.session_graph
+        mine = _lit(self._holder)
+        # One request: the lease is taken only where nobody holds it (or this process does, re-opening).
+        self._update(f"INSERT {{ GRAPH {g} {{ {g} {_HELD_BY} {mine} }} }} WHERE {{ FILTER NOT EXISTS {{ GRAPH {g} "
+                     f"{{ {g} {_HELD_BY} ?other FILTER(?other != {mine}) }} }} }}")
+        holders = [r["h"]["value"] for r in self.endpoint.select(
+            f"SELECT ?h WHERE {{ GRAPH {g} {{ {g} {_HELD_BY} ?h }} }}")]
+        others = [h for h in holders if h != self._holder]
+        if others or not holders:
+            raise SessionBusyError(f"Session {self.name!r} at {self.url} is open in another process "
+                                   f"({', '.join(others) or 'unknown'}). Close it there first, or use another "
+                                   "session name. If that process is gone, release it with "
+                                   f"RemoteSessionStore.release({self.url!r}, {self.name!r}, base).")
+
+    @staticmethod
+    def release(url: str, name: str, base: str) -> None:
+        """Drop a lease left by a process that is gone (check that it is, first)."""
+        store = RemoteSessionStore(url, name, base)
+        g = store.session_graph
+        store.endpoint.update(f"DELETE WHERE {{ GRAPH {g} {{ {g} {_HELD_BY} ?h }} }}")
+
+    # ------------------------------------------------------------ writing
+    def commit(self, change: Change, labels: dict[Any, str], meta: dict[str, Any],
+               event: dict[str, Any] | None = None) -> int:
+        """Send ``change`` as one update request; returns its log id. On failure nothing is kept."""
+        self._require_open()
+        rid = self._next_id()
+        header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
+        body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
+        ontology = (self._ontology - set(change.onto_removed)) | set(change.onto_added)
+        ops = self._fact_ops(change.facts_removed, change.facts_added, labels)
+        if change.onto_added or change.onto_removed:
+            ops += self._ontology_ops(ontology)
+        ops += [self._record_op(rid, header, body)]
+        new_meta = {**meta, "applied": rid}
+        ops += self._state_ops(new_meta)
+        self._send_change(ops, rid)
+        self.records.append(LogRecord(rid, "change", header, 0, 0))
+        self._bodies[rid] = body
+        self._ontology = ontology
+        return rid
+
+    def undo(self, change: Change, meta: dict[str, Any], event: dict[str, Any] | None = None) -> int:
+        """Send the undo of ``change`` (a logged change) as one update request."""
+        self._require_open()
+        rid = self._next_id()
+        header = {"id": rid, "op": "undo", "of": change.log_id, "kind": change.kind, "summary": change.summary,
+                  "time": change.time}
+        ontology = (self._ontology - set(change.onto_added)) | set(change.onto_removed)
+        ops = self._fact_ops(change.facts_added, change.facts_removed, {})
+        if change.onto_added or change.onto_removed:
+            ops += self._ontology_ops(ontology)
+        ops += [self._record_op(rid, header, {"event": event})]
+        ops += self._state_ops({**meta, "applied": rid})
+        self._send_change(ops, rid)
+        self.records.append(LogRecord(rid, "undo", header, 0, 0))
+        self._ontology = ontology
+        return rid
+
+    def write_meta(self, meta: dict[str, Any]) -> None:
+        self._require_open()
+        self._update(self._state_ops({**meta, "applied": self.meta.get("applied", 0)}))
+
+    def load_change(self, record_id: int) -> Change:
+        body = self._bodies.get(record_id)
+        if body is None:
+            rows = self.endpoint.select(f"SELECT ?b WHERE {{ GRAPH {self.changes} {{ {self._record_iri(record_id)} "
+                                        f"{_BODY} ?b }} }}")
+            if not rows:
+                raise JournalError(f"Change {record_id} of session {self.name!r} is no longer in its change log at "
+                                   f"{self.url}; it cannot be undone.")
+            body = json.loads(rows[0]["b"]["value"])
+        change = Change.from_dict(body["change"])
+        change.log_id = record_id
+        return change
+
+    def compact(self, keep: Iterable[int], *, slack: int = 20) -> int:
+        """Drop change-log records outside ``keep`` once there are ``slack`` more than kept."""
+        keep_ids = set(keep)
+        if len(self.records) <= len(keep_ids) + slack:
+            return 0
+        last = self.records[-1].id if self.records else 0
+        dropped = [r for r in self.records if r.id not in keep_ids and r.id != last]
+        if not dropped:
+            return 0
+        self._update(";\n".join(f"DELETE WHERE {{ GRAPH {self.changes} {{ {self._record_iri(r.id)} ?p ?o }} }}"
+                                for r in dropped))
+        gone = {r.id for r in dropped}
+        self.records = [r for r in self.records if r.id not in gone]
+        for i in gone:
+            self._bodies.pop(i, None)
+        return len(dropped)
+
+    # ------------------------------------------------------------ the update text
+    def _send_change(self, ops: list[str], rid: int) -> None:
+        try:
+            self.endpoint.update(";\n".join(ops))
+        except StoreUnreachable as exc:
+            # The request may have been applied before its answer was lost: its record says so.
+            try:
+                record = self._record_iri(rid)
+                applied = self.endpoint.ask(f"ASK {{ GRAPH {self.changes} {{ {record} {_LOG_ID} ?i }} }}")
+            except JournalError:
+                raise JournalError(f"{exc} Whether this change reached the store is unknown; the session in this "
+                                   "kernel is as it was before it. Reopen the session when the store answers again "
+                                   "to see which it is.") from exc
+            if not applied:
+                raise JournalError(f"{exc} The change did not reach the store; nothing changed.") from exc
+        except JournalError as exc:
+            raise JournalError(f"{exc} Nothing changed: the session is as it was before this step.") from exc
+
+    def _update(self, ops: str | list[str]) -> None:
+        self.endpoint.update(ops if isinstance(ops, str) else ";\n".join(ops))
+
+    def _fact_ops(self, removed: list[Fact], added: list[Fact], labels: dict[Any, str]) -> list[str]:
+        names, ops = self.names, []
+        if removed:
+            quads = [names.evidence_pattern(f)[0] for f in removed]
+            ops.append("DELETE DATA { " + _graphs(quads) + " }")
+            ev = names.evidence.value
+            ops += [f"DELETE WHERE {{ GRAPH <{ev}> {{ {names.evidence_pattern(f)[1]} ?p ?o }} }}" for f in removed]
+        quads = [q for f in added for q in names.fact_quads(f)]
+        seen: set[Any] = set()
+        for f in added:
+            for e in (f.subject, f.object):
+                if e in labels and e not in seen:
+                    seen.add(e)
+                    quads.append(names.label_quad(e, labels[e], f.source))
+        if quads:
+            ops.append("INSERT DATA { " + _graphs(quads) + " }")
+        return ops
+
+    def _ontology_ops(self, triples: set[tuple[Any, Any, Any]]) -> list[str]:
+        # Rewritten whole: its OWL unions are blank nodes, which DELETE DATA cannot name. It is small.
+        g = self.names.ontology
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+        ops = [f"DROP SILENT GRAPH <{g.value}>"]
+        if quads:
+            ops.append("INSERT DATA { " + _graphs(quads) + " }")
+        return ops
+
+    def _record_op(self, rid: int, header: dict[str, Any], body: dict[str, Any]) -> str:
+        node = self._record_iri(rid)
+        head = encode_json(header, "The change's summary").decode("utf-8")
+        text = encode_json(body, "The change").decode("utf-8")
+        return (f"INSERT DATA {{ GRAPH {self.changes} {{ {node} {_LOG_ID} {rid} ; {_OP} {_lit(header['op'])} ; "
+                f"{_HEADER} {_lit(head)} ; {_BODY} {_lit(text)} }} }}")
+
+    def _state_ops(self, meta: dict[str, Any]) -> list[str]:
+        from .. import __version__
+
+        data = {**meta, "format": STORE_FORMAT, "written_by": __version__}
+        text = encode_json(data, "The session's settings").decode("utf-8")
+        g = self.session_graph
+        self.meta = data
+        return [f"DELETE WHERE {{ GRAPH {g} {{ {g} {_STATE} ?o }} }}",
+                f"INSERT DATA {{ GRAPH {g} {{ {g} {_STATE} {_lit(text)} }} }}"]
+
+    def _record_iri(self, rid: int) -> str:
+        return f"<{self.prefix}change/{rid}>"
+
+    def _next_id(self) -> int:
+        last = self.records[-1].id if self.records else 0
+        return max(last, int(self.meta.get("applied", 0))) + 1
+
+    def _require_open(self) -> None:
+        if not self._open:
+            raise JournalError(f"Session {self.name!r} at {self.url} is closed; open it again to change it.")
+
+    # ------------------------------------------------------------ reading
+    def _read_meta(self) -> dict[str, Any] | None:
+        g = self.session_graph
+        rows = self.endpoint.select(f"SELECT ?o WHERE {{ GRAPH {g} {{ {g} {_STATE} ?o }} }}")
+        if not rows:
+            return None
+        try:
+            data = json.loads(rows[0]["o"]["value"])
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("format"), int):
+            raise JournalError(f"The session state of {self.name!r} at {self.url} is unreadable. It is left "
+                               "untouched; use another session name to start fresh.")
+        return data
+
+    def _read_records(self) -> list[LogRecord]:
+        rows = self.endpoint.select(f"SELECT ?i ?op ?h WHERE {{ GRAPH {self.changes} {{ ?r {_LOG_ID} ?i ; {_OP} ?op ; "
+                                    f"{_HEADER} ?h }} }} ORDER BY ?i")
+        return [LogRecord(int(r["i"]["value"]), r["op"]["value"], json.loads(r["h"]["value"]), 0, 0) for r in rows]
+
+    def _read_facts(self) -> list[Fact]:
+        ev = self.names.evidence.value
+        data = self.endpoint.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ev}> {{ ?s ?p ?o }} }}")
+        local = ox.Store()
+        if data.strip():
+            local.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.names.evidence)
+        return self.names.read_facts(local)
+
+    def _read_labels(self) -> dict[Any, str]:
+        rows = self.endpoint.select(f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ ?s {_LABEL} ?l }} FILTER(STRSTARTS(STR(?g), "
+                                    f"{_lit(self.prefix + 'source/')})) }}")
+        out: dict[Any, str] = {}
+        for r in rows:
+            e = _term(r["s"])
+            if e not in out and r["l"].get("type") == "literal":
+                out[e] = r["l"]["value"]
+        return out
+
+    def _select_triples(self, query: str) -> list[tuple[Any, Any, Any]]:
+        return [(_term(r["s"]), _term(r["p"]), _term(r["o"])) for r in self.endpoint.select(query)]
+
+    def _drop_all(self) -> None:
+        rows = self.endpoint.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "
+                                    f"{_lit(self.prefix)})) }}")
+        graphs = [r["g"]["value"] for r in rows if r["g"]["value"] != self.session_graph[1:-1]]
+        graphs.append(self.changes[1:-1])
+        g = self.session_graph
+        ops = [f"DROP SILENT GRAPH <{x}>" for x in graphs]
+        ops.append(f"DELETE WHERE {{ GRAPH {g} {{ {g} {_STATE} ?o }} }}")
+        self._update(";\n".join(ops))
+
+
+def _lit(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _graphs(quads: list[Any]) -> str:
+    """``GRAPH <g> { s p o . … }`` blocks for quads (N-Triples syntax of each term)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return " ".join(f"GRAPH {g} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+
+
+def _term(t: dict[str, Any]) -> Any:
+    """The rdflib term of a SPARQL JSON result term."""
+    kind, value = t.get("type"), t.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in t:
+        return Literal(value, lang=t["xml:lang"])
+    dt = t.get("datatype")
+    return Literal(value) if not dt or dt == _XSD_STRING else Literal(value, datatype=URIRef(dt))
