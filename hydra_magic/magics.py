@@ -56,6 +56,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                       "import an ontology file (Turtle, OWL/RDF-XML, N-Triples, Text2KGBench JSON)"),
     "sessions": ("%hydra sessions", "list the sessions in the journal directory and which one is active"),
     "session": ("%hydra session NAME", "switch to session NAME (restored from its journal, or new)"),
+    "store": ("%hydra store [URL|local]",
+              "show where the session lives, or reopen it on a SPARQL server (sparql+http://HOST:PORT/PATH, "
+              "oxigraph+http://HOST:PORT; credentials from HYDRA_STORE_USER/HYDRA_STORE_PASSWORD) or back in "
+              "journal_dir ('local'); the session there is restored, or new"),
     "ask": ('%hydra ask "QUESTION?"', "answer a question from the graph: the answers, the facts and sentences "
             "behind each, and the SPARQL that found them (or why the graph cannot answer); quote it, since "
             "IPython reads a line ending in '?' as a help request"),
@@ -535,27 +539,7 @@ class HydraMagics(Magics):
     # ----------------------------------------------------------------- %hydra
     @line_magic
     def hydra(self, line: str) -> Any:
-        """Manage the hydra session: ``%hydra <subcommand> [arguments]``.
-
-        Subcommands::
-
-            status                         what the session holds
-            model [NAME]                   show or set the model ('rules' or a litellm model)
-            verify [--full]                check the whole graph
-            undo                           revert the last change
-            reset                          clear ontology, KG and CQs (undoable)
-            export PATH [--format F] [--what all|ontology|kg] [--verified]
-            load-ontology PATH [--format F]
-            sessions                       list sessions
-            session NAME                   switch to (or create) a session
-            ask QUESTION                   answer a question from the graph, with its grounds
-            graph                          open the graph explorer
-            retry                          re-run failed chunks of the last extraction
-            accept [N]                     accept anyway the N-th rejected triple
-            remove [N]                     remove the N-th fact of the last extraction
-            merge NAME [into] OTHER        merge entity NAME into OTHER (undoable)
-            help                           list the subcommands
-        """
+        """Manage the hydra session: ``%hydra <subcommand> [arguments]`` (the list: ``%hydra help``)."""
         head, _, tail = line.strip().partition(" ")
         if head == "ask":  # the question is free text: an apostrophe ("Scott's") is not a quote
             with _user_errors():
@@ -689,6 +673,32 @@ class HydraMagics(Magics):
             raise UsageError(f"Usage: {SUBCOMMANDS['session'][0]} (one name, got {len(rest)}).")
         self._switch(rest[0])
 
+    def _sub_store(self, rest: list[str]) -> None:
+        if len(rest) > 1:
+            raise UsageError(f"Usage: {SUBCOMMANDS['store'][0]} (one URL, got {len(rest)}).")
+        session = self._session()
+        if not rest:
+            journal = session.journal
+            where = journal.path if journal is not None else "memory only (journal_dir is empty)"
+            print(f"Session {session.name!r} lives in {where}.")
+            return
+        url = "" if rest[0] == "local" else rest[0]
+        cfg = self.session_config()
+        cfg.store = url
+        if url:
+            from .store.sparql_http import SparqlEndpoint
+
+            SparqlEndpoint.from_url(url)  # a malformed URL is refused before anything closes
+        # The session there opens first: if the server refuses, the current one stays active as it was.
+        moved = self.sessions.factory(session.name, cfg)
+        self._apply(moved, self._explicit)
+        session.close()
+        self.sessions.adopt(moved)
+        self.store = url
+        if self.shell is not None:
+            self.shell.user_ns[USER_VARIABLE] = moved
+        print(self.describe_open(moved, True))
+
     def _sub_ontology(self, rest: list[str]) -> Any:
         self._no_args("ontology", rest)
         from . import views  # deferred: anywidget is loaded only when a view is opened
@@ -792,6 +802,16 @@ def _fact_text(session: "Session", fact: Any) -> str:
     obj = repr(str(o)) if isinstance(o, Literal) else local_name(o)
     return f"({local_name(fact.subject)}, {local_name(fact.predicate)}, {obj})"
 
+
+
+def _subcommand_help() -> str:
+    lines = ["Manage the hydra session: ``%hydra <subcommand> [arguments]``.", "", "Subcommands::", ""]
+    lines += [f"    {usage:<44} {help_.split(';')[0]}" for usage, help_ in SUBCOMMANDS.values()]
+    return "\n".join(lines)
+
+
+# `%hydra?` shows the same table `%hydra help` prints: one source for both.
+HydraMagics.hydra.__doc__ = _subcommand_help()
 
 def _read_file(path: Path, var: str) -> str:
     from .user_files import read_input_text

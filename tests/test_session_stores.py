@@ -284,3 +284,27 @@ def test_a_stale_lease_can_be_released(oxigraph: str) -> None:
     RemoteSessionStore.release(oxigraph, "stale", s.config.base)
     store.open({})
     store.close()
+
+
+# ----------------------------------------------------------------------------- the notebook
+def test_hydra_store_moves_the_session_to_a_server_and_back(oxigraph: str, hydra_ext: Any, run_cell: Any,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from IPython.core.error import UsageError
+
+    name = hydra_ext.session.name
+    run_cell(f"%hydra store {oxigraph}")
+    on_server = hydra_ext.magics.sessions.active
+    assert on_server.config.store == oxigraph and on_server.name == name
+    assert hydra_ext.shell.user_ns["hydra"] is on_server
+    on_server.add_cqs(CQS)
+    run_cell("%hydra store")
+    assert f"lives in {oxigraph}" in capsys.readouterr().out
+    with pytest.raises(UsageError, match="not a store URL"):
+        run_cell("%hydra store http://example.org/sparql")
+    assert hydra_ext.magics.sessions.active is on_server  # a refused URL closes nothing
+    run_cell("%hydra store local")
+    local = hydra_ext.magics.sessions.active
+    assert not local.config.store and not local.cqs  # the local session of that name, as it was
+    run_cell(f"%hydra store {oxigraph}")
+    assert hydra_ext.magics.sessions.active.cqs  # the server kept what it was given
+    hydra_ext.magics.sessions.active.close()
