@@ -110,7 +110,7 @@ Classes of a missed gold fact, first that applies:
     a wrong emitted fact has this property and this fact's ``about`` or answer in its
     place: the relation was read, an argument is wrong (for a literal, a wrong value).
 ``wrong_relation``
-    the KG relates the two entities, by another property.
+    a wrong emitted fact relates the two entities, by another property.
 ``entity_not_found``
     the ``about`` entity or the answer entity is named in no fact, typing or rejected
     candidate of the paragraph (under any of its names): the engine did not recognise it,
@@ -575,7 +575,7 @@ def _miss(para: Paragraph, g: GoldFact, m: CQMapping, emitted: Sequence[Emitted]
             return "wrong_argument", e.show
     if not literal:
         a, b = para.names(g.about), para.names(g.answer or "")
-        for e in emitted:
+        for e in wrong:  # a correct fact of another CQ between the two (director and writer) is no excuse
             if e.predicate != m.prop and (
                     (_hit(a, e.subject) and _hit(b, e.object)) or (_hit(b, e.subject) and _hit(a, e.object))):
                 return "wrong_relation", e.show
@@ -633,7 +633,8 @@ def _mappings(session: Any, cq_result: Any, specs: Sequence[CQSpec]) -> list[CQM
             reading = read_cq(cq, session, idx)
         except Exception:  # noqa: BLE001 - a reader bug must not stop the benchmark; the CQ maps to nothing
             reading = None
-        prop, rule = (reading.prop, "reader") if reading is not None and reading.prop is not None else (None, "")
+        prop, rule = ((reading.prop, f"reader ({reading.by})") if reading is not None and reading.prop is not None
+                      else (None, ""))
         added = contributed.get(spec.text.strip(), [])
         if prop is None and len(added) == 1:
             prop, rule = added[0], "added"
