@@ -5,7 +5,7 @@ kinds of stuff are there?") are answered by the ontology itself, not by instance
 data: the answers are *classes*, found in ``rdfs:subClassOf`` links and in
 ``owl:Restriction`` nodes (``owl:onProperty`` / ``owl:someValuesFrom``). This is
 how the CQ2SPARQLOWL gold queries are written (Wiśniewski et al. 2019).
-:func:`compile_tbox` turns a :class:`~hydra_magic.engines.rules_cq.ParsedCQ`
+:func:`compile_tbox` turns a :class:`~hydra_magic.english.cq.ParsedCQ`
 into such a query; :func:`compile_tbox_query` returns only the query text.
 
 Terms are never invented: every class and property word of the question must
@@ -53,7 +53,8 @@ from typing import TYPE_CHECKING, Literal
 
 from rdflib import OWL, URIRef
 
-from .engines.rules_cq import ClassRef, ParsedCQ, PropertyReq, pluralise, singularise
+from .english.cq.model import ClassRef, ParsedCQ, PropertyReq
+from .english.morphology import pluralise, singularise
 from .iri import normalise_label
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from hydra_magic.contracts import check_proposal, resolve_datatype
 from hydra_magic.contracts.ontology_rules import OntologyVerdict
 from hydra_magic.cq import CompetencyQuestion, parse_cqs
 from hydra_magic.engines.rules import RulesEngine
-from hydra_magic.engines.rules_cq import (ROOT_CLASS, ParsedCQ, guess_datatype, parse_cq, pluralise,
+from hydra_magic.english.cq import (ROOT_CLASS, ParsedCQ, guess_datatype, parse_cq, pluralise,
                                           propose_from_cqs, singularise, verb_forms, verb_lemma)
 from hydra_magic.ontology import Ontology
 

@@ -8,7 +8,7 @@ from rdflib import RDF, RDFS, XSD, Literal
 from hydra_magic.candidates import IS_A, TextChunk, TripleCandidate
 from hydra_magic.contracts import check_triples
 from hydra_magic.engines.rules import RulesEngine
-from hydra_magic.engines.rules_text import (
+from hydra_magic.english.text import (
     KNOWN_VALUE,
     OBJECT_FORM,
     extract_triples,
@@ -613,7 +613,7 @@ def test_the_learned_relation_model_reads_what_no_trigger_covers() -> None:
         assert not check_triples(cands, o, KnowledgeGraph(), text).rejected
     assert ("kappa_moon", "genre", "parody") in got[True] - got[False]
     # the model is stored in the ontology (it travels with it) and a broken one is ignored
-    from hydra_magic.engines.rules_text import RELATION_MODEL
+    from hydra_magic.english.text import RELATION_MODEL
 
     node = next(o.graph.subjects(RELATION_MODEL, None))
     o.graph.set((node, RELATION_MODEL, Literal("{not json")))

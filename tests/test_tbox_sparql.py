@@ -15,7 +15,7 @@ from hydra_magic.bench.cq_bench import (
     sparql_vs_gold,
     structural_closure,
 )
-from hydra_magic.engines.rules_cq import parse_cq
+from hydra_magic.english.cq import parse_cq
 from hydra_magic.io import read_ontology
 from hydra_magic.tbox_sparql import compile_tbox, compile_tbox_query
 

@@ -17,7 +17,7 @@ Two public sources, both written by others:
   wildlife and once with a film vocabulary. A template counts as read when
   either filling is read.
 
-A question counts as *read* when :func:`hydra_magic.engines.rules_cq.parse_cq`
+A question counts as *read* when :func:`hydra_magic.english.cq.parse_cq`
 returns a parse (it never guesses: unreadable questions give ``None``);
 *relational* when that parse has a property or a subclass link, not only
 classes. For each CQ2SPARQLOWL ontology the whole CQ set is also proposed into
@@ -44,7 +44,7 @@ from typing import Any
 
 from ..contracts import check_proposal
 from ..cq import CompetencyQuestion
-from ..engines.rules_cq import parse_cq, pluralise, propose_from_cqs, singularise
+from ..english.cq import parse_cq, pluralise, propose_from_cqs, singularise
 from ..ontology import Ontology
 
 __all__ = [

@@ -1,8 +1,9 @@
 """The offline, deterministic default engine (no model, no network).
 
-It composes two halves with one job each: :mod:`.rules_cq` reads competency
-questions into ontology candidates, :mod:`.rules_text` reads text into triple
-candidates using the ontology's labels, alternative labels and learned triggers.
+A thin class over the English grammar (:mod:`hydra_magic.english`), which has two halves
+with one job each: :mod:`hydra_magic.english.cq` reads competency questions into ontology
+candidates, :mod:`hydra_magic.english.text` reads text into triple candidates using the
+ontology's labels, alternative labels, learned triggers and the learned relation model.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class RulesEngine:
                          feedback: Sequence[tuple[Any, list[Issue]]] = ()) -> OntologyProposal:
         if feedback:
             return OntologyProposal()  # deterministic: a second attempt would say the same
-        from .rules_cq import propose_from_cqs
+        from ..english.cq.proposal import propose_from_cqs
 
         return propose_from_cqs(cqs, ontology)
 
@@ -37,12 +38,12 @@ class RulesEngine:
                 feedback: Sequence[tuple[TripleCandidate, list[Issue]]] = ()) -> list[TripleCandidate]:
         if feedback:
             return []
-        from .rules_text import extract_triples
+        from ..english.text.extract import extract_triples
 
         return extract_triples(chunk, ontology, kg)
 
     def learn(self, examples: Iterable[Mapping[str, Any]], ontology: "Ontology") -> dict[str, list[str]]:
         """Induce trigger phrases per property from labelled sentences; stores them in ``ontology``."""
-        from .rules_text import learn_triggers
+        from ..english.text.learn import learn_triggers
 
         return learn_triggers(examples, ontology)

@@ -216,7 +216,7 @@ def _entities(cq: str, session: SessionState, idx: FactIndex, taken: set[int]) -
 def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | None:
     """A reading from the offline engine's CQ parser, when it exists and its terms are in the ontology."""
     try:
-        from ..engines.rules_cq import parse_cq
+        from ..english.cq import parse_cq
     except ImportError:
         return None
     try:

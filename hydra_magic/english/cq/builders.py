@@ -1,0 +1,228 @@
+"""Property builders and the helpers every question family shares.
+
+The naming conventions of classes and properties live here, and only here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Literal, Sequence
+
+from ...iri import camel_case
+from ..lexicon import DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
+from ..morphology import singularise, third_person, verb_forms
+from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
+from .chunker import _NP, _VG, _low, _nps
+from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
+
+
+def _camel(label: str) -> str:
+    """camelCase for a property name; a leading acronym goes lower-case (``GDP`` → ``gdp``)."""
+    words = label.split()
+    if words and len(words[0]) > 1 and words[0].isupper():
+        words[0] = words[0].lower()
+    return camel_case(" ".join(words))
+
+
+def _uniq(items: Iterable[str], exclude: str = "") -> tuple[str, ...]:
+    seen: list[str] = []
+    for it in items:
+        it = " ".join(it.split())
+        if it and it != exclude and it not in seen:
+            seen.append(it)
+    return tuple(seen)
+
+
+def _names(nps: Sequence[_NP] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for np_ in nps or ():
+        if np_.ref is not None and np_.ref.name not in out:
+            out.append(np_.ref.name)
+    return tuple(out)
+
+
+def _verb_prop(lemma: str, prep: str, domain: tuple[str, ...], range_: tuple[str, ...],
+               transitive: bool = True) -> PropertyReq:
+    """Active verb: ``directs``, ``livesIn`` (agent → patient)."""
+    words = [third_person(lemma), *prep.split()]
+    label = " ".join(words)
+    suffix = f" {prep}" if prep else ""
+    forms = verb_forms(lemma)
+    alts = [f + suffix for f in forms]
+    if transitive and not prep:
+        pp = forms[3]
+        alts += [f"{pp} by", f"is {pp} by", f"was {pp} by"]
+    return PropertyReq(_camel(label), "object", domain, range_, label, _uniq(alts, label))
+
+
+def _has_prop(ref: ClassRef, domain: tuple[str, ...], range_: tuple[str, ...] | None = None) -> PropertyReq:
+    """Possession / relational noun: ``hasAward`` (owner → thing)."""
+    label = f"has {ref.label}"
+    alts = [f"have {ref.label}", f"had {ref.label}", ref.label, f"{ref.label} of"]
+    return PropertyReq(camel_case("has " + ref.name), "object", domain,
+                       range_ if range_ is not None else (ref.name,), label, _uniq(alts, label))
+
+
+def _state_prop(word: str, prep: str, domain: tuple[str, ...], range_: tuple[str, ...]) -> PropertyReq:
+    """Participle or adjective with its preposition: ``bornIn``, ``compatibleWith``."""
+    label = " ".join([word.lower(), *prep.split()])
+    alts = [f"{aux} {label}" for aux in ("is", "are", "was", "were")]
+    return PropertyReq(_camel(label), "object", domain, range_, label, _uniq(alts, label))
+
+
+def _ability_prop(vg: "_VG", domain: tuple[str, ...]) -> PropertyReq:
+    """Intransitive verb: ``Can a penguin fly?`` → ``canFly``; ``Do bears hibernate?`` → ``hibernates``."""
+    label = f"can {vg.lemma}" if vg.aux in ("can", "could") else third_person(vg.lemma)
+    forms = verb_forms(vg.lemma)
+    return PropertyReq(_camel(label), "data", domain, ("boolean",), label,
+                       _uniq([forms[0], forms[1], forms[2], f"is able to {vg.lemma}"], label))
+
+
+def _bool_prop(words: str, domain: tuple[str, ...]) -> PropertyReq:
+    """Yes/no attribute: ``isEndangered`` (X → boolean)."""
+    label = f"is {words.lower()}"
+    return PropertyReq(_camel(label), "data", domain, ("boolean",), label,
+                       _uniq([words.lower(), f"are {words.lower()}", f"was {words.lower()}"], label))
+
+
+def _data_prop(ref: ClassRef, domain: tuple[str, ...], datatype: str) -> PropertyReq:
+    """Attribute noun: ``releaseDate`` (X → xsd)."""
+    label = ref.label.lower() if not ref.label.isupper() else ref.label
+    return PropertyReq(_camel(ref.label), "data", domain, (datatype,), label,
+                       _uniq([f"has {label}", f"{label} of"], label), attribute=ref)
+
+
+def _event_prop(lemma: str, participle: str, domain: tuple[str, ...], unit: str = "date",
+                datatype: str = "date", prep: str = "") -> PropertyReq:
+    """``When was a film released?`` → ``releaseDate`` (Film → date)."""
+    noun = _nominalise(lemma)
+    label = f"{noun} {unit}"
+    alts = [participle.lower(), f"{participle.lower()} on", f"{participle.lower()} in", f"{unit} of {noun}"]
+    if prep:
+        alts.insert(0, f"{participle.lower()} {prep}")
+    return PropertyReq(_camel(label), "data", domain, (datatype,), label, _uniq(alts, label))
+
+
+def _count_prop(unit: ClassRef, domain: tuple[str, ...]) -> PropertyReq:
+    """``How many pages does a book have?`` → ``numberOfPages`` (Book → integer)."""
+    plural = unit.plural or unit.label
+    label = f"number of {plural}"
+    return PropertyReq(_camel(label), "data", domain, ("integer",), label,
+                       _uniq([f"has {plural}", plural], label))
+
+
+# --- what every question family uses -------------------------------------------
+
+class _B:
+    """Collects what one question needs, in order."""
+
+    def __init__(self, text: str, pattern: str) -> None:
+        self.text, self.pattern = text, pattern
+        self.classes: list[ClassRef] = []
+        self.props: list[PropertyReq] = []
+        self.links: list[SubclassLink] = []
+        self.entities: list[str] = []
+        self.extra: list[PropertyReq] = []  # from relational noun phrases, after the main property
+
+    def np(self, nps: Sequence[_NP] | None) -> tuple[str, ...]:
+        for np_ in nps or ():
+            if np_.ref is not None:
+                self.cls(np_.ref)
+                if np_.of:
+                    self.extra.append(_has_prop(np_.ref, self.np(np_.of)))
+            elif np_.entity and np_.entity.lower() not in PRONOUNS and np_.entity not in self.entities:
+                self.entities.append(np_.entity)  # a proper name; pronouns name nothing
+        return _names(nps)
+
+    def cls(self, ref: ClassRef) -> str:
+        if all(c.name != ref.name for c in self.classes):
+            self.classes.append(ref)
+        return ref.name
+
+    def prop(self, p: PropertyReq) -> None:
+        self.props.append(p)
+
+    def link(self, child: str, parent: str, implied: bool = False) -> None:
+        if child != parent:
+            self.links.append(SubclassLink(child, parent, implied))
+
+    def done(self, answer: Answer = "entities", answer_class: str | None = None,
+             focus: Literal["domain", "range"] | None = None, **kw: object) -> ParsedCQ:
+        props = self.props + [p for p in self.extra if all(p.name != q.name for q in self.props)]
+        return ParsedCQ(self.text, self.pattern, tuple(self.classes), tuple(props), tuple(self.links),
+                        answer, answer_class, focus, tuple(self.entities), **kw)  # type: ignore[arg-type]
+
+
+def _first(nps: Sequence[_NP] | None) -> str | None:
+    names = _names(nps)
+    return names[0] if names else None
+
+
+def _candidates(toks: Sequence[str], lo: int, hi: int, strong: Callable[[str], bool]) -> list[int]:
+    """Split points in ``[lo, hi)``: strong verb signals left to right, then the rest right to left."""
+    low = _low(toks)
+    firsts = [j for j in range(lo, hi) if strong(low[j])]
+    # Guess from word order only before the first word that looks like a verb: "does it render a
+    # model" (model is also a verb) may split at "render", "what software works best" not at "best".
+    rest = [j for j in range(hi - 1, lo - 1, -1) if not firsts or j < firsts[0]]
+    # after a plural noun the next content word is probably the verb ("which animals hunt zebras")
+    plural_next = [j for j in rest if j > 0 and low[j - 1] not in FUNCTION and singularise(low[j - 1]) != low[j - 1]
+                   and low[j] not in FUNCTION]
+    return firsts + plural_next + [j for j in rest if j not in plural_next]
+
+
+def _objects(toks: Sequence[str]) -> list[_NP] | None:
+    """The object after a verb: one or more noun phrases, or nothing (``[]``)."""
+    if not toks:
+        return []
+    return _nps(toks)
+
+
+def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:
+    """``the director of a film`` → ([director], [film]); also ``for`` and ``to``.
+
+    The last usable preposition wins, so that an attribute may itself contain
+    "of": ``the year of birth of a person`` → ([year of birth], [person]).
+    """
+    low = _low(toks)
+    for k in range(len(low) - 2, 0, -1):
+        if low[k] not in ("of", "for", "to"):
+            continue
+        left = [t for t in low[:k] if t not in DETERMINERS and t not in QUALIFIERS]
+        if not left or left[-1] in KIND_WORDS or (
+                len(left) == 1 and left[0] in ("number", "amount", "count", "total", "list", "set")):
+            continue  # "the number of films of …": the attribute is "number of films"
+        owners = _nps(toks[k + 1:])
+        if not owners:
+            continue
+        attrs: list[_NP] | None = None
+        if "of" in low[:k] and not any(w in DETERMINERS for w in low[1:k]):
+            whole = _attribute_phrase(toks[:k])
+            attrs = [whole] if whole is not None else None
+        if attrs is None:
+            attrs = _nps(toks[:k], class_slot=True)
+        if attrs:
+            return attrs, owners
+    return None
+
+
+def _attribute_phrase(toks: Sequence[str]) -> _NP | None:
+    """``the year of birth`` as one attribute noun (label "year of birth")."""
+    words = [t.lower() for t in toks if t.lower() not in DETERMINERS and t.lower() not in QUALIFIERS]
+    if not words or words[0] == "of" or words[-1] == "of" or any(
+            w in FUNCTION and w != "of" or not re.fullmatch(r"[^\W_]+(?:[-.'][^\W_]+)*", w) for w in words):
+        return None
+    return _NP(ClassRef.from_label(" ".join(words)), words=tuple(words))
+
+
+def _attribute(b: _B, attr: _NP, owners: tuple[str, ...], value: str | None = None) -> PropertyReq:
+    """A data property for an attribute noun (an object property for place nouns)."""
+    assert attr.ref is not None
+    head = attr.ref.label.split()[-1].lower()
+    if head in PLACE_HEADS and not _is_known_attribute(attr.ref.label.split()):
+        place = ClassRef.from_label(PLACE_HEADS[head], PLACE.synonyms if PLACE_HEADS[head] == "place" else ())
+        b.cls(place)
+        return _has_prop(attr.ref, owners, (place.name,))
+    if attr.ref.label.lower().startswith("number of "):
+        return _data_prop(attr.ref, owners, "integer")
+    return _data_prop(attr.ref, owners, guess_datatype(attr.ref.label, value))

@@ -1,0 +1,321 @@
+"""Tokens, noun phrases and verb groups of a question (a chunker, not a parser)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal, Sequence
+
+from ...iri import pascal_case
+from ..lexicon import (
+    ADVERBS,
+    AUX,
+    AUX_BE,
+    AUX_DO,
+    AUX_HAVE,
+    COMMON_VERBS,
+    CONJ,
+    DEMONSTRATIVE,
+    DETERMINERS,
+    FIRST_PERSON,
+    FUNCTION,
+    ING_NOUNS,
+    KIND_WORDS,
+    MODALS,
+    NEG,
+    PARTICLES,
+    PREPS,
+    PRONOUNS,
+    QUALIFIERS,
+    SAME_BOTH,
+    TRAILING,
+)
+from ..morphology import pluralise, singularise, verb_lemma
+from ..word_classes import _is_adjective, _is_adverb, _is_known_noun, _is_participle, _is_verb_form
+from .model import ClassRef
+
+_TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*|[^\W_]+(?:[-.'][^\W_]+)*|'s\b|'|\"|[,;:?!.]", re.UNICODE)
+_CONTRACTIONS = [
+    (re.compile(r"\bcan't\b|\bcannot\b", re.I), "can not"),
+    (re.compile(r"\bwon't\b", re.I), "will not"),
+    (re.compile(r"n't\b", re.I), " not"),
+    (re.compile(r"\b(what|where|who|how|that|there|it|which|when|here)'s\b", re.I), r"\1 is"),
+    (re.compile(r"'re\b", re.I), " are"),
+    (re.compile(r"'ve\b", re.I), " have"),
+    (re.compile(r"'ll\b", re.I), " will"),
+    (re.compile(r"\b(i|we|you|they|he|she)'d\b", re.I), r"\1 would"),
+]
+
+
+def _tokenise(text: str) -> list[str]:
+    t = text.strip().replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    t = re.sub(r"[\[\]{}()]", " ", t)  # template placeholders: "[this software]"
+    for pattern, repl in _CONTRACTIONS:
+        t = pattern.sub(repl, t)
+    toks = [m.group(0) for m in _TOKEN.finditer(t)]
+    out: list[str] = []
+    for tok in toks:
+        if tok in ("'s", "'"):
+            out.append("'s")  # possessive marker (plural possessive too)
+        elif tok in ('"', ",", ";", ":", "?", "!", "."):
+            continue
+        else:
+            if "'" in tok and tok.lower().endswith("'s"):  # film's
+                out.extend([tok[:-2], "'s"])
+            else:
+                out.append(tok)
+    for tail in TRAILING:
+        if len(out) > len(tail) + 2 and [t.lower() for t in out[-len(tail):]] == list(tail):
+            out = out[:-len(tail)]
+    return _rewrite_possessives(out)
+
+
+def _rewrite_possessives(toks: list[str]) -> list[str]:
+    """``a film's director`` → ``the director of a film`` (one level is enough for CQs)."""
+    while "'s" in toks:
+        k = toks.index("'s")
+        lo = k
+        while lo > 0 and toks[lo - 1].lower() not in FUNCTION and toks[lo - 1].lower() not in QUALIFIERS:
+            lo -= 1
+        if lo > 0 and toks[lo - 1].lower() in DETERMINERS:
+            lo -= 1
+        hi = k + 1
+        while hi < len(toks) and toks[hi].lower() not in FUNCTION and not (
+                hi > k + 1 and _is_verb_form(toks[hi].lower())):
+            hi += 1
+        owner, owned = toks[lo:k], toks[k + 1:hi]
+        if not owner or not owned:
+            del toks[k]
+            continue
+        toks = toks[:lo] + ["the", *owned, "of", *owner] + toks[hi:]
+    return toks
+
+
+def _low(toks: Sequence[str]) -> list[str]:
+    return [t.lower() for t in toks]
+
+
+@dataclass(frozen=True)
+class _NP:
+    """A parsed noun phrase: a class, a proper name or a pronoun."""
+
+    ref: ClassRef | None
+    det: str = ""
+    plural: bool = False
+    entity: str | None = None  # proper name or pronoun as written
+    words: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    #: owners in "the documentation *of the software*": the phrase also needs ``hasDocumentation``
+    of: tuple["_NP", ...] = ()
+
+    @property
+    def specific(self) -> bool:
+        """A demonstrative/definite/possessive phrase, a proper name or a pronoun."""
+        return self.ref is None or self.det in DEMONSTRATIVE
+
+
+def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
+    """One noun phrase, or ``None`` when ``toks`` is not one.
+
+    ``the X of Y`` is read as X with owner Y (X needs ``hasX: Y → X``).
+    """
+    toks = list(toks)
+    low0 = _low(toks)
+    for k in range(1, len(toks) - 1):
+        if low0[k] == "of" and low0[k - 1] not in KIND_WORDS | {"number", "amount", "count", "total", "list",
+                                                                 "set", "group", "most", "one", "all"}:
+            owned = _np(toks[:k], class_slot=True)
+            owners = _nps(toks[k + 1:])
+            if owned is None or owned.ref is None or not owners:
+                return None
+            return replace(owned, of=tuple(owners))
+    det = ""
+    numbers: list[str] = []
+    while toks:
+        w = toks[0].lower()
+        if w in ("which", "what", "whose") and len(toks) > 1:
+            det = det or w
+            toks.pop(0)
+        elif w in DETERMINERS and w not in ("this", "that", "these", "those") or w in QUALIFIERS:
+            det = det or w
+            toks.pop(0)
+        elif w in ("this", "that", "these", "those"):
+            det = det or w
+            toks.pop(0)
+        elif re.fullmatch(r"\d+(?:[.,:/-]\d+)*", w) or w in ("one", "two", "three", "four", "five", "exactly"):
+            numbers.append(toks.pop(0))
+        elif len(toks) > 2 and w in ("type", "types", "kind", "kinds", "sort", "sorts") and toks[1].lower() == "of":
+            toks = toks[2:]
+        else:
+            break
+    if not toks:
+        if det in ("this", "that", "these", "those"):
+            return _NP(None, det, det in ("these", "those"), entity=det)
+        return None
+    low = _low(toks)
+    if len(toks) == 1 and low[0] in PRONOUNS and not det:
+        return _NP(None, det, low[0] in ("they", "them", "ones"), entity=toks[0])
+    if any(w in FUNCTION or w in FIRST_PERSON or w in ADVERBS or _is_adverb(w) for w in low):
+        return None
+    if any(not re.fullmatch(r"[^\W_]+(?:[-.'][^\W_]+)*", t) for t in toks):
+        return None
+    if len(toks) > 1 and _is_participle(low[-1]) and not _is_known_noun(low[-1]):
+        return None  # "a film directed" is a clause, not a noun phrase
+    if (not class_slot and not det and all(t[:1].isupper() or t[:1].isdigit() for t in toks)):
+        return _NP(None, det, False, entity=" ".join(toks), words=tuple(toks), numbers=tuple(numbers))
+    words = [t if (len(t) > 1 and (t.isupper() or any(c.isupper() for c in t[1:]))) else t.lower() for t in toks]
+    head = singularise(words[-1])
+    plural = head.lower() != words[-1].lower() or (words[-1].lower() in SAME_BOTH and det in (
+        "these", "those", "all", "many", "several", "few"))
+    label_words = words[:-1] + [head]
+    label = " ".join(label_words)
+    name = pascal_case(label)
+    if not name or not name[:1].isalpha():
+        return None
+    plural_label = " ".join(words[:-1] + [pluralise(head)])
+    ref = ClassRef(name, label, plural_label if plural_label != label else "")
+    return _NP(ref, det, plural, words=tuple(words), numbers=tuple(numbers))
+
+
+def _nps(toks: Sequence[str], class_slot: bool = False) -> list[_NP] | None:
+    """One or more coordinated noun phrases ("plants or plant parts")."""
+    low = _low(toks)
+    if not toks:
+        return None
+    groups: list[list[str]] = [[]]
+    for t, w in zip(toks, low):
+        if w in ("and", "or", "nor"):
+            groups.append([])
+        else:
+            groups[-1].append(t)
+    if any(not g for g in groups):
+        return None
+    if len(groups) > 1:
+        # "a pure or a mixed stuff", "pure or mixed stuff": distribute the head noun.
+        last = groups[-1]
+        last_np = _np(last, class_slot)
+        if last_np is not None and last_np.ref is not None and len(last_np.words) >= 2:
+            heads = []
+            for i, g in enumerate(groups[:-1]):
+                content = [t for t in g if t.lower() not in DETERMINERS]
+                modifier = len(content) == 1 and (
+                    _is_adjective(content[0]) or _is_participle(content[0].lower())
+                    or (last_np.plural and singularise(content[0].lower()) == content[0].lower()))
+                heads.append(modifier)
+                if modifier:
+                    groups[i] = g + [last_np.words[-1]]
+            conj = [w for w in low if w in ("and", "or")]
+            adjectival = all(heads) and all(
+                _is_adjective(w) or _is_participle(w) for w in [g[0].lower() for g in groups])
+            if adjectival and conj and conj[0] == "and" and not any(
+                    g[0].lower() in DETERMINERS for g in groups[1:]):
+                # "named and published algorithms": one class, described twice
+                return [_NP(ClassRef.from_label(last_np.ref.label.split()[-1]), last_np.det,
+                            last_np.plural, words=(last_np.words[-1],))]
+        # a shared determiner: "the inputs and outputs"
+        first_det = [t for t in groups[0][:1] if t.lower() in DETERMINERS]
+        for i in range(1, len(groups)):
+            if first_det and groups[i][0].lower() not in DETERMINERS:
+                groups[i] = first_det + groups[i]
+    out = []
+    for g in groups:
+        np_ = _np(g, class_slot)
+        if np_ is None:
+            return None
+        out.append(np_)
+    return out
+
+
+@dataclass(frozen=True)
+class _VG:
+    """A verb group: auxiliaries, the main verb and a trailing preposition."""
+
+    lemma: str                 # "direct", "be" (copula), "have"
+    main: str                  # the main verb as written ("directed")
+    kind: Literal["active", "passive", "copula_adj", "copula_np"]
+    prep: str = ""             # preposition that belongs to the property ("in", "with") or "by" (agent)
+    negated: bool = False
+    adjective: str = ""        # for copula_adj: "compatible"
+    end: int = 0               # index after the verb group (and its preposition)
+    aux: str = ""              # the (last) auxiliary: "can" in "can fly", "did" in "did … direct"
+
+
+def _verb_group(toks: Sequence[str], start: int = 0, *, fronted: str = "") -> _VG | None:
+    """Read the verb group at ``toks[start:]``.
+
+    ``fronted`` is an auxiliary that was moved before the subject ("*did* a
+    director direct", "*was* a film released"): the verb then is a base form, or
+    a participle/adjective after a fronted "be", a participle after "have".
+    """
+    low = _low(toks)
+    i, n = start, len(toks)
+    auxes: list[str] = []
+    negated = False
+    while i < n and (low[i] in AUX or low[i] in NEG or low[i] in ADVERBS
+                     or (low[i].endswith("ly") and len(low[i]) > 4 and i + 1 < n
+                         and low[i + 1] not in DETERMINERS and low[i + 1] not in PREPS)):
+        if low[i] in AUX_HAVE and not (i + 1 < n and (_is_participle(low[i + 1], True) or low[i + 1] in NEG
+                                                       or low[i + 1] in ADVERBS)):
+            break  # "have" as the main verb: "which films have a director", "does it have"
+        if low[i] in NEG:
+            negated = True
+        elif low[i] in AUX:
+            auxes.append(low[i])
+        i += 1
+    last_aux = auxes[-1] if auxes else fronted
+    nxt = low[i] if i < n else ""
+
+    def prep_at(j: int) -> tuple[str, int]:
+        k = j
+        while k < n and (low[k] in ADVERBS or (low[k].endswith("ly") and len(low[k]) > 4)):
+            k += 1  # "works best with", "used successfully in"
+        if k > j and k < n and low[k] in PREPS:
+            j = k
+        if j < n and (low[j] in PREPS or low[j] in PARTICLES):
+            if low[j] in PARTICLES and j + 1 < n and low[j + 1] in PREPS:
+                return low[j] + " " + low[j + 1], j + 2  # "come up with"
+            return low[j], j + 1
+        return "", j
+
+    if last_aux in AUX_BE:
+        if nxt and _is_participle(nxt, after_be=True):
+            prep, end = prep_at(i + 1)
+            return _VG(verb_lemma(nxt), toks[i], "passive", prep, negated, aux=last_aux, end=end)
+        if nxt.endswith("ing") and len(nxt) > 4 and verb_lemma(nxt) != nxt and nxt not in ING_NOUNS:
+            prep, end = prep_at(i + 1)
+            return _VG(verb_lemma(nxt), toks[i], "active", prep, negated, aux=last_aux, end=end)
+        if nxt and _is_adjective(nxt) and (i + 1 >= n or low[i + 1] in PREPS or low[i + 1] in CONJ):
+            prep, end = prep_at(i + 1)
+            return _VG("be", toks[i], "copula_adj", prep, negated, aux=last_aux, adjective=nxt, end=end)
+        if auxes and not fronted:
+            return _VG("be", toks[i - 1], "copula_np", "", negated, aux=last_aux, end=i)
+        return None
+    if last_aux in AUX_HAVE and nxt and _is_participle(nxt, after_be=True) and nxt != "had":
+        prep, end = prep_at(i + 1)
+        return _VG(verb_lemma(nxt), toks[i], "active", prep, negated, aux=last_aux, end=end)
+    if last_aux in AUX_HAVE and auxes and not fronted:
+        return _VG("have", toks[i - 1], "active", "", negated, aux=last_aux, end=i)
+    if not nxt or (nxt in FUNCTION and nxt not in AUX_HAVE) or nxt in FIRST_PERSON or nxt in QUALIFIERS \
+            or toks[i][:1].isupper():
+        return None
+    if not auxes and not fronted and i + 1 < n and low[i + 1] == "by" and _is_participle(nxt):
+        # reduced relative: "films directed by a director"
+        return _VG(verb_lemma(nxt), toks[i], "passive", "by", negated, aux=last_aux, end=i + 2)
+    if last_aux in AUX_DO or last_aux in MODALS or last_aux == "to":
+        if nxt not in COMMON_VERBS and singularise(nxt) != nxt:
+            return None  # "which plants do *lions* eat": a plural noun, not a verb
+        lemma = "have" if nxt == "has" else nxt
+    else:
+        lemma = verb_lemma(nxt)
+    if not re.fullmatch(r"[a-z][a-z-]*", lemma):
+        return None
+    prep, end = prep_at(i + 1)
+    return _VG(lemma, toks[i], "active", prep, negated, aux=last_aux, end=end)
+
+
+def _strip_tail(low: list[str], *tails: Sequence[str]) -> int:
+    """Length of ``low`` without one of ``tails`` at its end."""
+    for t in tails:
+        if len(low) > len(t) and low[-len(t):] == list(t):
+            return len(low) - len(t)
+    return len(low)

@@ -1,0 +1,276 @@
+"""Clauses shared by the question families: a subject followed by its verb group, an inverted
+clause after an auxiliary, possession, value filters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Literal, Sequence
+
+from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, PREPS, SUPERLATIVE
+from ..word_classes import _is_adjective, _is_known_attribute, _is_participle, _is_verb_form, guess_datatype
+from .builders import (
+    _B,
+    _ability_prop,
+    _attribute,
+    _bool_prop,
+    _candidates,
+    _data_prop,
+    _has_prop,
+    _objects,
+    _relational,
+    _state_prop,
+    _verb_prop,
+)
+from .chunker import _NP, _VG, _low, _np, _nps, _verb_group
+from .model import Answer, ClassRef, ParsedCQ
+
+
+def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int,
+                    *, subject_class: ClassRef | None = None) -> ParsedCQ | None:
+    """``<subject> <verb group> <object>`` where the question asks for the subject."""
+    vg = _verb_group(toks, start)
+    if vg is None:
+        return None
+    b = _B(text, pattern)
+    if subject_class is not None:
+        b.cls(subject_class)
+        dom: tuple[str, ...] = (subject_class.name,)
+    else:
+        dom = b.np(subj)
+    rest = list(toks[vg.end:])
+    neg = vg.negated
+    if vg.kind == "copula_np":
+        low = _low(rest)
+        if low[:1] == ["there"]:
+            # "Which visualisation software is there for this data?"
+            tail = rest[1:]
+            if not tail:
+                return b.done("entities", dom[0] if dom else None, negated=neg)
+            if _low(tail)[0] in ("for", "with") and subj:
+                owners = _nps(tail[1:])
+                if not owners or subj[0].ref is None:
+                    return None
+                own = b.np(owners)
+                if _low(tail)[0] == "for":
+                    b.prop(_has_prop(subj[0].ref, own))
+                    return b.done("entities", dom[0], "range", negated=neg)
+                if owners[0].ref is None:
+                    return None
+                b.prop(_has_prop(owners[0].ref, dom))
+                return b.done("entities", dom[0], "domain", negated=neg)
+            return None
+        rel = _relational(rest)
+        if rel is not None:
+            roles, owners = rel
+            own = b.np(owners)
+            for role in roles:
+                if role.ref is None:
+                    return None
+                b.prop(_has_prop(role.ref, own, dom))
+            return b.done("entities", dom[0] if dom else None, "range", negated=neg)
+        objs = _nps(rest)
+        if not objs or not subj or neg:
+            return None
+        obj = objs[0]
+        if obj.ref is None:
+            return None
+        if not obj.det and not obj.plural and len(obj.words) == 1 and _is_adjective(obj.words[0]):
+            b.prop(_bool_prop(obj.words[0], dom))
+            return b.done("entities", dom[0] if dom else None, "domain")
+        for o in objs:
+            if o.ref is not None:
+                b.cls(o.ref)
+                for d in dom:
+                    b.link(o.ref.name, d, implied=True)
+        return b.done("entities", dom[0] if dom else None)
+    if vg.kind == "copula_adj":
+        if vg.prep:
+            objs = _objects(rest)
+            if not objs:
+                return None
+            b.prop(_state_prop(vg.adjective, vg.prep, dom, b.np(objs)))
+            return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+        if rest:
+            return None
+        b.prop(_bool_prop(vg.adjective, dom))
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+    agg = None
+    if vg.kind == "active" and len(rest) > 2 and _low(rest[:2]) in (["the", "most"], ["the", "fewest"]):
+        agg = "max" if rest[1].lower() == "most" else "min"  # "Which author wrote the most books?"
+        rest = rest[2:]
+    objs = _objects(rest)
+    if objs is None:
+        return _coordinated(text, pattern, subj, toks, start, vg, subject_class)
+    if vg.kind == "passive":
+        if vg.prep == "by":
+            if not objs:
+                return None
+            b.prop(_verb_prop(vg.lemma, "", b.np(objs), dom))
+            return b.done("entities", dom[0] if dom else None, "range", negated=neg)
+        if vg.prep:
+            if not objs:
+                return None
+            b.prop(_state_prop(vg.main, vg.prep, dom, b.np(objs)))
+            return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+        if objs:
+            return None
+        b.prop(_bool_prop(vg.main, dom))
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+    # active
+    if vg.lemma == "be":
+        return None
+    if vg.lemma == "have":
+        if not objs or vg.prep:
+            return None  # "have as part": not a plain possession
+        return _possession(b, dom, objs, neg, answer_focus="domain")
+    if not objs and not vg.prep:
+        if not dom or not vg.lemma.isalpha():
+            return None
+        b.prop(_ability_prop(vg, dom))  # "Which birds cannot fly?"
+        return b.done("entities", dom[0], "domain", negated=neg)
+    if vg.prep and not objs:
+        return None
+    b.prop(_verb_prop(vg.lemma, vg.prep, dom, b.np(objs), transitive=bool(objs)))
+    return b.done("entities", dom[0] if dom else None, "domain", negated=neg, aggregate=agg)
+
+
+def _coordinated(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int, vg: _VG,
+                 subject_class: ClassRef | None) -> ParsedCQ | None:
+    """``Who eats an animal or hunts a plant?``: two verb phrases sharing the subject."""
+    low = _low(toks)
+    for k in range(vg.end + 1, len(toks) - 1):
+        if low[k] in ("and", "or") and (_is_verb_form(low[k + 1]) or low[k + 1] in AUX):
+            first = _clause_subject(text, pattern, subj, list(toks[:k]), start, subject_class=subject_class)
+            second = _clause_subject(text, pattern, subj, [*toks[:start], *toks[k + 1:]], start,
+                                     subject_class=subject_class)
+            if first is None or second is None:
+                return None
+            classes = first.classes + tuple(c for c in second.classes if c not in first.classes)
+            return replace(first, classes=classes, properties=first.properties + second.properties,
+                           subclass_links=first.subclass_links + second.subclass_links,
+                           entities=tuple(dict.fromkeys(first.entities + second.entities)))
+    return None
+
+
+def _possession(b: _B, dom: tuple[str, ...], objs: Sequence[_NP], neg: bool,
+                answer_focus: Literal["domain", "range"]) -> ParsedCQ | None:
+    """``… has/have <thing>`` → ``hasThing`` or an attribute (with an optional value)."""
+    for o in objs:
+        if o.ref is None:
+            return None
+        if _is_known_attribute(o.ref.label.split()) or o.ref.label.startswith("number of"):
+            b.prop(_attribute(b, o, dom))
+        else:
+            b.cls(o.ref)
+            b.prop(_has_prop(o.ref, dom))
+    ans = dom[0] if answer_focus == "domain" and dom else (objs[0].ref.name if objs[0].ref else None)
+    if b.props and b.props[0].kind == "data":
+        return b.done("entities" if answer_focus == "domain" else "value", ans if answer_focus == "domain" else None,
+                      answer_focus, negated=neg)
+    return b.done("entities", ans, answer_focus, negated=neg)
+
+
+def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -> ParsedCQ | None:
+    """``Which film has a rating of 5?``, ``Which city has the highest population?``."""
+    low = _low(toks)
+    if start >= len(toks) or low[start] not in ("has", "have", "had"):
+        return None
+    rest = list(toks[start + 1:])
+    rlow = _low(rest)
+    i = 0
+    while i < len(rest) and (rlow[i] in DETERMINERS):
+        i += 1
+    b = _B(text, "which_value")
+    dom = b.np(subj)
+    if i < len(rest) and rlow[i] in SUPERLATIVE:
+        agg = SUPERLATIVE[rlow[i]]
+        attr = _np(rest[i + 1:], class_slot=True)
+        if attr is None or attr.ref is None:
+            return None
+        if rlow[i] in ("most", "fewest", "least") and attr.plural and not _is_known_attribute(attr.words):
+            b.cls(attr.ref)
+            b.prop(_has_prop(attr.ref, dom))
+            return b.done("entities", dom[0] if dom else None, "domain", aggregate="count")
+        dt = guess_datatype(attr.ref.label)
+        b.prop(_data_prop(attr.ref, dom, dt if dt not in ("string", "boolean") else "float"))
+        return b.done("entities", dom[0] if dom else None, "domain", aggregate=agg)
+    # attribute words, then a comparator and/or a value
+    j = i
+    while j < len(rest) and rlow[j] not in PREPS and rlow[j] not in ("more", "less", "greater", "fewer",
+                                                                       "higher", "lower", "exactly", "equal") \
+            and not re.match(r"[\d\"']", rest[j]) and not (j > i and rest[j][:1].isupper()):
+        j += 1
+    if j == i or j >= len(rest):
+        return None
+    attr = _np(rest[i:j], class_slot=True)
+    if attr is None or attr.ref is None:
+        return None
+    k = j
+    while k < len(rest) and (rlow[k] in PREPS or rlow[k] in ("more", "less", "greater", "fewer", "higher",
+                                                              "lower", "than", "exactly", "equal", "least",
+                                                              "most")):
+        k += 1
+    value = " ".join(rest[k:]).strip("\"'")
+    if not value:
+        return None
+    b.prop(_attribute(b, attr, dom, value))
+    return b.done("entities", dom[0] if dom else None, "domain", value=value)
+
+
+def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequence[str], aux_at: int,
+                     *, wh_class: ClassRef | None = None, answer: Answer = "entities") -> ParsedCQ | None:
+    """``<wh-object> <aux> <subject> <verb> [<prep>]`` — the question asks for the object.
+
+    ``Which films did a director direct?``, ``What platform does the software
+    run on?``, ``Which country was a film produced in?``, ``Who was a film
+    directed by?``.
+    """
+    low = _low(toks)
+    aux = low[aux_at]
+    n = len(toks)
+
+    def strong(w: str) -> bool:
+        if aux in AUX_BE:
+            return _is_participle(w, after_be=True) or _is_adjective(w)
+        if aux in AUX_HAVE:
+            return _is_participle(w, after_be=True)
+        return w in COMMON_VERBS
+
+    for j in _candidates(toks, aux_at + 2, n, strong):
+        subj = _nps(toks[aux_at + 1:j])
+        if not subj:
+            continue
+        vg = _verb_group(toks, j, fronted=aux)
+        if vg is None or vg.end != n:
+            continue
+        b = _B(text, pattern)
+        if wh_class is not None:
+            b.cls(wh_class)
+            whn: tuple[str, ...] = (wh_class.name,)
+        else:
+            whn = b.np(wh)
+        sub = b.np(subj)
+        neg = vg.negated
+        ans_cls = whn[0] if whn else None
+        if vg.kind == "passive":
+            if vg.prep == "by":  # "Who was a film directed by?"
+                b.prop(_verb_prop(vg.lemma, "", whn, sub))
+                return b.done(answer, ans_cls, "domain", negated=neg)
+            b.prop(_state_prop(vg.main, vg.prep or "in", sub, whn))
+            return b.done(answer, ans_cls, "range", negated=neg)
+        if vg.kind == "copula_adj":
+            if not vg.prep:
+                return None
+            b.prop(_state_prop(vg.adjective, vg.prep, sub, whn))
+            return b.done(answer, ans_cls, "range", negated=neg)
+        if vg.kind != "active" or vg.lemma == "be":
+            return None
+        if vg.lemma == "have" and not vg.prep:
+            if not wh or wh[0].ref is None:
+                return None
+            return _possession(b, sub, wh, neg, answer_focus="range")
+        b.prop(_verb_prop(vg.lemma, vg.prep, sub, whn))
+        return b.done(answer, ans_cls, "range", negated=neg)
+    return None

@@ -1,0 +1,79 @@
+"""One question → :class:`~.model.ParsedCQ`: compound questions split, each clause read by the
+registered question families in their priority order (:mod:`.registry`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .chunker import _rewrite_possessives, _tokenise
+from .model import ClassRef, ParsedCQ
+from .registry import patterns
+
+_COMPOUND = re.compile(r"\s*,?\s+and\s+(?=(?:what|which|who|where|when|how|is|are|does|do|can)\b)|\?\s+(?=\S)",
+                       re.I)
+
+
+def parse_cq(text: str) -> ParsedCQ | None:
+    """Read one competency question; ``None`` when no supported pattern matches.
+
+    Examples
+    --------
+    >>> parse_cq("Which films did a director direct?").describe()
+    'which_object: directs(Director → Film)'
+    >>> parse_cq("When was a film released?").describe()
+    'when: releaseDate(Film → date)'
+    >>> parse_cq("Is a lion a kind of animal?").describe()
+    'is_kind_of: Lion ⊑ Animal'
+    """
+    if not text or not text.strip():
+        return None
+    clauses = [c for c in _COMPOUND.split(text.strip()) if c and c.strip(" ?,")]
+    if len(clauses) > 1:
+        return _parse_compound(text, clauses)
+    return _parse_clause(text, _tokenise(text))
+
+
+def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
+    if not toks:
+        return None
+    for pattern in patterns():
+        r = pattern(text, toks)
+        if r is not None and (r.classes or r.properties):
+            return r
+    return None
+
+
+def _parse_compound(text: str, clauses: list[str]) -> ParsedCQ | None:
+    """``What license does it have, and what is its permissiveness?``: each clause on its own;
+    "it"/"its" in a later clause stand for the answer of the first."""
+    parts: list[ParsedCQ] = []
+    antecedent: list[str] = []
+    for clause in clauses:
+        toks = _tokenise(clause)
+        if antecedent:
+            out: list[str] = []
+            for t in toks:
+                if t.lower() == "it":
+                    out.extend(["the", *antecedent])
+                elif t.lower() == "its":
+                    out.extend(["the", *antecedent, "'s"])
+                else:
+                    out.append(t)
+            toks = _rewrite_possessives(out)
+        p = _parse_clause(clause, toks)
+        if p is None:
+            return None
+        parts.append(p)
+        if not antecedent:
+            cls = p.answer_class or (p.classes[0].name if p.classes else None)
+            ref = next((c for c in p.classes if c.name == cls), None)
+            antecedent = ref.label.split() if ref else []
+    classes: list[ClassRef] = []
+    for p in parts:
+        classes += [c for c in p.classes if all(c.name != k.name for k in classes)]
+    return ParsedCQ(text, "compound", tuple(classes), tuple(q for p in parts for q in p.properties),
+                    tuple(link for p in parts for link in p.subclass_links), parts[0].answer,
+                    parts[0].answer_class, parts[0].focus,
+                    tuple(dict.fromkeys(e for p in parts for e in p.entities)), parts[0].value,
+                    parts[0].aggregate, any(p.negated for p in parts), tuple(parts))

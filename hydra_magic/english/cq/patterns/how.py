@@ -1,0 +1,101 @@
+"""Question family *how*: ``How many X …?``, ``How old is a person?``, ``How much does a ticket cost?``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...lexicon import AUX_BE, AUX_DO, COST_VERBS, COUNT_UNITS, HOW_ADJ, MODALS
+from ...word_classes import _is_adjective, _is_known_attribute
+from ..builders import _B, _count_prop, _data_prop, _has_prop, _verb_prop
+from ..chunker import _low, _np, _nps, _strip_tail
+from ..model import ClassRef, ParsedCQ
+from ..registry import cq_pattern
+from .which import _p_which
+
+
+@cq_pattern(priority=10)
+def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``How many X …?``, ``How old is a person?``, ``How much does a ticket cost?``."""
+    low = _low(toks)
+    if len(toks) < 3 or low[0] != "how":
+        return None
+    if low[1] == "many":
+        return _how_many(text, toks[2:])
+    if low[1] in HOW_ADJ and low[2] in AUX_BE:
+        x = _nps(toks[3:])
+        if not x:
+            return None
+        attr, dt = HOW_ADJ[low[1]]
+        b = _B(text, "how_adjective")
+        dom = b.np(x)
+        b.prop(_data_prop(ClassRef.from_label(attr), dom, dt))
+        return b.done("value", None, "range")
+    if low[2] in AUX_BE and _is_adjective(low[1]) and low[1] not in HOW_ADJ:
+        # "How reliable is a tool?" → reliability (a degree: float)
+        x = _nps(toks[3:])
+        if not x:
+            return None
+        b = _B(text, "how_adjective")
+        dom = b.np(x)
+        b.prop(_data_prop(ClassRef.from_label(_adjective_noun(low[1])), dom, "float"))
+        return b.done("value", None, "range")
+    if low[1] in ("much", "long") and low[2] in AUX_DO | MODALS and low[-1] in COST_VERBS:
+        x = _nps(toks[3:-1])
+        if not x:
+            return None
+        attr, dt = COST_VERBS[low[-1]]
+        b = _B(text, "how_much")
+        dom = b.np(x)
+        b.prop(_data_prop(ClassRef.from_label(attr), dom, dt))
+        return b.done("value", None, "range")
+    return None
+
+
+def _adjective_noun(adj: str) -> str:
+    """``reliable`` → ``reliability``, ``popular`` → ``popularity``, ``toxic`` → ``toxicity``."""
+    special = {"active": "activity", "free": "freedom", "safe": "safety", "true": "truth", "wide": "width",
+               "strong": "strength", "warm": "warmth", "high": "height", "long": "length", "deep": "depth"}
+    if adj in special:
+        return special[adj]
+    for suf, rep_ in (("able", "ability"), ("ible", "ibility"), ("ic", "icity"), ("ar", "arity"),
+                      ("al", "ality"), ("ent", "ence"), ("ant", "ance"), ("ous", "ousness"), ("ive", "iveness")):
+        if adj.endswith(suf) and len(adj) > len(suf) + 2:
+            return adj[: -len(suf)] + rep_
+    if adj.endswith("y") and len(adj) > 3:
+        return adj[:-1] + "iness"
+    return adj + "ness"
+
+
+def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
+    rlow = _low(rest)
+    end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("there", "are"))
+    if end < len(rlow):
+        x = _np(rest[:end], class_slot=True)
+        if x is None or x.ref is None:
+            return None
+        b = _B(text, "how_many_exist")
+        b.cls(x.ref)
+        return b.done("count", x.ref.name, aggregate="count")
+    # "How many pages does a book have?"
+    for a in range(1, len(rest)):
+        if rlow[a] in AUX_DO | MODALS and rlow[-1] in ("have", "has", "contain", "include"):
+            unit = _np(rest[:a], class_slot=True)
+            owner = _nps(rest[a + 1:-1])
+            if unit is None or unit.ref is None or not owner:
+                break
+            head = unit.ref.label.split()[-1].lower()
+            b = _B(text, "how_many_have")
+            dom = b.np(owner)
+            if head in COUNT_UNITS or _is_known_attribute([head]):
+                b.prop(_count_prop(unit.ref, dom))
+                return b.done("value", None, "range", aggregate="count")
+            b.cls(unit.ref)
+            if rlow[-1] in ("have", "has"):
+                b.prop(_has_prop(unit.ref, dom))
+            else:
+                b.prop(_verb_prop(rlow[-1] if rlow[-1] != "has" else "have", "", dom, (unit.ref.name,)))
+            return b.done("count", unit.ref.name, "range", aggregate="count")
+    r = _p_which(text, ["which", *rest])
+    if r is None:
+        return None
+    return replace(r, pattern="how_many_" + r.pattern.replace("which_", ""), answer="count", aggregate="count")

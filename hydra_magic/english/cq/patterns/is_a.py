@@ -1,0 +1,93 @@
+"""Question family *is*: yes/no questions with "is/are": subclass tests, adjectives, passives, existence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...lexicon import AUX_BE, DETERMINERS, KIND_WORDS, NEG, PREPS
+from ...morphology import singularise
+from ...word_classes import _is_adjective, _is_participle
+from ..builders import _B, _bool_prop, _first
+from ..chunker import _low, _np, _nps, _strip_tail
+from ..clauses import _clause_subject
+from ..model import ParsedCQ
+from ..registry import cq_pattern
+from .yes_no import _existence, _split_points
+
+
+@cq_pattern(priority=90)
+def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
+    """Yes/no questions with "is/are": subclass tests, adjectives, passives, existence."""
+    low = _low(toks)
+    if len(toks) < 3 or low[0] not in AUX_BE:
+        return None
+    end = _strip_tail(low, ("or", "not"))
+    toks, low = toks[:end], low[:end]
+    if low[1] == "there":
+        return _existence(text, toks[2:])
+    # "Is a lion a kind of animal?"
+    for k in range(2, len(low) - 1):
+        if low[k] in KIND_WORDS | {"example", "instance", "member", "part"} and low[k + 1] == "of" and (
+                low[k] != "part" or low[k - 1] in ("a", "an")):
+            if low[k] == "part":
+                return None  # parthood is not subsumption
+            j = k - 1 if low[k - 1] in ("a", "an") else k
+            x = _nps(toks[1:j])
+            y = _np(toks[k + 2:], class_slot=True)
+            if not x or y is None or y.ref is None:
+                return None
+            b = _B(text, "is_kind_of")
+            b.np(x)
+            b.cls(y.ref)
+            for xi in x:
+                if xi.ref is not None:
+                    b.link(xi.ref.name, y.ref.name)
+            return b.done("boolean", y.ref.name)
+    # passive / adjective + preposition: "Is a film directed by a director?", "Is it compatible with X?"
+    for j in range(2, len(toks)):
+        if _is_participle(low[j], after_be=True) or (_is_adjective(low[j]) and j + 1 < len(low)
+                                                        and low[j + 1] in PREPS):
+            subj = _nps(toks[1:j])
+            if not subj:
+                continue
+            r = _clause_subject(text, "is_passive", subj, [toks[0], *toks[j:]], 0)
+            if r is not None:
+                return replace(r, answer="boolean")
+    if any(w in NEG for w in low):
+        return None  # "Are solutions never emulsions?": disjointness is not supported
+    # "Is a lion a herbivore?", "Are lions animals?", "Is it extensible?", "Is it open source?"
+    for j in _split_points(low):
+        x = _nps(toks[1:j])
+        if not x:
+            continue
+        ylow = low[j:]
+        yt = toks[j:]
+        groups: list[str] = []
+        if all(_is_adjective(w) or w in ("or", "and") for w in ylow):
+            groups = [w for w in ylow if w not in ("or", "and")]  # "Is it free or open?"
+        elif (len(ylow) >= 2 and not any(w in DETERMINERS for w in ylow) and _is_adjective(ylow[0])
+              and singularise(ylow[-1]) == ylow[-1] and all(xi.specific for xi in x)):
+            groups = [" ".join(ylow)]  # "Is it open source?": a bare singular phrase about a thing
+        if groups:
+            b = _B(text, "is_adjective")
+            dom = b.np(x)
+            for g in groups:
+                b.prop(_bool_prop(g, dom))
+            return b.done("boolean", dom[0] if dom else None, "domain")
+        ys = _nps(yt, class_slot=True)
+        if not ys or any(y.ref is None for y in ys):
+            continue
+        b = _B(text, "is_a")
+        b.np(x)
+        for y in ys:
+            b.cls(y.ref)  # type: ignore[arg-type]
+        for xi in x:
+            if xi.ref is None:
+                continue
+            for y in ys:
+                if xi.specific:
+                    b.link(y.ref.name, xi.ref.name, implied=True)  # type: ignore[union-attr]
+                elif len(ys) == 1:
+                    b.link(xi.ref.name, y.ref.name)  # type: ignore[union-attr]
+        return b.done("boolean", _first(ys))
+    return None

@@ -1,0 +1,65 @@
+"""Question family *kinds*: ``What types of X are there?``, ``What kind of X is Y?``, ``What are the main
+types of X?``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...lexicon import AUX_BE, KIND_WORDS, QUALIFIERS
+from ..builders import _B
+from ..chunker import _low, _np, _nps, _strip_tail
+from ..model import ParsedCQ
+from ..registry import cq_pattern
+from .which import _p_which
+
+
+@cq_pattern(priority=50)
+def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``What types of X are there?``, ``What kind of X is Y?``, ``What are the main types of X?``."""
+    low = _low(toks)
+    if not toks or low[0] not in ("which", "what"):
+        return None
+    i = 1
+    if low[1:3] in (["are", "the"], ["is", "the"]) or (low[1:2] == ["are"] and len(low) > 2 and low[2] in KIND_WORDS):
+        i = 3 if low[2] == "the" else 2
+        while i < len(low) and low[i] in QUALIFIERS:
+            i += 1
+        if i + 1 < len(low) and low[i] in KIND_WORDS and low[i + 1] == "of":
+            x = _np(toks[i + 2:], class_slot=True)
+            if x is None or x.ref is None:
+                return None
+            b = _B(text, "kinds_of")
+            b.cls(x.ref)
+            return b.done("subclasses", x.ref.name)
+        return None
+    if not (len(low) > 3 and low[1] in KIND_WORDS and low[2] == "of"):
+        return None
+    rest = toks[3:]
+    rlow = _low(rest)
+    end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("are", "known"), ("there", "are"))
+    if end < len(rlow):
+        x = _np(rest[:end], class_slot=True)
+        if x is None or x.ref is None:
+            return None
+        b = _B(text, "kinds_of")
+        b.cls(x.ref)
+        return b.done("subclasses", x.ref.name)
+    for a in range(1, len(rest)):
+        if rlow[a] in AUX_BE and a + 1 < len(rest):
+            x = _np(rest[:a], class_slot=True)
+            ys = _nps(rest[a + 1:])
+            if x is None or x.ref is None or not ys:
+                continue
+            b = _B(text, "kind_of")
+            b.cls(x.ref)
+            b.np(ys)
+            for y in ys:
+                if y.ref is not None:
+                    b.link(y.ref.name, x.ref.name)
+            return b.done("superclass", x.ref.name)
+    # "What types of animals eat plants?"
+    r = _p_which(text, [toks[0], *rest])
+    if r is not None:
+        return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
+    return None

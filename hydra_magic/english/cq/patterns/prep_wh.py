@@ -1,0 +1,26 @@
+"""Question family *preposition + wh*: ``In which country was a film produced?`` → producedIn (Film → Country)."""
+
+from __future__ import annotations
+
+from ...lexicon import AUX, PREPS
+from ..chunker import _low, _nps
+from ..clauses import _clause_inverted
+from ..model import ParsedCQ
+from ..registry import cq_pattern
+
+
+@cq_pattern(priority=80)
+def _p_prep_wh(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``In which country was a film produced?`` → producedIn (Film → Country)."""
+    low = _low(toks)
+    if len(toks) < 5 or low[0] not in PREPS or low[1] not in ("what", "which"):
+        return None
+    prep = low[0]
+    for a in range(3, len(toks)):
+        if low[a] in AUX:
+            wh = _nps(toks[2:a], class_slot=True)
+            if not wh:
+                return None
+            r = _clause_inverted(text, "prep_which", wh, toks[:a] + toks[a:] + [prep], a)
+            return r
+    return None

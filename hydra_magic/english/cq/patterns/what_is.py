@@ -1,0 +1,72 @@
+"""Question family *what is*: ``What is the X of Y?`` (attribute), ``What is a X?`` (definition), ``Who is the
+X of Y?``.
+"""
+
+from __future__ import annotations
+
+from ...lexicon import AUX_BE
+from ..builders import _B, _attribute, _has_prop, _relational
+from ..chunker import _low, _nps
+from ..clauses import _clause_subject
+from ..model import PERSON, ParsedCQ
+from ..registry import cq_pattern
+
+
+@cq_pattern(priority=60)
+def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``What is the X of Y?`` (attribute), ``What is a X?`` (definition), ``Who is the X of Y?``."""
+    low = _low(toks)
+    if len(toks) < 3 or low[0] not in ("what", "who", "which") or low[1] not in AUX_BE:
+        return None
+    rest = toks[2:]
+    rlow = _low(rest)
+    if rlow[:1] == ["the"] and len(rlow) > 1 and rlow[1] in ("difference", "differences"):
+        return None
+    rel = _relational(rest)
+    if rel is not None:
+        attrs, owners = rel
+        b = _B(text, "who_role_of" if low[0] == "who" else "attribute_of")
+        own = b.np(owners)
+        for attr in attrs:
+            if attr.ref is None:
+                return None
+            if low[0] == "who":
+                b.cls(PERSON)
+                b.cls(attr.ref)
+                b.link(attr.ref.name, PERSON.name, implied=True)
+                b.prop(_has_prop(attr.ref, own))
+            else:
+                b.prop(_attribute(b, attr, own))
+        first = b.props[0]
+        if first.kind == "object":
+            return b.done("entities", first.range[0] if first.range else None, "range")
+        return b.done("value", None, "range")
+    for k, w in enumerate(rlow):
+        if w in ("that", "which", "who") and k > 0:
+            # "What are animals that have a tail?"
+            subj = _nps(rest[:k], class_slot=True)
+            if not subj:
+                return None
+            return _clause_subject(text, "what_are_that", subj, rest, k + 1)
+    x = _nps(rest, class_slot=low[0] == "which")
+    if not x or len(x) != 1:
+        return None
+    if low[0] == "which" and low[1] == "are" and x[0].ref is not None:
+        b = _B(text, "list")
+        b.np(x)
+        return b.done("entities", x[0].ref.name)
+    b = _B(text, "who_is" if low[0] == "who" else "definition")
+    if x[0].ref is None:
+        if low[0] == "who":
+            b.cls(PERSON)
+            b.np(x)
+            return b.done("definition", PERSON.name)
+        return None
+    b.np(x)
+    if low[0] == "who":
+        b.cls(PERSON)
+        b.link(x[0].ref.name, PERSON.name, implied=True)
+        return b.done("entities", x[0].ref.name)
+    if low[0] == "which" or (rlow and rlow[-1] == "there"):
+        return None
+    return b.done("definition", x[0].ref.name)

@@ -1,0 +1,59 @@
+"""Question family *which/what*: ``Which director directed a film?`` (subject), ``Which films did a director
+direct?`` (object), ``What eats plants?``, ``What does a lion eat?``, value filters.
+"""
+
+from __future__ import annotations
+
+from ...lexicon import AUX, AUX_BE, AUX_DO, AUX_HAVE, MODALS
+from ...word_classes import _is_third_person, _is_verb_form
+from ..builders import _candidates
+from ..chunker import _low, _nps
+from ..clauses import _clause_inverted, _clause_subject, _value_filter
+from ..model import ParsedCQ
+from ..registry import cq_pattern
+
+
+@cq_pattern(priority=120)
+def _p_which(text: str, toks: list[str]) -> ParsedCQ | None:
+    low = _low(toks)
+    if not toks or low[0] not in ("which", "what"):
+        return None
+    rest = toks[1:]
+    if len(rest) > 2 and _low(rest[:2]) == ["of", "the"]:
+        rest = rest[2:]
+    rlow = _low(rest)
+    n = len(rest)
+
+    def strong(w: str) -> bool:
+        return w in AUX or _is_verb_form(w)
+
+    if low[0] == "what" and rlow and _is_verb_form(rlow[0]) and rlow[0].endswith("s"):
+        # "What eats plants?": the subject has no class
+        r = _clause_subject(text, "what_subject", [], rest, 0)
+        if r is not None:
+            return r
+    for bpos in _candidates(rest, 1, n, strong):
+        if low[0] == "what" and any(_is_third_person(w) for w in rlow[:bpos]):
+            continue  # "What distinguishes X from Y": a finite verb cannot sit inside the subject
+        subj = _nps(rest[:bpos], class_slot=True)
+        if not subj:
+            continue
+        r = _value_filter(text, subj, rest, bpos)
+        if r is not None:
+            return r
+        r = _clause_subject(text, "which_subject", subj, rest, bpos)
+        if r is not None:
+            return r
+    for a in range(1, n):
+        if rlow[a] in AUX_DO | MODALS | AUX_BE | AUX_HAVE:
+            wh = _nps(rest[:a], class_slot=True)
+            if wh:
+                r = _clause_inverted(text, "which_object", wh, rest, a)
+                if r is not None:
+                    return r
+    if low[0] == "what" and rlow[:1] and rlow[0] in AUX_DO | MODALS:
+        # "What does a lion eat?": the object has no class
+        r = _clause_inverted(text, "what_object", [], rest, 0)
+        if r is not None:
+            return r
+    return None

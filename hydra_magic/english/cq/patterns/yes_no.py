@@ -1,0 +1,118 @@
+"""Question family *yes/no*: ``Does a lion eat plants?``, ``Can a tool read a format?``, ``Does a film have a
+director?``; existence: ``Is there X for Y?``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from ...lexicon import AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
+from ...word_classes import _is_participle
+from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _state_prop, _verb_prop
+from ..chunker import _low, _nps, _verb_group
+from ..clauses import _clause_subject, _possession
+from ..model import ParsedCQ
+from ..registry import cq_pattern
+
+
+def _split_points(low: list[str]) -> list[int]:
+    """Where a second noun phrase may start in ``Is <X> <Y>``: at a determiner, else anywhere."""
+    dets = [j for j in range(2, len(low)) if low[j] in ("a", "an", "the", "some", "any")]
+    rest = [j for j in range(2, len(low)) if j not in dets
+            and not (j == 2 and low[1] in ("this", "that", "these", "those", "the"))]
+    return dets + rest
+
+
+def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
+    """``Is there X for Y?``, ``Are there X with Y?``, ``Is there an X that V Y?``."""
+    low = _low(toks)
+    for k, w in enumerate(low):
+        if w in ("that", "which", "who") and k > 0:
+            x = _nps(toks[:k], class_slot=True)
+            if not x:
+                return None
+            r = _clause_subject(text, "exists_that", x, toks, k + 1)
+            return replace(r, answer="boolean") if r else None
+    for k, w in enumerate(low):
+        if w in ("for", "with") and k > 0:
+            x = _nps(toks[:k], class_slot=True)
+            y = _nps(toks[k + 1:])
+            if not x or not y or x[0].ref is None:
+                return None
+            b = _B(text, "exists_for" if w == "for" else "exists_with")
+            if w == "for":
+                own = b.np(y)
+                b.np(x)
+                b.prop(_has_prop(x[0].ref, own))
+                return b.done("boolean", x[0].ref.name, "range")
+            dom = b.np(x)
+            if y[0].ref is None:
+                return None
+            r = _possession(b, dom, y, False, answer_focus="domain")
+            return replace(r, answer="boolean") if r else None
+        if w == "in" and k > 0:
+            # "Are there lions in a country?" → locatedIn (Lion → Country)
+            x = _nps(toks[:k], class_slot=True)
+            y = _nps(toks[k + 1:])
+            if not x or not y or x[0].ref is None:
+                return None
+            b = _B(text, "exists_in")
+            dom = b.np(x)
+            b.prop(_state_prop("located", "in", dom, b.np(y)))
+            return b.done("boolean", x[0].ref.name, "domain")
+        if w in PREPS and k > 0:
+            return None
+    x = _nps(toks, class_slot=True)
+    if not x or x[0].ref is None:
+        return None
+    b = _B(text, "exists")
+    b.np(x)
+    return b.done("boolean", x[0].ref.name)
+
+
+@cq_pattern(priority=100)
+def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``Does a lion eat plants?``, ``Can a tool read a format?``, ``Does a film have a director?``."""
+    low = _low(toks)
+    if len(toks) < 3 or low[0] not in AUX_DO | MODALS | AUX_HAVE:
+        return None
+    n = len(toks)
+
+    def strong(w: str) -> bool:
+        if low[0] in AUX_HAVE:
+            return _is_participle(w, after_be=True)
+        return w in COMMON_VERBS or w in ("have", "has")
+
+    for j in _candidates(toks, 2, n, strong):
+        subj = _nps(toks[1:j])
+        if not subj:
+            continue
+        vg = _verb_group(toks, j, fronted=low[0])
+        if vg is None or vg.kind != "active" or vg.lemma == "be":
+            continue
+        rest = toks[vg.end:]
+        objs = _objects(rest)
+        if objs is None or (not objs and not vg.prep):
+            continue
+        b = _B(text, "does_have" if vg.lemma == "have" else "does_verb")
+        dom = b.np(subj)
+        if vg.lemma == "have" and not vg.prep:
+            if not objs:
+                continue
+            r = _possession(b, dom, objs, vg.negated, answer_focus="domain")
+            return replace(r, answer="boolean") if r else None
+        if not objs:
+            continue
+        b.prop(_verb_prop(vg.lemma, vg.prep, dom, b.np(objs)))
+        return b.done("boolean", None, None, negated=vg.negated)
+    # "Can a penguin fly?", "Do bears hibernate?": an intransitive verb at the end
+    subj = _nps(toks[1:n - 1])
+    vg = _verb_group(toks, n - 1, fronted=low[0]) if subj and low[0] not in AUX_HAVE else None
+    if subj and vg is not None and vg.kind == "active" and vg.lemma not in ("be", "have", "do"):
+        b = _B(text, "does_verb")
+        dom = b.np(subj)
+        if dom:
+            b.prop(_ability_prop(vg, dom))
+            return b.done("boolean", dom[0], "domain", negated=vg.negated)
+    return None

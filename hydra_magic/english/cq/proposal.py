@@ -1,0 +1,293 @@
+"""Questions → ontology proposal: new classes and properties for one batch, resolved against
+the ontology (the root policy and the subclass links of head nouns and person roles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from ...candidates import ClassCandidate, OntologyProposal, PropertyCandidate
+from ...iri import normalise_label
+from ...issues import Issue
+
+if TYPE_CHECKING:
+    from ...cq import CompetencyQuestion
+    from ...ontology import Ontology
+from .builders import _has_prop, _uniq
+from .chunker import _tokenise
+from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
+from .parse import parse_cq
+
+ROOT_CLASS = "Entity"
+
+
+@dataclass
+class _NewClass:
+    name: str
+    label: str
+    alt_labels: tuple[str, ...]
+    origin: str
+    parent: str | None = None
+    comment: str = ""
+
+
+_DEFAULT_COMMENTS = {
+    PERSON.name: "Who answers 'who' questions.",
+    PLACE.name: "Where answers 'where' questions.",
+}
+
+
+class _Plan:
+    """New classes and properties for one batch, resolved against the ontology."""
+
+    def __init__(self, ontology: "Ontology") -> None:
+        self.onto = ontology
+        self.classes: dict[str, _NewClass] = {}   # normalised name → new class, in first-mention order
+        self.final: dict[str, str] = {}           # name in a ParsedCQ → name in the ontology/proposal
+        self.props: dict[str, PropertyCandidate] = {}
+
+    # ----------------------------------------------------------- classes
+    def _existing(self, ref: ClassRef) -> str | None:
+        for key in (ref.name, ref.label, ref.plural, *ref.synonyms):
+            if key:
+                c = self.onto.get_class(key)
+                if c is not None:
+                    return c.name
+        return None
+
+    def use(self, ref: ClassRef, origin: str) -> str:
+        if ref.name in self.final:
+            return self.final[ref.name]
+        name = self._existing(ref)
+        if name is None:
+            key = normalise_label(ref.name)
+            if key not in self.classes:
+                alts = _uniq([ref.plural, *ref.synonyms], ref.label)
+                self.classes[key] = _NewClass(ref.name, ref.label, alts, origin,
+                                              comment=_DEFAULT_COMMENTS.get(ref.name, ""))
+            name = self.classes[key].name
+        self.final[ref.name] = name
+        return name
+
+    def name(self, parsed_name: str) -> str:
+        if parsed_name in self.final:
+            return self.final[parsed_name]
+        c = self.onto.get_class(parsed_name)
+        return c.name if c is not None else parsed_name
+
+    def known(self, ref: ClassRef) -> str | None:
+        """The class ``ref`` names, if it exists or is planned (without planning it)."""
+        if ref.name in self.final:
+            return self.final[ref.name]
+        existing = self._existing(ref)
+        if existing is not None:
+            return existing
+        rec = self.classes.get(normalise_label(ref.name))
+        return rec.name if rec is not None else None
+
+    def _parent_of(self, name: str) -> str | None:
+        rec = self.classes.get(normalise_label(name))
+        if rec is not None:
+            return rec.parent
+        c = self.onto.get_class(name)
+        if c is None or c.parent is None or c.parent not in self.onto.classes:
+            return None
+        return self.onto.classes[c.parent].name
+
+    def _ancestors(self, name: str) -> list[str]:
+        out: list[str] = []
+        cur = self._parent_of(name)
+        while cur is not None and cur not in out and len(out) < 10_000:
+            out.append(cur)
+            cur = self._parent_of(cur)
+        return out
+
+    def link(self, child: str, parent: str) -> None:
+        c, p = self.name(child), self.name(parent)
+        rec = self.classes.get(normalise_label(c))
+        if rec is None or rec.parent is not None or normalise_label(c) == normalise_label(p):
+            return  # existing classes keep their place; the first stated parent wins
+        if normalise_label(c) in (normalise_label(a) for a in [p, *self._ancestors(p)]):
+            return  # would create a cycle
+        rec.parent = p
+
+    def head_noun_parents(self) -> None:
+        """``FilmProductionCompany ⊑ Company`` when ``Company`` exists or is planned."""
+        for rec in list(self.classes.values()):
+            words = rec.label.split()
+            if rec.parent is not None or len(words) < 2:
+                continue
+            for k in range(1, len(words)):
+                head = ClassRef.from_label(" ".join(words[k:]))
+                target = self.known(head)
+                if target is not None and normalise_label(target) != normalise_label(rec.name):
+                    self.link(rec.name, target)
+                    break
+
+    def person_role_parents(self, origin_of: Callable[[str], str]) -> None:
+        """``Director ⊑ Person`` for new classes named by a person role noun (director, actor, …).
+
+        Without it "Which films did a director direct?" and "Where was a person born?"
+        give unrelated Director and Person, and a director's birthplace is rejected.
+        """
+        for rec in list(self.classes.values()):
+            words = rec.label.split()
+            if rec.parent is not None or not words or words[-1] not in PERSON_ROLES:
+                continue
+            if normalise_label(rec.name) == normalise_label(PERSON.name):
+                continue
+            person = self.use(PERSON, origin_of(rec.name))
+            self.link(rec.name, person)
+
+    def attach_root(self) -> None:
+        tops = [rec for rec in self.classes.values() if rec.parent is None]
+        if not tops:
+            return
+        roots = self.onto.roots()
+        if len(roots) > 1:
+            return  # an imported forest: the contracts allow new top-level classes then
+        if len(roots) == 1:
+            root = self.onto.classes[roots[0]].name
+        else:
+            existing = self.onto.get_class(ROOT_CLASS)
+            planned = self.classes.get(normalise_label(ROOT_CLASS))
+            if existing is not None:
+                root = existing.name
+            elif planned is not None:
+                chain = self._ancestors(planned.name)
+                root = chain[-1] if chain else planned.name
+            else:
+                rec = _NewClass(ROOT_CLASS, normalise_label(ROOT_CLASS), (), tops[0].origin,
+                                comment="Generic root: the ontology had no root class, and the contracts "
+                                        "allow a single top-level class.")
+                self.classes = {normalise_label(ROOT_CLASS): rec, **self.classes}
+                root = ROOT_CLASS
+        for rec in tops:
+            if normalise_label(rec.name) != normalise_label(root):
+                rec.parent = root
+
+    def class_candidates(self) -> list[ClassCandidate]:
+        """Parents first (the contracts check each class against those before it)."""
+        out: list[ClassCandidate] = []
+        done: set[str] = set()
+        # An alternative label must not be another class's name or label: lookups by name would
+        # find the wrong class ("people" on Person vs a class People).
+        taken = {normalise_label(k) for c in self.onto.classes.values() for k in (c.name, c.label)}
+        taken |= {normalise_label(k) for r in self.classes.values() for k in (r.name, r.label)}
+
+        def emit(rec: _NewClass, depth: int = 0) -> None:
+            key = normalise_label(rec.name)
+            if key in done or depth > 10_000:
+                return
+            if rec.parent is not None:
+                parent = self.classes.get(normalise_label(rec.parent))
+                if parent is not None:
+                    emit(parent, depth + 1)
+            done.add(key)
+            alts = tuple(a for a in rec.alt_labels if normalise_label(a) not in taken)
+            out.append(ClassCandidate(rec.name, rec.parent, rec.label, alts, rec.comment, rec.origin))
+
+        for rec in list(self.classes.values()):
+            emit(rec)
+        return out
+
+    # -------------------------------------------------------- properties
+    def prop(self, req: PropertyReq, origin: str) -> None:
+        if req.kind == "data" and req.attribute is not None:
+            target = self.known(req.attribute)
+            if target is not None:  # "What is the director of a film?" once Director is a class
+                req = _has_prop(replace(req.attribute, name=target), req.domain)
+        for n in (*req.domain, *(req.range if req.kind == "object" else ())):
+            if n not in self.final and self.onto.get_class(n) is None:
+                # never leave a dangling name
+                self.use(replace(ClassRef.from_label(normalise_label(n)), name=n), origin)
+        domain = _uniq(self.name(d) for d in req.domain)
+        range_ = _uniq(self.name(r) for r in req.range) if req.kind == "object" else req.range
+        for key in (req.name, req.label, *req.alt_labels):
+            p = self.onto.get_property(key) if key else None
+            if p is not None and (key == req.name or p.kind == req.kind):
+                return  # reuse the existing property; never propose it again
+        key = normalise_label(req.name)
+        cand = self.props.get(key)
+        if cand is None:
+            self.props[key] = PropertyCandidate(req.name, req.kind, domain, range_, req.label, req.alt_labels,
+                                                origin=origin)
+        elif cand.kind == req.kind:
+            cand.domain = _uniq([*cand.domain, *domain])
+            if req.kind == "object":
+                cand.range = _uniq([*cand.range, *range_])
+            cand.alt_labels = _uniq([*cand.alt_labels, *req.alt_labels], cand.label or "")
+
+
+_EXAMPLES = {
+    "when": "'When was a film released?'",
+    "where": "'Where was a person born?'",
+    "who": "'Who directed a film?' or 'Who is the director of a film?'",
+    "how": "'How many awards did a film win?' or 'How old is a person?'",
+    "is": "'Is a lion a kind of animal?' or 'Is a film popular?'",
+    "are": "'Are lions animals?' or 'Are there animals that eat plants?'",
+    "does": "'Does a lion eat plants?'",
+    "do": "'Do lions eat plants?'",
+    "can": "'Can a tool read a file format?'",
+}
+
+
+def _unparsed(cq: "CompetencyQuestion") -> Issue:
+    first = (_tokenise(cq.text)[:1] or [""])[0].lower()
+    example = _EXAMPLES.get(first, "'Which films did a director direct?' or 'What is the release date of a film?'")
+    return Issue(
+        "unparsed_cq",
+        f"The competency question {cq.text.strip()!r} matches none of the supported question patterns, "
+        f"so it adds nothing to the ontology.",
+        f"Rephrase it as one relation between classes, e.g. {example}. First-person questions "
+        f"('Where can I …'), comparisons and questions with several clauses are not read by the offline "
+        f"rules engine; an LLM engine may read them.",
+        severity="warning",
+        path=f"cq:{cq.id}",
+        data={"text": cq.text},
+    )
+
+
+def propose_from_cqs(cqs: Sequence["CompetencyQuestion"], ontology: "Ontology") -> OntologyProposal:
+    """Classes and properties that let ``ontology`` answer ``cqs`` (offline, deterministic).
+
+    Existing classes and properties are reused, never proposed again; classes
+    come parents first; when the ontology has no root a generic ``Entity`` root
+    is proposed first (see the module docstring for every convention). A
+    question no pattern reads adds an ``unparsed_cq`` warning to
+    ``proposal.issues`` and no candidate. Every candidate's ``origin`` is the
+    text of the first question that needed it.
+    """
+    proposal = OntologyProposal()
+    parsed: list[tuple[str, ParsedCQ]] = []
+    seen: set[str] = set()
+    for cq in cqs:
+        key = normalise_label(cq.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        p = parse_cq(cq.text)
+        if p is None:
+            proposal.issues.append(_unparsed(cq))
+        else:
+            parsed.append((cq.text, p))
+    plan = _Plan(ontology)
+    for origin, p in parsed:
+        for ref in p.classes:
+            plan.use(ref, origin)
+    for implied in (False, True):
+        for _, p in parsed:
+            for link in p.subclass_links:
+                if link.implied == implied:
+                    plan.link(link.child, link.parent)
+    for origin, p in parsed:
+        for req in p.properties:
+            plan.prop(req, origin)
+    plan.head_noun_parents()
+    plan.person_role_parents(lambda name: plan.classes[normalise_label(name)].origin)
+    plan.attach_root()
+    proposal.classes = plan.class_candidates()
+    proposal.properties = list(plan.props.values())
+    proposal.raw = "\n".join(f"{text} → {p.describe()}" for text, p in parsed)
+    return proposal

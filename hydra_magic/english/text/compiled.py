@@ -1,0 +1,309 @@
+"""An ontology compiled for reading text: trigger phrases per property, object kinds, known
+values and class labels; the mentions and trigger matches of a sentence under those tables.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import XSD, URIRef
+
+from ...iri import normalise_label
+from ...ontology import HYDRA, Ontology, OntProperty
+from .mentions import (
+    _date_mentions,
+    _extend_name,
+    _Mention,
+    _merge_commas,
+    _name_mentions,
+    _number_mentions,
+    _quoted_mentions,
+)
+from .relation_model import _load_model, _Model
+from .tokens import _stem, _tokenize, _Tokens
+from .words import ADJECTIVE_SUFFIXES, IRREGULAR_AGENTS, MENTION_KINDS
+
+#: Annotation properties this module reads and (when learning) writes.
+TRIGGER = HYDRA.trigger
+OBJECT_FORM = HYDRA.objectForm
+KNOWN_VALUE = HYDRA.knownValue
+LEADING_ARTICLE = HYDRA.leadingArticle
+NAME_WORD = HYDRA.nameWord
+
+
+@dataclass
+class _Trigger:
+    prop: URIRef
+    stems: tuple[str, ...]
+    slot: str  # "after": phrase then object; "before": object then phrase
+    subject_after: bool = False
+    learned: bool = False
+    inverse: bool = False  # passive phrase of an active label: "directed by" for "directs"
+
+
+@dataclass
+class _Compiled:
+    props: dict[URIRef, OntProperty]
+    classes: dict[URIRef, Any]
+    triggers: dict[str, list[_Trigger]]  # first stem -> triggers, longest first
+    kinds: dict[URIRef, frozenset[str]]
+    values: dict[
+        str, list[tuple[tuple[str, ...], frozenset[URIRef]]]
+    ]  # first low token -> (tokens, props)
+    value_props: dict[URIRef, bool]  # properties whose known values alone signal them
+    class_labels: dict[tuple[str, ...], URIRef]  # stemmed label tokens -> class
+    keep_the: bool = False
+    max_class_len: int = 1
+    name_words: frozenset[str] = frozenset()  # lower-case words that belong to names here
+    has_single_values: bool = False
+    model: _Model | None = None
+
+
+_CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
+# A cache, not state: compiled tables are rebuilt whenever the ontology's index
+# is (Ontology.refresh replaces its dicts), and dropped with the ontology.
+
+
+def _compiled(ontology: Ontology) -> _Compiled:
+    c = _CACHE.get(ontology)
+    if c is not None and c.props is ontology.properties and c.classes is ontology.classes:
+        return c
+    c = _compile(ontology)
+    _CACHE[ontology] = c
+    return c
+
+
+def _label_triggers(prop: OntProperty) -> list[str]:
+    out: list[str] = []
+    for lab in (prop.label, *prop.alt_labels):
+        words = normalise_label(lab).split()
+        if not words:
+            continue
+        out.append(" ".join(words))
+        last = words[-1]
+        base = None
+        if last in IRREGULAR_AGENTS:
+            out.append(" ".join(words[:-1] + [IRREGULAR_AGENTS[last]]))
+        elif last.endswith("or") and len(last) > 5:
+            base = last[:-2] + "ed"
+        elif last.endswith("er") and len(last) > 5:
+            base = last[:-2] + ("ed" if not last[:-2].endswith("e") else "d")
+        if base:
+            out.append(" ".join(words[:-1] + [base, "by"]))
+    return out
+
+
+def _parse_trigger(phrase: str) -> tuple[tuple[str, ...], str, bool] | None:
+    ph = " ".join(phrase.split())
+    before = ph.startswith("{o}")
+    subject_after = ph.endswith("{s}")
+    core = ph.replace("{o}", " ").replace("{s}", " ")
+    toks = _tokenize(core)
+    stems = tuple(toks.stems)
+    if not stems:
+        return None
+    return stems, ("before" if before else "after"), subject_after
+
+
+def _compile(ontology: Ontology) -> _Compiled:
+    g = ontology.graph
+    triggers: dict[str, list[_Trigger]] = defaultdict(list)
+    kinds: dict[URIRef, frozenset[str]] = {}
+    values: dict[str, list[tuple[tuple[str, ...], frozenset[URIRef]]]] = defaultdict(list)
+    value_sets: dict[tuple[str, ...], set[URIRef]] = defaultdict(set)
+    value_props: dict[URIRef, bool] = {}
+    seen: set[tuple[URIRef, tuple[str, ...], str, bool]] = set()
+    for prop in ontology.properties.values():
+        phrases = [(p, False) for p in _label_triggers(prop)] + [(p, True) for p in prop.triggers]
+        label_words = [_stem(w) for w in normalise_label(prop.label).split()]
+        for phrase, learned in phrases:
+            parsed = _parse_trigger(phrase)
+            if parsed is None:
+                continue
+            stems, slot, subj_after = parsed
+            key = (prop.iri, stems, slot, subj_after)
+            if key in seen:
+                continue
+            seen.add(key)
+            # "directs" (Director -> Film) with the alternative label "directed by": in
+            # "Alien was directed by Ridley Scott" the object of "by" is the subject.
+            # Learned phrases were read with the gold direction and are never inverted.
+            inverse = (
+                not learned
+                and prop.kind == "object"
+                and len(stems) >= 2
+                and stems[-1] == "by"
+                and bool(label_words)
+                and label_words[-1] != "by"
+                and stems[-2] == label_words[0]
+            )
+            triggers[stems[0]].append(_Trigger(prop.iri, stems, slot, subj_after, learned, inverse))
+        forms = {str(o) for o in g.objects(prop.iri, OBJECT_FORM)} & set(MENTION_KINDS)
+        kinds[prop.iri] = frozenset(forms) if forms else _default_kinds(prop)
+        known = [str(o) for o in g.objects(prop.iri, KNOWN_VALUE)]
+        value_props[prop.iri] = bool(known)
+        for v in known:
+            toks = tuple(_tokenize(v).low)
+            if toks:
+                value_sets[toks].add(prop.iri)
+    for toks, ps in value_sets.items():
+        values[toks[0]].append((toks, frozenset(ps)))
+    for lst in values.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    for trigger_list in triggers.values():
+        trigger_list.sort(key=lambda t: -len(t.stems))
+    class_labels: dict[tuple[str, ...], URIRef] = {}
+    for cls in sorted(ontology.classes.values(), key=lambda c: str(c.iri)):
+        for lab in (cls.label, cls.name, *cls.alt_labels):
+            words = tuple(_stem(w) for w in normalise_label(lab).split())
+            if words:
+                class_labels.setdefault(words, cls.iri)
+    keep = any(str(o) == "keep" for o in g.objects(None, LEADING_ARTICLE))
+    name_words = frozenset(str(o) for o in g.objects(None, NAME_WORD))
+    return _Compiled(
+        ontology.properties,
+        ontology.classes,
+        dict(triggers),
+        kinds,
+        dict(values),
+        value_props,
+        class_labels,
+        keep,
+        max((len(k) for k in class_labels), default=1),
+        name_words,
+        any(len(toks) == 1 for toks in value_sets),
+        _load_model(ontology),
+    )
+
+
+def _default_kinds(prop: OntProperty) -> frozenset[str]:
+    if prop.kind == "object":
+        return frozenset({"name", "quoted", "value"})
+    dt = prop.datatype
+    if dt in (
+        XSD.integer,
+        XSD.int,
+        XSD.nonNegativeInteger,
+        XSD.positiveInteger,
+        XSD.decimal,
+        XSD.float,
+        XSD.double,
+        XSD.gYear,
+    ):
+        return frozenset({"number", "year"})
+    if dt in (XSD.date, XSD.dateTime):
+        return frozenset({"date"})
+    if dt == XSD.boolean:
+        return frozenset()
+    return frozenset({"name", "quoted", "value", "year", "date", "number"})
+
+
+def _value_mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
+    out = []
+    low = toks.low
+    n = len(low)
+    k = 0
+    while k < n:
+        hit = None
+        for cand, props in comp.values.get(low[k], ()):
+            L = len(cand)
+            if tuple(low[k : k + L]) == cand:
+                hit = (L, props)
+                break
+            # plural of a known value: "tenors", "operas"
+            if (
+                tuple(low[k : k + L - 1]) == cand[:-1]
+                and k + L - 1 < n
+                and low[k + L - 1] in (cand[-1] + "s", cand[-1] + "es")
+            ):
+                hit = (L, props)
+                break
+        if hit:
+            L, props = hit
+            a, b = toks.starts[k], toks.ends[k + L - 1]
+            out.append(_Mention(k, k + L, a, b, toks.text[a:b], "value", props=props))
+            k += L
+            continue
+        w = low[k]
+        if (
+            comp.has_single_values
+            and len(w) > 4
+            and toks.kinds[k] == "word"
+            and toks.words[k][:1].isupper()
+        ):
+            # the adjective of a known value: "Japanese" -> Japan, "Korean" -> Korea
+            for suffix in ADJECTIVE_SUFFIXES:
+                if w.endswith(suffix):
+                    stem_props = comp.values.get(w[: -len(suffix)])
+                    adj_props = next((p for c, p in stem_props or () if len(c) == 1), None)
+                    if adj_props is not None:
+                        a = toks.starts[k]
+                        b = a + len(w) - len(suffix)
+                        out.append(_Mention(k, k + 1, a, b, toks.text[a:b], "value", props=adj_props))
+                        break
+        k += 1
+    return out
+
+
+def _mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
+    dates = _date_mentions(toks)
+    quoted = _quoted_mentions(toks)
+    names = _name_mentions(toks, comp.keep_the)
+    if comp.name_words:
+        names = [_extend_name(m, toks, comp.name_words) for m in names]
+    nums = _number_mentions(toks, dates)
+    vals = _value_mentions(toks, comp) if comp.values else []
+    ms = quoted + dates + nums + vals
+    qspans = [(q.i, q.j) for q in quoted]
+    for m in names:
+        # a name inside a quoted title is the title
+        if any(a <= m.i and m.j <= b and (a, b) != (m.i, m.j) for a, b in qspans):
+            continue
+        if any((a, b) == (m.i, m.j) for a, b in qspans):
+            continue
+        ms.append(m)
+    for v in vals:  # a capitalised known value is both a name and a value: merge
+        for m in ms:
+            if m.kind == "name" and m.key == v.key:
+                m.props = v.props
+    ms.sort(key=lambda m: (m.i, -m.j))
+    if comp.model is not None and comp.model.merge:
+        ms = _merge_commas(toks, ms, comp.model.merge)
+    return ms
+
+
+def _match_triggers(toks: _Tokens, comp: _Compiled) -> list[tuple[int, int, _Trigger]]:
+    out = []
+    stems = toks.stems
+    n = len(stems)
+    words = toks.words
+    get = comp.triggers.get
+    for k in range(n):
+        cands = get(stems[k])
+        if not cands:
+            continue
+        for trig in cands:
+            L = len(trig.stems)
+            if k + L > n:
+                continue
+            if stems[k : k + L] == trig.stems:
+                if all(q == 0 or not words[q][:1].isupper() for q in range(k, k + L)):
+                    out.append((k, k + L, trig))
+            elif (
+                L >= 2
+                and trig.stems[-1] == "by"
+                and trig.slot == "after"
+                and stems[k : k + L - 1] == trig.stems[:-1]
+                and stems[k + L - 1] in ("and", ",", "or")
+            ):
+                # "written and directed by X", "produced, written and directed by X"
+                for q in range(k + L, min(n, k + L + 5)):
+                    if stems[q] == "by":
+                        out.append((k, q + 1, trig))
+                        break
+                    if toks.kinds[q] != "word" and words[q] != "," or words[q][:1].isupper():
+                        break
+    return out

@@ -1,0 +1,507 @@
+"""Text → triple candidates: sentence by sentence, triggers and the relation model, one class
+per entity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rdflib import XSD, URIRef
+
+from ...candidates import IS_A, TextChunk, TripleCandidate
+from ...kg import KnowledgeGraph
+from ...ontology import Ontology, OntProperty
+from ...sentences import split_sentences
+from .compiled import _Compiled, _compiled, _match_triggers, _mentions
+from .mentions import _iso, _Mention
+from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
+from .subjects import (
+    _explicit_class,
+    _list_extension,
+    _local_subject,
+    _object_after,
+    _object_before,
+    _of_owner,
+    _of_subject,
+    _Rel,
+    _sentence_subject,
+)
+from .tokens import _snake, _tokenize, _Tokens
+from .words import AUXILIARIES, DATE_RXS, MENTION_KINDS
+
+
+def extract_triples(
+    chunk: TextChunk, ontology: Ontology, kg: KnowledgeGraph
+) -> list[TripleCandidate]:
+    """Candidate triples (``isA`` typings first) read from ``chunk`` with ``ontology``'s vocabulary.
+
+    Only candidates that the triple contracts accept are returned: every entity
+    is typed (by the KG, ``X is a <class>`` or an inferred ``isA`` from a
+    domain/range), domains and ranges hold, names are snake_case, literals fit
+    their datatype, and subject/object spans point at their surface form in the
+    source text (``chunk.start`` + offset in ``chunk.text``).
+    """
+    comp = _compiled(ontology)
+    if not comp.props:
+        return []
+    out_types: list[TripleCandidate] = []
+    out_rels: list[TripleCandidate] = []
+    state = _ChunkState(ontology, kg, comp, kg_has_facts=len(kg) > 0)
+    last_subject: tuple[str, int, int] | None = None  # surface, absolute span
+    for s0, s1 in split_sentences(chunk.text):
+        sentence = chunk.text[s0:s1]
+        base = chunk.start + s0
+        last_subject = _extract_sentence(
+            sentence, base, chunk.index, comp, state, last_subject, out_types, out_rels
+        )
+    return out_types + out_rels
+
+
+@dataclass
+class _ChunkState:
+    ontology: Ontology
+    kg: KnowledgeGraph
+    comp: _Compiled
+    types: dict[str, URIRef] = field(
+        default_factory=dict
+    )  # entity name -> class typed in this chunk
+    # subjects in reading order (name, surface, absolute span): what "The film" may refer to
+    recent: list[tuple[str, str, int, int]] = field(default_factory=list)
+    kg_has_facts: bool = True
+    # entity name -> classes the text of this chunk states ("X is a <class>")
+    stated: dict[str, set[URIRef]] = field(default_factory=dict)
+
+
+def _extract_sentence(
+    sentence: str,
+    base: int,
+    chunk_index: int,
+    comp: _Compiled,
+    state: _ChunkState,
+    last_subject: tuple[str, int, int] | None,
+    out_types: list[TripleCandidate],
+    out_rels: list[TripleCandidate],
+) -> tuple[str, int, int] | None:
+    toks = _tokenize(sentence)
+    if not toks.words:
+        return last_subject
+    mentions = _mentions(toks, comp)
+    subject, refers_back, intro_end = _sentence_subject(toks, mentions)
+    back_ref: _Mention | None = None
+    if refers_back:
+        antecedent = _antecedent(toks, comp, state) or last_subject
+        if antecedent is not None:
+            # an earlier subject stands in (before an "X's" guess); its span is in an
+            # earlier sentence
+            back_ref = _Mention(
+                -1, 0, antecedent[1] - base, antecedent[2] - base, antecedent[0], "name"
+            )
+            subject = back_ref
+    rels: list[_Rel] = []
+    order = 0
+    for k0, k1, trig in _match_triggers(toks, comp):
+        kinds = comp.kinds.get(trig.prop, frozenset())
+        if not kinds:
+            continue
+        subj = _local_subject(k0, toks, mentions, not trig.learned) or subject
+        of_subject = (
+            None if trig.learned or trig.slot != "after" else _of_subject(k1, toks, mentions)
+        )
+        if of_subject is not None:
+            subj, k1 = of_subject, of_subject.j + 1  # past the copula
+        elif not trig.learned and trig.slot == "after" and not trig.inverse and subj is not None:
+            owner = _of_owner(k0, k1, subj, toks, mentions)
+            if owner is not None and subj.kind in kinds:
+                # "James Pain was the architect of Adare Manor": the owner is the subject
+                score = 1.1 + 0.2 * len(trig.stems)
+                rels.append(_Rel(trig.prop, owner, subj, score, order))
+                order += 1
+                continue
+        if trig.slot == "after":
+            obj, gap = _object_after(k1, mentions, kinds, toks, subj)
+            if obj is None:
+                continue
+            if (
+                subj is not None
+                and subj is not back_ref
+                and subj is not of_subject
+                and subj.i >= k0
+                and not (intro_end and k1 < intro_end)
+            ):
+                # the subject must stand before its trigger: "Directed by Y, X is …" has
+                # no subject here
+                subj = None
+        else:
+            obj, gap = _object_before(k0, mentions, kinds, toks, subj)
+            if obj is None:
+                continue
+            if trig.subject_after:
+                subj = next(
+                    (
+                        m
+                        for m in mentions
+                        if m.i >= k1 and m.kind in ("name", "quoted") and not m.adjective
+                    ),
+                    None,
+                )
+        if subj is None or obj.key == subj.key:
+            continue
+        direct = (
+            not trig.learned
+            and trig.slot == "after"
+            and gap == 0
+            and subj.i >= 0
+            and subj.j <= k0
+            and all(toks.low[q] in AUXILIARIES for q in range(subj.j, k0))
+        )
+        if trig.inverse:
+            if obj.kind not in ("name", "quoted"):
+                continue
+            subj, obj = obj, subj
+        # the ontology's own words (labels) outrank learned phrases
+        score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.1)) / (1.0 + 0.5 * gap)
+        if obj.props and trig.prop in obj.props:
+            score += 0.5
+        rels.append(_Rel(trig.prop, subj, obj, score, order, direct))
+        order += 1
+        for extra in _list_extension(obj, mentions, kinds, toks):
+            if trig.inverse:
+                rels.append(_Rel(trig.prop, extra, obj, score * 0.95, order))
+            else:
+                rels.append(_Rel(trig.prop, subj, extra, score * 0.95, order))
+            order += 1
+    # known values that alone signal their property ("tenor" -> voice type)
+    if subject is not None:
+        for m in mentions:
+            if not m.props or m.key == subject.key:
+                continue
+            for p in sorted(m.props):
+                kinds = comp.kinds.get(p, frozenset())
+                if m.kind in kinds or (m.kind == "name" and "value" in kinds):
+                    rels.append(_Rel(p, subject, m, 0.6, order))
+                    order += 1
+    if comp.model is not None and subject is not None:
+        order = _model_relations(toks, mentions, subject, comp, rels, order)
+    if subject is not None and subject is not back_ref and rels:
+        # "Al Pacino and Robert De Niro star in Heat": a list as the subject
+        first_trigger = min((r.obj.i for r in rels if r.subj is subject), default=len(toks.words))
+        co = [
+            m
+            for m in _list_extension(subject, mentions, frozenset({"name", "quoted"}), toks)
+            if m.j <= first_trigger
+        ]
+        for m in co:
+            rels += [_Rel(r.prop, m, r.obj, r.score, r.order) for r in rels if r.subj is subject]
+    rels = _resolve(rels)
+    new_last: tuple[str, int, int] | None
+    if subject is not None:
+        new_last = (subject.text, base + subject.start, base + subject.end)
+    else:
+        new_last = last_subject
+    explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
+    _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
+    return new_last
+
+
+def _model_relations(
+    toks: _Tokens,
+    mentions: list[_Mention],
+    subject: _Mention,
+    comp: _Compiled,
+    rels: list[_Rel],
+    order: int,
+) -> int:
+    """Relations the learned model reads where no trigger phrase matched (see ``_Model``)."""
+    model = comp.model
+    assert model is not None
+    taken = {r.obj.key for r in rels}
+    lexm = (
+        [m for m in _lexicon_mentions(toks, model.lexicon, mentions) if not m.text[:1].isupper()]
+        if model.lexicon
+        else []
+    )
+    allowed = model.allowed.get(id(comp))
+    if allowed is None:
+        # classes whose property takes objects of each mention kind
+        allowed = {}
+        for kind in MENTION_KINDS:
+            allowed[kind] = [
+                c
+                for c, prop in enumerate(model.classes)
+                if prop is not None
+                and (
+                    kind in comp.kinds.get(prop, frozenset())
+                    or kind == "name"
+                    and "value" in comp.kinds.get(prop, frozenset())
+                )
+            ]
+        model.allowed = {id(comp): allowed}
+    bag: list[float] | None = None
+    for m in mentions + lexm:
+        if m.key == subject.key or m.key in taken or not allowed.get(m.kind):
+            continue
+        if bag is None:
+            bag = _bag_scores(model, toks)
+        local = _local_subject(m.i, toks, mentions) or subject
+        sc = _score_mention(model, _mention_features(toks, m, local), bag)
+        best = 0
+        for c in allowed[m.kind]:
+            if sc[c] > sc[best]:
+                best = c
+        if best and sc[best] - sc[0] >= model.margin and local.key != m.key:
+            rels.append(_Rel(model.classes[best], local, m, 0.5, order))  # type: ignore[arg-type]
+            order += 1
+    return order
+
+
+def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState) -> tuple[str, int, int] | None:
+    """What "The film …" refers to: the latest subject typed as (a subclass of) ``film``."""
+    k = 0
+    while k < len(toks.low) and toks.kinds[k] == "punct":
+        k += 1
+    if k + 1 >= len(toks.low) or toks.low[k] not in ("the", "this"):
+        return None
+    cls = comp.class_labels.get((toks.stems[k + 1],))
+    if cls is None:
+        return None
+    onto = state.ontology
+    for name, surface, a, b in reversed(state.recent):
+        t = state.types.get(name)
+        known = (
+            {t}
+            if t is not None
+            else (
+                set(state.kg.types_of(state.kg.entity_iri(name))) if state.kg_has_facts else set()
+            )
+        )
+        if any(onto.is_subclass(x, cls) for x in known):
+            return surface, a, b
+    return None
+
+
+def _resolve(rels: list[_Rel]) -> list[_Rel]:
+    """One property per object mention (the best-scored trigger); no duplicate triples."""
+    best: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
+    for r in rels:
+        key = (r.subj.key, r.obj.key)
+        best[key] = max(best.get(key, 0.0), r.score)
+    # the best-scored properties of each pair (several when one trigger signals several)
+    seen: set[tuple[tuple[int, int], tuple[int, int], URIRef]] = set()
+    chosen = []
+    for r in sorted(rels, key=lambda r: r.order):
+        key = (r.subj.key, r.obj.key)
+        if r.score >= best[key] - 1e-9 and (*key, r.prop) not in seen:
+            seen.add((*key, r.prop))
+            chosen.append(r)
+    out = []
+    for r in chosen:
+        if any(
+            o is not r
+            and o.subj.key == r.subj.key
+            and o.obj.start <= r.obj.start
+            and r.obj.end <= o.obj.end
+            and (o.obj.end - o.obj.start) > (r.obj.end - r.obj.start)
+            for o in chosen
+        ):
+            continue
+        out.append(r)
+    return out
+
+
+def _emit(
+    rels: list[_Rel],
+    sentence: str,
+    base: int,
+    chunk_index: int,
+    comp: _Compiled,
+    state: _ChunkState,
+    explicit: URIRef | None,
+    subject: _Mention | None,
+    out_types: list[TripleCandidate],
+    out_rels: list[TripleCandidate],
+) -> None:
+    onto, kg = state.ontology, state.kg
+    # constraints: entity name -> list of (acceptable classes, weight)
+    needs: dict[str, list[tuple[tuple[URIRef, ...], float]]] = defaultdict(list)
+    surface: dict[str, _Mention] = {}
+    prepared = []
+    unfit: list[tuple[_Rel, OntProperty, str, str]] = []  # values not in the datatype's form
+    for r in rels:
+        prop = comp.props[r.prop]
+        s_name = _snake(r.subj.text)
+        if not s_name:
+            continue
+        if prop.kind == "object":
+            o_name = _snake(r.obj.text)
+            if not o_name or o_name == s_name:
+                continue
+            needs[o_name].append((prop.range, r.score))
+            surface.setdefault(o_name, r.obj)
+        else:
+            value = _literal_value(r.obj, prop)
+            if value is None:
+                # formed, then found not to fit: proposed as read so the contracts report it
+                unfit.append((r, prop, s_name, r.obj.text))
+                continue
+            o_name = value
+        needs[s_name].append((prop.domain, r.score))
+        surface.setdefault(s_name, r.subj)
+        prepared.append((r, prop, s_name, o_name))
+    subj_name = _snake(subject.text) if subject is not None else ""
+    if explicit is not None and subj_name and subj_name not in needs:
+        needs[subj_name] = []
+        surface[subj_name] = subject  # type: ignore[assignment]
+    chosen: dict[str, tuple[URIRef | None, bool]] = {}
+    for name, reqs in needs.items():
+        exp = explicit if name == subj_name else None
+        chosen[name] = _choose_class(name, reqs, exp, onto, kg, state)
+    kept = [
+        (r, prop, s_name, o_name)
+        for r, prop, s_name, o_name in prepared
+        if _fits(chosen[s_name][0], prop.domain, onto)
+        and (prop.kind != "object" or _fits(chosen[o_name][0], prop.range, onto))
+    ]
+    used = {s_name for _, _, s_name, _ in kept} | {
+        o for _, prop, _, o in kept if prop.kind == "object"
+    }
+    if explicit is not None and subj_name:
+        used.add(subj_name)
+
+    # Nothing the engine formed vanishes: a relation whose typing contradicts the
+    # property's domain or range ("Heat directed Michael Mann.", "Radium discovered Marie
+    # Curie.") is proposed as read, with no typing of its own, so that the contracts
+    # reject it (domain_mismatch, range_mismatch, untyped_entity) where the user sees it.
+    # Its requirements were weighed above like any other, so what is accepted does not
+    # change because of it.
+    kept_ids = {id(x[0]) for x in kept}
+    contradicted = [x for x in prepared if id(x[0]) not in kept_ids] + unfit
+    for name, (cls, new) in chosen.items():
+        if cls is None or not new or name not in used:
+            continue
+        m = surface[name]
+        state.types[name] = cls
+        exp = explicit if name == subj_name else None
+        if exp is not None and cls == exp:
+            state.stated.setdefault(name, set()).add(cls)
+        out_types.append(
+            TripleCandidate(
+                subject=name,
+                predicate=IS_A,
+                object=onto.classes[cls].name,
+                subject_text=m.text,
+                sentence=sentence,
+                subject_span=(base + m.start, base + m.end),
+                chunk=chunk_index,
+                inferred=not (exp is not None and cls == exp),
+            )
+        )
+    mentioned = [(r.subj.start, s_name, r.subj) for r, _, s_name, _ in kept] + [
+        (r.obj.start, o_name, r.obj) for r, prop, _, o_name in kept if prop.kind == "object"
+    ]
+    if explicit is not None and subject is not None and subj_name:
+        mentioned.append((subject.start, subj_name, subject))
+    for _, name, m in sorted(mentioned, key=lambda x: x[0]):
+        state.recent.append((name, m.text, base + m.start, base + m.end))
+    for r, prop, s_name, o_name in kept + contradicted:
+        out_rels.append(
+            TripleCandidate(
+                subject=s_name,
+                predicate=prop.name,
+                object=o_name,
+                subject_text=r.subj.text,
+                object_text=r.obj.text,
+                sentence=sentence,
+                subject_span=(base + r.subj.start, base + r.subj.end),
+                object_span=(base + r.obj.start, base + r.obj.end),
+                chunk=chunk_index,
+            )
+        )
+
+
+def _literal_value(m: _Mention, prop: OntProperty) -> str | None:
+    """The literal for a data property in its datatype's lexical form, or ``None`` if it has none.
+
+    "25 May 1979" is ``1979-05-25`` for ``xsd:date``; "1,200.5" is ``1200.5`` for
+    ``xsd:float``. The candidate's ``object_text`` and span keep the text's form.
+    """
+    from ...contracts.values import check_literal
+
+    value = m.text
+    dt = prop.datatype
+    if dt in (XSD.date, XSD.dateTime) and m.kind == "date":
+        for n, rx in enumerate(DATE_RXS[:3]):
+            mm = rx.fullmatch(value)
+            if mm:
+                value = _iso(mm, n)
+                break
+    elif dt in (XSD.float, XSD.double, XSD.decimal) and m.kind in ("number", "year"):
+        value = value.replace(",", "")
+    return value if check_literal(value, dt) is None else None
+
+
+def _fits(cls: URIRef | None, required: Sequence[URIRef], onto: Ontology) -> bool:
+    if cls is None:
+        return False
+    return not required or any(onto.is_subclass(cls, r) for r in required)
+
+
+def _choose_class(
+    name: str,
+    reqs: list[tuple[tuple[URIRef, ...], float]],
+    explicit: URIRef | None,
+    onto: Ontology,
+    kg: KnowledgeGraph,
+    state: _ChunkState,
+) -> tuple[URIRef | None, bool]:
+    """The class ``name`` gets (and whether an ``isA`` must be emitted for it)."""
+    iri = kg.entity_iri(name) if state.kg_has_facts else None
+    known = set(kg.types_of(iri)) if iri is not None else set()
+    if name in state.types:
+        known.add(state.types[name])
+    known = {k for k in known if k in onto.classes}
+    if explicit is not None and explicit in onto.classes:
+        # The text states a type. Unless a stated type already says as much, propose it:
+        # a type known only by inference is not evidence, and a contradiction with one
+        # must reach the contracts (type_conflict) rather than be resolved here.
+        stated = (set(kg.stated_types_of(iri)) if iri is not None else set()) | state.stated.get(name, set())
+        stated = {k for k in stated if k in onto.classes}
+        if not any(onto.is_subclass(k, explicit) for k in stated) and all(
+            onto.is_subclass(explicit, k) or onto.is_subclass(k, explicit) for k in stated
+        ):
+            return explicit, True
+
+    def satisfied(c: URIRef) -> float:
+        return sum(w for req, w in reqs if not req or any(onto.is_subclass(c, r) for r in req))
+
+    # an already known type that meets the requirements needs no new typing
+    if known:
+        best_known = max(sorted(known), key=satisfied)
+        if satisfied(best_known) >= sum(w for _, w in reqs) - 1e-9:
+            return best_known, False
+    candidates = {c for req, _ in reqs for c in req}
+    if explicit is not None:
+        candidates.add(explicit)
+    candidates = {
+        c
+        for c in candidates
+        if c in onto.classes
+        and all(onto.is_subclass(c, k) or onto.is_subclass(k, c) for k in known)
+    }
+    if not candidates:
+        return (max(sorted(known), key=satisfied) if known else None), False
+    total = sum(w for _, w in reqs)
+
+    def rank(c: URIRef) -> tuple[float, int, int, str]:
+        sat = satisfied(c)
+        return (sat, 1 if c == explicit else 0, len(onto.ancestors(c)), str(c))
+
+    best = max(sorted(candidates), key=rank)
+    if explicit is not None and satisfied(explicit) >= satisfied(best) - 1e-9:
+        best = explicit
+    if reqs and satisfied(best) <= 0 and total > 0:
+        return (max(sorted(known), key=satisfied) if known else None), False
+    if best in known:
+        return best, False
+    return best, True

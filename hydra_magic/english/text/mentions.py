@@ -1,0 +1,335 @@
+"""Mention finding: names, quoted titles, dates, years and numbers in a sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rdflib import URIRef
+
+from .tokens import _YEAR, _Tokens
+from .words import CONNECTORS, DATE_PREPOSITIONS, DATE_RXS, DEMONYM_ENDINGS, FOR_HEADS, HONORIFICS, MONTHS, OPENERS
+
+
+@dataclass
+class _Mention:
+    i: int  # first token
+    j: int  # one past the last token
+    start: int  # char offsets in the sentence
+    end: int
+    text: str
+    kind: str
+    adjective: bool = False
+    props: frozenset[URIRef] = frozenset()  # properties that know this value
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+def _is_cap(toks: _Tokens, k: int) -> bool:
+    w = toks.words[k]
+    return toks.kinds[k] in ("word", "alnum") and w[:1].isupper()
+
+
+def _month(word: str) -> int:
+    w = word.lower().rstrip(".")
+    for n, m in enumerate(MONTHS, start=1):
+        if w == m or (len(w) >= 3 and m.startswith(w)):
+            return n
+    return 0
+
+
+def _iso(m: re.Match[str], n: int) -> str:
+    g = m.groups()
+    if n == 0:
+        return f"{int(g[2]):04d}-{_month(g[1]):02d}-{int(g[0]):02d}"
+    if n == 1:
+        return f"{int(g[2]):04d}-{_month(g[0]):02d}-{int(g[1]):02d}"
+    if n == 2:
+        return m.group()
+    return f"{int(g[1]):04d}-{_month(g[0]):02d}"
+
+
+def _date_mentions(toks: _Tokens) -> list[_Mention]:
+    out: list[_Mention] = []
+    taken: list[tuple[int, int]] = []
+    text = toks.text
+    if not any(k == "num" for k in toks.kinds):
+        return out
+    for n, rx in enumerate(DATE_RXS):
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            i = _tok_at(toks, m.start())
+            j = _tok_at(toks, m.end() - 1) + 1
+            if i < 0 or j <= i:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(_Mention(i, j, m.start(), m.end(), m.group(), "date"))
+    return out
+
+
+def _tok_at(toks: _Tokens, pos: int) -> int:
+    for k, (a, b) in enumerate(zip(toks.starts, toks.ends)):
+        if a <= pos < b:
+            return k
+    return -1
+
+
+def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
+    out: list[_Mention] = []
+    n = len(toks.words)
+    words, low, kinds = toks.words, toks.low, toks.kinds
+    k = 0
+    while k < n:
+        starts_name = _is_cap(toks, k)
+        if (
+            starts_name
+            and k == 0
+            and low[k] in OPENERS
+            and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
+        ):
+            starts_name = False
+        if (
+            starts_name
+            and k == 0
+            and (
+                low[k].endswith("ing")
+                or low[k].endswith("ed")
+                or low[k].endswith("ly")
+                or k + 1 < n
+                and low[k + 1] == "by"
+            )
+            and k + 1 < n
+            and not _is_cap(toks, k + 1)
+        ):
+            starts_name = False
+        if starts_name and low[k] == "the" and not keep_the and k + 1 < n and _is_cap(toks, k + 1):
+            starts_name = False
+        # a number opening a name: "The 1974 NASCAR Winston Cup Series", "1 Decembrie 1918 …"
+        if (
+            not starts_name
+            and words[k] == "("
+            and k + 3 < n
+            and kinds[k + 1] == "num"
+            and words[k + 2] == ")"
+            and (kinds[k + 3] == "num" or _is_cap(toks, k + 3))
+        ):
+            starts_name = True  # minor planets: "(29075) 1950 DA"
+        if (
+            not starts_name
+            and kinds[k] == "num"
+            and words[k].isdigit()
+            and k + 1 < n
+            and _is_cap(toks, k + 1)
+            and (k == 0 or low[k - 1] not in DATE_PREPOSITIONS)
+            and not _month(words[k + 1])
+            and low[k + 1] not in OPENERS
+        ):
+            starts_name = True  # "discovered 103 Hera"
+        if (
+            not starts_name
+            and kinds[k] == "num"
+            and words[k].isdigit()
+            and k + 1 < n
+            and _is_cap(toks, k + 1)
+            and (k == 0 or low[k - 1] == "the")
+            and words[k + 1].lower() not in OPENERS
+        ):
+            starts_name = True
+        if not starts_name:
+            k += 1
+            continue
+        j = k + 3 if words[k] == "(" else k + 1
+        last = j
+        while j < n:
+            w, lw = words[j], low[j]
+            if _is_cap(toks, j):
+                j += 1
+                last = j
+                continue
+            if (
+                kinds[j] == "num"
+                and j == last
+                and len(w) <= 4
+                and (len(w) <= 3 or (j + 1 < n and _is_cap(toks, j + 1)))
+            ):
+                j += 1
+                last = j
+                continue
+            if lw == "for" and not any(low[q] in FOR_HEADS for q in range(k, j)):
+                break
+            if (
+                lw in CONNECTORS
+                and j == last
+                and j + 2 < n
+                and low[j + 1] in ("the", "la", "le", "de")
+                and _is_cap(toks, j + 2)
+            ):
+                j += 2  # "President of the Marshall Islands", "Academy Award for the Best …"
+                continue
+            if (
+                (lw in CONNECTORS or w in ("&", ":", "-"))
+                and j + 1 < n
+                and _is_cap(toks, j + 1)
+                and j == last
+            ):
+                if w == ":" and (
+                    toks.starts[j + 1] - toks.ends[j] != 1 or words[j + 1].lower() in OPENERS
+                ):
+                    break
+                j += 1
+                continue
+            if (
+                w == "."
+                and j == last
+                and len(words[j - 1]) == 1
+                and words[j - 1].isupper()
+                and j + 1 < n
+                and _is_cap(toks, j + 1)
+            ):
+                j += 1  # initials: "J. J. Abrams"
+                continue
+            if (
+                w == "."
+                and j == last
+                and low[j - 1] in ("jr", "sr", "st", "dr", "mr", "mrs", "bros")
+                and j + 1 < n
+                and _is_cap(toks, j + 1)
+            ):
+                j += 1
+                continue
+            break
+        first = k
+        while (
+            last - first > 2
+            and low[first] in HONORIFICS
+            and (words[first + 1] == "." or _is_cap(toks, first + 1))
+        ):
+            first += (
+                2 if words[first + 1] == "." else 1
+            )  # "Dr. Ram Baran Yadav" -> "Ram Baran Yadav"
+        m = _Mention(
+            first,
+            last,
+            toks.starts[first],
+            toks.ends[last - 1],
+            toks.text[toks.starts[first] : toks.ends[last - 1]],
+            "name",
+        )
+        if (
+            last - k == 1
+            and last < n
+            and kinds[last] == "word"
+            and low[last][:1].isalpha()
+            and not _is_cap(toks, last)
+            and low[k].endswith(DEMONYM_ENDINGS)
+            and low[last] not in ("is", "was", "has", "had", "and", "or", "of", "in", "by")
+            and not low[last].endswith("ed")
+        ):
+            m.adjective = True  # "American songwriters", "Japanese anime"
+        if last - first == 1 and "-" in words[first] and words[first].rsplit("-", 1)[1].islower():
+            m.adjective = True  # "Canada-based producer", "Oscar-winning"
+        out.append(m)
+        k = last
+    return out
+
+
+def _extend_name(m: _Mention, toks: _Tokens, words: frozenset[str]) -> _Mention:
+    """A name followed by words that names carry in this domain ("Bulgaria women's national
+    volleyball team", "1957 New Zealand rugby league season"), learned as ``hydra:nameWord``."""
+    n = len(toks.words)
+    j = m.j
+    end = m.j
+    while j < n:
+        if toks.low[j] in words and toks.kinds[j] == "word":
+            j += 1
+            end = j
+        elif toks.kinds[j] == "pos" and j + 1 < n and toks.low[j + 1] in words:
+            j += 1
+        else:
+            break
+    if end == m.j:
+        return m
+    b = toks.ends[end - 1]
+    return _Mention(m.i, end, m.start, b, toks.text[m.start : b], m.kind, m.adjective, m.props)
+
+
+def _quoted_mentions(toks: _Tokens) -> list[_Mention]:
+    out = []
+    for m in re.finditer(r"\"([^\"]{1,120})\"|“([^”]{1,120})”", toks.text):
+        g = 1 if m.group(1) is not None else 2
+        a, b = m.start(g), m.end(g)
+        inner = toks.text[a:b]
+        a += len(inner) - len(inner.lstrip())
+        b -= len(inner) - len(inner.rstrip())
+        i, j = _tok_at(toks, a), _tok_at(toks, b - 1) + 1
+        if 0 <= i < j and b > a:
+            out.append(_Mention(i, j, a, b, toks.text[a:b], "quoted"))
+    return out
+
+
+def _number_mentions(toks: _Tokens, dates: list[_Mention]) -> list[_Mention]:
+    out = []
+    in_date = {k for d in dates for k in range(d.i, d.j)}
+    for k, kind in enumerate(toks.kinds):
+        if kind != "num" or k in in_date:
+            continue
+        w = toks.words[k]
+        if re.fullmatch(r"\d+(?:st|nd|rd|th|s)", w):
+            continue
+        a, b = toks.starts[k], toks.ends[k]
+        if (
+            k > 0
+            and toks.words[k - 1] in ("-", "−")
+            and (k < 2 or toks.kinds[k - 2] != "num")
+            and toks.ends[k - 1] == a
+        ):
+            a = toks.starts[k - 1]
+        out.append(
+            _Mention(k, k + 1, a, b, toks.text[a:b], "year" if _YEAR.fullmatch(w) else "number")
+        )
+    return out
+
+
+def _comma_pairs(toks: _Tokens, ms: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
+    """Adjacent names ``A, B`` (candidates for one name such as "Akita, Akita")."""
+    names = [m for m in ms if m.kind == "name" and not m.adjective and m.i >= 0]
+    return [(a, b) for a, b in pairwise(names) if b.i == a.j + 1 and toks.words[a.j] == ","]
+
+
+def _merge_commas(toks: _Tokens, ms: list[_Mention], merge: frozenset[str]) -> list[_Mention]:
+    if not merge or "," not in toks.words:
+        return ms
+    drop: set[tuple[int, int]] = set()
+    add = []
+    for a, b in _comma_pairs(toks, ms):
+        if a.key in drop or " ".join(toks.low[b.i : b.j]) not in merge:
+            continue
+        drop.update((a.key, b.key))
+        add.append(_Mention(a.i, b.j, a.start, b.end, toks.text[a.start : b.end], "name"))
+    if not add:
+        return ms
+    out = [m for m in ms if m.key not in drop] + add
+    out.sort(key=lambda m: (m.i, -m.j))
+    return out
+
+
+def _surface_variants(value: str) -> list[str]:
+    """How a gold entity or literal may be written in the sentence."""
+    v = value.strip()
+    if len(v) >= 2 and v[0] == v[-1] == '"':
+        v = v[1:-1]
+    v = v.replace("_", " ").strip()
+    out = [v]
+    m = re.fullmatch(r"(.*?)\s*\([^)]*\)", v)  # "17068.8 (millimetres)", "Alba (county)"
+    if m and m.group(1):
+        out.append(m.group(1))
+    m = re.fullmatch(r"0?1 January (\d{4})", v)
+    if m:
+        out.append(m.group(1))
+    if re.fullmatch(r"-?\d+\.0", v):
+        out.append(v[:-2])
+    return out

@@ -1,0 +1,165 @@
+"""The learned relation model: an averaged perceptron over each mention's context that says
+which property, if any, links the sentence's subject to it; its features and its scores.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from rdflib import URIRef
+
+from ...ontology import HYDRA, Ontology
+from .mentions import _Mention
+from .tokens import _Tokens
+from .words import BARRIERS, STOP_TRIGGERS
+
+# A per-mention classifier learned from the labelled sentences: which property (if any)
+# links the sentence's subject to this mention. Its features are the words around
+# the mention, the words between it and what precedes it in its clause, the mention's
+# own words and kind, and the sentence's content words; an averaged perceptron
+# weighs them. It proposes relations the trigger phrases miss ("a 2016 American
+# space opera film" -> genre); trigger matches keep precedence.
+RELATION_MODEL = HYDRA.relationModel
+_PRUNE = 0.1  # averaged weights below this are dropped: same figures, a smaller, faster model
+_MODEL_MARGIN = 0.25  # the best property must beat "no relation" by this much
+
+
+@dataclass
+class _Model:
+    classes: list[URIRef | None]  # index 0: no relation
+    weights: dict[str, dict[int, float]]
+    lexicon: dict[str, list[tuple[str, ...]]]  # first token -> lower-case object values
+    margin: float = _MODEL_MARGIN
+    # second parts of names written "A, B" ("Cook County, Illinois"): the pair is one name
+    merge: frozenset[str] = frozenset()
+    allowed: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # memo per compilation
+
+
+def _sentence_features(toks: _Tokens) -> list[str]:
+    return sorted(
+        {
+            "s:" + s
+            for s, w, k in zip(toks.stems, toks.words, toks.kinds)
+            if k == "word" and s not in STOP_TRIGGERS and not w[:1].isupper()
+        }
+    )
+
+
+def _mention_features(toks: _Tokens, m: _Mention, subj: _Mention | None) -> list[str]:
+    st, low = toks.stems, toks.low
+    n = len(st)
+    i, j = m.i, m.j
+    p1 = st[i - 1] if i >= 1 else "<s>"
+    p2 = st[i - 2] if i >= 2 else "<s>"
+    n1 = st[j] if j < n else "</s>"
+    f = [
+        "b",
+        "k:" + m.kind,
+        "p1:" + p1,
+        "p2:" + p2 + " " + p1,
+        "n1:" + n1,
+        "h:" + low[j - 1],
+        "f:" + low[i],
+        "v:" + " ".join(low[i:j]),
+    ]
+    if i >= 3:
+        f.append("p3:" + st[i - 3])
+    if j + 1 < n:
+        f.append("n2:" + n1 + " " + st[j + 1])
+    if m.adjective:
+        f.append("adj")
+    # the words of its clause before it, back to a barrier (at most 8)
+    for q in range(i - 1, max(-1, i - 9), -1):
+        w = toks.words[q]
+        if w in BARRIERS:
+            break
+        s = st[q]
+        if s not in STOP_TRIGGERS and toks.kinds[q] == "word" and not w[:1].isupper():
+            f.append("w:" + s)
+    if subj is not None and subj.i >= 0:
+        d = i - subj.j
+        f.append("d:" + ("<0" if d < 0 else "<3" if d < 3 else "<8" if d < 8 else "far"))
+        if 0 <= d <= 12:
+            # the words between the subject and the object ("X was born in Y")
+            for q in range(subj.j, i):
+                s = st[q]
+                if s not in STOP_TRIGGERS and toks.kinds[q] == "word":
+                    f.append("bw:" + s)
+    else:
+        f.append("d:none")
+    return f
+
+
+def _lexicon_mentions(
+    toks: _Tokens, lexicon: Mapping[str, list[tuple[str, ...]]], taken: list[_Mention]
+) -> list[_Mention]:
+    """Lower-case values seen as objects in the labelled sentences ("space opera", "parody")."""
+    out = []
+    low = toks.low
+    n = len(low)
+    busy = [False] * n
+    for m in taken:
+        for q in range(max(0, m.i), min(n, m.j)):
+            busy[q] = True
+    k = 0
+    while k < n:
+        for cand in lexicon.get(low[k], ()):
+            L = len(cand)
+            if tuple(low[k : k + L]) == cand and not any(busy[k : k + L]):
+                a, b = toks.starts[k], toks.ends[k + L - 1]
+                out.append(_Mention(k, k + L, a, b, toks.text[a:b], "value"))
+                k += L - 1
+                break
+        k += 1
+    return out
+
+
+def _score_mention(model: _Model, feats: Iterable[str], base: list[float]) -> list[float]:
+    sc = list(base)
+    get = model.weights.get
+    for f in feats:
+        w = get(f)
+        if w:
+            for c, v in w.items():
+                sc[c] += v
+    return sc
+
+
+def _bag_scores(model: _Model, toks: _Tokens) -> list[float]:
+    return _score_mention(model, _sentence_features(toks), [0.0] * len(model.classes))
+
+
+def _load_model(ontology: Ontology) -> _Model | None:
+    import json
+
+    node = URIRef(str(ontology.ns))
+    raw = ontology.graph.value(node, RELATION_MODEL)
+    if raw is None:
+        return None
+    try:
+        data = json.loads(str(raw))
+        classes: list[URIRef | None] = [None]
+        for name in data["classes"]:
+            p = ontology.get_property(name)
+            classes.append(p.iri if p is not None else None)
+        weights = {
+            f: {int(c): float(v) for c, v in cw.items()} for f, cw in data["weights"].items()
+        }
+        lexicon: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for v in data.get("lexicon", []):
+            t = tuple(v.split())
+            if t:
+                lexicon[t[0]].append(t)
+        for lst in lexicon.values():
+            lst.sort(key=lambda x: -len(x))
+        return _Model(
+            classes,
+            weights,
+            dict(lexicon),
+            float(data.get("margin", _MODEL_MARGIN)),
+            frozenset(data.get("merge", [])),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a hand-edited, broken model is ignored, the triggers still work

@@ -1,0 +1,157 @@
+"""Training the relation model from labelled sentences."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from rdflib import OWL, RDF, Literal, URIRef
+
+from ...ontology import Ontology
+from .compiled import _compiled, _mentions
+from .mentions import _comma_pairs, _iso, _merge_commas, _surface_variants
+from .relation_model import _PRUNE, RELATION_MODEL, _lexicon_mentions, _mention_features, _sentence_features
+from .subjects import _local_subject, _sentence_subject
+from .tokens import _tokenize
+from .words import DATE_RXS, STOP_TRIGGERS
+
+
+def _train_perceptron(
+    examples: list[tuple[list[str], set[int]]], n_classes: int, epochs: int = 6
+) -> dict[str, dict[int, float]]:
+    """An averaged multi-class perceptron (deterministic order: epochs rotate the data)."""
+    import random
+
+    w: dict[str, dict[int, float]] = defaultdict(dict)
+    total: dict[str, dict[int, float]] = defaultdict(dict)
+    stamp: dict[str, dict[int, int]] = defaultdict(dict)
+    t = 0
+    order = list(range(len(examples)))
+    rnd = random.Random(13)
+    for _ in range(epochs):
+        rnd.shuffle(order)
+        for idx in order:
+            feats, gold = examples[idx]
+            t += 1
+            sc = [0.0] * n_classes
+            for f in feats:
+                for c, v in w[f].items():
+                    sc[c] += v
+            pred = max(range(n_classes), key=lambda c: (sc[c], -c))
+            if pred in gold:
+                continue
+            g = min(gold)
+            for f in feats:
+                wf, tf, sf = w[f], total[f], stamp[f]
+                for c, delta in ((g, 1.0), (pred, -1.0)):
+                    old = wf.get(c, 0.0)
+                    tf[c] = tf.get(c, 0.0) + (t - sf.get(c, 0)) * old
+                    sf[c] = t
+                    wf[c] = old + delta
+    out: dict[str, dict[int, float]] = {}
+    for f, wf in w.items():
+        avg = {}
+        for c, v in wf.items():
+            tot = total[f].get(c, 0.0) + (t - stamp[f].get(c, 0)) * v
+            a = round(tot / t, 3)
+            if abs(a) >= _PRUNE:
+                avg[c] = a
+        if avg:
+            out[f] = avg
+    return out
+
+
+def _learn_model(
+    data: list[tuple[str, list[tuple[str, str, str]]]],
+    ontology: Ontology,
+    margin: float,
+) -> None:
+    """Train the relation model on the labelled sentences and store it in ``ontology``."""
+    import json
+
+    comp = _compiled(ontology)
+    props = sorted(comp.props, key=str)
+    index = {p: n for n, p in enumerate(props, start=1)}
+    # lower-case object values (a value list per property would be too sparse to score)
+    lex: set[tuple[str, ...]] = set()
+    parsed = []
+    for sent, triples in data:
+        golds: list[tuple[int, set[str], str | None]] = []
+        for sub, rel, obj in triples:
+            prop = ontology.get_property(rel) or ontology.get_property(rel.strip())
+            if prop is None:
+                continue
+            variants = {" ".join(_tokenize(v).low) for v in _surface_variants(obj) if v}
+            iso = obj.strip('"') if re.fullmatch(r'"?\d{4}-\d{2}-\d{2}"?', obj) else None
+            golds.append((index[prop.iri], variants, iso))
+            for v in variants:
+                words = v.split()
+                if 0 < len(words) <= 4 and v[:1].isalpha() and any(
+                    w.isalpha() and w not in STOP_TRIGGERS for w in words
+                ):
+                    lex.add(tuple(words))
+        parsed.append((sent, golds))
+    lexicon: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for t in sorted(lex, key=lambda x: -len(x)):
+        lexicon[t[0]].append(t)
+    # "A, B" written as one name in the labels ("Cook County, Illinois") or as two
+    merged: Counter[str] = Counter()
+    apart: Counter[str] = Counter()
+    tokenized = {}
+    for sent, triples in data:
+        toks = _tokenize(sent)
+        mentions = _mentions(toks, comp)
+        tokenized[sent] = (toks, mentions)
+        if "," not in toks.words:
+            continue
+        ents = {
+            " ".join(_tokenize(v.strip('"').replace("_", " ")).low)
+            for sub, _, obj in triples
+            for v in (sub, obj)
+        }
+        for a, b in _comma_pairs(toks, mentions):
+            second = " ".join(toks.low[b.i : b.j])
+            if " ".join(toks.low[a.i : b.j]) in ents:
+                merged[second] += 1
+            elif " ".join(toks.low[a.i : a.j]) in ents or second in ents:
+                apart[second] += 1
+    merge = frozenset(w for w, n in merged.items() if n >= 2 and n > apart[w])
+    examples: list[tuple[list[str], set[int]]] = []
+    for sent, golds in parsed:
+        if not golds:
+            continue
+        toks, mentions = tokenized[sent]
+        mentions = _merge_commas(toks, mentions, merge)
+        # only lower-case lexicon values: capitalised ones are names already
+        lexm = [
+            m for m in _lexicon_mentions(toks, lexicon, mentions) if not m.text[:1].isupper()
+        ]
+        subject, _, _ = _sentence_subject(toks, mentions)
+        bag = _sentence_features(toks)
+        for m in mentions + lexm:
+            if subject is not None and m.key == subject.key:
+                continue
+            text = " ".join(toks.low[m.i : m.j])
+            iso = None
+            if m.kind == "date":
+                for n, rx in enumerate(DATE_RXS):
+                    mm = rx.fullmatch(m.text)
+                    if mm:
+                        iso = _iso(mm, n)
+                        break
+            labels = {
+                c for c, variants, giso in golds if text in variants or (iso and iso == giso)
+            }
+            local = _local_subject(m.i, toks, mentions) or subject
+            examples.append((_mention_features(toks, m, local) + bag, labels or {0}))
+    weights = _train_perceptron(examples, len(props) + 1) if examples else {}
+    payload = {
+        "classes": [ontology.properties[p].name for p in props],
+        "weights": {f: {str(c): v for c, v in sorted(cw.items())} for f, cw in sorted(weights.items())},
+        "lexicon": sorted(" ".join(t) for t in lex),
+        "margin": margin,
+        "merge": sorted(merge),
+    }
+    node = URIRef(str(ontology.ns))
+    ontology.graph.add((node, RDF.type, OWL.Ontology))
+    ontology.graph.set((node, RELATION_MODEL, Literal(json.dumps(payload, separators=(",", ":")))))

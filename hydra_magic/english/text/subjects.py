@@ -1,0 +1,353 @@
+"""Subjects and objects: who a trigger's sentence is about, and which mention is its object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from .compiled import _Compiled
+from .mentions import _is_cap, _Mention
+from .tokens import _filler, _Tokens
+from .words import BARRIERS, DATE_PREPOSITIONS, DETERMINERS, OPENERS, PRONOUNS, RELATIVES, TITLE_WORDS
+
+
+@dataclass
+class _Rel:
+    prop: URIRef
+    subj: _Mention
+    obj: _Mention
+    score: float
+    order: int
+    # the text states it outright: "<subject> <trigger> <object>" with the ontology's own
+    # words, nothing between (see _emit: proposed even when its typing contradicts)
+    direct: bool = False
+
+
+def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention | None, bool, int]:
+    """The sentence's subject mention, whether the sentence refers back (pronoun, "The film"),
+    and the token where an opening clause ("In 1990,", "Written by X,") ends (0 if none)."""
+    low = toks.low
+    n = len(low)
+    k0 = 0
+    while k0 < n and toks.kinds[k0] == "punct" and toks.words[k0] not in ('"', "“"):
+        k0 += 1
+    if k0 >= n:
+        return None, False, 0
+    first = low[k0]
+    if first in PRONOUNS:
+        return _possessive_subject(toks, mentions), True, 0
+    nxt_cap = k0 + 1 < n and _is_cap(toks, k0 + 1)
+    if first in ("the", "this") and k0 + 1 < n and toks.kinds[k0 + 1] == "word" and not nxt_cap:
+        # "The film was …" refers back
+        return _possessive_subject(toks, mentions), True, 0
+    opener = (first in OPENERS and first not in ("the", "a", "an")) or (
+        toks.kinds[k0] == "word"
+        and not nxt_cap
+        and (first.endswith(("ed", "ing")) or (k0 + 1 < n and low[k0 + 1] == "by"))
+    )
+    limit = 0
+    title = _title_subject(toks, k0, mentions)
+    if title is not None and (
+        not opener or sum(1 for q in range(title.i + 1, title.j) if _is_cap(toks, q)) >= 2
+    ):
+        # "Bullet in a Bible was …"; an opener may start a title too: "When Marnie Was There was …"
+        return title, False, 0
+    if opener and "," in low[k0:]:
+        # "In 1990, …", "Produced during the war, …", "Written by X, Y is …": the subject
+        # follows the comma
+        limit = low.index(",", k0) + 1
+    elif opener:
+        # "In 1944 Georgi Belev returned to …": a name right after the opening date
+        if toks.kinds[k0] == "word" and first in DATE_PREPOSITIONS:
+            when = next((m for m in mentions if m.i == k0 + 1), None)
+            if when is not None and when.kind in ("year", "date"):
+                who = next((m for m in mentions if m.i == when.j), None)
+                if who is not None and who.kind == "name" and not who.adjective:
+                    return who, False, when.j
+        return _possessive_subject(toks, mentions), False, 0
+    for m in mentions:
+        if m.i < limit or m.adjective or m.kind not in ("name", "quoted", "value"):
+            continue
+        if m.kind == "value" and not m.text[:1].isupper():
+            continue
+        if limit and m.i > limit + 1:
+            return _possessive_subject(toks, mentions), False, limit
+        return m, False, limit
+    return None, False, limit
+
+
+def _possessive_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """ "X's" in a sentence without an opening subject: "… on Hammer to Fall's 1984 album"."""
+    for m in mentions:
+        if (
+            m.kind in ("name", "quoted")
+            and not m.adjective
+            and m.j < len(toks.kinds)
+            and toks.kinds[m.j] == "pos"
+        ):
+            return m
+    return None
+
+
+def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention | None:
+    """A title that opens the sentence and runs to ``(`` or ``is/was``: "Bullet in a Bible was …".
+
+    Capitalisation alone cuts such titles short ("Madonna: Truth or Dare", "5
+    Centimeters per Second"); the copula or the parenthesis after them marks their end.
+    """
+    n = len(toks.words)
+    k = k0
+    if toks.low[k] == "the" and k + 1 < n and not any(m.i == k for m in mentions):
+        k += 1  # "The" is not kept in names of this ontology
+    start = k
+    if (
+        toks.words[k] == "("
+        and k + 2 < n
+        and toks.kinds[k + 1] == "num"
+        and toks.words[k + 2] == ")"
+    ):
+        k += 3  # minor planets: "(181902) 1999 RD215"
+    if k >= n or not (_is_cap(toks, k) or toks.kinds[k] == "num"):
+        return None
+    other_lower = 0
+    boundary = -1
+    for q in range(k, min(n, start + 12)):
+        w, lw, kind = toks.words[q], toks.low[q], toks.kinds[q]
+        if w == "(" or w in ("is", "was", "are", "were"):
+            boundary = q
+            break
+        if kind == "pos" and q + 1 < n and _is_cap(toks, q + 1):
+            continue  # "Geri's Game"
+        if kind == "pos" or (kind == "punct" and w not in (":", "-", "&", "!", "?", "'", ".")):
+            return None
+        if kind == "word" and not w[:1].isupper() and lw not in TITLE_WORDS:
+            # "X which is …", "Y who was …": a relative clause, no title
+            if lw.endswith(("ed", "ing", "ly")) or lw in OPENERS or lw in RELATIVES:
+                return None
+            other_lower += 1
+    if boundary <= start:
+        return None
+    if other_lower > (2 if toks.words[boundary] == "(" or toks.kinds[start] == "num" else 1):
+        return None
+    end = boundary
+    while end > start and toks.kinds[end - 1] == "punct" and toks.words[end - 1] not in ("!", "?"):
+        end -= 1
+    if end <= start or toks.low[end - 1] in TITLE_WORDS:
+        return None
+    a, b = toks.starts[start], toks.ends[end - 1]
+    for m in mentions:  # an equal mention (quoted title, known value) keeps its kind
+        if m.i == start and m.j == end:
+            return m
+    if end - start == 1 and toks.kinds[start] == "num":
+        return None
+    return _Mention(start, end, a, b, toks.text[a:b], "name")
+
+
+def _of_subject(k1: int, toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """The subject in "<label> of <S> is <O>" ("the capital of Romania is Bucharest")."""
+    low = toks.low
+    q = k1
+    if q >= len(low) or low[q] != "of":
+        return None
+    q += 1
+    if q < len(low) and low[q] == "the":
+        q += 1
+    for m in mentions:
+        if m.i == q and m.kind in ("name", "quoted") and not m.adjective:
+            if m.j < len(low) and low[m.j] in ("is", "was", "are", "were"):
+                return m
+            return None
+    return None
+
+
+def _of_owner(
+    k0: int, k1: int, subj: _Mention, toks: _Tokens, mentions: list[_Mention]
+) -> _Mention | None:
+    """The owner in "<S> is the <label> of <O>" (what the label is of): ``O``."""
+    low = toks.low
+    if subj.i < 0 or subj.j >= k0 or low[subj.j] not in ("is", "was", "are", "were"):
+        return None
+    if any(low[q] not in DETERMINERS for q in range(subj.j + 1, k0)) or k1 >= len(low):
+        return None
+    if low[k1] != "of":
+        return None
+    q = k1 + 1
+    if q < len(low) and low[q] == "the":
+        q += 1
+    for m in mentions:
+        if m.i == q and m.kind in ("name", "quoted") and not m.adjective and m.key != subj.key:
+            return m
+    return None
+
+
+def _local_subject(
+    k0: int, toks: _Tokens, mentions: list[_Mention], possessive: bool = True
+) -> _Mention | None:
+    """A subject nearer than the sentence's for the trigger at ``k0``.
+
+    ``X's <label>`` ("I Kissed a Girl's producer Dr. Luke", "Alba's capital is …";
+    only for the property's own words: in "Shakespeare's play Othello" the possessor
+    is no subject) and relative clauses ("… the city of Fallujah, which is in Iraq")
+    name their own subject.
+    """
+    low, kinds = toks.low, toks.kinds
+    q = k0 - 1
+    while q >= 0 and low[q] in DETERMINERS:
+        q -= 1
+    if possessive and q >= 1 and kinds[q] == "pos":
+        for m in mentions:
+            if m.j == q and m.kind in ("name", "quoted") and not m.adjective:
+                return m
+    # the nearest relative pronoun before the trigger, in the same clause
+    for r in range(k0 - 1, max(-1, k0 - 8), -1):
+        if low[r] in (".", ";", "(", ")"):
+            break
+        if low[r] in RELATIVES:
+            end = r - 1 if r >= 1 and low[r - 1] == "," else r
+            for m in mentions:
+                if m.j == end and m.kind in ("name", "quoted", "value") and not m.adjective:
+                    return m
+            break
+    return None
+
+
+def _object_after(
+    t_end: int,
+    mentions: list[_Mention],
+    kinds: frozenset[str],
+    toks: _Tokens,
+    subject: _Mention | None,
+    max_gap: int = 4,
+) -> tuple[_Mention | None, int]:
+    best = None
+    for m in mentions:
+        if m.i < t_end:
+            continue
+        gap = m.i - t_end
+        if gap > max_gap:
+            break
+        if any(toks.words[k] in BARRIERS for k in range(t_end, m.i)):
+            break
+        if not all(
+            _filler(toks, q)
+            or any(o.i <= q < o.j for o in mentions)
+            or (q <= t_end + 1 and toks.low[q] in ("is", "was", "are", "were"))
+            for q in range(t_end, m.i)
+        ):
+            break
+        if m.adjective or m.kind not in kinds or (subject is not None and m.key == subject.key):
+            continue
+        if m.j < len(toks.kinds) and toks.kinds[m.j] == "pos" and m.kind == "name":
+            max_gap += (
+                m.j + 1 - m.i
+            )  # "based on Shakespeare's play Othello": the possessor is skipped
+            continue
+        if best is None or (m.i == best.i and m.j > best.j):
+            best = m
+            if m.kind != "year":
+                break
+    return best, (best.i - t_end if best else 0)
+
+
+def _object_before(
+    t_start: int,
+    mentions: list[_Mention],
+    kinds: frozenset[str],
+    toks: _Tokens,
+    subject: _Mention | None,
+    max_gap: int = 1,
+) -> tuple[_Mention | None, int]:
+    best = None
+    for m in mentions:
+        if m.j > t_start:
+            break
+        gap = t_start - m.j
+        if gap > max_gap or m.kind not in kinds or m.adjective and m.kind == "name":
+            continue
+        if subject is not None and m.key == subject.key:
+            continue
+        if any(toks.words[k] in BARRIERS for k in range(m.j, t_start)):
+            continue
+        best = m
+    return best, (t_start - best.j if best else 0)
+
+
+def _list_extension(
+    first: _Mention, mentions: list[_Mention], kinds: frozenset[str], toks: _Tokens
+) -> list[_Mention]:
+    """Mentions that continue a list after ``first``: ``A, B and C``, ``A & B``."""
+    out = []
+    cur = first
+    for m in mentions:
+        if m.i < cur.j or m.key == cur.key:
+            continue
+        between = [toks.low[k] for k in range(cur.j, m.i)]
+        if (
+            between in ([","], ["and"], [",", "and"], ["&"], ["or"], [",", "or"])
+            and m.kind in kinds
+            and not m.adjective
+            and m.kind == cur.kind
+        ):
+            out.append(m)
+            cur = m
+            if between[-1] in ("and", "or", "&"):
+                break
+            continue
+        if m.i >= cur.j + 2 or m.i > cur.j and toks.low[cur.j] not in (",", "and", "&", "or"):
+            break
+    return out
+
+
+def _explicit_class(toks: _Tokens, subject: _Mention | None, comp: _Compiled) -> URIRef | None:
+    """The class read in "X is a/an … <class label>" right after the subject."""
+    if subject is None:
+        return None
+    low, n = toks.low, len(toks.low)
+    k = subject.j
+    if k < n and low[k] == "," and k + 1 < n:  # "X, a 1999 film, …"
+        k += 1
+    elif k < n and low[k] in ("is", "was", "are", "were") and k + 1 < n:
+        k += 1
+    else:
+        return None
+    if k < n and low[k] in ("a", "an", "the", "one"):
+        k += 1
+    else:
+        return None
+    # the noun phrase runs to the first function word / punctuation
+    end = k
+    while (
+        end < n
+        and end - k < 8
+        and toks.kinds[end] in ("word", "num", "alnum")
+        and low[end]
+        not in (
+            "by",
+            "of",
+            "in",
+            "from",
+            "that",
+            "which",
+            "who",
+            "and",
+            "directed",
+            "written",
+            "produced",
+            "released",
+            "based",
+            "for",
+            "with",
+            "on",
+            "at",
+            "about",
+            "to",
+        )
+    ):
+        end += 1
+    stems = toks.stems
+    for L in range(min(comp.max_class_len, end - k), 0, -1):
+        cls = comp.class_labels.get(tuple(stems[end - L : end]))
+        if cls is not None:
+            return cls
+    return None

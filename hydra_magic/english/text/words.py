@@ -1,0 +1,94 @@
+"""The word lists of the text grammar, as data: months and date forms, sentence openers, name
+connectors, honorifics, demonym endings, the words a trigger or a filler may be.
+"""
+
+from __future__ import annotations
+
+import re
+
+MENTION_KINDS = ("name", "quoted", "value", "year", "date", "number")
+
+MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+MONTH_RX = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+DATE_RXS = [
+    re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + MONTH_RX + r"),?\s+(\d{4})\b"),
+    re.compile(r"\b(" + MONTH_RX + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"),
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    re.compile(r"\b(" + MONTH_RX + r")\s+(\d{4})\b"),
+]
+# Words that open a sentence but never a name.
+OPENERS = frozenset(
+    """
+a an the in on at after before during following from with without as since although though while
+when where whereas if unless because by for to of into upon under over between among about this that
+these those there here it its he his she her they their them we our you your i my one some many most
+several both each
+however meanwhile also later then originally initially currently today formerly now
+nevertheless nonetheless notwithstanding moreover furthermore instead still yet thus therefore hence
+""".split()
+)
+PRONOUNS = frozenset("he she it they his her its their this these".split())
+# Inner words that may join two capitalised words into one name.
+CONNECTORS = frozenset(
+    "of the for de del della di da du des van von der den la le les los las el al bin ibn y".split()
+)
+# "for" joins two capitalised parts only after these heads ("Academy Award for Best Actor").
+FOR_HEADS = frozenset(
+    "award awards prize medal trophy cup institute center centre society association "
+    "committee foundation council school museum party ministry minister secretary department "
+    "office league commission agency fund campaign organization organisation alliance front "
+    "movement union".split()
+)
+DATE_PREPOSITIONS = frozenset(
+    "in on of since by from to until till before after during around circa c about , and".split()
+)
+ADJECTIVE_SUFFIXES = ("ese", "ian", "an", "n", "i")
+HONORIFICS = frozenset("dr mr mrs ms sir dame lord lady".split())
+DETERMINERS = frozenset("a an the its his her their this that these those".split())
+STOP_TRIGGERS = frozenset(
+    "a an the and or , . ; : ( ) ' \" - is was are were be been its his her their "
+    "this that which who whom whose by for in at on of from with to as into onto over "
+    "under about after before during also".split()
+)
+DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "ch", "ic", "i", "ss")
+BARRIERS = frozenset('.;:()[]"“”?!')
+
+
+IRREGULAR_AGENTS = {
+    "writer": "written by",
+    "builder": "built by",
+    "leader": "led by",
+    "maker": "made by",
+    "founder": "founded by",
+    "owner": "owned by",
+    "seller": "sold by",
+    "singer": "sung by",
+    "teacher": "taught by",
+    "winner": "won by",
+    "speaker": "spoken by",
+}
+
+
+TITLE_WORDS = frozenset(
+    "of in a an the per or and to on at for du la le de del von van y et und der die "
+    "das el los las".split()
+)
+
+
+# Words that may stand between a subject and a trigger it states directly ("X was directed by Y").
+AUXILIARIES = frozenset("is was are were has had have also".split())
+
+
+RELATIVES = frozenset("which where who whose whom".split())
+
+
+# Words that may stand between a trigger and its object ("written by American songwriters X").
+NOT_FILLERS = frozenset(
+    "by in of for from with at on to as and or but that which who whom whose when where "
+    "while is was are were be been has have had not".split()
+)
