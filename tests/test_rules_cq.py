@@ -1,4 +1,4 @@
-"""The offline engine's CQ → ontology half (hydra_magic.engines.rules_cq).
+"""The offline engine's CQ → ontology half (hydra_magic.english.cq).
 
 What a user notices: each supported question shape adds the classes and
 properties it needs, in the right direction and with the right datatype; a
@@ -232,9 +232,18 @@ def test_which_has_attribute_value_and_superlatives():
     p = parse_cq("Which city has the highest population?")
     assert (p.property.name, p.datatype, p.aggregate) == ("population", "integer", "max")
     p = parse_cq("Which book has 300 pages?")
-    assert p is None or p.properties  # read or not, never a bare guess
+    assert (p.answer_class, p.property.domain) == ("Book", ("Book",))  # books, by what they have
     p = parse_cq("Which films have a director?")
     assert (p.property.name, p.property.domain, p.property.range) == ("hasDirector", ("Film",), ("Director",))
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a number before a count unit is not read as a value "
+                   "('Which book has 300 pages?' gives hasPage(Book → Page) and drops 300)")
+def test_which_has_a_number_of_units_reads_like_how_many():
+    asked = parse_cq("How many pages does a book have?")
+    assert (asked.property.name, asked.datatype) == ("numberOfPages", "integer")
+    p = parse_cq("Which book has 300 pages?")
+    assert (p.property.name, p.datatype, p.value) == ("numberOfPages", "integer", "300")
 
 
 def test_adjectives_become_boolean_properties():
@@ -527,14 +536,30 @@ def test_cq_bench_reports_rates_and_proposals_pass_the_contracts(capsys):
 
     result = run(DATA, verbose=True, top=5)
     assert set(result["cq2sparqlowl"]) == {"swo", "stuff", "awo"}
+    # the questions read on 2026-12-04: fewer is a regression (more: raise the floor)
+    floor = {"swo": 43, "stuff": 4, "awo": 12}
     for onto, r in result["cq2sparqlowl"].items():
-        assert 0 < r["read"] <= r["cqs"], onto
+        assert floor[onto] <= r["read"] <= r["cqs"], onto
         assert r["rejected_by_contracts"] == 0, onto
         assert len(r["unread"]) == r["cqs"] - r["read"]
     assert {"claro_v1", "claro_v2"} <= set(result["claro"])
-    assert all(0 < r["read"] <= r["templates"] for r in result["claro"].values())
-    assert len(result["failing_shapes"]) <= 5
-    assert "CLaRO" in capsys.readouterr().out
+    assert result["claro"]["claro_v1"]["read"] >= 71 and result["claro"]["claro_v2"]["read"] >= 93
+    assert all(r["read"] <= r["templates"] for r in result["claro"].values())
+    # the five most frequent shapes no pattern reads, most frequent first, each in the printed table
+    shapes = result["failing_shapes"]
+    assert len(shapes) == 5 and all(n >= 1 for _, n in shapes)
+    assert [n for _, n in shapes] == sorted((n for _, n in shapes), reverse=True)
+    printed = capsys.readouterr().out
+    assert "CLaRO" in printed
+    assert all(f"{n:3d}  {shape}" in printed for shape, n in shapes)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the verb of a CLaRO template does not agree with a plural "
+                   "'How many' subject ('How many animals eats a plant?'); the CQ benchmark's figures use it so")
+def test_claro_template_verb_agrees_with_a_plural_subject():
+    from hydra_magic.bench.cq_bench import instantiate_template
+
+    assert instantiate_template("How many [EC1] [PC1] [EC2]?", "wildlife") == "How many animals eat a plant?"
 
 
 def test_claro_template_instantiation():
@@ -542,7 +567,8 @@ def test_claro_template_instantiation():
 
     assert instantiate_template("[PC1] [EC1] [PC1] [EC2]?", "wildlife") == "Does an animal eat a plant?"
     assert instantiate_template("Which [EC1] [PC1] [EC2]?", "film") == "Which film directs a director?"
-    assert instantiate_template("How many [EC1] [PC1] [EC2]?", "wildlife") == "How many animals eats a plant?"
+    filled = instantiate_template("How many [EC1] [PC1] [EC2]?", "wildlife")
+    assert "[" not in filled and filled.startswith("How many animals ") and filled.endswith(" a plant?")
     assert instantiate_placeholders("Who developed [it]?", "swo") == "Who developed the software?"
     assert instantiate_placeholders("What software can perform [task x]?", "swo") == \
         "What software can perform a task?"
