@@ -81,160 +81,168 @@ def _tok_at(toks: _Tokens, pos: int) -> int:
 def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
     out: list[_Mention] = []
     n = len(toks.words)
-    words, low, kinds = toks.words, toks.low, toks.kinds
     k = 0
     while k < n:
-        starts_name = _is_cap(toks, k)
-        if (
-            starts_name
-            and k == 0
-            and low[k] in OPENERS
-            and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
-        ):
-            starts_name = False
-        if (
-            starts_name
-            and k == 0
-            and (
-                low[k].endswith("ing")
-                or low[k].endswith("ed")
-                or low[k].endswith("ly")
-                or k + 1 < n
-                and low[k + 1] == "by"
-            )
-            and k + 1 < n
-            and not _is_cap(toks, k + 1)
-        ):
-            starts_name = False
-        if starts_name and low[k] == "the" and not keep_the and k + 1 < n and _is_cap(toks, k + 1):
-            starts_name = False
-        # a number opening a name: "The 1974 NASCAR Winston Cup Series", "1 Decembrie 1918 …"
-        if (
-            not starts_name
-            and words[k] == "("
-            and k + 3 < n
-            and kinds[k + 1] == "num"
-            and words[k + 2] == ")"
-            and (kinds[k + 3] == "num" or _is_cap(toks, k + 3))
-        ):
-            starts_name = True  # minor planets: "(29075) 1950 DA"
-        if (
-            not starts_name
-            and kinds[k] == "num"
-            and words[k].isdigit()
-            and k + 1 < n
-            and _is_cap(toks, k + 1)
-            and (k == 0 or low[k - 1] not in DATE_PREPOSITIONS)
-            and not _month(words[k + 1])
-            and low[k + 1] not in OPENERS
-        ):
-            starts_name = True  # "discovered 103 Hera"
-        if (
-            not starts_name
-            and kinds[k] == "num"
-            and words[k].isdigit()
-            and k + 1 < n
-            and _is_cap(toks, k + 1)
-            and (k == 0 or low[k - 1] == "the")
-            and words[k + 1].lower() not in OPENERS
-        ):
-            starts_name = True
-        if not starts_name:
+        if not _starts_name(toks, k, keep_the):
             k += 1
             continue
-        j = k + 3 if words[k] == "(" else k + 1
-        last = j
-        while j < n:
-            w, lw = words[j], low[j]
-            if _is_cap(toks, j):
-                j += 1
-                last = j
-                continue
-            if (
-                kinds[j] == "num"
-                and j == last
-                and len(w) <= 4
-                and (len(w) <= 3 or (j + 1 < n and _is_cap(toks, j + 1)))
-            ):
-                j += 1
-                last = j
-                continue
-            if lw == "for" and not any(low[q] in FOR_HEADS for q in range(k, j)):
-                break
-            if (
-                lw in CONNECTORS
-                and j == last
-                and j + 2 < n
-                and low[j + 1] in ("the", "la", "le", "de")
-                and _is_cap(toks, j + 2)
-            ):
-                j += 2  # "President of the Marshall Islands", "Academy Award for the Best …"
-                continue
-            if (
-                (lw in CONNECTORS or w in ("&", ":", "-"))
-                and j + 1 < n
-                and _is_cap(toks, j + 1)
-                and j == last
-            ):
-                if w == ":" and (
-                    toks.starts[j + 1] - toks.ends[j] != 1 or words[j + 1].lower() in OPENERS
-                ):
-                    break
-                j += 1
-                continue
-            if (
-                w == "."
-                and j == last
-                and len(words[j - 1]) == 1
-                and words[j - 1].isupper()
-                and j + 1 < n
-                and _is_cap(toks, j + 1)
-            ):
-                j += 1  # initials: "J. J. Abrams"
-                continue
-            if (
-                w == "."
-                and j == last
-                and low[j - 1] in ("jr", "sr", "st", "dr", "mr", "mrs", "bros")
-                and j + 1 < n
-                and _is_cap(toks, j + 1)
-            ):
-                j += 1
-                continue
-            break
-        first = k
-        while (
-            last - first > 2
-            and low[first] in HONORIFICS
-            and (words[first + 1] == "." or _is_cap(toks, first + 1))
-        ):
-            first += (
-                2 if words[first + 1] == "." else 1
-            )  # "Dr. Ram Baran Yadav" -> "Ram Baran Yadav"
-        m = _Mention(
-            first,
-            last,
-            toks.starts[first],
-            toks.ends[last - 1],
-            toks.text[toks.starts[first] : toks.ends[last - 1]],
-            "name",
-        )
-        if (
-            last - k == 1
-            and last < n
-            and kinds[last] == "word"
-            and low[last][:1].isalpha()
-            and not _is_cap(toks, last)
-            and low[k].endswith(DEMONYM_ENDINGS)
-            and low[last] not in ("is", "was", "has", "had", "and", "or", "of", "in", "by")
-            and not low[last].endswith("ed")
-        ):
-            m.adjective = True  # "American songwriters", "Japanese anime"
-        if last - first == 1 and "-" in words[first] and words[first].rsplit("-", 1)[1].islower():
-            m.adjective = True  # "Canada-based producer", "Oscar-winning"
-        out.append(m)
+        last = _name_end(toks, k)
+        out.append(_name_mention(toks, k, last))
         k = last
     return out
+
+
+def _starts_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
+    """Whether a name starts at token ``k``: a capitalised word that does not just open the
+    sentence, or a number that opens a name."""
+    if _is_cap(toks, k):
+        return not _opener_not_name(toks, k, keep_the)
+    return _number_opens_name(toks, k)
+
+
+def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
+    """A capitalised word that is not a name's start: a sentence opener, a participle or adverb
+    opening the sentence, a ``The`` the names here do not keep."""
+    n = len(toks.words)
+    low = toks.low
+    if (
+        k == 0
+        and low[k] in OPENERS
+        and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
+    ):
+        return True
+    if (
+        k == 0
+        and (
+            low[k].endswith("ing")
+            or low[k].endswith("ed")
+            or low[k].endswith("ly")
+            or k + 1 < n
+            and low[k + 1] == "by"
+        )
+        and k + 1 < n
+        and not _is_cap(toks, k + 1)
+    ):
+        return True
+    return low[k] == "the" and not keep_the and k + 1 < n and _is_cap(toks, k + 1)
+
+
+def _number_opens_name(toks: _Tokens, k: int) -> bool:
+    """A number opening a name: "The 1974 NASCAR Winston Cup Series", "1 Decembrie 1918 …"."""
+    n = len(toks.words)
+    words, low, kinds = toks.words, toks.low, toks.kinds
+    if (
+        words[k] == "("
+        and k + 3 < n
+        and kinds[k + 1] == "num"
+        and words[k + 2] == ")"
+        and (kinds[k + 3] == "num" or _is_cap(toks, k + 3))
+    ):
+        return True  # minor planets: "(29075) 1950 DA"
+    if kinds[k] != "num" or not words[k].isdigit() or not (k + 1 < n and _is_cap(toks, k + 1)):
+        return False
+    if (
+        (k == 0 or low[k - 1] not in DATE_PREPOSITIONS)
+        and not _month(words[k + 1])
+        and low[k + 1] not in OPENERS
+    ):
+        return True  # "discovered 103 Hera"
+    return (k == 0 or low[k - 1] == "the") and words[k + 1].lower() not in OPENERS
+
+
+def _name_end(toks: _Tokens, k: int) -> int:
+    """Where the name starting at ``k`` ends (exclusive)."""
+    n = len(toks.words)
+    j = k + 3 if toks.words[k] == "(" else k + 1
+    last = j
+    while j < n:
+        if _is_cap(toks, j) or _number_in_name(toks, j, last):
+            j += 1
+            last = j
+            continue
+        step = _joiner_in_name(toks, k, j, last)
+        if step is None:
+            break
+        j += step
+    return last
+
+
+def _number_in_name(toks: _Tokens, j: int, last: int) -> bool:
+    """A short number right after a name's word: "Apollo 11", "Windows 95 Plus"."""
+    w = toks.words[j]
+    return (
+        toks.kinds[j] == "num"
+        and j == last
+        and len(w) <= 4
+        and (len(w) <= 3 or (j + 1 < len(toks.words) and _is_cap(toks, j + 1)))
+    )
+
+
+def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
+    """How many tokens a joiner at ``j`` inside the name from ``k`` spans (``of``, ``of the``,
+    ``&``, a colon, the dot of an initial or of ``Jr.``), or ``None`` where the name ends."""
+    n = len(toks.words)
+    words, low = toks.words, toks.low
+    w, lw = words[j], low[j]
+    if lw == "for" and not any(low[q] in FOR_HEADS for q in range(k, j)):
+        return None
+    if (
+        lw in CONNECTORS
+        and j == last
+        and j + 2 < n
+        and low[j + 1] in ("the", "la", "le", "de")
+        and _is_cap(toks, j + 2)
+    ):
+        return 2  # "President of the Marshall Islands", "Academy Award for the Best …"
+    if j != last or not (j + 1 < n and _is_cap(toks, j + 1)):
+        return None
+    if lw in CONNECTORS or w in ("&", ":", "-"):
+        if w == ":" and (
+            toks.starts[j + 1] - toks.ends[j] != 1 or words[j + 1].lower() in OPENERS
+        ):
+            return None
+        return 1
+    if w == "." and len(words[j - 1]) == 1 and words[j - 1].isupper():
+        return 1  # initials: "J. J. Abrams"
+    if w == "." and low[j - 1] in ("jr", "sr", "st", "dr", "mr", "mrs", "bros"):
+        return 1
+    return None
+
+
+def _name_mention(toks: _Tokens, k: int, last: int) -> _Mention:
+    """The mention of the name ``k``..``last``, an honorific dropped ("Dr. Ram Baran Yadav" ->
+    "Ram Baran Yadav"), marked as an adjective when it reads as one ("American songwriters")."""
+    n = len(toks.words)
+    words, low, kinds = toks.words, toks.low, toks.kinds
+    first = k
+    while (
+        last - first > 2
+        and low[first] in HONORIFICS
+        and (words[first + 1] == "." or _is_cap(toks, first + 1))
+    ):
+        first += 2 if words[first + 1] == "." else 1
+    m = _Mention(
+        first,
+        last,
+        toks.starts[first],
+        toks.ends[last - 1],
+        toks.text[toks.starts[first] : toks.ends[last - 1]],
+        "name",
+    )
+    if (
+        last - k == 1
+        and last < n
+        and kinds[last] == "word"
+        and low[last][:1].isalpha()
+        and not _is_cap(toks, last)
+        and low[k].endswith(DEMONYM_ENDINGS)
+        and low[last] not in ("is", "was", "has", "had", "and", "or", "of", "in", "by")
+        and not low[last].endswith("ed")
+    ):
+        m.adjective = True  # "American songwriters", "Japanese anime"
+    if last - first == 1 and "-" in words[first] and words[first].rsplit("-", 1)[1].islower():
+        m.adjective = True  # "Canada-based producer", "Oscar-winning"
+    return m
 
 
 def _extend_name(m: _Mention, toks: _Tokens, words: frozenset[str]) -> _Mention:
