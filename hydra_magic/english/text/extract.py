@@ -14,7 +14,7 @@ from ...candidates import IS_A, TextChunk, TripleCandidate
 from ...kg import KnowledgeGraph
 from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
-from .compiled import _Compiled, _compiled, _match_triggers, _mentions
+from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
 from .mentions import _iso, _Mention
 from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
@@ -100,100 +100,18 @@ def _extract_sentence(
             )
             subject = back_ref
     rels: list[_Rel] = []
-    order = 0
+    site = _Site(toks, mentions, subject, back_ref, intro_end)
     for k0, k1, trig in _match_triggers(toks, comp):
         kinds = comp.kinds.get(trig.prop, frozenset())
-        if not kinds:
-            continue
-        subj = _local_subject(k0, toks, mentions, not trig.learned) or subject
-        of_subject = (
-            None if trig.learned or trig.slot != "after" else _of_subject(k1, toks, mentions)
-        )
-        if of_subject is not None:
-            subj, k1 = of_subject, of_subject.j + 1  # past the copula
-        elif not trig.learned and trig.slot == "after" and not trig.inverse and subj is not None:
-            owner = _of_owner(k0, k1, subj, toks, mentions)
-            if owner is not None and subj.kind in kinds:
-                # "James Pain was the architect of Adare Manor": the owner is the subject
-                score = 1.1 + 0.2 * len(trig.stems)
-                rels.append(_Rel(trig.prop, owner, subj, score, order))
-                order += 1
-                continue
-        if trig.slot == "after":
-            obj, gap = _object_after(k1, mentions, kinds, toks, subj)
-            if obj is None:
-                continue
-            if (
-                subj is not None
-                and subj is not back_ref
-                and subj is not of_subject
-                and subj.i >= k0
-                and not (intro_end and k1 < intro_end)
-            ):
-                # the subject must stand before its trigger: "Directed by Y, X is …" has
-                # no subject here
-                subj = None
-        else:
-            obj, gap = _object_before(k0, mentions, kinds, toks, subj)
-            if obj is None:
-                continue
-            if trig.subject_after:
-                subj = next(
-                    (
-                        m
-                        for m in mentions
-                        if m.i >= k1 and m.kind in ("name", "quoted") and not m.adjective
-                    ),
-                    None,
-                )
-        if subj is None or obj.key == subj.key:
-            continue
-        direct = (
-            not trig.learned
-            and trig.slot == "after"
-            and gap == 0
-            and subj.i >= 0
-            and subj.j <= k0
-            and all(toks.low[q] in AUXILIARIES for q in range(subj.j, k0))
-        )
-        if trig.inverse:
-            if obj.kind not in ("name", "quoted"):
-                continue
-            subj, obj = obj, subj
-        # the ontology's own words (labels) outrank learned phrases
-        score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.1)) / (1.0 + 0.5 * gap)
-        if obj.props and trig.prop in obj.props:
-            score += 0.5
-        rels.append(_Rel(trig.prop, subj, obj, score, order, direct))
-        order += 1
-        for extra in _list_extension(obj, mentions, kinds, toks):
-            if trig.inverse:
-                rels.append(_Rel(trig.prop, extra, obj, score * 0.95, order))
-            else:
-                rels.append(_Rel(trig.prop, subj, extra, score * 0.95, order))
-            order += 1
-    # known values that alone signal their property ("tenor" -> voice type)
+        if kinds:
+            _read_trigger(site, k0, k1, trig, kinds, rels)
     if subject is not None:
-        for m in mentions:
-            if not m.props or m.key == subject.key:
-                continue
-            for p in sorted(m.props):
-                kinds = comp.kinds.get(p, frozenset())
-                if m.kind in kinds or (m.kind == "name" and "value" in kinds):
-                    rels.append(_Rel(p, subject, m, 0.6, order))
-                    order += 1
+        _known_value_relations(mentions, subject, comp, rels)
+    order = len(rels)
     if comp.model is not None and subject is not None:
         order = _model_relations(toks, mentions, subject, comp, rels, order)
     if subject is not None and subject is not back_ref and rels:
-        # "Al Pacino and Robert De Niro star in Heat": a list as the subject
-        first_trigger = min((r.obj.i for r in rels if r.subj is subject), default=len(toks.words))
-        co = [
-            m
-            for m in _list_extension(subject, mentions, frozenset({"name", "quoted"}), toks)
-            if m.j <= first_trigger
-        ]
-        for m in co:
-            rels += [_Rel(r.prop, m, r.obj, r.score, r.order) for r in rels if r.subj is subject]
+        _list_subject_relations(toks, mentions, subject, rels)
     rels = _resolve(rels)
     new_last: tuple[str, int, int] | None
     if subject is not None:
@@ -203,6 +121,129 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
+
+
+@dataclass
+class _Site:
+    """One sentence as the triggers read it: its tokens, mentions and subject."""
+
+    toks: _Tokens
+    mentions: list[_Mention]
+    subject: _Mention | None
+    back_ref: _Mention | None  # the subject when an earlier sentence's stands in
+    intro_end: int
+
+
+def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
+                  rels: list[_Rel]) -> None:
+    """The relations one trigger match ``k0``..``k1`` states (appended to ``rels``, in order)."""
+    toks, mentions = site.toks, site.mentions
+    subj = _local_subject(k0, toks, mentions, not trig.learned) or site.subject
+    of_subject = (
+        None if trig.learned or trig.slot != "after" else _of_subject(k1, toks, mentions)
+    )
+    if of_subject is not None:
+        subj, k1 = of_subject, of_subject.j + 1  # past the copula
+    elif not trig.learned and trig.slot == "after" and not trig.inverse and subj is not None:
+        owner = _of_owner(k0, k1, subj, toks, mentions)
+        if owner is not None and subj.kind in kinds:
+            # "James Pain was the architect of Adare Manor": the owner is the subject
+            score = 1.1 + 0.2 * len(trig.stems)
+            rels.append(_Rel(trig.prop, owner, subj, score, len(rels)))
+            return
+    found = _trigger_object(site, k0, k1, trig, kinds, subj, of_subject)
+    if found is None:
+        return
+    subj, obj, gap = found
+    if subj is None or obj.key == subj.key:
+        return
+    direct = _states_directly(toks, trig, subj, k0, gap)
+    if trig.inverse:
+        if obj.kind not in ("name", "quoted"):
+            return
+        subj, obj = obj, subj
+    # the ontology's own words (labels) outrank learned phrases
+    score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.1)) / (1.0 + 0.5 * gap)
+    if obj.props and trig.prop in obj.props:
+        score += 0.5
+    rels.append(_Rel(trig.prop, subj, obj, score, len(rels), direct))
+    for extra in _list_extension(obj, mentions, kinds, toks):
+        if trig.inverse:
+            rels.append(_Rel(trig.prop, extra, obj, score * 0.95, len(rels)))
+        else:
+            rels.append(_Rel(trig.prop, subj, extra, score * 0.95, len(rels)))
+
+
+def _states_directly(toks: _Tokens, trig: _Trigger, subj: _Mention, k0: int, gap: int) -> bool:
+    """The ontology's own label right after its subject ("X was directed by Y")."""
+    return (
+        not trig.learned
+        and trig.slot == "after"
+        and gap == 0
+        and subj.i >= 0
+        and subj.j <= k0
+        and all(toks.low[q] in AUXILIARIES for q in range(subj.j, k0))
+    )
+
+
+def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
+                    subj: _Mention | None, of_subject: _Mention | None
+                    ) -> tuple[_Mention | None, _Mention, int] | None:
+    """``(subject, object, gap)`` of a trigger match, ``None`` when it has no object."""
+    toks, mentions = site.toks, site.mentions
+    if trig.slot == "after":
+        obj, gap = _object_after(k1, mentions, kinds, toks, subj)
+        if obj is None:
+            return None
+        if (
+            subj is not None
+            and subj is not site.back_ref
+            and subj is not of_subject
+            and subj.i >= k0
+            and not (site.intro_end and k1 < site.intro_end)
+        ):
+            # the subject must stand before its trigger: "Directed by Y, X is …" has
+            # no subject here
+            subj = None
+    else:
+        obj, gap = _object_before(k0, mentions, kinds, toks, subj)
+        if obj is None:
+            return None
+        if trig.subject_after:
+            subj = next(
+                (
+                    m
+                    for m in mentions
+                    if m.i >= k1 and m.kind in ("name", "quoted") and not m.adjective
+                ),
+                None,
+            )
+    return subj, obj, gap
+
+
+def _known_value_relations(mentions: list[_Mention], subject: _Mention, comp: _Compiled,
+                           rels: list[_Rel]) -> None:
+    """Known values that alone signal their property ("tenor" -> voice type)."""
+    for m in mentions:
+        if not m.props or m.key == subject.key:
+            continue
+        for p in sorted(m.props):
+            kinds = comp.kinds.get(p, frozenset())
+            if m.kind in kinds or (m.kind == "name" and "value" in kinds):
+                rels.append(_Rel(p, subject, m, 0.6, len(rels)))
+
+
+def _list_subject_relations(toks: _Tokens, mentions: list[_Mention], subject: _Mention,
+                            rels: list[_Rel]) -> None:
+    """"Al Pacino and Robert De Niro star in Heat": a list as the subject."""
+    first_trigger = min((r.obj.i for r in rels if r.subj is subject), default=len(toks.words))
+    co = [
+        m
+        for m in _list_extension(subject, mentions, frozenset({"name", "quoted"}), toks)
+        if m.j <= first_trigger
+    ]
+    for m in co:
+        rels += [_Rel(r.prop, m, r.obj, r.score, r.order) for r in rels if r.subj is subject]
 
 
 def _model_relations(
@@ -323,32 +364,7 @@ def _emit(
     out_rels: list[TripleCandidate],
 ) -> None:
     onto, kg = state.ontology, state.kg
-    # constraints: entity name -> list of (acceptable classes, weight)
-    needs: dict[str, list[tuple[tuple[URIRef, ...], float]]] = defaultdict(list)
-    surface: dict[str, _Mention] = {}
-    prepared = []
-    unfit: list[tuple[_Rel, OntProperty, str, str]] = []  # values not in the datatype's form
-    for r in rels:
-        prop = comp.props[r.prop]
-        s_name = _snake(r.subj.text)
-        if not s_name:
-            continue
-        if prop.kind == "object":
-            o_name = _snake(r.obj.text)
-            if not o_name or o_name == s_name:
-                continue
-            needs[o_name].append((prop.range, r.score))
-            surface.setdefault(o_name, r.obj)
-        else:
-            value = _literal_value(r.obj, prop)
-            if value is None:
-                # formed, then found not to fit: proposed as read so the contracts report it
-                unfit.append((r, prop, s_name, r.obj.text))
-                continue
-            o_name = value
-        needs[s_name].append((prop.domain, r.score))
-        surface.setdefault(s_name, r.subj)
-        prepared.append((r, prop, s_name, o_name))
+    needs, surface, prepared, unfit = _prepare(rels, comp)
     subj_name = _snake(subject.text) if subject is not None else ""
     if explicit is not None and subj_name and subj_name not in needs:
         needs[subj_name] = []
@@ -377,6 +393,29 @@ def _emit(
     # change because of it.
     kept_ids = {id(x[0]) for x in kept}
     contradicted = [x for x in prepared if id(x[0]) not in kept_ids] + unfit
+    _emit_types(chosen, used, surface, explicit, subj_name, sentence, base, chunk_index, state, out_types)
+    _remember(kept, explicit, subject, subj_name, base, state)
+    for r, prop, s_name, o_name in kept + contradicted:
+        out_rels.append(
+            TripleCandidate(
+                subject=s_name,
+                predicate=prop.name,
+                object=o_name,
+                subject_text=r.subj.text,
+                object_text=r.obj.text,
+                sentence=sentence,
+                subject_span=(base + r.subj.start, base + r.subj.end),
+                object_span=(base + r.obj.start, base + r.obj.end),
+                chunk=chunk_index,
+            )
+        )
+
+
+def _emit_types(chosen: dict[str, tuple[URIRef | None, bool]], used: set[str], surface: dict[str, _Mention],
+                explicit: URIRef | None, subj_name: str, sentence: str, base: int, chunk_index: int,
+                state: _ChunkState, out_types: list[TripleCandidate]) -> None:
+    """An ``isA`` for each entity used whose class is new to it."""
+    onto = state.ontology
     for name, (cls, new) in chosen.items():
         if cls is None or not new or name not in used:
             continue
@@ -397,6 +436,11 @@ def _emit(
                 inferred=not (exp is not None and cls == exp),
             )
         )
+
+
+def _remember(kept: list[Prepared], explicit: URIRef | None, subject: _Mention | None, subj_name: str,
+              base: int, state: _ChunkState) -> None:
+    """The entities of the sentence, in reading order: what "The film" may refer to next."""
     mentioned = [(r.subj.start, s_name, r.subj) for r, _, s_name, _ in kept] + [
         (r.obj.start, o_name, r.obj) for r, prop, _, o_name in kept if prop.kind == "object"
     ]
@@ -404,20 +448,43 @@ def _emit(
         mentioned.append((subject.start, subj_name, subject))
     for _, name, m in sorted(mentioned, key=lambda x: x[0]):
         state.recent.append((name, m.text, base + m.start, base + m.end))
-    for r, prop, s_name, o_name in kept + contradicted:
-        out_rels.append(
-            TripleCandidate(
-                subject=s_name,
-                predicate=prop.name,
-                object=o_name,
-                subject_text=r.subj.text,
-                object_text=r.obj.text,
-                sentence=sentence,
-                subject_span=(base + r.subj.start, base + r.subj.end),
-                object_span=(base + r.obj.start, base + r.obj.end),
-                chunk=chunk_index,
-            )
-        )
+
+
+Prepared = tuple[_Rel, OntProperty, str, str]  # relation, property, subject name, object name or value
+
+
+def _prepare(rels: list[_Rel], comp: _Compiled) -> tuple[
+    dict[str, list[tuple[tuple[URIRef, ...], float]]], dict[str, _Mention], list[Prepared], list[Prepared]
+]:
+    """Names and values of the relations; what each entity's class must meet; the values not in
+    their datatype's form."""
+    # constraints: entity name -> list of (acceptable classes, weight)
+    needs: dict[str, list[tuple[tuple[URIRef, ...], float]]] = defaultdict(list)
+    surface: dict[str, _Mention] = {}
+    prepared: list[Prepared] = []
+    unfit: list[tuple[_Rel, OntProperty, str, str]] = []  # values not in the datatype's form
+    for r in rels:
+        prop = comp.props[r.prop]
+        s_name = _snake(r.subj.text)
+        if not s_name:
+            continue
+        if prop.kind == "object":
+            o_name = _snake(r.obj.text)
+            if not o_name or o_name == s_name:
+                continue
+            needs[o_name].append((prop.range, r.score))
+            surface.setdefault(o_name, r.obj)
+        else:
+            value = _literal_value(r.obj, prop)
+            if value is None:
+                # formed, then found not to fit: proposed as read so the contracts report it
+                unfit.append((r, prop, s_name, r.obj.text))
+                continue
+            o_name = value
+        needs[s_name].append((prop.domain, r.score))
+        surface.setdefault(s_name, r.subj)
+        prepared.append((r, prop, s_name, o_name))
+    return needs, surface, prepared, unfit
 
 
 def _literal_value(m: _Mention, prop: OntProperty) -> str | None:
@@ -461,16 +528,26 @@ def _choose_class(
     if name in state.types:
         known.add(state.types[name])
     known = {k for k in known if k in onto.classes}
-    if explicit is not None and explicit in onto.classes:
-        # The text states a type. Unless a stated type already says as much, propose it:
-        # a type known only by inference is not evidence, and a contradiction with one
-        # must reach the contracts (type_conflict) rather than be resolved here.
-        stated = (set(kg.stated_types_of(iri)) if iri is not None else set()) | state.stated.get(name, set())
-        stated = {k for k in stated if k in onto.classes}
-        if not any(onto.is_subclass(k, explicit) for k in stated) and all(
-            onto.is_subclass(explicit, k) or onto.is_subclass(k, explicit) for k in stated
-        ):
-            return explicit, True
+    if explicit is not None and explicit in onto.classes and _propose_stated(name, iri, explicit, onto, kg, state):
+        return explicit, True
+    return _class_meeting(reqs, known, explicit, onto)
+
+
+def _propose_stated(name: str, iri: URIRef | None, explicit: URIRef, onto: Ontology, kg: KnowledgeGraph,
+                    state: _ChunkState) -> bool:
+    """The text states a type. Unless a stated type already says as much, propose it:
+    a type known only by inference is not evidence, and a contradiction with one
+    must reach the contracts (type_conflict) rather than be resolved here."""
+    stated = (set(kg.stated_types_of(iri)) if iri is not None else set()) | state.stated.get(name, set())
+    stated = {k for k in stated if k in onto.classes}
+    return not any(onto.is_subclass(k, explicit) for k in stated) and all(
+        onto.is_subclass(explicit, k) or onto.is_subclass(k, explicit) for k in stated
+    )
+
+
+def _class_meeting(reqs: list[tuple[tuple[URIRef, ...], float]], known: set[URIRef], explicit: URIRef | None,
+                   onto: Ontology) -> tuple[URIRef | None, bool]:
+    """The class that best meets the requirements, known types first (and whether it is new)."""
 
     def satisfied(c: URIRef) -> float:
         return sum(w for req, w in reqs if not req or any(onto.is_subclass(c, r) for r in req))
