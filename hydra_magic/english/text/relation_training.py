@@ -9,10 +9,10 @@ from rdflib import OWL, RDF, Literal, URIRef
 
 from ...ontology import Ontology
 from .compiled import _compiled, _mentions
-from .mentions import _comma_pairs, _iso, _merge_commas, _surface_variants
+from .mentions import _comma_pairs, _iso, _Mention, _merge_commas, _surface_variants
 from .relation_model import _PRUNE, RELATION_MODEL, _lexicon_mentions, _mention_features, _sentence_features
 from .subjects import _local_subject, _sentence_subject
-from .tokens import _tokenize
+from .tokens import _tokenize, _Tokens
 from .words import DATE_RXS, STOP_TRIGGERS
 
 
@@ -72,7 +72,40 @@ def _learn_model(
     comp = _compiled(ontology)
     props = sorted(comp.props, key=str)
     index = {p: n for n, p in enumerate(props, start=1)}
-    # lower-case object values (a value list per property would be too sparse to score)
+    parsed, lex = _gold_values(data, ontology, index)
+    lexicon: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for t in sorted(lex, key=lambda x: -len(x)):
+        lexicon[t[0]].append(t)
+    tokenized = {}
+    for sent, _ in data:
+        toks = _tokenize(sent)
+        tokenized[sent] = (toks, _mentions(toks, comp))
+    merge = _comma_merges(data, tokenized)
+    examples: list[tuple[list[str], set[int]]] = []
+    for sent, golds in parsed:
+        if golds:
+            toks, mentions = tokenized[sent]
+            examples += _sentence_examples(toks, _merge_commas(toks, mentions, merge), lexicon, golds)
+    weights = _train_perceptron(examples, len(props) + 1) if examples else {}
+    payload = {
+        "classes": [ontology.properties[p].name for p in props],
+        "weights": {f: {str(c): v for c, v in sorted(cw.items())} for f, cw in sorted(weights.items())},
+        "lexicon": sorted(" ".join(t) for t in lex),
+        "margin": margin,
+        "merge": sorted(merge),
+    }
+    node = URIRef(str(ontology.ns))
+    ontology.graph.add((node, RDF.type, OWL.Ontology))
+    ontology.graph.set((node, RELATION_MODEL, Literal(json.dumps(payload, separators=(",", ":")))))
+
+
+Gold = tuple[int, set[str], str | None]  # property index, the object's surface forms, its ISO date
+
+
+def _gold_values(data: list[tuple[str, list[tuple[str, str, str]]]], ontology: Ontology,
+                 index: dict[URIRef, int]) -> tuple[list[tuple[str, list[Gold]]], set[tuple[str, ...]]]:
+    """Each sentence's labelled objects, and the lower-case object values (a value list per
+    property would be too sparse to score)."""
     lex: set[tuple[str, ...]] = set()
     parsed = []
     for sent, triples in data:
@@ -91,17 +124,17 @@ def _learn_model(
                 ):
                     lex.add(tuple(words))
         parsed.append((sent, golds))
-    lexicon: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    for t in sorted(lex, key=lambda x: -len(x)):
-        lexicon[t[0]].append(t)
-    # "A, B" written as one name in the labels ("Cook County, Illinois") or as two
+    return parsed, lex
+
+
+def _comma_merges(data: list[tuple[str, list[tuple[str, str, str]]]],
+                  tokenized: dict[str, tuple[_Tokens, list[_Mention]]]) -> frozenset[str]:
+    """Second parts of names the labels write "A, B" ("Cook County, Illinois") more often than
+    as two."""
     merged: Counter[str] = Counter()
     apart: Counter[str] = Counter()
-    tokenized = {}
     for sent, triples in data:
-        toks = _tokenize(sent)
-        mentions = _mentions(toks, comp)
-        tokenized[sent] = (toks, mentions)
+        toks, mentions = tokenized[sent]
         if "," not in toks.words:
             continue
         ents = {
@@ -115,43 +148,34 @@ def _learn_model(
                 merged[second] += 1
             elif " ".join(toks.low[a.i : a.j]) in ents or second in ents:
                 apart[second] += 1
-    merge = frozenset(w for w, n in merged.items() if n >= 2 and n > apart[w])
+    return frozenset(w for w, n in merged.items() if n >= 2 and n > apart[w])
+
+
+def _sentence_examples(toks: _Tokens, mentions: list[_Mention], lexicon: dict[str, list[tuple[str, ...]]],
+                       golds: list[Gold]) -> list[tuple[list[str], set[int]]]:
+    """One training example per mention but the subject: its features and its properties
+    (``{0}``: none)."""
     examples: list[tuple[list[str], set[int]]] = []
-    for sent, golds in parsed:
-        if not golds:
+    # only lower-case lexicon values: capitalised ones are names already
+    lexm = [
+        m for m in _lexicon_mentions(toks, lexicon, mentions) if not m.text[:1].isupper()
+    ]
+    subject, _, _ = _sentence_subject(toks, mentions)
+    bag = _sentence_features(toks)
+    for m in mentions + lexm:
+        if subject is not None and m.key == subject.key:
             continue
-        toks, mentions = tokenized[sent]
-        mentions = _merge_commas(toks, mentions, merge)
-        # only lower-case lexicon values: capitalised ones are names already
-        lexm = [
-            m for m in _lexicon_mentions(toks, lexicon, mentions) if not m.text[:1].isupper()
-        ]
-        subject, _, _ = _sentence_subject(toks, mentions)
-        bag = _sentence_features(toks)
-        for m in mentions + lexm:
-            if subject is not None and m.key == subject.key:
-                continue
-            text = " ".join(toks.low[m.i : m.j])
-            iso = None
-            if m.kind == "date":
-                for n, rx in enumerate(DATE_RXS):
-                    mm = rx.fullmatch(m.text)
-                    if mm:
-                        iso = _iso(mm, n)
-                        break
-            labels = {
-                c for c, variants, giso in golds if text in variants or (iso and iso == giso)
-            }
-            local = _local_subject(m.i, toks, mentions) or subject
-            examples.append((_mention_features(toks, m, local) + bag, labels or {0}))
-    weights = _train_perceptron(examples, len(props) + 1) if examples else {}
-    payload = {
-        "classes": [ontology.properties[p].name for p in props],
-        "weights": {f: {str(c): v for c, v in sorted(cw.items())} for f, cw in sorted(weights.items())},
-        "lexicon": sorted(" ".join(t) for t in lex),
-        "margin": margin,
-        "merge": sorted(merge),
-    }
-    node = URIRef(str(ontology.ns))
-    ontology.graph.add((node, RDF.type, OWL.Ontology))
-    ontology.graph.set((node, RELATION_MODEL, Literal(json.dumps(payload, separators=(",", ":")))))
+        text = " ".join(toks.low[m.i : m.j])
+        iso = None
+        if m.kind == "date":
+            for n, rx in enumerate(DATE_RXS):
+                mm = rx.fullmatch(m.text)
+                if mm:
+                    iso = _iso(mm, n)
+                    break
+        labels = {
+            c for c, variants, giso in golds if text in variants or (iso and iso == giso)
+        }
+        local = _local_subject(m.i, toks, mentions) or subject
+        examples.append((_mention_features(toks, m, local) + bag, labels or {0}))
+    return examples

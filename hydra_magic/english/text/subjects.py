@@ -41,11 +41,7 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     if first in ("the", "this") and k0 + 1 < n and toks.kinds[k0 + 1] == "word" and not nxt_cap:
         # "The film was …" refers back
         return _possessive_subject(toks, mentions), True, 0
-    opener = (first in OPENERS and first not in ("the", "a", "an")) or (
-        toks.kinds[k0] == "word"
-        and not nxt_cap
-        and (first.endswith(("ed", "ing")) or (k0 + 1 < n and low[k0 + 1] == "by"))
-    )
+    opener = _opens_clause(toks, k0, nxt_cap)
     limit = 0
     title = _title_subject(toks, k0, mentions)
     if title is not None and (
@@ -58,23 +54,43 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
         # follows the comma
         limit = low.index(",", k0) + 1
     elif opener:
-        # "In 1944 Georgi Belev returned to …": a name right after the opening date
-        if toks.kinds[k0] == "word" and first in DATE_PREPOSITIONS:
-            when = next((m for m in mentions if m.i == k0 + 1), None)
-            if when is not None and when.kind in ("year", "date"):
-                who = next((m for m in mentions if m.i == when.j), None)
-                if who is not None and who.kind == "name" and not who.adjective:
-                    return who, False, when.j
-        return _possessive_subject(toks, mentions), False, 0
+        return _subject_after_opener(toks, k0, mentions)
+    return _first_subject(toks, mentions, limit), False, limit
+
+
+def _first_subject(toks: _Tokens, mentions: list[_Mention], limit: int) -> _Mention | None:
+    """The first name, quoted title or capitalised value from ``limit`` on (or "X's" when
+    the first one stands further than the token after ``limit``)."""
     for m in mentions:
         if m.i < limit or m.adjective or m.kind not in ("name", "quoted", "value"):
             continue
         if m.kind == "value" and not m.text[:1].isupper():
             continue
         if limit and m.i > limit + 1:
-            return _possessive_subject(toks, mentions), False, limit
-        return m, False, limit
-    return None, False, limit
+            return _possessive_subject(toks, mentions)
+        return m
+    return None
+
+
+def _opens_clause(toks: _Tokens, k0: int, nxt_cap: bool) -> bool:
+    """The sentence opens with a clause before its subject: "In 1990", "Written by X"."""
+    first = toks.low[k0]
+    return (first in OPENERS and first not in ("the", "a", "an")) or (
+        toks.kinds[k0] == "word"
+        and not nxt_cap
+        and (first.endswith(("ed", "ing")) or (k0 + 1 < len(toks.low) and toks.low[k0 + 1] == "by"))
+    )
+
+
+def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tuple[_Mention | None, bool, int]:
+    """"In 1944 Georgi Belev returned to …": a name right after the opening date; else "X's"."""
+    if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
+        when = next((m for m in mentions if m.i == k0 + 1), None)
+        if when is not None and when.kind in ("year", "date"):
+            who = next((m for m in mentions if m.i == when.j), None)
+            if who is not None and who.kind == "name" and not who.adjective:
+                return who, False, when.j
+    return _possessive_subject(toks, mentions), False, 0
 
 
 def _possessive_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
@@ -110,6 +126,21 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
         k += 3  # minor planets: "(181902) 1999 RD215"
     if k >= n or not (_is_cap(toks, k) or toks.kinds[k] == "num"):
         return None
+    found = _title_boundary(toks, k, start)
+    if found is None:
+        return None
+    boundary, other_lower = found
+    if boundary <= start:
+        return None
+    if other_lower > (2 if toks.words[boundary] == "(" or toks.kinds[start] == "num" else 1):
+        return None
+    return _title_mention(toks, start, boundary, mentions)
+
+
+def _title_boundary(toks: _Tokens, k: int, start: int) -> tuple[int, int] | None:
+    """Where a title from ``start`` ends (``(`` or the copula; -1: not within 12 tokens) and how
+    many lower-case words it holds; ``None`` when what follows cannot be a title."""
+    n = len(toks.words)
     other_lower = 0
     boundary = -1
     for q in range(k, min(n, start + 12)):
@@ -126,10 +157,11 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
             if lw.endswith(("ed", "ing", "ly")) or lw in OPENERS or lw in RELATIVES:
                 return None
             other_lower += 1
-    if boundary <= start:
-        return None
-    if other_lower > (2 if toks.words[boundary] == "(" or toks.kinds[start] == "num" else 1):
-        return None
+    return boundary, other_lower
+
+
+def _title_mention(toks: _Tokens, start: int, boundary: int, mentions: list[_Mention]) -> _Mention | None:
+    """The title ``start``..``boundary`` without its trailing punctuation, as a mention."""
     end = boundary
     while end > start and toks.kinds[end - 1] == "punct" and toks.words[end - 1] not in ("!", "?"):
         end -= 1
