@@ -117,30 +117,7 @@ def _compile(ontology: Ontology) -> _Compiled:
     value_props: dict[URIRef, bool] = {}
     seen: set[tuple[URIRef, tuple[str, ...], str, bool]] = set()
     for prop in ontology.properties.values():
-        phrases = [(p, False) for p in _label_triggers(prop)] + [(p, True) for p in prop.triggers]
-        label_words = [_stem(w) for w in normalise_label(prop.label).split()]
-        for phrase, learned in phrases:
-            parsed = _parse_trigger(phrase)
-            if parsed is None:
-                continue
-            stems, slot, subj_after = parsed
-            key = (prop.iri, stems, slot, subj_after)
-            if key in seen:
-                continue
-            seen.add(key)
-            # "directs" (Director -> Film) with the alternative label "directed by": in
-            # "Alien was directed by Ridley Scott" the object of "by" is the subject.
-            # Learned phrases were read with the gold direction and are never inverted.
-            inverse = (
-                not learned
-                and prop.kind == "object"
-                and len(stems) >= 2
-                and stems[-1] == "by"
-                and bool(label_words)
-                and label_words[-1] != "by"
-                and stems[-2] == label_words[0]
-            )
-            triggers[stems[0]].append(_Trigger(prop.iri, stems, slot, subj_after, learned, inverse))
+        _compile_triggers(prop, triggers, seen)
         forms = {str(o) for o in g.objects(prop.iri, OBJECT_FORM)} & set(MENTION_KINDS)
         kinds[prop.iri] = frozenset(forms) if forms else _default_kinds(prop)
         known = [str(o) for o in g.objects(prop.iri, KNOWN_VALUE)]
@@ -155,12 +132,7 @@ def _compile(ontology: Ontology) -> _Compiled:
         lst.sort(key=lambda x: -len(x[0]))
     for trigger_list in triggers.values():
         trigger_list.sort(key=lambda t: -len(t.stems))
-    class_labels: dict[tuple[str, ...], URIRef] = {}
-    for cls in sorted(ontology.classes.values(), key=lambda c: str(c.iri)):
-        for lab in (cls.label, cls.name, *cls.alt_labels):
-            words = tuple(_stem(w) for w in normalise_label(lab).split())
-            if words:
-                class_labels.setdefault(words, cls.iri)
+    class_labels = _class_labels(ontology)
     keep = any(str(o) == "keep" for o in g.objects(None, LEADING_ARTICLE))
     name_words = frozenset(str(o) for o in g.objects(None, NAME_WORD))
     return _Compiled(
@@ -177,6 +149,46 @@ def _compile(ontology: Ontology) -> _Compiled:
         any(len(toks) == 1 for toks in value_sets),
         _load_model(ontology),
     )
+
+
+def _compile_triggers(prop: OntProperty, triggers: dict[str, list[_Trigger]],
+                      seen: set[tuple[URIRef, tuple[str, ...], str, bool]]) -> None:
+    """The property's label and learned trigger phrases, by first stem (each once)."""
+    phrases = [(p, False) for p in _label_triggers(prop)] + [(p, True) for p in prop.triggers]
+    label_words = [_stem(w) for w in normalise_label(prop.label).split()]
+    for phrase, learned in phrases:
+        parsed = _parse_trigger(phrase)
+        if parsed is None:
+            continue
+        stems, slot, subj_after = parsed
+        key = (prop.iri, stems, slot, subj_after)
+        if key in seen:
+            continue
+        seen.add(key)
+        # "directs" (Director -> Film) with the alternative label "directed by": in
+        # "Alien was directed by Ridley Scott" the object of "by" is the subject.
+        # Learned phrases were read with the gold direction and are never inverted.
+        inverse = (
+            not learned
+            and prop.kind == "object"
+            and len(stems) >= 2
+            and stems[-1] == "by"
+            and bool(label_words)
+            and label_words[-1] != "by"
+            and stems[-2] == label_words[0]
+        )
+        triggers[stems[0]].append(_Trigger(prop.iri, stems, slot, subj_after, learned, inverse))
+
+
+def _class_labels(ontology: Ontology) -> dict[tuple[str, ...], URIRef]:
+    """Stemmed label, name and alternative labels of each class -> the class (first one wins)."""
+    class_labels: dict[tuple[str, ...], URIRef] = {}
+    for cls in sorted(ontology.classes.values(), key=lambda c: str(c.iri)):
+        for lab in (cls.label, cls.name, *cls.alt_labels):
+            words = tuple(_stem(w) for w in normalise_label(lab).split())
+            if words:
+                class_labels.setdefault(words, cls.iri)
+    return class_labels
 
 
 def _default_kinds(prop: OntProperty) -> frozenset[str]:

@@ -73,19 +73,24 @@ def _find(toks: _Tokens, mentions: list[_Mention], value: str) -> tuple[int, int
             ):
                 return i, j, "prefix"  # "Japan" read in "Japanese"
             if i >= 0 and j > i and toks.starts[i] == pos and toks.ends[j - 1] == pos + len(v):
-                kind = "value"
-                for m in mentions:
-                    if m.i == i and m.j == j:
-                        kind = m.kind
-                        break
-                else:
-                    if _is_cap(toks, i):
-                        kind = "name"
-                    elif j - i == 1 and toks.kinds[i] == "num":
-                        kind = "year" if _YEAR.fullmatch(toks.words[i]) else "number"
-                return i, j, kind
+                return i, j, _span_kind(toks, mentions, i, j)
             pos = text_low.find(v.lower(), pos + 1)
     return None
+
+
+def _span_kind(toks: _Tokens, mentions: list[_Mention], i: int, j: int) -> str:
+    """The kind of the mention at exactly ``i``..``j``, else what the tokens look like."""
+    kind = "value"
+    for m in mentions:
+        if m.i == i and m.j == j:
+            kind = m.kind
+            break
+    else:
+        if _is_cap(toks, i):
+            kind = "name"
+        elif j - i == 1 and toks.kinds[i] == "num":
+            kind = "year" if _YEAR.fullmatch(toks.words[i]) else "number"
+    return kind
 
 
 def _contains(phrase: tuple[str, ...], sub: tuple[str, ...]) -> bool:
