@@ -42,60 +42,9 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     rest = list(toks[vg.end:])
     neg = vg.negated
     if vg.kind == "copula_np":
-        low = _low(rest)
-        if low[:1] == ["there"]:
-            # "Which visualisation software is there for this data?"
-            tail = rest[1:]
-            if not tail:
-                return b.done("entities", dom[0] if dom else None, negated=neg)
-            if _low(tail)[0] in ("for", "with") and subj:
-                owners = _nps(tail[1:])
-                if not owners or subj[0].ref is None:
-                    return None
-                own = b.np(owners)
-                if _low(tail)[0] == "for":
-                    b.prop(_has_prop(subj[0].ref, own))
-                    return b.done("entities", dom[0], "range", negated=neg)
-                if owners[0].ref is None:
-                    return None
-                b.prop(_has_prop(owners[0].ref, dom))
-                return b.done("entities", dom[0], "domain", negated=neg)
-            return None
-        rel = _relational(rest)
-        if rel is not None:
-            roles, owners = rel
-            own = b.np(owners)
-            for role in roles:
-                if role.ref is None:
-                    return None
-                b.prop(_has_prop(role.ref, own, dom))
-            return b.done("entities", dom[0] if dom else None, "range", negated=neg)
-        objs = _nps(rest)
-        if not objs or not subj or neg:
-            return None
-        obj = objs[0]
-        if obj.ref is None:
-            return None
-        if not obj.det and not obj.plural and len(obj.words) == 1 and _is_adjective(obj.words[0]):
-            b.prop(_bool_prop(obj.words[0], dom))
-            return b.done("entities", dom[0] if dom else None, "domain")
-        for o in objs:
-            if o.ref is not None:
-                b.cls(o.ref)
-                for d in dom:
-                    b.link(o.ref.name, d, implied=True)
-        return b.done("entities", dom[0] if dom else None)
+        return _subject_is_np(b, dom, subj, rest, neg)
     if vg.kind == "copula_adj":
-        if vg.prep:
-            objs = _objects(rest)
-            if not objs:
-                return None
-            b.prop(_state_prop(vg.adjective, vg.prep, dom, b.np(objs)))
-            return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
-        if rest:
-            return None
-        b.prop(_bool_prop(vg.adjective, dom))
-        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+        return _subject_is_adjective(b, dom, vg, rest, neg)
     agg = None
     if vg.kind == "active" and len(rest) > 2 and _low(rest[:2]) in (["the", "most"], ["the", "fewest"]):
         agg = "max" if rest[1].lower() == "most" else "min"  # "Which author wrote the most books?"
@@ -104,21 +53,98 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     if objs is None:
         return _coordinated(text, pattern, subj, toks, start, vg, subject_class)
     if vg.kind == "passive":
-        if vg.prep == "by":
-            if not objs:
+        return _subject_passive(b, dom, vg, objs, neg)
+    return _subject_active(b, dom, vg, objs, neg, agg)
+
+
+def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: list[str],
+                   neg: bool) -> ParsedCQ | None:
+    """``Which X is (a) Y?``, ``Which X is the Y of Z?``, ``Which X is there (for Y)?``."""
+    low = _low(rest)
+    if low[:1] == ["there"]:
+        return _subject_there(b, dom, subj, rest, neg)
+    rel = _relational(rest)
+    if rel is not None:
+        roles, owners = rel
+        own = b.np(owners)
+        for role in roles:
+            if role.ref is None:
                 return None
-            b.prop(_verb_prop(vg.lemma, "", b.np(objs), dom))
-            return b.done("entities", dom[0] if dom else None, "range", negated=neg)
-        if vg.prep:
-            if not objs:
-                return None
-            b.prop(_state_prop(vg.main, vg.prep, dom, b.np(objs)))
-            return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
-        if objs:
+            b.prop(_has_prop(role.ref, own, dom))
+        return b.done("entities", dom[0] if dom else None, "range", negated=neg)
+    objs = _nps(rest)
+    if not objs or not subj or neg:
+        return None
+    obj = objs[0]
+    if obj.ref is None:
+        return None
+    if not obj.det and not obj.plural and len(obj.words) == 1 and _is_adjective(obj.words[0]):
+        b.prop(_bool_prop(obj.words[0], dom))
+        return b.done("entities", dom[0] if dom else None, "domain")
+    for o in objs:
+        if o.ref is not None:
+            b.cls(o.ref)
+            for d in dom:
+                b.link(o.ref.name, d, implied=True)
+    return b.done("entities", dom[0] if dom else None)
+
+
+def _subject_there(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: list[str],
+                   neg: bool) -> ParsedCQ | None:
+    """``Which visualisation software is there for this data?``"""
+    tail = rest[1:]
+    if not tail:
+        return b.done("entities", dom[0] if dom else None, negated=neg)
+    if _low(tail)[0] in ("for", "with") and subj:
+        owners = _nps(tail[1:])
+        if not owners or subj[0].ref is None:
             return None
-        b.prop(_bool_prop(vg.main, dom))
+        own = b.np(owners)
+        if _low(tail)[0] == "for":
+            b.prop(_has_prop(subj[0].ref, own))
+            return b.done("entities", dom[0], "range", negated=neg)
+        if owners[0].ref is None:
+            return None
+        b.prop(_has_prop(owners[0].ref, dom))
+        return b.done("entities", dom[0], "domain", negated=neg)
+    return None
+
+
+def _subject_is_adjective(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: bool) -> ParsedCQ | None:
+    """``Which X are endangered?``, ``Which X is compatible with Y?``."""
+    if vg.prep:
+        objs = _objects(rest)
+        if not objs:
+            return None
+        b.prop(_state_prop(vg.adjective, vg.prep, dom, b.np(objs)))
         return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
-    # active
+    if rest:
+        return None
+    b.prop(_bool_prop(vg.adjective, dom))
+    return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+
+
+def _subject_passive(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: bool) -> ParsedCQ | None:
+    """``Which X were directed by Y?``, ``Which X was born in Y?``, ``Which X are protected?``."""
+    if vg.prep == "by":
+        if not objs:
+            return None
+        b.prop(_verb_prop(vg.lemma, "", b.np(objs), dom))
+        return b.done("entities", dom[0] if dom else None, "range", negated=neg)
+    if vg.prep:
+        if not objs:
+            return None
+        b.prop(_state_prop(vg.main, vg.prep, dom, b.np(objs)))
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+    if objs:
+        return None
+    b.prop(_bool_prop(vg.main, dom))
+    return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+
+
+def _subject_active(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: bool,
+                    agg: str | None) -> ParsedCQ | None:
+    """``Which X verb (prep) Y?``, ``Which X have Y?``, ``Which X cannot fly?``."""
     if vg.lemma == "be":
         return None
     if vg.lemma == "have":
@@ -185,22 +211,10 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
     b = _B(text, "which_value")
     dom = b.np(subj)
     if i < len(rest) and rlow[i] in SUPERLATIVE:
-        agg = SUPERLATIVE[rlow[i]]
-        attr = _np(rest[i + 1:], class_slot=True)
-        if attr is None or attr.ref is None:
-            return None
-        if rlow[i] in ("most", "fewest", "least") and attr.plural and not _is_known_attribute(attr.words):
-            b.cls(attr.ref)
-            b.prop(_has_prop(attr.ref, dom))
-            return b.done("entities", dom[0] if dom else None, "domain", aggregate="count")
-        dt = guess_datatype(attr.ref.label)
-        b.prop(_data_prop(attr.ref, dom, dt if dt not in ("string", "boolean") else "float"))
-        return b.done("entities", dom[0] if dom else None, "domain", aggregate=agg)
+        return _superlative(b, dom, rest, i)
     # attribute words, then a comparator and/or a value
     j = i
-    while j < len(rest) and rlow[j] not in PREPS and rlow[j] not in ("more", "less", "greater", "fewer",
-                                                                       "higher", "lower", "exactly", "equal") \
-            and not re.match(r"[\d\"']", rest[j]) and not (j > i and rest[j][:1].isupper()):
+    while j < len(rest) and _attribute_word(rest, rlow, i, j):
         j += 1
     if j == i or j >= len(rest):
         return None
@@ -217,6 +231,29 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
         return None
     b.prop(_attribute(b, attr, dom, value))
     return b.done("entities", dom[0] if dom else None, "domain", value=value)
+
+
+def _attribute_word(rest: list[str], rlow: list[str], i: int, j: int) -> bool:
+    """Whether ``rest[j]`` still belongs to the attribute words that start at ``i``."""
+    return rlow[j] not in PREPS and rlow[j] not in ("more", "less", "greater", "fewer",
+                                                    "higher", "lower", "exactly", "equal") \
+        and not re.match(r"[\d\"']", rest[j]) and not (j > i and rest[j][:1].isupper())
+
+
+def _superlative(b: _B, dom: tuple[str, ...], rest: list[str], i: int) -> ParsedCQ | None:
+    """``… has the highest population?``, ``… has the most awards?``."""
+    rlow = _low(rest)
+    agg = SUPERLATIVE[rlow[i]]
+    attr = _np(rest[i + 1:], class_slot=True)
+    if attr is None or attr.ref is None:
+        return None
+    if rlow[i] in ("most", "fewest", "least") and attr.plural and not _is_known_attribute(attr.words):
+        b.cls(attr.ref)
+        b.prop(_has_prop(attr.ref, dom))
+        return b.done("entities", dom[0] if dom else None, "domain", aggregate="count")
+    dt = guess_datatype(attr.ref.label)
+    b.prop(_data_prop(attr.ref, dom, dt if dt not in ("string", "boolean") else "float"))
+    return b.done("entities", dom[0] if dom else None, "domain", aggregate=agg)
 
 
 def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequence[str], aux_at: int,
