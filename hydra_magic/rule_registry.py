@@ -198,6 +198,11 @@ _PLAIN = [
     _plain("invalid_sparql", "a generated SPARQL query does not parse or uses terms outside the ontology"),
     _plain("weave_no_progress", "a weave operation must reduce the number of isolated class clusters"),
     _plain("weave_invalid", "a weave operation names unknown classes or would break the ontology rules"),
+    # modelling checks (hydra_magic.contracts.modelling): flags, the class is kept
+    Rule("instance_as_class", "a class is named after an entity a competency question mentions as an example",
+         "warning", hint="Make the entity an instance in the knowledge graph and keep classes for kinds of things."),
+    Rule("literal_as_class", "a class is named after a literal type (Year, Date, Name, ...)", "warning",
+         hint="Use a data property with an XSD range on the class that has the value."),
     # user decisions and engine reports
     _plain("unparsed_cq", "the competency question matches no known pattern", "warning"),
     _plain("accepted_by_user", "accepted by the user despite the contracts", "info"),

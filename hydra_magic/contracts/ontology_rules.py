@@ -15,6 +15,7 @@ from ..candidates import ClassCandidate, OntologyProposal, PropertyCandidate
 from ..iri import is_camel_case, is_pascal_case, normalise_label
 from ..ontology import CHARACTERISTICS, DATATYPES, Ontology
 from ..issues import Issue
+from .modelling import class_flags, example_mentions
 
 __all__ = ["OntologyVerdict", "check_proposal", "resolve_datatype"]
 
@@ -33,6 +34,8 @@ class OntologyVerdict:
     accepted_classes: list[ClassCandidate] = field(default_factory=list)
     accepted_properties: list[PropertyCandidate] = field(default_factory=list)
     rejected: list[tuple[ClassCandidate | PropertyCandidate, list[Issue]]] = field(default_factory=list)
+    #: Accepted classes with modelling flags (warnings: ``instance_as_class``, ``literal_as_class``).
+    flags: list[tuple[ClassCandidate, list[Issue]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,10 @@ def check_proposal(proposal: OntologyProposal, ontology: Ontology,
             key = normalise_label(c.name)
             view.class_names[key] = c.name
             view.class_parent[key] = normalise_label(c.parent) if c.parent else None
+            # The question the class came from is the evidence for instance_as_class.
+            flags = class_flags(c.name, c.label or "", [(c.origin, example_mentions(c.origin))], c.parent)
+            if flags:
+                verdict.flags.append((c, flags))
     for p in proposal.properties:
         issues = _check_property(p, view)
         if issues:
