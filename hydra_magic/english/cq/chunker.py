@@ -129,8 +129,26 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
             if owned is None or owned.ref is None or not owners:
                 return None
             return replace(owned, of=tuple(owners))
+    det, numbers, toks = _determiners(toks)
+    if not toks:
+        if det in ("this", "that", "these", "those"):
+            return _NP(None, det, det in ("these", "those"), entity=det)
+        return None
+    low = _low(toks)
+    if len(toks) == 1 and low[0] in PRONOUNS and not det:
+        return _NP(None, det, low[0] in ("they", "them", "ones"), entity=toks[0])
+    if not _noun_words(toks, low):
+        return None
+    if (not class_slot and not det and all(t[:1].isupper() or t[:1].isdigit() for t in toks)):
+        return _NP(None, det, False, entity=" ".join(toks), words=tuple(toks), numbers=tuple(numbers))
+    return _class_np(toks, det, numbers)
+
+
+def _determiners(toks: list[str]) -> tuple[str, list[str], list[str]]:
+    """The determiner, the numbers and what follows them: ``(det, numbers, rest)``."""
     det = ""
     numbers: list[str] = []
+    toks = list(toks)
     while toks:
         w = toks[0].lower()
         if w in ("which", "what", "whose") and len(toks) > 1:
@@ -148,21 +166,21 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
             toks = toks[2:]
         else:
             break
-    if not toks:
-        if det in ("this", "that", "these", "those"):
-            return _NP(None, det, det in ("these", "those"), entity=det)
-        return None
-    low = _low(toks)
-    if len(toks) == 1 and low[0] in PRONOUNS and not det:
-        return _NP(None, det, low[0] in ("they", "them", "ones"), entity=toks[0])
+    return det, numbers, toks
+
+
+def _noun_words(toks: list[str], low: list[str]) -> bool:
+    """Whether the words after the determiner can be a noun phrase: no function word or adverb,
+    only word characters, not ending in a participle ("a film directed" is a clause)."""
     if any(w in FUNCTION or w in FIRST_PERSON or w in ADVERBS or _is_adverb(w) for w in low):
-        return None
+        return False
     if any(not re.fullmatch(r"[^\W_]+(?:[-.'][^\W_]+)*", t) for t in toks):
-        return None
-    if len(toks) > 1 and _is_participle(low[-1]) and not _is_known_noun(low[-1]):
-        return None  # "a film directed" is a clause, not a noun phrase
-    if (not class_slot and not det and all(t[:1].isupper() or t[:1].isdigit() for t in toks)):
-        return _NP(None, det, False, entity=" ".join(toks), words=tuple(toks), numbers=tuple(numbers))
+        return False
+    return not (len(toks) > 1 and _is_participle(low[-1]) and not _is_known_noun(low[-1]))
+
+
+def _class_np(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
+    """The noun phrase naming a class: its singular label, plural and PascalCase name."""
     words = [t if (len(t) > 1 and (t.isupper() or any(c.isupper() for c in t[1:]))) else t.lower() for t in toks]
     head = singularise(words[-1])
     plural = head.lower() != words[-1].lower() or (words[-1].lower() in SAME_BOTH and det in (
@@ -191,27 +209,9 @@ def _nps(toks: Sequence[str], class_slot: bool = False) -> list[_NP] | None:
     if any(not g for g in groups):
         return None
     if len(groups) > 1:
-        # "a pure or a mixed stuff", "pure or mixed stuff": distribute the head noun.
-        last = groups[-1]
-        last_np = _np(last, class_slot)
-        if last_np is not None and last_np.ref is not None and len(last_np.words) >= 2:
-            heads = []
-            for i, g in enumerate(groups[:-1]):
-                content = [t for t in g if t.lower() not in DETERMINERS]
-                modifier = len(content) == 1 and (
-                    _is_adjective(content[0]) or _is_participle(content[0].lower())
-                    or (last_np.plural and singularise(content[0].lower()) == content[0].lower()))
-                heads.append(modifier)
-                if modifier:
-                    groups[i] = g + [last_np.words[-1]]
-            conj = [w for w in low if w in ("and", "or")]
-            adjectival = all(heads) and all(
-                _is_adjective(w) or _is_participle(w) for w in [g[0].lower() for g in groups])
-            if adjectival and conj and conj[0] == "and" and not any(
-                    g[0].lower() in DETERMINERS for g in groups[1:]):
-                # "named and published algorithms": one class, described twice
-                return [_NP(ClassRef.from_label(last_np.ref.label.split()[-1]), last_np.det,
-                            last_np.plural, words=(last_np.words[-1],))]
+        one_class = _share_head(groups, low, class_slot)
+        if one_class is not None:
+            return one_class
         # a shared determiner: "the inputs and outputs"
         first_det = [t for t in groups[0][:1] if t.lower() in DETERMINERS]
         for i in range(1, len(groups)):
@@ -224,6 +224,31 @@ def _nps(toks: Sequence[str], class_slot: bool = False) -> list[_NP] | None:
             return None
         out.append(np_)
     return out
+
+
+def _share_head(groups: list[list[str]], low: list[str], class_slot: bool) -> list[_NP] | None:
+    """``a pure or a mixed stuff``, ``pure or mixed stuff``: distribute the head noun (``groups``
+    change in place); "named and published algorithms" is one class, described twice."""
+    last = groups[-1]
+    last_np = _np(last, class_slot)
+    if last_np is not None and last_np.ref is not None and len(last_np.words) >= 2:
+        heads = []
+        for i, g in enumerate(groups[:-1]):
+            content = [t for t in g if t.lower() not in DETERMINERS]
+            modifier = len(content) == 1 and (
+                _is_adjective(content[0]) or _is_participle(content[0].lower())
+                or (last_np.plural and singularise(content[0].lower()) == content[0].lower()))
+            heads.append(modifier)
+            if modifier:
+                groups[i] = g + [last_np.words[-1]]
+        conj = [w for w in low if w in ("and", "or")]
+        adjectival = all(heads) and all(
+            _is_adjective(w) or _is_participle(w) for w in [g[0].lower() for g in groups])
+        if adjectival and conj and conj[0] == "and" and not any(
+                g[0].lower() in DETERMINERS for g in groups[1:]):
+            return [_NP(ClassRef.from_label(last_np.ref.label.split()[-1]), last_np.det,
+                        last_np.plural, words=(last_np.words[-1],))]
+    return None
 
 
 @dataclass(frozen=True)
@@ -248,7 +273,47 @@ def _verb_group(toks: Sequence[str], start: int = 0, *, fronted: str = "") -> _V
     a participle/adjective after a fronted "be", a participle after "have".
     """
     low = _low(toks)
-    i, n = start, len(toks)
+    n = len(toks)
+    i, auxes, negated = _auxiliaries(low, start)
+    last_aux = auxes[-1] if auxes else fronted
+    nxt = low[i] if i < n else ""
+    if last_aux in AUX_BE:
+        return _after_be(toks, low, i, last_aux, negated, bool(auxes) and not fronted)
+    if last_aux in AUX_HAVE and nxt and _is_participle(nxt, after_be=True) and nxt != "had":
+        prep, end = _prep_at(low, i + 1)
+        return _VG(verb_lemma(nxt), toks[i], "active", prep, negated, aux=last_aux, end=end)
+    if last_aux in AUX_HAVE and auxes and not fronted:
+        return _VG("have", toks[i - 1], "active", "", negated, aux=last_aux, end=i)
+    return _main_verb(toks, low, i, last_aux, negated, bool(auxes) or bool(fronted))
+
+
+def _main_verb(toks: Sequence[str], low: list[str], i: int, last_aux: str, negated: bool,
+               has_aux: bool) -> _VG | None:
+    """The main verb at ``i`` (after a "do", a modal or no auxiliary), its preposition."""
+    n = len(toks)
+    nxt = low[i] if i < n else ""
+    if not nxt or (nxt in FUNCTION and nxt not in AUX_HAVE) or nxt in FIRST_PERSON or nxt in QUALIFIERS \
+            or toks[i][:1].isupper():
+        return None
+    if not has_aux and i + 1 < n and low[i + 1] == "by" and _is_participle(nxt):
+        # reduced relative: "films directed by a director"
+        return _VG(verb_lemma(nxt), toks[i], "passive", "by", negated, aux=last_aux, end=i + 2)
+    if last_aux in AUX_DO or last_aux in MODALS or last_aux == "to":
+        if nxt not in COMMON_VERBS and singularise(nxt) != nxt:
+            return None  # "which plants do *lions* eat": a plural noun, not a verb
+        lemma = "have" if nxt == "has" else nxt
+    else:
+        lemma = verb_lemma(nxt)
+    if not re.fullmatch(r"[a-z][a-z-]*", lemma):
+        return None
+    prep, end = _prep_at(low, i + 1)
+    return _VG(lemma, toks[i], "active", prep, negated, aux=last_aux, end=end)
+
+
+def _auxiliaries(low: list[str], start: int) -> tuple[int, list[str], bool]:
+    """Auxiliaries, negations and adverbs from ``start``: where the main verb stands, the
+    auxiliaries and whether one was a negation."""
+    i, n = start, len(low)
     auxes: list[str] = []
     negated = False
     while i < n and (low[i] in AUX or low[i] in NEG or low[i] in ADVERBS
@@ -262,55 +327,42 @@ def _verb_group(toks: Sequence[str], start: int = 0, *, fronted: str = "") -> _V
         elif low[i] in AUX:
             auxes.append(low[i])
         i += 1
-    last_aux = auxes[-1] if auxes else fronted
+    return i, auxes, negated
+
+
+def _prep_at(low: list[str], j: int) -> tuple[str, int]:
+    """The verb's preposition or particle at ``j`` (past adverbs), and where the group ends."""
+    n = len(low)
+    k = j
+    while k < n and (low[k] in ADVERBS or (low[k].endswith("ly") and len(low[k]) > 4)):
+        k += 1  # "works best with", "used successfully in"
+    if k > j and k < n and low[k] in PREPS:
+        j = k
+    if j < n and (low[j] in PREPS or low[j] in PARTICLES):
+        if low[j] in PARTICLES and j + 1 < n and low[j + 1] in PREPS:
+            return low[j] + " " + low[j + 1], j + 2  # "come up with"
+        return low[j], j + 1
+    return "", j
+
+
+def _after_be(toks: Sequence[str], low: list[str], i: int, last_aux: str, negated: bool,
+              own_aux: bool) -> _VG | None:
+    """After a form of "be": a passive, a progressive, an adjective or a noun phrase
+    (``own_aux``: the "be" stands here, not fronted before the subject)."""
+    n = len(toks)
     nxt = low[i] if i < n else ""
-
-    def prep_at(j: int) -> tuple[str, int]:
-        k = j
-        while k < n and (low[k] in ADVERBS or (low[k].endswith("ly") and len(low[k]) > 4)):
-            k += 1  # "works best with", "used successfully in"
-        if k > j and k < n and low[k] in PREPS:
-            j = k
-        if j < n and (low[j] in PREPS or low[j] in PARTICLES):
-            if low[j] in PARTICLES and j + 1 < n and low[j + 1] in PREPS:
-                return low[j] + " " + low[j + 1], j + 2  # "come up with"
-            return low[j], j + 1
-        return "", j
-
-    if last_aux in AUX_BE:
-        if nxt and _is_participle(nxt, after_be=True):
-            prep, end = prep_at(i + 1)
-            return _VG(verb_lemma(nxt), toks[i], "passive", prep, negated, aux=last_aux, end=end)
-        if nxt.endswith("ing") and len(nxt) > 4 and verb_lemma(nxt) != nxt and nxt not in ING_NOUNS:
-            prep, end = prep_at(i + 1)
-            return _VG(verb_lemma(nxt), toks[i], "active", prep, negated, aux=last_aux, end=end)
-        if nxt and _is_adjective(nxt) and (i + 1 >= n or low[i + 1] in PREPS or low[i + 1] in CONJ):
-            prep, end = prep_at(i + 1)
-            return _VG("be", toks[i], "copula_adj", prep, negated, aux=last_aux, adjective=nxt, end=end)
-        if auxes and not fronted:
-            return _VG("be", toks[i - 1], "copula_np", "", negated, aux=last_aux, end=i)
-        return None
-    if last_aux in AUX_HAVE and nxt and _is_participle(nxt, after_be=True) and nxt != "had":
-        prep, end = prep_at(i + 1)
+    if nxt and _is_participle(nxt, after_be=True):
+        prep, end = _prep_at(low, i + 1)
+        return _VG(verb_lemma(nxt), toks[i], "passive", prep, negated, aux=last_aux, end=end)
+    if nxt.endswith("ing") and len(nxt) > 4 and verb_lemma(nxt) != nxt and nxt not in ING_NOUNS:
+        prep, end = _prep_at(low, i + 1)
         return _VG(verb_lemma(nxt), toks[i], "active", prep, negated, aux=last_aux, end=end)
-    if last_aux in AUX_HAVE and auxes and not fronted:
-        return _VG("have", toks[i - 1], "active", "", negated, aux=last_aux, end=i)
-    if not nxt or (nxt in FUNCTION and nxt not in AUX_HAVE) or nxt in FIRST_PERSON or nxt in QUALIFIERS \
-            or toks[i][:1].isupper():
-        return None
-    if not auxes and not fronted and i + 1 < n and low[i + 1] == "by" and _is_participle(nxt):
-        # reduced relative: "films directed by a director"
-        return _VG(verb_lemma(nxt), toks[i], "passive", "by", negated, aux=last_aux, end=i + 2)
-    if last_aux in AUX_DO or last_aux in MODALS or last_aux == "to":
-        if nxt not in COMMON_VERBS and singularise(nxt) != nxt:
-            return None  # "which plants do *lions* eat": a plural noun, not a verb
-        lemma = "have" if nxt == "has" else nxt
-    else:
-        lemma = verb_lemma(nxt)
-    if not re.fullmatch(r"[a-z][a-z-]*", lemma):
-        return None
-    prep, end = prep_at(i + 1)
-    return _VG(lemma, toks[i], "active", prep, negated, aux=last_aux, end=end)
+    if nxt and _is_adjective(nxt) and (i + 1 >= n or low[i + 1] in PREPS or low[i + 1] in CONJ):
+        prep, end = _prep_at(low, i + 1)
+        return _VG("be", toks[i], "copula_adj", prep, negated, aux=last_aux, adjective=nxt, end=end)
+    if own_aux:
+        return _VG("be", toks[i - 1], "copula_np", "", negated, aux=last_aux, end=i)
+    return None
 
 
 def _strip_tail(low: list[str], *tails: Sequence[str]) -> int:

@@ -235,7 +235,7 @@ def _known_value_relations(mentions: list[_Mention], subject: _Mention, comp: _C
 
 def _list_subject_relations(toks: _Tokens, mentions: list[_Mention], subject: _Mention,
                             rels: list[_Rel]) -> None:
-    """"Al Pacino and Robert De Niro star in Heat": a list as the subject."""
+    """``Al Pacino and Robert De Niro star in Heat``: a list as the subject."""
     first_trigger = min((r.obj.i for r in rels if r.subj is subject), default=len(toks.words))
     co = [
         m

@@ -83,7 +83,7 @@ def _opens_clause(toks: _Tokens, k0: int, nxt_cap: bool) -> bool:
 
 
 def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tuple[_Mention | None, bool, int]:
-    """"In 1944 Georgi Belev returned to …": a name right after the opening date; else "X's"."""
+    """``In 1944 Georgi Belev returned to …``: a name right after the opening date; else "X's"."""
     if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
         when = next((m for m in mentions if m.i == k0 + 1), None)
         if when is not None and when.kind in ("year", "date"):
