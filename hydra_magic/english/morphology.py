@@ -181,6 +181,11 @@ def _restore_stem(stem: str, suffix: str) -> str:
     before = s[-3] if len(s) > 2 else ""
     # a single vowel (y counts between consonants) before the last consonant: "locat", not "treat"
     single_v = (prev in VOWELS or prev == "y") and before not in VOWELS
+    return _restore_final_e(s, suffix, last, prev, single_v)
+
+
+def _restore_final_e(s: str, suffix: str, last: str, prev: str, single_v: bool) -> str:
+    """The stem with the ``e`` its base form ends in, if it has one (by its last letters)."""
     if last == "e":
         return s if suffix == "ing" else s + "e"  # agreeing / agreed
     if last in "u":
@@ -193,6 +198,13 @@ def _restore_stem(stem: str, suffix: str) -> str:
         return s + "e"
     if last == "m" and single_v:
         return s if (len(s) >= 6 and s.endswith("om")) else s + "e"
+    if last in "nlrdt":
+        return _restore_after_nlrdt(s, last, prev, single_v)
+    return s
+
+
+def _restore_after_nlrdt(s: str, last: str, prev: str, single_v: bool) -> str:
+    """:func:`_restore_final_e` for stems ending in n, l, r, d or t."""
     if last == "n":
         if s.endswith("ion") or not single_v:
             return s

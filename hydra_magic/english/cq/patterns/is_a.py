@@ -8,7 +8,7 @@ from ...lexicon import AUX_BE, DETERMINERS, KIND_WORDS, NEG, PREPS
 from ...morphology import singularise
 from ...word_classes import _is_adjective, _is_participle
 from ..builders import _B, _bool_prop, _first
-from ..chunker import _low, _np, _nps, _strip_tail
+from ..chunker import _NP, _low, _np, _nps, _strip_tail
 from ..clauses import _clause_subject
 from ..model import ParsedCQ
 from ..registry import cq_pattern
@@ -26,24 +26,42 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
     if low[1] == "there":
         return _existence(text, toks[2:])
     # "Is a lion a kind of animal?"
+    matched, kind_of = _is_kind_of(text, toks, low)
+    if matched:
+        return kind_of
+    r = _is_passive(text, toks, low)
+    if r is not None:
+        return r
+    if any(w in NEG for w in low):
+        return None  # "Are solutions never emulsions?": disjointness is not supported
+    return _is_a(text, toks, low)
+
+
+def _is_kind_of(text: str, toks: list[str], low: list[str]) -> tuple[bool, ParsedCQ | None]:
+    """``Is a lion a kind of animal?``: whether the question has this shape, and its reading."""
     for k in range(2, len(low) - 1):
         if low[k] in KIND_WORDS | {"example", "instance", "member", "part"} and low[k + 1] == "of" and (
                 low[k] != "part" or low[k - 1] in ("a", "an")):
             if low[k] == "part":
-                return None  # parthood is not subsumption
+                return True, None  # parthood is not subsumption
             j = k - 1 if low[k - 1] in ("a", "an") else k
             x = _nps(toks[1:j])
             y = _np(toks[k + 2:], class_slot=True)
             if not x or y is None or y.ref is None:
-                return None
+                return True, None
             b = _B(text, "is_kind_of")
             b.np(x)
             b.cls(y.ref)
             for xi in x:
                 if xi.ref is not None:
                     b.link(xi.ref.name, y.ref.name)
-            return b.done("boolean", y.ref.name)
-    # passive / adjective + preposition: "Is a film directed by a director?", "Is it compatible with X?"
+            return True, b.done("boolean", y.ref.name)
+    return False, None
+
+
+def _is_passive(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
+    """Passive / adjective + preposition: ``Is a film directed by a director?``, ``Is it compatible
+    with X?``."""
     for j in range(2, len(toks)):
         if _is_participle(low[j], after_be=True) or (_is_adjective(low[j]) and j + 1 < len(low)
                                                         and low[j + 1] in PREPS):
@@ -53,28 +71,23 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
             r = _clause_subject(text, "is_passive", subj, [toks[0], *toks[j:]], 0)
             if r is not None:
                 return replace(r, answer="boolean")
-    if any(w in NEG for w in low):
-        return None  # "Are solutions never emulsions?": disjointness is not supported
-    # "Is a lion a herbivore?", "Are lions animals?", "Is it extensible?", "Is it open source?"
+    return None
+
+
+def _is_a(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
+    """``Is a lion a herbivore?``, ``Are lions animals?``, ``Is it extensible?``, ``Is it open source?``."""
     for j in _split_points(low):
         x = _nps(toks[1:j])
         if not x:
             continue
-        ylow = low[j:]
-        yt = toks[j:]
-        groups: list[str] = []
-        if all(_is_adjective(w) or w in ("or", "and") for w in ylow):
-            groups = [w for w in ylow if w not in ("or", "and")]  # "Is it free or open?"
-        elif (len(ylow) >= 2 and not any(w in DETERMINERS for w in ylow) and _is_adjective(ylow[0])
-              and singularise(ylow[-1]) == ylow[-1] and all(xi.specific for xi in x)):
-            groups = [" ".join(ylow)]  # "Is it open source?": a bare singular phrase about a thing
+        groups = _adjective_groups(x, low[j:])
         if groups:
             b = _B(text, "is_adjective")
             dom = b.np(x)
             for g in groups:
                 b.prop(_bool_prop(g, dom))
             return b.done("boolean", dom[0] if dom else None, "domain")
-        ys = _nps(yt, class_slot=True)
+        ys = _nps(toks[j:], class_slot=True)
         if not ys or any(y.ref is None for y in ys):
             continue
         b = _B(text, "is_a")
@@ -91,3 +104,15 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
                     b.link(xi.ref.name, y.ref.name)  # type: ignore[union-attr]
         return b.done("boolean", _first(ys))
     return None
+
+
+def _adjective_groups(x: list[_NP], ylow: list[str]) -> list[str]:
+    """The adjectives asked about: ``Is it free or open?``; ``Is it open source?`` (a bare
+    singular phrase about a thing)."""
+    groups: list[str] = []
+    if all(_is_adjective(w) or w in ("or", "and") for w in ylow):
+        groups = [w for w in ylow if w not in ("or", "and")]  # "Is it free or open?"
+    elif (len(ylow) >= 2 and not any(w in DETERMINERS for w in ylow) and _is_adjective(ylow[0])
+          and singularise(ylow[-1]) == ylow[-1] and all(xi.specific for xi in x)):
+        groups = [" ".join(ylow)]  # "Is it open source?": a bare singular phrase about a thing
+    return groups

@@ -20,19 +20,8 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
     low = _low(toks)
     if not toks or low[0] not in ("which", "what"):
         return None
-    i = 1
     if low[1:3] in (["are", "the"], ["is", "the"]) or (low[1:2] == ["are"] and len(low) > 2 and low[2] in KIND_WORDS):
-        i = 3 if low[2] == "the" else 2
-        while i < len(low) and low[i] in QUALIFIERS:
-            i += 1
-        if i + 1 < len(low) and low[i] in KIND_WORDS and low[i + 1] == "of":
-            x = _np(toks[i + 2:], class_slot=True)
-            if x is None or x.ref is None:
-                return None
-            b = _B(text, "kinds_of")
-            b.cls(x.ref)
-            return b.done("subclasses", x.ref.name)
-        return None
+        return _what_are_the_kinds(text, toks, low)
     if not (len(low) > 3 and low[1] in KIND_WORDS and low[2] == "of"):
         return None
     rest = toks[3:]
@@ -45,6 +34,33 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
         b = _B(text, "kinds_of")
         b.cls(x.ref)
         return b.done("subclasses", x.ref.name)
+    r = _kind_of_x_is_y(text, rest, rlow)
+    if r is not None:
+        return r
+    # "What types of animals eat plants?"
+    r = _p_which(text, [toks[0], *rest])
+    if r is not None:
+        return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
+    return None
+
+
+def _what_are_the_kinds(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
+    """``What are the main types of X?``, ``What are kinds of X?``."""
+    i = 3 if low[2] == "the" else 2
+    while i < len(low) and low[i] in QUALIFIERS:
+        i += 1
+    if i + 1 < len(low) and low[i] in KIND_WORDS and low[i + 1] == "of":
+        x = _np(toks[i + 2:], class_slot=True)
+        if x is None or x.ref is None:
+            return None
+        b = _B(text, "kinds_of")
+        b.cls(x.ref)
+        return b.done("subclasses", x.ref.name)
+    return None
+
+
+def _kind_of_x_is_y(text: str, rest: list[str], rlow: list[str]) -> ParsedCQ | None:
+    """``What kind of X is Y?``: Y is below X."""
     for a in range(1, len(rest)):
         if rlow[a] in AUX_BE and a + 1 < len(rest):
             x = _np(rest[:a], class_slot=True)
@@ -58,8 +74,4 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
                 if y.ref is not None:
                     b.link(y.ref.name, x.ref.name)
             return b.done("superclass", x.ref.name)
-    # "What types of animals eat plants?"
-    r = _p_which(text, [toks[0], *rest])
-    if r is not None:
-        return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
     return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ...lexicon import AUX_BE
 from ..builders import _B, _attribute, _has_prop, _relational
-from ..chunker import _low, _nps
+from ..chunker import _NP, _low, _nps
 from ..clauses import _clause_subject
 from ..model import PERSON, ParsedCQ
 from ..registry import cq_pattern
@@ -24,23 +24,7 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     rel = _relational(rest)
     if rel is not None:
-        attrs, owners = rel
-        b = _B(text, "who_role_of" if low[0] == "who" else "attribute_of")
-        own = b.np(owners)
-        for attr in attrs:
-            if attr.ref is None:
-                return None
-            if low[0] == "who":
-                b.cls(PERSON)
-                b.cls(attr.ref)
-                b.link(attr.ref.name, PERSON.name, implied=True)
-                b.prop(_has_prop(attr.ref, own))
-            else:
-                b.prop(_attribute(b, attr, own))
-        first = b.props[0]
-        if first.kind == "object":
-            return b.done("entities", first.range[0] if first.range else None, "range")
-        return b.done("value", None, "range")
+        return _attribute_of(text, low[0], *rel)
     for k, w in enumerate(rlow):
         if w in ("that", "which", "who") and k > 0:
             # "What are animals that have a tail?"
@@ -48,7 +32,31 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
             if not subj:
                 return None
             return _clause_subject(text, "what_are_that", subj, rest, k + 1)
-    x = _nps(rest, class_slot=low[0] == "which")
+    return _what_is_x(text, low, rlow, _nps(rest, class_slot=low[0] == "which"))
+
+
+def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP]) -> ParsedCQ | None:
+    """``What is the X of Y?`` (an attribute or ``hasX``), ``Who is the X of Y?`` (a role)."""
+    b = _B(text, "who_role_of" if wh == "who" else "attribute_of")
+    own = b.np(owners)
+    for attr in attrs:
+        if attr.ref is None:
+            return None
+        if wh == "who":
+            b.cls(PERSON)
+            b.cls(attr.ref)
+            b.link(attr.ref.name, PERSON.name, implied=True)
+            b.prop(_has_prop(attr.ref, own))
+        else:
+            b.prop(_attribute(b, attr, own))
+    first = b.props[0]
+    if first.kind == "object":
+        return b.done("entities", first.range[0] if first.range else None, "range")
+    return b.done("value", None, "range")
+
+
+def _what_is_x(text: str, low: list[str], rlow: list[str], x: list[_NP] | None) -> ParsedCQ | None:
+    """``What is a X?`` (definition), ``Who is X?``, ``Which are X?`` (a list)."""
     if not x or len(x) != 1:
         return None
     if low[0] == "which" and low[1] == "are" and x[0].ref is not None:
