@@ -219,6 +219,21 @@ def test_subclass_questions(text, child, parent):
     assert {child, parent} <= {c.name for c in p.classes}
 
 
+def test_question_families_are_tried_in_their_registered_order():
+    # the first family that reads a question wins: "How many …" before "Which …", "is" before "yes/no"
+    from pathlib import Path as _Path
+
+    import hydra_magic.english.cq.patterns as families
+    from hydra_magic.english.cq.registry import patterns
+
+    order = [p.name for p in patterns()]
+    assert order == ["how", "what_cost", "when", "where", "kinds", "what_is", "who", "prep_wh", "is_a", "yes_no",
+                     "imperative", "which"]
+    modules = {f.stem for f in _Path(families.__file__).parent.glob("*.py") if f.stem != "__init__"}
+    assert set(order) == modules  # one registered reader per family module
+    assert parse_cq("How many films did a director direct?").pattern.startswith("how")
+
+
 def test_types_of_asks_for_subclasses():
     for text in ("What types of animals are there?", "What are the main types of animals?",
                  "Which kinds of animal exist?"):

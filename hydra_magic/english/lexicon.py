@@ -1,7 +1,8 @@
 """The English lexicon of the CQ grammar, as data: function words, irregular nouns and verbs,
 adjectives, common verbs, attribute words and their datatypes, the word lists of the question families.
 
-Nothing here computes; :mod:`.morphology`, :mod:`.word_classes` and :mod:`.cq` read these tables.
+Plain tables (the irregular verbs are one readable table, indexed at import); :mod:`.morphology`,
+:mod:`.word_classes` and :mod:`.cq` read them.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from .chunker import _tokenise
 from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
 from .parse import parse_cq
 
+#: Name of the generic root class created when the ontology has no root yet.
 ROOT_CLASS = "Entity"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+#: Kinds of mention an object can be.
 MENTION_KINDS = ("name", "quoted", "value", "year", "date", "number")
 
 MONTHS = (
