@@ -1,5 +1,9 @@
 """propose → verify → feed back → retry: the one loop every engine output goes through.
 
+This module owns the only repair loop (:class:`_ChunkLoop`), for engines called
+one chunk after the other and for those whose chunks run at the same time; the
+scheduler (:mod:`hydra_magic.engines.llm_concurrent`) only runs coroutines.
+
 Nothing here mutates the session: the functions return candidates with verdicts,
 and :class:`~hydra_magic.session.Session` applies the accepted part in one step
 (so an interrupted cell leaves no half-applied change).
@@ -7,14 +11,17 @@ and :class:`~hydra_magic.session.Session` applies the accepted part in one step
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
-import time
+import warnings
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .candidates import OntologyProposal, TextChunk, TripleCandidate
-from .errors import EngineError
-from .contracts import OntologyVerdict, check_proposal, check_triples
+from .contracts import OntologyVerdict, TripleVerdict, check_proposal, check_triples
 from .contracts.type_evidence import TypeBook
+from .engines.capabilities import capabilities_of
+from .errors import EngineError
 from .issues import Issue
 from .outcomes import ChunkOutcome, RetryPolicy
 
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
     from .kg import KnowledgeGraph
     from .ontology import Ontology
 
-__all__ = ["RetryPolicy", "ChunkOutcome", "chunk_text", "extract_chunks", "propose_ontology"]
+__all__ = ["RetryPolicy", "ChunkOutcome", "CapWarning", "chunk_text", "extract_chunks", "propose_ontology"]
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -50,81 +57,204 @@ def chunk_text(text: str, source: str = "", max_chars: int = 2000) -> list[TextC
     return [c for c in chunks if c.text.strip()]
 
 
-def _sleep_before(attempt: int, policy: RetryPolicy, sleep: Callable[[float], None]) -> None:
-    if attempt > 1:
-        sleep(policy.delay(attempt))
+class _ChunkLoop:
+    """The one propose → verify → feed back loop of a chunk, driven by a synchronous or an async caller.
+
+    ``request()`` gives the feedback for the next attempt (``None``: done), ``take()`` the engine's
+    candidates, ``fail()`` its error. No wait between attempts: a repair is a new question, and the
+    engine waits itself where a request failed (back-off, Retry-After, its limiter).
+    """
+
+    def __init__(self, chunk: TextChunk, policy: RetryPolicy, attempts: int,
+                 check: Callable[[list[TripleCandidate]], TripleVerdict]) -> None:
+        self.out = ChunkOutcome(chunk)
+        self._policy = policy
+        self._attempts = attempts
+        self._check = check
+        self._feedback: list[tuple[TripleCandidate, list[Issue]]] = []
+        self._done = False
+
+    def request(self) -> list[tuple[TripleCandidate, list[Issue]]] | None:
+        if self._done or self.out.attempts >= self._attempts:
+            return None
+        self.out.attempts += 1
+        return self._feedback
+
+    def fail(self, exc: EngineError) -> None:
+        self.out.error = str(exc)  # the chunk is reported as failed and can be retried; other chunks go on
+        self._done = True
+
+    def take(self, candidates: Sequence[TripleCandidate]) -> None:
+        if not candidates:
+            self._done = True
+            return
+        cap = self._policy.max_candidates
+        if len(candidates) > cap:
+            self._note(f"attempt {self.out.attempts}: the engine proposed {len(candidates):,} candidates; only the "
+                       f"first {cap:,} were checked (RetryPolicy.max_candidates)")
+            candidates = candidates[:cap]
+        verdict = self._check(list(candidates))
+        self.out.accepted.extend(verdict.accepted)
+        self.out.rejected = verdict.rejected
+        if not verdict.rejected:
+            self._done = True
+            return
+        cap = self._policy.max_feedback
+        if len(verdict.rejected) > cap and self.out.attempts < self._attempts:
+            self._note(f"attempt {self.out.attempts}: {len(verdict.rejected):,} candidates were rejected; the repair "
+                       f"request names the first {cap:,} (RetryPolicy.max_feedback)")
+        self._feedback = [(ct.candidate, ct.issues) for ct in verdict.rejected[:cap]]
+
+    def _note(self, text: str) -> None:
+        self.out.notes.append(text)
+        warnings.warn(f"{self.out.chunk.source or 'text'}#{self.out.chunk.index}: {text}.", CapWarning, stacklevel=4)
+
+
+class CapWarning(UserWarning):
+    """A bound of the :class:`RetryPolicy` cut what an engine proposed or what a repair request carries."""
+
+
+def _caller(engine: Any, policy: RetryPolicy, name: str) -> Callable[..., Any]:
+    """``engine.<name>``, given the policy when it takes one (the model engine bounds its requests by it)."""
+    fn = getattr(engine, name)
+    try:
+        takes_policy = "policy" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        takes_policy = False
+    return functools.partial(fn, policy=policy) if takes_policy else fn
 
 
 def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
                    kg: "KnowledgeGraph", policy: RetryPolicy = RetryPolicy(), *, ground: bool = True,
                    on_progress: ProgressCallback | None = None,
-                   sleep: Callable[[float], None] = time.sleep,
+                   sleep: Callable[[float], None] | None = None,
                    concurrency: int | None = None, types: str = "default") -> list[ChunkOutcome]:
     """Extract and verify every chunk; retry only rejected candidates, with their issues as feedback.
 
     Types accepted in earlier chunks count for later ones (entities keep one type
-    across a long text) without touching the KG.
+    across a long text) without touching the KG. Only an engine that declares
+    ``repair`` (:mod:`hydra_magic.engines.capabilities`) is asked again.
 
-    An engine with an async ``aextract`` (the model engine) gets its chunks
-    extracted concurrently, at most ``concurrency`` at a time (default: the
-    engine's ``concurrency``); the outcomes are the same list, in the same
-    order, as the sequential loop gives.
+    An engine that declares ``concurrency`` (the model engine) gets its chunks
+    extracted at the same time, at most ``concurrency`` at once (default: the
+    engine's); the outcomes are the same list, in the same order, as one after
+    the other gives. ``sleep`` is accepted for compatibility and not used: no
+    attempt waits here.
+
+    Raises
+    ------
+    EngineError
+        Before any chunk, when the engine cannot be used at all (``check_ready``:
+        an unknown model name, a missing key). A chunk whose calls fail is reported
+        in its outcome's ``error`` instead.
     """
-    import inspect
+    del sleep
+    caps = capabilities_of(engine)
+    check_ready = getattr(engine, "check_ready", None)
+    if chunks and callable(check_ready):
+        check_ready()
+    attempts = policy.max_attempts if caps.repair else 1
 
-    if len(chunks) > 0 and inspect.iscoroutinefunction(getattr(engine, "aextract", None)):
-        from .engines.llm_concurrent import extract_concurrently
+    def checker(known: TypeBook) -> Callable[[list[TripleCandidate]], TripleVerdict]:
+        return functools.partial(check_triples, ontology=ontology, kg=kg, text=text, ground=ground,
+                                 known_types=known, types=types)
 
-        return extract_concurrently(engine, chunks, text, ontology, kg, policy, ground=ground,
-                                    on_progress=on_progress, concurrency=concurrency, types=types)
+    if chunks and caps.concurrency:
+        return _extract_concurrently(engine, chunks, text, ontology, kg, policy, attempts, checker,
+                                     on_progress=on_progress, concurrency=concurrency, ground=ground, types=types)
+    extract = _caller(engine, policy, "extract")
     outcomes: list[ChunkOutcome] = []
     known = TypeBook()  # types accepted in earlier chunks and attempts (check_triples extends it)
     for n, chunk in enumerate(chunks, start=1):
-        out = ChunkOutcome(chunk)
-        feedback: list[tuple[TripleCandidate, list[Issue]]] = []
-        while out.attempts < policy.max_attempts:
-            out.attempts += 1
-            if out.attempts > 1:
-                _sleep_before(out.attempts, policy, sleep)
+        loop = _ChunkLoop(chunk, policy, attempts, checker(known))
+        while (feedback := loop.request()) is not None:
             try:
-                candidates = engine.extract(chunk, ontology, kg, feedback)
+                loop.take(extract(chunk, ontology, kg, feedback))
             except EngineError as exc:
-                # The chunk is reported as failed and can be retried; other chunks go on.
-                out.error = str(exc)
-                break
-            if not candidates:
-                break
-            verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known,
-                                    types=types)
-            out.accepted.extend(verdict.accepted)
-            out.rejected = verdict.rejected
-            if not verdict.rejected:
-                break
-            feedback = [(ct.candidate, ct.issues) for ct in verdict.rejected]
-        outcomes.append(out)
+                loop.fail(exc)
+        outcomes.append(loop.out)
         if on_progress is not None:
             on_progress(n, len(chunks))
     return outcomes
 
 
+def _extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
+                          kg: "KnowledgeGraph", policy: RetryPolicy, attempts: int,
+                          checker: Callable[[TypeBook], Callable[[list[TripleCandidate]], TripleVerdict]], *,
+                          on_progress: ProgressCallback | None, concurrency: int | None, ground: bool,
+                          types: str) -> list[ChunkOutcome]:
+    """The chunk loop for every chunk at once (scheduled by :mod:`~hydra_magic.engines.llm_concurrent`).
+
+    The outcome does not depend on which reply came back first: once every chunk
+    is done, a final pass walks the chunks in order, gives each entity the name it
+    got first and re-checks each chunk's candidates with the types accepted in
+    earlier chunks, as the loop one chunk after the other would.
+    """
+    from .engines.llm_concurrent import schedule
+    from .engines.llm_context import EntityRegistry
+
+    aextract = _caller(engine, policy, "aextract")
+    total = len(chunks)
+    done = [0]
+
+    async def one(chunk: TextChunk) -> ChunkOutcome:
+        loop = _ChunkLoop(chunk, policy, attempts, checker(TypeBook()))
+        while (feedback := loop.request()) is not None:
+            try:
+                loop.take(await aextract(chunk, ontology, kg, feedback))
+            except EngineError as exc:
+                loop.fail(exc)
+        done[0] += 1
+        if on_progress is not None:
+            on_progress(done[0], total)
+        return loop.out
+
+    limit = max(1, int(concurrency or getattr(engine, "concurrency", 8) or 8))
+    jobs = [functools.partial(one, c) for c in chunks]
+    batch = getattr(engine, "batch", None)
+    if callable(batch):
+        with batch(f"extract {chunks[0].source or ''} ({total} chunks)".replace("  ", " ")):
+            outcomes = schedule(jobs, limit)
+    else:
+        outcomes = schedule(jobs, limit)
+
+    registry = EntityRegistry.from_kg(kg, ontology)
+    known = TypeBook()
+    for out in outcomes:
+        renamed = registry.canonicalise([ct.candidate for ct in [*out.accepted, *out.rejected]], ontology)
+        seen: set[tuple[str, str, str]] = set()
+        candidates = []
+        for c in renamed:
+            if (c.subject, c.predicate, c.object) not in seen:
+                seen.add((c.subject, c.predicate, c.object))
+                candidates.append(c)
+        if not candidates:
+            continue
+        verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known, types=types)
+        out.accepted, out.rejected = verdict.accepted, verdict.rejected
+    return outcomes
+
+
 def propose_ontology(engine: "Engine", cqs: Sequence["CompetencyQuestion"], ontology: "Ontology",
                      policy: RetryPolicy = RetryPolicy(), *, single_root: bool = True,
-                     sleep: Callable[[float], None] = time.sleep,
+                     sleep: Callable[[float], None] | None = None,
                      apply: Callable[[OntologyVerdict], None] | None = None,
                      ) -> tuple[list[OntologyVerdict], list[Issue], list[OntologyProposal]]:
     """Ask the engine for ontology candidates and check them; retry only the rejected ones.
 
     ``apply`` lets the caller stage accepted candidates (on a scratch ontology)
-    between attempts so a repaired candidate can build on an accepted one.
+    between attempts so a repaired candidate can build on an accepted one. Only an
+    engine that declares ``repair`` is asked again, and never after a wait.
     Returns the verdict of every attempt, the engine's own issues (``unparsed_cq``)
     and the raw proposals.
     """
+    del sleep
     verdicts: list[OntologyVerdict] = []
     engine_issues: list[Issue] = []
     proposals: list[OntologyProposal] = []
     feedback: list[tuple[Any, list[Issue]]] = []
-    for attempt in range(1, policy.max_attempts + 1):
-        _sleep_before(attempt, policy, sleep)
+    attempts = policy.max_attempts if capabilities_of(engine).repair else 1
+    for attempt in range(1, attempts + 1):
         proposal = engine.propose_ontology(cqs, ontology, feedback)
         proposals.append(proposal)
         if attempt == 1:
@@ -137,5 +267,5 @@ def propose_ontology(engine: "Engine", cqs: Sequence["CompetencyQuestion"], onto
             apply(verdict)
         if verdict.ok:
             break
-        feedback = list(verdict.rejected)
+        feedback = list(verdict.rejected)[:policy.max_feedback]
     return verdicts, engine_issues, proposals

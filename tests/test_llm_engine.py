@@ -531,10 +531,22 @@ def test_cost_is_reported_where_the_price_is_known(llm_server, tmp_path):
     priced = engine_for(llm_server, tmp_path, model="openai/gpt-4o-mini")
     session_for(tmp_path / "a", priced).extract(TEXT)
     assert priced.usage.cost_usd > 0 and priced.usage.unpriced_calls == 0
-    unpriced = engine_for(llm_server, tmp_path, model="openai/my-local-model")
-    session_for(tmp_path / "b", unpriced).extract(TEXT)
-    assert unpriced.usage.cost_usd == 0 and unpriced.usage.unpriced_calls == 1
-    assert "cost unknown" in unpriced.usage.to_text()
+    # A model litellm has no price for, served from this machine, is free: 0, not "unknown" (issue 10).
+    local = engine_for(llm_server, tmp_path, model="openai/my-local-model")
+    session_for(tmp_path / "b", local).extract(TEXT)
+    assert local.usage.cost_usd == 0 and local.usage.unpriced_calls == 0
+    assert "$0.0000" in local.usage.to_text() and "unknown" not in local.usage.to_text()
+
+
+def test_an_unpriced_model_on_a_remote_server_is_unknown_not_free(llm_server, tmp_path, monkeypatch):
+    import hydra_magic.engines.llm as llm
+
+    monkeypatch.setattr(llm, "is_local", lambda model, api_base: False)  # as if the server were elsewhere
+    llm_server.default = Reply(json_content=GOOD)
+    remote = engine_for(llm_server, tmp_path, model="openai/my-hosted-model")
+    session_for(tmp_path, remote).extract(TEXT)
+    assert remote.usage.cost_usd == 0 and remote.usage.unpriced_calls == 1
+    assert "cost unknown" in remote.usage.to_text()
 
 
 # --------------------------------------------------------------- ontology

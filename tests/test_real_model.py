@@ -49,7 +49,7 @@ class Run:
 @pytest.fixture(scope="module")
 def run(model_server: ModelServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     """One extraction through a recording proxy, with spies on what reaches the contracts."""
-    import hydra_magic.engines.llm_concurrent as conc
+    import hydra_magic.pipeline as pipeline
     from hydra_magic.engines import get_engine
 
     tmp = tmp_path_factory.mktemp("real-model")
@@ -58,7 +58,7 @@ def run(model_server: ModelServer, tmp_path_factory: pytest.TempPathFactory) -> 
                             timeout=180, max_tokens={"extract": MAX_TOKENS}, concurrency=1)
         returned: list[list[Any]] = []
         checked: list[tuple[int, Any]] = []
-        original_aextract, original_check = engine.aextract, conc.check_triples
+        original_aextract, original_check = engine.aextract, pipeline.check_triples
 
         async def aextract(chunk: Any, ontology: Any, kg: Any, feedback: Any = (), *, policy: Any = None) -> Any:
             out = await original_aextract(chunk, ontology, kg, feedback, policy=policy)
@@ -72,7 +72,7 @@ def run(model_server: ModelServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
         engine.aextract = aextract
         mp = pytest.MonkeyPatch()
-        mp.setattr(conc, "check_triples", check)
+        mp.setattr(pipeline, "check_triples", check)
         try:
             policy = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.05)
             s = Session("real", SessionConfig(journal_dir=str(tmp / "journal"), retry=policy), engine=engine)

@@ -1,22 +1,29 @@
 """The litellm engine: any model litellm can reach, behind the Engine protocol.
 
 litellm is imported on the first request, never at import time of this module,
-and with ``LITELLM_LOCAL_MODEL_COST_MAP=True`` so that it does not fetch a price
-list from the internet.
+and offline (``LITELLM_LOCAL_MODEL_COST_MAP``, ``LITELLM_OFFLINE_MODE``): it reads
+its bundled price list and Anthropic header table instead of fetching them.
 
-Three loops, all bounded by the one :class:`~hydra_magic.outcomes.RetryPolicy`:
+The engine answers one call; the repair loop over calls (the rejected candidates
+sent back as ``feedback``) is :mod:`hydra_magic.pipeline`'s, which asks again only
+because the engine declares ``capabilities.repair``. Within one call, bounded by
+the one :class:`~hydra_magic.outcomes.RetryPolicy`:
 
-* transport: 429, 5xx, timeouts and refused connections are retried with
-  exponential back-off and jitter (``max_attempts`` requests in all); the SDK's
-  own retries are off (``max_retries=0``) so counts are exact;
-* parse repair: a reply that is not usable JSON is answered with the parse error
-  and asked again (``max_attempts`` replies in all), then reported as a
-  ``parse_error`` issue (:class:`ModelReplyError`);
-* contract repair: run by :mod:`hydra_magic.pipeline`, which passes the rejected
-  candidates with their issues as ``feedback``; the engine asks for those only.
+* a request that failed in transport (429, 5xx, timeout, refused connection) is
+  sent again after exponential back-off with jitter, or after the server's
+  ``Retry-After`` (up to ``max_retry_after``; it pauses every request to that
+  model), ``max_attempts`` requests in all and never past the call's ``budget``;
+  the SDK's own retries are off (``max_retries=0``) so counts are exact;
+* a reply that is not usable JSON is answered with the parse error and asked
+  again (``max_attempts`` replies in all), then reported as a ``parse_error``
+  issue (:class:`ModelReplyError`).
 
-Every request has a wall-clock deadline (the engine's ``timeout``): a server that
-sends its reply one byte at a time cannot hold a call longer than that.
+Every request passes the model's :class:`~.llm_limiter.Limiter` (concurrency,
+requests and tokens per minute), shared by every chunk and cell, and has a
+wall-clock deadline (the engine's ``timeout``): a server that sends its reply one
+byte at a time cannot hold a call longer than that. How a model string becomes a
+request (Ollama's ``num_ctx``, Anthropic's output limits, keys) is
+:mod:`~.llm_providers`'s.
 
 Structured output is negotiated per (api_base, model), in the order of
 :data:`SHAPES`: a JSON-schema ``response_format``, then ``json_object`` with a
@@ -37,8 +44,10 @@ never a provider's environment key such as ``OPENAI_API_KEY``.
 
 Every reply is kept in :attr:`LLMEngine.raw_replies`; tokens, calls, cache hits and
 cost are in :attr:`LLMEngine.usage` (cumulative) and :attr:`LLMEngine.batches`.
-Only replies that parsed are cached. API keys never appear in a repr, an error
-message, a reply record or the cache.
+Only replies that parsed are cached; ``use_cache=False`` never reads nor writes
+the cache, ``derive(fresh=True)`` asks the model again and stores the new reply
+(a redo). API keys never appear in a repr, an error message, a reply record or
+the cache: a reply is redacted before it is kept.
 """
 
 from __future__ import annotations
@@ -50,11 +59,11 @@ import os
 import re
 import threading
 import time
+import warnings
 import weakref
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generator, Iterator, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -65,8 +74,15 @@ from ..errors import EngineError
 from ..issues import Issue
 from ..outcomes import RetryPolicy
 from . import llm_prompts as prompts
+from .capabilities import Capabilities
 from .llm_context import EntityRegistry, render_entities, render_ontology, select_slice
+from .llm_failures import Transient, classify, server_message, shape_refused
 from .llm_json import parse_reply
+from .llm_limiter import Limiter, Limits, LimitWaitTooLong
+from .llm_providers import (DEFAULT_MAX_TOKENS, KEY_VARIABLE, MIN_EXTRACT_TOKENS, STEPS, ModelNameError,
+                            PromptTooLongWarning, check_model_name, context_window, custom_base, is_local,
+                            is_ollama, key_for, ollama_num_ctx, output_limit, request_model)
+from .llm_records import ModelReplyError, ReplyRecord, Usage, _hide_key, _Secret, redact
 from .llm_schemas import (CommitteeOut, CQsOut, DedupeOut, ExtractionOut, OntologyOut, ScopeOut, SparqlOut,
                           WeaveOpOut, WeaveOut, response_format_for)
 
@@ -75,198 +91,22 @@ if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
     from ..ontology import Ontology
 
-__all__ = ["LLMEngine", "Usage", "ReplyRecord", "ModelReplyError", "redact", "STEPS", "SHAPES",
-           "DEFAULT_MAX_TOKENS", "MIN_EXTRACT_TOKENS", "KEY_VARIABLE"]
-
-#: Step names a model can be set for (``step_models={"ontology": "openai/gpt-4o"}``).
-STEPS = ("committee", "scope", "merge_scope", "cqs", "dedupe", "ontology", "weave", "extract", "sparql")
+__all__ = ["LLMEngine", "Usage", "ReplyRecord", "ModelReplyError", "ModelNameError", "PromptTooLongWarning",
+           "redact", "STEPS", "SHAPES", "DEFAULT_MAX_TOKENS", "MIN_EXTRACT_TOKENS", "KEY_VARIABLE"]
 
 #: Structured-output shapes, in the order they are tried on an OpenAI-compatible server.
 SHAPES = ("json_schema", "json_object+schema", "json_object", "none")
 
-#: ``max_tokens`` sent for each step unless the ``max_tokens`` option says otherwise. For ``extract``
-#: it is a ceiling: a chunk gets as many tokens as it has characters (about four times its own
-#: tokens), at least :data:`MIN_EXTRACT_TOKENS`.
-DEFAULT_MAX_TOKENS: Mapping[str, int] = {"committee": 2048, "scope": 2048, "merge_scope": 2048, "cqs": 2048,
-                                         "dedupe": 1024, "ontology": 4096, "weave": 4096, "extract": 4096,
-                                         "sparql": 1024}
-MIN_EXTRACT_TOKENS = 512
-
-#: The environment variable whose key is sent to a custom ``api_base`` (when no ``api_key`` is given).
-KEY_VARIABLE = "HYDRA_API_KEY"
-
-_PLACEHOLDER_KEY = "EMPTY"  # OpenAI-compatible servers (vLLM, llama.cpp) want some key string
-
-#: A provider's own endpoints (a leading dot: any host under that domain): there, and only there,
-#: litellm may use the provider's environment key. Any other ``api_base`` is a custom endpoint.
-_PROVIDER_HOSTS: Mapping[str, tuple[str, ...]] = {
-    "openai": ("api.openai.com",), "anthropic": ("api.anthropic.com",), "groq": ("api.groq.com",),
-    "mistral": ("api.mistral.ai",), "together_ai": ("api.together.xyz",), "deepseek": ("api.deepseek.com",),
-    "openrouter": ("openrouter.ai",), "fireworks_ai": ("api.fireworks.ai",), "xai": ("api.x.ai",),
-    "cohere": ("api.cohere.com", "api.cohere.ai"), "gemini": ("generativelanguage.googleapis.com",),
-    "azure": (".openai.azure.com", ".cognitiveservices.azure.com"),
-    "azure_ai": (".services.ai.azure.com", ".inference.ai.azure.com", ".models.ai.azure.com"),
-    "databricks": (".cloud.databricks.com", ".azuredatabricks.net"),
-}
-
 
 def _litellm() -> Any:
+    # Nothing fetched from the internet: the bundled price list and Anthropic header table.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
+    os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
     import litellm  # heavy (3-4 s): only here
 
     litellm.suppress_debug_info = True  # no "Give Feedback / Get Help" banners printed on errors
     return litellm
-
-
-# ------------------------------------------------------------------ secrets
-def _hide_key(spec: Mapping[str, Any]) -> dict[str, Any]:
-    d = dict(spec)
-    if isinstance(d.get("api_key"), str):
-        d["api_key"] = _Secret(d["api_key"])
-    return d
-
-
-class _Secret:
-    """A credential that never shows itself (repr, str, vars, logs)."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str | None) -> None:
-        self._value = value or None
-
-    def get(self) -> str | None:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __repr__(self) -> str:
-        return "'***'" if self._value else "None"
-
-    __str__ = __repr__
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> "_Secret":
-        return self
-
-    def __reduce__(self) -> Any:  # never pickled with its value
-        return (_Secret, (None,))
-
-
-_SECRET_ENV = re.compile(r"(API_KEY|_KEY|_TOKEN|_SECRET|_PASSWORD)$")
-_PATTERNS = [
-    (re.compile(r"\b(sk|pk|rk|sess|gsk|xai|hf)[-_][A-Za-z0-9_\-]{6,}"), r"\1-***"),
-    (re.compile(r"(?i)\b(bearer|api[_-]?key|x-api-key|authorization)([\"']?\s*[:=]?\s*[\"']?)[A-Za-z0-9_\-\.]{8,}"),
-     r"\1\2***"),
-    (re.compile(r"(://)[^/\s:@]+:[^/\s@]+@"), r"\1***@"),
-]
-
-
-def redact(text: str, secrets: Sequence[str] = ()) -> str:
-    """``text`` with credentials replaced by ``***``: the given ones, those in the environment, key-like tokens."""
-    values = [s for s in secrets if s and len(s) >= 4]
-    values += [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 8]
-    for v in sorted(set(values), key=len, reverse=True):
-        text = text.replace(v, "***")
-    for pat, rep in _PATTERNS:
-        text = pat.sub(rep, text)
-    return text
-
-
-# -------------------------------------------------------------------- records
-@dataclass
-class Usage:
-    """Requests, tokens and cost, for one batch or cumulatively."""
-
-    calls: int = 0  # requests sent to a model (failed ones included)
-    cache_hits: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    unpriced_calls: int = 0  # successful calls whose price litellm does not know
-    errors: int = 0
-    retries: int = 0  # transport retries (rate limit, server error, timeout, connection)
-    repairs: int = 0  # requests that asked to fix a previous reply (contracts or parsing)
-    seconds: float = 0.0  # time spent waiting for models
-
-    def add(self, rec: "ReplyRecord") -> None:
-        if rec.cached:
-            self.cache_hits += 1
-            return
-        self.calls += 1
-        self.seconds += rec.seconds
-        if rec.error:
-            self.errors += 1
-            return
-        self.prompt_tokens += rec.prompt_tokens
-        self.completion_tokens += rec.completion_tokens
-        if rec.cost is None:
-            self.unpriced_calls += 1
-        else:
-            self.cost_usd += rec.cost
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"total_tokens": self.total_tokens}
-
-    def to_text(self) -> str:
-        cost = f"${self.cost_usd:.4f}" + (f" (+{self.unpriced_calls} calls of unknown price)"
-                                          if self.unpriced_calls else "")
-        if self.calls and self.unpriced_calls == self.calls - self.errors:
-            cost = "cost unknown (model not in litellm's price list)"
-        return (f"{self.calls} calls, {self.cache_hits} cache hits, {self.prompt_tokens:,} prompt + "
-                f"{self.completion_tokens:,} completion tokens, {cost}, {self.retries} retries, "
-                f"{self.repairs} repairs, {self.errors} errors, {self.seconds:.1f}s waiting")
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        import html
-
-        return {"text/plain": self.to_text(), "text/html": f"<code>{html.escape(self.to_text())}</code>"}
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-
-@dataclass
-class ReplyRecord:
-    """One model reply (or failed request), as the extraction view shows it."""
-
-    step: str
-    label: str
-    model: str
-    kind: str = "first"  # first | repair | parse-repair
-    attempt: int = 1  # request number for this label since its last "first" request
-    response_format: str = ""  # the structured-output shape sent (one of SHAPES); "" for a cache hit
-    content: str = ""
-    error: str = ""
-    cached: bool = False
-    finish_reason: str = ""
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: float | None = None
-    seconds: float = 0.0
-    issues: list[Issue] = field(default_factory=list)
-    chunk: int | None = None
-    source: str | None = None
-    time: float = field(default_factory=time.time)
-    cache_key: str = field(default="", repr=False, compare=False)  # where the reply is stored once it parsed
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("cache_key", None)
-        d["issues"] = [i.to_dict() for i in self.issues]
-        return d
-
-
-class ModelReplyError(EngineError):
-    """The model's replies could not be used (``parse_error``), after the bounded repair attempts."""
-
-    def __init__(self, message: str, issues: Sequence[Issue] = (), raw: str = "") -> None:
-        super().__init__(message)
-        self.issues = list(issues)
-        self.raw = raw
 
 
 # ---------------------------------------------------------------------- engine
@@ -281,11 +121,15 @@ class _Target:
 class LLMEngine:
     """Any litellm model behind the Engine protocol (``propose_ontology``, ``extract``, …).
 
+    It reads feedback (the pipeline may ask it to repair) and runs chunks at the same time
+    (``aextract``, limited per model): ``capabilities``.
+
     Parameters
     ----------
     model
-        A litellm model string: ``openai/gpt-4o-mini``, ``anthropic/claude-3-5-sonnet-latest``,
-        ``ollama/llama3``, ``hosted_vllm/…``, or ``openai/<name>`` with an OpenAI-compatible ``api_base``.
+        A litellm model string: ``openai/gpt-4o-mini``, ``anthropic/claude-haiku-4-5``,
+        ``ollama_chat/llama3.1``, ``hosted_vllm/…``, or ``openai/<name>`` with an OpenAI-compatible
+        ``api_base`` (see :data:`~.llm_providers.MODEL_NAMING`).
     api_base, api_key
         Endpoint and key; by default litellm's (the provider's URL, the key from the environment,
         e.g. ``OPENAI_API_KEY``). A custom ``api_base`` gets ``api_key``, else ``$HYDRA_API_KEY``, else a
@@ -293,17 +137,19 @@ class LLMEngine:
     temperature, timeout
         Sampling temperature; the wall-clock deadline of one request in seconds (the whole reply must
         have arrived by then, however the server sends it).
-    concurrency
-        How many chunks of a long text are extracted at the same time.
+    concurrency, requests_per_minute, tokens_per_minute
+        The limits of one model (per api_base and model), shared by every chunk, cell and step that
+        calls it: requests in flight, requests and tokens (prompt estimate + ``max_tokens``) per
+        minute (``None``: no limit).
     cache_dir, use_cache
         Where identical requests are answered from (see :mod:`hydra_magic.cache`); ``use_cache=False``
-        always asks the model.
+        always asks the model and stores nothing.
     step_models
-        Per-step model: ``{"ontology": "openai/gpt-4o", "extract": {"model": "ollama/llama3",
+        Per-step model: ``{"ontology": "openai/gpt-4o", "extract": {"model": "ollama_chat/llama3.1",
         "api_base": "http://localhost:11434"}}``; steps are in :data:`STEPS`.
     retry
-        Transport and parse-repair policy; by default the pipeline's (``Session.config.retry``
-        is passed in by the pipeline for extraction).
+        Transport and parse-repair policy, and the call's time budget; by default the pipeline's
+        (``Session.config.retry`` is passed in by the pipeline for extraction).
     structured_output
         ``"auto"`` (negotiated in the order of :data:`SHAPES` on an ``api_base``; JSON schema where
         litellm knows the provider supports it, else the prompt alone), one of :data:`SHAPES` to start
@@ -311,13 +157,15 @@ class LLMEngine:
     max_tokens
         The most tokens a reply may have: one number for every step, or ``{"extract": 1024}`` for some
         steps (the others keep :data:`DEFAULT_MAX_TOKENS`; by default a chunk's extraction gets as many
-        tokens as the chunk has characters, 512 to 4096). Always sent.
+        tokens as the chunk has characters, 512 to 4096). Always sent, never above the model's output
+        limit in litellm's model map.
     **litellm_kwargs
         Passed to ``litellm.completion`` (e.g. ``seed``, ``api_version``).
     """
 
     def __init__(self, model: str, api_base: str | None = None, api_key: str | None = None, *,
                  temperature: float = 0.0, timeout: float = 60.0, concurrency: int = 16,
+                 requests_per_minute: int | None = None, tokens_per_minute: int | None = None,
                  cache_dir: str | os.PathLike[str] | None = None, use_cache: bool = True,
                  step_models: Mapping[str, str | Mapping[str, Any]] | None = None,
                  retry: RetryPolicy | None = None, structured_output: str = "auto",
@@ -337,6 +185,10 @@ class LLMEngine:
         self.temperature = temperature
         self.timeout = float(timeout)
         self.concurrency = max(1, int(concurrency))
+        try:
+            self.limits = Limits(self.concurrency, requests_per_minute, tokens_per_minute)
+        except ValueError as exc:
+            raise EngineError(f"Engine option {exc}") from None
         self.retry = retry or RetryPolicy()
         self.structured_output = structured_output
         self.max_tokens = _max_tokens(max_tokens)
@@ -349,6 +201,7 @@ class LLMEngine:
                                for k, v in litellm_kwargs.items()}
         self._secrets += [v for v in self.litellm_kwargs.values() if isinstance(v, _Secret)]
         self.cache = ResponseCache(cache_dir, enabled=use_cache)
+        self.fresh = False  # a redo: ask the model even where the cache has a reply (and store the new one)
         self.usage = Usage()
         self.batches: list[tuple[str, Usage]] = []
         self.raw_replies: deque[ReplyRecord] = deque(maxlen=keep_replies)
@@ -361,8 +214,12 @@ class LLMEngine:
         self._shape_ok: set[tuple[str | None, str]] = set()
         self._probing: dict[tuple[str | None, str], threading.Lock] = {}
         self._attempts: dict[tuple[str, str], int] = {}
+        # One limiter per (api_base, model), shared by derived copies: every chunk, cell and step.
+        self._limiters: dict[tuple[str | None, str], Limiter] = {}
         self._registries: "weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], EntityRegistry]]" = \
             weakref.WeakKeyDictionary()
+
+    capabilities = Capabilities(repair=True, concurrency=True)
 
     # ----------------------------------------------------------------- basics
     @property
@@ -382,10 +239,26 @@ class LLMEngine:
         return {"text/plain": repr(self), "text/html": f"<code>{html.escape(repr(self))}</code>"}
 
     def derive(self, **overrides: Any) -> "LLMEngine":
-        """A copy with other settings (``model=``, ``temperature=``, …) sharing usage, replies and cache."""
+        """A copy with other settings (``model=``, ``temperature=``, …) sharing usage, replies, cache and limiters.
+
+        ``fresh=True`` gives a copy that asks the model again where the cache has a reply (a redo) and
+        stores the new reply; new limits (``concurrency=``, ``requests_per_minute=``,
+        ``tokens_per_minute=``) give the copy limiters of its own.
+        """
         new = copy.copy(self)
         for k, v in overrides.items():
-            if k == "api_key":
+            if k in ("concurrency", "requests_per_minute", "tokens_per_minute"):
+                limits = {"concurrency": new.limits.concurrency, "requests_per_minute": new.limits.requests_per_minute,
+                          "tokens_per_minute": new.limits.tokens_per_minute, k: v}
+                try:
+                    new.limits = Limits(**limits)
+                except ValueError as exc:
+                    raise EngineError(f"Engine option {exc}") from None
+                new.concurrency = new.limits.concurrency
+                new._limiters = {}
+            elif k == "fresh":
+                new.fresh = bool(v)
+            elif k == "api_key":
                 new._api_key = _Secret(v)
                 new._secrets = [*self._secrets, _Secret(v)] if v else self._secrets
             elif k == "api_base":
@@ -472,22 +345,24 @@ class LLMEngine:
         extra = {**self.litellm_kwargs, **spec}
         return _Target(model, base, key, tuple(sorted(extra.items())))
 
+    def check_ready(self) -> None:
+        """Raise :class:`ModelNameError` (or a missing-key :class:`EngineError`) before any request.
+
+        The pipeline calls this before the first chunk, so a bad model name fails the cell at once,
+        naming the ways to write one, instead of failing every chunk.
+        """
+        self._check_target(self._target("extract"))
+
     def _check_target(self, t: _Target) -> None:
-        """Fail early, with the variable to set, when no key can be found for a provider's own endpoint."""
+        """Fail early: an unknown model name (with the ways to name one), no key for a provider's endpoint."""
         ck = (t.model, t.api_base)
         if ck in self._checked:
             return
         lt = _litellm()
-        try:
-            _, provider, _, _ = lt.get_llm_provider(t.model, api_base=t.api_base)
-        except Exception:
-            raise EngineError(
-                f"Unknown model {t.model!r}: litellm cannot tell which provider serves it. Write it as "
-                "provider/model, e.g. 'openai/gpt-4o-mini', 'anthropic/claude-3-5-sonnet-latest', "
-                "'ollama/llama3', or 'openai/<name>' with api_base for an OpenAI-compatible server.") from None
-        if not t.api_key and not _custom_base(t.model, t.api_base):
+        provider = check_model_name(lt, t.model, t.api_base)
+        if not t.api_key and not custom_base(t.model, t.api_base) and not is_local(t.model, t.api_base):
             try:
-                env = lt.validate_environment(model=t.model, api_base=t.api_base)
+                env = lt.validate_environment(model=request_model(t.model), api_base=t.api_base)
             except Exception:
                 env = {"missing_keys": []}
             missing = [k for k in env.get("missing_keys", []) if re.search(r"(_KEY|_TOKEN)$", k)]
@@ -500,15 +375,7 @@ class LLMEngine:
 
     def _key_for(self, t: _Target) -> str | None:
         """The key sent to ``t``: a custom endpoint gets only a key given for it (never a provider's variable)."""
-        if _custom_base(t.model, t.api_base):
-            return t.api_key.get() or os.environ.get(KEY_VARIABLE) or _PLACEHOLDER_KEY
-        return t.api_key.get()  # None: litellm reads the provider's own variable for the provider's endpoint
-
-    def _key_var(self, model: str, api_base: str | None = None) -> str:
-        if _custom_base(model, api_base):
-            return KEY_VARIABLE
-        provider = model.split("/", 1)[0] if "/" in model else "openai"
-        return f"{provider.upper().replace('-', '_')}_API_KEY"
+        return key_for(t.model, t.api_base, t.api_key.get(), os.environ)
 
     def _tokens_for(self, step: str, size: int | None = None) -> int:
         if step in self.max_tokens:
@@ -523,8 +390,12 @@ class LLMEngine:
     def _request(self, step: str, size: int | None = None) -> tuple[_Target, dict[str, Any]]:
         t = self._target(step)
         self._check_target(t)
-        kw: dict[str, Any] = {"model": t.model, "temperature": self.temperature, "timeout": self.timeout,
-                              "max_tokens": self._tokens_for(step, size), "max_retries": 0, "num_retries": 0,
+        tokens = self._tokens_for(step, size)
+        limit = output_limit(_litellm(), t.model)
+        if limit is not None:
+            tokens = min(tokens, limit)  # litellm's map: the model's own output limit
+        kw: dict[str, Any] = {"model": request_model(t.model), "temperature": self.temperature,
+                              "timeout": self.timeout, "max_tokens": tokens, "max_retries": 0, "num_retries": 0,
                               "drop_params": True}
         if t.api_base:
             kw["api_base"] = t.api_base
@@ -534,6 +405,36 @@ class LLMEngine:
         kw.update({k: (v.get() if isinstance(v, _Secret) else v) for k, v in t.extra})
         return t, kw
 
+    def _size_context(self, t: _Target, kw: dict[str, Any], messages: Sequence[Mapping[str, Any]],
+                      label: str) -> str:
+        """Ollama: ``num_ctx`` for this prompt (its default context cuts long prompts without a word).
+
+        Returns a note when the prompt and the reply cannot fit the model's window (also a
+        :class:`PromptTooLongWarning`); a ``num_ctx`` the user set is kept, and checked the same way.
+        """
+        if not is_ollama(t.model):
+            return ""
+        prompt = _prompt_tokens(messages)
+        given = dict(t.extra).get("num_ctx")
+        window = int(given) if given else context_window(_litellm(), t.model)
+        ctx, fits = ollama_num_ctx(prompt, int(kw["max_tokens"]), window)
+        kw["num_ctx"] = int(given) if given else ctx
+        if fits:
+            return ""
+        note = (f"The prompt for {label} needs about {prompt:,} tokens plus {kw['max_tokens']:,} for the reply, "
+                f"more than {t.model!r}'s context of {kw['num_ctx']:,}: Ollama cuts it. Use smaller chunks "
+                "(hydra.config.chunk_chars), a lower max_tokens, or num_ctx=... if the model has a larger window.")
+        warnings.warn(note, PromptTooLongWarning, stacklevel=2)
+        return note
+
+    def _limiter(self, t: _Target) -> Limiter:
+        k = (t.api_base, t.model)
+        with self._lock:
+            lim = self._limiters.get(k)
+            if lim is None:
+                lim = self._limiters[k] = Limiter(self.limits)
+            return lim
+
     # ----------------------------------------------------- output negotiation
     def _shape(self, t: _Target) -> str:
         """The structured-output shape sent to ``t`` now (negotiated per api_base and model)."""
@@ -542,8 +443,9 @@ class LLMEngine:
         if shape is None:
             if self.structured_output != "auto":
                 shape = self.structured_output
-            elif t.api_base:
-                shape = SHAPES[0]  # OpenAI-compatible servers: negotiated down on refusal (_next_shape)
+            elif t.api_base or is_ollama(t.model):
+                # OpenAI-compatible servers and Ollama (a schema in "format"): negotiated down on refusal.
+                shape = SHAPES[0]
             else:
                 try:
                     ok = bool(_litellm().supports_response_schema(model=t.model))
@@ -600,6 +502,8 @@ class LLMEngine:
                            chunk=meta.get("chunk"), source=meta.get("source"))
 
     def _from_cache(self, key: str, rec: ReplyRecord) -> ReplyRecord | None:
+        if self.fresh:
+            return None  # a redo asks the model again
         hit = self.cache.get(key)
         if hit is None:
             return None
@@ -616,7 +520,8 @@ class LLMEngine:
         rec.seconds = time.perf_counter() - t0
         try:
             choice = resp.choices[0]
-            rec.content = choice.message.content or ""
+            # A key a server echoes inside its reply never reaches the records, the views or the cache.
+            rec.content = redact(choice.message.content or "", [*self._secret_values(), str(kw.get("api_key") or "")])
             rec.finish_reason = str(choice.finish_reason or "")
         except (AttributeError, IndexError):
             rec.content = ""
@@ -624,6 +529,8 @@ class LLMEngine:
         rec.prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
         rec.completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
         rec.cost = self._cost(resp, str(kw["model"]))
+        if rec.cost is None and is_local(str(kw["model"]), kw.get("api_base")):
+            rec.cost = 0.0  # a model litellm has no price for, on this machine or a private network: free
         rec.cache_key = key  # stored by _astructured once the reply parsed
         self._record(rec)
         return rec
@@ -655,89 +562,47 @@ class LLMEngine:
     def _fail(self, exc: BaseException, rec: ReplyRecord, kw: Mapping[str, Any], t0: float) -> str:
         """Record a failed request; return the server's words (credentials redacted)."""
         secrets = [*self._secret_values(), str(kw.get("api_key") or "")]
-        detail = _server_message(redact(str(exc), secrets)) if str(exc) else "no reply before the deadline"
+        detail = server_message(redact(str(exc), secrets)) if str(exc) else "no reply before the deadline"
         rec.seconds = time.perf_counter() - t0
         rec.error = f"{type(exc).__name__}: {detail}"
         self._record(rec)
         return detail
 
-    @staticmethod
-    def _shape_refused(exc: BaseException, detail: str, kw: Mapping[str, Any]) -> bool:
-        """Whether the server refused the request for its ``response_format`` (whatever the HTTP status)."""
-        if "response_format" not in kw or isinstance(exc, asyncio.TimeoutError):
-            return False
-        status = getattr(exc, "status_code", None)
-        if status is None or status in (401, 403, 404, 408, 429):
-            return False
-        low = detail.lower()
-        return any(w in low for w in ("response_format", "response format", "json_schema", "json_object"))
+    def _wait_after(self, failure: Transient, attempt: int, policy: RetryPolicy, limiter: Limiter,
+                    deadline: float) -> float:
+        """Seconds to wait before the next attempt, or :class:`EngineError` when attempts or budget run out.
 
-    def _on_error(self, exc: BaseException, detail: str, kw: dict[str, Any], attempt: int,
-                  policy: RetryPolicy) -> float:
-        """Classify a failed request: return the delay before retrying, or raise :class:`EngineError`."""
-        lt = _litellm()
-        model = str(kw["model"])
-        base = kw.get("api_base")
-        where = f" at {base}" if base else ""
-        status = getattr(exc, "status_code", None)
-        low = detail.lower()
-        transient: str | None = None
-        if isinstance(exc, (lt.Timeout, asyncio.TimeoutError)):
-            transient = (f"The model {model!r}{where} did not answer within {self.timeout:g} s (timeout), "
-                         f"{attempt} attempt(s). Try again later (%hydra retry) or raise the engine's timeout.")
-        elif isinstance(exc, lt.RateLimitError):
-            transient = (f"Rate limit of {model!r} still hit after {attempt} attempt(s): {detail}. Wait a minute "
-                         "and retry the failed chunks (%hydra retry), or lower the engine's concurrency.")
-        elif isinstance(exc, lt.AuthenticationError) or status == 401:
-            if _custom_base(model, base):
-                raise EngineError(
-                    f"The model server{where} rejected the API key for {model!r} (HTTP 401): {detail}. Pass the "
-                    f"key for this server as api_key=... (engine option) or set {KEY_VARIABLE}; provider "
-                    "variables such as OPENAI_API_KEY are never sent to a custom api_base.") from None
-            raise EngineError(f"The provider rejected the API key for {model!r} (HTTP 401): {detail}. "
-                              f"Check {self._key_var(model)} (or the api_key you passed).") from None
-        elif isinstance(exc, lt.PermissionDeniedError) or status == 403:
-            raise EngineError(f"Access to {model!r} is denied (HTTP 403): {detail}. Check that your key may "
-                              "use this model.") from None
-        elif isinstance(exc, lt.NotFoundError) or status == 404:
-            raise EngineError(f"Unknown model {model!r}{where}: {detail}. Check the model name "
-                              "(and api_base).") from None
-        elif isinstance(exc, getattr(lt, "ContextWindowExceededError", ())):
-            raise EngineError(f"The prompt is too long for {model!r}: {detail}. Use smaller chunks "
-                              "(hydra.config.chunk_chars) or a model with a larger context.") from None
-        elif isinstance(exc, lt.BadRequestError) and "provider not provided" in low:
-            raise EngineError(f"Unknown model {model!r}: litellm cannot tell its provider. Write it as "
-                              "provider/model, e.g. 'openai/gpt-4o-mini'.") from None
-        elif isinstance(exc, lt.APIConnectionError) or "connection error" in low or "connect" in low and not status:
-            transient = (f"Cannot reach the model server{where or ' of ' + repr(model)} after {attempt} "
-                         "attempt(s) (connection failed). Check that it is running and that api_base is right.")
-        elif isinstance(exc, lt.BadRequestError) or (status is not None and 400 <= status < 500):
-            raise EngineError(f"The model server refused the request for {model!r} (HTTP {status or 400}): "
-                              f"{detail}.") from None
-        elif status is None or status >= 500 or isinstance(exc, (lt.InternalServerError, lt.APIError)):
-            transient = (f"The model server{where} failed (HTTP {status or 'error'}) after {attempt} attempt(s): "
-                         f"{detail}. Try again later (%hydra retry).")
-        if transient is None:
-            raise EngineError(f"The call to {model!r} failed: {type(exc).__name__}: {detail}.") from None
+        A server's Retry-After (up to ``policy.max_retry_after``) pauses every request to the model,
+        not only this one; a wait that would pass the call's budget ends the call now, saying so.
+        """
         if attempt >= policy.max_attempts:
-            raise EngineError(transient) from None
-        self._count_retry()
+            raise EngineError(failure.message) from None
         delay = policy.delay(attempt + 1)
-        retry_after = _retry_after(exc)
-        if retry_after is not None:
-            delay = min(max(delay, retry_after), policy.max_delay)
+        if failure.retry_after is not None:
+            delay = max(delay, min(failure.retry_after, policy.max_retry_after))
+            limiter.pause(delay)
+        if delay > deadline - time.monotonic():
+            asked = (f"the server asked to wait {failure.retry_after:g} s" if failure.retry_after is not None
+                     else f"the next attempt is due in {delay:.1f} s")
+            raise EngineError(f"{failure.message} Not retried: {asked}, past the call's time budget "
+                              f"(RetryPolicy.budget = {policy.budget:g} s).") from None
+        self._count_retry()
         return delay
 
     async def _asend(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel] | None, *,
-                     label: str, kind: str, policy: RetryPolicy, meta: Mapping[str, Any]) -> ReplyRecord:
+                     label: str, kind: str, policy: RetryPolicy, meta: Mapping[str, Any],
+                     deadline: float) -> ReplyRecord:
         """One request, with transport retries and shape negotiation; every try ends by the deadline."""
         t, kw = self._request(step, meta.get("size"))
+        note = self._size_context(t, kw, messages, label)
         key = self._cache_key(kw, messages, schema)
         rec = self._new_record(step, label, kind, t.model, meta)
         hit = self._from_cache(key, rec)
         if hit is not None:
             return hit
         lt = _litellm()
+        limiter = self._limiter(t)
+        tokens = _prompt_tokens(messages) + int(kw["max_tokens"])
         attempt = 0
         lock: threading.Lock | None = None
         try:
@@ -750,30 +615,47 @@ class LLMEngine:
                 else:
                     kw["response_format"] = fmt
                 rec.response_format = shape
+                try:
+                    await limiter.acquire(tokens, deadline)
+                except LimitWaitTooLong as exc:
+                    raise EngineError(
+                        f"The limits of {t.model!r} (concurrency {self.limits.concurrency}, "
+                        f"{self.limits.requests_per_minute or 'no limit of'} requests and "
+                        f"{self.limits.tokens_per_minute or 'no limit of'} tokens per minute) would hold {label} "
+                        f"for {exc.wait:.0f} s, past the call's time budget (RetryPolicy.budget = "
+                        f"{policy.budget:g} s). Raise the limits or the budget.") from None
                 t0 = time.perf_counter()
                 try:
                     # wait_for: the deadline holds however slowly the server sends its bytes.
                     resp = await asyncio.wait_for(lt.acompletion(messages=messages, **kw), self.timeout)
                 except asyncio.CancelledError:
+                    limiter.release()
                     raise
                 except Exception as exc:  # classified below: another shape, a retry, or an EngineError
+                    limiter.release()
                     detail = self._fail(exc, rec, kw, t0)
                     rec = self._new_record(step, label, kind, t.model, dict(meta, continued=True))
-                    if self._shape_refused(exc, detail, kw):
+                    if shape_refused(exc, detail, kw):
                         self._next_shape(t, shape)  # never sent again to this target; not a transport retry
                         continue
                     attempt += 1
                     if lock is not None:  # let another request negotiate while this one waits
                         lock.release()
                         lock = None
-                    delay = self._on_error(exc, detail, kw, attempt, policy)
+                    failure = classify(lt, exc, detail, model=t.model, api_base=t.api_base, timeout=self.timeout,
+                                       attempt=attempt)
+                    delay = self._wait_after(failure, attempt, policy, limiter, deadline)
                     if delay:
                         await asyncio.sleep(delay)
                     lock = await self._negotiate(t, schema)
                     continue
+                limiter.release()
                 if schema is not None:
                     self._shape_ok.add((t.api_base, t.model))
-                return self._on_success(resp, rec, key, kw, t0)
+                done = self._on_success(resp, rec, key, kw, t0)
+                if note:
+                    done.issues = [*done.issues, Issue("parse_error", note, severity="warning")]
+                return done
         finally:
             if lock is not None:
                 lock.release()
@@ -789,7 +671,7 @@ class LLMEngine:
         for _ in range(policy.max_attempts):
             rec = yield msgs, kind
             parsed = parse_reply(rec.content, schema)
-            rec.issues = list(parsed.issues)
+            rec.issues = [*rec.issues, *parsed.issues]  # a context warning stays
             if parsed.value is not None:
                 if not parsed.issues:
                     self._store(rec)  # only a reply that parsed whole is answered from the cache later
@@ -815,11 +697,13 @@ class LLMEngine:
                            label: str, kind: str = "first", policy: RetryPolicy | None = None,
                            meta: Mapping[str, Any] | None = None) -> tuple[Any, list[Issue], ReplyRecord]:
         policy = policy or self.retry
+        deadline = time.monotonic() + policy.budget  # the whole call: its requests, retries and waits
         gen = self._parse_loop(messages, schema, kind, policy, label)
         try:
             msgs, k = next(gen)
             while True:
-                rec = await self._asend(step, msgs, schema, label=label, kind=k, policy=policy, meta=meta or {})
+                rec = await self._asend(step, msgs, schema, label=label, kind=k, policy=policy, meta=meta or {},
+                                        deadline=deadline)
                 msgs, k = gen.send(rec)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
@@ -977,6 +861,11 @@ class LLMEngine:
 
 
 # --------------------------------------------------------------------- helpers
+def _prompt_tokens(messages: Sequence[Mapping[str, Any]]) -> int:
+    """About how many tokens ``messages`` take (3.5 characters a token: errs on the long side)."""
+    return int(sum(len(str(m.get("content") or "")) + 8 for m in messages) / 3.5) + 1
+
+
 def _check_shape(value: str) -> None:
     if value not in ("auto", *SHAPES):
         raise EngineError(f"structured_output={value!r} is not one of 'auto', "
@@ -999,36 +888,6 @@ def _max_tokens(value: int | Mapping[str, int] | None) -> dict[str, int]:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise EngineError(f"max_tokens for {step!r} is {n!r}; give a positive whole number such as 1024.")
     return out
-
-
-def _custom_base(model: str, api_base: str | None) -> bool:
-    """Whether ``api_base`` is someone else's server, not the model provider's own endpoint."""
-    if not api_base:
-        return False
-    provider = model.split("/", 1)[0] if "/" in model else "openai"
-    host = (urlsplit(api_base).hostname or "").lower()
-    return not any(host.endswith(h) if h.startswith(".") else host == h for h in _PROVIDER_HOSTS.get(provider, ()))
-
-
-def _server_message(text: str) -> str:
-    """The server's own words out of a litellm error string, shortened."""
-    text = re.sub(r"^(litellm\.)?\w+(Error|Exception)?:\s*", "", text.strip())
-    text = re.sub(r"^\w+(Error|Exception):\s*", "", text)
-    text = re.sub(r"^\w+Exception\s*-\s*", "", text)
-    text = " ".join(text.split())
-    return text if len(text) <= 240 else text[:239] + "…"
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    resp = getattr(exc, "response", None)
-    headers = getattr(resp, "headers", None)
-    if not headers:
-        return None
-    try:
-        value = headers.get("retry-after")
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _span(surface: str, chunk: TextChunk) -> tuple[int, int] | None:

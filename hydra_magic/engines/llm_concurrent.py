@@ -1,11 +1,11 @@
-"""Concurrent extraction of the chunks of a long text (used by :func:`hydra_magic.pipeline.extract_chunks`).
+"""The scheduler of the model engine's concurrent work: it runs coroutines, nothing else.
 
-Model calls of different chunks overlap (asyncio, at most ``concurrency`` at a
-time); each chunk runs its own bounded repair loop. The outcome does not depend
-on which reply came back first: once every chunk is done, a final pass walks the
-chunks *in order*, gives each entity the name it got first (the entity
-registry) and re-checks every chunk's candidates with the types accepted in
-earlier chunks, exactly as the sequential loop would.
+:func:`schedule` runs async jobs at most ``limit`` at a time and returns their
+results in order; :func:`run_sync` runs a coroutine from synchronous code, also
+inside Jupyter's running event loop. The extraction loop itself (propose →
+verify → feed back) is :mod:`hydra_magic.pipeline`'s, and the limits per model
+(concurrency, requests and tokens per minute, Retry-After) are the engine's
+:class:`~hydra_magic.engines.llm_limiter.Limiter`.
 """
 
 from __future__ import annotations
@@ -13,28 +13,29 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Sequence, TypeVar
 
-
-from ..candidates import TextChunk, TripleCandidate
-from ..contracts import check_triples
-from ..contracts.type_evidence import TypeBook
-from ..errors import EngineError
-from ..issues import Issue
-from ..outcomes import ChunkOutcome, RetryPolicy
-from .llm_context import EntityRegistry
-
-if TYPE_CHECKING:
-    from ..kg import KnowledgeGraph
-    from ..ontology import Ontology
-
-__all__ = ["extract_concurrently", "run_sync", "has_async_extract"]
+__all__ = ["schedule", "run_sync", "has_async_extract"]
 
 T = TypeVar("T")
 
 
 def has_async_extract(engine: Any) -> bool:
     return inspect.iscoroutinefunction(getattr(engine, "aextract", None))
+
+
+def schedule(jobs: Sequence[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
+    """Run ``jobs`` (coroutine factories), at most ``limit`` at a time; their results in the order given."""
+    async def run_all() -> list[T]:
+        sem = asyncio.Semaphore(max(1, limit))
+
+        async def one(job: Callable[[], Awaitable[T]]) -> T:
+            async with sem:
+                return await job()
+
+        return list(await asyncio.gather(*(one(j) for j in jobs)))
+
+    return run_sync(run_all)
 
 
 def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
@@ -82,78 +83,3 @@ def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]
-
-
-def _key(c: TripleCandidate) -> tuple[str, str, str]:
-    return (c.subject, c.predicate, c.object)
-
-
-def extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
-                         kg: "KnowledgeGraph", policy: "RetryPolicy", *, ground: bool = True,
-                         on_progress: Callable[[int, int], None] | None = None,
-                         concurrency: int | None = None, types: str = "default") -> list["ChunkOutcome"]:
-    """Extract and verify every chunk, ``concurrency`` chunks at a time; same outcomes as the sequential loop."""
-
-    limit = max(1, int(concurrency or getattr(engine, "concurrency", 8) or 8))
-    takes_policy = "policy" in inspect.signature(engine.aextract).parameters
-    total = len(chunks)
-
-    async def one(chunk: TextChunk, sem: asyncio.Semaphore, done: list[int]) -> ChunkOutcome:
-        out = ChunkOutcome(chunk)
-        known = TypeBook()  # types accepted in this chunk's earlier attempts (check_triples adds them)
-        feedback: list[tuple[TripleCandidate, list[Issue]]] = []
-        async with sem:
-            while out.attempts < policy.max_attempts:
-                out.attempts += 1
-                if out.attempts > 1:
-                    await asyncio.sleep(policy.delay(out.attempts))
-                try:
-                    if takes_policy:
-                        candidates = await engine.aextract(chunk, ontology, kg, feedback, policy=policy)
-                    else:
-                        candidates = await engine.aextract(chunk, ontology, kg, feedback)
-                except EngineError as exc:
-                    out.error = str(exc)  # the chunk is reported as failed; the others go on
-                    break
-                if not candidates:
-                    break
-                verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known,
-                                        types=types)
-                out.accepted.extend(verdict.accepted)
-                out.rejected = verdict.rejected
-                if not verdict.rejected:
-                    break
-                feedback = [(ct.candidate, ct.issues) for ct in verdict.rejected]
-        done[0] += 1
-        if on_progress is not None:
-            on_progress(done[0], total)
-        return out
-
-    async def run_all() -> list[ChunkOutcome]:
-        sem = asyncio.Semaphore(limit)
-        done = [0]
-        return list(await asyncio.gather(*(one(c, sem, done) for c in chunks)))
-
-    batch = getattr(engine, "batch", None)
-    if callable(batch):
-        with batch(f"extract {chunks[0].source if chunks else ''} ({total} chunks)".strip()):
-            outcomes = run_sync(run_all)
-    else:
-        outcomes = run_sync(run_all)
-
-    # Final pass, in chunk order: one name per entity, earlier chunks' types count.
-    registry = EntityRegistry.from_kg(kg, ontology)
-    known = TypeBook()
-    for out in outcomes:
-        renamed = registry.canonicalise([ct.candidate for ct in [*out.accepted, *out.rejected]], ontology)
-        seen: set[tuple[str, str, str]] = set()
-        candidates = []
-        for c in renamed:
-            if _key(c) not in seen:
-                seen.add(_key(c))
-                candidates.append(c)
-        if not candidates:
-            continue
-        verdict = check_triples(candidates, ontology, kg, text, ground=ground, known_types=known, types=types)
-        out.accepted, out.rejected = verdict.accepted, verdict.rejected
-    return outcomes

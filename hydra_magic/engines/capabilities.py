@@ -1,0 +1,34 @@
+"""What an engine can do, declared by the engine and read by the pipeline.
+
+``repair``: the engine reads ``feedback`` (the rejected candidates with their
+issues) and may answer differently, so a second attempt can help. An engine that
+does not say so is asked once: the offline engine answers the same input the
+same way, so it is never asked to retry, nor made to wait for one.
+
+``concurrency``: the engine has an ``async aextract`` and limits its own requests
+(the model engine's per-model limiter), so the pipeline may run the chunks of a
+text at the same time.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Capabilities", "capabilities_of"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    repair: bool = False
+    concurrency: bool = False
+
+
+def capabilities_of(engine: Any) -> Capabilities:
+    """The engine's declared :class:`Capabilities` (``engine.capabilities``); undeclared: neither."""
+    declared = getattr(engine, "capabilities", None)
+    if isinstance(declared, Capabilities):
+        concurrent = declared.concurrency and inspect.iscoroutinefunction(getattr(engine, "aextract", None))
+        return Capabilities(declared.repair, concurrent)
+    return Capabilities(repair=False, concurrency=inspect.iscoroutinefunction(getattr(engine, "aextract", None)))
