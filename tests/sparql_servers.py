@@ -1,4 +1,5 @@
-"""Real SPARQL servers on loopback for the store tests: Oxigraph's server (PyPI ``oxigraph``).
+"""Real SPARQL servers on loopback for the store tests: Oxigraph's server (PyPI ``oxigraph``) and
+OpenLink Virtuoso (Debian ``virtuoso-opensource``).
 
 Each is started in a temporary directory on a free port, waited for, and stopped after. Where
 the binary is missing the tests skip and say how to install it (``.ci/run`` installs it and
@@ -20,7 +21,7 @@ from typing import Iterator
 
 import pytest
 
-__all__ = ["oxigraph_binary", "running_oxigraph", "free_port"]
+__all__ = ["oxigraph_binary", "running_oxigraph", "running_virtuoso", "free_port"]
 
 
 def free_port() -> int:
@@ -66,6 +67,65 @@ def running_oxigraph(directory: Path) -> Iterator[str]:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+def virtuoso_binaries() -> tuple[str, str] | None:
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    return (server, isql) if server and isql else None
+
+
+_VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def running_virtuoso(directory: Path) -> Iterator[str]:
+    """Start OpenLink Virtuoso (Debian's virtuoso-opensource) on free loopback ports; yields its store URL.
+
+    The Debian ini is copied with its files moved into ``directory``, both ports on loopback, and
+    ResultSetMaxRows raised from 10,000 (a larger session would otherwise come back cut short; the
+    store refuses to open one that does). Anonymous SPARQL UPDATE is granted through isql, as a
+    server for one team on a trusted network would be set up (or use HYDRA_STORE_USER/PASSWORD).
+    """
+    found = virtuoso_binaries()
+    if found is None or not _VIRTUOSO_INI.is_file():
+        skip_or_fail("Virtuoso is not installed: apt-get install virtuoso-opensource")
+    assert found is not None
+    server, isql = found
+    import re
+
+    sql_port, http_port = free_port(), free_port()
+    ini = _VIRTUOSO_INI.read_text()
+    ini = ini.replace("/var/lib/virtuoso-opensource-7/db", str(directory))
+    ini = re.sub(r"(?m)^ServerPort\s*=\s*1111\b.*$", f"ServerPort = 127.0.0.1:{sql_port}", ini)
+    ini = re.sub(r"(?m)^ServerPort\s*=\s*8890\b.*$", f"ServerPort = 127.0.0.1:{http_port}", ini)
+    ini = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 10000000", ini)
+    ini = re.sub(r"(?m)^DirsAllowed\s*=.*$", f"DirsAllowed = ., {directory}", ini)
+    (directory / "virtuoso.ini").write_text(ini)
+    log = open(directory / "server.log", "wb")
+    proc = subprocess.Popen([server, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"virtuoso-t did not start: {(directory / 'server.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        grant = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
+        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"], check=True,
+                       capture_output=True, timeout=60)
+        yield f"sparql+http://127.0.0.1:{http_port}/sparql"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()

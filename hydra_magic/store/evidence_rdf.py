@@ -141,15 +141,24 @@ class EvidenceGraphs:
         return ox.Quad(to_ox(entity), _LABEL, ox.Literal(label), self.source_graph(source))
 
     # ------------------------------------------------------------ reading
-    def read_facts(self, store: Any) -> list[Fact]:
+    def read_facts(self, store: Any, *, grouped: bool = True) -> list[Fact]:
         """Every fact of the store with its evidence, from the evidence graph, oldest first.
 
         Facts of one change share a time; within it they come in text order (subject position).
-        The graph is read as one stream: the store gives each statement's quads together (its
-        graph-subject index), so one statement is held at a time, not the whole graph.
+        ``grouped``: the store gives each statement's quads together, as an on-disk store does (its
+        graph-subject index), so the graph is read as one stream, a statement at a time. An
+        in-memory ``pyoxigraph.Store`` gives no such order: pass ``grouped=False`` for one.
         """
         term = TermCache()
         facts: list[Fact] = []
+        if not grouped:
+            nodes: dict[Any, list[Any]] = {}
+            for q in store.quads_for_pattern(None, None, None, self.evidence):
+                nodes.setdefault(q.subject, []).append(q)
+            for quads in nodes.values():
+                _append_fact(facts, quads, term)
+            facts.sort(key=_order)
+            return facts
         node: Any = None
         group: list[Any] = []
         for q in store.quads_for_pattern(None, None, None, self.evidence):
