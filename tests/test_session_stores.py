@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -174,7 +175,7 @@ class _Proxy(http.server.BaseHTTPRequestHandler):
     """Forwards to the upstream server; ``mode`` decides what happens to update requests."""
 
     upstream = ""
-    mode = "pass"  # pass | lose-answer | drop | hold | auth
+    mode = "pass"  # pass | lose-answer | drop | hold | auth | truncate
     held = 0.0
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
@@ -194,6 +195,8 @@ class _Proxy(http.server.BaseHTTPRequestHandler):
                                               if k.lower() in ("content-type", "accept")})
         with urllib.request.urlopen(req, timeout=30) as reply:
             status, data, ctype = reply.status, reply.read(), reply.headers.get("Content-Type", "")
+        if self.mode == "truncate" and b"CONSTRUCT" in urllib.parse.unquote_to_bytes(body):
+            data = b"\n".join(data.splitlines()[: len(data.splitlines()) // 2]) + b"\n"
         if is_update and self.mode in ("lose-answer", "hold"):
             time.sleep(self.held)  # applied upstream; the answer never comes in time
             if self.mode == "lose-answer":
@@ -326,3 +329,15 @@ def test_hydra_store_moves_the_session_to_a_server_and_back(oxigraph: str, hydra
     run_cell(f"%hydra store {oxigraph}")
     assert hydra_ext.magics.sessions.active.cqs  # the server kept what it was given
     hydra_ext.magics.sessions.active.close()
+
+
+def test_a_server_that_cuts_answers_short_is_not_opened_as_a_smaller_session(proxy: Any) -> None:
+    s = _session(proxy.url, "cut")
+    s.add_cqs(CQS)
+    s.extract(TEXT, source="intro")
+    s.close()
+    proxy.mode = "truncate"
+    with pytest.raises(JournalError, match=r"holds 3 facts .* but sent [0-2]\b.*ResultSetMaxRows"):
+        _session(proxy.url, "cut")
+    proxy.mode = "pass"
+    assert len(_session(proxy.url, "cut").kg) == 3

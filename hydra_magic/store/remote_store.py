@@ -49,6 +49,7 @@ _STATE = f"<{_H}sessionState>"
 _HELD_BY = f"<{_H}heldBy>"
 _LOG_ID, _OP, _HEADER, _BODY = (f"<{_H}{x}>" for x in ("logId", "op", "header", "body"))
 _LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+_PRED = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate>"
 _XSD_STRING = str(XSD.string)
 
 
@@ -319,7 +320,16 @@ class RemoteSessionStore:
         local = ox.Store()
         if data.strip():
             local.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.names.evidence)
-        return self.names.read_facts(local, grouped=False)
+        facts = self.names.read_facts(local, grouped=False)
+        rows = self.endpoint.select(f"SELECT (COUNT(?n) AS ?c) WHERE {{ GRAPH <{ev}> {{ ?n {_PRED} ?p }} }}")
+        held = int(rows[0]["c"]["value"]) if rows else 0
+        if held != len(facts):
+            # A server that cuts long answers short (Virtuoso's ResultSetMaxRows is 10,000 by default)
+            # would otherwise open as a smaller session without a word.
+            raise JournalError(f"The store at {self.url} holds {held:,} facts of session {self.name!r} but sent "
+                               f"{len(facts):,}: it cuts long answers short (for Virtuoso, raise ResultSetMaxRows "
+                               "in virtuoso.ini's [SPARQL] section). Nothing was opened.")
+        return facts
 
     def _read_labels(self) -> dict[Any, str]:
         rows = self.endpoint.select(f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ ?s {_LABEL} ?l }} FILTER(STRSTARTS(STR(?g), "
