@@ -185,6 +185,8 @@ class Session:
         self.verify_state: Any = None
         #: Scratch space of the views (the explorers' shared graph index); never persisted.
         self.view_state: Any = None
+        self.generation: Any = None  # the last HyDRA generation (%cq --generate), resumed by --continue
+        self.weave_proposal: Any = None  # the weaver's pending proposal (%hydra weave), applied by the user
         self._engine = engine
         self._engines: dict[str, Any] = {}
         self._listeners: list[Callable[[], Any]] = []  # references (weak for bound methods), see subscribe()
