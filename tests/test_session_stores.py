@@ -175,12 +175,22 @@ class _Proxy(http.server.BaseHTTPRequestHandler):
     """Forwards to the upstream server; ``mode`` decides what happens to update requests."""
 
     upstream = ""
-    mode = "pass"  # pass | lose-answer | drop | hold | auth | truncate
+    mode = "pass"  # pass | lose-answer | drop | hold | auth | truncate | drop-nth | dead-after
     held = 0.0
+    updates = 0  # update requests seen
+    after = 0
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         is_update = self.path.startswith("/update")
+        if is_update:
+            type(self).updates += 1
+        if self.mode == "dead-after" and type(self).updates > self.after:
+            self.connection.close()  # the server went away after `after` update requests
+            return
+        if self.mode == "drop-nth" and is_update and type(self).updates == self.after:
+            self.connection.close()  # one request lost on the way
+            return
         if self.mode == "auth" and self.headers.get("Authorization") != "Basic dXNlcjpzM2NyZXQ=":
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="kg"')
@@ -341,3 +351,61 @@ def test_a_server_that_cuts_answers_short_is_not_opened_as_a_smaller_session(pro
         _session(proxy.url, "cut")
     proxy.mode = "pass"
     assert len(_session(proxy.url, "cut").kg) == 3
+
+
+# ----------------------------------------------------------------------------- large changes, in parts
+@pytest.fixture()
+def small_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests of at most 40 triples, so that one extraction goes to the server in several parts."""
+    monkeypatch.setattr(RemoteSessionStore, "max_triples", 40)
+
+
+def test_a_change_written_in_parts_comes_back_whole(small_requests: None, make: Callable[..., Session]) -> None:
+    s = make()
+    s.add_cqs(CQS)
+    s.extract(TEXT, source="intro")
+    s.extract(AWKWARD, source="cell-2")
+    first = facts(s)
+    s.extract(TEXT + " Alien is a film.", source="intro")  # re-extraction: removals and additions
+    kept = facts(s)
+    assert not same_facts(kept, first)
+    s.close()
+    again = make()
+    assert same_facts(facts(again), kept)
+    again.undo()
+    again.close()
+    third = make()
+    assert len(third.history) == 3 and same_facts(facts(third), first)
+
+
+def _pending(store: Any) -> list[Any]:
+    return store.endpoint.select(f"SELECT ?m WHERE {{ GRAPH {store.changes} {{ ?m ?p ?o }} "
+                                 f"FILTER(CONTAINS(STR(?m), '/pending/')) }}")
+
+
+def test_a_part_lost_on_the_way_is_taken_back_at_once(small_requests: None, proxy: Any) -> None:
+    s = _session(proxy.url, "part-lost", timeout=3.0)
+    s.add_cqs(CQS)
+    proxy.mode, proxy.updates, proxy.after = "drop-nth", 0, 3  # the marker, one part, then this one is lost
+    with pytest.raises(JournalError, match="were taken back; nothing changed"):
+        s.extract(TEXT, source="intro")
+    proxy.mode = "pass"
+    assert len(s.kg) == 0 and not _pending(s.journal)
+    s.extract(TEXT, source="intro")  # the session goes on
+    s.close()
+    assert len(_session(proxy.url, "part-lost").kg) == len(s.kg) > 0
+
+
+def test_a_server_gone_mid_change_is_rolled_back_when_it_is_opened_again(small_requests: None, proxy: Any,
+                                                                           oxigraph: str) -> None:
+    s = _session(proxy.url, "gone-mid", timeout=3.0)
+    s.add_cqs(CQS)
+    proxy.mode, proxy.updates, proxy.after = "dead-after", 0, 2  # the marker and one part get through
+    with pytest.raises(JournalError, match="next opened"):
+        s.extract(TEXT, source="intro")
+    with pytest.raises(JournalError, match="closed"):
+        s.extract(TEXT, source="intro")  # nothing goes on top of a store in an unknown state
+    proxy.mode = "pass"
+    RemoteSessionStore.release(oxigraph, "gone-mid", s.config.base)  # the dead kernel's lease
+    again = _session(oxigraph, "gone-mid")
+    assert len(again.kg) == 0 and again.cqs and not _pending(again.journal)

@@ -95,8 +95,9 @@ class RemoteSessionStore:
             self._drop_all()
         meta = self._read_meta()
         if meta is None:
-            self._update(self._state_ops({**fresh_meta, "applied": 0}))
+            self._update(self._state_ops(self._stamped({**fresh_meta, "applied": 0})))
             meta = self._read_meta() or {}
+        self._roll_back_pending()
         fmt = meta.get("format")
         if isinstance(fmt, int) and fmt > STORE_FORMAT:
             raise JournalError(f"Session {self.name!r} at {self.url} was written by a newer hydra_magic "
@@ -149,44 +150,99 @@ class RemoteSessionStore:
     # ------------------------------------------------------------ writing
     def commit(self, change: Change, labels: dict[Any, str], meta: dict[str, Any],
                event: dict[str, Any] | None = None) -> int:
-        """Send ``change`` as one update request; returns its log id. On failure nothing is kept."""
+        """Send ``change`` (one update request, or parts for a large one); returns its log id.
+
+        On failure nothing is kept: a change written in parts is rolled back (now, or on the next open).
+        """
         self._require_open()
         rid = self._next_id()
         header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
         body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
         ontology = (self._ontology - set(change.onto_removed)) | set(change.onto_added)
-        ops = self._fact_ops(change.facts_removed, change.facts_added, labels)
-        if change.onto_added or change.onto_removed:
-            ops += self._ontology_ops(ontology)
-        ops += [self._record_op(rid, header, body)]
-        new_meta = {**meta, "applied": rid}
-        ops += self._state_ops(new_meta)
-        self._send_change(ops, rid)
+        self._write(rid, header, body, change.facts_removed, change.facts_added, labels,
+                    ontology if (change.onto_added or change.onto_removed) else None, meta)
         self.records.append(LogRecord(rid, "change", header, 0, 0))
         self._bodies[rid] = body
         self._ontology = ontology
         return rid
 
     def undo(self, change: Change, meta: dict[str, Any], event: dict[str, Any] | None = None) -> int:
-        """Send the undo of ``change`` (a logged change) as one update request."""
+        """Send the undo of ``change`` (a logged change), the same way as a change."""
         self._require_open()
         rid = self._next_id()
         header = {"id": rid, "op": "undo", "of": change.log_id, "kind": change.kind, "summary": change.summary,
                   "time": change.time}
         ontology = (self._ontology - set(change.onto_added)) | set(change.onto_removed)
-        ops = self._fact_ops(change.facts_added, change.facts_removed, {})
-        if change.onto_added or change.onto_removed:
-            ops += self._ontology_ops(ontology)
-        ops += [self._record_op(rid, header, {"event": event})]
-        ops += self._state_ops({**meta, "applied": rid})
-        self._send_change(ops, rid)
+        self._write(rid, header, {"event": event}, change.facts_added, change.facts_removed, {},
+                    ontology if (change.onto_added or change.onto_removed) else None, meta)
         self.records.append(LogRecord(rid, "undo", header, 0, 0))
         self._ontology = ontology
         return rid
 
+    #: Triples one update request may carry; a larger change goes in parts (Virtuoso 7's SPARQL
+    #: compiler runs out of memory on an INSERT DATA of ~15,000 triples).
+    max_triples = 5_000
+
+    def _write(self, rid: int, header: dict[str, Any], body: dict[str, Any], removed: list[Fact],
+               added: list[Fact], labels: dict[Any, str], ontology: set[tuple[Any, Any, Any]] | None,
+               meta: dict[str, Any]) -> None:
+        """The change's facts, its ontology, its log record and the state: one request, or parts then one."""
+        stamped = self._stamped({**meta, "applied": rid})
+        final = self._ontology_ops(ontology) if ontology is not None else []
+        final += [self._record_op(rid, header, body)] + self._state_ops(stamped)
+        parts = self._fact_requests(removed, added, labels)
+        if len(parts) <= 1:
+            self._send_change(parts + final, rid)
+            self.meta = stamped
+            return
+        # In parts: a marker holding what to take back goes first; the last request (the ontology, the
+        # record, the state) removes it. A marker found on open means the change never completed.
+        marker = self._pending_iri(rid)
+        undo = encode_json({"removed": [f.to_dict() for f in removed], "added": [f.to_dict() for f in added]},
+                           "The change")
+        self._send_change([f"INSERT DATA {{ GRAPH {self.changes} {{ {marker} {_LOG_ID} {rid} ; {_BODY} "
+                           f"{_lit(undo.decode('utf-8'))} }} }}"], rid, check=False)
+        try:
+            for part in parts:
+                self.endpoint.update(part)
+            self._send_change(final + [f"DELETE WHERE {{ GRAPH {self.changes} {{ {marker} ?p ?o }} }}"], rid)
+        except JournalError as exc:
+            if self._roll_back(rid, removed, added):
+                raise JournalError(f"{exc} The parts of this change already written were taken back; nothing "
+                                   "changed.") from exc
+            self._open = False  # what the store holds is unknown here: no change goes on top of it
+            raise JournalError(f"{exc} This change was written in parts and could not be taken back now; it "
+                               "will be when the session is next opened. Until then this session object refuses "
+                               "changes: reopen the session when the store answers.") from exc
+        self.meta = stamped
+
+    def _roll_back(self, rid: int, removed: list[Fact], added: list[Fact]) -> bool:
+        """Take back a change written in parts (idempotent); True when the store answered every request."""
+        try:
+            for part in self._fact_requests(added, removed, {}):
+                self.endpoint.update(part)
+            self.endpoint.update(f"DELETE WHERE {{ GRAPH {self.changes} {{ {self._pending_iri(rid)} ?p ?o }} }}")
+            return True
+        except JournalError:
+            return False
+
+    def _roll_back_pending(self) -> None:
+        """On open: take back every change whose parts were written but whose last request never was."""
+        rows = self.endpoint.select(f"SELECT ?i ?b WHERE {{ GRAPH {self.changes} {{ ?m {_LOG_ID} ?i ; {_BODY} ?b "
+                                    f"FILTER(STRSTARTS(STR(?m), {_lit(self.prefix + 'pending/')})) }} }}")
+        for r in rows:
+            data = json.loads(r["b"]["value"])
+            removed = [Fact.from_dict(x) for x in data.get("removed", [])]
+            added = [Fact.from_dict(x) for x in data.get("added", [])]
+            if not self._roll_back(int(r["i"]["value"]), removed, added):
+                raise JournalError(f"Session {self.name!r} at {self.url} has an unfinished change that could not "
+                                   "be taken back (the store stopped answering). Open it again when it answers.")
+
     def write_meta(self, meta: dict[str, Any]) -> None:
         self._require_open()
-        self._update(self._state_ops({**meta, "applied": self.meta.get("applied", 0)}))
+        stamped = self._stamped({**meta, "applied": self.meta.get("applied", 0)})
+        self._update(self._state_ops(stamped))
+        self.meta = stamped
 
     def load_change(self, record_id: int) -> Change:
         body = self._bodies.get(record_id)
@@ -219,10 +275,12 @@ class RemoteSessionStore:
         return len(dropped)
 
     # ------------------------------------------------------------ the update text
-    def _send_change(self, ops: list[str], rid: int) -> None:
+    def _send_change(self, ops: list[str], rid: int, *, check: bool = True) -> None:
         try:
             self.endpoint.update(";\n".join(ops))
         except StoreUnreachable as exc:
+            if not check:
+                raise JournalError(f"{exc} Nothing changed: the session is as it was before this step.") from exc
             # The request may have been applied before its answer was lost: its record says so.
             try:
                 record = self._record_iri(rid)
@@ -239,13 +297,18 @@ class RemoteSessionStore:
     def _update(self, ops: str | list[str]) -> None:
         self.endpoint.update(ops if isinstance(ops, str) else ";\n".join(ops))
 
-    def _fact_ops(self, removed: list[Fact], added: list[Fact], labels: dict[Any, str]) -> list[str]:
-        names, ops = self.names, []
-        if removed:
-            quads = [names.evidence_pattern(f)[0] for f in removed]
-            ops.append("DELETE DATA { " + _graphs(quads) + " }")
-            ev = names.evidence.value
-            ops += [f"DELETE WHERE {{ GRAPH <{ev}> {{ {names.evidence_pattern(f)[1]} ?p ?o }} }}" for f in removed]
+    def _fact_requests(self, removed: list[Fact], added: list[Fact], labels: dict[Any, str]) -> list[str]:
+        """Update requests (each of at most :attr:`max_triples` triples) removing, then adding facts."""
+        names, limit = self.names, self.max_triples
+        ev = names.evidence.value
+        requests: list[str] = []
+        per_fact = 16  # an evidence statement's quads, to bound the DELETE WHERE of removed facts
+        step = max(1, limit // per_fact)
+        for i in range(0, len(removed), step):
+            batch = removed[i:i + step]
+            ops = ["DELETE DATA { " + _graphs([names.evidence_pattern(f)[0] for f in batch]) + " }"]
+            ops += [f"DELETE WHERE {{ GRAPH <{ev}> {{ {names.evidence_pattern(f)[1]} ?p ?o }} }}" for f in batch]
+            requests.append(";\n".join(ops))
         quads = [q for f in added for q in names.fact_quads(f)]
         seen: set[Any] = set()
         for f in added:
@@ -253,9 +316,11 @@ class RemoteSessionStore:
                 if e in labels and e not in seen:
                     seen.add(e)
                     quads.append(names.label_quad(e, labels[e], f.source))
-        if quads:
-            ops.append("INSERT DATA { " + _graphs(quads) + " }")
-        return ops
+        for i in range(0, len(quads), limit):
+            requests.append("INSERT DATA { " + _graphs(quads[i:i + limit]) + " }")
+        if len(requests) == 2 and len(removed) * per_fact + len(quads) <= limit:
+            return [";\n".join(requests)]  # small: removals and additions in one request
+        return requests
 
     def _ontology_ops(self, triples: set[tuple[Any, Any, Any]]) -> list[str]:
         # Rewritten whole: its OWL unions are blank nodes, which DELETE DATA cannot name. It is small.
@@ -273,15 +338,20 @@ class RemoteSessionStore:
         return (f"INSERT DATA {{ GRAPH {self.changes} {{ {node} {_LOG_ID} {rid} ; {_OP} {_lit(header['op'])} ; "
                 f"{_HEADER} {_lit(head)} ; {_BODY} {_lit(text)} }} }}")
 
-    def _state_ops(self, meta: dict[str, Any]) -> list[str]:
+    @staticmethod
+    def _stamped(meta: dict[str, Any]) -> dict[str, Any]:
         from .. import __version__
 
-        data = {**meta, "format": STORE_FORMAT, "written_by": __version__}
+        return {**meta, "format": STORE_FORMAT, "written_by": __version__}
+
+    def _state_ops(self, data: dict[str, Any]) -> list[str]:
         text = encode_json(data, "The session's settings").decode("utf-8")
         g = self.session_graph
-        self.meta = data
         return [f"DELETE WHERE {{ GRAPH {g} {{ {g} {_STATE} ?o }} }}",
                 f"INSERT DATA {{ GRAPH {g} {{ {g} {_STATE} {_lit(text)} }} }}"]
+
+    def _pending_iri(self, rid: int) -> str:
+        return f"<{self.prefix}pending/{rid}>"
 
     def _record_iri(self, rid: int) -> str:
         return f"<{self.prefix}change/{rid}>"
