@@ -1,393 +1,100 @@
 """HyDRA's ontology pipeline from a domain name, as visible, editable steps.
 
-domain → committee of stakeholder groups with priorities (3/2/1 personas) →
-scope documents (one per 4 personas) → merged scope → competency questions per
-group → de-duplication → ontology, 4 CQs per call, through the ontology
-contracts with the one repair loop → the weaver, which joins isolated class
-clusters by merge / bridge / prune operations, each accepted only if it reduces
-the number of clusters.
+As the reference (ExtensityAI/ontology-hydra, ``ontopipe``) does it, with its
+sizes as defaults:
 
-Every step returns a plain object (``to_dict``, text and HTML display) that can
+1. ``committee``: one call for an exhaustive list of stakeholder groups with
+   priorities, then per group personas asked until it has 3/2/1 (high/medium/low),
+   then a seeded shuffle of all members;
+2. ``scopes``: one scope document per panel of 4 consecutive members;
+3. ``scope``: the documents merged recursively, at most 6 per call;
+4. ``cqs``: one call per panel, with its personas and the merged scope, for as
+   many questions as required;
+5. ``dedupe``: exact repeats dropped, then the ones the model finds equivalent;
+6. ``ontology``: 4 CQs per call through the ontology contracts (with the one
+   repair loop), applied to the session as one undoable change;
+7. ``weave``: the weaver's proposals to join isolated clusters, shown as a diff
+   and applied only by the user (:mod:`hydra_magic.weave`).
+
+Every step returns a plain object (:mod:`hydra_magic.generate_steps`) that can
 be inspected and replaced before the next step runs::
 
     g = Generation("film festivals", engine)
     g.committee(); g.scopes(); g.scope()
     cqs = g.cqs()                     # look at them …
     g.cqs([q for q in cqs.questions if "budget" not in q])   # … edit, go on
-    draft = g.ontology(session)       # batches + weaver, applied as one undoable change
+    draft = g.ontology(session)       # one undoable change
+    g.weave()                         # proposals; g.weave().apply(session) applies them
 
-:func:`run_generation` runs the steps up to ``stop_after`` (what ``%%cq
---generate`` calls). Nothing touches the session until :meth:`Generation.ontology`
-applies the finished draft in one step.
+Nothing touches the session until :meth:`Generation.ontology` applies the draft.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
+import random
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
-from rdflib import RDFS, SKOS, Literal, URIRef
-
-from .candidates import OntologyProposal, PropertyCandidate
-from .contracts import check_proposal
+from .contracts.modelling import check_modelling
 from .cq import CompetencyQuestion
 from .errors import EngineError, InputError
+from .generate_steps import (PERSONAS_PER_PRIORITY, PRIORITIES, BatchRecord, Committee, CQSet, GeneratedCQ,
+                             OntologyDraft, Persona, ScopeDocument, Scopes, StakeholderGroup, _Shown)
 from .iri import normalise_label
 from .issues import Issue
-from .ontology import Ontology, new_graph
-from .pipeline import RetryPolicy, propose_ontology
+from .ontology import Ontology
+from .outcomes import RetryPolicy
+from .pipeline import propose_ontology
 from .wording import count
+from .weave import WeaveProposal, clusters, copy_ontology, propose_weave
 
 if TYPE_CHECKING:
     from .contracts import OntologyVerdict
     from .session import Session
 
 __all__ = ["Generation", "run_generation", "Committee", "StakeholderGroup", "Persona", "ScopeDocument", "Scopes",
-           "GeneratedCQ", "CQSet", "BatchRecord", "OntologyDraft", "WeaveOp", "WeaveReport", "clusters",
-           "STEPS", "PERSONAS_PER_PRIORITY"]
+           "GeneratedCQ", "CQSet", "BatchRecord", "OntologyDraft", "WeaveProposal", "clusters", "STEPS",
+           "PERSONAS_PER_PRIORITY", "parse_personas_per_priority"]
 
 #: The steps in order; ``stop_after`` takes any of them.
-STEPS = ("committee", "scopes", "scope", "cqs", "dedupe", "ontology")
-#: HyDRA's committee sizes: personas per group, by priority.
-PERSONAS_PER_PRIORITY = {"high": 3, "medium": 2, "low": 1}
-_PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+STEPS = ("committee", "scopes", "scope", "cqs", "dedupe", "ontology", "weave")
 
 T = TypeVar("T")
 
 
-def _bundle(text: str) -> dict[str, str]:
-    return {"text/plain": text, "text/html": f"<pre class='hydra-generate'>{html.escape(text)}</pre>"}
-
-
-class _Shown:
-    """Text and HTML display from ``to_text``."""
-
-    def to_text(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return _bundle(self.to_text())
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-
-# ------------------------------------------------------------------ committee
-@dataclass
-class Persona(_Shown):
-    name: str
-    role: str = ""
-    background: str = ""
-
-    def describe(self, group: str = "") -> str:
-        g = f" ({group})" if group else ""
-        return f"{self.name}, {self.role}{g}" + (f": {self.background}" if self.background else "")
-
-    def to_text(self) -> str:
-        return self.describe()
-
-
-@dataclass
-class StakeholderGroup(_Shown):
-    name: str
-    priority: str = "medium"  # high | medium | low
-    description: str = ""
-    personas: list[Persona] = field(default_factory=list)
-
-    def to_text(self) -> str:
-        lines = [f"{self.name} [{self.priority}]" + (f": {self.description}" if self.description else "")]
-        lines += [f"  - {p.describe()}" for p in self.personas]
-        return "\n".join(lines)
-
-
-@dataclass
-class Committee(_Shown):
-    """Stakeholder groups with priorities; a group of priority high/medium/low has 3/2/1 personas."""
-
-    domain: str
-    groups: list[StakeholderGroup] = field(default_factory=list)
-
-    def personas(self) -> list[tuple[StakeholderGroup, Persona]]:
-        """Every persona with its group, high-priority groups first."""
-        ordered = sorted(self.groups, key=lambda g: _PRIORITY_ORDER.get(g.priority, 3))
-        return [(g, p) for g in ordered for p in g.personas]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "Committee":
-        return cls(d.get("domain", ""),
-                   [StakeholderGroup(g["name"], g.get("priority", "medium"), g.get("description", ""),
-                                     [Persona(**p) for p in g.get("personas", [])])
-                    for g in d.get("groups", [])])
-
-    def to_text(self) -> str:
-        n = sum(len(g.personas) for g in self.groups)
-        return "\n".join([f"Committee for {self.domain!r}: {len(self.groups)} groups, {n} personas"]
-                         + [g.to_text() for g in self.groups])
-
-
-# --------------------------------------------------------------------- scopes
-@dataclass
-class ScopeDocument(_Shown):
-    text: str
-    title: str = ""
-    concepts: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)  # the personas it speaks for
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def to_text(self) -> str:
-        head = self.title or "Scope"
-        by = f" (by {', '.join(self.authors)})" if self.authors else ""
-        concepts = f"\nKey concepts: {', '.join(self.concepts)}" if self.concepts else ""
-        return f"{head}{by}\n{self.text}{concepts}"
-
-
-@dataclass
-class Scopes(_Shown):
-    documents: list[ScopeDocument] = field(default_factory=list)
-
-    def __iter__(self) -> Iterator[ScopeDocument]:
-        return iter(self.documents)
-
-    def __len__(self) -> int:
-        return len(self.documents)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"documents": [d.to_dict() for d in self.documents]}
-
-    def to_text(self) -> str:
-        return f"{len(self.documents)} scope documents\n\n" + "\n\n".join(d.to_text() for d in self.documents)
-
-
-# ------------------------------------------------------------------------ CQs
-@dataclass
-class GeneratedCQ:
-    text: str
-    group: str = ""
-    kept: bool = True
-    duplicate_of: int | None = None  # index (in the CQSet) of the question it duplicates
-
-
-@dataclass
-class CQSet(_Shown):
-    """Competency questions with the group that asked them; de-duplication marks repeats as not kept."""
-
-    items: list[GeneratedCQ] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    deduplicated: bool = False
-
-    @classmethod
-    def of(cls, questions: Iterable[str | GeneratedCQ | CompetencyQuestion]) -> "CQSet":
-        items = []
-        for q in questions:
-            if isinstance(q, GeneratedCQ):
-                items.append(q)
-            else:
-                text = str(getattr(q, "text", q)).strip()
-                if text:
-                    items.append(GeneratedCQ(text))
-        if not items:
-            raise InputError("No competency question given. Pass a list of questions, e.g. "
-                             "['Which films did a director direct?'].")
-        return cls(items)
-
-    @property
-    def questions(self) -> list[str]:
-        """The kept questions, in order."""
-        return [c.text for c in self.items if c.kept]
-
-    @property
-    def removed(self) -> list[tuple[str, str]]:
-        """(duplicate, kept question it repeats)."""
-        return [(c.text, self.items[c.duplicate_of].text if c.duplicate_of is not None else "")
-                for c in self.items if not c.kept]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.questions)
-
-    def __len__(self) -> int:
-        return len(self.questions)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"items": [asdict(c) for c in self.items], "issues": [i.to_dict() for i in self.issues],
-                "deduplicated": self.deduplicated}
-
-    def to_text(self) -> str:
-        lines = [f"{len(self.questions)} competency questions"
-                 + (f" ({len(self.removed)} duplicates removed)" if self.removed else "")]
-        for n, c in enumerate(self.items, start=1):
-            if c.kept:
-                lines.append(f"{n:>3}. {c.text}" + (f"  [{c.group}]" if c.group else ""))
-        for dup, of in self.removed:
-            lines.append(f"  duplicate: {dup}  (same as: {of})")
-        lines += [f"  {i}" for i in self.issues]
-        return "\n".join(lines)
-
-
-# ------------------------------------------------------------------- ontology
-@dataclass
-class BatchRecord:
-    """One call group of the ontology step: up to 4 CQs and what the contracts made of the replies."""
-
-    cqs: list[str]
-    classes: list[str] = field(default_factory=list)
-    properties: list[str] = field(default_factory=list)
-    rejected: list[tuple[str, list[Issue]]] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    attempts: int = 0
-    error: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"cqs": self.cqs, "classes": self.classes, "properties": self.properties,
-                "rejected": [{"item": d, "issues": [i.to_dict() for i in iss]} for d, iss in self.rejected],
-                "issues": [i.to_dict() for i in self.issues], "attempts": self.attempts, "error": self.error}
-
-
-@dataclass
-class WeaveOp:
-    """One weaver operation: ``merge`` (source into target), ``bridge`` (child under parent, or a new
-    object property), ``prune`` (remove a whole isolated cluster)."""
-
-    op: str
-    source: str | None = None
-    target: str | None = None
-    child: str | None = None
-    parent: str | None = None
-    property: PropertyCandidate | None = None
-    classes: tuple[str, ...] = ()
-    reason: str = ""
-
-    def describe(self) -> str:
-        if self.op == "merge":
-            return f"merge {self.source} into {self.target}"
-        if self.op == "bridge" and self.property is not None:
-            return f"bridge by property {self.property.describe()}"
-        if self.op == "bridge":
-            return f"bridge: {self.child} becomes a subclass of {self.parent}"
-        return f"prune {', '.join(self.classes)}"
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        return {k: v for k, v in d.items() if v not in (None, (), [], "")}
-
-
-@dataclass
-class WeaveReport(_Shown):
-    clusters_before: list[list[str]] = field(default_factory=list)
-    clusters_after: list[list[str]] = field(default_factory=list)
-    rounds: int = 0
-    accepted: list[tuple[WeaveOp, int, int]] = field(default_factory=list)  # op, clusters before, after
-    rejected: list[tuple[WeaveOp, list[Issue]]] = field(default_factory=list)
-    error: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"clusters_before": self.clusters_before, "clusters_after": self.clusters_after,
-                "rounds": self.rounds, "error": self.error,
-                "accepted": [{"op": op.to_dict(), "before": b, "after": a} for op, b, a in self.accepted],
-                "rejected": [{"op": op.to_dict(), "issues": [i.to_dict() for i in iss]} for op, iss in self.rejected]}
-
-    def to_text(self) -> str:
-        lines = [f"weaver: {len(self.clusters_before)} → {len(self.clusters_after)} clusters in {self.rounds} "
-                 f"round(s), {len(self.accepted)} operation(s) accepted, {len(self.rejected)} rejected"]
-        lines += [f"  + {op.describe()} ({b} → {a} clusters)" for op, b, a in self.accepted]
-        lines += [f"  - {op.describe()}: " + "; ".join(str(i) for i in iss) for op, iss in self.rejected]
-        if len(self.clusters_after) > 1:
-            lines.append("  still isolated: " + " | ".join(", ".join(c) for c in self.clusters_after))
-        if self.error:
-            lines.append(f"  ! {self.error}")
-        return "\n".join(lines)
-
-
-@dataclass
-class OntologyDraft(_Shown):
-    """The ontology built from the CQs (on a copy of the session's), before or after it is applied."""
-
-    ontology: Ontology
-    added_classes: list[str] = field(default_factory=list)
-    added_properties: list[str] = field(default_factory=list)
-    batches: list[BatchRecord] = field(default_factory=list)
-    weave: WeaveReport | None = None
-    applied: bool = False
-    summary: str = ""
-
-    @property
-    def rejected(self) -> list[tuple[str, list[Issue]]]:
-        return [r for b in self.batches for r in b.rejected]
-
-    def to_turtle(self) -> str:
-        return self.ontology.to_turtle()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"added_classes": self.added_classes, "added_properties": self.added_properties,
-                "batches": [b.to_dict() for b in self.batches],
-                "weave": self.weave.to_dict() if self.weave else None, "applied": self.applied}
-
-    def to_text(self) -> str:
-        attempts = sum(b.attempts for b in self.batches)
-        lines = [f"ontology: +{count(len(self.added_classes), 'class')}, "
-                 f"+{count(len(self.added_properties), 'property')} from {len(self.batches)} batch(es) of CQs "
-                 f"({attempts} attempts), {len(self.rejected)} rejected"
-                 + (" — applied to the session" if self.applied else " — not applied")]
-        if self.added_classes:
-            lines.append("  classes: " + ", ".join(self.added_classes))
-        if self.added_properties:
-            lines.append("  properties: " + ", ".join(self.added_properties))
-        for desc, issues in self.rejected:
-            lines.append(f"  rejected {desc}: " + "; ".join(str(i) for i in issues))
-        for b in self.batches:
-            lines += [f"  {i}" for i in b.issues]
-            if b.error:
-                lines.append(f"  ! batch failed: {b.error}")
-        if self.weave is not None:
-            lines.append(self.weave.to_text())
-        return "\n".join(lines)
-
-
-# ------------------------------------------------------------------- clusters
-def clusters(ontology: Ontology) -> list[list[str]]:
-    """Isolated class clusters: classes linked by subclass or object-property edges.
-
-    When the ontology has a single top-level class, that class and the links to
-    it are left out (otherwise a one-root ontology would always be one cluster):
-    two subtrees under the root that no property links are two clusters.
+def parse_personas_per_priority(value: str | Sequence[int] | Mapping[str, int]) -> dict[str, int]:
+    """``"3,2,1"``, ``(3, 2, 1)`` or ``{"high": 3, …}`` → personas per group for high, medium, low."""
+    if isinstance(value, Mapping):
+        out = {k: value.get(k) for k in PRIORITIES}
+    else:
+        parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else list(value)
+        if len(parts) != 3:
+            raise InputError(f"Personas per priority {value!r}: give three numbers for high, medium and low "
+                             "groups, e.g. 3,2,1.")
+        out = dict(zip(PRIORITIES, parts, strict=True))  # type: ignore[arg-type]
+    try:
+        counts = {k: int(v) for k, v in out.items()}  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"Personas per priority {value!r}: give three whole numbers, e.g. 3,2,1.") from None
+    if any(v < 0 for v in counts.values()) or not any(counts.values()):
+        raise InputError(f"Personas per priority {value!r}: the numbers must be 0 or more and not all 0, "
+                         "e.g. 3,2,1.")
+    return counts
+
+
+def _ask(engine: Any, step: str, messages: list[dict[str, str]], schema: Any, *, label: str,
+         policy: RetryPolicy) -> Any:
+    """One structured call with our own messages (parse repair, usage and per-step models included).
+
+    The engine has a method per generation step with fixed messages; the steps that need other
+    messages (personas, repairs of short documents, CQs per panel) use its structured call.
     """
-    roots = ontology.roots()
-    skip = roots[0] if len(roots) == 1 else None
-    parent: dict[URIRef, URIRef] = {c: c for c in ontology.classes if c != skip}
-
-    def find(x: URIRef) -> URIRef:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: URIRef, b: URIRef) -> None:
-        if a in parent and b in parent:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-
-    for c in ontology.classes.values():
-        if c.parent is not None and c.parent != skip:
-            union(c.iri, c.parent)
-    for p in ontology.object_properties():
-        ends = [x for x in (*p.domain, *p.range) if x in parent]
-        for a, b in zip(ends, ends[1:], strict=False):
-            union(a, b)
-    groups: dict[URIRef, list[str]] = {}
-    for iri in parent:
-        groups.setdefault(find(iri), []).append(ontology.classes[iri].name)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
+    value, _, _ = engine._structured(step, messages, schema, label=label, policy=policy)
+    return value
 
 
-# ------------------------------------------------------------------ generation
 class Generation(_Shown):
     """HyDRA's ontology pipeline for one domain, step by step.
 
@@ -402,20 +109,37 @@ class Generation(_Shown):
     models
         Model per step, e.g. ``{"cqs": "openai/gpt-4o-mini", "ontology": "openai/gpt-4o"}``
         (steps: committee, scope, merge_scope, cqs, dedupe, ontology, weave).
-    groups, cqs_per_group, batch_size
-        Committee size, questions asked per group, CQs per ontology call (HyDRA: 4).
+    groups
+        Stakeholder groups to ask for; ``None`` (HyDRA): an exhaustive list.
+    personas_per_priority
+        Personas per group by priority (HyDRA: 3,2,1); see :func:`parse_personas_per_priority`.
+    panel_size
+        Personas per scope document and per CQ call (HyDRA: 4).
+    merge_chunk
+        Scope documents merged per call (HyDRA: 6); more are merged recursively.
+    cqs_per_panel
+        Questions asked per panel; ``None`` (HyDRA): as many as required.
+    seed
+        Seed of the shuffle that seats the personas on panels (HyDRA: 42).
+    min_scope_chars
+        A scope document shorter than this is asked for again (HyDRA: 100).
+    batch_size
+        CQs per ontology call (HyDRA: 4).
     policy
-        The repair/retry policy; by default ``session.config.retry``.
+        The repair/retry policy (also bounds persona top-ups and short-document repairs);
+        by default ``session.config.retry``.
     weave_rounds
-        Upper bound on weaver rounds.
+        Upper bound on weaver rounds (model calls).
     concurrency
         Scope documents and CQ lists are requested this many at a time.
     """
 
     def __init__(self, domain: str, engine: Any = None, *, session: "Session | None" = None,
-                 models: Mapping[str, str] | None = None, groups: int = 3, cqs_per_group: int = 6,
-                 batch_size: int = 4, policy: RetryPolicy | None = None, weave_rounds: int = 3,
-                 concurrency: int = 4) -> None:
+                 models: Mapping[str, str] | None = None, groups: int | None = None,
+                 personas_per_priority: str | Sequence[int] | Mapping[str, int] = (3, 2, 1),
+                 panel_size: int = 4, merge_chunk: int = 6, cqs_per_panel: int | None = None, seed: int = 42,
+                 min_scope_chars: int = 100, batch_size: int = 4, policy: RetryPolicy | None = None,
+                 weave_rounds: int = 3, concurrency: int = 4) -> None:
         if not domain or not str(domain).strip():
             raise InputError("The domain is empty. Say what the knowledge graph is about, e.g. "
                              "--domain 'film festivals'.")
@@ -427,13 +151,19 @@ class Generation(_Shown):
             raise InputError(f"Generating an ontology from a domain needs a model engine; the engine in use is "
                              f"{name!r}. Pass model='openai/gpt-4o-mini' (or any litellm model), or set one with "
                              "%hydra model <name>.")
+        for what, v, least in (("groups", groups, 1), ("panel_size", panel_size, 1), ("merge_chunk", merge_chunk, 2),
+                               ("cqs_per_panel", cqs_per_panel, 1), ("batch_size", batch_size, 1),
+                               ("weave_rounds", weave_rounds, 0), ("min_scope_chars", min_scope_chars, 0)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < least):
+                raise InputError(f"{what}={v!r}: give a whole number of at least {least}.")
         self.engine = engine
         self.models = dict(models or {})
-        self.groups = max(1, int(groups))
-        self.cqs_per_group = max(1, int(cqs_per_group))
-        self.batch_size = max(1, int(batch_size))
+        self.groups = groups
+        self.personas_per_priority = parse_personas_per_priority(personas_per_priority)
+        self.panel_size, self.merge_chunk, self.cqs_per_panel = panel_size, merge_chunk, cqs_per_panel
+        self.seed, self.min_scope_chars, self.batch_size = seed, min_scope_chars, batch_size
         self.policy = policy or (session.config.retry if session is not None else RetryPolicy())
-        self.weave_rounds = max(0, int(weave_rounds))
+        self.weave_rounds = weave_rounds
         self.concurrency = max(1, int(concurrency))
         self.results: dict[str, Any] = {}
         self._usages: list[Any] = []
@@ -470,81 +200,170 @@ class Generation(_Shown):
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(items)), thread_name_prefix="hydra-gen") as ex:
             return list(ex.map(fn, items))
 
-    # --------------------------------------------------------------- steps
+    # ----------------------------------------------------------- committee
     def committee(self, value: Committee | Mapping[str, Any] | None = None, *, redo: bool = False) -> Committee:
-        """The stakeholder committee (pass one to use it instead)."""
+        """Stakeholder groups, their personas and the panel order (pass one to use it instead)."""
         if value is not None:
-            return self._set("committee", value if isinstance(value, Committee) else Committee.from_dict(value))
+            c = value if isinstance(value, Committee) else Committee.from_dict({"domain": self.domain, **value})
+            return self._set("committee", c)
         if "committee" in self.results and not redo:
             return self.results["committee"]  # type: ignore[no-any-return]
+        from .engines import llm_prompts as prompts
+        from .engines.llm_schemas import PersonasOut
+
+        eng = self._engine_for("committee")
+        notes: list[str] = []
         with self._batch("committee"):
-            out = self._engine_for("committee").committee(self.domain, self.groups, policy=self.policy)
-        groups = []
-        for g in out.groups:
-            n = PERSONAS_PER_PRIORITY.get(g.priority, 1)
-            groups.append(StakeholderGroup(g.name.strip(), g.priority, g.description.strip(),
-                                           [Persona(p.name.strip(), p.role.strip(), p.background.strip())
-                                            for p in g.personas[:n]]))
-        if not groups:
-            raise EngineError(f"The model proposed no stakeholder group for {self.domain!r}. Run g.committee("
-                              "redo=True), or pass a Committee yourself.")
-        return self._set("committee", Committee(self.domain, groups))
+            out = eng.committee(self.domain, self.groups or 0, policy=self.policy)
+            groups = [StakeholderGroup(g.name.strip(), g.priority, g.description.strip(), g.reason.strip())
+                      for g in out.groups if g.name.strip()]
+            if self.groups is not None and len(groups) != self.groups:
+                notes.append(f"asked for {count(self.groups, 'group')}, the model gave {len(groups)}"
+                             + (f"; kept the first {self.groups} by priority" if len(groups) > self.groups else ""))
+                groups = sorted(groups, key=lambda g: PRIORITIES.index(g.priority))[:self.groups]
+            if not groups:
+                raise EngineError(f"The model proposed no stakeholder group for {self.domain!r}. Run g.committee("
+                                  "redo=True), or pass a committee yourself.")
+
+            def fill(group: StakeholderGroup) -> list[str]:
+                want, found, extra, calls = self.personas_per_priority[group.priority], group.personas, 0, 0
+                while len(found) < want and calls < self.policy.max_attempts:
+                    calls += 1
+                    need = want - len(found)
+                    msgs = prompts.personas(self.domain, f"{group.name} [{group.priority}]: {group.description}",
+                                            [p.describe() for p in found], need)
+                    reply = _ask(eng, "committee", msgs, PersonasOut, label=f"personas:{group.name[:60]}",
+                                 policy=self.policy)
+                    known = {normalise_label(p.name) for p in found}
+                    fresh = [Persona(p.name.strip(), p.role.strip(), p.background.strip()) for p in reply.personas
+                             if p.name.strip() and normalise_label(p.name) not in known]
+                    fresh = list({normalise_label(p.name): p for p in fresh}.values())
+                    extra += max(0, len(fresh) - need)
+                    found.extend(fresh[:need])  # as the reference: at most the number still needed
+                out = [f"{group.name}: dropped {count(extra, 'extra persona')} beyond {want}"] if extra else []
+                if len(found) < want:
+                    out.append(f"{group.name}: {len(found)} of {want} personas after {count(calls, 'call')}")
+                return out
+
+            for group in groups:  # one group after another: a top-up names the personas found so far
+                notes += fill(group)
+        members = [p.name for g in groups for p in g.personas]
+        random.Random(self.seed).shuffle(members)
+        return self._set("committee", Committee(self.domain, groups, members, notes))
+
+    # -------------------------------------------------------------- scopes
+    def _document(self, eng: Any, step: str, messages: list[dict[str, str]], label: str,
+                  notes: list[str]) -> ScopeDocument:
+        """One scope document; a reply under ``min_scope_chars`` is asked again with the reason (bounded)."""
+        from .engines import llm_prompts as prompts
+        from .engines.llm_schemas import ScopeOut
+
+        msgs = messages
+        out = None
+        for _ in range(self.policy.max_attempts):
+            out = _ask(eng, step, msgs, ScopeOut, label=label, policy=self.policy)
+            n = len(out.text.strip())
+            if n >= self.min_scope_chars:
+                break
+            msgs = [*messages, {"role": "assistant", "content": out.text[:4000]},
+                    prompts.too_short("scope document", n, self.min_scope_chars)]
+        assert out is not None
+        if len(out.text.strip()) < self.min_scope_chars:
+            notes.append(f"{label}: {len(out.text.strip())} characters after {self.policy.max_attempts} attempts "
+                         f"(at least {self.min_scope_chars} asked)")
+        return ScopeDocument(out.text.strip(), out.title.strip(), [c.strip() for c in out.concepts])
 
     def scopes(self, value: Scopes | Sequence[str | ScopeDocument] | None = None, *, redo: bool = False) -> Scopes:
-        """One scope document per 4 personas (pass texts to use them instead)."""
+        """One scope document per panel of personas (pass texts to use them instead)."""
         if value is not None:
             docs = value.documents if isinstance(value, Scopes) else [
                 d if isinstance(d, ScopeDocument) else ScopeDocument(str(d)) for d in value]
             return self._set("scopes", Scopes(list(docs)))
         if "scopes" in self.results and not redo:
             return self.results["scopes"]  # type: ignore[no-any-return]
-        people = self.committee().personas()
-        panels = [people[i:i + 4] for i in range(0, len(people), 4)] or [[]]
-        eng = self._engine_for("scope")
+        from .engines import llm_prompts as prompts
 
-        def write(panel: list[tuple[StakeholderGroup, Persona]]) -> ScopeDocument:
+        panels = self.committee().panels(self.panel_size) or [[]]
+        eng = self._engine_for("scope")
+        notes: list[str] = []
+
+        def write(k_panel: tuple[int, list[tuple[StakeholderGroup, Persona]]]) -> ScopeDocument:
+            k, panel = k_panel
             who = [p.describe(g.name) for g, p in panel] or [f"experts of {self.domain}"]
-            out = eng.scope(self.domain, who, label=f"scope:{'|'.join(p.name for _, p in panel)[:80]}",
-                            policy=self.policy)
-            return ScopeDocument(out.text.strip(), out.title.strip(), [c.strip() for c in out.concepts],
-                                 [p.name for _, p in panel])
+            doc = self._document(eng, "scope", prompts.scope(self.domain, who), f"scope of panel {k}", notes)
+            doc.authors = [p.name for _, p in panel]
+            return doc
 
         with self._batch("scopes"):
-            docs = self._parallel(write, panels)
-        return self._set("scopes", Scopes(docs))
+            docs = self._parallel(write, list(enumerate(panels, start=1)))
+        return self._set("scopes", Scopes(docs, notes))
 
     def scope(self, value: ScopeDocument | str | None = None, *, redo: bool = False) -> ScopeDocument:
-        """The merged scope document (pass one to use it instead)."""
+        """The merged scope document: at most ``merge_chunk`` per call, recursively (pass one to use it instead)."""
         if value is not None:
             return self._set("scope", value if isinstance(value, ScopeDocument) else ScopeDocument(str(value)))
         if "scope" in self.results and not redo:
             return self.results["scope"]  # type: ignore[no-any-return]
-        docs = self.scopes().documents
-        if len(docs) == 1:
-            return self._set("scope", docs[0])
-        with self._batch("merged scope"):
-            out = self._engine_for("merge_scope").merge_scopes(self.domain, [d.text for d in docs], policy=self.policy)
-        return self._set("scope", ScopeDocument(out.text.strip(), out.title.strip() or "Merged scope",
-                                                [c.strip() for c in out.concepts]))
+        from .engines import llm_prompts as prompts
 
+        docs = self.scopes().documents
+        if not docs:
+            raise InputError("There is no scope document to merge. Pass some with g.scopes([...]).")
+        eng = self._engine_for("merge_scope")
+        notes: list[str] = []
+        level, calls = 0, 0
+        with self._batch("merged scope"):
+            while len(docs) > 1:
+                level += 1
+                chunks = [docs[i:i + self.merge_chunk] for i in range(0, len(docs), self.merge_chunk)]
+                todo = [(k, ch) for k, ch in enumerate(chunks, start=1) if len(ch) > 1]
+                calls += len(todo)
+
+                def merge(k_chunk: tuple[int, list[ScopeDocument]], level: int = level) -> ScopeDocument:
+                    k, chunk = k_chunk
+                    msgs = prompts.merge_scopes(self.domain, [d.text for d in chunk])
+                    return self._document(eng, "merge_scope", msgs, f"merge {level}.{k}", notes)
+
+                merged = dict(zip([k for k, _ in todo], self._parallel(merge, todo), strict=True))
+                # A chunk of one document has nothing to merge with: it goes up a level as it is.
+                docs = [merged.get(k, ch[0]) for k, ch in enumerate(chunks, start=1)]
+        result = docs[0]
+        if calls:
+            result = ScopeDocument(result.text, result.title or "Merged scope", result.concepts,
+                                   [f"{count(len(self.scopes().documents), 'document')} merged in "
+                                    f"{count(level, 'level')}, {count(calls, 'call')}", *notes])
+        return self._set("scope", result)
+
+    # ----------------------------------------------------------------- CQs
     def cqs(self, value: CQSet | Sequence[str] | None = None, *, redo: bool = False) -> CQSet:
-        """Competency questions, asked per stakeholder group (pass questions to use them instead)."""
+        """Competency questions, one call per panel with its personas and the merged scope."""
         if value is not None:
             return self._set("cqs", value if isinstance(value, CQSet) else CQSet.of(value))
         if "cqs" in self.results and not redo:
             return self.results["cqs"]  # type: ignore[no-any-return]
+        from .engines import llm_prompts as prompts
+        from .engines.llm_schemas import CQsOut
+
         scope = self.scope()
-        groups = self.committee().groups
+        panels = self.committee().panels(self.panel_size) or [[]]
         eng = self._engine_for("cqs")
 
-        def ask(group: StakeholderGroup) -> list[GeneratedCQ]:
-            qs = eng.generate_cqs(self.domain, scope.text, f"{group.name}: {group.description}".strip(": "),
-                                  self.cqs_per_group, policy=self.policy)
-            return [GeneratedCQ(q, group.name) for q in qs]
+        def ask(k_panel: tuple[int, list[tuple[StakeholderGroup, Persona]]]) -> list[GeneratedCQ]:
+            k, panel = k_panel
+            who = [p.describe(g.name) for g, p in panel] or [f"experts of {self.domain}"]
+            messages = prompts.cqs(self.domain, scope.text, who, self.cqs_per_panel or 0)
+            msgs, qs = messages, []
+            for _ in range(self.policy.max_attempts):  # HyDRA's contract: at least one question
+                out = _ask(eng, "cqs", msgs, CQsOut, label=f"cqs of panel {k}", policy=self.policy)
+                qs = [q.strip() for q in out.questions if q and q.strip()]
+                if qs:
+                    break
+                msgs = [*messages, {"role": "assistant", "content": "{\"questions\": []}"}, prompts.no_questions()]
+            return [GeneratedCQ(q, f"panel {k}") for q in qs]
 
         with self._batch("cqs"):
-            per_group = self._parallel(ask, groups)
-        items = [c for g in per_group for c in g]
+            per_panel = self._parallel(ask, list(enumerate(panels, start=1)))
+        items = [c for p in per_panel for c in p]
         if not items:
             raise EngineError("The model returned no competency question. Run g.cqs(redo=True) or pass your own.")
         return self._set("cqs", CQSet(items))
@@ -582,9 +401,9 @@ class Generation(_Shown):
                     items[i].kept, items[i].duplicate_of = False, idx[0]
         return self._set("dedupe", result)
 
-    def ontology(self, session: "Session | None" = None, *, apply: bool = True, weave: bool = True,
-                 redo: bool = False) -> OntologyDraft:
-        """Build the ontology from the de-duplicated CQs (batches through the contracts), weave it, apply it.
+    # ------------------------------------------------------------ ontology
+    def ontology(self, session: "Session | None" = None, *, apply: bool = True, redo: bool = False) -> OntologyDraft:
+        """Build the ontology from the de-duplicated CQs (batches through the contracts) and apply it.
 
         With a session (or the one given at construction) and ``apply=True`` the
         result is committed as one undoable change, together with the CQs.
@@ -600,7 +419,7 @@ class Generation(_Shown):
         if not questions:
             raise InputError("No competency question is left to build the ontology from. Pass some with g.cqs([...]).")
         base_onto = session.ontology if session is not None else None
-        scratch = _copy(base_onto) if base_onto is not None else Ontology()
+        scratch = copy_ontology(base_onto) if base_onto is not None else Ontology()
         existing_classes = {c.name for c in scratch.classes.values()}
         existing_props = {p.name for p in scratch.properties.values()}
         draft = OntologyDraft(scratch)
@@ -630,10 +449,10 @@ class Generation(_Shown):
                 if verdicts:
                     rec.rejected = [(item.describe(), iss) for item, iss in verdicts[-1].rejected]
                 draft.batches.append(rec)
-        if weave and self.weave_rounds:
-            draft.weave = self._weave(scratch, protected=existing_classes)
         draft.added_classes = sorted(c.name for c in scratch.classes.values() if c.name not in existing_classes)
         draft.added_properties = sorted(p.name for p in scratch.properties.values() if p.name not in existing_props)
+        new = {f"class:{n}" for n in draft.added_classes}
+        draft.flags = [i for i in check_modelling(scratch, questions) if i.path in new]
         self._set("ontology", draft)
         if session is not None and apply:
             self._check_complete(draft)
@@ -647,55 +466,8 @@ class Generation(_Shown):
             raise EngineError(f"{failed[0].error} Nothing was applied to the session; the partial draft is in "
                               "g.results['ontology']. Try again with g.ontology(session, redo=True).")
 
-    # -------------------------------------------------------------- weaver
-    def _weave(self, onto: Ontology, *, protected: set[str]) -> WeaveReport:
-        report = WeaveReport(clusters_before=clusters(onto))
-        feedback: list[tuple[WeaveOp, list[Issue]]] = []
-        eng = self._engine_for("weave")
-        with self._batch("weave"):
-            for rnd in range(1, self.weave_rounds + 1):
-                current = clusters(onto)
-                if len(current) <= 1:
-                    break
-                report.rounds = rnd
-                try:
-                    ops = eng.weave(onto, current, feedback, label=f"weave round {rnd}", policy=self.policy)
-                except EngineError as exc:
-                    report.error = str(exc)
-                    break
-                feedback = []
-                if not ops:
-                    break
-                for raw in ops:
-                    op = _weave_op(raw)
-                    before = len(clusters(onto))
-                    if before <= 1:
-                        break
-                    trial = _copy(onto)
-                    issues = _apply_op(trial, op, protected)
-                    after = len(clusters(trial)) if not issues else before
-                    if not issues and after >= before:
-                        issues = [Issue("weave_no_progress",
-                                        f"'{op.describe()}' leaves {after} clusters (there were {before}).",
-                                        "Join two different clusters or remove a whole isolated one.",
-                                        path=f"weave:{op.op}")]
-                    if issues:
-                        report.rejected.append((op, issues))
-                        feedback.append((op, issues))
-                        continue
-                    onto.replace_triples(trial.triples())
-                    report.accepted.append((op, before, after))
-        report.clusters_after = clusters(onto)
-        return report
-
-    def weave(self) -> WeaveReport | None:
-        """The weaver's report of the last ontology step."""
-        draft = self.results.get("ontology")
-        return draft.weave if draft is not None else None
-
-    # --------------------------------------------------------------- apply
     def _apply(self, draft: OntologyDraft, session: "Session") -> None:
-        from .session import Change
+        from .changes import Change
 
         before = session.ontology.triples()
         after = draft.ontology.triples()
@@ -705,15 +477,31 @@ class Generation(_Shown):
                    f"+{count(len(draft.added_properties), 'property')}, {count(len(new_cqs), 'CQ')}")
         # One undoable change through the session's single commit path (journalled like any other).
         session.apply_change(Change("generate", summary, onto_added=sorted(after - before),
-                               onto_removed=sorted(before - after), cqs_added=new_cqs))
+                                    onto_removed=sorted(before - after), cqs_added=new_cqs))
         draft.applied = True
         draft.summary = summary
 
+    # -------------------------------------------------------------- weaver
+    def weave(self, *, redo: bool = False) -> WeaveProposal:
+        """The weaver's proposals for the ontology (the session's once the draft is applied); not applied.
+
+        Apply them with ``g.weave().apply(session)`` or ``%hydra weave apply``.
+        """
+        if "weave" in self.results and not redo:
+            return self.results["weave"]  # type: ignore[no-any-return]
+        draft = self.results.get("ontology")
+        if draft is None:
+            raise InputError("There is no ontology to weave yet. Run g.ontology(session) first.")
+        onto = self.session.ontology if draft.applied and self.session is not None else draft.ontology
+        with self._batch("weave"):
+            proposal = propose_weave(onto, self._engine_for("weave"), rounds=self.weave_rounds, policy=self.policy)
+        if self.session is not None and draft.applied:
+            self.session.weave_proposal = proposal  # what %hydra weave apply applies
+        return self._set("weave", proposal)  # type: ignore[no-any-return]
+
     # ---------------------------------------------------------------- run
-    def run(self, stop_after: str = "ontology", *, session: "Session | None" = None, apply: bool = True) -> Any:
-        """Run every step up to ``stop_after`` (one of :data:`STEPS`, or ``"weave"``); returns its result."""
-        if stop_after == "weave":
-            stop_after = "ontology"
+    def run(self, stop_after: str = "weave", *, session: "Session | None" = None, apply: bool = True) -> Any:
+        """Run every step up to ``stop_after`` (one of :data:`STEPS`); returns its result."""
         if stop_after not in STEPS:
             raise InputError(f"Unknown step {stop_after!r}. Steps are: {', '.join(STEPS)}.")
         result: Any = None
@@ -736,24 +524,32 @@ class Generation(_Shown):
         return total
 
     def to_text(self) -> str:
+        """Every product computed so far, in full, and the next step."""
         lines = [f"HyDRA generation for {self.domain!r} with {getattr(self.engine, 'name', self.engine)}"]
         for step in STEPS:
             value = self.results.get(step)
-            mark = "✓" if value is not None else "·"
-            lines.append(f"{mark} {step}" + (f": {value.to_text().splitlines()[0]}" if value is not None else ""))
+            if value is None:
+                lines.append(f"· {step}")
+                continue
+            text = value.to_text(self.panel_size) if isinstance(value, Committee) else value.to_text()
+            lines.append(f"✓ {step}")
+            lines += [f"    {x}" for x in text.splitlines()]
         nxt = next((s for s in STEPS if s not in self.results), None)
         if nxt:
-            lines.append(f"next: g.{nxt}()" + (" (edit the previous result first if you like)" if self.results else ""))
+            call = "g.ontology(session)" if nxt == "ontology" else f"g.{nxt}()"
+            lines.append(f"next: {call}" + (" (edit the previous result first if you like, e.g. g.cqs([...]))"
+                                            if self.results else "")
+                         + "; in a notebook: %cq --generate --continue")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         return self.to_text()
 
 
-def run_generation(session: "Session", domain: str, model: str | None = None, *, stop_after: str = "ontology",
-                   steps: Sequence[str] | None = None, models: Mapping[str, str] | None = None,
-                   engine: Any = None, apply: bool = True, groups: int = 3, cqs_per_group: int = 6,
-                   **engine_options: Any) -> Generation:
+def run_generation(session: "Session", domain: str | None = None, model: str | None = None, *,
+                   stop_after: str | None = None, steps: Sequence[str] | None = None,
+                   models: Mapping[str, str] | None = None, engine: Any = None, apply: bool = True,
+                   resume: bool = False, **options: Any) -> Generation:
     """Run HyDRA's ontology pipeline for ``domain`` on ``session`` up to ``stop_after``.
 
     Parameters
@@ -761,167 +557,58 @@ def run_generation(session: "Session", domain: str, model: str | None = None, *,
     model
         litellm model for every step (default: the session's engine, which must be a model engine).
     stop_after
-        ``"committee"``, ``"scopes"``, ``"scope"``, ``"cqs"``, ``"dedupe"`` or ``"ontology"`` (default:
-        all of it, applied to the session as one undoable change).
+        One of :data:`STEPS`; default ``"dedupe"`` for a new generation (committee to de-duplicated
+        CQs, shown and editable, nothing applied) and ``"weave"`` when resuming.
     steps
         Run only these steps (their inputs are computed as needed); overrides ``stop_after``.
     models
         Model per step, e.g. ``{"ontology": "openai/gpt-4o"}``.
+    resume
+        Go on with the session's last generation (``session.generation``) from where it stopped,
+        with its edits.
+    **options
+        :class:`Generation` settings: ``groups``, ``personas_per_priority``, ``panel_size``,
+        ``merge_chunk``, ``cqs_per_panel``, ``seed``, ``batch_size``, ``weave_rounds``, …;
+        anything else goes to the engine built for ``model``.
 
-    Returns the :class:`Generation`, whose later steps can be run (after editing) with
-    ``g.cqs([...])``, ``g.ontology(session)``, ….
+    Returns the :class:`Generation` (also kept as ``session.generation``).
     """
-    if engine is None and model:
-        if engine_options:
-            from .engines import get_engine
+    gen_keys = {"groups", "personas_per_priority", "panel_size", "merge_chunk", "cqs_per_panel", "seed",
+                "min_scope_chars", "batch_size", "weave_rounds", "concurrency", "policy"}
+    gen_options = {k: v for k, v in options.items() if k in gen_keys}
+    engine_options = {k: v for k, v in options.items() if k not in gen_keys}
+    if resume:
+        g = getattr(session, "generation", None)
+        if not isinstance(g, Generation):
+            raise InputError("There is no generation to continue in this session. Start one with "
+                             "%cq --generate --domain \"...\".")
+        if domain and domain.strip() != g.domain:
+            raise InputError(f"The session's generation is for {g.domain!r}, not {domain.strip()!r}. Drop "
+                             "--continue to start a new one.")
+        stop_after = stop_after or "weave"
+    else:
+        if not domain or not domain.strip():
+            raise InputError("The domain is empty. Say what the knowledge graph is about, e.g. "
+                             "--domain 'film festivals'.")
+        if engine is None and model:
+            if engine_options:
+                from .engines import get_engine
 
-            engine = get_engine(model, **engine_options)
-        else:
-            engine = session.get_engine(model)
-    g = Generation(domain, engine, session=session, models=models, groups=groups, cqs_per_group=cqs_per_group)
+                engine = get_engine(model, **engine_options)
+            else:
+                engine = session.get_engine(model)
+        g = Generation(domain, engine, session=session, models=models, **gen_options)
+        session.generation = g
+        stop_after = stop_after or "dedupe"
     if steps:
-        unknown = [s for s in steps if s not in (*STEPS, "weave")]
+        unknown = [s for s in steps if s not in STEPS]
         if unknown:
             raise InputError(f"Unknown step(s) {', '.join(map(repr, unknown))}. Steps are: {', '.join(STEPS)}.")
         for s in steps:
-            if s in ("ontology", "weave"):
+            if s == "ontology":
                 g.ontology(session, apply=apply)
             else:
                 getattr(g, s)()
     else:
         g.run(stop_after, session=session, apply=apply)
     return g
-
-
-# ------------------------------------------------------------------- helpers
-def _copy(onto: Ontology) -> Ontology:
-    g = new_graph()
-    for t in onto.triples():
-        g.add(t)
-    for prefix, ns in onto.graph.namespaces():
-        g.bind(prefix, ns, override=False)
-    return Ontology(onto.base, g)
-
-
-def _weave_op(raw: Any) -> WeaveOp:
-    if isinstance(raw, WeaveOp):
-        return raw
-    prop = None
-    if getattr(raw, "property", None) is not None:
-        p = raw.property
-        prop = PropertyCandidate(p.name.strip(), p.kind, tuple(p.domain), tuple(p.range), label=p.label,
-                                 characteristics=tuple(p.characteristics), comment=p.comment or "",
-                                 origin="weaver")
-    return WeaveOp(raw.op, _clean(raw.source), _clean(raw.target), _clean(raw.child), _clean(raw.parent), prop,
-                   tuple(c.strip() for c in raw.classes), raw.reason or "")
-
-
-def _clean(x: str | None) -> str | None:
-    return x.strip() if isinstance(x, str) and x.strip() else None
-
-
-def _invalid(message: str, hint: str, op: WeaveOp) -> list[Issue]:
-    return [Issue("weave_invalid", message, hint, path=f"weave:{op.op}")]
-
-
-def _apply_op(onto: Ontology, op: WeaveOp, protected: set[str]) -> list[Issue]:
-    """Apply ``op`` to ``onto`` in place; the issues that forbid it (nothing applied) otherwise."""
-    g = onto.graph
-
-    def cls(name: str | None, role: str) -> tuple[Any, list[Issue]]:
-        c = onto.get_class(name) if name else None
-        if c is None:
-            hint = onto.suggest(name or "", "class")
-            return None, _invalid(f"The {role} class {name!r} does not exist.",
-                                  "Name classes of the listed clusters." + (f" Did you mean {', '.join(hint)}?"
-                                                                             if hint else ""), op)
-        return c, []
-
-    def guard(c: Any, role: str) -> list[Issue]:
-        if c.name in protected:
-            return _invalid(f"The {role} {c.name!r} belongs to the session's ontology.",
-                            "The weaver only merges, moves or prunes classes it generated.", op)
-        return []
-
-    if op.op == "merge":
-        src, iss = cls(op.source, "source")
-        tgt, iss2 = cls(op.target, "target")
-        if iss or iss2:
-            return iss + iss2
-        if src.iri == tgt.iri:
-            return _invalid(f"Cannot merge {src.name!r} into itself.", "Merge two different classes.", op)
-        if iss := guard(src, "merged class"):
-            return iss
-        for s, p, o in list(g.triples((None, None, src.iri))):
-            g.remove((s, p, o))
-            if s != tgt.iri:
-                g.add((s, p, tgt.iri))
-        for s, p, o in list(g.triples((src.iri, None, None))):
-            g.remove((s, p, o))
-        g.add((tgt.iri, SKOS.altLabel, Literal(src.label or src.name)))
-        onto.refresh()
-        if any(c in onto.ancestors(c) for c in onto.classes):
-            return _invalid(f"Merging {src.name!r} into {tgt.name!r} creates a subclass cycle.",
-                            "Merge classes that are not each other's ancestor and descendant.", op)
-        return []
-    if op.op == "bridge" and op.property is not None:
-        verdict = check_proposal(OntologyProposal(properties=[op.property]), onto)
-        if verdict.rejected:
-            return [Issue("weave_invalid", i.message, i.hint, path=f"weave:bridge:{op.property.name}")
-                    for _, iss in verdict.rejected for i in iss]
-        if op.property.kind != "object":
-            return _invalid(f"{op.property.name!r} is a data property; only object properties link clusters.",
-                            "Bridge with an object property whose domain and range lie in different clusters.", op)
-        from .session import apply_verdict
-
-        apply_verdict(onto, verdict)
-        return []
-    if op.op == "bridge":
-        child, iss = cls(op.child, "child")
-        par, iss2 = cls(op.parent, "parent")
-        if iss or iss2:
-            return iss + iss2
-        if iss := guard(child, "child class"):
-            return iss
-        roots = onto.roots()
-        root = roots[0] if len(roots) == 1 else None
-        if child.parent is not None and child.parent != root:
-            return _invalid(f"{child.name!r} already has the superclass "
-                            f"{onto.classes[child.parent].name if child.parent in onto.classes else child.parent!r}.",
-                            "A class has at most one superclass: bridge with a class directly under the top level, "
-                            "or with an object property.", op)
-        if child.iri == par.iri or child.iri in onto.ancestors(par.iri):
-            return _invalid(f"Making {child.name!r} a subclass of {par.name!r} creates a cycle.",
-                            "Choose a parent that is not below the child.", op)
-        g.remove((child.iri, RDFS.subClassOf, None))
-        g.add((child.iri, RDFS.subClassOf, par.iri))
-        onto.refresh()
-        return []
-    if op.op == "prune":
-        if not op.classes:
-            return _invalid("The prune operation names no class.", "List every class of the cluster to remove.", op)
-        found = []
-        for name in op.classes:
-            c, iss = cls(name, "pruned")
-            if iss:
-                return iss
-            if iss := guard(c, "pruned class"):
-                return iss
-            found.append(c)
-        names = {c.name for c in found}
-        if not any(set(cl) == names for cl in clusters(onto)):
-            return _invalid(f"{', '.join(sorted(names))} is not exactly one isolated cluster.",
-                            "Prune a whole cluster as listed, no more and no fewer classes.", op)
-        if len(clusters(onto)) <= 1:
-            return _invalid("Cannot prune the last cluster.", "Prune only when another cluster remains.", op)
-        iris = {c.iri for c in found}
-        for p in list(onto.properties.values()):
-            if iris & set(p.domain) or (p.kind == "object" and iris & set(p.range)):
-                g.remove((p.iri, None, None))
-        for iri in iris:
-            g.remove((iri, None, None))
-            g.remove((None, None, iri))
-        onto.refresh()
-        return []
-    return _invalid(f"Unknown weave operation {op.op!r}.", "Use merge, bridge or prune.", op)
-

@@ -71,6 +71,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("%hydra merge NAME [into] OTHER [--force]",
               "merge entity NAME into OTHER (two names of one thing): its facts move, its name stays as an "
               "alternative label; names or labels, any case; undoable"),
+    "weave": ("%hydra weave [apply [N,M]] [--model M] [--rounds R]",
+              "propose how to join the ontology's isolated class clusters (HyDRA's weaver: merge, bridge, prune), "
+              "shown as a diff; 'apply' applies all proposed operations, or only numbers N,M (undoable)"),
     "help": ("%hydra help", "this list"),
 }
 
@@ -333,9 +336,20 @@ class HydraMagics(Magics):
               help="let a model write the CQs and the ontology for --domain (HyDRA's persona committee, "
                    "scope, CQs, de-duplication, ontology, weaver)")
     @argument("--domain", metavar="TEXT", help="the domain to generate CQs for (with --generate)")
-    @argument("--stop-after", metavar="STEP", default="ontology",
-              help="with --generate: stop after committee, scopes, scope, cqs, dedupe or ontology "
-                   "(default: ontology, applied to the session as one undoable change)")
+    @argument("--stop-after", metavar="STEP",
+              help="with --generate: stop after committee, scopes, scope, cqs, dedupe, ontology or weave "
+                   "(default: dedupe for a new generation, nothing applied; weave with --continue)")
+    @argument("--continue", dest="resume", action="store_true",
+              help="with --generate: go on with the session's generation (hydra.generation), edits included")
+    @argument("--groups", metavar="N", type=int, help="with --generate: stakeholder groups to ask for "
+                                                       "(default: an exhaustive list, as HyDRA)")
+    @argument("--personas-per-priority", metavar="H,M,L",
+              help="with --generate: personas per high, medium and low priority group (default 3,2,1)")
+    @argument("--panel-size", metavar="N", type=int,
+              help="with --generate: personas per scope document and CQ call (default 4)")
+    @argument("--cqs-per-panel", metavar="N", type=int,
+              help="with --generate: questions per panel (default: as many as required)")
+    @argument("--seed", metavar="N", type=int, help="with --generate: seed of the panel shuffle (default 42)")
     @line_cell_magic
     def cq(self, line: str, cell: str | None = None) -> Any:
         """Grow the ontology from competency questions, one per line.
@@ -353,20 +367,29 @@ class HydraMagics(Magics):
             In which year was a film released?
 
         The line form runs HyDRA's generation pipeline with a model (persona
-        committee, scope documents, CQs, de-duplication, ontology, weaver)::
+        committee, scope documents, CQs, de-duplication, ontology, weaver).
+        It stops after the de-duplicated CQs and shows every product; edit any
+        of them (``hydra.generation.cqs([...])``) and go on with ``--continue``,
+        which applies the ontology (one undoable change) and shows the weaver's
+        proposals (``%hydra weave apply`` applies them)::
 
             %cq --generate --domain "film history" --model openai/gpt-4o-mini
+            %cq --generate --continue
         """
         if cell is None and not line.strip().startswith("-"):
             raise UsageError("%cq needs the questions in a cell body: start the cell with %%cq and write one "
                              "question per line (or use %cq --generate --domain \"...\").")
         args = _parse(self.cq, line)
         session = self._session(args.session)
-        if args.domain and not args.generate:
-            raise UsageError("--domain is used with --generate: %%cq --generate --domain \"film history\".")
+        options = {k: getattr(args, k) for k in ("groups", "personas_per_priority", "panel_size", "cqs_per_panel",
+                                                  "seed") if getattr(args, k) is not None}
+        if (args.domain or args.resume or options) and not args.generate:
+            raise UsageError("--domain is used with --generate (so are --continue and the generation options): "
+                             "%cq --generate --domain \"film history\".")
         if args.generate:
-            if not args.domain or not args.domain.strip():
-                raise UsageError("--generate needs --domain, e.g. %%cq --generate --domain \"film history\".")
+            if not args.resume and (not args.domain or not args.domain.strip()):
+                raise UsageError("--generate needs --domain, e.g. %cq --generate --domain \"film history\" "
+                                 "(or --continue to go on with the session's generation).")
             if cell is not None and cell.strip():
                 raise UsageError("With --generate the model writes the questions: use the line form "
                                  "%cq --generate --domain \"...\", or drop --generate to add the questions "
@@ -374,8 +397,11 @@ class HydraMagics(Magics):
             with _user_errors():
                 from . import generate  # deferred: the LLM pipeline is optional
 
-                return generate.run_generation(session, args.domain.strip(), model=args.model,
-                                               stop_after=args.stop_after)
+                if args.resume:
+                    options["resume"] = True
+                if args.stop_after:
+                    options["stop_after"] = args.stop_after
+                return generate.run_generation(session, (args.domain or "").strip(), model=args.model, **options)
         if cell is None:
             raise UsageError("%cq needs the questions in a cell body: start the cell with %%cq and write one "
                              "question per line (or use %cq --generate --domain \"...\").")
@@ -791,6 +817,44 @@ class HydraMagics(Magics):
                              "%hydra merge Weaver \"Sigourney Weaver\".")
         result = self._session().merge(names[0], names[1], force=args.force)
         print(result.to_text())
+
+
+    def _sub_weave(self, rest: list[str]) -> Any:
+        parser = self._subparser("weave")
+        parser.add_argument("action", nargs="?", choices=["apply"])
+        parser.add_argument("numbers", nargs="?")
+        parser.add_argument("--model", help="model for the proposals (default: the session's)")
+        parser.add_argument("--rounds", type=int, default=3, help="at most this many model calls (default 3)")
+        args = parser.parse_args(rest)
+        session = self._session()
+        if args.action == "apply":
+            proposal = session.weave_proposal
+            if proposal is None:
+                raise UsageError("There is no weave proposal to apply. Run %hydra weave first.")
+            only = None
+            if args.numbers:
+                try:
+                    only = [int(n) for n in args.numbers.split(",") if n.strip()]
+                except ValueError:
+                    raise UsageError(f"%hydra weave apply {args.numbers}: give operation numbers such as "
+                                     "1,3.") from None
+            print(proposal.apply(session, only))
+            return None
+        if args.numbers:
+            raise UsageError(f"Unexpected {args.numbers!r}. Usage: {SUBCOMMANDS['weave'][0]}")
+        from .weave import clusters, propose_weave
+
+        if len(clusters(session.ontology)) > 1:
+            engine = session.get_engine(args.model)
+            if not hasattr(engine, "weave"):
+                name = getattr(engine, "name", engine)
+                raise UsageError(f"The weaver needs a model engine; the session uses {name!r}. Give one: "
+                                 "%hydra weave --model openai/gpt-4o-mini.")
+        else:
+            engine = None  # one cluster (or none): nothing to ask
+        session.weave_proposal = propose_weave(session.ontology, engine, rounds=args.rounds,
+                                               policy=session.config.retry)
+        return session.weave_proposal
 
 
 def _fact_text(session: "Session", fact: Any) -> str:

@@ -14,7 +14,8 @@ from typing import Any, Sequence
 from ..issues import Issue
 
 __all__ = ["system", "extraction", "extraction_repair", "ontology", "ontology_repair", "parse_repair",
-           "committee", "scope", "merge_scopes", "cqs", "dedupe", "weave", "sparql"]
+           "committee", "personas", "scope", "merge_scopes", "too_short", "cqs", "no_questions", "dedupe", "weave",
+           "sparql"]
 
 Messages = list[dict[str, str]]
 
@@ -74,7 +75,7 @@ def extraction_repair(feedback: Sequence[tuple[Any, list[Issue]]]) -> dict[str, 
 # -------------------------------------------------------------------- ontology
 _ONTOLOGY_SHAPE = {
     "classes": [{"name": "PascalCase", "parent": "ExistingOrNewClass or null", "label": "words",
-                 "comment": "", "cq": 1}],
+                 "comment": "what its instances are", "cq": 1}],
     "properties": [{"name": "camelCase", "kind": "object | data", "domain": ["Class"],
                     "range": ["Class (object) | string|integer|float|boolean|date|dateTime|time (data)"],
                     "characteristics": ["functional"], "label": "words", "comment": "", "cq": 1}],
@@ -91,7 +92,19 @@ Rules the output is checked against:
 5. Data-property ranges are one of: string, integer, float, boolean, dateTime, date, time.
 6. Characteristics are among: functional, inverseFunctional, transitive, symmetric, asymmetric, reflexive,
    irreflexive.
-Add only what the questions need; give "cq" as the number of the question an item serves."""
+Add only what the questions need; give "cq" as the number of the question an item serves.
+Modelling guidance (HyDRA's; the first two are flagged when broken):
+- The questions' example entities (names, titles such as 'Alien' or 'Ridley Scott') are instances for the
+  knowledge graph, never classes: model their kind (Film, Person) instead.
+- Literal values are data properties, not classes: releaseYear (integer) on Film, not a Year class; the same
+  for dates, names, titles, ages, counts, URLs.
+- Relationships are object properties, not classes: directedBy from Film to Person, not a Direction class.
+- Do not add properties that restate the hierarchy (no filmType when Film has subclasses for its kinds).
+- Use functional and inverseFunctional only when every instance certainly has at most one value.
+- Property names start with a verb (hasAuthor, directedBy, isPartOf); classes are singular nouns.
+- The one top-level class is a domain-specific root (e.g. FilmEntity), not a generic Thing, when the
+  ontology is empty.
+- Give every class a one-sentence "comment" saying what its instances are."""
 
 
 def ontology(cqs: Sequence[str], ontology_text: str) -> Messages:
@@ -110,39 +123,94 @@ def ontology_repair(feedback: Sequence[tuple[Any, list[Issue]]]) -> dict[str, st
 
 
 # ------------------------------------------------------------ generation steps
-def committee(domain: str, groups: int) -> Messages:
-    shape = {"groups": [{"name": "stakeholder group", "priority": "high | medium | low", "description": "",
-                         "personas": [{"name": "", "role": "", "background": ""}]}]}
-    role = (f"You assemble a committee of stakeholders who will specify a knowledge graph. Propose {groups} "
-            "stakeholder groups with a priority each; a high-priority group has 3 personas, medium 2, low 1. "
-            "Personas are concrete people with a role and a background relevant to the domain.")
+def committee(domain: str, groups: int = 0) -> Messages:
+    """The stakeholder groups of a domain (no personas yet: those are asked per group)."""
+    shape = {"groups": [{"name": "stakeholder group", "description": "who they are and what they know",
+                         "priority": "high | medium | low", "reason": "why this priority"}]}
+    how_many = (f"exactly {groups} groups" if groups > 0 else
+                "an exhaustive list of groups")
+    role = ("You are an ontology engineer in the scoping phase of a comprehensive ontology for the given domain. "
+            "Identify the groups of people who hold deep knowledge of the domain - experts, practitioners, "
+            "researchers, users - NOT the people who would build the ontology. They have first-hand experience "
+            "with the domain's concepts, know its terminology, processes and relationships, work with its "
+            "information, and have questions the ontology should answer. "
+            f"Give {how_many}, each with a priority (high, medium or low) and the reason for it.")
     return [system(role, shape), {"role": "user", "content": f"Domain: {domain}"}]
+
+
+def personas(domain: str, group: str, existing: Sequence[str], n: int) -> Messages:
+    """``n`` more personas of one stakeholder group (those found so far are listed)."""
+    shape = {"personas": [{"name": "", "role": "", "background": "age, location, education, experience, "
+                                                                  "domain knowledge, interests, perspective"}]}
+    role = ("You are an ontology engineer building a comprehensive domain ontology. To gather diverse "
+            "perspectives you will interview people of one stakeholder group. Generate exactly the requested "
+            "number of personas of that group. Each represents different experiences, backgrounds and "
+            "perspectives relevant to the domain: age, location, education, work experience, domain knowledge, "
+            "interests, technological proficiency. Together they cover the group's range of experience. "
+            "Do not repeat a persona already found.")
+    found = "\n".join(f"- {p}" for p in existing) or "(none yet)"
+    return [system(role, shape), {"role": "user", "content": f"Domain: {domain}\nGroup: {group}\n"
+                                                             f"Personas already found:\n{found}\n"
+                                                             f"Number of personas to generate: {n}"}]
+
+
+_SCOPE_FORM = ("Structure the document with numbered sections and subsections (1, 1.1, 1.1.1) and bullet points "
+               "for lists. Focus on topics, not relationships or processes. No title, introduction, summary or "
+               "conclusion: only the content sections.")
 
 
 def scope(domain: str, personas: Sequence[str]) -> Messages:
     shape = {"title": "", "text": "the scope document", "concepts": ["key concept"]}
-    role = ("You write the scope document of a knowledge graph from the point of view of a few stakeholders: "
-            "what the graph must cover, which entities and relations matter, what is out of scope. "
-            "About 150 words.")
+    role = ("You are a collaborative team of the given personas. Write a scope document that defines what the "
+            f"domain includes, from your collective expertise. {_SCOPE_FORM} Give a clear, concise definition "
+            "of the domain, describe and list all its major conceptual areas, and for each core topic list all "
+            "relevant sub-topics, as many levels deep as necessary, at an appropriate level of abstraction. "
+            "Anything in the document is in scope for the ontology.")
     who = "\n".join(f"- {p}" for p in personas)
-    return [system(role, shape), {"role": "user", "content": f"Domain: {domain}\nStakeholders:\n{who}"}]
+    return [system(role, shape), {"role": "user", "content": f"Domain: {domain}\nPersonas:\n{who}"}]
 
 
 def merge_scopes(domain: str, scopes: Sequence[str]) -> Messages:
     shape = {"title": "", "text": "the merged scope document", "concepts": ["key concept"]}
-    role = ("You merge scope documents written by different stakeholder groups into one consistent scope "
-            "document: keep every requirement, remove repetitions, resolve conflicts. About 250 words.")
+    role = ("You are an expert ontology engineer creating an ontology of the given domain. Merge the scope "
+            "documents into one comprehensive, well-structured document, from general concepts to specific "
+            f"details. {_SCOPE_FORM} Retain all essential information of every document and do not omit "
+            "significant details; resolve conflicts with the most comprehensive perspective; keep terminology "
+            "consistent; remove redundancy but keep nuanced differences; add nothing that is not in the "
+            "documents; say nothing about authors or personas.")
     docs = "\n\n".join(f"Scope {n}:\n{s}" for n, s in enumerate(scopes, start=1))
     return [system(role, shape), {"role": "user", "content": f"Domain: {domain}\n\n{docs}"}]
 
 
-def cqs(domain: str, scope_text: str, group: str, n: int) -> Messages:
+def too_short(kind: str, chars: int, minimum: int) -> dict[str, str]:
+    """Appended after a reply whose document is shorter than the step's minimum."""
+    return {"role": "user", "content": f"Your {kind} has {chars} characters; it must have at least {minimum}. "
+                                       f"Write the whole document again, complete. {_JSON_ONLY}"}
+
+
+def cqs(domain: str, scope_text: str, panel: Sequence[str] | str, n: int = 0) -> Messages:
+    """Competency questions of one panel of personas within the merged scope (``n`` 0: as many as needed)."""
     shape = {"questions": ["Which ... ?"]}
-    role = (f"You write competency questions for a knowledge graph: {n} short, answerable questions in the "
-            "voice of the given stakeholder group, each about entities and relations in scope "
-            "(e.g. 'Which films did a director direct?'). One question per item, no numbering.")
+    how_many = (f"{n} competency questions" if n > 0 else
+                "as many competency questions as required to cover the domain comprehensively")
+    role = ("You write competency questions for an ontology of the given domain, in the voice of the given "
+            "personas. Competency questions are the questions domain users want the knowledge graph to "
+            "answer: real information needs, answerable with facts, not questions about the ontology.\n"
+            "Good (publication domain): 'Who are the authors of paper X?', 'Which papers cite methodology Y?', "
+            "'What experiments were conducted using equipment Z?', 'Which publications resulted from grant G?'\n"
+            "Bad (about the ontology's design): 'How does the ontology represent types of publications?', "
+            "'How does the ontology model the relationship between authors and papers?'\n"
+            "Write as domain users, not ontology engineers; ask for specific, concrete information; cover "
+            "diverse aspects; use natural language; keep most questions short (two simple questions rather "
+            "than one complex one), with about one more complex question per 4-5 simple ones. "
+            f"Write {how_many}. One question per item, no numbering.")
+    who = panel if isinstance(panel, str) else "\n".join(f"- {p}" for p in panel)
     return [system(role, shape),
-            {"role": "user", "content": f"Domain: {domain}\nStakeholder group: {group}\nScope:\n{scope_text}"}]
+            {"role": "user", "content": f"Domain: {domain}\nPersonas:\n{who}\n\nScope:\n{scope_text}"}]
+
+
+def no_questions() -> dict[str, str]:
+    return {"role": "user", "content": f"Your reply has no question. Write at least one. {_JSON_ONLY}"}
 
 
 def dedupe(questions: Sequence[str]) -> Messages:
@@ -157,19 +225,23 @@ def dedupe(questions: Sequence[str]) -> Messages:
 def weave(ontology_text: str, clusters: Sequence[Sequence[str]],
           feedback: Sequence[tuple[Any, list[Issue]]] = ()) -> Messages:
     shape = {"operations": [
-        {"op": "merge", "source": "ClassMergedAway", "target": "ClassKept", "reason": ""},
-        {"op": "bridge", "child": "Class", "parent": "ClassInOtherCluster", "reason": ""},
-        {"op": "bridge", "property": {"name": "camelCase", "kind": "object", "domain": ["A"], "range": ["B"]},
+        {"op": "merge", "source": "ClassMergedAway", "target": "EquivalentClassInAnotherCluster", "reason": ""},
+        {"op": "bridge", "links": [["TopClassOfOneCluster", "ClassInAnotherCluster"]], "reason": ""},
+        {"op": "bridge", "new_classes": ["CommonRoot"], "links": [["TopOfA", "CommonRoot"], ["TopOfB", "CommonRoot"]],
          "reason": ""},
         {"op": "prune", "classes": ["EveryClassOfAnIsolatedCluster"], "reason": ""}]}
-    role = ("You connect an ontology whose classes fall into isolated clusters (groups of classes linked by "
-            "subclass or object-property edges, ignoring the top-level class). Each operation must join two "
-            "clusters or remove one: merge two equivalent classes from different clusters, bridge two clusters "
-            "with a subclass link (the child must have no superclass below the top level) or with a new object "
-            "property, or prune a cluster that does not belong in the domain. Operations that do not reduce the "
-            "number of clusters are rejected.")
+    role = ("You are an ontology engineer stitching together an ontology whose classes fall into isolated clusters "
+            "(groups of classes connected by subclass links). Propose operations that leave one coherent cluster; "
+            "each operation must reduce the number of clusters, or it is rejected:\n"
+            "- merge: two classes of different clusters that mean the same thing become one;\n"
+            "- bridge: subclass links that put the top-level class of one cluster under a class of another, or "
+            "the top-level classes of several clusters under a new common class (a class has at most one "
+            "superclass);\n"
+            "- prune: remove a whole cluster that does not belong to the domain (never the largest).\n"
+            "Use only existing classes (and the new classes a bridge declares); keep the hierarchy logically "
+            "consistent. The user reviews every operation before it is applied.")
     cl = "\n".join(f"Cluster {n}: {', '.join(c)}" for n, c in enumerate(clusters, start=1))
-    content = f"Ontology:\n{ontology_text}\n\nIsolated clusters:\n{cl}"
+    content = f"Ontology:\n{ontology_text}\n\nIsolated clusters (largest first):\n{cl}"
     if feedback:
         content += "\n\nRejected in the previous round:\n" + "\n".join(
             f"- {op.describe() if hasattr(op, 'describe') else op}: {_issues(issues)}" for op, issues in feedback)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = ["TripleOut", "ExtractionOut", "ClassOut", "PropertyOut", "OntologyOut", "PersonaOut", "GroupOut",
-           "CommitteeOut", "ScopeOut", "CQsOut", "DedupeOut", "WeaveOpOut", "WeaveOut", "SparqlOut",
+           "CommitteeOut", "PersonasOut", "ScopeOut", "CQsOut", "DedupeOut", "WeaveOpOut", "WeaveOut", "SparqlOut",
            "response_format", "response_format_for"]
 
 
@@ -95,7 +95,16 @@ class GroupOut(_Out):
     name: str
     priority: Literal["high", "medium", "low"]
     description: str = ""
+    reason: str = ""
     personas: list[PersonaOut] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nested_priority(cls, v: Any) -> Any:  # HyDRA's form: {"priority": {"value": .., "reason": ..}}
+        if isinstance(v, dict) and isinstance(v.get("priority"), dict):
+            v = {**v, "priority": v["priority"].get("value", ""),
+                 "reason": v.get("reason") or v["priority"].get("reason", "")}
+        return v
 
     @field_validator("priority", mode="before")
     @classmethod
@@ -109,10 +118,16 @@ class CommitteeOut(_Out):
     groups: list[GroupOut]
 
 
+class PersonasOut(_Out):
+    personas: list[PersonaOut] = Field(validation_alias=AliasChoices("personas", "items"))
+
+
 class ScopeOut(_Out):
     title: str = ""
-    text: str = Field(validation_alias=AliasChoices("text", "scope", "document"))
-    concepts: list[str] = []
+    text: str = Field(validation_alias=AliasChoices("text", "scope", "document", "content"))
+    # Optional, so typed as a union: the reply parser insists on a top-level list field when a
+    # model has one, and a scope without a concept list is still a scope.
+    concepts: list[str] | None = Field(None, validate_default=True)
 
     @field_validator("concepts", mode="before")
     @classmethod
@@ -132,12 +147,29 @@ class DedupeOut(_Out):
 class WeaveOpOut(_Out):
     op: Literal["merge", "bridge", "prune"]
     source: str | None = Field(None, description="merge: the class merged away")
-    target: str | None = Field(None, description="merge: the class it is merged into")
-    child: str | None = Field(None, description="bridge by subclass: the class that gets a new parent")
-    parent: str | None = Field(None, description="bridge by subclass: its new parent")
-    property: PropertyOut | None = Field(None, description="bridge by property: an object property between clusters")
-    classes: list[str] = Field([], description="prune: every class of the cluster removed")
+    target: str | None = Field(None, description="merge: the class of another cluster it is merged into")
+    links: list[list[str]] = Field([], description="bridge: [child, parent] subclass links; the child is the "
+                                                   "top-level class of its cluster")
+    child: str | None = Field(None, description="bridge with one link: the child (same as links)")
+    parent: str | None = Field(None, description="bridge with one link: the parent (same as links)")
+    new_classes: list[str] = Field([], description="bridge: new classes the links use, e.g. a common root")
+    classes: list[str] = Field([], description="prune: every class of the isolated cluster removed")
     reason: str = ""
+
+    @field_validator("links", mode="before")
+    @classmethod
+    def _pairs(cls, v: Any) -> Any:
+        if isinstance(v, list):  # [{"child": .., "parent": ..}] or ["A", "B"] as one link
+            if len(v) == 2 and all(isinstance(x, str) for x in v):
+                return [v]
+            return [[x.get("child", x.get("subclass", "")), x.get("parent", x.get("superclass", ""))]
+                    if isinstance(x, dict) else x for x in v]
+        return [] if v is None else v
+
+    @field_validator("new_classes", "classes", mode="before")
+    @classmethod
+    def _lists(cls, v: Any) -> Any:
+        return _as_list(v)
 
 
 class WeaveOut(_Out):
