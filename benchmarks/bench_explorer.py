@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.jupyterlab
-from tests.jupyterlab import LabDidNotStart, running_lab  # noqa: E402
+from hydra_magic.testing.jupyterlab import LabDidNotStart, running_lab  # noqa: E402
 
 BUILD_KG = r'''
 import random, time

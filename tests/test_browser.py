@@ -27,7 +27,7 @@ import pytest
 
 from hydra_magic import style
 
-from .jupyterlab import LabDidNotStart, running_lab
+from hydra_magic.testing.jupyterlab import LabDidNotStart, running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

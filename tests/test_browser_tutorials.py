@@ -43,7 +43,7 @@ from typing import Any
 
 import pytest
 
-from .jupyterlab import LabDidNotStart, running_lab
+from hydra_magic.testing.jupyterlab import LabDidNotStart, running_lab
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser, _settings
 from .test_tutorials import MODEL_ENV
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import re
 import socketserver
 import subprocess
@@ -28,7 +29,7 @@ from hydra_magic.errors import JournalError, SessionBusyError
 from hydra_magic.session import Session, SessionConfig
 from hydra_magic.store.remote_store import RemoteSessionStore
 
-from .sparql_servers import free_port, running_oxigraph, running_virtuoso
+from hydra_magic.testing.sparql_servers import ServerUnavailable, free_port, running_oxigraph, running_virtuoso
 
 CQS = "Which films did a director direct?\nWhen was a film released?"
 TEXT = "Alien is a 1979 film directed by Ridley Scott. Ridley Scott is a director."
@@ -36,14 +37,26 @@ TEXT = "Alien is a 1979 film directed by Ridley Scott. Ridley Scott is a directo
 AWKWARD = 'Heat is a film directed by Michael Mann. He said "no \\ <b>tags</b>" 🎬 ; } .'
 
 
+def _served(servers: Iterator[str]) -> Iterator[str]:
+    """A server's URL; a missing binary skips (fails where HYDRA_REQUIRE_STORES is set, as in CI)."""
+    try:
+        url = next(servers)
+    except ServerUnavailable as exc:
+        if os.environ.get("HYDRA_REQUIRE_STORES"):
+            pytest.fail(f"{exc} (HYDRA_REQUIRE_STORES is set, so the store servers are required)")
+        pytest.skip(str(exc))
+    yield url
+    next(servers, None)  # stops it
+
+
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from running_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield from _served(running_oxigraph(tmp_path_factory.mktemp("oxigraph")))
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from running_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield from _served(running_virtuoso(tmp_path_factory.mktemp("virtuoso")))
 
 
 @pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])

@@ -2,8 +2,8 @@
 OpenLink Virtuoso (Debian ``virtuoso-opensource``).
 
 Each is started in a temporary directory on a free port, waited for, and stopped after. Where
-the binary is missing the tests skip and say how to install it (``.ci/run`` installs it and
-sets HYDRA_REQUIRE_STORES=1, which turns the skip into a failure).
+the binary is missing :class:`ServerUnavailable` says how to install it (hydra_magic's tests skip
+then, or fail with HYDRA_REQUIRE_STORES=1, as ``.ci/run`` sets it).
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-import pytest
+__all__ = ["ServerUnavailable", "oxigraph_binary", "running_oxigraph", "running_virtuoso", "free_port"]
 
-__all__ = ["oxigraph_binary", "running_oxigraph", "running_virtuoso", "free_port"]
+
+class ServerUnavailable(RuntimeError):
+    """The server's binary is not installed here; the message says how to install it."""
 
 
 def free_port() -> int:
@@ -35,18 +37,11 @@ def oxigraph_binary() -> str | None:
     return str(here) if here.is_file() else shutil.which("oxigraph")
 
 
-def skip_or_fail(why: str) -> None:
-    if os.environ.get("HYDRA_REQUIRE_STORES"):
-        pytest.fail(f"{why} (HYDRA_REQUIRE_STORES is set, so the store servers are required)")
-    pytest.skip(why)
-
-
 def running_oxigraph(directory: Path) -> Iterator[str]:
     """Start ``oxigraph serve`` on a free loopback port; yields its store URL; stops it after."""
     binary = oxigraph_binary()
     if binary is None:
-        skip_or_fail("Oxigraph's server is not installed: pip install oxigraph")
-    assert binary is not None
+        raise ServerUnavailable("Oxigraph's server is not installed: pip install oxigraph")
     port = free_port()
     log = open(directory / "oxigraph.log", "wb")
     proc = subprocess.Popen([binary, "serve", "--location", str(directory / "data"), "--bind", f"127.0.0.1:{port}"],
@@ -91,8 +86,7 @@ def running_virtuoso(directory: Path) -> Iterator[str]:
     """
     found = virtuoso_binaries()
     if found is None or not _VIRTUOSO_INI.is_file():
-        skip_or_fail("Virtuoso is not installed: apt-get install virtuoso-opensource")
-    assert found is not None
+        raise ServerUnavailable("Virtuoso is not installed: apt-get install virtuoso-opensource")
     server, isql = found
     import re
 
