@@ -13,11 +13,11 @@ import os
 import time
 import warnings
 import weakref
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, cast
 
-from rdflib import RDF, BNode, Literal, URIRef
+from rdflib import RDF, BNode, URIRef
 from rdflib.term import Node
 
 from .candidates import TripleCandidate
@@ -26,13 +26,14 @@ from .contracts import CheckedTriple, OntologyVerdict, resolve_datatype, to_lite
 from .contracts.triple_rules import is_typing_predicate
 from .cq import CompetencyQuestion, parse_cqs
 from .errors import EmptyInputError, InputError, InputTooLargeError, JournalError
-from .iri import DEFAULT_BASE, local_name, snake_case
+from .iri import local_name, snake_case
 from .store import SessionStore, StoredState
-from .kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph, canonical_fact
+from .kg import Evidence, Fact, KnowledgeGraph, canonical_fact
 from .ontology import Ontology
-from .pipeline import RetryPolicy, chunk_text, extract_chunks, propose_ontology
-from .wording import a as an
+from .pipeline import chunk_text, extract_chunks, propose_ontology
+from .merge import MergeResult, entity_named, plan_merge
 from .results import CQResult, ExtractionResult, RejectedTriple
+from .session_config import SessionConfig
 from .settings import SESSION_SETTINGS, setting
 from .wording import count
 
@@ -43,72 +44,6 @@ if TYPE_CHECKING:
     from .store.remote_store import RemoteSessionStore
 
 Triple = tuple[Node, Node, Node]
-
-
-@dataclass
-class SessionConfig:
-    """Settings of a session. Each user setting is declared once in :mod:`hydra_magic.settings`
-    (the magics' traits and ``[tool.hydra]`` come from there); this holds one session's values."""
-
-    base: str = DEFAULT_BASE
-    model: str = setting("model").default
-    journal_dir: str | None = ".hydra"
-    #: A SPARQL server to keep the session on instead of ``journal_dir`` (see hydra_magic.store.sparql_http).
-    store: str = ""
-    #: Inputs above this many characters are refused with a message saying how to raise it.
-    max_input_chars: int = setting("max_input_chars").default
-    chunk_chars: int = setting("chunk_chars").default
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    history_limit: int = setting("history_limit").default
-    engine_options: dict[str, Any] = field(default_factory=dict)
-    #: ``"default"``: facts resting on types inferred from a relation are kept, flagged
-    #: ``type_inferred`` and counted apart; ``"strict"``: such facts are rejected (``untyped_entity``).
-    types: str = setting("types").default
-    #: Seconds a SPARQL query may run before it is stopped (``%%sparql``, CQ tests, :meth:`Session.query`).
-    sparql_timeout: float = setting("sparql_timeout").default
-
-    @property
-    def max_attempts(self) -> int:
-        """Tries per chunk or CQ batch (the retry policy's ``max_attempts``)."""
-        return self.retry.max_attempts
-
-    @max_attempts.setter
-    def max_attempts(self, value: int) -> None:
-        self.retry = replace(self.retry, max_attempts=value)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"base": self.base}
-        out.update({s.name: getattr(self, s.name) for s in SESSION_SETTINGS if s.saved})
-        out["retry"] = {"max_attempts": self.retry.max_attempts, "base_delay": self.retry.base_delay,
-                        "max_delay": self.retry.max_delay, "jitter": self.retry.jitter}
-        return out
-
-
-_dataclass_init = SessionConfig.__init__
-
-
-def _init_with_alias(self: SessionConfig, *args: Any, engine: str | None = None, **kwargs: Any) -> None:
-    """``SessionConfig(engine=...)``: the former name of ``model`` still works."""
-    if engine is not None:
-        if "model" in kwargs and kwargs["model"] != engine:
-            raise TypeError(f"SessionConfig got model={kwargs['model']!r} and engine={engine!r}; engine is "
-                            "the former name of model: give one.")
-        kwargs["model"] = engine
-    _dataclass_init(self, *args, **kwargs)
-
-
-def _engine_alias(cfg: SessionConfig) -> str:
-    return cfg.model
-
-
-def _set_engine_alias(cfg: SessionConfig, value: str) -> None:
-    cfg.model = value
-
-
-# After the dataclass is made (so that replace() and fields() see model alone).
-SessionConfig.__init__ = _init_with_alias  # type: ignore[method-assign]
-SessionConfig.engine = property(_engine_alias, _set_engine_alias,  # type: ignore[attr-defined]
-                                doc="The former name of :attr:`model`.")
 
 
 @dataclass(frozen=True)
@@ -124,33 +59,6 @@ class SessionEvent:
 
 class SessionListenerWarning(RuntimeWarning):
     """A session listener raised; the change it was told about is kept."""
-
-
-@dataclass
-class MergeResult:
-    """What :meth:`Session.merge` did: ``merged`` is gone, its facts now belong to ``kept``."""
-
-    merged: URIRef
-    kept: URIRef
-    merged_label: str
-    kept_label: str
-    moved: int = 0
-    dropped: int = 0
-    alt_label: str = ""
-    #: Types on different branches (only with ``force=True``; otherwise the merge is refused).
-    conflicts: list[str] = field(default_factory=list)
-
-    def to_text(self) -> str:
-        text = (f"Merged {self.merged_label!r} into {self.kept_label!r}: {count(self.moved, 'fact')} moved"
-                + (f", {count(self.dropped, 'duplicate')} dropped" if self.dropped else "")
-                + (f"; {self.alt_label!r} kept as an alternative label" if self.alt_label else "") + ".")
-        if self.conflicts:
-            text += (" Merged despite contradicting types (" + "; ".join(self.conflicts)
-                     + "): %hydra verify reports them.")
-        return text + " %hydra undo reverts it."
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 class Session:
@@ -552,98 +460,18 @@ class Session:
                      event={"time": time.time(), "decision": "remove", "triple": [str(x) for x in fact.key]})
 
     def merge(self, entity: str | URIRef, into: str | URIRef, *, force: bool = False) -> MergeResult:
-        """Merge ``entity`` into ``into`` (two names of one thing), as one undoable user decision.
-
-        Each fact about ``entity`` (as subject or object) is moved to ``into`` with its
-        evidence unchanged (source, sentence); a moved fact that duplicates one ``into``
-        already has is dropped, the existing one kept. ``into`` keeps its label, and the
-        label of ``entity`` is kept as an alternative label (``skos:altLabel``).
-
-        Names are looked up case-insensitively: entity name, label, then alternative label.
-        Entities whose types (stated or inferred) lie on different branches of the class tree are
-        refused (they are probably two things; the contracts refuse such a re-typing as
-        ``retype_conflict``) unless ``force`` is true; then the result lists the conflicts.
+        """Merge ``entity`` into ``into`` (two names of one thing; undoable): see :func:`hydra_magic.merge.plan_merge`.
 
         Raises
         ------
         InputError
             An unknown or ambiguous name, an entity merged with itself, or contradicting types.
         """
-        a, b = self._entity_named(entity, "merge"), self._entity_named(into, "into")
-        kg = self.kg
-        a_label, b_label = kg.label(a), kg.label(b)
-        if a == b:
-            raise InputError(f"Cannot merge {str(entity)!r} with {str(into)!r}: both name the same entity "
-                             f"{local_name(a)!r} ({a_label}). Give two different entities, "
-                             "e.g. %hydra merge Weaver \"Sigourney Weaver\".")
-        def typed(e: URIRef, t: URIRef) -> str:  # says when a type rests only on a relation
-            return local_name(t) + ("" if t in kg.stated_types_of(e) else " (inferred)")
-
-        # Every type counts, stated or inferred: a film merged into a person is wrong either way.
-        conflicts = []
-        for ta in sorted(kg.types_of(a)):
-            for tb in sorted(kg.types_of(b)):
-                if not (self.ontology.is_subclass(ta, tb) or self.ontology.is_subclass(tb, ta)):
-                    conflicts.append(f"{a_label!r} is {an(typed(a, ta))}, {b_label!r} is {an(typed(b, tb))}")
-        if conflicts and not force:
-            raise InputError(f"Cannot merge {a_label!r} into {b_label!r}: their types contradict ("
-                             + "; ".join(conflicts) + "). Classes on different branches usually mean two "
-                             "different things (an entity may be re-typed only to a subclass of its type, rule "
-                             "retype_conflict). If they are one entity, remove the wrong typing first "
-                             "(%hydra remove), or merge anyway with --force (force=True in Python); "
-                             "%hydra verify then reports the conflict.")
-        old = [f for f in kg if f.subject == a or f.object == a]
-        known = {b_label.lower(), *(x.lower() for x in kg.alt_labels(b).get(b, []))}
-        moved: dict[tuple[str, tuple[Node, Node, Node]], Fact] = {}
-        dropped = 0
-        for f in old:
-            s_, o_ = (b if f.subject == a else f.subject), (b if f.object == a else f.object)
-            nf = Fact(s_, f.predicate, o_, f.evidence)
-            if (kg.contains(*nf.key) or (nf.source, nf.key) in moved
-                    or (nf.predicate == ALT_LABEL and s_ == b and str(o_).lower() in known)):
-                dropped += 1  # the fact (or name) ``into`` already has stays, with its own evidence
-                continue
-            moved[(nf.source, nf.key)] = nf
-        added = list(moved.values())
-        alt = ""
-        if a_label.lower() not in known:
-            first = old[0].evidence if old else None
-            alt = a_label
-            added.append(Fact(b, ALT_LABEL, Literal(a_label), Evidence(
-                source=first.source if first else "user", sentence=first.sentence if first else "",
-                engine="user", decision="user")))
-        result = MergeResult(a, b, a_label, b_label, moved=len(old) - dropped, dropped=dropped, alt_label=alt,
-                             conflicts=conflicts)
-        self._commit(Change("merge", f"merged {a_label!r} into {b_label!r}", facts_added=added,
-                            facts_removed=old),
-                     event={"time": time.time(), "decision": "merge", "entity": str(a), "into": str(b),
-                            "moved": result.moved, "dropped": dropped, "forced": bool(conflicts)})
+        a = entity_named(self.kg, entity, "merge", self.name)
+        b = entity_named(self.kg, into, "into", self.name)
+        change, result, event = plan_merge(self.kg, self.ontology, a, b, force=force, names=(entity, into))
+        self._commit(change, event=event)
         return result
-
-    def _entity_named(self, name: str | URIRef, role: str) -> URIRef:
-        """The one KG entity ``name`` denotes (an IRI, entity name, label or alternative label)."""
-        import difflib
-
-        if isinstance(name, URIRef):
-            if name in set(self.kg.entities()):
-                return name
-            found: list[URIRef] = []
-        else:
-            if not str(name).strip():
-                raise InputError(f"The entity to {role} is empty. Give an entity name or label, "
-                                 "e.g. %hydra merge Weaver \"Sigourney Weaver\".")
-            found = self.kg.find_entities(str(name))
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            shown = ", ".join(f"{local_name(e)!r} ({self.kg.label(e)})" for e in found[:8])
-            raise InputError(f"{str(name)!r} names {count(len(found), 'entity')}: {shown}. Use the entity name to pick "
-                             "one.")
-        labels = {self.kg.label(e): e for e in self.kg.entities()}
-        close = difflib.get_close_matches(str(name), list(labels), n=3, cutoff=0.6)
-        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise InputError(f"There is no entity {str(name)!r} in the knowledge graph of session {self.name!r}."
-                         f"{hint} Search for it in the explorer (%hydra graph) and use its name or label.")
 
     # ------------------------------------------------------------ listeners
     def subscribe(self, callback: Callable[[SessionEvent], Any]) -> Callable[[], None]:
