@@ -85,13 +85,14 @@ def parse_personas_per_priority(value: str | Sequence[int] | Mapping[str, int]) 
 
 
 def _ask(engine: Any, step: str, messages: list[dict[str, str]], schema: Any, *, label: str,
-         policy: RetryPolicy) -> Any:
+         policy: RetryPolicy, repair: bool = False) -> Any:
     """One structured call with our own messages (parse repair, usage and per-step models included).
 
     The engine has a method per generation step with fixed messages; the steps that need other
     messages (personas, repairs of short documents, CQs per panel) use its structured call.
     """
-    value, _, _ = engine._structured(step, messages, schema, label=label, policy=policy)
+    value, _, _ = engine._structured(step, messages, schema, label=label, policy=policy,
+                                     kind="repair" if repair else "first")
     return value
 
 
@@ -235,18 +236,27 @@ class Generation(_Shown):
                     reply = _ask(eng, "committee", msgs, PersonasOut, label=f"personas:{group.name[:60]}",
                                  policy=self.policy)
                     known = {normalise_label(p.name) for p in found}
-                    fresh = [Persona(p.name.strip(), p.role.strip(), p.background.strip()) for p in reply.personas
-                             if p.name.strip() and normalise_label(p.name) not in known]
-                    fresh = list({normalise_label(p.name): p for p in fresh}.values())
+                    fresh: list[Persona] = []
+                    for p in reply.personas:
+                        # A persona described but not named still counts; it gets its group's name and a number.
+                        name = p.name.strip() or (f"{group.name} {len(found) + len(fresh) + 1}"
+                                                  if (p.role or p.background).strip() else "")
+                        if name and normalise_label(name) not in known:
+                            known.add(normalise_label(name))
+                            fresh.append(Persona(name, p.role.strip(), p.background.strip()))
                     extra += max(0, len(fresh) - need)
                     found.extend(fresh[:need])  # as the reference: at most the number still needed
+                    if not fresh:
+                        break  # the same request would get the same answer: stop, and say so below
                 out = [f"{group.name}: dropped {count(extra, 'extra persona')} beyond {want}"] if extra else []
                 if len(found) < want:
                     out.append(f"{group.name}: {len(found)} of {want} personas after {count(calls, 'call')}")
                 return out
 
-            for group in groups:  # one group after another: a top-up names the personas found so far
-                notes += fill(group)
+            # Groups are asked side by side; within a group the calls follow one another, since each
+            # top-up names the personas found so far.
+            for group_notes in self._parallel(fill, groups):
+                notes += group_notes
         members = [p.name for g in groups for p in g.personas]
         random.Random(self.seed).shuffle(members)
         return self._set("committee", Committee(self.domain, groups, members, notes))
@@ -260,8 +270,8 @@ class Generation(_Shown):
 
         msgs = messages
         out = None
-        for _ in range(self.policy.max_attempts):
-            out = _ask(eng, step, msgs, ScopeOut, label=label, policy=self.policy)
+        for attempt in range(self.policy.max_attempts):
+            out = _ask(eng, step, msgs, ScopeOut, label=label, policy=self.policy, repair=attempt > 0)
             n = len(out.text.strip())
             if n >= self.min_scope_chars:
                 break
@@ -353,8 +363,9 @@ class Generation(_Shown):
             who = [p.describe(g.name) for g, p in panel] or [f"experts of {self.domain}"]
             messages = prompts.cqs(self.domain, scope.text, who, self.cqs_per_panel or 0)
             msgs, qs = messages, []
-            for _ in range(self.policy.max_attempts):  # HyDRA's contract: at least one question
-                out = _ask(eng, "cqs", msgs, CQsOut, label=f"cqs of panel {k}", policy=self.policy)
+            for attempt in range(self.policy.max_attempts):  # HyDRA's contract: at least one question
+                out = _ask(eng, "cqs", msgs, CQsOut, label=f"cqs of panel {k}", policy=self.policy,
+                           repair=attempt > 0)
                 qs = [q.strip() for q in out.questions if q and q.strip()]
                 if qs:
                     break

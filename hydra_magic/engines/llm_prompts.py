@@ -140,8 +140,9 @@ def committee(domain: str, groups: int = 0) -> Messages:
 
 def personas(domain: str, group: str, existing: Sequence[str], n: int) -> Messages:
     """``n`` more personas of one stakeholder group (those found so far are listed)."""
-    shape = {"personas": [{"name": "", "role": "", "background": "age, location, education, experience, "
-                                                                  "domain knowledge, interests, perspective"}]}
+    shape = {"personas": [{"name": "first and last name", "role": "occupation",
+                           "background": "age, location, education, experience, domain knowledge, interests, "
+                                         "perspective"}]}
     role = ("You are an ontology engineer building a comprehensive domain ontology. To gather diverse "
             "perspectives you will interview people of one stakeholder group. Generate exactly the requested "
             "number of personas of that group. Each represents different experiences, backgrounds and "
