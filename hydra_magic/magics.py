@@ -42,7 +42,8 @@ __all__ = ["HydraMagics", "SparqlResult", "StatusView", "SUBCOMMANDS"]
 #: ``%hydra`` subcommands: name -> (usage, one-line help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "status": ("%hydra status", "what the session holds: CQs, classes, properties, facts, model, journal"),
-    "model": ("%hydra model [NAME]", "show the model, or use NAME ('rules' offline, or a litellm model string)"),
+    "model": ("%hydra model [NAME] [--no-cache]", "show the model, or use NAME ('rules' offline, or a litellm model "
+              "string); --no-cache: always ask the model, never its cached replies"),
     "verify": ("%hydra verify [--full]", "check the whole graph: contracts, SHACL, value rules, CQ tests"),
     "undo": ("%hydra undo", "revert the last change (CQs, ontology, extraction, accept, remove, reset)"),
     "reset": ("%hydra reset", "clear ontology, knowledge graph and CQs (undo brings them back)"),
@@ -614,13 +615,23 @@ class HydraMagics(Magics):
 
     def _sub_model(self, rest: list[str]) -> None:
         session = self._session()
+        no_cache = "--no-cache" in rest
+        rest = [r for r in rest if r != "--no-cache"]
         if not rest:
-            print(f"Session {session.name!r} uses model {session.config.model!r}.")
+            if no_cache:
+                raise UsageError("%hydra model --no-cache needs the model name: %hydra model NAME --no-cache.")
+            off = session.config.engine_options.get("use_cache") is False
+            print(f"Session {session.name!r} uses model {session.config.model!r}"
+                  + (" (reply cache off)." if off else "."))
             return
         if len(rest) > 1:
             raise UsageError(f"%hydra model takes one model name, got {len(rest)}: {' '.join(rest)!r}.")
         session.set_model(rest[0])
-        print(f"Session {session.name!r} now uses model {session.config.model!r}.")
+        # The cache setting goes with the model named: --no-cache turns it off, a plain name back on.
+        options = {k: v for k, v in session.config.engine_options.items() if k != "use_cache"}
+        session.configure("engine_options", {**options, "use_cache": False} if no_cache else options)
+        print(f"Session {session.name!r} now uses model {session.config.model!r}"
+              + (" and asks it every time (reply cache off)." if no_cache else "."))
 
     def _sub_verify(self, rest: list[str]) -> Any:
         parser = self._subparser("verify")

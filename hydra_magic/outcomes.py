@@ -66,4 +66,5 @@ class ChunkOutcome:
     rejected: list[CheckedTriple] = field(default_factory=list)
     attempts: int = 0
     error: str = ""  # engine failure (network, key, …): the chunk can be retried later
+    error_kind: str = ""  # what kind of failure (the engine error's ``kind``: rate_limit, parse_error, …)
     notes: list[str] = field(default_factory=list)  # what a cap cut (candidates, repair feedback)

@@ -82,6 +82,7 @@ class _ChunkLoop:
 
     def fail(self, exc: EngineError) -> None:
         self.out.error = str(exc)  # the chunk is reported as failed and can be retried; other chunks go on
+        self.out.error_kind = str(getattr(exc, "kind", "") or "engine_error")
         self._done = True
 
     def take(self, candidates: Sequence[TripleCandidate]) -> None:

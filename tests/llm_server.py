@@ -15,6 +15,11 @@ A reply is chosen, per request, by (in that order) the queue given to
 :meth:`LLMServer.script`, then the ``responder`` callable (``body -> Reply``),
 then ``default``. A request with nothing to answer it gets HTTP 599 so a test
 that makes an unexpected call fails loudly.
+
+It records each request's path, headers and body (:attr:`LLMServer.paths`,
+``headers``, ``requests``) and answers in the dialect the path asks for:
+OpenAI's ``/v1/chat/completions``, Anthropic's ``/v1/messages`` and Ollama's
+``/api/chat``, so a provider profile is tested by the exact request it sends.
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ class LLMServer:
         self.latency = latency
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.paths: list[str] = []
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -124,6 +130,7 @@ class LLMServer:
         with self._lock:
             self.requests.clear()
             self.headers.clear()
+            self.paths.clear()
             self._queue.clear()
             self.max_in_flight = 0
 
@@ -166,6 +173,7 @@ class LLMServer:
                 with server._lock:
                     server.requests.append(body)
                     server.headers.append({k.lower(): v for k, v in self.headers.items()})
+                    server.paths.append(self.path)
                     server._in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server._in_flight)
                 try:
@@ -178,7 +186,11 @@ class LLMServer:
                         self._send_json(reply.status, {"error": {"message": reply.error, "type": err_type,
                                                                  "code": str(reply.status)}}, reply.headers)
                         return
-                    if body.get("stream"):
+                    if self.path.endswith("/messages"):
+                        self._send_json(200, self._anthropic(body, reply), reply.headers, drip=reply.drip)
+                    elif self.path.endswith("/api/chat"):
+                        self._send_json(200, self._ollama(body, reply), reply.headers, drip=reply.drip)
+                    elif body.get("stream"):
                         self._stream(body, reply)
                     else:
                         self._send_json(200, self._completion(body, reply), reply.headers, drip=reply.drip)
@@ -200,6 +212,31 @@ class LLMServer:
                                  "message": {"role": "assistant", "content": text}}],
                     "usage": usage,
                 }
+
+            def _usage(self, body: dict[str, Any], reply: Reply) -> dict[str, int]:
+                return reply.usage or {"prompt_tokens": _tokens(prompt_text(body)),
+                                       "completion_tokens": _tokens(reply.text())}
+
+            def _anthropic(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+                """Anthropic's Messages API: the text (or a tool call, when tools were sent)."""
+                u = self._usage(body, reply)
+                content: list[dict[str, Any]] = [{"type": "text", "text": reply.text()}]
+                if body.get("tools"):
+                    content = [{"type": "tool_use", "id": "toolu_1", "name": body["tools"][0]["name"],
+                                "input": json.loads(reply.text() or "{}")}]
+                return {"id": f"msg_{len(server.requests)}", "type": "message", "role": "assistant",
+                        "model": body.get("model", "x"), "content": content,
+                        "stop_reason": {"stop": "end_turn", "length": "max_tokens"}.get(reply.finish_reason,
+                                                                                         "end_turn"),
+                        "usage": {"input_tokens": u["prompt_tokens"], "output_tokens": u["completion_tokens"]}}
+
+            def _ollama(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+                """Ollama's /api/chat (not streamed)."""
+                u = self._usage(body, reply)
+                return {"model": body.get("model", "x"), "created_at": "2026-01-01T00:00:00Z",
+                        "message": {"role": "assistant", "content": reply.text()}, "done": True,
+                        "done_reason": reply.finish_reason, "prompt_eval_count": u["prompt_tokens"],
+                        "eval_count": u["completion_tokens"]}
 
             def _stream(self, body: dict[str, Any], reply: Reply) -> None:
                 text = reply.text()

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .llm_server import Reply, llm_server, prompt_text  # noqa: F401
+from .llm_server import Reply, last_user, llm_server, prompt_text  # noqa: F401
 from .test_llm_engine import FILM_TTL
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("hydra_magic.cli") is None
@@ -26,11 +26,14 @@ PREFIXES = """@prefix : <http://example.org/hydra/ontology#> .
 
 
 def responder(body):
+    if "were rejected" in last_user(body):
+        return Reply(json_content={"triples": []})  # a repair: nothing better to offer
     m = re.search(r"Text:\n<<<\n(.*?)\n>>>", prompt_text(body), re.S)
     text = m.group(1) if m else ""
     hit = re.match(r"(.+) was directed by (.+)\.", text)
-    if not hit:
-        return Reply(json_content={"triples": []})
+    if not hit:  # a triple no contract lets through: a property the ontology does not have
+        return Reply(json_content={"triples": [{"subject": "nothing", "predicate": "seenBy", "object": "here",
+                                                "subject_text": "Nothing", "object_text": "here"}]})
     film, person = hit.groups()
     f, p = film.lower().replace(" ", "_"), person.lower().replace(" ", "_")
     return Reply(json_content={"triples": [
@@ -68,12 +71,14 @@ def test_cli_extract_with_a_model_engine(llm_server, tmp_path):
     assert rows[0]["triples"] == [{"sub": "Alien", "rel": "directed by", "obj": "Ridley Scott", **flagged}]
     assert rows[1]["triples"] == [{"sub": "Heat", "rel": "directed by", "obj": "Michael Mann", **flagged}]
     assert rows[2]["triples"] == []
-    assert "0 verified, 2 on inferred types" in proc.stderr
-    assert llm_server.calls == 3
+    [rejection] = rows[2]["rejected"]
+    assert rejection["rel"] == "seenBy" and rejection["code"] == "unknown_property"
+    assert "0 verified, 2 on inferred types" in proc.stderr and "unknown_property: 1" in proc.stderr
+    assert llm_server.calls == 4  # one per line, and one repair for the rejected triple
     assert (tmp_path / "cache" / "llm-replies.sqlite3").exists()
     # the same run again is answered from the persistent cache
     proc, _ = run_cli(tmp_path, llm_server.url)
-    assert proc.returncode == 0 and llm_server.calls == 3
+    assert proc.returncode == 0 and llm_server.calls == 4
 
 
 def test_cli_reports_a_failing_server_per_line(llm_server, tmp_path):
@@ -81,6 +86,23 @@ def test_cli_reports_a_failing_server_per_line(llm_server, tmp_path):
     proc, out = run_cli(tmp_path, llm_server.url)
     assert proc.returncode == 1, proc.stderr  # every call failed: not a clean run
     assert "engine_error: 3" in proc.stderr
-    assert "failed: " in proc.stderr and "boom" in proc.stderr  # the reason, not only a count
+    assert "boom" in proc.stderr  # the reason, not only a count
+    assert "failed (server_error): " in proc.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert all(r["triples"] == [] and "boom" in r["error"] for r in rows)
+    assert all(r["triples"] == [] and "boom" in r["error"] and r["error_code"] == "server_error" for r in rows)
+
+
+def test_cli_no_cache_asks_the_model_every_time(llm_server, tmp_path):
+    llm_server.responder = responder
+    proc, _ = run_cli(tmp_path, llm_server.url, "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    proc, _ = run_cli(tmp_path, llm_server.url, "--no-cache")
+    assert proc.returncode == 0 and llm_server.calls == 8  # 3 lines and a repair, twice: nothing replayed
+    assert not (tmp_path / "cache" / "llm-replies.sqlite3").exists()  # and nothing stored
+
+
+def test_cli_a_bad_model_name_stops_at_once_with_the_ways_to_name_one(tmp_path):
+    proc, out = run_cli(tmp_path, "http://127.0.0.1:9/v1", "--engine", "nonexistent")
+    assert proc.returncode == 2 and not out.exists()
+    assert "Unknown model 'nonexistent'" in proc.stderr and "ollama_chat/" in proc.stderr
+    assert "Traceback" not in proc.stderr

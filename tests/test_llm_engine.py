@@ -465,7 +465,7 @@ def test_missing_key_names_the_environment_variable_without_calling(tmp_path, mo
     assert eng.usage.calls == 0
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(EngineError, match="ANTHROPIC_API_KEY"):
-        LLMEngine("anthropic/claude-3-5-sonnet-latest", cache_dir=str(tmp_path)).extract(
+        LLMEngine("anthropic/claude-haiku-4-5", cache_dir=str(tmp_path)).extract(
             _chunk(), _film_ontology(), _kg())
 
 
@@ -619,3 +619,137 @@ def _kg():
     from hydra_magic.kg import KnowledgeGraph
 
     return KnowledgeGraph()
+
+
+# ------------------------------------------------------- one loop (issue 10)
+class _Proposer:
+    """An engine that proposes the same wrong triple every time, with or without declaring repair."""
+
+    name = "proposer"
+
+    def __init__(self, n: int = 1) -> None:
+        self.calls: list[int] = []  # len(feedback) of each call
+        self.n = n
+
+    def propose_ontology(self, cqs, ontology, feedback=()):
+        from hydra_magic.candidates import OntologyProposal
+
+        return OntologyProposal()
+
+    def extract(self, chunk, ontology, kg, feedback=()):
+        from hydra_magic.candidates import TripleCandidate
+
+        self.calls.append(len(feedback))
+        return [TripleCandidate(f"alien_{i}", "directedBy", "nobody", "Alien", sentence=chunk.text)
+                for i in range(self.n)]
+
+
+def test_an_engine_that_does_not_declare_repair_is_asked_once_and_never_waits(tmp_path):
+    import time
+
+    from hydra_magic.engines.capabilities import Capabilities
+    from hydra_magic.engines.rules import RulesEngine
+    from hydra_magic.pipeline import extract_chunks
+
+    slow = RetryPolicy(max_attempts=3, base_delay=5, max_delay=5, jitter=False)
+    onto, chunk = _film_ontology(), _chunk()
+    plain = _Proposer()
+    t0 = time.perf_counter()
+    [out] = extract_chunks(plain, [chunk], TEXT, onto, _kg(), slow)
+    assert plain.calls == [0] and out.attempts == 1 and out.rejected  # rejected, and not asked again
+    rules = RulesEngine()
+    extract_chunks(rules, [chunk], TEXT, onto, _kg(), slow)
+    assert time.perf_counter() - t0 < 2  # no back-off before a retry that could not help
+
+    class Repairing(_Proposer):
+        capabilities = Capabilities(repair=True)
+
+    rep = Repairing()
+    t0 = time.perf_counter()
+    [out] = extract_chunks(rep, [chunk], TEXT, onto, _kg(), slow)
+    assert rep.calls == [0, 1, 1] and out.attempts == 3  # asked again with the rejection, ...
+    assert time.perf_counter() - t0 < 2  # ... at once: a repair is a new question, not a failed request
+
+
+def test_candidates_and_repair_feedback_are_capped_and_the_cut_is_said(tmp_path):
+    from hydra_magic.engines.capabilities import Capabilities
+    from hydra_magic.pipeline import CapWarning, extract_chunks
+
+    class Flood(_Proposer):
+        capabilities = Capabilities(repair=True)
+
+    eng = Flood(n=300)
+    policy = RetryPolicy(max_attempts=2, max_candidates=120, max_feedback=7)
+    with pytest.warns(CapWarning, match="only the first 120 were checked"):
+        [out] = extract_chunks(eng, [_chunk()], TEXT, _film_ontology(), _kg(), policy)
+    assert eng.calls == [0, 7] and len(out.rejected) == 120
+    assert any("300 candidates" in n and "first 120" in n for n in out.notes)
+    assert any("120 candidates were rejected" in n and "first 7" in n for n in out.notes)
+
+
+def test_the_model_engine_repair_request_carries_at_most_max_feedback_rejections(llm_server, tmp_path):
+    bad = [{"subject": f"alien{i}", "predicate": "directedBy", "object": "ridley_scott", "subject_text": "Alien",
+            "object_text": "Ridley Scott"} for i in range(40)]
+    llm_server.script(Reply(json_content={"triples": bad}), Reply(json_content={"triples": []}))
+    policy = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.01, max_feedback=5)
+    eng = engine_for(llm_server, tmp_path, retry=policy)
+    s = Session("f", SessionConfig(journal_dir=None, retry=policy), engine=eng)
+    s.add_ontology_turtle(FILM_TTL)
+    with pytest.warns(UserWarning, match="first 5"):
+        s.extract(TEXT)
+    repair = last_user(llm_server.requests[1])
+    assert sum(f"alien{i}" in repair for i in range(40)) == 5
+
+
+def test_a_bad_model_name_fails_at_once_with_the_ways_to_name_one(tmp_path):
+    from hydra_magic.engines.llm import ModelNameError
+
+    s = Session("n", SessionConfig(journal_dir=None))
+    s.add_ontology_turtle(FILM_TTL)
+    with pytest.raises(ModelNameError) as info:
+        s.extract(TEXT, engine="nonexistent")
+    msg = str(info.value)
+    assert "'nonexistent'" in msg and "openai/gpt-4o-mini" in msg and "ollama_chat/" in msg and "'rules'" in msg
+    assert "%hydra retry" not in msg and len(s.kg) == 0
+
+
+def test_redo_asks_the_model_again_and_keeps_the_new_reply(llm_server, tmp_path):
+    first = {"triples": [ALIEN_FILM]}
+    llm_server.script(Reply(json_content=first), Reply(json_content=GOOD))
+    eng = engine_for(llm_server, tmp_path, use_cache=True)
+    assert len(eng.extract(_chunk(), _film_ontology(), _kg())) == 1
+    assert len(eng.extract(_chunk(), _film_ontology(), _kg())) == 1 and llm_server.calls == 1  # cached
+    redo = eng.derive(fresh=True)
+    assert len(redo.extract(_chunk(), _film_ontology(), _kg())) == 4 and llm_server.calls == 2
+    assert len(eng.extract(_chunk(), _film_ontology(), _kg())) == 4 and llm_server.calls == 2  # the new one
+
+
+def test_a_key_the_server_echoes_in_a_reply_is_never_kept(llm_server, tmp_path):
+    key = "sk-secret-given-0123456789"
+    echoed = dict(ALIEN_FILM, subject_text="Alien", sentence=f"Alien (auth {key})")
+    llm_server.script(Reply(content=json.dumps({"triples": [echoed]}) + f"\nAuthorization: Bearer {key}"))
+    eng = engine_for(llm_server, tmp_path, api_key=key, use_cache=True)
+    eng.extract(_chunk(), _film_ontology(), _kg())
+    assert llm_server.headers[0]["authorization"] == f"Bearer {key}"  # it was sent, to its own server
+    [rec] = eng.replies()
+    assert key not in rec.content and key not in json.dumps(rec.to_dict())
+    blob = b"".join(p.read_bytes() for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    assert blob and key.encode() not in blob
+
+
+def test_hydra_model_no_cache_always_asks_the_model(llm_server, tmp_path, hydra_ext, run_cell, monkeypatch):
+    monkeypatch.setenv("HYDRA_MAGIC_CACHE_DIR", str(tmp_path / "cache"))
+    llm_server.default = Reply(json_content=GOOD)
+    s = hydra_ext.session
+    s.add_ontology_turtle(FILM_TTL)
+    s.configure("engine_options", {"api_base": llm_server.url, "api_key": "x"})
+    run_cell("%hydra model openai/x --no-cache")
+    assert s.config.model == "openai/x" and s.config.engine_options["use_cache"] is False
+    s.extract(TEXT, source="a")
+    s.extract(TEXT, source="b")
+    assert llm_server.calls == 2
+    run_cell("%hydra model openai/x")  # a plain name: the cache is back
+    assert "use_cache" not in s.config.engine_options
+    s.extract(TEXT, source="c")
+    s.extract(TEXT, source="d")
+    assert llm_server.calls == 3

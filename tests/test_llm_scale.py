@@ -192,3 +192,108 @@ def _type():
 
 def _person(onto):
     return onto.get_class("Person").iri
+
+
+# ------------------------------------------------- one limiter per model (issue 10)
+def test_limiter_admits_by_concurrency_requests_and_tokens_per_minute():
+    from hydra_magic.engines.llm_limiter import Limiter, Limits
+
+    now = [0.0]
+    lim = Limiter(Limits(concurrency=2, requests_per_minute=3, tokens_per_minute=1000), clock=lambda: now[0])
+    assert lim._try_admit(400) == 0 and lim._try_admit(400) == 0
+    assert lim._try_admit(10) > 0  # two in flight: the third waits
+    lim.release()
+    assert lim._try_admit(400) == 60.0  # 800 of 1,000 tokens spent this minute: wait for the first to age out
+    assert lim._try_admit(100) == 0  # a small one still fits (now 3 requests this minute)
+    lim.release()
+    lim.release()
+    now[0] = 30.0
+    assert lim._try_admit(1) == 30.0  # 3 requests within the minute: the oldest leaves at t=60
+    now[0] = 60.0
+    assert lim._try_admit(400) == 0
+    lim.release()
+    lim.pause(5)
+    assert lim._try_admit(1) == 5.0  # a Retry-After holds every request
+    now[0] = 65.0
+    assert lim._try_admit(1) == 0
+
+
+def test_one_limiter_bounds_requests_of_all_cells_and_threads(llm_server, tmp_path):
+    """Two cells extracting at once (two threads, two event loops) share the model's concurrency of 2."""
+    import threading
+
+    llm_server.responder = film_responder
+    s = session_with(tmp_path, llm_server, concurrency=2)
+    texts = [" ".join(f"Film{i:03d} was directed by Person{i:03d}." for i in range(k, k + 6)) for k in (0, 100)]
+    results: list = []
+    threads = [threading.Thread(target=lambda t=t: results.append(s.engine.derive().extract(
+        TextChunk(t, 0, 0, "x"), s.ontology, s.kg))) for t in texts]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert llm_server.calls == 2 and llm_server.max_in_flight <= 2
+    llm_server.reset()
+    cells = [threading.Thread(target=s.extract, args=(t,), kwargs={"source": f"c{n}"}) for n, t in enumerate(texts)]
+    for th in cells:
+        th.start()
+    for th in cells:
+        th.join()
+    assert llm_server.calls == 12 and llm_server.max_in_flight == 2  # 12 chunks, never more than 2 at once
+
+
+def test_retry_after_pauses_every_chunk_of_the_model(llm_server, tmp_path):
+    import time
+
+    seen: list[float] = []
+
+    def respond(body):
+        seen.append(time.monotonic())
+        if len(seen) == 1:
+            return Reply(status=429, error="slow down", headers={"Retry-After": "0.8"})
+        return film_responder(body)
+
+    s = session_with(tmp_path, llm_server, concurrency=2)
+    llm_server.responder = film_responder
+    s.extract("Film900 was directed by Person900.", source="warm-up")  # shape negotiated, clients warm
+    llm_server.responder = respond
+    text = " ".join(f"Film{i:03d} was directed by Person{i:03d}." for i in range(4))
+    res = s.extract(text, source="t")
+    assert not res.failed_chunks and len(res.accepted) == 12
+    # Chunk 1 was already on its way; chunk 2 would start when it came back (0.15 s) but the model had
+    # asked to wait 0.8 s: nothing else was sent before then (the back-off alone is 0.01 s at most).
+    assert seen[1] - seen[0] < 0.4 and sorted(seen)[2] - seen[0] >= 0.75
+
+
+def test_a_retry_after_past_the_budget_fails_at_once_and_says_so(llm_server, tmp_path):
+    import time
+
+    from hydra_magic.engines.llm import _litellm
+
+    _litellm()  # imported before the clock starts
+
+    def session() -> Session:
+        eng = LLMEngine("openai/x", api_base=llm_server.url, api_key="x", cache_dir=str(tmp_path),
+                        use_cache=False, retry=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, budget=2))
+        s = Session("b", SessionConfig(journal_dir=None, retry=eng.retry), engine=eng)
+        s.add_ontology_turtle(FILM_TTL)
+        return s
+
+    llm_server.default = Reply(status=429, error="slow down", headers={"Retry-After": "30"})
+    s = session()
+    t0 = time.perf_counter()
+    res = s.extract("Film001 was directed by Person001.")
+    assert time.perf_counter() - t0 < 2 and llm_server.calls == 1
+    [(_, err)] = res.failed_chunks
+    assert "asked to wait 30 s" in err and "budget" in err
+    # The model asked for 30 s: the next cell does not send a request it would refuse.
+    res = s.extract("Film003 was directed by Person003.")
+    [(_, err)] = res.failed_chunks
+    assert llm_server.calls == 1 and "cannot take" in err and "Retry-After" in err
+    # within the cap and the budget, the same advice is followed
+    llm_server.reset()
+    llm_server.script(Reply(status=429, headers={"Retry-After": "0.3"}))
+    llm_server.default = Reply(json_content={"triples": []})
+    t0 = time.perf_counter()
+    session().extract("Film002 was directed by Person002.")
+    assert time.perf_counter() - t0 >= 0.3 and llm_server.calls == 2

@@ -1,7 +1,12 @@
 """``hydra extract``: one JSON line in (``{"id", "sent"}``), one JSON line out, contracts on every triple.
 
 Each input line is extracted on its own (no state is carried between lines),
-so the output does not depend on the order of the input.
+so the output does not depend on the order of the input. Each output line lists
+the accepted triples, every rejection with its rule code, and, when the engine
+failed on that line, ``error`` with its ``error_code`` (``rate_limit``,
+``parse_error``, …). A run with any failed line exits 1 after printing the
+first error of each kind; a model name that cannot be used stops it at once
+(exit 2, naming the ways to write one).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--learn", help="labelled train JSONL (Text2KGBench TekGen or WebNLG format)")
     p.add_argument("--engine", default="rules", help="'rules' (offline, default) or a litellm model")
     p.add_argument("--api-base", help="OpenAI-compatible base URL for the model engine")
+    p.add_argument("--no-cache", action="store_true",
+                   help="always ask the model: neither read nor write the reply cache")
     p.add_argument("--types", choices=("default", "strict"), default="default",
                    help="default: keep triples that rest on types inferred from a relation, with "
                         "\"flags\": [\"type_inferred\"]; strict: reject them (untyped_entity)")
@@ -177,7 +184,9 @@ def run(args: argparse.Namespace) -> int:
         check_input_file(args.learn, "--learn")
     out_path = check_output_path(args.output, "--output")
     ontology = read_ontology(args.ontology)
-    options = {"api_base": args.api_base} if args.api_base else {}
+    options: dict[str, Any] = {"api_base": args.api_base} if args.api_base else {}
+    if args.no_cache:
+        options["use_cache"] = False
     engine = get_engine(args.engine, **options)
     if args.learn:
         if not hasattr(engine, "learn"):
@@ -197,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
             for text, rid in _sentence_rows(args.input, "--input"):
                 sentences += 1
                 triples, rejected = [], []
-                line_error = ""
+                line_error, error_code, notes = "", "", []
                 if text.strip():
                     outcome = extract_chunks(engine, [TextChunk(text, 0, 0, "" if rid is None else str(rid))],
                                              text, ontology, kg, policy, types=args.types)[0]
@@ -218,14 +227,18 @@ def run(args: argparse.Namespace) -> int:
                                          "obj": c.object_text or c.object,
                                          "code": ct.codes[0] if ct.codes else "", "codes": ct.codes})
                         stats.update(ct.codes[:1])
+                    notes = list(outcome.notes)
                     if outcome.error:
-                        line_error = outcome.error
-                        failures.setdefault(outcome.error.split(":", 1)[0], (rid, outcome.error))
+                        line_error, error_code = outcome.error, outcome.error_kind or "engine_error"
+                        failures.setdefault(error_code, (rid, outcome.error))
                         stats["engine_error"] += 1
                 stats["accepted"] += len(triples)
-                row = {"id": rid, "triples": triples, "rejected": rejected}
+                row: dict[str, Any] = {"id": rid, "triples": triples, "rejected": rejected}
                 if line_error:
-                    row["error"] = line_error  # the line is not extracted: the engine failed
+                    row["error"] = line_error  # the line is not (fully) extracted: the engine failed
+                    row["error_code"] = error_code
+                if notes:
+                    row["notes"] = notes  # a cap cut what the engine proposed (RetryPolicy)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 out.flush()
         if not sentences:
@@ -244,9 +257,12 @@ def run(args: argparse.Namespace) -> int:
           f"{sum(stats.values())} rejected ({by_code}), {done - t0:.2f} s "
           f"(ontology{' + learning' if args.learn else ''} {setup:.2f} s, extraction {extracting:.2f} s = "
           f"{sentences / extracting if extracting else 0:.0f} sentences/s)", file=sys.stderr)
+    usage = getattr(engine, "usage", None)
+    if usage is not None:
+        print(f"hydra extract: model {args.engine}: {usage}", file=sys.stderr)
     if failures:
         # Not a clean run: say why (first failure of each kind) and exit non-zero.
-        for rid, message in failures.values():
-            print(f"hydra extract: line {rid!r} failed: {message}", file=sys.stderr)
+        for code, (rid, message) in failures.items():
+            print(f"hydra extract: line {rid!r} failed ({code}): {message}", file=sys.stderr)
         return 1
     return 0

@@ -76,12 +76,12 @@ from ..outcomes import RetryPolicy
 from . import llm_prompts as prompts
 from .capabilities import Capabilities
 from .llm_context import EntityRegistry, render_entities, render_ontology, select_slice
-from .llm_failures import Transient, classify, server_message, shape_refused
+from .llm_failures import ModelCallError, Transient, classify, server_message, shape_refused
 from .llm_json import parse_reply
 from .llm_limiter import Limiter, Limits, LimitWaitTooLong
 from .llm_providers import (DEFAULT_MAX_TOKENS, KEY_VARIABLE, MIN_EXTRACT_TOKENS, STEPS, ModelNameError,
                             PromptTooLongWarning, check_model_name, context_window, custom_base, is_local,
-                            is_ollama, key_for, ollama_num_ctx, output_limit, request_model)
+                            is_ollama, key_for, ollama_num_ctx, output_limit, request_base, request_model)
 from .llm_records import ModelReplyError, ReplyRecord, Usage, _hide_key, _Secret, redact
 from .llm_schemas import (CommitteeOut, CQsOut, DedupeOut, ExtractionOut, OntologyOut, ScopeOut, SparqlOut,
                           WeaveOpOut, WeaveOut, response_format_for)
@@ -300,7 +300,10 @@ class LLMEngine:
             yield u
         finally:
             with self._lock:
-                self._open_batches.remove(u)
+                # By identity: two batches with the same counts are equal (dataclass ==), and the
+                # cells of two threads may close theirs in any order.
+                idx = next(i for i, b in enumerate(self._open_batches) if b is u)
+                del self._open_batches[idx]
                 self.batches.append((label, u))
                 del self.batches[:-200]
 
@@ -398,7 +401,7 @@ class LLMEngine:
                               "timeout": self.timeout, "max_tokens": tokens, "max_retries": 0, "num_retries": 0,
                               "drop_params": True}
         if t.api_base:
-            kw["api_base"] = t.api_base
+            kw["api_base"] = request_base(t.model, t.api_base)
         key = self._key_for(t)
         if key:
             kw["api_key"] = key
@@ -576,7 +579,7 @@ class LLMEngine:
         not only this one; a wait that would pass the call's budget ends the call now, saying so.
         """
         if attempt >= policy.max_attempts:
-            raise EngineError(failure.message) from None
+            raise ModelCallError(failure.message, failure.kind) from None
         delay = policy.delay(attempt + 1)
         if failure.retry_after is not None:
             delay = max(delay, min(failure.retry_after, policy.max_retry_after))
@@ -584,8 +587,8 @@ class LLMEngine:
         if delay > deadline - time.monotonic():
             asked = (f"the server asked to wait {failure.retry_after:g} s" if failure.retry_after is not None
                      else f"the next attempt is due in {delay:.1f} s")
-            raise EngineError(f"{failure.message} Not retried: {asked}, past the call's time budget "
-                              f"(RetryPolicy.budget = {policy.budget:g} s).") from None
+            raise ModelCallError(f"{failure.message} Not retried: {asked}, past the call's time budget "
+                                 f"(RetryPolicy.budget = {policy.budget:g} s).", failure.kind) from None
         self._count_retry()
         return delay
 
@@ -618,12 +621,13 @@ class LLMEngine:
                 try:
                     await limiter.acquire(tokens, deadline)
                 except LimitWaitTooLong as exc:
-                    raise EngineError(
-                        f"The limits of {t.model!r} (concurrency {self.limits.concurrency}, "
+                    raise ModelCallError(
+                        f"{t.model!r} cannot take {label} for another {exc.wait:.0f} s (a Retry-After the "
+                        f"server gave, or the limits: concurrency {self.limits.concurrency}, "
                         f"{self.limits.requests_per_minute or 'no limit of'} requests and "
-                        f"{self.limits.tokens_per_minute or 'no limit of'} tokens per minute) would hold {label} "
-                        f"for {exc.wait:.0f} s, past the call's time budget (RetryPolicy.budget = "
-                        f"{policy.budget:g} s). Raise the limits or the budget.") from None
+                        f"{self.limits.tokens_per_minute or 'no limit of'} tokens per minute), past the call's "
+                        f"time budget (RetryPolicy.budget = {policy.budget:g} s). Try again later (%hydra retry), "
+                        "or raise the limits or the budget.", "budget") from None
                 t0 = time.perf_counter()
                 try:
                     # wait_for: the deadline holds however slowly the server sends its bytes.

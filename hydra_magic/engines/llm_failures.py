@@ -16,7 +16,19 @@ from typing import Any, Mapping
 from ..errors import EngineError
 from .llm_providers import KEY_VARIABLE, custom_base, key_variable
 
-__all__ = ["Transient", "classify", "server_message", "retry_after", "shape_refused"]
+__all__ = ["Transient", "ModelCallError", "classify", "server_message", "retry_after", "shape_refused", "KINDS"]
+
+#: The kinds of failed calls (``ModelCallError.kind``), as ``hydra extract`` reports them.
+KINDS = ("timeout", "rate_limit", "connection", "server_error", "auth", "forbidden", "model_not_found",
+         "context_window", "bad_request", "budget", "call_failed")
+
+
+class ModelCallError(EngineError):
+    """A model call that failed for good; ``kind`` is one of :data:`KINDS` (stable, for reports)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -24,8 +36,8 @@ class Transient:
     """A failure worth another attempt: the message if attempts run out, the server's Retry-After."""
 
     message: str
+    kind: str
     retry_after: float | None = None
-    rate_limited: bool = False
 
 
 def server_message(text: str) -> str:
@@ -69,38 +81,40 @@ def classify(lt: Any, exc: BaseException, detail: str, *, model: str, api_base: 
     low = detail.lower()
     if isinstance(exc, (lt.Timeout, asyncio.TimeoutError)):
         return Transient(f"The model {model!r}{where} did not answer within {timeout:g} s (timeout), "
-                         f"{attempt} attempt(s). Try again later (%hydra retry) or raise the engine's timeout.")
+                         f"{attempt} attempt(s). Try again later (%hydra retry) or raise the engine's timeout.",
+                         "timeout")
     if isinstance(exc, lt.RateLimitError) or status == 429:
         return Transient(f"Rate limit of {model!r} still hit after {attempt} attempt(s): {detail}. Wait a minute "
                          "and retry the failed chunks (%hydra retry), or lower the engine's concurrency or "
-                         "requests_per_minute.", retry_after(exc), rate_limited=True)
+                         "requests_per_minute.", "rate_limit", retry_after(exc))
     if isinstance(exc, lt.AuthenticationError) or status == 401:
         if custom_base(model, api_base):
-            raise EngineError(
+            raise ModelCallError(
                 f"The model server{where} rejected the API key for {model!r} (HTTP 401): {detail}. Pass the "
                 f"key for this server as api_key=... (engine option) or set {KEY_VARIABLE}; provider "
-                "variables such as OPENAI_API_KEY are never sent to a custom api_base.") from None
-        raise EngineError(f"The provider rejected the API key for {model!r} (HTTP 401): {detail}. "
-                          f"Check {key_variable(model, api_base)} (or the api_key you passed).") from None
+                "variables such as OPENAI_API_KEY are never sent to a custom api_base.", "auth") from None
+        raise ModelCallError(f"The provider rejected the API key for {model!r} (HTTP 401): {detail}. "
+                             f"Check {key_variable(model, api_base)} (or the api_key you passed).", "auth") from None
     if isinstance(exc, lt.PermissionDeniedError) or status == 403:
-        raise EngineError(f"Access to {model!r} is denied (HTTP 403): {detail}. Check that your key may "
-                          "use this model.") from None
+        raise ModelCallError(f"Access to {model!r} is denied (HTTP 403): {detail}. Check that your key may "
+                             "use this model.", "forbidden") from None
     if isinstance(exc, lt.NotFoundError) or status == 404:
-        raise EngineError(f"Unknown model {model!r}{where}: {detail}. Check the model name "
-                          "(and api_base).") from None
+        raise ModelCallError(f"Unknown model {model!r}{where}: {detail}. Check the model name "
+                             "(and api_base).", "model_not_found") from None
     if isinstance(exc, getattr(lt, "ContextWindowExceededError", ())):
-        raise EngineError(f"The prompt is too long for {model!r}: {detail}. Use smaller chunks "
-                          "(hydra.config.chunk_chars) or a model with a larger context.") from None
+        raise ModelCallError(f"The prompt is too long for {model!r}: {detail}. Use smaller chunks "
+                             "(hydra.config.chunk_chars) or a model with a larger context.", "context_window") from None
     if isinstance(exc, lt.BadRequestError) and "provider not provided" in low:
-        raise EngineError(f"Unknown model {model!r}: litellm cannot tell its provider. Write it as "
-                          "provider/model, e.g. 'openai/gpt-4o-mini'.") from None
+        raise ModelCallError(f"Unknown model {model!r}: litellm cannot tell its provider. Write it as "
+                             "provider/model, e.g. 'openai/gpt-4o-mini'.", "model_not_found") from None
     if isinstance(exc, lt.APIConnectionError) or "connection error" in low or "connect" in low and not status:
         return Transient(f"Cannot reach the model server{where or ' of ' + repr(model)} after {attempt} "
-                         "attempt(s) (connection failed). Check that it is running and that api_base is right.")
+                         "attempt(s) (connection failed). Check that it is running and that api_base is right.",
+                         "connection")
     if isinstance(exc, lt.BadRequestError) or (status is not None and 400 <= status < 500):
-        raise EngineError(f"The model server refused the request for {model!r} (HTTP {status or 400}): "
-                          f"{detail}.") from None
+        raise ModelCallError(f"The model server refused the request for {model!r} (HTTP {status or 400}): "
+                             f"{detail}.", "bad_request") from None
     if status is None or status >= 500 or isinstance(exc, (lt.InternalServerError, lt.APIError)):
         return Transient(f"The model server{where} failed (HTTP {status or 'error'}) after {attempt} attempt(s): "
-                         f"{detail}. Try again later (%hydra retry).", retry_after(exc))
-    raise EngineError(f"The call to {model!r} failed: {type(exc).__name__}: {detail}.") from None
+                         f"{detail}. Try again later (%hydra retry).", "server_error", retry_after(exc))
+    raise ModelCallError(f"The call to {model!r} failed: {type(exc).__name__}: {detail}.", "call_failed") from None

@@ -29,7 +29,7 @@ from ..errors import EngineError
 
 __all__ = ["STEPS", "DEFAULT_MAX_TOKENS", "MIN_EXTRACT_TOKENS", "KEY_VARIABLE", "MODEL_NAMING", "ModelNameError",
            "PromptTooLongWarning", "provider_of", "custom_base", "is_local", "key_for", "key_variable",
-           "request_model", "output_limit", "context_window", "ollama_num_ctx", "check_model_name",
+           "request_model", "request_base", "output_limit", "context_window", "ollama_num_ctx", "check_model_name",
            "current_models", "is_ollama"]
 
 #: Step names a model can be set for (``step_models={"ontology": "openai/gpt-4o"}``).
@@ -78,6 +78,8 @@ OLLAMA_MIN_CTX = 2048
 class ModelNameError(EngineError):
     """The model name cannot be used: no request was sent. The message lists the ways to name one."""
 
+    kind = "model_name"
+
 
 class PromptTooLongWarning(UserWarning):
     """A prompt (with the reply's ``max_tokens``) is longer than the model's context window."""
@@ -94,6 +96,13 @@ def is_ollama(model: str) -> bool:
 def request_model(model: str) -> str:
     """The model string sent to litellm: ``ollama/x`` goes to Ollama's chat endpoint (``ollama_chat/x``)."""
     return "ollama_chat/" + model.split("/", 1)[1] if provider_of(model) == "ollama" else model
+
+
+def request_base(model: str, api_base: str | None) -> str | None:
+    """The ``api_base`` sent: Anthropic's without a trailing ``/v1`` (litellm appends ``/v1/messages``)."""
+    if api_base and provider_of(model) == "anthropic" and api_base.rstrip("/").endswith("/v1"):
+        return api_base.rstrip("/")[:-3]
+    return api_base
 
 
 def custom_base(model: str, api_base: str | None) -> bool:

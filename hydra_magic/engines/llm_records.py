@@ -164,6 +164,8 @@ class ReplyRecord:
 class ModelReplyError(EngineError):
     """The model's replies could not be used (``parse_error``), after the bounded repair attempts."""
 
+    kind = "parse_error"
+
     def __init__(self, message: str, issues: Sequence[Issue] = (), raw: str = "") -> None:
         super().__init__(message)
         self.issues = list(issues)
