@@ -340,8 +340,8 @@ class Generation(_Shown):
         result = docs[0]
         if calls:
             result = ScopeDocument(result.text, result.title or "Merged scope", result.concepts,
-                                   [f"{count(len(self.scopes().documents), 'document')} merged in "
-                                    f"{count(level, 'level')}, {count(calls, 'call')}", *notes])
+                                   notes=[f"{count(len(self.scopes().documents), 'document')} merged in "
+                                          f"{count(level, 'level')}, {count(calls, 'call')}", *notes])
         return self._set("scope", result)
 
     # ----------------------------------------------------------------- CQs

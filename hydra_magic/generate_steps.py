@@ -128,6 +128,7 @@ class ScopeDocument(_Shown):
     title: str = ""
     concepts: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)  # the personas it speaks for
+    notes: list[str] = field(default_factory=list)  # how it was made: merges, short replies
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,8 +136,9 @@ class ScopeDocument(_Shown):
     def to_text(self) -> str:
         head = self.title or "Scope"
         by = f" (by {', '.join(self.authors)})" if self.authors else ""
+        notes = f" [{'; '.join(self.notes)}]" if self.notes else ""
         concepts = f"\nKey concepts: {', '.join(self.concepts)}" if self.concepts else ""
-        return f"{head}{by}\n{self.text}{concepts}"
+        return f"{head}{by}{notes}\n{self.text}{concepts}"
 
 
 @dataclass
