@@ -505,7 +505,8 @@ class Generation(_Shown):
             raise InputError("There is no ontology to weave yet. Run g.ontology(session) first.")
         onto = self.session.ontology if draft.applied and self.session is not None else draft.ontology
         with self._batch("weave"):
-            proposal = propose_weave(onto, self._engine_for("weave"), rounds=self.weave_rounds, policy=self.policy)
+            proposal = propose_weave(onto, self._engine_for("weave"), rounds=self.weave_rounds, policy=self.policy,
+                                     cqs=self.dedupe().questions)
         if self.session is not None and draft.applied:
             self.session.weave_proposal = proposal  # what %hydra weave apply applies
         return self._set("weave", proposal)  # type: ignore[no-any-return]

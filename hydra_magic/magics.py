@@ -864,7 +864,7 @@ class HydraMagics(Magics):
         else:
             engine = None  # one cluster (or none): nothing to ask
         session.weave_proposal = propose_weave(session.ontology, engine, rounds=args.rounds,
-                                               policy=session.config.retry)
+                                               policy=session.config.retry, cqs=session.cqs)
         return session.weave_proposal
 
 

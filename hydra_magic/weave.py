@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 
+from .contracts.modelling import check_modelling
 from .errors import EngineError, InputError
 from .iri import local_name
 from .issues import Issue
@@ -201,6 +202,8 @@ class WeaveProposal:
     rounds: int = 0
     error: str = ""
     applied: bool = False
+    #: Modelling flags of the ontology (instance_as_class, literal_as_class): shown, never changed by the weaver.
+    flags: list[Issue] = field(default_factory=list)
 
     def diff(self) -> tuple[list[Triple], list[Triple]]:
         """(triples added, triples removed) relative to the ontology the proposal was made on."""
@@ -213,12 +216,14 @@ class WeaveProposal:
                 "rounds": self.rounds, "error": self.error, "applied": self.applied,
                 "ops": [{"op": op.to_dict(), "before": b, "after": a} for op, b, a in self.ops],
                 "rejected": [{"op": op.to_dict(), "issues": [i.to_dict() for i in iss]} for op, iss in self.rejected],
-                "added": [[_short(x) for x in t] for t in added], "removed": [[_short(x) for x in t] for t in removed]}
+                "added": [[_short(x) for x in t] for t in added], "removed": [[_short(x) for x in t] for t in removed],
+                "flags": [i.to_dict() for i in self.flags]}
 
     def to_text(self) -> str:
+        flags = [f"  flag {i}" for i in self.flags]
         if len(self.clusters_before) <= 1:
-            return (f"weaver: the ontology is {len(self.clusters_before)} cluster"
-                    f"{'' if len(self.clusters_before) == 1 else 's'}; nothing to weave.")
+            return "\n".join([f"weaver: the ontology is {len(self.clusters_before)} cluster"
+                               f"{'' if len(self.clusters_before) == 1 else 's'}; nothing to weave.", *flags])
         lines = [f"weaver: {len(self.clusters_before)} → {len(self.clusters_after)} clusters in {self.rounds} "
                  f"round(s), {len(self.ops)} operation(s) proposed, {len(self.rejected)} rejected"
                  + (" — applied" if self.applied else " — not applied")]
@@ -233,7 +238,7 @@ class WeaveProposal:
             lines.append(f"  ! {self.error}")
         if self.ops and not self.applied:
             lines.append("  %hydra weave apply applies all; %hydra weave apply 1,3 only those (undoable).")
-        return "\n".join(lines)
+        return "\n".join(lines + flags)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         text = self.to_text()
@@ -292,14 +297,17 @@ def _op(raw: Any) -> WeaveOp:
                    tuple(c.strip() for c in raw.classes), raw.reason or "")
 
 
-def propose_weave(ontology: Ontology, engine: Any, *, rounds: int = 3, policy: RetryPolicy | None = None
-                  ) -> WeaveProposal:
+def propose_weave(ontology: Ontology, engine: Any, *, rounds: int = 3, policy: RetryPolicy | None = None,
+                  cqs: Iterable[object] = ()) -> WeaveProposal:
     """Ask ``engine.weave`` for operations, at most ``rounds`` times, and keep those that reduce the clusters.
 
-    A single cluster (or none) makes no call. ``ontology`` is not changed.
+    A single cluster (or none) makes no call. ``ontology`` is not changed. The proposal also
+    carries the ontology's modelling flags against ``cqs`` (the review shows them; the weaver
+    does not act on them).
     """
     scratch = copy_ontology(ontology)
-    proposal = WeaveProposal(frozenset(ontology.triples()), scratch, clusters_before=clusters(ontology))
+    proposal = WeaveProposal(frozenset(ontology.triples()), scratch, clusters_before=clusters(ontology),
+                             flags=check_modelling(ontology, cqs))
     feedback: list[tuple[WeaveOp, list[Issue]]] = []
     for rnd in range(1, max(0, int(rounds)) + 1):
         current = clusters(scratch)

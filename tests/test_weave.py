@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from IPython.core.error import UsageError
 
+from hydra_magic.cq import CompetencyQuestion
 from hydra_magic.engines.llm import LLMEngine
 from hydra_magic.errors import InputError
 from hydra_magic.outcomes import RetryPolicy
@@ -160,3 +161,19 @@ def test_hydra_weave_magic(hydra_ext: Any, run_cell: Any, llm_server, engine, tm
     assert len(clusters(session.ontology)) == 1
     calls = llm_server.calls
     assert "nothing to weave" in run_cell("%hydra weave").to_text() and llm_server.calls == calls
+
+
+def test_the_review_shows_modelling_flags_of_any_ontology(hydra_ext: Any, run_cell: Any, tmp_path) -> None:
+    # from the offline engine: "released in a Year" makes a Year class
+    offline = Session("o", SessionConfig(journal_dir=None))
+    offline.add_cqs(["Which films were released in a Year?", "Which films did a director direct?"])
+    proposal = propose_weave(offline.ontology, NoCalls(), cqs=offline.cqs)
+    assert [(i.code, i.path) for i in proposal.flags] == [("literal_as_class", "class:Year")]
+    assert "literal_as_class" in proposal.to_text() and "xsd:integer" in proposal.to_text()
+    # from an import, through %hydra weave (no model asked: one cluster)
+    session = hydra_ext.session
+    load(session, ":Work a owl:Class . :Film a owl:Class ; rdfs:subClassOf :Work . "
+                  ":Alien a owl:Class ; rdfs:subClassOf :Film .", tmp_path)
+    session.cqs.append(CompetencyQuestion("Who directed Alien?"))
+    shown = run_cell("%hydra weave").to_text()
+    assert "nothing to weave" in shown and "instance_as_class" in shown and "'Alien'" in shown
