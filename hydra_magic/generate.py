@@ -216,8 +216,14 @@ class Generation(_Shown):
         notes: list[str] = []
         with self._batch("committee"):
             out = eng.committee(self.domain, self.groups or 0, policy=self.policy)
+            named: dict[str, Any] = {}
+            for g in out.groups:  # one group per name, the first one given
+                named.setdefault(normalise_label(g.name), g)
+            named.pop("", None)
             groups = [StakeholderGroup(g.name.strip(), g.priority, g.description.strip(), g.reason.strip())
-                      for g in out.groups if g.name.strip()]
+                      for g in named.values()]
+            if len(groups) < len(out.groups):
+                notes.append(f"{count(len(out.groups) - len(groups), 'group')} without a name or named twice left out")
             if self.groups is not None and len(groups) != self.groups:
                 notes.append(f"asked for {count(self.groups, 'group')}, the model gave {len(groups)}"
                              + (f"; kept the first {self.groups} by priority" if len(groups) > self.groups else ""))

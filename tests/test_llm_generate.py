@@ -318,3 +318,12 @@ def test_a_described_persona_without_a_name_is_kept_and_numbered(llm_server, eng
     c = Generation("films", engine, personas_per_priority="1,1,1").committee()
     assert [[p.name for p in g.personas] for g in c.groups] == [["Programmers 1"], ["Critics 1"], ["Audience 1"]]
     assert steps_of(llm_server) == Counter(groups=1, personas=3) and c.notes == []
+
+
+def test_groups_named_twice_or_not_at_all_are_left_out_and_said(llm_server, engine):
+    twice = {"groups": [*GROUPS["groups"], {"name": "programmers", "priority": "low"},
+                        {"name": " ", "priority": "low"}]}
+    llm_server.responder = lambda body: Reply(json_content=twice) if step(body) == "groups" else responder(body)
+    c = Generation("films", engine).committee()
+    assert [g.name for g in c.groups] == ["Programmers", "Critics", "Audience"]
+    assert c.notes == ["2 groups without a name or named twice left out"]
