@@ -7,7 +7,6 @@ that sends JupyterLab's ``cellId`` metadata, which nbclient does not send.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -20,17 +19,6 @@ pytestmark = pytest.mark.kernel
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-ENGINE_MISSING = [m for m in ("hydra_magic.engines.rules_cq", "hydra_magic.engines.rules_text")
-                  if importlib.util.find_spec(m) is None]
-needs_engine = pytest.mark.skipif(bool(ENGINE_MISSING), reason=f"offline engine missing: {', '.join(ENGINE_MISSING)}")
-
-
-def _has(module: str) -> bool:
-    return getattr(importlib.util.find_spec(module), "origin", None) is not None
-
-
-HAS_VERIFY = _has("hydra_magic.verify")
-HAS_VIEWS = _has("hydra_magic.views")
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -95,12 +83,12 @@ def _notebook() -> Any:
         _cell("%hydra retry", tag="raises-exception", name="retry"),
         _cell("%hydra stauts", tag="raises-exception", name="typo"),
         _cell("%%extract\n", tag="raises-exception", name="empty-extract"),
-        _cell("%%rules\nreleaseYear >= 1888", tag=None if HAS_VERIFY else "raises-exception", name="rules"),
+        _cell("%%rules\nreleaseYear >= 1888", name="rules"),
         _cell("%%shacl\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
               ":FilmShape a sh:NodeShape ; sh:targetClass :Film .",
-              tag=None if HAS_VERIFY else "raises-exception", name="shacl"),
-        _cell("%hydra verify", tag=None if HAS_VERIFY else "raises-exception", name="verify"),
-        _cell("%hydra graph", tag=None if HAS_VIEWS else "raises-exception", name="graph"),
+              name="shacl"),
+        _cell("%hydra verify", name="verify"),
+        _cell("%hydra graph", name="graph"),
         _cell("%hydra reset\n%hydra undo", name="reset-undo"),
         _cell("print(json.dumps(hydra.status()))", name="final"),
         _cell("%unload_ext hydra_magic\nprint('hydra' in dir())", name="unload"),
@@ -144,12 +132,10 @@ def _usage_error(cell: Any) -> str:
     return err
 
 
-@needs_engine
 def test_kernel_is_this_environment(executed: dict[str, Any]) -> None:
     assert _text(executed["cells"]["prefix"]).strip() == sys.prefix
 
 
-@needs_engine
 def test_every_magic_runs_in_a_kernel(executed: dict[str, Any]) -> None:
     cells = executed["cells"]
     assert "new session 'default'" in _text(cells["load"])
@@ -181,7 +167,6 @@ def test_every_magic_runs_in_a_kernel(executed: dict[str, Any]) -> None:
     assert (executed["dir"] / ".hydra" / "default" / "store").is_dir()
 
 
-@needs_engine
 def test_errors_are_short_usage_errors(executed: dict[str, Any]) -> None:
     cells = executed["cells"]
     for name, words in (("retry", "no failed chunk"), ("typo", "Did you mean 'status'"),
@@ -189,20 +174,13 @@ def test_errors_are_short_usage_errors(executed: dict[str, Any]) -> None:
         assert words in _usage_error(cells[name]), name
 
 
-@needs_engine
 def test_verification_cells(executed: dict[str, Any]) -> None:
     cells = executed["cells"]
-    if HAS_VERIFY:
-        assert "Added 1 value rule" in _text(cells["rules"]) and "SHACL shape" in _text(cells["shacl"])
-        assert not [o for o in cells["verify"].outputs if o.output_type == "error"]
-    else:
-        for name in ("rules", "shacl", "verify"):
-            assert "hydra_magic.verify" in _usage_error(cells[name])
-    if not HAS_VIEWS:
-        assert "hydra_magic.views" in _usage_error(cells["graph"])
+    assert "Added 1 value rule" in _text(cells["rules"]) and "SHACL shape" in _text(cells["shacl"])
+    assert not [o for o in cells["verify"].outputs if o.output_type == "error"]
+    assert not [o for o in cells["graph"].outputs if o.output_type == "error"]
 
 
-@needs_engine
 def test_user_text_is_escaped_in_html_outputs(executed: dict[str, Any]) -> None:
     cells = executed["cells"]
     escaped_seen = False
@@ -245,7 +223,6 @@ def _run(kc: Any, code: str, cell_id: str | None = None, timeout: float = 120) -
             return reply["content"], "".join(out)
 
 
-@needs_engine
 def test_extract_uses_the_front_end_cell_id(tmp_path: Path) -> None:
     from jupyter_client.manager import start_new_kernel
 

@@ -6,7 +6,6 @@ Each one runs in a temporary copy of ``tutorials/`` so that no outputs and no
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -22,8 +21,6 @@ nbclient = pytest.importorskip("nbclient")
 
 TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
 NOTEBOOKS = sorted(TUTORIALS.glob("*.ipynb"))
-ENGINE_MISSING = [m for m in ("hydra_magic.engines.rules_cq", "hydra_magic.engines.rules_text")
-                  if importlib.util.find_spec(m) is None]
 #: Variables that would let a tutorial reach a model; unset so CI proves the offline path.
 MODEL_ENV = ("HYDRA_TUTORIAL_MODEL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_API_BASE", "OPENAI_API_BASE",
              "OPENAI_BASE_URL", "LITELLM_API_BASE")
@@ -44,7 +41,6 @@ def test_tutorial_is_committed_without_outputs(path: Path) -> None:
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
 
 
-@pytest.mark.skipif(bool(ENGINE_MISSING), reason=f"offline engine missing: {', '.join(ENGINE_MISSING)}")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_tutorial_runs_offline(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in MODEL_ENV:
@@ -134,7 +130,6 @@ def _all_text(nb: Any) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.skipif(bool(ENGINE_MISSING), reason=f"offline engine missing: {', '.join(ENGINE_MISSING)}")
 def test_demo_runs_offline_and_writes_its_session(tmp_path: Path) -> None:
     """`make demo` = `python -m hydra_magic.demo`: exit 0, every section printed, the journal written."""
     import subprocess
