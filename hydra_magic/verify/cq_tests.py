@@ -214,11 +214,9 @@ def _entities(cq: str, session: SessionState, idx: FactIndex, taken: set[int]) -
 
 
 def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | None:
-    """A reading from the offline engine's CQ parser, when it exists and its terms are in the ontology."""
-    try:
-        from ..english.cq import parse_cq
-    except ImportError:
-        return None
+    """A reading from the English CQ parser, when its terms are in the ontology."""
+    from ..english.cq import parse_cq
+
     try:
         parsed = parse_cq(cq.text)
     except Exception:  # noqa: BLE001 - a bug in the engine's parser must not stop verification
