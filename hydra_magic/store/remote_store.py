@@ -179,9 +179,10 @@ class RemoteSessionStore:
         self._ontology = ontology
         return rid
 
-    #: Triples one update request may carry; a larger change goes in parts (Virtuoso 7's SPARQL
-    #: compiler runs out of memory on an INSERT DATA of ~15,000 triples).
-    max_triples = 5_000
+    #: Triples one update request may carry; a larger change goes in parts. Virtuoso 7 refuses an
+    #: INSERT DATA of 2,000 triples over a few hundred graphs ("generated SQL text has exceeded 10000
+    #: lines"; its compiler runs out of memory near 15,000); 1,000 passes.
+    max_triples = 1_000
 
     def _write(self, rid: int, header: dict[str, Any], body: dict[str, Any], removed: list[Fact],
                added: list[Fact], labels: dict[Any, str], ontology: set[tuple[Any, Any, Any]] | None,
