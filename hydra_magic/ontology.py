@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Literal as TLiteral
+from typing import Any, Iterable, Iterator, Literal as TLiteral
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -118,6 +118,9 @@ class Ontology:
         self._class_keys: dict[str, URIRef] = {}
         self._property_keys: dict[str, URIRef] = {}
         self._ancestors: dict[URIRef, tuple[URIRef, ...]] = {}
+        #: What engines learned about reading text against this ontology (e.g. the offline engine's
+        #: relation model): kept beside the graph, never in it, so exports carry only the ontology.
+        self.engine_state: dict[str, Any] = {}
         self.refresh()
 
     # ------------------------------------------------------------------ index

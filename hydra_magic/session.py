@@ -888,7 +888,9 @@ class Session:
         g = new_graph()
         for t in self.ontology.triples():
             g.add(t)
-        return Ontology(self.config.base, g)
+        scratch = Ontology(self.config.base, g)
+        scratch.engine_state = dict(self.ontology.engine_state)
+        return scratch
 
 
 def apply_verdict(onto: Ontology, verdict: OntologyVerdict) -> None:

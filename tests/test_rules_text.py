@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, XSD, Literal
+from rdflib import URIRef, RDF, RDFS, XSD, Literal
 
 from hydra_magic.candidates import IS_A, TextChunk, TripleCandidate
 from hydra_magic.contracts import check_triples
@@ -612,10 +612,20 @@ def test_the_learned_relation_model_reads_what_no_trigger_covers() -> None:
         got[model] = _triples(cands)
         assert not check_triples(cands, o, KnowledgeGraph(), text).rejected
     assert ("kappa_moon", "genre", "parody") in got[True] - got[False]
-    # the model is stored in the ontology (it travels with it) and a broken one is ignored
-    from hydra_magic.english.text import RELATION_MODEL
+    # the model is engine state beside the ontology, not a triple in it (exports carry only the ontology)
+    import json
 
-    node = next(o.graph.subjects(RELATION_MODEL, None))
+    from hydra_magic.english.text import RELATION_MODEL
+    from hydra_magic.english.text.relation_model import RELATION_MODEL_KEY
+
+    assert RELATION_MODEL_KEY in o.engine_state and not list(o.graph.subjects(RELATION_MODEL, None))
+    assert "relationModel" not in o.graph.serialize(format="turtle")
+    # one learned by an earlier version, as a literal in the ontology, is still read
+    node = URIRef(str(o.ns))
+    o.graph.set((node, RELATION_MODEL, Literal(json.dumps(o.engine_state.pop(RELATION_MODEL_KEY)))))
+    o.refresh()
+    assert ("kappa_moon", "genre", "parody") in _triples(extract_triples(TextChunk(text), o, KnowledgeGraph()))
+    # and a broken one is ignored
     o.graph.set((node, RELATION_MODEL, Literal("{not json")))
     o.refresh()
     assert ("kappa_moon", "genre", "parody") not in _triples(

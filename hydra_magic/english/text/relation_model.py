@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from rdflib import URIRef
 
@@ -22,6 +22,8 @@ from .words import BARRIERS, STOP_TRIGGERS
 # weighs them. It proposes relations the trigger phrases miss ("a 2016 American
 # space opera film" -> genre); trigger matches keep precedence.
 RELATION_MODEL = HYDRA.relationModel
+#: The key of the relation model in Ontology.engine_state.
+RELATION_MODEL_KEY = "relation_model"
 _PRUNE = 0.1  # averaged weights below this are dropped: same figures, a smaller, faster model
 _MODEL_MARGIN = 0.25  # the best property must beat "no relation" by this much
 
@@ -134,12 +136,14 @@ def _bag_scores(model: _Model, toks: _Tokens) -> list[float]:
 def _load_model(ontology: Ontology) -> _Model | None:
     import json
 
-    node = URIRef(str(ontology.ns))
-    raw = ontology.graph.value(node, RELATION_MODEL)
-    if raw is None:
-        return None
+    data: Any = ontology.engine_state.get(RELATION_MODEL_KEY)
+    if data is None:  # learned by a version that kept it in the ontology graph
+        raw = ontology.graph.value(URIRef(str(ontology.ns)), RELATION_MODEL)
+        if raw is None:
+            return None
     try:
-        data = json.loads(str(raw))
+        if data is None:
+            data = json.loads(str(raw))
         classes: list[URIRef | None] = [None]
         for name in data["classes"]:
             p = ontology.get_property(name)

@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from rdflib import OWL, RDF, Literal, URIRef
+from rdflib import URIRef
 
 from ...ontology import Ontology
 from .compiled import _compiled, _mentions
 from .mentions import _comma_pairs, _iso, _Mention, _merge_commas, _surface_variants
-from .relation_model import _PRUNE, RELATION_MODEL, _lexicon_mentions, _mention_features, _sentence_features
+from .relation_model import (
+    _PRUNE,
+    RELATION_MODEL,
+    RELATION_MODEL_KEY,
+    _lexicon_mentions,
+    _mention_features,
+    _sentence_features,
+)
 from .subjects import _local_subject, _sentence_subject
 from .tokens import _tokenize, _Tokens
 from .words import DATE_RXS, STOP_TRIGGERS
@@ -67,7 +74,6 @@ def _learn_model(
     margin: float,
 ) -> None:
     """Train the relation model on the labelled sentences and store it in ``ontology``."""
-    import json
 
     comp = _compiled(ontology)
     props = sorted(comp.props, key=str)
@@ -94,9 +100,9 @@ def _learn_model(
         "margin": margin,
         "merge": sorted(merge),
     }
-    node = URIRef(str(ontology.ns))
-    ontology.graph.add((node, RDF.type, OWL.Ontology))
-    ontology.graph.set((node, RELATION_MODEL, Literal(json.dumps(payload, separators=(",", ":")))))
+    # Engine state beside the ontology, not a (355 KB) literal in it: exports carry only the ontology.
+    ontology.engine_state[RELATION_MODEL_KEY] = payload
+    ontology.graph.remove((URIRef(str(ontology.ns)), RELATION_MODEL, None))  # one learned before this version
 
 
 Gold = tuple[int, set[str], str | None]  # property index, the object's surface forms, its ISO date
