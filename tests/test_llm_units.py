@@ -146,3 +146,42 @@ def test_provider_keys_go_only_to_the_providers_own_endpoint(tmp_path, monkeypat
     monkeypatch.setenv("HYDRA_API_KEY", "hydra-1234567")
     assert key("openai/x", "http://127.0.0.1:8080/v1") == "hydra-1234567"
     assert key("openai/gpt-4o", None) is None  # HYDRA_API_KEY is for custom endpoints only
+
+
+def test_what_counts_as_a_local_free_model():
+    from hydra_magic.engines.llm_providers import is_local
+
+    assert is_local("openai/x", "http://127.0.0.1:8080/v1") and is_local("openai/x", "http://localhost:1234/v1")
+    assert is_local("openai/x", "http://192.168.1.20:8000/v1") and is_local("openai/x", "http://[::1]:8000/v1")
+    assert is_local("openai/x", "http://gpu-box.local:8000/v1")
+    assert is_local("ollama_chat/llama3.1", None) and is_local("lm_studio/m", None)
+    assert not is_local("openai/gpt-4o-mini", None) and not is_local("openai/x", "https://api.example.com/v1")
+    assert not is_local("openai/x", "http://8.8.8.8/v1")
+
+
+def test_ollama_context_is_sized_to_the_prompt_within_the_window():
+    from hydra_magic.engines.llm_providers import ollama_num_ctx
+
+    assert ollama_num_ctx(100, 512, 8192) == (2048, True)  # never below 2,048
+    assert ollama_num_ctx(3000, 1024, 8192) == (4096, True)  # 4,024 rounded up to a multiple of 1,024
+    assert ollama_num_ctx(3100, 1024, 8192) == (5120, True)
+    assert ollama_num_ctx(9000, 1024, 8192) == (8192, False)  # cannot fit: the window, and say so
+    assert ollama_num_ctx(9000, 1024, None) == (8192, False)  # unknown model: Ollama-sized default
+
+
+def test_anthropic_api_base_loses_a_trailing_v1_others_keep_it():
+    from hydra_magic.engines.llm_providers import request_base, request_model
+
+    assert request_base("anthropic/claude-haiku-4-5", "http://127.0.0.1:9/v1/") == "http://127.0.0.1:9"
+    assert request_base("openai/x", "http://127.0.0.1:9/v1") == "http://127.0.0.1:9/v1"
+    assert request_model("ollama/llama3.1") == "ollama_chat/llama3.1"
+    assert request_model("ollama_chat/llama3.1") == "ollama_chat/llama3.1"
+    assert request_model("openai/x") == "openai/x"
+
+
+def test_retry_policy_values_are_checked():
+    from hydra_magic.outcomes import RetryPolicy
+
+    for bad in ({"max_attempts": 0}, {"max_feedback": 0}, {"budget": -1}, {"max_retry_after": "60"}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            RetryPolicy(**bad)
