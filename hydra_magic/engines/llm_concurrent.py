@@ -11,17 +11,12 @@ verify → feed back) is :mod:`hydra_magic.pipeline`'s, and the limits per model
 from __future__ import annotations
 
 import asyncio
-import inspect
 import threading
 from typing import Any, Awaitable, Callable, Sequence, TypeVar
 
-__all__ = ["schedule", "run_sync", "has_async_extract"]
+__all__ = ["schedule", "run_sync"]
 
 T = TypeVar("T")
-
-
-def has_async_extract(engine: Any) -> bool:
-    return inspect.iscoroutinefunction(getattr(engine, "aextract", None))
 
 
 def schedule(jobs: Sequence[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
