@@ -422,3 +422,15 @@ def test_a_server_gone_mid_change_is_rolled_back_when_it_is_opened_again(small_r
     RemoteSessionStore.release(oxigraph, "gone-mid", s.config.base)  # the dead kernel's lease
     again = _session(oxigraph, "gone-mid")
     assert len(again.kg) == 0 and again.cqs and not _pending(again.journal)
+
+
+def test_a_large_session_is_read_in_pages(make: Callable[..., Session], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteSessionStore, "page_facts", 1)  # more than one fact: read in 16 pages
+    s = make()
+    s.add_cqs(CQS)
+    s.extract(TEXT, source="intro")
+    s.extract(AWKWARD, source="cell-2")
+    kept = facts(s)
+    assert len(kept) > 1
+    s.close()
+    assert same_facts(facts(make()), kept)

@@ -385,15 +385,25 @@ class RemoteSessionStore:
                                     f"{_HEADER} ?h }} }} ORDER BY ?i")
         return [LogRecord(int(r["i"]["value"]), r["op"]["value"], json.loads(r["h"]["value"]), 0, 0) for r in rows]
 
+    #: Facts read per request when a session is opened: a larger session is read in pages (by the
+    #: first hex digits of its evidence IRIs), so no single answer runs into the SPARQL deadline.
+    page_facts = 20_000
+
     def _read_facts(self) -> list[Fact]:
         ev = self.names.evidence.value
-        data = self.endpoint.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ev}> {{ ?s ?p ?o }} }}")
-        local = ox.Store()
-        if data.strip():
-            local.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.names.evidence)
-        facts = self.names.read_facts(local, grouped=False)
         rows = self.endpoint.select(f"SELECT (COUNT(?n) AS ?c) WHERE {{ GRAPH <{ev}> {{ ?n {_PRED} ?p }} }}")
         held = int(rows[0]["c"]["value"]) if rows else 0
+        digits = 0
+        while held > self.page_facts * 16 ** digits and digits < 3:
+            digits += 1
+        pages = [""] if digits == 0 else [f"{i:0{digits}x}" for i in range(16 ** digits)]
+        local = ox.Store()
+        for page in pages:
+            where = f"FILTER(STRSTARTS(STR(?s), {_lit(ev + '/' + page)})) " if page else ""
+            data = self.endpoint.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ev}> {{ ?s ?p ?o }} {where}}}")
+            if data.strip():
+                local.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.names.evidence)
+        facts = self.names.read_facts(local, grouped=False)
         if held != len(facts):
             # A server that cuts long answers short (Virtuoso's ResultSetMaxRows is 10,000 by default)
             # would otherwise open as a smaller session without a word.
