@@ -288,6 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--n-ctx", type=int, default=4096)
     args = parser.parse_args(argv)
+    import signal
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # `kill PID` stops llama.cpp too, as Ctrl-C does (never an orphaned server)
+
+    signal.signal(signal.SIGTERM, on_term)
     try:
         server = ModelServer(args.port, n_ctx=args.n_ctx).start()
     except ModelServerError as exc:
