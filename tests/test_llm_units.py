@@ -93,6 +93,10 @@ def test_engine_arguments_are_checked(tmp_path):
         LLMEngine(" ")
     with pytest.raises(EngineError, match="Unknown step"):
         LLMEngine("openai/x", step_models={"extraction": "openai/y"})
+    with pytest.raises(EngineError, match=r"requests_per_minute='60': give a positive whole number"):
+        LLMEngine("openai/x", requests_per_minute="60")
+    with pytest.raises(EngineError, match=r"concurrency=0"):
+        LLMEngine("openai/x").derive(concurrency=0)
 
 
 def test_cache_keys_and_storage(tmp_path):
