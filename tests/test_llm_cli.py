@@ -85,7 +85,7 @@ def test_cli_reports_a_failing_server_per_line(llm_server, tmp_path):
     llm_server.default = Reply(status=500, error="boom")
     proc, out = run_cli(tmp_path, llm_server.url)
     assert proc.returncode == 1, proc.stderr  # every call failed: not a clean run
-    assert "engine_error: 3" in proc.stderr
+    assert "0 rejected (none), 3 lines failed (engine_error: 3; server_error: 3)" in proc.stderr  # not rejections
     assert "boom" in proc.stderr  # the reason, not only a count
     assert "failed (server_error): " in proc.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]

@@ -198,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
     stats: Counter[str] = Counter()
     sentences = 0
     failures: dict[str, tuple[Any, str]] = {}  # first failure of each kind: (line id, message)
+    failed: Counter[str] = Counter()  # lines the engine failed on, by kind
     # Written next to the output and renamed at the end: a bad line or an interrupt
     # leaves the previous output (if any) as it was, never a half-written file.
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
@@ -231,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
                     if outcome.error:
                         line_error, error_code = outcome.error, outcome.error_kind or "engine_error"
                         failures.setdefault(error_code, (rid, outcome.error))
-                        stats["engine_error"] += 1
+                        failed[error_code] += 1
                 stats["accepted"] += len(triples)
                 row: dict[str, Any] = {"id": rid, "triples": triples, "rejected": rejected}
                 if line_error:
@@ -252,11 +253,14 @@ def run(args: argparse.Namespace) -> int:
     accepted = stats.pop("accepted", 0)
     flagged = stats.pop("flagged", 0)
     by_code = ", ".join(f"{k}: {v}" for k, v in stats.most_common()) or "none"
+    # A failed line is not a rejection: the contracts never saw its triples.
+    lost = (f", {sum(failed.values())} lines failed (engine_error: {sum(failed.values())}; "
+            + ", ".join(f"{k}: {v}" for k, v in failed.most_common()) + ")") if failed else ""
     print(f"hydra extract: {sentences} sentences, {accepted} triples accepted "
           f"({accepted - flagged} verified, {flagged} on inferred types), "
-          f"{sum(stats.values())} rejected ({by_code}), {done - t0:.2f} s "
+          f"{sum(stats.values())} rejected ({by_code}){lost}, {done - t0:.2f} s "
           f"(ontology{' + learning' if args.learn else ''} {setup:.2f} s, extraction {extracting:.2f} s = "
-          f"{sentences / extracting if extracting else 0:.0f} sentences/s)", file=sys.stderr)
+          f"{_rate(sentences, extracting)})", file=sys.stderr)
     usage = getattr(engine, "usage", None)
     if usage is not None:
         print(f"hydra extract: model {args.engine}: {usage}", file=sys.stderr)
@@ -266,3 +270,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"hydra extract: line {rid!r} failed ({code}): {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _rate(sentences: int, seconds: float) -> str:
+    """Sentences per second, or seconds per sentence when a model is slower than one a second."""
+    if not seconds or not sentences:
+        return "0 sentences/s"
+    per_second = sentences / seconds
+    return f"{per_second:.0f} sentences/s" if per_second >= 1 else f"{seconds / sentences:.1f} s per sentence"
