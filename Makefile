@@ -49,7 +49,7 @@ bench: $(STAMP)
 ## model-server: serve SmolLM2-135M-Instruct on http://127.0.0.1:$(MODEL_PORT)/v1 (Ctrl-C stops it)
 MODEL_PORT ?= 8080
 model-server: $(MODEL_STAMP)
-	$(BIN)/python tests/model_server.py --port $(MODEL_PORT)
+	$(BIN)/python -m hydra_magic.testing.model_server --port $(MODEL_PORT)
 
 clean:
 	rm -rf $(VENV) .hydra .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,7 +1,7 @@
 """``%cq --generate`` on a real local model: calls, repairs and seconds per step.
 
 Run: ``.venv/bin/python benchmarks/bench_generate.py [--groups N] [--personas 3,2,1] [--domain TEXT]``.
-Starts llama.cpp's server with SmolLM2-135M (tests/model_server.py; CPU, no download), runs every
+Starts llama.cpp's server with SmolLM2-135M (hydra_magic/testing/model_server.py; CPU, no download), runs every
 step of :class:`hydra_magic.generate.Generation` through a recording proxy and prints, per step, the
 requests sent, their HTTP statuses, the parse/contract repairs and the wall time, then what each step
 produced. The model is tiny: its content is often poor; the figures are about the pipeline.
@@ -24,7 +24,7 @@ from hydra_magic.errors import HydraError  # noqa: E402
 from hydra_magic.generate import STEPS, Generation  # noqa: E402
 from hydra_magic.outcomes import RetryPolicy  # noqa: E402
 from hydra_magic.session import Session, SessionConfig  # noqa: E402
-from tests.model_server import ENGINE_MODEL, ModelServer, RecordingProxy  # noqa: E402
+from hydra_magic.testing.model_server import ENGINE_MODEL, ModelServer, RecordingProxy  # noqa: E402
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ from hydra_magic.errors import EngineError  # noqa: E402
 from hydra_magic.kg import Evidence, Fact, KnowledgeGraph  # noqa: E402
 from hydra_magic.pipeline import RetryPolicy, chunk_text, extract_chunks  # noqa: E402
 from hydra_magic.session import Session, SessionConfig  # noqa: E402
-from tests.llm_server import FILM_TTL, LLMServer, Reply, last_user, prompt_text  # noqa: E402
+from hydra_magic.testing.llm_server import FILM_TTL, LLMServer, Reply, last_user, prompt_text  # noqa: E402
 
 SENTENCE = "Film{i:03d} was directed by Person{i:03d} in {year}."
 CHUNK_RE = re.compile(r"Text:\n<<<\n(.*?)\n>>>", re.S)

@@ -1,6 +1,6 @@
 """The litellm engine against a scripted local server: replies good and bad, repairs, failures, keys.
 
-No real model and no network: every request goes to ``tests/llm_server.py`` on
+No real model and no network: every request goes to ``hydra_magic/testing/llm_server.py`` on
 127.0.0.1, and the tests count exactly how many requests were made.
 """
 

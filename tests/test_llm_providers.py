@@ -1,7 +1,7 @@
 """Provider profiles, each tested by the exact request it sends to a recording loopback server (issue 10).
 
 OpenAI, Anthropic, Ollama and the OpenAI-compatible servers (vLLM, llama.cpp,
-LM Studio) are all pointed at ``tests/llm_server.py`` on 127.0.0.1 through
+LM Studio) are all pointed at ``hydra_magic/testing/llm_server.py`` on 127.0.0.1 through
 ``api_base``; the server answers in each provider's dialect and records the
 path, headers and body. Nothing reaches the network. Each test runs one whole
 extraction, so the reply is read back through the provider's format as well.
