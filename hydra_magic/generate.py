@@ -170,11 +170,14 @@ class Generation(_Shown):
         self._usages: list[Any] = []
 
     # ------------------------------------------------------------ plumbing
-    def _engine_for(self, step: str) -> Any:
+    def _engine_for(self, step: str, *, fresh: bool = False) -> Any:
+        """The engine for ``step``; ``fresh`` (a redo) asks the model again instead of replaying its cache."""
         model = self.models.get(step)
         if not hasattr(self.engine, "derive"):
             return self.engine
         overrides: dict[str, Any] = {"retry": self.policy}
+        if fresh:
+            overrides["fresh"] = True
         if model:
             overrides["step_models"] = {**getattr(self.engine, "step_models", {}), step: model}
         return self.engine.derive(**overrides)
@@ -212,7 +215,7 @@ class Generation(_Shown):
         from .engines import llm_prompts as prompts
         from .engines.llm_schemas import PersonasOut
 
-        eng = self._engine_for("committee")
+        eng = self._engine_for("committee", fresh=redo)
         notes: list[str] = []
         with self._batch("committee"):
             out = eng.committee(self.domain, self.groups or 0, policy=self.policy)
@@ -300,7 +303,7 @@ class Generation(_Shown):
         from .engines import llm_prompts as prompts
 
         panels = self.committee().panels(self.panel_size) or [[]]
-        eng = self._engine_for("scope")
+        eng = self._engine_for("scope", fresh=redo)
         notes: list[str] = []
 
         def write(k_panel: tuple[int, list[tuple[StakeholderGroup, Persona]]]) -> ScopeDocument:
@@ -325,7 +328,7 @@ class Generation(_Shown):
         docs = self.scopes().documents
         if not docs:
             raise InputError("There is no scope document to merge. Pass some with g.scopes([...]).")
-        eng = self._engine_for("merge_scope")
+        eng = self._engine_for("merge_scope", fresh=redo)
         notes: list[str] = []
         level, calls = 0, 0
         with self._batch("merged scope"):
@@ -362,7 +365,7 @@ class Generation(_Shown):
 
         scope = self.scope()
         panels = self.committee().panels(self.panel_size) or [[]]
-        eng = self._engine_for("cqs")
+        eng = self._engine_for("cqs", fresh=redo)
 
         def ask(k_panel: tuple[int, list[tuple[StakeholderGroup, Persona]]]) -> list[GeneratedCQ]:
             k, panel = k_panel
@@ -407,7 +410,8 @@ class Generation(_Shown):
         if len(alive) > 1:
             try:
                 with self._batch("dedupe"):
-                    groups = self._engine_for("dedupe").dedupe_cqs([items[i].text for i in alive], policy=self.policy)
+                    eng = self._engine_for("dedupe", fresh=redo)
+                    groups = eng.dedupe_cqs([items[i].text for i in alive], policy=self.policy)
             except EngineError as exc:  # keep every question; say why
                 result.issues += getattr(exc, "issues", []) or [Issue("parse_error", str(exc), severity="warning")]
                 groups = []
@@ -440,7 +444,7 @@ class Generation(_Shown):
         existing_classes = {c.name for c in scratch.classes.values()}
         existing_props = {p.name for p in scratch.properties.values()}
         draft = OntologyDraft(scratch)
-        eng = self._engine_for("ontology")
+        eng = self._engine_for("ontology", fresh=redo)
         from .session import apply_verdict
 
         def stage(verdict: "OntologyVerdict") -> None:

@@ -327,3 +327,19 @@ def test_groups_named_twice_or_not_at_all_are_left_out_and_said(llm_server, engi
     c = Generation("films", engine).committee()
     assert [g.name for g in c.groups] == ["Programmers", "Critics", "Audience"]
     assert c.notes == ["2 groups without a name or named twice left out"]
+
+
+def test_redo_asks_the_model_again_instead_of_replaying_the_cache(llm_server, tmp_path):
+    cached = LLMEngine("openai/x", api_base=llm_server.url, api_key="x", cache_dir=str(tmp_path / "c"),
+                       use_cache=True, retry=FAST)
+    llm_server.responder = responder
+    g = Generation("films", cached)
+    g.cqs()
+    calls = sum(steps_of(llm_server).values())
+    again = Generation("films", cached)
+    again.cqs()  # the same requests: answered from the cache
+    assert sum(steps_of(llm_server).values()) == calls
+    before = steps_of(llm_server)
+    again.cqs(redo=True)  # a redo is a new question to the model, not the cached reply
+    after = steps_of(llm_server)
+    assert after["cqs"] > before["cqs"] and after - before == Counter(cqs=after["cqs"] - before["cqs"])
