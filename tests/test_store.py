@@ -299,3 +299,29 @@ def test_damaged_or_missing_session_state_is_refused_and_the_store_kept(tmp_path
     assert len(list(store.quads_for_pattern(None, None, None, None))) == kept > n
     del store
     assert len(Session("films", SessionConfig(journal_dir=str(tmp_path)), restore=False).kg) == 0  # asked to
+
+
+def test_a_flush_that_never_returns_does_not_hang_close(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RocksDB's manual Flush() can wait forever; close() warns after its deadline and goes on."""
+    import threading
+    import time
+
+    from hydra_magic.store import SessionStore
+
+    s = Session("stall", SessionConfig(journal_dir=str(tmp_path)))
+    store = s.journal
+    assert isinstance(store, SessionStore)
+    real, release = store._store, threading.Event()
+
+    class Stalling:
+        def flush(self) -> None:
+            release.wait(30)
+
+    monkeypatch.setattr(SessionStore, "FLUSH_DEADLINE", 0.2)
+    store._store = Stalling()
+    t0 = time.monotonic()
+    with pytest.warns(RuntimeWarning, match="did not finish flushing.*nothing is lost"):
+        s.close()
+    assert time.monotonic() - t0 < 5 and not store.is_open
+    release.set()
+    del real
