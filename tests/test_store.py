@@ -325,3 +325,18 @@ def test_a_flush_that_never_returns_does_not_hang_close(tmp_path: Path, monkeypa
     assert time.monotonic() - t0 < 5 and not store.is_open
     release.set()
     del real
+
+
+def test_a_session_left_open_at_exit_lets_the_interpreter_exit(tmp_path: Path) -> None:
+    """Session.__del__ at interpreter shutdown closes the store; no thread can start then (it hung `make demo`)."""
+    import subprocess
+    import sys
+
+    code = ("from hydra_magic.session import Session, SessionConfig\n"
+            f"s = Session('left-open', SessionConfig(journal_dir={str(tmp_path)!r}))\n"
+            "s.add_cqs('Which films did a director direct?')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    again = Session("left-open", SessionConfig(journal_dir=str(tmp_path)))
+    assert again.cqs
+    again.close()

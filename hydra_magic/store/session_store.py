@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import warnings
 import weakref
@@ -415,7 +416,17 @@ class SessionStore:
 
 
 def _flush_within(store: Any, seconds: float) -> bool:
-    """``store.flush()`` in a daemon thread; False when it has not returned within ``seconds``."""
+    """``store.flush()`` in a daemon thread; False when it has not returned within ``seconds``.
+
+    While the interpreter shuts down (a Session dropped at exit) no new thread can run, so the flush
+    is made directly there.
+    """
+    if sys.is_finalizing():
+        try:
+            store.flush()
+        except OSError:
+            pass
+        return True
     done = threading.Event()
 
     def run() -> None:
