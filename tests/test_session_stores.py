@@ -346,6 +346,9 @@ def test_hydra_store_moves_the_session_to_a_server_and_back(oxigraph: str, hydra
     with pytest.raises(UsageError, match="not a store URL"):
         run_cell("%hydra store http://example.org/sparql")
     assert hydra_ext.magics.sessions.active is on_server  # a refused URL closes nothing
+    with pytest.raises(UsageError, match="did not answer"):
+        run_cell(f"%hydra store oxigraph+http://127.0.0.1:{free_port()}")  # nobody listens there
+    assert hydra_ext.magics.sessions.active is on_server and on_server.cqs  # nor does a server that is not up
     run_cell("%hydra store local")
     local = hydra_ext.magics.sessions.active
     assert not local.config.store and not local.cqs  # the local session of that name, as it was

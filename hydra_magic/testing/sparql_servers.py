@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -37,35 +38,42 @@ def oxigraph_binary() -> str | None:
     return str(here) if here.is_file() else shutil.which("oxigraph")
 
 
+@contextmanager
+def _serving(argv: list[str], directory: Path, probe: str, *, name: str, wait: float) -> Iterator[None]:
+    """Run ``argv`` in its own process group until ``probe`` answers; stop the whole group after."""
+    log_path = directory / f"{name}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, cwd=directory, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    urllib.request.urlopen(probe, timeout=2).read()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"{name} did not start: {log_path.read_text()[-2000:]}") from None
+                    time.sleep(0.2)
+            yield
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+
 def running_oxigraph(directory: Path) -> Iterator[str]:
     """Start ``oxigraph serve`` on a free loopback port; yields its store URL; stops it after."""
     binary = oxigraph_binary()
     if binary is None:
         raise ServerUnavailable("Oxigraph's server is not installed: pip install oxigraph")
     port = free_port()
-    log = open(directory / "oxigraph.log", "wb")
-    proc = subprocess.Popen([binary, "serve", "--location", str(directory / "data"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph serve did not start: {(directory / 'oxigraph.log').read_text()}")
-                time.sleep(0.1)
+    argv = [binary, "serve", "--location", str(directory / "data"), "--bind", f"127.0.0.1:{port}"]
+    with _serving(argv, directory, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", name="oxigraph", wait=30):
         yield f"oxigraph+http://127.0.0.1:{port}"
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
 
 
 def virtuoso_binaries() -> tuple[str, str] | None:
@@ -98,29 +106,9 @@ def running_virtuoso(directory: Path) -> Iterator[str]:
     ini = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 10000000", ini)
     ini = re.sub(r"(?m)^DirsAllowed\s*=.*$", f"DirsAllowed = ., {directory}", ini)
     (directory / "virtuoso.ini").write_text(ini)
-    log = open(directory / "server.log", "wb")
-    proc = subprocess.Popen([server, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"virtuoso-t did not start: {(directory / 'server.log').read_text()[-2000:]}")
-                time.sleep(0.5)
+    argv = [server, "-f", "-c", str(directory / "virtuoso.ini")]
+    with _serving(argv, directory, f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", name="virtuoso", wait=90):
         grant = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
         subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"], check=True,
                        capture_output=True, timeout=60)
         yield f"sparql+http://127.0.0.1:{http_port}/sparql"
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
