@@ -7,6 +7,11 @@ failed on that line, ``error`` with its ``error_code`` (``rate_limit``,
 ``parse_error``, …). A run with any failed line exits 1 after printing the
 first error of each kind; a model name that cannot be used stops it at once
 (exit 2, naming the ways to write one).
+
+With ``--store URL`` the lines go into the session kept on that SPARQL server
+(``--session NAME``, default ``cli``): each line is one change with its id as
+the source, extracted against what the session already holds, exactly as a
+notebook's ``%%extract`` cell would be.
 """
 
 from __future__ import annotations
@@ -14,31 +19,35 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from rdflib import RDF
 
 from ..errors import EmptyInputError, InputError, InputTooLargeError, ParseError
+from .store_options import add_model_argument, add_store_arguments
 
 __all__ = ["add_parser", "run", "read_jsonl"]
 
 
 def add_parser(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--ontology", required=True, help="ontology: .ttl, .owl/.rdf or a Text2KGBench .json")
+    p.add_argument("--ontology", help="ontology: .ttl, .owl/.rdf or a Text2KGBench .json (required unless --store "
+                                      "names a session that has one; with --store it is added to that session)")
     p.add_argument("--input", required=True, help="JSONL with one {\"id\", \"sent\"} per line")
     p.add_argument("--output", required=True, help="JSONL written with one line per input line")
     p.add_argument("--learn", help="labelled train JSONL (Text2KGBench TekGen or WebNLG format)")
-    p.add_argument("--engine", default="rules", help="'rules' (offline, default) or a litellm model")
+    add_model_argument(p)
     p.add_argument("--api-base", help="OpenAI-compatible base URL for the model engine")
     p.add_argument("--no-cache", action="store_true",
                    help="always ask the model: neither read nor write the reply cache")
     p.add_argument("--types", choices=("default", "strict"), default="default",
                    help="default: keep triples that rest on types inferred from a relation, with "
                         "\"flags\": [\"type_inferred\"]; strict: reject them (untyped_entity)")
+    add_store_arguments(p)
 
 
 #: Longest JSONL line read, in bytes: one sentence (or one labelled example) per line.
@@ -169,89 +178,176 @@ def _learn_rows(path: str, flag: str) -> list[dict[str, Any]]:
     return rows
 
 
+class _Tally:
+    """The output line of each input line, and the run's counts (accepted, flagged, rejections by code, failures)."""
+
+    def __init__(self, ontology: Any) -> None:
+        self.ontology = ontology
+        self.stats: Counter[str] = Counter()
+        self.accepted = self.flagged = self.sentences = 0
+        self.failures: dict[str, tuple[Any, str]] = {}  # first failure of each kind: (line id, message)
+        self.failed: Counter[str] = Counter()  # lines the engine failed on, by kind
+
+    def row(self, rid: Any, accepted: Sequence[Any], rejected: Sequence[Any], error: str = "",
+            error_code: str = "", notes: Sequence[str] = ()) -> dict[str, Any]:
+        triples, rows = [], []
+        for ct in accepted:
+            if ct.predicate == RDF.type:
+                continue  # typing is internal; the output lists ontology relations
+            prop = self.ontology.properties[ct.predicate]
+            c = ct.candidate
+            triple: dict[str, Any] = {"sub": c.subject_text or c.subject, "rel": prop.label,
+                                      "obj": c.object_text or c.object}
+            if ct.flags:
+                triple["flags"] = list(ct.flags)
+                self.flagged += 1
+            triples.append(triple)
+        for ct in rejected:
+            c = ct.candidate
+            rows.append({"sub": c.subject_text or c.subject, "rel": c.predicate, "obj": c.object_text or c.object,
+                         "code": ct.codes[0] if ct.codes else "", "codes": ct.codes})
+            self.stats.update(ct.codes[:1])
+        self.accepted += len(triples)
+        row: dict[str, Any] = {"id": rid, "triples": triples, "rejected": rows}
+        if error:
+            code = error_code or "engine_error"
+            row["error"] = error  # the line is not (fully) extracted: the engine failed
+            row["error_code"] = code
+            self.failures.setdefault(code, (rid, error))
+            self.failed[code] += 1
+        if notes:
+            row["notes"] = list(notes)  # a cap cut what the engine proposed (RetryPolicy)
+        return row
+
+
+#: ``[rate_limit] …``: the kind an engine error names at the start of its message.
+_KIND = re.compile(r"^\[(\w+)\]")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..user_files import check_input_file, check_output_path
+    from .store_options import check_store_arguments
+
+    t0 = time.perf_counter()
+    check_store_arguments(args)
+    # Every path is checked before any work, so a bad one costs nothing and writes nothing.
+    if not args.ontology and not args.store:
+        raise InputError("--ontology is required (a .ttl, .owl/.rdf or Text2KGBench .json file), unless --store "
+                         "names a server whose session already has an ontology.")
+    if args.ontology:
+        check_input_file(args.ontology, "--ontology")
+    check_input_file(args.input, "--input")
+    if args.learn:
+        check_input_file(args.learn, "--learn")
+    out_path = check_output_path(args.output, "--output")
+    options: dict[str, Any] = {"api_base": args.api_base} if args.api_base else {}
+    if args.no_cache:
+        options["use_cache"] = False
+    if args.store:
+        return _run_in_session(args, out_path, options, t0)
     from ..engines import get_engine
     from ..io import read_ontology
     from ..kg import KnowledgeGraph
     from ..pipeline import RetryPolicy, TextChunk, extract_chunks
 
-    t0 = time.perf_counter()
-    # Every path is checked before any work, so a bad one costs nothing and writes nothing.
-    check_input_file(args.ontology, "--ontology")
-    check_input_file(args.input, "--input")
-    if args.learn:
-        check_input_file(args.learn, "--learn")
-    out_path = check_output_path(args.output, "--output")
     ontology = read_ontology(args.ontology)
-    options: dict[str, Any] = {"api_base": args.api_base} if args.api_base else {}
-    if args.no_cache:
-        options["use_cache"] = False
     engine = get_engine(args.engine, **options)
     if args.learn:
-        if not hasattr(engine, "learn"):
-            raise InputError(f"--learn works with the rules engine; {args.engine!r} does not learn triggers.")
-        engine.learn(_learn_rows(args.learn, "--learn"), ontology)
+        _learn(engine, args, ontology)
     t_ready = time.perf_counter()
     kg = KnowledgeGraph(ontology.base)  # stays empty: lines are independent
     policy = RetryPolicy(base_delay=0.2)
-    stats: Counter[str] = Counter()
-    sentences = 0
-    failures: dict[str, tuple[Any, str]] = {}  # first failure of each kind: (line id, message)
-    failed: Counter[str] = Counter()  # lines the engine failed on, by kind
+    tally = _Tally(ontology)
+
+    def line(text: str, rid: Any) -> dict[str, Any]:
+        if not text.strip():
+            return tally.row(rid, [], [])
+        outcome = extract_chunks(engine, [TextChunk(text, 0, 0, "" if rid is None else str(rid))],
+                                 text, ontology, kg, policy, types=args.types)[0]
+        return tally.row(rid, outcome.accepted, outcome.rejected, outcome.error,
+                         outcome.error_kind if outcome.error else "", outcome.notes)
+
+    _write_lines(args, out_path, tally, line)
+    return _summary(args, tally, engine, t0, t_ready, time.perf_counter())
+
+
+def _learn(engine: Any, args: argparse.Namespace, ontology: Any) -> None:
+    if not hasattr(engine, "learn"):
+        raise InputError(f"--learn works with the rules engine; {args.engine!r} does not learn triggers.")
+    engine.learn(_learn_rows(args.learn, "--learn"), ontology)
+
+
+def _run_in_session(args: argparse.Namespace, out_path: Path, options: dict[str, Any], t0: float) -> int:
+    """``--store URL``: every line goes into the session kept on the server, one change per line.
+
+    The line's id is its source (a line run again replaces what it gave before, as a notebook cell does),
+    and the session's known entities count, so the output may depend on what the server already holds.
+    """
+    from ..io import read_ontology
+    from ..pipeline import RetryPolicy
+    from ..session import Session, SessionConfig
+    from .store_options import session_name
+
+    config = SessionConfig(journal_dir=None, store=args.store, model=args.engine, engine_options=options,
+                           retry=RetryPolicy(base_delay=0.2), types=args.types)
+    with Session(session_name(args), config) as session:
+        if args.ontology:
+            # Only what the stored ontology lacks, so running the same command again adds no empty change.
+            new = read_ontology(args.ontology, base=config.base).triples() - session.ontology.triples()
+            if new:
+                session.load_ontology(args.ontology)
+        if not session.ontology.properties:
+            raise InputError(f"The session {session.name!r} on {args.store} has no ontology properties to extract "
+                             "with: give --ontology FILE (it is added to the session) or grow one with hydra cq "
+                             "--store.")
+        engine = session.engine
+        if args.learn:
+            _learn(engine, args, session.ontology)
+        t_ready = time.perf_counter()
+        tally = _Tally(session.ontology)
+        sources: list[str] = []
+
+        def line(text: str, rid: Any) -> dict[str, Any]:
+            if not text.strip():
+                return tally.row(rid, [], [])
+            source = f"line-{tally.sentences}" if rid is None else str(rid)
+            sources.append(source)
+            result = session.extract(text, source=source)
+            error = "; ".join(err for _, err in result.failed_chunks)
+            kind = _KIND.match(error)
+            return tally.row(rid, result.accepted, [r.checked for r in result.rejected], error,
+                             kind.group(1) if kind else "")
+
+        _write_lines(args, out_path, tally, line)
+        done = time.perf_counter()
+        print(f"hydra extract: kept in session {session.name!r} on the store: {len(sources)} sources written, "
+              f"{len(session.kg):,} facts in the session now", file=sys.stderr)
+        return _summary(args, tally, engine, t0, t_ready, done)
+
+
+def _write_lines(args: argparse.Namespace, out_path: Path, tally: _Tally,
+                 line: Callable[[str, Any], dict[str, Any]]) -> None:
     # Written next to the output and renamed at the end: a bad line or an interrupt
     # leaves the previous output (if any) as it was, never a half-written file.
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as out:
             for text, rid in _sentence_rows(args.input, "--input"):
-                sentences += 1
-                triples, rejected = [], []
-                line_error, error_code, notes = "", "", []
-                if text.strip():
-                    outcome = extract_chunks(engine, [TextChunk(text, 0, 0, "" if rid is None else str(rid))],
-                                             text, ontology, kg, policy, types=args.types)[0]
-                    for ct in outcome.accepted:
-                        if ct.predicate == RDF.type:
-                            continue  # typing is internal; the output lists ontology relations
-                        prop = ontology.properties[ct.predicate]  # type: ignore[index]
-                        c = ct.candidate
-                        triple: dict[str, Any] = {"sub": c.subject_text or c.subject, "rel": prop.label,
-                                  "obj": c.object_text or c.object}
-                        if ct.flags:
-                            triple["flags"] = list(ct.flags)
-                            stats["flagged"] += 1
-                        triples.append(triple)
-                    for ct in outcome.rejected:
-                        c = ct.candidate
-                        rejected.append({"sub": c.subject_text or c.subject, "rel": c.predicate,
-                                         "obj": c.object_text or c.object,
-                                         "code": ct.codes[0] if ct.codes else "", "codes": ct.codes})
-                        stats.update(ct.codes[:1])
-                    notes = list(outcome.notes)
-                    if outcome.error:
-                        line_error, error_code = outcome.error, outcome.error_kind or "engine_error"
-                        failures.setdefault(error_code, (rid, outcome.error))
-                        failed[error_code] += 1
-                stats["accepted"] += len(triples)
-                row: dict[str, Any] = {"id": rid, "triples": triples, "rejected": rejected}
-                if line_error:
-                    row["error"] = line_error  # the line is not (fully) extracted: the engine failed
-                    row["error_code"] = error_code
-                if notes:
-                    row["notes"] = notes  # a cap cut what the engine proposed (RetryPolicy)
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                tally.sentences += 1
+                out.write(json.dumps(line(text, rid), ensure_ascii=False) + "\n")
                 out.flush()
-        if not sentences:
+        if not tally.sentences:
             raise EmptyInputError(f"--input {str(args.input)!r} has no JSON line, so there is nothing to "
                                   'extract. Write one {"id": "1", "sent": "..."} object per line.')
         os.replace(tmp, out_path)
     finally:
         tmp.unlink(missing_ok=True)
-    done = time.perf_counter()
+
+
+def _summary(args: argparse.Namespace, tally: _Tally, engine: Any, t0: float, t_ready: float, done: float) -> int:
     setup, extracting = t_ready - t0, done - t_ready
-    accepted = stats.pop("accepted", 0)
-    flagged = stats.pop("flagged", 0)
+    stats, failed, sentences = tally.stats, tally.failed, tally.sentences
+    accepted, flagged = tally.accepted, tally.flagged
     by_code = ", ".join(f"{k}: {v}" for k, v in stats.most_common()) or "none"
     # A failed line is not a rejection: the contracts never saw its triples.
     lost = (f", {sum(failed.values())} lines failed (engine_error: {sum(failed.values())}; "
@@ -264,9 +360,9 @@ def run(args: argparse.Namespace) -> int:
     usage = getattr(engine, "usage", None)
     if usage is not None:
         print(f"hydra extract: model {args.engine}: {usage}", file=sys.stderr)
-    if failures:
+    if tally.failures:
         # Not a clean run: say why (first failure of each kind) and exit non-zero.
-        for code, (rid, message) in failures.items():
+        for code, (rid, message) in tally.failures.items():
             print(f"hydra extract: line {rid!r} failed ({code}): {message}", file=sys.stderr)
         return 1
     return 0
