@@ -7,6 +7,7 @@ HYDRA_REQUIRE_STORES=1, as in CI).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from pathlib import Path
@@ -44,6 +45,13 @@ def _files(tmp_path: Path) -> tuple[Path, Path]:
     inp = tmp_path / "in.jsonl"
     inp.write_text("".join(json.dumps(r) + "\n" for r in LINES), encoding="utf-8")
     return cqs, inp
+
+
+def _subparser(command: str) -> argparse.ArgumentParser:
+    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    parser = sub.choices[command]
+    assert isinstance(parser, argparse.ArgumentParser)
+    return parser
 
 
 def _stored(url: str, name: str) -> Session:
@@ -108,7 +116,7 @@ def test_store_credentials_are_never_taken_from_the_command_line(tmp_path: Path,
     assert "HYDRA_STORE_USER" in err  # the message says where credentials go instead
     assert not (tmp_path / "o.jsonl").exists()
     # and there is no option that would take them
-    help_text = build_parser()._subparsers._group_actions[0].choices["extract"].format_help()  # type: ignore[union-attr]
+    help_text = _subparser("extract").format_help()
     assert "HYDRA_STORE_USER" in help_text and "--password" not in help_text and "--user" not in help_text
 
 
@@ -127,7 +135,7 @@ def test_session_without_store_and_a_server_that_is_not_there_say_so(tmp_path: P
 # ------------------------------------------------------------------ --model
 @pytest.mark.parametrize("command", ["extract", "cq"])
 def test_model_and_engine_are_one_option_documented_in_help(command: str) -> None:
-    sub = build_parser()._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    sub = _subparser(command)
     help_text = " ".join(sub.format_help().split())
     assert "--model MODEL, --engine MODEL" in help_text
     assert "--engine is the same option" in help_text
