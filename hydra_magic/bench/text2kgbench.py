@@ -1,47 +1,58 @@
-"""Text2KGBench: ontology loading, the published metrics, and a harness for the rules engine.
+"""Text2KGBench: the harness. Every sentence goes the way a user's extraction goes.
 
-Text2KGBench (Mihindukulasooriya et al., ISWC 2023, https://github.com/cenguix/Text2KGBench)
-gives, per ontology, sentences and the triples a system should extract from them
-using only the ontology's relations. Data: CC BY-SA 4.0 (the DBpedia-WebNLG part
-derives from WebNLG 3.0, CC BY-NC-SA 4.0).
+Each sentence is one chunk through :func:`hydra_magic.pipeline.extract_chunks`,
+the path of ``hydra extract``: the engine's proposals meet the contracts, an
+engine that can repair (a model) is asked again with the rejected candidates
+and their issues, up to ``max_attempts``, and a model's requests share its
+limiter and retry policy. Only what the contracts accept is scored, with the
+published metrics (:mod:`.text2kg_score`).
 
-The scorer follows the upstream ``src/evaluation/run_eval.py`` definitions:
-
-* triples are compared as one normalised string (lower case, spaces and
-  underscores removed); relation names are the ontology labels with spaces
-  written as underscores (``lyrics by`` -> ``lyrics_by``);
-* *official* precision keeps only system triples whose relation is among the
-  sentence's gold relations; we also report the *plain* precision over all
-  emitted triples;
-* ontology conformance (OC) is the share of system triples whose relation is an
-  ontology relation (an empty output scores OC = 1, so read it next to F1);
-* subject/object hallucination: the share of triples whose stemmed subject
-  (object) is not a substring of the stemmed sentence plus the concept labels.
-  Upstream tokenises with NLTK's ``word_tokenize``, which needs downloaded
-  ``punkt`` data; here a regex tokeniser that follows the same Penn-Treebank
-  rules and a Porter stemmer with NLTK's extensions are built in, so scoring
-  needs no download;
-* metrics are averaged per sentence, then per ontology (sentences without a
-  system entry count as zeros), and the global figure is the mean over
-  ontologies.
+Beside the scores, the run reports what the engine proposed (its first reply,
+and every attempt) against the gold, what the contracts let through, the
+rejections by rule code, and the calls and seconds per sentence. A proposal
+"not in the gold" is counted as wrong; the benchmark's gold is not complete, so
+this is an upper bound on the wrong ones (the target is none accepted as
+verified).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import sys
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Iterable, Mapping, Sequence
 
 from ..errors import DataNotFoundError, InputError
-from ..io import read_text2kgbench_ontology
+from .text2kg_score import (
+    DATASETS,
+    METRICS,
+    UPSTREAM,
+    SentenceScore,
+    average,
+    bench_root,
+    default_data_dir,
+    gold_items,
+    load_text2kgbench_ontology,
+    normalize_triple,
+    ontology_files,
+    porter_stem,
+    published_baselines,
+    read_jsonl,
+    read_text2kgbench_ontology,
+    relation_name,
+    score_ontology,
+    score_sentence,
+    tokenize,
+)
 
 __all__ = [
     "DATASETS",
+    "METRICS",
     "UPSTREAM",
     "DataNotFoundError",
     "default_data_dir",
@@ -61,514 +72,6 @@ __all__ = [
     "run",
     "main",
 ]
-
-#: The two Text2KGBench datasets (folder names under the data directory).
-DATASETS = ("wikidata_tekgen", "dbpedia_webnlg")
-#: Where to get the data.
-UPSTREAM = "https://github.com/cenguix/Text2KGBench"
-#: Metric keys, in the order tables print them.
-METRICS = (
-    "precision",
-    "recall",
-    "f1",
-    "plain_precision",
-    "plain_f1",
-    "onto_conf",
-    "sub_halluc",
-    "rel_halluc",
-    "obj_halluc",
-)
-
-def default_data_dir() -> Path:
-    """``../shared/data`` next to the repository (the project's convention)."""
-    return Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-def _bench_root(data_dir: str | Path | None) -> Path:
-    """The folder that holds ``wikidata_tekgen/`` and ``dbpedia_webnlg/``."""
-    base = Path(data_dir) if data_dir is not None else default_data_dir()
-    for cand in (base, base / "text2kgbench", base / "data"):
-        if any((cand / d).is_dir() for d in DATASETS):
-            return cand
-    raise DataNotFoundError(
-        f"Text2KGBench data not found under {str(base)!r} "
-        f"(looked for {DATASETS[0]}/ and {DATASETS[1]}/). "
-        f"Get it from {UPSTREAM} (folder data/) and pass its location as data_dir, "
-        f"e.g. data_dir='../shared/data/text2kgbench'."
-    )
-
-
-# =====================================================================  ontology
-#: The loader lives in :mod:`hydra_magic.io` (one implementation); this name stays for callers.
-load_text2kgbench_ontology = read_text2kgbench_ontology
-
-
-def relation_name(label: str) -> str:
-    """The relation as the benchmark writes it in output: spaces become underscores."""
-    return label.replace(" ", "_")
-
-
-# ================================================================ tokens, stems
-_VOWELS = frozenset("aeiou")
-_IRREGULAR = {
-    "skies": "sky",
-    "sky": "sky",
-    "dying": "die",
-    "lying": "lie",
-    "tying": "tie",
-    "news": "news",
-    "innings": "inning",
-    "inning": "inning",
-    "outings": "outing",
-    "outing": "outing",
-    "cannings": "canning",
-    "canning": "canning",
-    "howe": "howe",
-    "proceed": "proceed",
-    "exceed": "exceed",
-    "succeed": "succeed",
-}
-
-
-def _cons(word: str) -> list[bool]:
-    """Consonant flags: ``y`` is a consonant at the start or after a vowel."""
-    flags: list[bool] = []
-    for i, ch in enumerate(word):
-        flags.append(ch not in _VOWELS and (ch != "y" or i == 0 or not flags[i - 1]))
-    return flags
-
-
-def _m(stem: str) -> int:
-    f = _cons(stem)
-    return sum(1 for i in range(1, len(f)) if f[i] and not f[i - 1])
-
-
-def _has_vowel(stem: str) -> bool:
-    return not all(_cons(stem))
-
-
-def _double_cons(word: str) -> bool:
-    return len(word) >= 2 and word[-1] == word[-2] and _cons(word)[-1]
-
-
-def _cvc(word: str) -> bool:
-    f = _cons(word)
-    if len(word) >= 3:
-        return f[-3] and not f[-2] and f[-1] and word[-1] not in "wxy"
-    return len(word) == 2 and not f[0] and f[1]
-
-
-def _rules(word: str, rules: Sequence[tuple[str, str, Any]]) -> str:
-    # The first rule whose suffix matches decides, whether or not its condition holds.
-    for suffix, repl, cond in rules:
-        if word.endswith(suffix):
-            stem = word[: len(word) - len(suffix)]
-            return stem + repl if cond is None or cond(stem) else word
-    return word
-
-
-def _pos(stem: str) -> bool:
-    return _m(stem) > 0
-
-
-def _gt1(stem: str) -> bool:
-    return _m(stem) > 1
-
-
-_STEP2 = [
-    ("ational", "ate", _pos),
-    ("tional", "tion", _pos),
-    ("enci", "ence", _pos),
-    ("anci", "ance", _pos),
-    ("izer", "ize", _pos),
-    ("bli", "ble", _pos),
-    ("alli", "al", _pos),
-    ("entli", "ent", _pos),
-    ("eli", "e", _pos),
-    ("ousli", "ous", _pos),
-    ("ization", "ize", _pos),
-    ("ation", "ate", _pos),
-    ("ator", "ate", _pos),
-    ("alism", "al", _pos),
-    ("iveness", "ive", _pos),
-    ("fulness", "ful", _pos),
-    ("ousness", "ous", _pos),
-    ("aliti", "al", _pos),
-    ("iviti", "ive", _pos),
-    ("biliti", "ble", _pos),
-    ("fulli", "ful", _pos),
-]
-_STEP3 = [
-    ("icate", "ic", _pos),
-    ("ative", "", _pos),
-    ("alize", "al", _pos),
-    ("iciti", "ic", _pos),
-    ("ical", "ic", _pos),
-    ("ful", "", _pos),
-    ("ness", "", _pos),
-]
-_STEP4 = (
-    [
-        (s, "", _gt1)
-        for s in ("al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent")
-    ]
-    + [("ion", "", lambda st: _m(st) > 1 and st[-1:] in ("s", "t"))]
-    + [(s, "", _gt1) for s in ("ou", "ism", "ate", "iti", "ous", "ive", "ize")]
-)
-
-
-def _step2(word: str) -> str:
-    if word.endswith("alli") and _pos(word[:-4]):
-        return _step2(word[:-4] + "al")
-    out = _rules(word, _STEP2)
-    if out == word and word.endswith("logi") and _pos(word[:-3]):
-        return word[:-1]
-    return out
-
-
-def porter_stem(word: str) -> str:
-    """Porter stemmer with NLTK's extensions (``nltk.stem.PorterStemmer()``'s default mode)."""
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if len(word) <= 2:
-        return w
-    # step 1a
-    if w.endswith("ies") and len(w) == 4:
-        w = w[:-3] + "ie"
-    else:
-        w = _rules(
-            w, [("sses", "ss", None), ("ies", "i", None), ("ss", "ss", None), ("s", "", None)]
-        )
-    # step 1b
-    if w.endswith("ied"):
-        w = w[:-3] + ("ie" if len(w) == 4 else "i")
-    elif w.endswith("eed"):
-        if _m(w[:-3]) > 0:
-            w = w[:-1]
-    else:
-        stem = None
-        if w.endswith("ed") and _has_vowel(w[:-2]):
-            stem = w[:-2]
-        elif w.endswith("ing") and _has_vowel(w[:-3]):
-            stem = w[:-3]
-        if stem is not None:
-            if stem.endswith(("at", "bl", "iz")):
-                w = stem + "e"
-            elif _double_cons(stem):
-                w = stem if stem[-1] in "lsz" else stem[:-1]
-            elif _m(stem) == 1 and _cvc(stem):
-                w = stem + "e"
-            else:
-                w = stem
-    # step 1c
-    if w.endswith("y") and len(w) > 2 and _cons(w[:-1])[-1]:
-        w = w[:-1] + "i"
-    w = _step2(w)
-    w = _rules(w, _STEP3)
-    w = _rules(w, _STEP4)
-    # step 5a
-    if w.endswith("e"):
-        stem = w[:-1]
-        m = _m(stem)
-        if m > 1 or (m == 1 and not _cvc(stem)):
-            w = stem
-    # step 5b
-    if w.endswith("ll") and _m(w[:-1]) > 1:
-        w = w[:-1]
-    return w
-
-
-# Penn-Treebank style tokenisation as NLTK's ``word_tokenize`` does it (without
-# the punkt sentence splitter, which needs downloaded data).
-_TB_START = [
-    (re.compile(r"([«“‘„]|[`]+)"), r" \1 "),
-    (re.compile(r'^"'), "``"),
-    (re.compile(r"(``)"), r" \1 "),
-    (re.compile(r"([ (\[{<])(\"|'{2})"), r"\1 `` "),
-    (re.compile(r"(?i)(?<!\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\b)(?=\w)"), r"\1 "),
-]
-_TB_PUNCT = [
-    (re.compile(r"([^.])(\.)([\]\)}>\"'»”’ ]*)\s*$"), r"\1 \2 \3 "),
-    (re.compile(r"([:,])([^\d])"), r" \1 \2"),
-    (re.compile(r"([:,])$"), r" \1 "),
-    (re.compile(r"\.{2,}"), r" \g<0> "),
-    (re.compile(r"[;@#$%&]"), r" \g<0> "),
-    (re.compile(r"[\u2012-\u2015]"), r" \g<0> "),
-    (re.compile(r"([^.])(\.)([\]\)}>\"']*)\s*$"), r"\1 \2\3 "),
-    (re.compile(r"[?!]"), r" \g<0> "),
-    (re.compile(r"([^'])' "), r"\1 ' "),
-    (re.compile(r"[*]"), r" \g<0> "),
-    (re.compile(r"[\]\[\(\)\{\}<>]"), r" \g<0> "),
-    (re.compile(r"--"), r" -- "),
-]
-_TB_END = [
-    (re.compile(r"([»”’])"), r" \1 "),
-    (re.compile(r"''"), " '' "),
-    (re.compile(r'"'), " '' "),
-    (re.compile(r"\s+"), " "),
-    (re.compile(r"([^' ])('[sS]|'[mM]|'[dD]|') "), r"\1 \2 "),
-    (re.compile(r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) "), r"\1 \2 "),
-]
-
-
-# punkt (NLTK's sentence splitter) learns its abbreviations from data; a boundary is
-# approximated here as [.?!] + space + capital, unless an initial or a common
-# abbreviation ends before it.
-_SENT_BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\"“(]?[A-Z0-9])")
-_NO_BOUNDARY = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Co|Inc|Ltd|Bros|vs|No|Mt|Ft|Gen|Col|Lt|Sgt|"
-    r"Capt|Prof|Rev|U\.S|e\.g|i\.e|etc|approx|ca|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
-    r"Oct|Nov|Dec))\.$"
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Word tokens by the rules NLTK's ``word_tokenize`` applies (sentences, then Penn Treebank)."""
-    out: list[str] = []
-    start = 0
-    for m in _SENT_BOUNDARY.finditer(text):
-        if _NO_BOUNDARY.search(text, max(0, m.start() - 8), m.start()):
-            continue
-        out.extend(_treebank(text[start : m.start()]))
-        start = m.end()
-    out.extend(_treebank(text[start:]))
-    return out
-
-
-def _treebank(text: str) -> list[str]:
-    for rx, sub in _TB_START:
-        text = rx.sub(sub, text)
-    for rx, sub in _TB_PUNCT:
-        text = rx.sub(sub, text)
-    text = " " + text + " "
-    for rx, sub in _TB_END:
-        text = rx.sub(sub, text)
-    return text.split()
-
-
-_SPACE_US = re.compile(r"(_|\s+)")
-
-
-class _Stems:
-    """Memoised stemming (the same words recur across thousands of sentences)."""
-
-    def __init__(self) -> None:
-        self.cache: dict[str, str] = {}
-
-    def word(self, w: str) -> str:
-        s = self.cache.get(w)
-        if s is None:
-            s = self.cache[w] = porter_stem(w)
-        return s
-
-    def text(self, text: str) -> str:
-        return _SPACE_US.sub("", "".join(self.word(w) for w in tokenize(text))).lower()
-
-    def entity(self, text: str) -> str:
-        return self.text(text).replace("01januari", "")
-
-
-# ===================================================================== scoring
-def normalize_triple(sub: str, rel: str, obj: str) -> str:
-    """Upstream's comparison key: lower case, spaces and underscores removed, concatenated."""
-    return "".join(_SPACE_US.sub("", x).lower() for x in (sub, rel, obj))
-
-
-@dataclass
-class SentenceScore:
-    """The metrics of one sentence (upstream names), plus the plain precision and F1."""
-
-    id: str
-    precision: float = 0.0
-    recall: float = 0.0
-    f1: float = 0.0
-    plain_precision: float = 0.0
-    plain_f1: float = 0.0
-    onto_conf: float = 0.0
-    sub_halluc: float = 0.0
-    rel_halluc: float = 0.0
-    obj_halluc: float = 0.0
-    system: list[list[str]] = field(default_factory=list)
-    gold: list[list[str]] = field(default_factory=list)
-    sent: str = ""
-
-    def metrics(self) -> dict[str, float]:
-        return {k: getattr(self, k) for k in METRICS}
-
-
-def _prf(gold: set[str], pred: set[str]) -> tuple[float, float, float]:
-    if not pred or not gold:
-        return 0.0, 0.0, 0.0
-    hit = len(gold & pred)
-    p, r = hit / len(pred), hit / len(gold)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def _triple(t: Any) -> list[str]:
-    if isinstance(t, Mapping):
-        return [str(t.get("sub", "")), str(t.get("rel", "")), str(t.get("obj", ""))]
-    return [str(x) for x in list(t)[:3]]
-
-
-def score_sentence(
-    system: Iterable[Any],
-    gold: Iterable[Any],
-    sentence: str,
-    ontology: Mapping[str, Any],
-    *,
-    id: str = "",
-    _stems: _Stems | None = None,
-    _context: tuple[str, set[str]] | None = None,
-) -> SentenceScore:
-    """Upstream's per-sentence metrics for ``system`` triples against ``gold`` triples.
-
-    Triples are ``[sub, rel, obj]`` lists or ``{"sub", "rel", "obj"}`` dicts;
-    ``ontology`` is the benchmark's JSON ontology (``concepts``, ``relations``).
-    """
-    stems = _stems or _Stems()
-    sys_t = [_triple(t) for t in system]
-    gold_t = [_triple(t) for t in gold]
-    if _context is None:
-        _context = (
-            " ".join(c["label"] for c in ontology.get("concepts", [])),
-            {relation_name(r["label"]) for r in ontology.get("relations", [])},
-        )
-    concept_text, ont_rels = _context
-    gold_rels = {relation_name(t[1]) for t in gold_t}
-    filtered = [t for t in sys_t if t[1] in gold_rels]
-    gold_keys = {normalize_triple(*t) for t in gold_t}
-    p, r, f = _prf(gold_keys, {normalize_triple(*t) for t in filtered})
-    pp, _, _ = _prf(gold_keys, {normalize_triple(*t) for t in sys_t})
-    pf = 2 * pp * r / (pp + r) if pp + r else 0.0
-    out = SentenceScore(id, p, r, f, pp, pf, system=sys_t, gold=gold_t, sent=sentence)
-    if not sys_t:
-        out.onto_conf = 1.0
-        return out
-    out.onto_conf = sum(1 for t in sys_t if t[1] in ont_rels) / len(sys_t)
-    out.rel_halluc = 1.0 - out.onto_conf
-    # upstream appends the concept labels to the sentence without a separator
-    stemmed = stems.text(sentence + concept_text)
-    out.sub_halluc = sum(1 for t in sys_t if stemmed.find(stems.entity(t[0])) == -1) / len(sys_t)
-    out.obj_halluc = sum(1 for t in sys_t if stemmed.find(stems.entity(t[2])) == -1) / len(sys_t)
-    return out
-
-
-def score_ontology(
-    system: Mapping[str, Iterable[Any]],
-    gold: Sequence[Mapping[str, Any]],
-    ontology: Mapping[str, Any],
-) -> tuple[dict[str, float], list[SentenceScore]]:
-    """Per-sentence scores and their averages over all gold sentences of one ontology.
-
-    ``system`` maps a sentence id to its triples; a gold sentence without an entry
-    scores zero on every metric (OC included), as upstream counts it.
-    """
-    stems = _Stems()
-    ctx = (
-        " ".join(c["label"] for c in ontology.get("concepts", [])),
-        {relation_name(r["label"]) for r in ontology.get("relations", [])},
-    )
-    scores: list[SentenceScore] = []
-    totals = dict.fromkeys(METRICS, 0.0)
-    for item in gold:
-        sid = str(item["id"])
-        if sid not in system:
-            continue
-        s = score_sentence(
-            system[sid],
-            item.get("triples", []),
-            str(item.get("sent", "")),
-            ontology,
-            id=sid,
-            _stems=stems,
-            _context=ctx,
-        )
-        scores.append(s)
-        for k in METRICS:
-            totals[k] += getattr(s, k)
-    n = max(len(gold), 1)
-    return {k: v / n for k, v in totals.items()}, scores
-
-
-def average(rows: Iterable[Mapping[str, float]]) -> dict[str, float]:
-    """The mean of metric dicts (the global figure is the mean over ontologies)."""
-    rows = list(rows)
-    return {k: sum(r.get(k, 0.0) for r in rows) / len(rows) for k in METRICS} if rows else {}
-
-
-# ======================================================================== data
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _ontology_files(root: Path, dataset: str) -> dict[str, Path]:
-    """``{"1_movie": <path>}`` for every JSON ontology of ``dataset``, in numeric order."""
-    files = {
-        p.name[: -len("_ontology.json")]: p
-        for p in (root / dataset / "ontologies").glob("*_ontology.json")
-    }
-    return dict(sorted(files.items(), key=lambda kv: int(kv[0].split("_", 1)[0])))
-
-
-def gold_items(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Sentences with their gold triples, from either file layout.
-
-    Ground-truth and WebNLG files hold ``{"id", "sent", "triples"}`` already;
-    TekGen train/validation files hold one triple per line
-    (``sub_label``/``rel_label``/``obj_label``), grouped here by sentence.
-    """
-    out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        if "triples" in r:
-            out.setdefault(
-                str(r["id"]), {"id": str(r["id"]), "sent": r["sent"], "triples": list(r["triples"])}
-            )
-            continue
-        if not isinstance(r.get("sent"), str):
-            raise InputError(
-                f"Text2KGBench row {r.get('id')!r}: 'sent' must be a string, not "
-                f"{type(r.get('sent')).__name__}. The file is not in the benchmark's format."
-            )
-        item = out.setdefault(
-            "sent:" + r["sent"], {"id": str(r["id"]), "sent": r["sent"], "triples": []}
-        )
-        t = {"sub": r["sub_label"], "rel": r["rel_label"], "obj": r["obj_label"]}
-        if t not in item["triples"]:
-            item["triples"].append(t)
-    return list(out.values())
-
-
-def published_baselines(root: Path, dataset: str) -> dict[str, dict[str, Any]]:
-    """Published averages per model: ``{"Vicuna-13B": {"global": {...}, "1_movie": {...}}}``.
-
-    Where a file has no global row (TekGen Alpaca-LoRA-13B) the global figure is the
-    mean of its per-ontology rows and carries ``"derived": 1.0``.
-    """
-    out: dict[str, dict[str, Any]] = {}
-    base = root / dataset / "baselines"
-    if not base.is_dir():
-        return out
-    for model_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        files = sorted((model_dir / "eval_metrics").glob("*avg*.jsonl"))
-        if not files:
-            continue
-        figures: dict[str, Any] = {}
-        for row in read_jsonl(files[-1]):
-            key = row.get("onto") or row.get("id")
-            if row.get("type") not in ("all_test_cases", "global"):
-                continue
-            figures[str(key)] = {k[4:]: float(v) for k, v in row.items() if k.startswith("avg_")}
-        if "global" not in figures and figures:
-            # Some result files stop before the global row: its mean over the ontologies.
-            per_onto = list(figures.values())
-            figures["global"] = {
-                k: round(sum(f[k] for f in per_onto) / len(per_onto), 2) for k in per_onto[0]
-            }
-            figures["global"]["derived"] = 1.0
-        out[model_dir.name] = figures
-    return out
 
 
 # ===================================================================== harness
@@ -725,6 +228,124 @@ def _fmt(v: float | None) -> str:
     return "  -  " if v is None else f"{v:5.2f}"
 
 
+class _Recorder:
+    """The engine as the pipeline sees it, keeping each reply (the raw output) and each repair request.
+
+    Everything else (``capabilities``, ``check_ready``, ``batch``, ``usage``, …) is the engine's own,
+    so the pipeline treats it exactly as it treats the engine.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self.calls = self.repairs = self.gleanings = 0
+        self.cpu = 0.0  # CPU seconds inside the engine (one core's work; the model server's not counted)
+        self.replies: list[list[Any]] = []  # this sentence's replies, one list per attempt
+        self.fed_back: Counter[str] = Counter()  # rule codes of the candidates named in repair requests
+        self._policy = _takes_policy(getattr(engine, "extract", None))
+        if inspect.iscoroutinefunction(getattr(engine, "aextract", None)):
+            self.aextract = self._aextract
+            self._apolicy = _takes_policy(engine.aextract)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def sentence(self) -> None:
+        self.replies = []
+
+    def _before(self, feedback: Sequence[tuple[Any, Sequence[Any]]], options: Mapping[str, Any]) -> None:
+        self.calls += 1
+        self.repairs += bool(feedback)
+        self.gleanings += bool(options.get("found"))  # a re-reading for facts not found yet (gleaning epochs)
+        for _, issues in feedback:
+            self.fed_back.update({getattr(i, "code", "") for i in issues} - {""})
+
+    def extract(self, chunk: Any, ontology: Any, kg: Any, feedback: Sequence[Any] = (), *,
+                policy: Any = None, **options: Any) -> list[Any]:
+        self._before(feedback, options)
+        t0 = time.process_time()
+        try:
+            extra = {"policy": policy} if self._policy and policy is not None else {}
+            out = list(self._engine.extract(chunk, ontology, kg, feedback, **extra, **options))
+        finally:
+            self.cpu += time.process_time() - t0
+        self.replies.append(out)
+        return out
+
+    async def _aextract(self, chunk: Any, ontology: Any, kg: Any, feedback: Sequence[Any] = (), *,
+                        policy: Any = None, **options: Any) -> list[Any]:
+        self._before(feedback, options)
+        t0 = time.process_time()
+        try:
+            extra = {"policy": policy} if self._apolicy and policy is not None else {}
+            out = list(await self._engine.aextract(chunk, ontology, kg, feedback, **extra, **options))
+        finally:
+            self.cpu += time.process_time() - t0
+        self.replies.append(out)
+        return out
+
+
+def _takes_policy(fn: Any) -> bool:
+    try:
+        return "policy" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass
+class _Output:
+    """What the engine proposed and what the contracts did with it (relation triples; typing is counted apart)."""
+
+    sentences: int = 0
+    first_proposed: int = 0  # distinct relation triples in the first reply of each sentence (the raw output)
+    first_in_gold: int = 0
+    proposed: int = 0  # distinct relation triples in any reply of a sentence, repairs and re-readings included
+    in_gold: int = 0
+    typing_proposed: int = 0  # distinct isA candidates, any reply
+    accepted: int = 0
+    accepted_in_gold: int = 0
+    verified: int = 0
+    verified_not_in_gold: int = 0
+    flagged: int = 0
+    flagged_not_in_gold: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)  # final verdicts: candidates by their first rule code
+    rejected_codes: Counter[str] = field(default_factory=Counter)  # final verdicts: every rule code they broke
+    fed_back: Counter[str] = field(default_factory=Counter)  # codes named in repair requests
+    failed: Counter[str] = field(default_factory=Counter)  # sentences the engine failed on, by kind
+    first_errors: dict[str, str] = field(default_factory=dict)
+    calls: int = 0
+    repairs: int = 0  # calls that named rejected candidates (a contract repair)
+    gleanings: int = 0  # calls that re-read a sentence for facts not found yet
+    wall: float = 0.0
+    cpu_engine: float = 0.0
+    cpu_total: float = 0.0
+
+    def add(self, other: "_Output") -> None:
+        for k, v in vars(other).items():
+            if isinstance(v, Counter):
+                getattr(self, k).update(v)
+            elif isinstance(v, dict):
+                for code, msg in v.items():
+                    self.first_errors.setdefault(code, msg)
+            else:
+                setattr(self, k, getattr(self, k) + v)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: (dict(v) if isinstance(v, dict) else round(v, 3) if isinstance(v, float) else v)
+             for k, v in vars(self).items()}
+        d["accepted_not_in_gold"] = self.accepted - self.accepted_in_gold
+        n = max(self.sentences, 1)
+        d["calls_per_sentence"] = round(self.calls / n, 2)
+        d["seconds_per_sentence"] = round(self.wall / n, 3)
+        return d
+
+
+def _usage(engine: Any) -> dict[str, Any] | None:
+    usage = getattr(engine, "usage", None)
+    if usage is None or not is_dataclass(usage) or isinstance(usage, type):
+        return None
+    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(usage).items()}
+
+
 def run(
     data_dir: str | Path | None = None,
     dataset: str = "wikidata_tekgen",
@@ -736,8 +357,14 @@ def run(
     out: IO[str] | None = None,
     gold_literal_forms: bool = False,
     types: str = "default",
+    per_ontology: int | None = None,
+    api_base: str | None = None,
+    max_attempts: int | None = None,
+    use_cache: bool = True,
+    timeout: float | None = None,
+    engine_options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Learn from ``train/``, extract from ``split``, score with the published metrics.
+    """Learn from ``train/``, extract from ``split`` through the pipeline, score with the published metrics.
 
     Parameters
     ----------
@@ -750,8 +377,9 @@ def run(
         ``"validation"`` (TekGen; tune here), ``"test"`` (report only) or
         ``"holdout"`` (every fifth train sentence, learning from the rest).
     engine
-        Engine name for :func:`hydra_magic.engines.get_engine`; engines with a
-        ``learn`` method are trained on each ontology's ``train/`` first.
+        Engine name for :func:`hydra_magic.engines.get_engine`: ``"rules"`` or a
+        litellm model (``"openai/NAME"`` with ``api_base`` for a local server).
+        Engines with a ``learn`` method are trained on each ontology's ``train/`` first.
     ontologies
         Ontology ids to run (``["1_movie"]``); all by default.
     output
@@ -767,25 +395,35 @@ def run(
         The contracts' types mode: ``"default"`` scores every accepted triple,
         those flagged ``type_inferred`` included (their count is reported);
         ``"strict"`` rejects those (``untyped_entity``).
+    per_ontology
+        Only the first ``per_ontology`` sentences (with gold) of each ontology; the
+        averages are over those sentences.
+    api_base, use_cache, timeout, engine_options
+        For a model engine: its OpenAI-compatible base URL, whether its reply cache
+        is read and written, seconds per request, and any other engine option.
+    max_attempts
+        Tries per sentence (the first and the repairs; :class:`~hydra_magic.pipeline.RetryPolicy`).
+        ``1`` shows the raw output alone. Engines that cannot repair are asked once.
 
     Returns
     -------
     dict
-        ``{"dataset", "split", "engine", "ontologies": {id: {metrics, counts, timing}},
-        "global": {metrics}, "baselines": {model: {"global": {...}, id: {...}}},
-        "throughput": {...}}``. Only triples the contracts accept are scored.
+        ``{"dataset", "split", "engine", "ontologies": {id: {metrics, counts, "model_output", timing}},
+        "global": {metrics}, "model_output": {...}, "usage": {...}, "baselines": {...}, "throughput": {...}}``.
+        Only triples the contracts accept are scored.
     """
-    from rdflib import RDF
-
     from ..candidates import TextChunk
-    from ..contracts import check_triples
     from ..engines import get_engine
+    from ..engines.capabilities import capabilities_of
     from ..kg import KnowledgeGraph
+    from ..pipeline import RetryPolicy, extract_chunks
 
     if dataset not in DATASETS:
         raise InputError(f"Unknown dataset {dataset!r}; use one of {', '.join(DATASETS)}.")
-    root = _bench_root(data_dir)
-    files = _ontology_files(root, dataset)
+    if per_ontology is not None and per_ontology < 1:
+        raise InputError(f"per_ontology={per_ontology}: give a positive number of sentences per ontology.")
+    root = bench_root(data_dir)
+    files = ontology_files(root, dataset)
     if ontologies:
         wanted = [str(o) for o in ontologies]
         missing = [o for o in wanted if o not in files]
@@ -795,21 +433,43 @@ def run(
             )
         files = {k: files[k] for k in wanted}
     out = out if out is not None else sys.stdout
-    eng = get_engine(engine)
+    # The retry policy of hydra extract (one place); max_attempts bounds the repairs.
+    policy = RetryPolicy(base_delay=0.2)
+    if max_attempts is not None:
+        policy = replace(policy, max_attempts=max_attempts)
+    options: dict[str, Any] = dict(engine_options or {})
+    if engine not in ("rules", "offline", ""):
+        options.setdefault("retry", policy)
+        if api_base:
+            options["api_base"] = api_base
+        if not use_cache:
+            options["use_cache"] = False
+        if timeout:
+            options["timeout"] = timeout
+    eng = _Recorder(get_engine(engine, **options))
+    attempts = policy.max_attempts if capabilities_of(eng).repair else 1  # an engine that cannot repair: once
     results: dict[str, Any] = {
         "dataset": dataset,
         "split": split,
         "engine": engine,
+        "api_base": api_base,
+        "per_ontology": per_ontology,
+        "max_attempts": attempts,
+        "use_cache": use_cache,
         "ontologies": {},
         "data_dir": str(root),
         "gold_literal_forms": gold_literal_forms,
         "types": types,
     }
-    n_sent = 0
-    t_extract = t_check = 0.0
+    total = _Output()
     rows = []
     for name, path in files.items():
         train, sents, gold = _split_rows(root, dataset, name, split)
+        if per_ontology is not None:
+            ids = {str(g["id"]) for g in gold}
+            sents = [s for s in sents if str(s["id"]) in ids][:per_ontology]
+            kept = {str(s["id"]) for s in sents}
+            gold = [g for g in gold if str(g["id"]) in kept]
         if not gold:
             continue
         onto_json = json.loads(path.read_text(encoding="utf-8"))
@@ -821,54 +481,97 @@ def run(
             learned = learn(train, onto)
         t_learn = time.perf_counter() - t0
         forms = _output_forms(train)
-        kg = KnowledgeGraph(onto.base)
+        kg = KnowledgeGraph(onto.base)  # stays empty: sentences are independent, as in hydra extract
+        gold_keys = {str(g["id"]): {normalize_triple(*_gold_triple(t)) for t in g.get("triples", [])}
+                     for g in gold}
         system: dict[str, list[list[str]]] = {}
-        rejected: Counter[str] = Counter()
-        flagged = verified = 0
-        te = tc = 0.0
+        detail: dict[str, dict[str, Any]] = {}
+        seen = _Output()
         for item in sents:
-            text = str(item["sent"])
-            chunk = TextChunk(text, 0, 0, str(item["id"]))
-            # CPU time of this (single-threaded) process: one core's work, whatever else runs
-            t0 = time.process_time()
-            cands = eng.extract(chunk, onto, kg)
-            t1 = time.process_time()
-            verdict = check_triples(cands, onto, kg, text, types=types)
-            tc += time.process_time() - t1
-            te += t1 - t0
+            sid, text = str(item["id"]), str(item["sent"])
+            keys = gold_keys.get(sid, set())
+            eng.sentence()
+            calls0, repairs0, gleanings0 = eng.calls, eng.repairs, eng.gleanings
+            c0, e0, w0 = time.process_time(), eng.cpu, time.perf_counter()
+            outcome = extract_chunks(eng, [TextChunk(text, 0, 0, sid)], text, onto, kg, policy, types=types)[0]
+            seen.wall += time.perf_counter() - w0
+            seen.cpu_total += time.process_time() - c0
+            seen.cpu_engine += eng.cpu - e0
+            seen.sentences += 1
+            seen.calls += eng.calls - calls0
+            seen.repairs += eng.repairs - repairs0
+            seen.gleanings += eng.gleanings - gleanings0
+            raw: list[list[str]] = []
+            distinct: set[str] = set()  # a triple repeated by a repair or a re-reading counts once
+            typing: set[tuple[str, str]] = set()
+            for n, reply in enumerate(eng.replies):
+                for c in reply:
+                    if _is_typing(c.predicate, onto):
+                        typing.add((c.subject, c.object))
+                        continue
+                    prop = onto.get_property(c.predicate)
+                    t = _bench_triple(c, prop.label if prop is not None else c.predicate, forms, gold_literal_forms)
+                    key = normalize_triple(*t)
+                    if n == 0 and t not in raw:
+                        raw.append(t)
+                        seen.first_proposed += 1
+                        seen.first_in_gold += key in keys
+                    if key not in distinct:
+                        distinct.add(key)
+                        seen.proposed += 1
+                        seen.in_gold += key in keys
+            seen.typing_proposed += len(typing)
             triples: list[list[str]] = []
-            for ct in verdict.accepted:
+            for ct in outcome.accepted:
                 c = ct.candidate
-                if ct.predicate == RDF.type:
+                if _is_typing(c.predicate, onto):
                     continue
                 prop = onto.get_property(c.predicate)
                 if prop is None:
                     continue
                 t = _bench_triple(c, prop.label, forms, gold_literal_forms)
-                if t not in triples:
-                    triples.append(t)
-                    flagged += bool(ct.flags)
-                    verified += not ct.flags
-            for ct in verdict.rejected:
-                rejected.update(ct.codes)
-            system[str(item["id"])] = triples
+                if t in triples:
+                    continue
+                triples.append(t)
+                hit = normalize_triple(*t) in keys
+                seen.accepted += 1
+                seen.accepted_in_gold += hit
+                if ct.flags:
+                    seen.flagged += 1
+                    seen.flagged_not_in_gold += not hit
+                else:
+                    seen.verified += 1
+                    seen.verified_not_in_gold += not hit
+            for ct in outcome.rejected:
+                seen.rejected.update(ct.codes[:1])
+                seen.rejected_codes.update(ct.codes)
+            if outcome.error:
+                kind = outcome.error_kind or "engine_error"
+                seen.failed[kind] += 1
+                seen.first_errors.setdefault(kind, f"{sid}: {outcome.error}")
+            system[sid] = triples
+            detail[sid] = {"raw": raw, "rejected": [
+                {"triple": [ct.candidate.subject, ct.candidate.predicate, ct.candidate.object], "codes": ct.codes}
+                for ct in outcome.rejected], "attempts": outcome.attempts,
+                **({"error": outcome.error} if outcome.error else {})}
+        seen.fed_back, eng.fed_back = eng.fed_back, Counter()
         avg, scores = score_ontology(system, gold, onto_json)
-        n_sent += len(sents)
-        t_extract += te
-        t_check += tc
+        total.add(seen)
         rows.append(avg)
         results["ontologies"][name] = {
             **{k: round(v, 4) for k, v in avg.items()},
             "sentences": len(gold),
             "triples": sum(len(v) for v in system.values()),
-            "verified_triples": verified,
-            "type_inferred_triples": flagged,
-            "rejected_by_contracts": dict(rejected),
+            "verified_triples": seen.verified,
+            "type_inferred_triples": seen.flagged,
+            "rejected_by_contracts": dict(seen.rejected_codes),
             "learned_triggers": sum(len(v) for v in learned.values()),
+            "model_output": seen.to_dict(),
             "seconds": {
                 "learn": round(t_learn, 3),
-                "extract": round(te, 3),
-                "contracts": round(tc, 3),
+                "extract": round(seen.cpu_engine, 3),
+                "contracts": round(seen.cpu_total - seen.cpu_engine, 3),
+                "wall": round(seen.wall, 3),
             },
             "per_sentence": [
                 {
@@ -877,24 +580,82 @@ def run(
                     "system": s.system,
                     "gold": s.gold,
                     "sent": s.sent,
+                    **detail.get(s.id, {}),
                 }
                 for s in scores
             ],
         }
     results["global"] = {k: round(v, 4) for k, v in average(rows).items()}
+    results["model_output"] = total.to_dict()
+    results["usage"] = _usage(eng._engine)
     results["baselines"] = published_baselines(root, dataset)
+    n_sent, t_extract, t_all = total.sentences, total.cpu_engine, total.cpu_total
     results["throughput"] = {
         "sentences": n_sent,
         "extract_sentences_per_second": round(n_sent / t_extract, 1) if t_extract else None,
-        "extract_and_contracts_sentences_per_second": round(n_sent / (t_extract + t_check), 1)
-        if t_extract + t_check
-        else None,
+        "extract_and_contracts_sentences_per_second": round(n_sent / t_all, 1) if t_all else None,
+        "wall_seconds_per_sentence": round(total.wall / n_sent, 3) if n_sent else None,
     }
     _print_table(results, out)
+    _print_model_output(results, out)
     if output is not None:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return results
+
+
+def _is_typing(predicate: str, onto: Any) -> bool:
+    from ..contracts.triple_rules import is_typing_predicate
+
+    return is_typing_predicate(str(predicate), onto)
+
+
+def _gold_triple(t: Any) -> tuple[str, str, str]:
+    if isinstance(t, Mapping):
+        return str(t.get("sub", "")), relation_name(str(t.get("rel", ""))), str(t.get("obj", ""))
+    sub, rel, obj = (list(t) + ["", "", ""])[:3]
+    return str(sub), relation_name(str(rel)), str(obj)
+
+
+def _print_model_output(results: Mapping[str, Any], out: IO[str]) -> None:
+    """What the engine proposed, what the contracts let through, why they refused, and what it cost."""
+    m = results.get("model_output") or {}
+    n = m.get("sentences", 0)
+    if not n:
+        return
+    first, allp = m["first_proposed"], m["proposed"]
+    print(f"engine output ({n} sentences, up to {results.get('max_attempts')} attempts each; relation triples, "
+          "distinct per sentence; 'not in gold' is counted as wrong, an upper bound since the gold is incomplete):",
+          file=out)
+    print(f"  first reply:   {first} proposed, {m['first_in_gold']} in gold, {first - m['first_in_gold']} not in gold"
+          f" ({m['typing_proposed']} isA candidates in all replies)", file=out)
+    print(f"  any reply:     {allp} proposed, {m['in_gold']} in gold, {allp - m['in_gold']} not in gold", file=out)
+    print(f"  contracts let through: {m['accepted']} accepted ({m['accepted_in_gold']} in gold); "
+          f"{m['verified']} verified, {m['verified_not_in_gold']} of them not in gold; "
+          f"{m['flagged']} on inferred types, {m['flagged_not_in_gold']} of them not in gold", file=out)
+    rejected = m.get("rejected") or {}
+    by_code = ", ".join(f"{k} {v}" for k, v in sorted(rejected.items(), key=lambda kv: -kv[1])) or "none"
+    print(f"  rejected (final verdicts, by first rule code): {sum(rejected.values())} ({by_code})", file=out)
+    fed = m.get("fed_back") or {}
+    if fed:
+        print("  named in repair requests: " + ", ".join(f"{k} {v}" for k, v in sorted(fed.items(),
+                                                                                        key=lambda kv: -kv[1])),
+              file=out)
+    failed = m.get("failed") or {}
+    if failed:
+        print("  sentences the engine failed on: " + ", ".join(f"{k} {v}" for k, v in failed.items()), file=out)
+        for kind, msg in (m.get("first_errors") or {}).items():
+            print(f"    first {kind}: {msg[:300]}", file=out)
+    glean = f", {m['gleanings']} gleaning re-reads" if m.get("gleanings") else ""
+    print(f"  cost: {m['calls']} engine calls ({m['calls_per_sentence']:.2f} per sentence, {m['repairs']} repairs"
+          f"{glean}), "
+          f"{m['seconds_per_sentence']:.3f} s per sentence (wall)", file=out)
+    usage = results.get("usage")
+    if usage:
+        print(f"  model requests: {usage.get('calls', 0)} sent, {usage.get('cache_hits', 0)} from the cache, "
+              f"{usage.get('errors', 0)} failed, {usage.get('retries', 0)} transport retries, "
+              f"{usage.get('prompt_tokens', 0)} prompt + {usage.get('completion_tokens', 0)} completion tokens, "
+              f"{usage.get('seconds', 0.0):.1f} s waiting for the model", file=out)
 
 
 def _print_table(results: Mapping[str, Any], out: IO[str]) -> None:
