@@ -7,14 +7,17 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rdflib import XSD, URIRef
 
 from ...iri import normalise_label
 from ...ontology import HYDRA, Ontology, OntProperty
+from ..morphology import verb_forms, verb_lemma
 from .mentions import (
     _date_mentions,
+    _month,
     _extend_name,
     _Mention,
     _merge_commas,
@@ -22,9 +25,10 @@ from .mentions import (
     _number_mentions,
     _quoted_mentions,
 )
+from .paraphrases import PARAPHRASES
 from .relation_model import _load_model, _Model
 from .tokens import _stem, _tokenize, _Tokens
-from .words import ADJECTIVE_SUFFIXES, IRREGULAR_AGENTS, MENTION_KINDS
+from .words import ADJECTIVE_SUFFIXES, GAP_PREPOSITIONS, GAP_WORDS, IRREGULAR_AGENTS, MENTION_KINDS
 
 #: Annotation properties this module reads and (when learning) writes.
 TRIGGER = HYDRA.trigger
@@ -42,6 +46,7 @@ class _Trigger:
     subject_after: bool = False
     learned: bool = False
     inverse: bool = False  # passive phrase of an active label: "directed by" for "directs"
+    paraphrase: bool = False  # from the paraphrase table, not the ontology's own words
 
 
 @dataclass
@@ -76,13 +81,16 @@ def _compiled(ontology: Ontology) -> _Compiled:
     return c
 
 
-def _label_triggers(prop: OntProperty) -> list[str]:
+def _label_triggers(label: str, alt_labels: tuple[str, ...]) -> list[str]:
     out: list[str] = []
-    for lab in (prop.label, *prop.alt_labels):
+    for lab in (label, *alt_labels):
         words = normalise_label(lab).split()
         if not words:
             continue
         out.append(" ".join(words))
+        if lab == label and len(words) <= 2 and words[0].endswith("s") and verb_lemma(words[0]) != words[0]:
+            # the label's verb in its other forms: "wins" -> win, won, winning
+            out += [" ".join([f, *words[1:]]) for f in dict.fromkeys(verb_forms(verb_lemma(words[0])))]
         last = words[-1]
         base = None
         if last in IRREGULAR_AGENTS:
@@ -96,6 +104,32 @@ def _label_triggers(prop: OntProperty) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _paraphrase_triggers(label: str) -> tuple[tuple[str, bool], ...]:
+    """The phrases of :data:`.paraphrases.PARAPHRASES` for a property label, each with whether its
+    object is the relation's subject (memoised: the same labels recur across ontologies)."""
+    words = normalise_label(label).split()
+    while len(words) > 1 and words[0] in ("has", "have", "had", "is", "was"):
+        words = words[1:]
+    if not words:
+        return ()
+    keys = (" ".join([verb_lemma(words[0]), *words[1:]]), " ".join(words))
+    phrases = next((PARAPHRASES[k] for k in keys if k in PARAPHRASES), ())
+    out: list[tuple[str, bool]] = []
+    for phrase in phrases:
+        inverse = phrase.startswith("<")
+        first, _, rest = phrase.lstrip("<").partition(" ")
+        if first[-1:] not in ("*", "+"):
+            out.append((phrase.lstrip("<"), inverse))
+            continue
+        forms = verb_forms(first[:-1])
+        out += [(" ".join(filter(None, (f, rest))), inverse) for f in dict.fromkeys(forms)]
+        if first.endswith("+") and not inverse:
+            out.append((" ".join(filter(None, (forms[3], rest, "by"))), True))  # "established by X"
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
 def _parse_trigger(phrase: str) -> tuple[tuple[str, ...], str, bool] | None:
     ph = " ".join(phrase.split())
     before = ph.startswith("{o}")
@@ -130,6 +164,7 @@ def _compile(ontology: Ontology) -> _Compiled:
         values[toks[0]].append((toks, frozenset(ps)))
     for lst in values.values():
         lst.sort(key=lambda x: -len(x[0]))
+    _drop_shared_paraphrases(triggers)
     for trigger_list in triggers.values():
         trigger_list.sort(key=lambda t: -len(t.stems))
     class_labels = _class_labels(ontology)
@@ -153,31 +188,64 @@ def _compile(ontology: Ontology) -> _Compiled:
 
 def _compile_triggers(prop: OntProperty, triggers: dict[str, list[_Trigger]],
                       seen: set[tuple[URIRef, tuple[str, ...], str, bool]]) -> None:
-    """The property's label and learned trigger phrases, by first stem (each once)."""
-    phrases = [(p, False) for p in _label_triggers(prop)] + [(p, True) for p in prop.triggers]
-    label_words = [_stem(w) for w in normalise_label(prop.label).split()]
-    for phrase, learned in phrases:
+    """The property's label, paraphrase and learned trigger phrases, by first stem (each once)."""
+    for trig in _property_triggers(prop.iri, prop.kind, prop.label, tuple(prop.alt_labels), tuple(prop.triggers)):
+        key = (prop.iri, trig.stems, trig.slot, trig.subject_after)
+        if key not in seen:
+            seen.add(key)
+            triggers[trig.stems[0]].append(trig)
+
+
+@lru_cache(maxsize=4096)
+def _property_triggers(iri: URIRef, kind: str, label: str, alt_labels: tuple[str, ...],
+                       learned_phrases: tuple[str, ...]) -> tuple[_Trigger, ...]:
+    """The triggers of one property (memoised on its words: a session's ontology is compiled anew
+    after each change, and most of its properties have not changed)."""
+    phrases: list[tuple[str, bool, bool | None]] = [(p, False, None) for p in _label_triggers(label, alt_labels)]
+    phrases += [(p, True, None) for p in learned_phrases]
+    if label:
+        phrases += [(p, False, inv) for p in (label, *alt_labels) for p, inv in _paraphrase_triggers(p)]
+    label_words = [_stem(w) for w in normalise_label(label).split()]
+    out: list[_Trigger] = []
+    for phrase, learned, paraphrase_inverse in phrases:
         parsed = _parse_trigger(phrase)
         if parsed is None:
             continue
         stems, slot, subj_after = parsed
-        key = (prop.iri, stems, slot, subj_after)
-        if key in seen:
+        if paraphrase_inverse is not None:
+            if not (paraphrase_inverse and kind != "object"):
+                out.append(_Trigger(iri, stems, slot, subj_after, False, paraphrase_inverse, paraphrase=True))
             continue
-        seen.add(key)
         # "directs" (Director -> Film) with the alternative label "directed by": in
         # "Alien was directed by Ridley Scott" the object of "by" is the subject.
         # Learned phrases were read with the gold direction and are never inverted.
         inverse = (
             not learned
-            and prop.kind == "object"
+            and kind == "object"
             and len(stems) >= 2
             and stems[-1] == "by"
             and bool(label_words)
             and label_words[-1] != "by"
             and stems[-2] == label_words[0]
         )
-        triggers[stems[0]].append(_Trigger(prop.iri, stems, slot, subj_after, learned, inverse))
+        out.append(_Trigger(iri, stems, slot, subj_after, learned, inverse))
+    return tuple(out)
+
+
+def _drop_shared_paraphrases(triggers: dict[str, list[_Trigger]]) -> None:
+    """A paraphrase that is another property's own phrase, or that two properties share, says
+    nothing about which property is meant: it is left out."""
+    for first, lst in triggers.items():
+        owners: dict[tuple[tuple[str, ...], str], set[URIRef]] = defaultdict(set)
+        own: set[tuple[tuple[str, ...], str]] = set()
+        for t in lst:
+            owners[(t.stems, t.slot)].add(t.prop)
+            if not t.paraphrase:
+                own.add((t.stems, t.slot))
+        triggers[first] = [
+            t for t in lst
+            if not t.paraphrase or ((t.stems, t.slot) not in own and len(owners[(t.stems, t.slot)]) == 1)
+        ]
 
 
 def _class_labels(ontology: Ontology) -> dict[tuple[str, ...], URIRef]:
@@ -304,18 +372,49 @@ def _match_triggers(toks: _Tokens, comp: _Compiled) -> list[tuple[int, int, _Tri
             if stems[k : k + L] == trig.stems:
                 if all(q == 0 or not words[q][:1].isupper() for q in range(k, k + L)):
                     out.append((k, k + L, trig))
-            elif (
-                L >= 2
-                and trig.stems[-1] == "by"
-                and trig.slot == "after"
-                and stems[k : k + L - 1] == trig.stems[:-1]
-                and stems[k + L - 1] in ("and", ",", "or")
-            ):
-                # "written and directed by X", "produced, written and directed by X"
-                for q in range(k + L, min(n, k + L + 5)):
-                    if stems[q] == "by":
-                        out.append((k, q + 1, trig))
-                        break
-                    if toks.kinds[q] != "word" and words[q] != "," or words[q][:1].isupper():
-                        break
+            elif L >= 2 and trig.slot == "after" and stems[k : k + L - 1] == trig.stems[:-1]:
+                end = _split_match(toks, k + L - 1, trig)
+                if end is not None:
+                    out.append((k, end, trig))
     return out
+
+
+def _split_match(toks: _Tokens, q0: int, trig: _Trigger) -> int | None:
+    """Where a trigger whose words before its last one matched up to ``q0`` ends, when a phrase
+    stands between them (``None`` when it does not match)."""
+    stems, words, n = toks.stems, toks.words, len(toks.stems)
+    if stems[q0] not in ("and", ",", "or"):
+        if trig.learned or trig.stems[-1] not in GAP_PREPOSITIONS:
+            return None
+        # "born on 24 July 1783 in Caracas", "discovered in 1928 by Alexander Fleming":
+        # a date or place phrase between the verb and its preposition
+        q = _gapped_preposition(toks, q0, trig.stems[-1])
+        return None if q is None else q + 1
+    if trig.stems[-1] != "by":
+        return None
+    # "written and directed by X", "produced, written and directed by X"
+    for q in range(q0 + 1, min(n, q0 + 6)):
+        if stems[q] == "by":
+            return q + 1
+        if toks.kinds[q] != "word" and words[q] != "," or words[q][:1].isupper():
+            break
+    return None
+
+
+def _gapped_preposition(toks: _Tokens, q0: int, prep: str) -> int | None:
+    """Where ``prep`` stands after a short date or place phrase that starts at ``q0`` (``None`` if
+    it does not): "[born] on 24 July 1783 in", "[founded] in 1975 by", "[released] in Japan on"."""
+    low, kinds, words = toks.low, toks.kinds, toks.words
+    n = len(low)
+    for q in range(q0, min(n, q0 + 9)):
+        w = low[q]
+        if q > q0 and w == prep and kinds[q] == "word":
+            return q
+        if kinds[q] == "num" or w in GAP_WORDS or _month(words[q]):
+            continue
+        if kinds[q] in ("word", "alnum") and words[q][:1].isupper() and q > q0:
+            continue  # a place: "in Japan", "in the United States"
+        if w == "," and 0 < q - q0 and kinds[q - 1] == "num" and q + 1 < n and kinds[q + 1] == "num":
+            continue  # "July 24, 1783"
+        return None
+    return None

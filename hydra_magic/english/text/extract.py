@@ -72,6 +72,8 @@ class _ChunkState:
     kg_has_facts: bool = True
     # entity name -> classes the text of this chunk states ("X is a <class>")
     stated: dict[str, set[URIRef]] = field(default_factory=dict)
+    # the first sentence's subject (surface, absolute span): what the text is about
+    topic: tuple[str, int, int] | None = None
 
 
 def _extract_sentence(
@@ -91,7 +93,7 @@ def _extract_sentence(
     subject, refers_back, intro_end = _sentence_subject(toks, mentions)
     back_ref: _Mention | None = None
     if refers_back:
-        antecedent = _antecedent(toks, comp, state) or last_subject
+        antecedent = _antecedent(toks, comp, state) or _noun_reference(toks, state) or last_subject
         if antecedent is not None:
             # an earlier subject stands in (before an "X's" guess); its span is in an
             # earlier sentence
@@ -116,6 +118,8 @@ def _extract_sentence(
     new_last: tuple[str, int, int] | None
     if subject is not None:
         new_last = (subject.text, base + subject.start, base + subject.end)
+        if state.topic is None and subject is not back_ref:
+            state.topic = new_last
     else:
         new_last = last_subject
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
@@ -155,20 +159,23 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if found is None:
         return
     subj, obj, gap = found
-    if subj is None or obj.key == subj.key:
-        return
+    if subj is None or obj.key == subj.key or (trig.paraphrase and gap > 1):
+        return  # a paraphrase is read only next to its object ("sold under the brand name X" is not "sold X")
     direct = _states_directly(toks, trig, subj, k0, gap)
+    read = obj  # the mention after the trigger: a list continues from it
     if trig.inverse:
         if obj.kind not in ("name", "quoted"):
             return
         subj, obj = obj, subj
     # the ontology's own words (labels) outrank learned phrases
-    score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else 0.1)) / (1.0 + 0.5 * gap)
+    score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else -0.05 if trig.paraphrase else 0.1)
+             ) / (1.0 + 0.5 * gap)
     if obj.props and trig.prop in obj.props:
         score += 0.5
     rels.append(_Rel(trig.prop, subj, obj, score, len(rels), direct))
-    for extra in _list_extension(obj, mentions, kinds, toks):
+    for extra in _list_extension(read, mentions, kinds, toks):
         if trig.inverse:
+            # "founded by Bill Gates and Paul Allen": each listed name is a subject
             rels.append(_Rel(trig.prop, extra, obj, score * 0.95, len(rels)))
         else:
             rels.append(_Rel(trig.prop, subj, extra, score * 0.95, len(rels)))
@@ -319,6 +326,17 @@ def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState) -> tuple[str
         )
         if any(onto.is_subclass(x, cls) for x in known):
             return surface, a, b
+    return None
+
+
+def _noun_reference(toks: _Tokens, state: _ChunkState) -> tuple[str, int, int] | None:
+    """What "The club …", "The highest mountain is …" refer to when the noun names no class: the
+    text's topic (its first subject), not whatever the previous sentence was about."""
+    k = 0
+    while k < len(toks.low) and toks.kinds[k] == "punct":
+        k += 1
+    if k + 1 < len(toks.low) and toks.low[k] == "the" and toks.kinds[k + 1] == "word":
+        return state.topic
     return None
 
 

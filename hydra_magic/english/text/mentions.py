@@ -9,7 +9,17 @@ from itertools import pairwise
 from rdflib import URIRef
 
 from .tokens import _YEAR, _Tokens
-from .words import CONNECTORS, DATE_PREPOSITIONS, DATE_RXS, DEMONYM_ENDINGS, FOR_HEADS, HONORIFICS, MONTHS, OPENERS
+from .words import (
+    CONNECTORS,
+    DATE_PREPOSITIONS,
+    DATE_RXS,
+    DEMONYM_ENDINGS,
+    FOR_HEADS,
+    HONORIFICS,
+    IN_HEADS,
+    MONTHS,
+    OPENERS,
+)
 
 
 @dataclass
@@ -170,12 +180,26 @@ def _name_end(toks: _Tokens, k: int) -> int:
 def _number_in_name(toks: _Tokens, j: int, last: int) -> bool:
     """A short number right after a name's word: "Apollo 11", "Windows 95 Plus"."""
     w = toks.words[j]
+    n = len(toks.words)
+    if j + 2 < n and toks.words[j + 1] in ("–", "-", "—") and toks.kinds[j + 2] == "num":
+        return False  # a score or a range: "Tottenham Hotspur 2–0"
     return (
         toks.kinds[j] == "num"
         and j == last
         and len(w) <= 4
-        and (len(w) <= 3 or (j + 1 < len(toks.words) and _is_cap(toks, j + 1)))
+        and (len(w) <= 3 or (j + 1 < n and _is_cap(toks, j + 1)))
     )
+
+
+def _head_refuses(toks: _Tokens, k: int, j: int) -> bool:
+    """``for`` and ``in`` join a name only after certain heads: "Academy Award for Best Actor",
+    "Nobel Prize in Physics" are one name; "Paris in France" is two."""
+    low = toks.low
+    if low[j] == "for":
+        return not any(low[q] in FOR_HEADS for q in range(k, j))
+    if low[j] == "in":
+        return not (low[j - 1] in IN_HEADS and j + 1 < len(low) and _is_cap(toks, j + 1))
+    return False
 
 
 def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
@@ -184,7 +208,7 @@ def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
     n = len(toks.words)
     words, low = toks.words, toks.low
     w, lw = words[j], low[j]
-    if lw == "for" and not any(low[q] in FOR_HEADS for q in range(k, j)):
+    if _head_refuses(toks, k, j):
         return None
     if (
         lw in CONNECTORS

@@ -41,6 +41,9 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     if first in ("the", "this") and k0 + 1 < n and toks.kinds[k0 + 1] == "word" and not nxt_cap:
         # "The film was …" refers back
         return _possessive_subject(toks, mentions), True, 0
+    pronoun_at = _pronoun_after_apposition(toks, k0, nxt_cap)
+    if pronoun_at:
+        return _possessive_subject(toks, mentions), True, pronoun_at
     opener = _opens_clause(toks, k0, nxt_cap)
     limit = 0
     title = _title_subject(toks, k0, mentions)
@@ -51,11 +54,36 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
         return title, False, 0
     if opener and "," in low[k0:]:
         # "In 1990, …", "Produced during the war, …", "Written by X, Y is …": the subject
-        # follows the comma
-        limit = low.index(",", k0) + 1
+        # follows the comma (or a second opening phrase: "In 2008, during the crisis, X …")
+        limit = _after_openers(toks, low.index(",", k0) + 1)
+        if limit < n and low[limit] in PRONOUNS:
+            return _possessive_subject(toks, mentions), True, limit  # "In 1895, she married …"
     elif opener:
         return _subject_after_opener(toks, k0, mentions)
     return _first_subject(toks, mentions, limit), False, limit
+
+
+def _pronoun_after_apposition(toks: _Tokens, k0: int, nxt_cap: bool) -> int:
+    """Where the pronoun subject stands after an opening apposition ("A sequel to the 1982 film X,
+    it stars …"); 0 if the sentence does not open so."""
+    low = toks.low
+    if low[k0] not in ("a", "an") or nxt_cap:
+        return 0
+    q = next((q for q in range(k0 + 1, len(low) - 1) if low[q] == ","), -1)
+    return q + 1 if q > 0 and low[q + 1] in PRONOUNS else 0
+
+
+def _after_openers(toks: _Tokens, limit: int) -> int:
+    """Past a second opening phrase that ends in a comma ("In 2008, during the financial crisis, X …")."""
+    low, n = toks.low, len(toks.low)
+    if limit >= n or low[limit] not in OPENERS or low[limit] in PRONOUNS or low[limit] in ("the", "a", "an"):
+        return limit
+    for q in range(limit + 1, min(n, limit + 8)):
+        if low[q] == ",":
+            return q + 1
+        if toks.words[q] in BARRIERS or _is_cap(toks, q):
+            break
+    return limit
 
 
 def _first_subject(toks: _Tokens, mentions: list[_Mention], limit: int) -> _Mention | None:
@@ -87,6 +115,8 @@ def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> t
     if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
         when = next((m for m in mentions if m.i == k0 + 1), None)
         if when is not None and when.kind in ("year", "date"):
+            if when.j < len(toks.low) and toks.low[when.j] in PRONOUNS:
+                return None, True, when.j  # "In 1895 she married …" refers back
             who = next((m for m in mentions if m.i == when.j), None)
             if who is not None and who.kind == "name" and not who.adjective:
                 return who, False, when.j
@@ -198,10 +228,13 @@ def _of_owner(
 ) -> _Mention | None:
     """The owner in "<S> is the <label> of <O>" (what the label is of): ``O``."""
     low = toks.low
-    if subj.i < 0 or subj.j >= k0 or low[subj.j] not in ("is", "was", "are", "were"):
+    # "X is the capital of Y", and the apposition "X, the capital of Y, …"
+    if subj.i < 0 or subj.j >= k0 or low[subj.j] not in ("is", "was", "are", "were", ","):
         return None
     if any(low[q] not in DETERMINERS for q in range(subj.j + 1, k0)) or k1 >= len(low):
         return None
+    if low[k1 - 1] == "of":  # the label ends in "of" ("capital of")
+        k1 -= 1
     if low[k1] != "of":
         return None
     q = k1 + 1

@@ -36,8 +36,10 @@ nevertheless nonetheless notwithstanding moreover furthermore instead still yet 
 PRONOUNS = frozenset("he she it they his her its their this these".split())
 # Inner words that may join two capitalised words into one name.
 CONNECTORS = frozenset(
-    "of the for de del della di da du des van von der den la le les los las el al bin ibn y".split()
+    "of the for in de del della di da du des van von der den la le les los las el al bin ibn y".split()
 )
+# "in" joins two capitalised parts only right after these heads ("Nobel Prize in Physics").
+IN_HEADS = frozenset("prize prizes award awards medal chair professor professorship doctorate degree".split())
 # "for" joins two capitalised parts only after these heads ("Academy Award for Best Actor").
 FOR_HEADS = frozenset(
     "award awards prize medal trophy cup institute center centre society association "
@@ -93,3 +95,9 @@ NOT_FILLERS = frozenset(
     "by in of for from with at on to as and or but that which who whom whose when where "
     "while is was are were be been has have had not".split()
 )
+
+
+# The final preposition of a label ("born in", "founded by") may stand after a date or place
+# phrase ("born on 24 July 1783 in Caracas"); the words that phrase may hold.
+GAP_PREPOSITIONS = frozenset("in on by at to into for from with".split())
+GAP_WORDS = frozenset("in on at from during the a an of around about circa early late mid until".split())

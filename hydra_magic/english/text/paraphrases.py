@@ -1,0 +1,76 @@
+"""Other ways English states a relation, as data: per property label (its first word as a verb
+lemma, ``born in`` -> ``bear in``), phrases that say the same with the same two arguments.
+
+Notation of a phrase (compiled by :func:`.compiled._paraphrase_triggers`):
+
+- ``word*``: the word is a verb; each of its forms is read (``buy*`` -> buy, buys, bought,
+  buying);
+- ``word+``: as ``*``, and its passive with ``by`` names the subject (``establish+`` also reads
+  "established by X" as X founds …);
+- ``<phrase``: the phrase's object is the relation's subject ("<starring": "Heat, starring
+  Al Pacino" -> Al Pacino stars in Heat);
+- ``light verb + role`` ("serve* as", "led by") are phrases like any other.
+
+A phrase is left out of an ontology where it is another property's own label or where two
+properties would share it: the ontology's words come first. These are general English
+paraphrases of common relation words; they are not tied to one text.
+"""
+
+from __future__ import annotations
+
+PARAPHRASES: dict[str, tuple[str, ...]] = {
+    # organisations
+    "found": ("establish+", "co-found+", "set* up", "create+", "form+"),
+    "founding date": ("establish* on",),
+    "acquire": ("buy*", "purchase*", "take* over", "purchase of", "acquisition of", "takeover of"),
+    "sell": ("offer*", "market*", "manufacture*"),
+    "market": ("sell+", "distribute+"),
+    "headquarter in": ("base* in", "headquarters in", "head office in", "headquartered in"),
+    "chief executive": ("led by", "headed by", "run by", "chief executive officer", "ceo"),
+    "employ": ("workforce of",),
+    # medicine and science
+    "treat": ("used to treat", "indicated for", "approved for", "cure*", "used against"),
+    "inhibit": ("block*", "inhibitor of", "suppress*"),
+    "approval date": ("approve* on", "authorise* on", "authorize* on"),
+    "associat with": ("link* to", "implicated in", "linked with", "related to"),
+    "associate with": ("link* to", "implicated in", "linked with", "related to"),
+    "encode": ("code* for",),
+    "produce": ("make+",),
+    "live in": ("inhabit*", "occur* in", "found in", "native to"),
+    "feed on": ("eat*", "prey* on", "feed* mainly on", "feed* largely on"),
+    "discover": ("identify+", "isolate+", "discoverer of"),
+    "infect": ("infection of",),
+    # people
+    "marry to": ("marry*", "wed*", "wife of", "husband of", "spouse of"),
+    "bear in": ("native of",),
+    "receive": ("win*", "award*", "earn*", "honoured with", "recipient of", "winner of"),
+    "attend": ("study* at", "educate* at", "graduate* from", "enrol* at", "student at", "alumnus of"),
+    "hold": ("serve* as", "become*", "elected", "appointed", "post of", "office of"),
+    "child": ("daughter", "son", "father of", "mother of", "parent of"),
+    "has child": ("daughter", "son", "father of", "mother of", "parent of"),
+    # places
+    "border": ("neighbour*", "neighbor*", "share* a border with", "share* borders with"),
+    "lie on": ("stand* on", "situated on", "located on", "built on"),
+    "flow into": ("empty* into", "drain* into", "discharge* into", "flow* into"),
+    "capital": ("capital city", "seat of government"),
+    "has capital": ("capital city", "seat of government"),
+    "locate in": ("situated in", "lie* in"),
+    "highest mountain": ("highest point", "highest peak", "tallest mountain", "highest summit"),
+    "population": ("inhabitants", "population of"),
+    # sport
+    "play for": ("sign* for", "sign* with", "join*", "captain of"),
+    "win": ("claim*", "clinch*", "champion of", "title of"),
+    "coach": ("manage+", "head coach of", "manager of", "coached by"),
+    "has home ground": ("play* at", "play* its home games at", "play* their home games at", "home stadium",
+                        "home games at", "stadium"),
+    "home ground": ("play* at", "play* its home games at", "play* their home games at", "home stadium",
+                    "home games at", "stadium"),
+    "defeat": ("beat*", "win* against", "victory over", "overcome*"),
+    # film and books
+    "direct": ("<film by", "<directed and written by", "<written and directed by", "director of"),
+    "star in": ("<star*", "<starring", "<stars", "appear* in"),
+    "release date": ("premiere* on", "release* on"),
+    "write": ("<screenplay by", "<written by", "author of"),
+    "death date": ("pass* away on", "die* on"),
+    "birth date": ("bear* on",),
+}
