@@ -89,11 +89,10 @@ def _ask(engine: Any, step: str, messages: list[dict[str, str]], schema: Any, *,
     """One structured call with our own messages (parse repair, usage and per-step models included).
 
     The engine has a method per generation step with fixed messages; the steps that need other
-    messages (personas, repairs of short documents, CQs per panel) use its structured call.
+    messages (personas, repairs of short documents, CQs per panel) use its public
+    :meth:`~hydra_magic.engines.llm.LLMEngine.structured`.
     """
-    value, _, _ = engine._structured(step, messages, schema, label=label, policy=policy,
-                                     kind="repair" if repair else "first")
-    return value
+    return engine.structured(step, messages, schema, label=label, policy=policy, repair=repair)
 
 
 class Generation(_Shown):

@@ -151,6 +151,7 @@ class HydraMagics(Magics):
     max_input_chars = trait("max_input_chars")
     chunk_chars = trait("chunk_chars")
     max_attempts = trait("max_attempts")
+    max_epochs = trait("max_epochs")
     history_limit = trait("history_limit")
     types = trait("types")
     sparql_timeout = trait("sparql_timeout")

@@ -32,6 +32,11 @@ class RetryPolicy:
     ``max_feedback`` the rejected candidates sent back in one repair request (a
     reply with 100k triples must not cost minutes of checks and a 55 MB repair);
     a cap that cuts is reported in :attr:`ChunkOutcome.notes`.
+
+    ``max_epochs`` bounds how often an engine that declares ``gleaning`` reads one
+    chunk (HyDRA's extraction epochs, 3 in the reference): each later reading asks
+    only for facts not yet found, and reading stops at the first one that finds
+    nothing new. 1 reads every chunk once. Each epoch has its own ``max_attempts``.
     """
 
     max_attempts: int = 3
@@ -42,9 +47,10 @@ class RetryPolicy:
     budget: float = 600.0
     max_candidates: int = 500
     max_feedback: int = 50
+    max_epochs: int = 3
 
     def __post_init__(self) -> None:
-        for name in ("max_attempts", "max_candidates", "max_feedback"):
+        for name in ("max_attempts", "max_candidates", "max_feedback", "max_epochs"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"RetryPolicy.{name}={v!r}: give a whole number of at least 1.")
@@ -64,7 +70,8 @@ class ChunkOutcome:
     chunk: TextChunk
     accepted: list[CheckedTriple] = field(default_factory=list)
     rejected: list[CheckedTriple] = field(default_factory=list)
-    attempts: int = 0
+    attempts: int = 0  # requests for this chunk, repairs and gleaning epochs included
+    epochs: int = 0  # readings of the chunk (1 without gleaning; RetryPolicy.max_epochs at most)
     error: str = ""  # engine failure (network, key, …): the chunk can be retried later
     error_kind: str = ""  # what kind of failure (the engine error's ``kind``: rate_limit, parse_error, …)
     notes: list[str] = field(default_factory=list)  # what a cap cut (candidates, repair feedback)

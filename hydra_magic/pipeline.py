@@ -15,10 +15,11 @@ import functools
 import inspect
 import re
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .candidates import OntologyProposal, TextChunk, TripleCandidate
-from .contracts import OntologyVerdict, TripleVerdict, check_proposal, check_triples
+from .contracts import CheckedTriple, OntologyVerdict, TripleVerdict, check_proposal, check_triples
 from .contracts.type_evidence import TypeBook
 from .engines.capabilities import capabilities_of
 from .errors import EngineError
@@ -57,54 +58,117 @@ def chunk_text(text: str, source: str = "", max_chars: int = 2000) -> list[TextC
     return [c for c in chunks if c.text.strip()]
 
 
+_Key = tuple[str, str, str]
+
+
+def _key(c: TripleCandidate) -> _Key:
+    return (c.subject, c.predicate, c.object)
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One request of the loop: the rejected candidates to repair, and what earlier epochs found."""
+
+    feedback: list[tuple[TripleCandidate, list[Issue]]]
+    found: list[TripleCandidate]
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of the engine call: ``found`` only in a gleaning epoch (other engines never get it)."""
+        return {"found": self.found} if self.found else {}
+
+
 class _ChunkLoop:
     """The one propose → verify → feed back loop of a chunk, driven by a synchronous or an async caller.
 
-    ``request()`` gives the feedback for the next attempt (``None``: done), ``take()`` the engine's
-    candidates, ``fail()`` its error. No wait between attempts: a repair is a new question, and the
-    engine waits itself where a request failed (back-off, Retry-After, its limiter).
+    ``request()`` gives the next request (``None``: done), ``take()`` the engine's candidates,
+    ``fail()`` its error. No wait between attempts: a repair is a new question, and the engine
+    waits itself where a request failed (back-off, Retry-After, its limiter).
+
+    Gleaning (``epochs`` > 1, only for an engine that declares it): once an epoch is over (nothing
+    rejected, or its attempts spent), the chunk is read again with the candidates found so far, and
+    the engine is asked only for facts not among them. A candidate an earlier epoch already accepted
+    or rejected is not checked again (its verdict stands, reported once); the others go through the
+    same contracts and repairs as the first reading. Reading stops after an epoch that proposed no
+    new candidate, or after ``epochs``. The rejections of finished epochs stay reported: a later
+    epoch only adds to them.
     """
 
     def __init__(self, chunk: TextChunk, policy: RetryPolicy, attempts: int,
-                 check: Callable[[list[TripleCandidate]], TripleVerdict]) -> None:
+                 check: Callable[[list[TripleCandidate]], TripleVerdict], epochs: int = 1) -> None:
         self.out = ChunkOutcome(chunk)
         self._policy = policy
         self._attempts = attempts
+        self._epochs = epochs
         self._check = check
         self._feedback: list[tuple[TripleCandidate, list[Issue]]] = []
-        self._done = False
+        self._tried = 0  # requests in the current epoch
+        self._epoch_over = False
+        self._new = False  # the current epoch proposed a candidate no earlier epoch had
+        self._failed = False
+        self._accepted_keys: set[_Key] = set()
+        self._settled: list[CheckedTriple] = []  # rejections of finished epochs
+        self._settled_keys: set[_Key] = set()
 
-    def request(self) -> list[tuple[TripleCandidate, list[Issue]]] | None:
-        if self._done or self.out.attempts >= self._attempts:
+    def request(self) -> _Ask | None:
+        if self._failed:
             return None
+        if self.out.epochs and not self._epoch_over and self._tried < self._attempts:
+            self._tried += 1
+            self.out.attempts += 1
+            return _Ask(self._feedback, self._found() if self.out.epochs > 1 else [])
+        if self.out.epochs and (self.out.epochs >= self._epochs or not self._new):
+            return None
+        # A new epoch: the first reading, or a gleaning one.
+        self._settled = list(self.out.rejected)
+        self._settled_keys = {_key(ct.candidate) for ct in self._settled}
+        self.out.epochs += 1
         self.out.attempts += 1
-        return self._feedback
+        self._tried, self._epoch_over, self._new, self._feedback = 1, False, False, []
+        return _Ask([], self._found() if self.out.epochs > 1 else [])
 
     def fail(self, exc: EngineError) -> None:
-        self.out.error = str(exc)  # the chunk is reported as failed and can be retried; other chunks go on
+        # The chunk is reported as failed and can be retried; other chunks go on. What earlier epochs
+        # accepted is kept in the outcome (the session adds it and keeps the source's earlier facts).
+        self.out.error = str(exc)
         self.out.error_kind = str(getattr(exc, "kind", "") or "engine_error")
-        self._done = True
+        self._failed = True
 
     def take(self, candidates: Sequence[TripleCandidate]) -> None:
-        if not candidates:
-            self._done = True
-            return
         cap = self._policy.max_candidates
         if len(candidates) > cap:
             self._note(f"attempt {self.out.attempts}: the engine proposed {len(candidates):,} candidates; only the "
                        f"first {cap:,} were checked (RetryPolicy.max_candidates)")
             candidates = candidates[:cap]
-        verdict = self._check(list(candidates))
+        # Repeats of what is already decided (an accepted fact, or a rejection of an earlier epoch)
+        # keep their verdict; a repeat of this epoch's rejection is checked again (it is the repair).
+        decided = self._accepted_keys | self._settled_keys
+        fresh = [c for c in candidates if _key(c) not in decided]
+        if not fresh:  # nothing (new): this epoch is over; the rejections so far stand
+            self._epoch_over = True
+            return
+        self._new = True
+        verdict = self._check(fresh)
         self.out.accepted.extend(verdict.accepted)
-        self.out.rejected = verdict.rejected
+        self._accepted_keys.update(_key(ct.candidate) for ct in verdict.accepted)
+        self.out.rejected = [*self._settled, *verdict.rejected]
         if not verdict.rejected:
-            self._done = True
+            self._epoch_over = True
             return
         cap = self._policy.max_feedback
-        if len(verdict.rejected) > cap and self.out.attempts < self._attempts:
+        if len(verdict.rejected) > cap and self._tried < self._attempts:
             self._note(f"attempt {self.out.attempts}: {len(verdict.rejected):,} candidates were rejected; the repair "
                        f"request names the first {cap:,} (RetryPolicy.max_feedback)")
         self._feedback = [(ct.candidate, ct.issues) for ct in verdict.rejected[:cap]]
+
+    def _found(self) -> list[TripleCandidate]:
+        """What the chunk's readings found so far, sent with a gleaning request (accepted, then rejected)."""
+        found = [ct.candidate for ct in self.out.accepted] + [ct.candidate for ct in self.out.rejected]
+        cap = self._policy.max_candidates
+        if len(found) > cap:
+            self._note(f"epoch {self.out.epochs}: {len(found):,} candidates were found so far; the gleaning "
+                       f"request lists the first {cap:,} (RetryPolicy.max_candidates)")
+            found = found[:cap]
+        return found
 
     def _note(self, text: str) -> None:
         self.out.notes.append(text)
@@ -134,7 +198,9 @@ def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ont
 
     Types accepted in earlier chunks count for later ones (entities keep one type
     across a long text) without touching the KG. Only an engine that declares
-    ``repair`` (:mod:`hydra_magic.engines.capabilities`) is asked again.
+    ``repair`` (:mod:`hydra_magic.engines.capabilities`) is asked again, and only
+    one that declares ``gleaning`` reads a chunk more than once (up to
+    ``policy.max_epochs``, asking only for facts not yet found; see :class:`_ChunkLoop`).
 
     An engine that declares ``concurrency`` (the model engine) gets its chunks
     extracted at the same time, at most ``concurrency`` at once (default: the
@@ -155,22 +221,23 @@ def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ont
     if chunks and callable(check_ready):
         check_ready()
     attempts = policy.max_attempts if caps.repair else 1
+    epochs = policy.max_epochs if caps.gleaning else 1
 
     def checker(known: TypeBook) -> Callable[[list[TripleCandidate]], TripleVerdict]:
         return functools.partial(check_triples, ontology=ontology, kg=kg, text=text, ground=ground,
                                  known_types=known, types=types)
 
     if chunks and caps.concurrency:
-        return _extract_concurrently(engine, chunks, text, ontology, kg, policy, attempts, checker,
+        return _extract_concurrently(engine, chunks, text, ontology, kg, policy, attempts, epochs, checker,
                                      on_progress=on_progress, concurrency=concurrency, ground=ground, types=types)
     extract = _caller(engine, policy, "extract")
     outcomes: list[ChunkOutcome] = []
     known = TypeBook()  # types accepted in earlier chunks and attempts (check_triples extends it)
     for n, chunk in enumerate(chunks, start=1):
-        loop = _ChunkLoop(chunk, policy, attempts, checker(known))
-        while (feedback := loop.request()) is not None:
+        loop = _ChunkLoop(chunk, policy, attempts, checker(known), epochs)
+        while (ask := loop.request()) is not None:
             try:
-                loop.take(extract(chunk, ontology, kg, feedback))
+                loop.take(extract(chunk, ontology, kg, ask.feedback, **ask.options()))
             except EngineError as exc:
                 loop.fail(exc)
         outcomes.append(loop.out)
@@ -180,7 +247,7 @@ def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ont
 
 
 def _extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
-                          kg: "KnowledgeGraph", policy: RetryPolicy, attempts: int,
+                          kg: "KnowledgeGraph", policy: RetryPolicy, attempts: int, epochs: int,
                           checker: Callable[[TypeBook], Callable[[list[TripleCandidate]], TripleVerdict]], *,
                           on_progress: ProgressCallback | None, concurrency: int | None, ground: bool,
                           types: str) -> list[ChunkOutcome]:
@@ -199,10 +266,10 @@ def _extract_concurrently(engine: Any, chunks: Sequence[TextChunk], text: str, o
     done = [0]
 
     async def one(chunk: TextChunk) -> ChunkOutcome:
-        loop = _ChunkLoop(chunk, policy, attempts, checker(TypeBook()))
-        while (feedback := loop.request()) is not None:
+        loop = _ChunkLoop(chunk, policy, attempts, checker(TypeBook()), epochs)
+        while (ask := loop.request()) is not None:
             try:
-                loop.take(await aextract(chunk, ontology, kg, feedback))
+                loop.take(await aextract(chunk, ontology, kg, ask.feedback, **ask.options()))
             except EngineError as exc:
                 loop.fail(exc)
         done[0] += 1

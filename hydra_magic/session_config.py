@@ -43,6 +43,15 @@ class SessionConfig:
     def max_attempts(self, value: int) -> None:
         self.retry = replace(self.retry, max_attempts=value)
 
+    @property
+    def max_epochs(self) -> int:
+        """Readings of each chunk by a model engine (the retry policy's ``max_epochs``)."""
+        return self.retry.max_epochs
+
+    @max_epochs.setter
+    def max_epochs(self, value: int) -> None:
+        self.retry = replace(self.retry, max_epochs=value)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"base": self.base}
         out.update({s.name: getattr(self, s.name) for s in SESSION_SETTINGS if s.saved})

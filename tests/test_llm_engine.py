@@ -19,7 +19,9 @@ from hydra_magic.session import Session, SessionConfig
 
 from .llm_server import FILM_TTL, LLMServer, Reply, fenced, last_user, llm_server, prompt_text  # noqa: F401
 
-FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01)
+# One reading per chunk: these tests count the requests of one reading and its repairs; the gleaning
+# epochs (RetryPolicy.max_epochs, 3 by default) have their own counts in test_gleaning.py.
+FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, max_epochs=1)
 
 TEXT = "Alien was directed by Ridley Scott in 1979."
 
@@ -190,7 +192,7 @@ def test_retry_after_header_is_honoured_within_max_delay(llm_server, tmp_path):
     import time
 
     llm_server.script(Reply(status=429, headers={"Retry-After": "0.3"}), Reply(json_content=GOOD))
-    eng = engine_for(llm_server, tmp_path, retry=RetryPolicy(base_delay=0.001, max_delay=0.5))
+    eng = engine_for(llm_server, tmp_path, retry=RetryPolicy(max_epochs=1, base_delay=0.001, max_delay=0.5))
     t0 = time.perf_counter()
     eng.extract(_chunk(), _film_ontology(), _kg())
     assert time.perf_counter() - t0 >= 0.3 and llm_server.calls == 2
@@ -350,8 +352,8 @@ def test_a_dripping_server_cannot_hold_a_call_past_the_deadline(llm_server, tmp_
     import time
 
     llm_server.default = Reply(json_content=GOOD, drip=0.2)
-    eng = engine_for(llm_server, tmp_path, timeout=0.5, retry=RetryPolicy(max_attempts=2, base_delay=0.001,
-                                                                             max_delay=0.01))
+    eng = engine_for(llm_server, tmp_path, timeout=0.5,
+                     retry=RetryPolicy(max_epochs=1, max_attempts=2, base_delay=0.001, max_delay=0.01))
     s = session_for(tmp_path, eng)
     t0 = time.perf_counter()
     res = s.extract(TEXT)  # asyncio path
@@ -651,7 +653,7 @@ def test_an_engine_that_does_not_declare_repair_is_asked_once_and_never_waits(tm
     from hydra_magic.engines.rules import RulesEngine
     from hydra_magic.pipeline import extract_chunks
 
-    slow = RetryPolicy(max_attempts=3, base_delay=5, max_delay=5, jitter=False)
+    slow = RetryPolicy(max_epochs=1, max_attempts=3, base_delay=5, max_delay=5, jitter=False)
     onto, chunk = _film_ontology(), _chunk()
     plain = _Proposer()
     t0 = time.perf_counter()
@@ -679,7 +681,7 @@ def test_candidates_and_repair_feedback_are_capped_and_the_cut_is_said(tmp_path)
         capabilities = Capabilities(repair=True)
 
     eng = Flood(n=300)
-    policy = RetryPolicy(max_attempts=2, max_candidates=120, max_feedback=7)
+    policy = RetryPolicy(max_epochs=1, max_attempts=2, max_candidates=120, max_feedback=7)
     with pytest.warns(CapWarning, match="only the first 120 were checked"):
         [out] = extract_chunks(eng, [_chunk()], TEXT, _film_ontology(), _kg(), policy)
     assert eng.calls == [0, 7] and len(out.rejected) == 120
@@ -691,7 +693,7 @@ def test_the_model_engine_repair_request_carries_at_most_max_feedback_rejections
     bad = [{"subject": f"alien{i}", "predicate": "directedBy", "object": "ridley_scott", "subject_text": "Alien",
             "object_text": "Ridley Scott"} for i in range(40)]
     llm_server.script(Reply(json_content={"triples": bad}), Reply(json_content={"triples": []}))
-    policy = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.01, max_feedback=5)
+    policy = RetryPolicy(max_epochs=1, max_attempts=2, base_delay=0.001, max_delay=0.01, max_feedback=5)
     eng = engine_for(llm_server, tmp_path, retry=policy)
     s = Session("f", SessionConfig(journal_dir=None, retry=policy), engine=eng)
     s.add_ontology_turtle(FILM_TTL)
@@ -743,6 +745,7 @@ def test_hydra_model_no_cache_always_asks_the_model(llm_server, tmp_path, hydra_
     s = hydra_ext.session
     s.add_ontology_turtle(FILM_TTL)
     s.configure("engine_options", {"api_base": llm_server.url, "api_key": "x"})
+    s.configure("max_epochs", 1)  # one request per extraction: the counts below are about the cache
     run_cell("%hydra model openai/x --no-cache")
     assert s.config.model == "openai/x" and s.config.engine_options["use_cache"] is False
     s.extract(TEXT, source="a")

@@ -15,7 +15,9 @@ from hydra_magic.session import Session, SessionConfig
 from .llm_server import LLMServer, Reply, last_user, llm_server, prompt_text  # noqa: F401
 from .test_llm_engine import FILM_TTL, _film_ontology
 
-FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01)
+# One reading per chunk: these tests count the requests of one reading and its repairs; the gleaning
+# epochs (RetryPolicy.max_epochs, 3 by default) have their own counts in test_gleaning.py.
+FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, max_epochs=1)
 
 
 def chunk_of(body) -> str:
@@ -274,7 +276,8 @@ def test_a_retry_after_past_the_budget_fails_at_once_and_says_so(llm_server, tmp
 
     def session() -> Session:
         eng = LLMEngine("openai/x", api_base=llm_server.url, api_key="x", cache_dir=str(tmp_path),
-                        use_cache=False, retry=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, budget=2))
+                        use_cache=False,
+                        retry=RetryPolicy(max_epochs=1, max_attempts=3, base_delay=0.001, max_delay=0.01, budget=2))
         s = Session("b", SessionConfig(journal_dir=None, retry=eng.retry), engine=eng)
         s.add_ontology_turtle(FILM_TTL)
         return s

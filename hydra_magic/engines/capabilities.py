@@ -8,6 +8,11 @@ same way, so it is never asked to retry, nor made to wait for one.
 ``concurrency``: the engine has an ``async aextract`` and limits its own requests
 (the model engine's per-model limiter), so the pipeline may run the chunks of a
 text at the same time.
+
+``gleaning``: the engine's ``extract`` takes ``found`` (the candidates already
+found in the chunk) and looks for facts not in it, so re-reading a chunk can find
+more (HyDRA's extraction epochs). An engine that does not say so reads a chunk
+once: the offline engine would find exactly the same facts again.
 """
 
 from __future__ import annotations
@@ -23,12 +28,16 @@ __all__ = ["Capabilities", "capabilities_of"]
 class Capabilities:
     repair: bool = False
     concurrency: bool = False
+    gleaning: bool = False
 
 
 def capabilities_of(engine: Any) -> Capabilities:
-    """The engine's declared :class:`Capabilities` (``engine.capabilities``); undeclared: neither."""
+    """The engine's declared :class:`Capabilities` (``engine.capabilities``); undeclared: none of them.
+
+    ``concurrency`` holds only where the engine really has an ``async aextract``.
+    """
     declared = getattr(engine, "capabilities", None)
+    has_async = inspect.iscoroutinefunction(getattr(engine, "aextract", None))
     if isinstance(declared, Capabilities):
-        concurrent = declared.concurrency and inspect.iscoroutinefunction(getattr(engine, "aextract", None))
-        return Capabilities(declared.repair, concurrent)
-    return Capabilities(repair=False, concurrency=inspect.iscoroutinefunction(getattr(engine, "aextract", None)))
+        return Capabilities(declared.repair, declared.concurrency and has_async, declared.gleaning)
+    return Capabilities(repair=False, concurrency=has_async)

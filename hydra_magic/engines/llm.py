@@ -75,7 +75,7 @@ from ..issues import Issue
 from ..outcomes import RetryPolicy
 from . import llm_prompts as prompts
 from .capabilities import Capabilities
-from .llm_context import EntityRegistry, render_entities, render_ontology, select_slice
+from .llm_context import EntityRegistry, render_entities, render_example, render_ontology, select_slice
 from .llm_failures import ModelCallError, Transient, classify, server_message, shape_refused
 from .llm_json import parse_reply
 from .llm_limiter import Limiter, Limits, LimitWaitTooLong
@@ -121,8 +121,9 @@ class _Target:
 class LLMEngine:
     """Any litellm model behind the Engine protocol (``propose_ontology``, ``extract``, …).
 
-    It reads feedback (the pipeline may ask it to repair) and runs chunks at the same time
-    (``aextract``, limited per model): ``capabilities``.
+    It reads feedback (the pipeline may ask it to repair), runs chunks at the same time
+    (``aextract``, limited per model) and re-reads a chunk for facts not yet found (``found``, the
+    pipeline's gleaning epochs, bounded by ``RetryPolicy.max_epochs``): ``capabilities``.
 
     Parameters
     ----------
@@ -219,7 +220,7 @@ class LLMEngine:
         self._registries: "weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], EntityRegistry]]" = \
             weakref.WeakKeyDictionary()
 
-    capabilities = Capabilities(repair=True, concurrency=True)
+    capabilities = Capabilities(repair=True, concurrency=True, gleaning=True)
 
     # ----------------------------------------------------------------- basics
     @property
@@ -318,9 +319,10 @@ class LLMEngine:
             for u in self._open_batches:
                 u.add(rec)
             if rec.kind != "first" and not rec.cached:
-                self.usage.repairs += 1
-                for u in self._open_batches:
-                    u.repairs += 1
+                # A gleaning request asks for more, not for a fix: counted apart from repairs.
+                counter = "gleanings" if rec.kind == "glean" else "repairs"
+                for u in (self.usage, *self._open_batches):
+                    setattr(u, counter, getattr(u, counter) + 1)
 
     def _count_retry(self) -> None:
         with self._lock:
@@ -688,6 +690,41 @@ class LLMEngine:
                               f"could not be used after {policy.max_attempts} attempt(s): {last}",
                               issues, rec.content if rec else "")
 
+    def structured(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel], *, label: str,
+                   repair: bool = False, policy: RetryPolicy | None = None) -> Any:
+        """Send ``messages`` of your own for ``step`` and return the reply parsed into ``schema``.
+
+        For a step whose messages the engine's own methods do not build (the generation's
+        persona top-ups, repairs of a short document, CQs per panel). The request is treated as
+        any other of ``step``: its model (``step_models``), its ``max_tokens``, the limiter, the
+        cache, the parse repair and the transport retries of ``policy`` (default: the engine's).
+
+        Parameters
+        ----------
+        step
+            One of :data:`STEPS`; it picks the model and the ``max_tokens`` of the request.
+        messages
+            Chat messages (``{"role": ..., "content": ...}``), sent as they are.
+        schema
+            The pydantic model the reply must parse into (also sent as ``response_format``).
+        label
+            What the request is about, for the reply records and error messages.
+        repair
+            The request asks to fix an earlier reply (counted as a repair in :attr:`usage`).
+
+        Raises
+        ------
+        ModelReplyError
+            No reply parsed within the policy's attempts.
+        EngineError
+            An unknown ``step``, or the model could not be reached.
+        """
+        if step not in STEPS:
+            raise EngineError(f"Unknown step {step!r} for a structured request. Steps are: {', '.join(STEPS)}.")
+        value, _, _ = self._structured(step, messages, schema, label=label, kind="repair" if repair else "first",
+                                       policy=policy)
+        return value
+
     def _structured(self, step: str, messages: list[dict[str, Any]], schema: type[BaseModel], *, label: str,
                     kind: str = "first", policy: RetryPolicy | None = None,
                     meta: Mapping[str, Any] | None = None) -> tuple[Any, list[Issue], ReplyRecord]:
@@ -724,11 +761,19 @@ class LLMEngine:
         return reg
 
     def extraction_messages(self, chunk: TextChunk, ontology: "Ontology", kg: "KnowledgeGraph",
-                            feedback: Sequence[tuple[TripleCandidate, list[Issue]]] = ()) -> list[dict[str, Any]]:
-        """The messages sent for one chunk: the ontology slice and the known entities it mentions, no more."""
+                            feedback: Sequence[tuple[TripleCandidate, list[Issue]]] = (),
+                            found: Sequence[TripleCandidate] = ()) -> list[dict[str, Any]]:
+        """The messages sent for one chunk: the ontology slice and the known entities it mentions, no more.
+
+        With ``found`` (a gleaning epoch) they list what earlier readings found and ask only for the
+        rest; with ``feedback`` they ask to correct the rejected candidates.
+        """
         sl = select_slice(ontology, chunk.text, max_properties=self.max_properties, max_classes=self.max_classes)
         ents = self.registry(kg, ontology).relevant(chunk.text, self.max_entities)
-        msgs = prompts.extraction(chunk.text, render_ontology(ontology, sl), render_entities(ents))
+        msgs = prompts.extraction(chunk.text, render_ontology(ontology, sl), render_entities(ents),
+                                  render_example(ontology, sl))
+        if found:
+            msgs.append(prompts.extraction_glean(found))
         if feedback:
             msgs.append(prompts.extraction_repair(feedback))
         return msgs
@@ -752,21 +797,25 @@ class LLMEngine:
 
     def extract(self, chunk: TextChunk, ontology: "Ontology", kg: "KnowledgeGraph",
                 feedback: Sequence[tuple[TripleCandidate, list[Issue]]] = (), *,
+                found: Sequence[TripleCandidate] = (),
                 policy: RetryPolicy | None = None) -> list[TripleCandidate]:
-        """Candidate triples of one chunk (only the rejected ones again when ``feedback`` is given)."""
+        """Candidate triples of one chunk: corrections of ``feedback`` only when it is given, and
+        facts not in ``found`` only when that is given (a gleaning epoch)."""
         label, meta = self._chunk_meta(chunk)
-        value, _, _ = self._structured("extract", self.extraction_messages(chunk, ontology, kg, feedback),
-                                       ExtractionOut, label=label, kind="repair" if feedback else "first",
+        value, _, _ = self._structured("extract", self.extraction_messages(chunk, ontology, kg, feedback, found),
+                                       ExtractionOut, label=label, kind=_extract_kind(feedback, found),
                                        policy=policy, meta=meta)
         return self._triples(value, chunk, ontology, kg)
 
     async def aextract(self, chunk: TextChunk, ontology: "Ontology", kg: "KnowledgeGraph",
                        feedback: Sequence[tuple[TripleCandidate, list[Issue]]] = (), *,
+                       found: Sequence[TripleCandidate] = (),
                        policy: RetryPolicy | None = None) -> list[TripleCandidate]:
         """:meth:`extract` for asyncio; the pipeline runs the chunks of a text concurrently with it."""
         label, meta = self._chunk_meta(chunk)
-        value, _, _ = await self._astructured("extract", self.extraction_messages(chunk, ontology, kg, feedback),
-                                              ExtractionOut, label=label, kind="repair" if feedback else "first",
+        value, _, _ = await self._astructured("extract",
+                                              self.extraction_messages(chunk, ontology, kg, feedback, found),
+                                              ExtractionOut, label=label, kind=_extract_kind(feedback, found),
                                               policy=policy, meta=meta)
         return self._triples(value, chunk, ontology, kg)
 
@@ -865,6 +914,11 @@ class LLMEngine:
 
 
 # --------------------------------------------------------------------- helpers
+def _extract_kind(feedback: Sequence[Any], found: Sequence[Any]) -> str:
+    """The reply record's kind: a repair, a gleaning epoch's first request, or a chunk's first."""
+    return "repair" if feedback else "glean" if found else "first"
+
+
 def _prompt_tokens(messages: Sequence[Mapping[str, Any]]) -> int:
     """About how many tokens ``messages`` take (3.5 characters a token: errs on the long side)."""
     return int(sum(len(str(m.get("content") or "")) + 8 for m in messages) / 3.5) + 1

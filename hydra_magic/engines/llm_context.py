@@ -9,6 +9,7 @@ one name across the chunks of a long text.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..candidates import TripleCandidate
 from ..contracts.grounding import stem
 from ..contracts.triple_rules import is_typing_predicate
-from ..iri import is_snake_case, normalise_label
+from ..iri import is_snake_case, normalise_label, snake_case
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
     from ..ontology import Ontology, OntClass, OntProperty
 
-__all__ = ["OntologySlice", "select_slice", "render_ontology", "EntityRegistry", "KnownEntity"]
+__all__ = ["OntologySlice", "select_slice", "render_ontology", "render_example", "EntityRegistry", "KnownEntity"]
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -111,11 +112,11 @@ def render_ontology(ontology: "Ontology", sl: OntologySlice | None = None) -> st
     sl = sl or select_slice(ontology, "", max_properties=10**9, max_classes=10**9)
     lines = []
     if sl.classes:
-        lines.append("Classes (Name < Superclass):")
+        lines.append("Classes (Name < Superclass: what its instances are):")
         for c in sl.classes:
             parent = f" < {_class_name(ontology, c.parent)}" if c.parent else ""
             label = f'  "{c.label}"' if normalise_label(c.label) != normalise_label(c.name) else ""
-            lines.append(f"- {c.name}{parent}{label}")
+            lines.append(f"- {c.name}{parent}{label}{_description(c.comment)}")
     obj = [p for p in sl.properties if p.kind == "object"]
     data = [p for p in sl.properties if p.kind == "data"]
     if obj:
@@ -134,6 +135,58 @@ def render_ontology(ontology: "Ontology", sl: OntologySlice | None = None) -> st
         lines.append(f"(showing {len(sl.classes)} of {sl.total_classes} classes and {len(sl.properties)} of "
                      f"{sl.total_properties} properties: those relevant here)")
     return "\n".join(lines) if lines else "(the ontology is empty)"
+
+
+def _description(comment: str, limit: int = 160) -> str:
+    """A class's rdfs:comment on its line (one line, cut: the slice must stay small)."""
+    text = " ".join((comment or "").split())
+    if not text:
+        return ""
+    return ": " + (text if len(text) <= limit else text[:limit - 1].rstrip() + "…")
+
+
+#: An example literal per datatype, written as a text would write it.
+_EXAMPLE_VALUES = {"integer": "1999", "int": "1999", "float": "2.5", "decimal": "2.5", "double": "2.5",
+                   "boolean": "true", "date": "1999-12-31", "gYear": "1999", "dateTime": "1999-12-31T20:00:00"}
+
+
+def _cap(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def render_example(ontology: "Ontology", sl: OntologySlice | None = None) -> str:
+    """A worked example in the ontology's own terms: a one-sentence text and the triples read from it.
+
+    Small models copy a shape hint such as ``"isA | property"`` literally as a predicate; a
+    concrete example with real class and property names leaves nothing of the kind to copy. Its
+    entities (``film_a``, "Film A") cannot ground in a real text, so a copied example is rejected.
+    """
+    sl = sl or select_slice(ontology, "", max_properties=10**9, max_classes=10**9)
+    for p in sl.properties:
+        dom = [ontology.classes[d] for d in p.domain if d in ontology.classes]
+        rng = [ontology.classes[r] for r in p.range if r in ontology.classes] if p.kind == "object" else []
+        if not dom or (p.kind == "object" and not rng):
+            continue
+        verb = p.label or " ".join(_CAMEL.sub(" ", p.name).lower().split())
+        subj_text = _cap(dom[0].label or dom[0].name) + " A"
+        subj = snake_case(subj_text)
+        triples = [{"subject": subj, "predicate": "isA", "object": dom[0].name, "subject_text": subj_text}]
+        if p.kind == "object":
+            obj_text = _cap(rng[0].label or rng[0].name) + " B"
+            obj = snake_case(obj_text)
+            triples.append({"subject": obj, "predicate": "isA", "object": rng[0].name, "subject_text": obj_text})
+        else:
+            dt = _class_name(ontology, p.datatype) if p.datatype is not None else "string"
+            obj_text = _EXAMPLE_VALUES.get(dt, "Value B")
+            obj = obj_text
+        sentence = f"{subj_text} {verb} {obj_text}."
+        triples.append({"subject": subj, "predicate": p.name, "object": obj, "subject_text": subj_text,
+                        "object_text": obj_text})
+        for t in triples:
+            t["sentence"] = sentence
+        body = ",\n".join("  " + json.dumps(t, ensure_ascii=False) for t in triples)
+        return f'Text: "{sentence}"\nReply: {{"triples": [\n{body}\n]}}'
+    return ""
 
 
 # ------------------------------------------------------------ entity registry

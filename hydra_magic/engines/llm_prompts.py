@@ -13,8 +13,9 @@ from typing import Any, Sequence
 
 from ..issues import Issue
 
-__all__ = ["system", "extraction", "extraction_repair", "ontology", "ontology_repair", "parse_repair",
-           "committee", "personas", "scope", "merge_scopes", "too_short", "cqs", "no_questions", "dedupe", "weave",
+__all__ = ["system", "extraction", "extraction_glean", "extraction_repair", "ontology", "ontology_repair",
+           "parse_repair", "committee", "personas", "scope", "merge_scopes", "too_short", "cqs", "no_questions",
+           "dedupe", "weave",
            "sparql"]
 
 Messages = list[dict[str, str]]
@@ -39,10 +40,18 @@ def parse_repair(issues: Sequence[Issue]) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ extraction
-_TRIPLE_SHAPE = {"triples": [{"subject": "snake_case_entity", "predicate": "isA | ontologyProperty",
-                              "object": "Class | snake_case_entity | literal value",
-                              "subject_text": "subject as written", "object_text": "object as written",
-                              "sentence": "the source sentence"}]}
+# The reply's fields in words, not a template: a small model copies a placeholder such as
+# "isA | ontologyProperty" literally as its predicate. The worked example (render_example)
+# shows the shape in the ontology's own terms.
+_TRIPLE_FIELDS = """Reply with one JSON object and nothing else (no prose, no Markdown): an object with the key \
+"triples", whose value is a list of facts. Each fact is an object with these keys:
+- "subject": the snake_case name of the entity the fact is about;
+- "predicate": the word isA when the fact gives the entity's class, otherwise the exact name of one of the \
+ontology's properties;
+- "object": after isA, a class name of the ontology; after an object property, the snake_case name of the \
+other entity; after a data property, the value as the text writes it;
+- "subject_text" and "object_text": the words of the text that name the subject and the object, copied exactly;
+- "sentence": the sentence of the text that states the fact."""
 
 _EXTRACTION_RULES = """You extract facts from a text into a knowledge graph, using ONLY the given ontology.
 Rules the output is checked against:
@@ -51,15 +60,38 @@ Rules the output is checked against:
 3. A predicate other than isA must be an ontology property; its subject's type must fit the domain,
    an object property's object must be a typed entity whose type fits the range.
 4. A data property's object is the literal value as written (dates as YYYY-MM-DD, numbers as digits).
-5. Only facts stated in the text; subject_text/object_text are copied from the text."""
+5. Only facts stated in the text; subject_text/object_text are copied from the text.
+Names (each entity must be found in the text by its subject_text/object_text):
+6. One entity, one name: when the text names an entity in several ways (a full name and a short one, an
+   alias, "the film"), use the same snake_case name in all its facts, made from its fullest name in the text.
+7. A pronoun or a description ("he", "the company") stands for the entity it refers to only when the text
+   makes that certain: use that entity's name, and as subject_text/object_text the name as the text writes
+   it elsewhere. When you are not sure whom it refers to, leave the fact out.
+8. One name, one thing: never join several entities, places or dates into one name (not alien_1979_usa);
+   state those as separate facts with the ontology's properties."""
 
 
-def extraction(chunk: str, ontology_text: str, entities_text: str) -> Messages:
+def extraction(chunk: str, ontology_text: str, entities_text: str, example: str = "") -> Messages:
+    """The first request for a chunk; ``example`` is a worked example in the ontology's terms."""
+    role = f"{_EXTRACTION_RULES}\n{_TRIPLE_FIELDS}"
+    if example:
+        role += f"\nAn example, in this ontology's terms (its entities are made up; never copy them):\n{example}"
     user = [f"Ontology:\n{ontology_text}"]
     if entities_text:
         user.append(f"Known entities mentioned in this text (reuse these names and types):\n{entities_text}")
     user.append(f"Text:\n<<<\n{chunk}\n>>>")
-    return [system(_EXTRACTION_RULES, _TRIPLE_SHAPE), {"role": "user", "content": "\n\n".join(user)}]
+    return [{"role": "system", "content": role}, {"role": "user", "content": "\n\n".join(user)}]
+
+
+def extraction_glean(found: Sequence[Any]) -> dict[str, str]:
+    """Appended in a gleaning epoch: what earlier readings of the chunk found, and a request for the rest."""
+    lines = ["Earlier readings of this text already found these facts:"]
+    lines += [f"{n}. ({getattr(c, 'subject', '?')}, {getattr(c, 'predicate', '?')}, {getattr(c, 'object', '?')})"
+              for n, c in enumerate(found, start=1)]
+    lines.append("Read the text again and return ONLY facts it states that are not in this list, with the isA "
+                 "facts their new entities need; an entity in the list keeps its name. If the text states "
+                 'nothing more, reply {"triples": []}.')
+    return {"role": "user", "content": "\n".join(lines)}
 
 
 def extraction_repair(feedback: Sequence[tuple[Any, list[Issue]]]) -> dict[str, str]:

@@ -87,6 +87,7 @@ class Usage:
     errors: int = 0
     retries: int = 0  # transport retries (rate limit, server error, timeout, connection)
     repairs: int = 0  # requests that asked to fix a previous reply (contracts or parsing)
+    gleanings: int = 0  # requests that re-read a chunk for facts not yet found (gleaning epochs)
     seconds: float = 0.0  # time spent waiting for models
 
     def add(self, rec: "ReplyRecord") -> None:
@@ -119,7 +120,8 @@ class Usage:
             cost = "cost unknown (model not in litellm's price list)"
         return (f"{self.calls} calls, {self.cache_hits} cache hits, {self.prompt_tokens:,} prompt + "
                 f"{self.completion_tokens:,} completion tokens, {cost}, {self.retries} retries, "
-                f"{self.repairs} repairs, {self.errors} errors, {self.seconds:.1f}s waiting")
+                f"{self.repairs} repairs, " + (f"{self.gleanings} gleanings, " if self.gleanings else "")
+                + f"{self.errors} errors, {self.seconds:.1f}s waiting")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         import html
@@ -137,7 +139,7 @@ class ReplyRecord:
     step: str
     label: str
     model: str
-    kind: str = "first"  # first | repair | parse-repair
+    kind: str = "first"  # first | repair | parse-repair | glean
     attempt: int = 1  # request number for this label since its last "first" request
     response_format: str = ""  # the structured-output shape sent (one of SHAPES); "" for a cache hit
     content: str = ""
