@@ -172,6 +172,9 @@ def cq_result_html(st: dict[str, Any]) -> str:
                      + table(["candidate", "from CQ", "why"], rows))
     if r["issues"]:
         parts.append(f'<div style="{_H2}">Notes</div>' + _issues(r["issues"]))
+    if r.get("flags"):
+        parts.append(f'<div style="{_H2}">Modelling flags ({len(r["flags"])}; the classes are kept)</div>'
+                     + _issues(r["flags"]))
     if r["other"]:
         parts.append(f'<div style="{_MUTED}">Added without a specific CQ: {e(", ".join(r["other"]))}</div>')
     parts.append(_ontology_body(st))

@@ -53,6 +53,21 @@ class CQResult:
     def unparsed(self) -> list[str]:
         return [i.message for i in self.issues if i.code == "unparsed_cq"]
 
+    def flags(self) -> list[Issue]:
+        """Modelling flags (``instance_as_class``, ``literal_as_class``) of the classes this cell added.
+
+        Judged against the session's competency questions, whose words are the evidence; the
+        classes are kept, the flags ask the user to look (see :mod:`hydra_magic.contracts.modelling`).
+        """
+        from .contracts.modelling import check_modelling
+
+        onto = getattr(self.session, "ontology", None)
+        if onto is None or not self.added_classes:
+            return []
+        cqs = {q.text: q for q in [*self.cqs, *(getattr(self.session, "cqs", None) or [])]}
+        added = {f"class:{c.name}" for c in self.added_classes}
+        return [i for i in check_modelling(onto, cqs.values()) if i.path in added]
+
     def to_text(self) -> str:
         lines = [f"{count(len(self.cqs), 'competency question')}: +{count(len(self.added_classes), 'class')}, "
                  f"+{count(len(self.added_properties), 'property')}, {len(self.rejected)} rejected, "
@@ -63,6 +78,8 @@ class CQResult:
             lines.append(f"  rejected {item.describe()}: " + "; ".join(str(i) for i in issues))
         for i in self.issues:
             lines.append(f"  {i}")
+        for i in self.flags():
+            lines.append(f"  flag [{i.code}] {i.message}" + (f" Hint: {i.hint}" if i.hint else ""))
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:

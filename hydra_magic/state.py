@@ -363,6 +363,8 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
             "rejected": [{"what": item.describe(), "origin": getattr(item, "origin", ""),
                           "issues": [issue_dict(i) for i in issues]} for item, issues in result.rejected],
             "issues": [issue_dict(i) for i in result.issues],
+            # modelling flags of the classes the cell added (kept, shown for review)
+            "flags": [issue_dict(i) for i in (result.flags() if callable(getattr(result, "flags", None)) else [])],
             "other": contributions.get("(other)", []),
         }
     return state

@@ -74,6 +74,7 @@ function renderOntology({ model, el }) {
         parts.push(h("table", { class: "hw-table" }, h("thead", {}, h("tr", {}, h("th", { text: "candidate" }), h("th", { text: "from CQ" }), h("th", { text: "why" }))), tb));
       }
       if (r.issues.length) parts.push(h("div", { class: "hw-h2", text: "Notes" }), issueList(r.issues));
+      if (r.flags && r.flags.length) parts.push(h("div", { class: "hw-h2", text: `Modelling flags (${r.flags.length}; the classes are kept)` }), issueList(r.flags));
     }
 
     // class tree
