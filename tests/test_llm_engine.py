@@ -756,3 +756,19 @@ def test_hydra_model_no_cache_always_asks_the_model(llm_server, tmp_path, hydra_
     s.extract(TEXT, source="c")
     s.extract(TEXT, source="d")
     assert llm_server.calls == 3
+
+
+def test_structured_is_the_public_call_with_the_callers_own_messages(llm_server, tmp_path):
+    from hydra_magic.engines.llm_schemas import CQsOut
+
+    llm_server.script(Reply(content="no JSON here"), Reply(json_content={"questions": ["Who directed Alien?"]}))
+    eng = engine_for(llm_server, tmp_path)
+    msgs = [{"role": "system", "content": "Write questions."}, {"role": "user", "content": "Domain: film"}]
+    out = eng.structured("cqs", msgs, CQsOut, label="my questions", repair=True)
+    assert isinstance(out, CQsOut) and out.questions == ["Who directed Alien?"]
+    assert llm_server.requests[0]["messages"] == msgs  # sent as given
+    assert "could not be used" in last_user(llm_server.requests[1])  # the parse repair is the engine's
+    assert [r.kind for r in eng.replies(step="cqs")] == ["repair", "parse-repair"] and eng.usage.repairs == 2
+    with pytest.raises(EngineError, match=r"Unknown step 'personas'.*Steps are: committee"):
+        eng.structured("personas", msgs, CQsOut, label="x")
+    assert llm_server.calls == 2
