@@ -699,7 +699,8 @@ def _print_table(results: Mapping[str, Any], out: IO[str]) -> None:
     n_inf = sum(r.get("type_inferred_triples", 0) for r in results["ontologies"].values())
     print(f"triples: {n_ver} verified, {n_inf} on inferred types (flagged type_inferred)", file=out)
     tp = results.get("throughput", {})
-    if tp.get("extract_sentences_per_second"):
+    # Per CPU-second of this process: meaningful for the offline engine; a model's time is the server's.
+    if tp.get("extract_sentences_per_second") and not results.get("usage"):
         print(
             f"throughput: {tp['extract_sentences_per_second']:.0f} sentences/s extraction, "
             f"{tp['extract_and_contracts_sentences_per_second']:.0f} with contracts "
