@@ -88,7 +88,10 @@ class GraphIndex:
         seen: set[tuple[Any, Any, Any]] = set()
         edges = 0
         n_facts = 0
-        for f in kg:
+        # A graph in a store gives light facts (no sentence); the node panel reads the few it shows in full.
+        light = getattr(kg, "index_facts", None)
+        self._full: Any = getattr(kg, "full_fact", None)
+        for f in (light() if callable(light) else kg):
             n_facts += 1
             subj, pred, obj = f.subject, f.predicate, f.object
             s = ids.get(subj)
@@ -258,7 +261,7 @@ class GraphIndex:
             g = groups.setdefault((kind, rel), {"rel": rel, "dir": kind, "count": 0, "facts": []})
             g["count"] += 1
             if len(g["facts"]) < per_relation:
-                ev = f.evidence
+                ev = (self._full(f) if self._full is not None else f).evidence
                 sentence = " ".join(ev.sentence.split())
                 g["facts"].append({"text": text, "other": other,
                                    "sentence": sentence if len(sentence) <= SENTENCE_CAP

@@ -10,6 +10,7 @@ check typing without querying.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable, Iterator, cast
 from urllib.parse import quote
@@ -262,6 +263,21 @@ class KnowledgeGraph:
     def sources(self) -> list[str]:
         return list(self._facts)
 
+    def facts_of(self, s: Node, p: Node, o: Node) -> list[Fact]:
+        """The facts (one per source) of the triple ``(s, p, o)``."""
+        key = (s, p, o)
+        if key not in self._key_sources:
+            return []
+        return [bucket[key] for bucket in self._facts.values() if key in bucket]
+
+    def facts_about(self, entity: Node) -> list[Fact]:
+        """The facts whose subject or object is ``entity``."""
+        return [f for f in self if f.subject == entity or f.object == entity]
+
+    def has_fact(self, fact: Fact) -> bool:
+        """Whether ``fact``'s source states its triple."""
+        return fact.key in self._facts.get(fact.source, {})
+
     def types_of(self, entity: URIRef) -> set[URIRef]:
         """Every type of ``entity``, stated or inferred."""
         return self._types.get(entity, set())
@@ -400,6 +416,15 @@ class KnowledgeGraph:
         self._unindex_types(removed)
         self._record("remove", removed)
         return removed
+
+    @contextmanager
+    def hidden(self, facts: Iterable[Fact]) -> Iterator[None]:
+        """Leave ``facts`` out of the graph for a moment (extraction against the graph as it will be)."""
+        gone = self.remove(facts)
+        try:
+            yield
+        finally:
+            self.add(gone)
 
     def remove_source(self, source: str) -> list[Fact]:
         """Drop everything a source contributed (before re-extracting it)."""

@@ -84,7 +84,7 @@ def plan_merge(kg: KnowledgeGraph, ontology: Ontology, a: URIRef, b: URIRef, *, 
                          "retype_conflict). If they are one entity, remove the wrong typing first "
                          "(%hydra remove), or merge anyway with --force (force=True in Python); "
                          "%hydra verify then reports the conflict.")
-    old = [f for f in kg if f.subject == a or f.object == a]
+    old = kg.facts_about(a)
     known = {b_label.lower(), *(x.lower() for x in kg.alt_labels(b).get(b, []))}
     moved: dict[tuple[str, tuple[Node, Node, Node]], Fact] = {}
     dropped = 0

@@ -316,12 +316,9 @@ class Session:
         # Extract against the KG as it will be once this source's earlier facts are replaced:
         # otherwise a type the engine does not repeat (already known) would vanish on re-run.
         stale = [f for f in self.kg.facts(source) if f.evidence.decision != "user"]
-        self.kg.remove(stale)
-        try:
+        with self.kg.hidden(stale):
             outcomes = extract_chunks(eng, chunks, text, self.ontology, self.kg, self.config.retry,
                                       ground=ground, on_progress=on_progress, types=self._types_mode())
-        finally:
-            self.kg.add(stale)
         engine_name = getattr(eng, "name", str(eng))
         now = time.time()
         facts: list[Fact] = []
@@ -452,8 +449,8 @@ class Session:
         """Remove one fact from the KG as a user decision."""
         if not self.kg.contains(*fact.key):
             raise InputError(f"The fact ({fact.subject}, {fact.predicate}, {fact.object}) is not in the graph.")
-        matches = [f for f in self.kg.facts(fact.source) if f.key == fact.key] or \
-            [f for f in self.kg if f.key == fact.key]
+        matches = [f for f in self.kg.facts_of(*fact.key) if f.source == fact.source] or \
+            self.kg.facts_of(*fact.key)
         obj = local_name(fact.object) if isinstance(fact.object, URIRef) else str(fact.object)
         self._commit(Change("remove", f"removed ({self.kg.label(fact.subject)}, {local_name(fact.predicate)}, {obj})",
                             facts_removed=matches),
@@ -665,7 +662,10 @@ class Session:
             self.ontology.replace_triples(state.ontology)
             for prefix, ns in (state.meta.get("prefixes") or {}).items():
                 self.ontology.graph.bind(prefix, ns, override=False)
-            self.kg.add(state.facts, state.labels)
+            if state.graph is not None:
+                self.kg = state.graph  # read from the store on demand
+            else:
+                self.kg.add(state.facts, state.labels)
             self.cqs = [CompetencyQuestion.from_dict(c) for c in state.meta.get("cqs", [])]
             self.history = [Change(r.header.get("kind", ""), r.header.get("summary", ""), r.header.get("time", 0.0),
                                    log_id=r.id, stub=True) for r in state.history][-self.config.history_limit:]
@@ -811,8 +811,7 @@ class Session:
             from rdflib.compare import graph_diff
 
             added_onto = set(graph_diff(self.ontology.graph, onto)[2])
-        have = {(f.source, f.key) for f in self.kg}
-        new = [f for f in data.facts if (f.source, f.key) not in have]
+        new = [f for f in data.facts if not self.kg.has_fact(f)]
         for prefix, ns in data.prefixes.items():
             if prefix:
                 self.ontology.graph.bind(prefix, ns, override=False)

@@ -24,6 +24,7 @@ from IPython.core.error import UsageError
 from rdflib import Dataset, Literal, URIRef
 from traitlets import TraitError
 
+from hydra_magic.changes import Change
 from hydra_magic.cq import parse_cqs
 from hydra_magic.errors import ParseError, QueryError, QueryRefusedError, QueryTimeoutError
 from hydra_magic.kg import Evidence, Fact
@@ -289,8 +290,8 @@ def test_sigint_stops_the_query_and_kills_the_worker() -> None:
 
 @linux_only
 def test_interrupting_sparql_cell_stops_it(hydra_ext: Any, run_cell: Any, capsys: Any) -> None:
-    hydra_ext.session.kg.add([Fact(URIRef(f"{EX}e{i}"), URIRef(EX + "value"), Literal(i), Evidence("t"))
-                              for i in range(300)])
+    hydra_ext.session.apply_change(Change("import", "300 values", facts_added=[
+        Fact(URIRef(f"{EX}e{i}"), URIRef(EX + "value"), Literal(i), Evidence("t")) for i in range(300)]))
     before = _state(hydra_ext.session)
     with _Watch(then=_thread.interrupt_main) as watch, pytest.raises(KeyboardInterrupt):
         run_cell(f"%%sparql --timeout 60\n{CARTESIAN}")

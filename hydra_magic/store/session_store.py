@@ -67,6 +67,8 @@ class StoredState:
     history: list[LogRecord] = field(default_factory=list)
     #: A sentence for the user when the directory was converted from a JSON snapshot.
     migrated: str = ""
+    #: The knowledge graph read from the store on demand (then ``facts`` and ``labels`` are empty).
+    graph: Any = None
 
 
 class SessionStore:
@@ -85,6 +87,9 @@ class SessionStore:
         self._store: Any = None
         self._lock: Any = None
         self._superseded = False
+        self._read_only: Any = None
+        #: The session's graph, told about every fact this store adds or removes (see ``StoredKnowledgeGraph``).
+        self.graph: Any = None
 
     # ------------------------------------------------------------ naming
     @staticmethod
@@ -182,10 +187,31 @@ class SessionStore:
                                "It is left untouched.")
         self.meta = meta
         self._replay()
-        return StoredState(meta=self.meta, ontology=self._read_ontology(),
-                           facts=list(self.names.read_facts(self._store)),
-                           labels=self.names.read_labels(self._store), history=self._undo_stack(),
-                           migrated=migrated)
+        from .stored_kg import StoredKnowledgeGraph
+
+        # The facts stay in the store: the graph reads them on demand (opening reads no fact).
+        self.graph = StoredKnowledgeGraph(self.names.base, self.reader, self.names)
+        return StoredState(meta=self.meta, ontology=self._read_ontology(), facts=[], labels={},
+                           history=self._undo_stack(), migrated=migrated, graph=self.graph)
+
+    def reader(self) -> Any:
+        """The store to read from: the open one, or after :meth:`close` a read-only view of it.
+
+        A closed session stays readable (it no longer holds the lock, so another process may write the
+        store meanwhile: what it reads is the store as the read-only view found it).
+        """
+        if self._store is not None:
+            return self._store
+        newer = _OPEN.get(self.path.resolve())
+        if newer is not None and newer._store is not None:
+            return newer._store  # taken over in this process: the same session, open there
+        if self._read_only is None:
+            try:
+                self._read_only = ox.Store.read_only(str(self.path / "store"))
+            except (OSError, RuntimeError) as exc:
+                raise JournalError(f"Session {self.name!r} is closed and its store {self.path / 'store'} cannot "
+                                   f"be read: {exc}. Open the session again to read it.") from exc
+        return self._read_only
 
     #: Seconds close() waits for RocksDB to flush its memtables before going on without it.
     FLUSH_DEADLINE = 60.0
@@ -200,6 +226,7 @@ class SessionStore:
         deadline. Nothing depends on it: every change is in RocksDB's write-ahead log and in ours.
         """
         self.log.close()
+        self._read_only = None
         if self._store is not None:
             if not _flush_within(self._store, self.FLUSH_DEADLINE):
                 warnings.warn(f"The store of session {self.name!r} did not finish flushing within "
@@ -224,12 +251,14 @@ class SessionStore:
         header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
         body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
         self.log.append(header, body)
+        label_quads = self._label_quads(change.facts_added, labels)
         try:
             self._apply(change.facts_removed, change.facts_added, change.onto_removed, change.onto_added,
-                        self._label_quads(change.facts_added, labels))
+                        label_quads)
             self._write_meta({**meta, "applied": rid})
         except BaseException as exc:
-            self._take_back(change.facts_added, change.facts_removed, change.onto_added, change.onto_removed)
+            self._take_back(change.facts_added, change.facts_removed, change.onto_added, change.onto_removed,
+                            label_quads)
             self.log.drop_last()
             if isinstance(exc, (OSError, UnicodeError)):
                 raise JournalError(f"Could not write session {self.name!r} to its store {self.path}: {exc}. "
@@ -305,24 +334,37 @@ class SessionStore:
 
     def _apply(self, removed: list[Fact], added: list[Fact], onto_removed: list[Any], onto_added: list[Any],
                label_quads: list[Any]) -> None:
-        """Removals first, then additions (as the session applies them). Idempotent, so a replay is safe."""
-        st, names = self._store, self.names
+        """Removals first, then additions (as the session applies them). Idempotent, so a replay is safe.
+
+        The session's graph is told which facts were there and which were new, so its counts follow.
+        """
+        st, names, graph = self._store, self.names, self.graph
+        gone: list[Fact] = []
         for f in removed:
             quad, node = names.evidence_pattern(f)
+            if graph is not None and quad in st:
+                gone.append(f)
             st.remove(quad)
             for q in list(st.quads_for_pattern(node, None, None, names.evidence)):
                 st.remove(q)
         for t in onto_removed:
             st.remove(_triple_quad(t, names.ontology))
+        new = [f for f in added if names.evidence_pattern(f)[0] not in st] if graph is not None else []
         quads = [q for f in added for q in names.fact_quads(f)]
         quads += [_triple_quad(t, names.ontology) for t in onto_added]
         quads += label_quads
         if quads:
             st.extend(quads)
+        if graph is not None:
+            graph.stored(gone, new, labels_added=label_quads, written=[*removed, *added])
 
     def _take_back(self, added: list[Fact], removed: list[Fact], onto_added: list[Any],
-                   onto_removed: list[Any]) -> None:
+                   onto_removed: list[Any], label_quads: list[Any] = ()) -> None:  # type: ignore[assignment]
         try:
+            for q in label_quads:  # the labels are new ones (the session passes only those it lacks)
+                self._store.remove(q)
+            if self.graph is not None and label_quads:
+                self.graph.stored([], [], labels_removed=label_quads)
             self._apply(added, removed, onto_added, onto_removed, [])
         except BaseException:  # noqa: BLE001 - the log record is dropped anyway; the next open replays nothing
             pass

@@ -17,7 +17,7 @@ the KG it falls back to a diff of the triples.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Literal, URIRef
@@ -46,6 +46,9 @@ def _parts(facts: Iterable[Fact]) -> list[Iterable[Fact]]:
     (same order as iterating it, without its generator), else ``facts`` itself."""
     if type(facts).__iter__ is KnowledgeGraph.__iter__:
         return [b.values() for b in facts._facts.values()]  # type: ignore[attr-defined]
+    light = getattr(facts, "index_facts", None)  # a graph in a store: what the index needs, not every field
+    if callable(light):
+        return [light()]
     return [facts]
 
 
@@ -88,10 +91,13 @@ class FactIndex:
         #: (entity, class) of the type triples some flagged fact states: a superset of the inferred ones,
         #: kept while indexing so that finding those costs nothing when no type was inferred.
         self.flagged_types: set[tuple[str, str]] = set()
+        #: Gives a fact with all its evidence, for facts indexed without their sentence (a graph in a store).
+        self.full_fact: Callable[[Fact], Fact] | None = None
 
     @classmethod
     def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> FactIndex:
         idx = cls(reverse)
+        idx.full_fact = getattr(facts, "full_fact", None)
         pso, pos, slots = idx.pso, idx.pos, idx.slots
         append = slots.append
         pairs = count = 0
@@ -285,6 +291,8 @@ class FactIndex:
         for k in keys:
             f = self.get(k)
             if f is not None:
+                if not f.evidence.sentence and self.full_fact is not None:
+                    f = self.full_fact(f)
                 out.append({"source": f.evidence.source, "sentence": f.evidence.sentence})
                 if len(out) >= limit:
                     break
@@ -440,7 +448,7 @@ class FactIndex:
         now: dict[Key, Fact] = {}
         multi: dict[Key, dict[str, Fact]] = {}
         pairs = 0
-        for f in kg:
+        for f in (f for part in _parts(kg) for f in part):
             pairs += 1
             k = key_of(f)
             have = now.setdefault(k, f)

@@ -1,0 +1,430 @@
+"""The knowledge graph of a session that lives in its on-disk store: reads are store lookups.
+
+Opening a session used to read every fact with its evidence into memory, O(facts): 19 s for
+100k facts, minutes for a million. :class:`StoredKnowledgeGraph` holds nothing per fact. Two
+counts are read on open (aggregates that Oxigraph answers from its indexes); each lookup
+(types of an entity, a triple, a source's facts, a label) goes to the store's indexes;
+small per-entity caches (types, labels) are dropped when a change touches that entity.
+
+The store is written by :class:`~.session_store.SessionStore` (change log first, then the
+store); it tells this graph what it actually wrote (:meth:`StoredKnowledgeGraph.stored`), so
+the counts and caches follow every write, a replayed or taken-back one included. The
+session's ``kg.add``/``kg.remove`` after a commit then only record the change for the
+verifier's incremental check (:meth:`changes_since`).
+
+SPARQL (``%%sparql``, CQ tests) runs on an in-memory copy of the source graphs, made on the
+first query and kept in step with every write after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Dataset, Namespace, URIRef
+from rdflib.term import Node
+
+from ..errors import InputError
+from ..iri import local_name
+from ..kg import ALT_LABEL, Evidence, Fact, KnowledgeGraph
+from .evidence_rdf import EvidenceGraphs, _fact_of, _order
+from .terms import TermCache, to_ox
+
+__all__ = ["StoredKnowledgeGraph"]
+
+_N = ox.NamedNode
+_RDF_TYPE = RDF.type
+_OX_TYPE = _N(str(RDF.type))
+_OX_LABEL = _N(str(RDFS.label))
+_OX_ALT = _N(str(ALT_LABEL))
+_STATEMENT = _N(str(RDF.Statement))
+_DERIVED = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
+_FLAG = _N("https://hydra-magic.dev/ns#flag")
+_BASIS = _N("https://hydra-magic.dev/ns#basis")
+_RDF_S, _RDF_O = _N(str(RDF.subject)), _N(str(RDF.object))
+
+Key = tuple[Node, Node, Node]
+
+
+@dataclass
+class _Types:
+    """What the store says about one entity's types (see KnowledgeGraph.types_of and friends)."""
+
+    all: set[URIRef] = field(default_factory=set)
+    stated: set[URIRef] = field(default_factory=set)
+    facts: dict[URIRef, Fact] = field(default_factory=dict)
+
+
+class StoredKnowledgeGraph(KnowledgeGraph):
+    """A :class:`KnowledgeGraph` read from a session's pyoxigraph store instead of held in memory.
+
+    Parameters
+    ----------
+    base
+        The session's base IRI.
+    reader
+        Gives the session's ``pyoxigraph.Store`` to read (owned by its SessionStore: the open store, or a
+        read-only view of it once the session is closed).
+    names
+        How facts and evidence are named in that store.
+    """
+
+    def __init__(self, base: str, reader: Callable[[], Any], names: EvidenceGraphs) -> None:
+        # Not KnowledgeGraph.__init__: none of its per-fact tables exist here.
+        self.base = base
+        self.entity_ns = Namespace(base + "entity/")
+        self._reader = reader
+        self._names = names
+        self._term = TermCache()
+        self.revision = 0
+        self._log: list[tuple[str, Fact]] = []
+        self._log_start = 0
+        self._type_cache: dict[URIRef, _Types] = {}  # per entity, dropped when its typing facts change
+        self._label_cache: dict[Node, str | None] = {}
+        #: (source, triple) of facts hidden for a moment (see :meth:`hidden`): in the store, not in the graph.
+        self._hidden: dict[tuple[str, Key], Fact] = {}
+        self._copy: Dataset | None = None
+        self._verified_cache = None
+        self._written: set[int] = set()
+        self._size = self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH %s { ?e a %s } }"
+                                 % (names.evidence, _STATEMENT))
+        self._flagged_n = self._count("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH %s { ?e %s ?f } }"
+                                      % (names.evidence, _FLAG))
+
+    @property
+    def _st(self) -> Any:
+        return self._reader()
+
+    def _count(self, sparql: str) -> int:
+        for row in self._st.query(sparql):
+            return int(row[0].value)
+        return 0
+
+    # ------------------------------------------------------------ told by the store
+    def stored(self, removed: list[Fact], added: list[Fact], *, labels_added: Iterable[Any] = (),
+               labels_removed: Iterable[Any] = (), written: Iterable[Fact] = ()) -> None:
+        """The store removed ``removed`` and added ``added`` (each was there / was new), and wrote or took
+        back these label quads: follow it. ``written``: every fact the change asked it to remove or add
+        (the session then records exactly those with :meth:`add` and :meth:`remove`)."""
+        self._written = {id(f) for f in written}
+        self._size += len(added) - len(removed)
+        self._flagged_n += sum(1 for f in added if f.evidence.flags) - sum(1 for f in removed if f.evidence.flags)
+        for f in (*removed, *added):
+            if f.predicate == _RDF_TYPE:
+                self._type_cache.pop(f.subject, None)
+        labels_added, labels_removed = list(labels_added), list(labels_removed)
+        for q in (*labels_added, *labels_removed):
+            self._label_cache.pop(self._term(q.subject), None)
+        if self._copy is not None:
+            inner = self._copy.store._inner  # type: ignore[attr-defined]
+            for q in (*(self._names.evidence_pattern(f)[0] for f in removed), *labels_removed):
+                inner.remove(q)
+            inner.extend([*(self._names.evidence_pattern(f)[0] for f in added), *labels_added])
+
+    # ------------------------------------------------------------ the change record (for the verifier)
+    def add(self, facts: Iterable[Fact], labels: dict[URIRef, str] | None = None) -> list[Fact]:
+        """Record facts the store has just taken (the session calls this after committing them)."""
+        added = self._committed(facts, "add")
+        self._record("add", added)
+        return added
+
+    def remove(self, facts: Iterable[Fact]) -> list[Fact]:
+        """Record facts the store has just dropped (the session calls this after committing that)."""
+        removed = self._committed(facts, "remove")
+        self._record("remove", removed)
+        return removed
+
+    def _committed(self, facts: Iterable[Fact], verb: str) -> list[Fact]:
+        """``facts``, which must be those of the change the store just wrote: anything else would be in
+        this graph and not in the session's store and change log (lost on restart, never undone)."""
+        out = list(facts)
+        if any(id(f) not in self._written for f in out):
+            raise InputError(f"Cannot {verb} facts on the knowledge graph of a stored session directly: the "
+                             "change would not be in its store or change log. Use the session: "
+                             "session.apply_change(Change('import', 'why', facts_added=[...])) "
+                             "(hydra_magic.changes.Change), or %hydra import FILE.")
+        return out
+
+    def _record(self, op: str, facts: list[Fact]) -> None:
+        self._log.extend((op, f) for f in facts)
+        self.revision += len(facts)
+        if len(self._log) > self.LOG_LIMIT:
+            drop = len(self._log) - self.LOG_LIMIT // 2
+            del self._log[:drop]
+            self._log_start += drop
+
+    def remove_source(self, source: str) -> list[Fact]:
+        raise NotImplementedError("A stored session changes through Session (its change log), not the graph.")
+
+    def clear(self) -> None:
+        raise NotImplementedError("A stored session changes through Session (its change log), not the graph.")
+
+    @contextmanager
+    def hidden(self, facts: Iterable[Fact]) -> Iterator[None]:
+        """Leave ``facts`` out of every read for a moment, without writing the store."""
+        keys = {(f.source, f.key): f for f in facts}
+        self._hidden.update(keys)
+        for f in keys.values():
+            self._type_cache.pop(f.subject, None)
+        try:
+            yield
+        finally:
+            for k, f in keys.items():
+                self._hidden.pop(k, None)
+                self._type_cache.pop(f.subject, None)
+
+    # ------------------------------------------------------------ reading
+    @property
+    def flagged_count(self) -> int:
+        return self._flagged_n - sum(1 for f in self._hidden.values() if f.evidence.flags)
+
+    def __len__(self) -> int:
+        return self._size - len(self._hidden)
+
+    def __iter__(self) -> Iterator[Fact]:
+        """Every fact with its evidence, in the store's order (a statement at a time; nothing kept)."""
+        node: Any = None
+        group: list[Any] = []
+        term, hidden = self._term, self._hidden
+        for q in self._st.quads_for_pattern(None, None, None, self._names.evidence):
+            if q.subject != node:
+                if group:
+                    f = _fact_of(group, term)
+                    if f is not None and (not hidden or (f.source, f.key) not in hidden):
+                        yield f
+                node, group = q.subject, []
+            group.append(q)
+        if group:
+            f = _fact_of(group, term)
+            if f is not None and (not hidden or (f.source, f.key) not in hidden):
+                yield f
+
+    def index_facts(self) -> Iterator[Fact]:
+        """Every fact with the evidence the verifier reads (source, flags, basis), without its sentence.
+
+        One pass over the source graphs (one quad per fact) and one over the flags: a fraction of
+        :meth:`__iter__`, which reads every evidence statement (~14 quads per fact). The sentence of a
+        fact comes from :meth:`full_fact` when a finding names it.
+        """
+        st, ev, term, hidden = self._st, self._names, self._term, self._hidden
+        flags: dict[str, list[str]] = {}
+        for q in st.quads_for_pattern(None, _FLAG, None, ev.evidence):
+            flags.setdefault(q.subject.value, []).append(q.object.value)
+        basis = {q.subject.value: q.object.value for q in st.quads_for_pattern(None, _BASIS, None, ev.evidence)}
+        for g in st.named_graphs():
+            source = ev.source_of(g)
+            if source is None:
+                continue
+            plain = Evidence(source=source, time=0.0)
+            for q in st.quads_for_pattern(None, None, None, g):
+                if q.predicate == _OX_LABEL:
+                    continue
+                e = plain
+                if flags:
+                    node = ev.node(q.subject, q.predicate, q.object, g).value
+                    fl = flags.get(node)
+                    if fl is not None:
+                        e = Evidence(source=source, time=0.0, flags=tuple(sorted(fl)), basis=basis.get(node, ""))
+                f = Fact(term(q.subject), term(q.predicate), term(q.object), e)
+                if not hidden or (source, f.key) not in hidden:
+                    yield f
+
+    def full_fact(self, fact: Fact) -> Fact:
+        """``fact`` with all of its evidence as stored (for one from :meth:`index_facts`)."""
+        s, p, o = (to_ox(x) for x in fact.key)
+        found = self._fact_at(self._names.node(s, p, o, self._names.source_graph(fact.source)))
+        return found or fact
+
+    def _fact_at(self, node: Any) -> Fact | None:
+        f = _fact_of(self._st.quads_for_pattern(node, None, None, self._names.evidence), self._term)
+        if f is None or (self._hidden and (f.source, f.key) in self._hidden):
+            return None
+        return f
+
+    def facts(self, source: str | None = None) -> list[Fact]:
+        if source is None:
+            return list(self)
+        g = self._names.source_graph(source)
+        out = [f for q in self._st.quads_for_pattern(None, _DERIVED, g, self._names.evidence)
+               if (f := self._fact_at(q.subject)) is not None]
+        out.sort(key=_order)
+        return out
+
+    def facts_of(self, s: Node, p: Node, o: Node) -> list[Fact]:
+        """The facts (one per source) of the triple ``(s, p, o)``."""
+        ev = self._names
+        out = []
+        for q in self._st.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+            if ev.source_of(q.graph_name) is None:
+                continue
+            f = self._fact_at(ev.node(q.subject, q.predicate, q.object, q.graph_name))
+            if f is not None:
+                out.append(f)
+        return out
+
+    def contains(self, s: Node, p: Node, o: Node) -> bool:
+        return bool(self.facts_of(s, p, o))
+
+    def has_fact(self, fact: Fact) -> bool:
+        if self._hidden and (fact.source, fact.key) in self._hidden:
+            return False
+        return self._names.evidence_pattern(fact)[0] in self._st
+
+    def facts_about(self, entity: Node) -> list[Fact]:
+        ev, x = self._names, to_ox(entity)
+        found: dict[Any, None] = {}
+        for q in (*self._st.quads_for_pattern(x, None, None, None), *self._st.quads_for_pattern(None, None, x, None)):
+            if q.predicate != _OX_LABEL and ev.source_of(q.graph_name) is not None:
+                found.setdefault(ev.node(q.subject, q.predicate, q.object, q.graph_name), None)
+        return [f for node in found if (f := self._fact_at(node)) is not None]
+
+    def sources(self) -> list[str]:
+        ev = self._names
+        out = []
+        for g in self._st.named_graphs():
+            source = ev.source_of(g)
+            if source is not None and next(iter(self._st.quads_for_pattern(None, _DERIVED, g, ev.evidence)), None):
+                out.append(source)
+        return out
+
+    def _types_of(self, entity: URIRef) -> _Types:
+        cached = self._type_cache.get(entity)
+        if cached is not None:
+            return cached
+        t = _Types()
+        if isinstance(entity, URIRef):
+            ev = self._names
+            for q in self._st.quads_for_pattern(to_ox(entity), _OX_TYPE, None, None):
+                if ev.source_of(q.graph_name) is None or not isinstance(q.object, ox.NamedNode):
+                    continue
+                f = self._fact_at(ev.node(q.subject, q.predicate, q.object, q.graph_name))
+                if f is None:
+                    continue
+                cls = self._term(q.object)
+                t.all.add(cls)
+                old = t.facts.get(cls)
+                if not f.evidence.flags:
+                    t.stated.add(cls)
+                    if old is None or old.evidence.flags:
+                        t.facts[cls] = f
+                elif old is None:
+                    t.facts[cls] = f
+        self._type_cache[entity] = t
+        return t
+
+    def types_of(self, entity: URIRef) -> set[URIRef]:
+        return self._types_of(entity).all
+
+    def stated_types_of(self, entity: URIRef) -> set[URIRef]:
+        return self._types_of(entity).stated
+
+    def type_fact(self, entity: URIRef, cls: URIRef) -> Fact | None:
+        return self._types_of(entity).facts.get(cls)
+
+    def flagged(self) -> list[Fact]:
+        seen: set[Any] = set()
+        out = []
+        for q in self._st.quads_for_pattern(None, _FLAG, None, self._names.evidence):
+            if q.subject in seen:
+                continue
+            seen.add(q.subject)
+            f = self._fact_at(q.subject)
+            if f is not None:
+                out.append(f)
+        return out
+
+    def flagged_about(self, entities: Iterable[Node]) -> list[Fact]:
+        ev = self._names
+        found: dict[tuple[str, Key], Fact] = {}
+        for e in entities:
+            x = to_ox(e)
+            for q in (*self._st.quads_for_pattern(None, _RDF_S, x, ev.evidence),
+                      *self._st.quads_for_pattern(None, _RDF_O, x, ev.evidence)):
+                if next(iter(self._st.quads_for_pattern(q.subject, _FLAG, None, ev.evidence)), None) is None:
+                    continue
+                f = self._fact_at(q.subject)
+                if f is not None:
+                    found.setdefault((f.source, f.key), f)
+        return list(found.values())
+
+    def entities(self) -> list[URIRef]:
+        seen: dict[URIRef, None] = {}
+        for f in self.index_facts():
+            seen.setdefault(f.subject, None)
+            if isinstance(f.object, URIRef) and f.predicate != _RDF_TYPE:
+                seen.setdefault(f.object, None)
+        return list(seen)
+
+    # ------------------------------------------------------------ labels
+    def _label_of(self, entity: Node) -> str | None:
+        if entity in self._label_cache:
+            return self._label_cache[entity]
+        text = None
+        if isinstance(entity, URIRef):
+            for q in self._st.quads_for_pattern(to_ox(entity), _OX_LABEL, None, None):
+                if self._names.source_of(q.graph_name) is not None and isinstance(q.object, ox.Literal):
+                    text = q.object.value
+                    break
+        self._label_cache[entity] = text
+        return text
+
+    def label(self, entity: URIRef) -> str:
+        return self._label_of(entity) or local_name(entity).replace("_", " ")
+
+    def has_label(self, entity: Node) -> bool:
+        return self._label_of(entity) is not None
+
+    def labels(self) -> dict[URIRef, str]:
+        return self._names.read_labels(self._st)
+
+    def alt_labels(self, entity: URIRef | None = None) -> dict[URIRef, list[str]]:
+        out: dict[URIRef, list[str]] = {}
+        subject = to_ox(entity) if entity is not None else None
+        for q in self._st.quads_for_pattern(subject, _OX_ALT, None, None):
+            if self._names.source_of(q.graph_name) is None:
+                continue
+            e = self._term(q.subject)
+            names = out.setdefault(e, [])
+            if q.object.value not in names:
+                names.append(q.object.value)
+        return out
+
+    # ------------------------------------------------------------ SPARQL
+    @property
+    def dataset(self) -> Dataset:  # type: ignore[override]
+        """An in-memory copy of the source graphs for SPARQL (made once, then kept in step)."""
+        if self._copy is None:
+            ds = Dataset(store="Oxigraph", default_union=True)
+            ds.bind("ent", self.entity_ns)
+            names, inner = self._names, ds.store._inner  # type: ignore[attr-defined]
+            inner.extend(q for g in self._st.named_graphs() if names.source_of(g) is not None
+                         for q in self._st.quads_for_pattern(None, None, None, g))
+            self._copy = ds
+        return self._copy
+
+    def verified_dataset(self) -> Dataset:
+        cached = self._verified_cache
+        if cached is not None and cached[0] == self.revision:
+            return cached[1]
+        ds = Dataset(store="Oxigraph", default_union=True)
+        for prefix, ns in self.dataset.namespaces():
+            ds.bind(prefix, ns)
+        inner = ds.store._inner  # type: ignore[attr-defined]
+        inner.extend(self.dataset.store._inner)  # type: ignore[attr-defined]
+        for f in self.flagged():
+            inner.remove(self._names.evidence_pattern(f)[0])
+        self._verified_cache = (self.revision, ds)
+        return ds
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        return self.dataset.query(sparql, **kwargs)
+
+    # ------------------------------------------------------------ snapshots
+    def to_dict(self) -> dict[str, Any]:
+        return {"facts": [f.to_dict() for f in self], "labels": {e.n3(): t for e, t in self.labels().items()}}
+
+    def load_dict(self, d: dict[str, Any]) -> None:
+        raise NotImplementedError("A stored session is loaded by opening it (Session(name, config)).")

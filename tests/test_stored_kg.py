@@ -1,0 +1,194 @@
+"""The knowledge graph of an on-disk session is read from its store, and reads what memory would.
+
+Every read of :class:`StoredKnowledgeGraph` is compared with the in-memory
+:class:`KnowledgeGraph` of a session that went through the same steps (the
+offline engine, real contracts), after extractions, user decisions, undo and a
+restart; the overlay used during re-extraction writes nothing; counts follow a
+change the store refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from rdflib import RDF
+
+from hydra_magic.errors import JournalError
+from hydra_magic.kg import KnowledgeGraph
+from hydra_magic.session import Session, SessionConfig
+from hydra_magic.store.stored_kg import StoredKnowledgeGraph
+
+CQS = """Who directed a film?
+Which actor starred in a film?
+When was a film released?"""
+
+TEXTS = {
+    "cell-1": "Alien is a film. Alien was directed by Ridley Scott. Alien was released in 1979.",
+    "cell-2": "Blade Runner was directed by Ridley Scott. Harrison Ford starred in Blade Runner.",
+    "cell-3": "Ridley Scott is a director. Sigourney Weaver starred in Alien.",
+}
+
+
+def _steps(s: Session) -> None:
+    s.add_cqs(CQS)
+    for source, text in TEXTS.items():
+        s.extract(text, source=source)
+    s.extract(TEXTS["cell-2"] + " Harrison Ford starred in Witness.", source="cell-2")  # a re-run replaces
+    victim = sorted(s.kg.facts("cell-1"), key=lambda f: str(f.key))[0]
+    s.remove_fact(victim)
+    s.undo()
+
+
+def _ev(f: Any) -> Any:
+    return replace(f.evidence, time=0.0)  # the twins ran a moment apart
+
+
+def _reads(kg: KnowledgeGraph) -> dict[str, Any]:
+    """Every read the session, the contracts and the views make, in comparable form."""
+    entities = sorted(kg.entities())
+    return {
+        "len": len(kg), "flagged_count": kg.flagged_count,
+        "facts": sorted((f.source, f.key, _ev(f)) for f in kg),
+        "by_source": {src: sorted((f.key, _ev(f)) for f in kg.facts(src)) for src in sorted(kg.sources())},
+        "entities": entities,
+        "types": {e: (sorted(kg.types_of(e)), sorted(kg.stated_types_of(e)),
+                      {c: _type_fact(kg, e, c) for c in sorted(kg.types_of(e))}) for e in entities},
+        "labels": kg.labels(), "label": {e: kg.label(e) for e in entities},
+        "has_label": {e: kg.has_label(e) for e in entities},
+        "alt_labels": kg.alt_labels(),
+        "flagged": sorted((f.source, f.key) for f in kg.flagged()),
+        "flagged_about": {e: sorted((f.source, f.key) for f in kg.flagged_about([e])) for e in entities},
+        "contains": {f.key: kg.contains(*f.key) for f in kg},
+        "sparql": sorted(tuple(map(str, r)) for r in kg.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")),
+        "verified": sorted(tuple(map(str, r)) for r in
+                           kg.verified_dataset().query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")),
+    }
+
+
+def _type_fact(kg: KnowledgeGraph, e: Any, c: Any) -> Any:
+    f = kg.type_fact(e, c)
+    return None if f is None else (f.source, f.key, _ev(f))
+
+
+@pytest.fixture()
+def twins(tmp_path: Any) -> Any:
+    """The same steps in memory and on disk."""
+    mem = Session("twin", SessionConfig(journal_dir=None))
+    disk = Session("twin", SessionConfig(journal_dir=str(tmp_path)))
+    for s in (mem, disk):
+        _steps(s)
+    yield mem, disk, tmp_path
+    disk.close()
+
+
+def test_a_stored_session_reads_what_memory_holds(twins: Any) -> None:
+    mem, disk, _ = twins
+    assert isinstance(disk.kg, StoredKnowledgeGraph) and not isinstance(mem.kg, StoredKnowledgeGraph)
+    want = _reads(mem.kg)
+    assert want["flagged_count"] > 0 and len(want["by_source"]) == 3
+    assert _reads(disk.kg) == want
+
+
+def test_after_a_restart_the_store_answers_the_same(twins: Any) -> None:
+    mem, disk, root = twins
+    disk.close()
+    again = Session("twin", SessionConfig(journal_dir=str(root)))
+    try:
+        assert _reads(again.kg) == _reads(mem.kg)
+        # and it keeps answering the same after more steps on both
+        for s in (mem, again):
+            s.extract("James Cameron directed Aliens. Sigourney Weaver starred in Aliens.", source="cell-4")
+            s.undo()
+            s.extract("Michael Biehn starred in Aliens.", source="cell-5")
+        assert _reads(again.kg) == _reads(mem.kg)
+    finally:
+        again.close()
+
+
+def test_hidden_facts_leave_every_read_and_the_store_untouched(twins: Any) -> None:
+    _, disk, _ = twins
+    kg = disk.kg
+    before = _reads(kg)
+    store = disk.journal._store  # type: ignore[union-attr]
+    quads = len(store)
+    hide = kg.facts("cell-1")
+    typed = [f for f in hide if f.predicate == RDF.type]
+    assert typed
+    with kg.hidden(hide):
+        assert len(kg) == before["len"] - len(hide)
+        assert kg.facts("cell-1") == []
+        assert not any(f.source == "cell-1" for f in kg)
+        for f in typed:
+            assert f.object not in kg.types_of(f.subject) or any(
+                g.source != "cell-1" for g in kg.facts() if g.key == f.key)
+        assert len(store) == quads
+    assert _reads(kg) == before
+
+
+def test_counts_follow_a_change_the_store_refused(twins: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, disk, _ = twins
+    before = _reads(disk.kg)
+    store = disk.journal
+    real = store._write_meta  # type: ignore[union-attr]
+
+    def full_disk(meta: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_meta", full_disk)
+    with pytest.raises(JournalError, match="Nothing changed"):
+        disk.extract("Ridley Scott directed Gladiator. Russell Crowe starred in Gladiator.", source="cell-9")
+    monkeypatch.setattr(store, "_write_meta", real)
+    assert _reads(disk.kg) == before
+
+
+def test_a_closed_session_stays_readable(twins: Any) -> None:
+    mem, disk, _ = twins
+    disk.close()
+    assert len(disk.kg) == len(mem.kg)
+    assert sorted(f.key for f in disk.kg.facts("cell-2")) == sorted(f.key for f in mem.kg.facts("cell-2"))
+
+
+def test_sparql_copy_follows_changes(twins: Any) -> None:
+    _, disk, _ = twins
+    q = ("SELECT ?o WHERE { ?s ?p ?o . "
+         "FILTER((STRENDS(STR(?s), 'gladiator') || STRENDS(STR(?o), 'gladiator')) && ?p != rdfs:label) }")
+    assert list(disk.kg.query(q)) == []  # the copy is made here
+    disk.extract("Ridley Scott directed Gladiator. Gladiator was released in 2000.", source="cell-6")
+    assert len(list(disk.kg.query(q))) >= 2
+    disk.undo()
+    assert list(disk.kg.query(q)) == []
+
+
+def _report(s: Session) -> dict[str, Any]:
+    d = s.verify(full=True).to_dict()
+    d.pop("timings", None)
+    return d
+
+
+def test_full_verification_of_a_stored_session_is_the_in_memory_one(twins: Any) -> None:
+    mem, disk, root = twins
+    for s in (mem, disk):
+        prop = next(p for p in s.ontology.properties.values() if p.kind == "data")
+        s.add_rules(f"{prop.iri.split('#')[-1]} > 1990")  # Alien (1979) breaks it: a finding with evidence
+    want = _report(mem)
+    assert any(i.get("data", {}).get("evidence") for i in want["issues"])
+    assert _report(disk) == want
+    disk.close()
+    again = Session("twin", SessionConfig(journal_dir=str(root)))
+    try:
+        assert _report(again) == want  # after a restart: the index read from the store, sentences on demand
+    finally:
+        again.close()
+
+
+def test_facts_added_to_the_graph_behind_the_session_are_refused(twins: Any) -> None:
+    from hydra_magic.errors import InputError
+    from hydra_magic.kg import Evidence, Fact
+
+    _, disk, _ = twins
+    f = Fact(disk.kg.entity_iri("x"), RDF.type, next(iter(disk.ontology.classes)), Evidence("elsewhere"))
+    with pytest.raises(InputError, match="apply_change"):
+        disk.kg.add([f])  # it would be in memory only: lost on restart, never undone
+    assert not disk.kg.contains(*f.key)
