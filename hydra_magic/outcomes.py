@@ -35,8 +35,8 @@ class RetryPolicy:
 
     ``max_epochs`` bounds how often an engine that declares ``gleaning`` reads one
     chunk (HyDRA's extraction epochs, 3 in the reference): each later reading asks
-    only for facts not yet found, and reading stops at the first one that finds
-    nothing new. 1 reads every chunk once. Each epoch has its own ``max_attempts``.
+    only for facts not yet found, and reading stops at the first one in which no
+    new candidate passed the contracts. 1 reads every chunk once. Each epoch has its own ``max_attempts``.
     """
 
     max_attempts: int = 3

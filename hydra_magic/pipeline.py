@@ -88,9 +88,9 @@ class _ChunkLoop:
     rejected, or its attempts spent), the chunk is read again with the candidates found so far, and
     the engine is asked only for facts not among them. A candidate an earlier epoch already accepted
     or rejected is not checked again (its verdict stands, reported once); the others go through the
-    same contracts and repairs as the first reading. Reading stops after an epoch that proposed no
-    new candidate, or after ``epochs``. The rejections of finished epochs stay reported: a later
-    epoch only adds to them.
+    same contracts and repairs as the first reading. Reading stops after an epoch in which no new
+    candidate was accepted (none proposed, or every new one rejected), or after ``epochs``. The
+    rejections of finished epochs stay reported: a later epoch only adds to them.
     """
 
     def __init__(self, chunk: TextChunk, policy: RetryPolicy, attempts: int,
@@ -103,7 +103,7 @@ class _ChunkLoop:
         self._feedback: list[tuple[TripleCandidate, list[Issue]]] = []
         self._tried = 0  # requests in the current epoch
         self._epoch_over = False
-        self._new = False  # the current epoch proposed a candidate no earlier epoch had
+        self._new = False  # the current epoch had a new candidate accepted
         self._failed = False
         self._accepted_keys: set[_Key] = set()
         self._settled: list[CheckedTriple] = []  # rejections of finished epochs
@@ -146,8 +146,10 @@ class _ChunkLoop:
         if not fresh:  # nothing (new): this epoch is over; the rejections so far stand
             self._epoch_over = True
             return
-        self._new = True
         verdict = self._check(fresh)
+        # Only what passed the contracts counts as found (HyDRA counts the triples its contract let in):
+        # an epoch of rejected guesses ends the reading instead of paying for more of them.
+        self._new = self._new or bool(verdict.accepted)
         self.out.accepted.extend(verdict.accepted)
         self._accepted_keys.update(_key(ct.candidate) for ct in verdict.accepted)
         self.out.rejected = [*self._settled, *verdict.rejected]

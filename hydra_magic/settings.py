@@ -98,8 +98,8 @@ SETTINGS: tuple[Setting, ...] = (
             kind=int, minimum=1),
     Setting("max_epochs", 3,
             "Readings of each chunk by a model engine (HyDRA's gleaning epochs): every later reading asks only "
-            "for facts not found yet, and reading stops at the first that finds nothing new. 1: read each chunk "
-            "once. The offline engine always reads once.", kind=int, minimum=1),
+            "for facts not found yet, and reading stops at the first in which no new fact passes the "
+            "contracts. 1: read each chunk once. The offline engine always reads once.", kind=int, minimum=1),
     Setting("history_limit", 50, "How many changes %hydra undo can revert.", kind=int, minimum=1, restored=True),
     Setting("types", "default",
             "'default': facts that rest on a type inferred from a relation (not stated in the text) are kept, "

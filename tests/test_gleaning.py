@@ -41,8 +41,8 @@ def _session(tmp_path, policy: RetryPolicy = GLEAN) -> Session:
 
 def _engine(srv: LLMServer, tmp_path, **kw) -> LLMEngine:
     kw.setdefault("use_cache", False)
-    return LLMEngine("openai/x", api_base=srv.url, api_key="x", cache_dir=str(tmp_path / "cache"), retry=GLEAN,
-                     **kw)
+    kw.setdefault("retry", GLEAN)
+    return LLMEngine("openai/x", api_base=srv.url, api_key="x", cache_dir=str(tmp_path / "cache"), **kw)
 
 
 def _extract(engine, session: Session, policy: RetryPolicy = GLEAN, text: str = TEXT):
@@ -80,6 +80,16 @@ def test_an_epoch_that_repeats_what_was_found_ends_the_reading(llm_server, tmp_p
     assert len(out.accepted) == 3 and len(_keys(out.accepted)) == 3
 
 
+def test_an_epoch_whose_new_candidates_are_all_rejected_ends_the_reading(llm_server, tmp_path):
+    # Only facts that pass the contracts count as found: a model that keeps guessing wrong is not
+    # asked again and again (HyDRA counts the triples its contract let in).
+    policy = RetryPolicy(max_attempts=1, max_epochs=3)
+    llm_server.script(Reply(json_content={"triples": [SEEN_BY]}), Reply(json_content=FIRST))
+    out = _extract(_engine(llm_server, tmp_path, retry=policy), _session(tmp_path, policy), policy)
+    assert llm_server.calls == 1 and out.epochs == 1
+    assert [ct.candidate.predicate for ct in out.rejected] == ["seenBy"] and not out.accepted
+
+
 def test_a_first_reading_that_finds_nothing_is_not_gleaned(llm_server, tmp_path):
     llm_server.script(Reply(json_content=NOTHING), Reply(json_content=FIRST))
     out = _extract(_engine(llm_server, tmp_path), _session(tmp_path))
@@ -109,17 +119,18 @@ def test_the_gleaning_request_lists_what_was_already_found(llm_server, tmp_path)
 
 def test_a_gleaned_candidate_that_breaks_a_contract_is_reported_and_repaired(llm_server, tmp_path):
     # Epoch 1 leaves one rejection; epoch 2 proposes a property the ontology lacks, which is sent back
-    # for repair like any other; both rejections are in the outcome, none dropped.
+    # for repair like any other; both rejections are in the outcome, none dropped. Epoch 2 had nothing
+    # accepted, so there is no epoch 3 (the scripted fifth reply is never asked for).
     director = {"subject": "ridley_scott", "predicate": "isA", "object": "Director", "subject_text": "Ridley Scott"}
     llm_server.script(Reply(json_content={"triples": [*FIRST["triples"], director]}),
                       Reply(json_content=NOTHING),  # the repair of epoch 1: nothing better
                       Reply(json_content={"triples": [SEEN_BY]}),
                       Reply(json_content=NOTHING),  # the repair of epoch 2: nothing better
-                      Reply(json_content=NOTHING))  # epoch 3: nothing new
+                      Reply(json_content={"triples": [YEAR]}))
     eng = _engine(llm_server, tmp_path)
     out = _extract(eng, _session(tmp_path))
-    assert [r.kind for r in eng.replies(chunk=0)] == ["first", "repair", "glean", "repair", "glean"]
-    assert llm_server.calls == 5 and out.epochs == 3
+    assert [r.kind for r in eng.replies(chunk=0)] == ["first", "repair", "glean", "repair"]
+    assert llm_server.calls == 4 and out.epochs == 2
     assert "were rejected" in last_user(llm_server.requests[3]) and "seenBy" in last_user(llm_server.requests[3])
     rejected = {(ct.candidate.predicate, ct.candidate.object): ct.codes for ct in out.rejected}
     assert set(rejected) == {("isA", "Director"), ("seenBy", "ridley_scott")}

@@ -74,13 +74,14 @@ def test_cli_extract_with_a_model_engine(llm_server, tmp_path):
     [rejection] = rows[2]["rejected"]
     assert rejection["rel"] == "seenBy" and rejection["code"] == "unknown_property"
     assert "0 verified, 2 on inferred types" in proc.stderr and "unknown_property: 1" in proc.stderr
-    # Per line: the first reading, one repair for the rejected triple (s3), and one gleaning reading
-    # (RetryPolicy.max_epochs) that repeats what was found, so nothing new and no third reading.
-    assert llm_server.calls == 2 + 2 + 3
+    # Per line: the first reading; for s1 and s2, one gleaning reading (RetryPolicy.max_epochs) that
+    # repeats what was found, so nothing new and no third; for s3, one repair of its rejected triple
+    # and no gleaning (nothing was accepted).
+    assert llm_server.calls == 2 + 2 + 2
     assert (tmp_path / "cache" / "llm-replies.sqlite3").exists()
     # the same run again is answered from the persistent cache
     proc, _ = run_cli(tmp_path, llm_server.url)
-    assert proc.returncode == 0 and llm_server.calls == 7
+    assert proc.returncode == 0 and llm_server.calls == 6
 
 
 def test_cli_reports_a_failing_server_per_line(llm_server, tmp_path):
@@ -99,8 +100,8 @@ def test_cli_no_cache_asks_the_model_every_time(llm_server, tmp_path):
     proc, _ = run_cli(tmp_path, llm_server.url, "--no-cache")
     assert proc.returncode == 0, proc.stderr
     proc, _ = run_cli(tmp_path, llm_server.url, "--no-cache")
-    # 3 lines, a repair and a gleaning reading per line (7 requests), twice: nothing replayed
-    assert proc.returncode == 0 and llm_server.calls == 14
+    # 3 lines, a repair and two gleaning readings (6 requests), twice: nothing replayed
+    assert proc.returncode == 0 and llm_server.calls == 12
     assert not (tmp_path / "cache" / "llm-replies.sqlite3").exists()  # and nothing stored
 
 
