@@ -158,8 +158,10 @@ def test_how_many_counts_things_or_numbers():
     p = parse_cq("How many awards did a film win?")
     assert (prop(p, "wins").domain, prop(p, "wins").range) == (("Film",), ("Award",))
     assert p.answer == "count" and p.aggregate == "count"
+    # issue 16: a headcount is a number on the company, not a class Employee to count
     p = parse_cq("How many employees does a company have?")
-    assert prop(p, "hasEmployee").range == ("Employee",) and p.answer == "count"
+    assert (prop(p, "numberOfEmployees").datatype, p.answer, p.aggregate) == ("integer", "value", None)
+    assert not p.classes or [c.name for c in p.classes] == ["Company"]
     pages = prop(parse_cq("How many pages does a book have?"), "numberOfPages")
     assert (pages.kind, pages.domain, pages.datatype) == ("data", ("Book",), "integer")
     p = parse_cq("How many films are there?")
@@ -227,7 +229,7 @@ def test_question_families_are_tried_in_their_registered_order():
     from hydra_magic.english.cq.registry import patterns
 
     order = [p.name for p in patterns()]
-    assert order == ["how", "what_cost", "when", "where", "kinds", "what_is", "who", "prep_wh", "is_a", "yes_no",
+    assert order == ["how", "what_cost", "first_person", "when", "where", "kinds", "what_is", "who", "prep_wh", "is_a", "yes_no",
                      "imperative", "which"]
     modules = {f.stem for f in _Path(families.__file__).parent.glob("*.py") if f.stem != "__init__"}
     assert set(order) == modules  # one registered reader per family module
@@ -252,8 +254,6 @@ def test_which_has_attribute_value_and_superlatives():
     assert (p.property.name, p.property.domain, p.property.range) == ("hasDirector", ("Film",), ("Director",))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a number before a count unit is not read as a value "
-                   "('Which book has 300 pages?' gives hasPage(Book → Page) and drops 300)")
 def test_which_has_a_number_of_units_reads_like_how_many():
     asked = parse_cq("How many pages does a book have?")
     assert (asked.property.name, asked.datatype) == ("numberOfPages", "integer")

@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Literal, Sequence
 
-from ...iri import camel_case
+from dataclasses import replace
+
+from ...iri import camel_case, pascal_case
 from ..lexicon import DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
 from ..morphology import singularise, third_person, verb_forms
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
 from .chunker import _NP, _VG, _low, _nps
 from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
+from .words import is_acronym
 
 
 def _camel(label: str) -> str:
@@ -52,6 +55,18 @@ def _verb_prop(lemma: str, prep: str, domain: tuple[str, ...], range_: tuple[str
     if transitive and not prep:
         pp = forms[3]
         alts += [f"{pp} by", f"is {pp} by", f"was {pp} by"]
+    return PropertyReq(_camel(label), "object", domain, range_, label, _uniq(alts, label))
+
+
+def _part_prop(lemma: str, part: ClassRef, prep: str, domain: tuple[str, ...],
+               range_: tuple[str, ...]) -> PropertyReq:
+    """``Who wrote the screenplay of a film?`` → ``writesScreenplayOf`` (Person → Film): the verb, the part it
+    makes and the whole it belongs to."""
+    label = f"{third_person(lemma)} {part.label} {prep}"
+    forms = verb_forms(lemma)
+    past, pp = forms[2], forms[3]
+    alts = [f"{f} the {part.label} {p}" for f in (lemma, past) for p in ("of", "for")]
+    alts += [f"{part.label} by", f"{part.label} {pp} by"]
     return PropertyReq(_camel(label), "object", domain, range_, label, _uniq(alts, label))
 
 
@@ -103,12 +118,17 @@ def _event_prop(lemma: str, participle: str, domain: tuple[str, ...], unit: str 
     return PropertyReq(_camel(label), "data", domain, (datatype,), label, _uniq(alts, label))
 
 
-def _count_prop(unit: ClassRef, domain: tuple[str, ...]) -> PropertyReq:
-    """``How many pages does a book have?`` → ``numberOfPages`` (Book → integer)."""
+def _count_prop(unit: ClassRef, domain: tuple[str, ...], participle: str = "") -> PropertyReq:
+    """``How many pages does a book have?`` → ``numberOfPages`` (Book → integer); with the verb of the question,
+    ``How many goals did a player score?`` → ``numberOfGoalsScored``.
+
+    ``attribute`` is the counted class: when the ontology or the batch has it (a class Employee), the proposal
+    turns the number into the relation ``hasEmployee`` and the question counts its objects.
+    """
     plural = unit.plural or unit.label
-    label = f"number of {plural}"
-    return PropertyReq(_camel(label), "data", domain, ("integer",), label,
-                       _uniq([f"has {plural}", plural], label))
+    label = f"number of {plural}" + (f" {participle}" if participle else "")
+    alts = [f"{participle} {plural}", f"{plural} {participle}"] if participle else [f"has {plural}", plural]
+    return PropertyReq(_camel(label), "data", domain, ("integer",), label, _uniq(alts, label), attribute=unit)
 
 
 # --- what every question family uses -------------------------------------------
@@ -175,7 +195,16 @@ def _objects(toks: Sequence[str]) -> list[_NP] | None:
     """The object after a verb: one or more noun phrases, or nothing (``[]``)."""
     if not toks:
         return []
-    return _nps(toks)
+    objs = _nps(toks)
+    # An acronym as the object is a kind of thing ("Which software reads XML?" → range XML), not a name.
+    return [_acronym_class(o) for o in objs] if objs else objs
+
+
+def _acronym_class(np_: _NP) -> _NP:
+    if np_.ref is None and np_.entity and len(np_.words) == 1 and is_acronym(np_.words[0]):
+        word = np_.words[0]
+        return replace(np_, ref=ClassRef(pascal_case(word), word), entity=None)
+    return np_
 
 
 def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:

@@ -33,6 +33,7 @@ from ..lexicon import (
 from ..morphology import pluralise, singularise, verb_lemma
 from ..word_classes import _is_adjective, _is_adverb, _is_known_noun, _is_participle, _is_verb_form
 from .model import ClassRef
+from .words import is_variable, placeholder_head
 
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*|[^\W_]+(?:[-.'][^\W_]+)*|'s\b|'|\"|[,;:?!.]", re.UNICODE)
 _CONTRACTIONS = [
@@ -137,11 +138,27 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
     low = _low(toks)
     if len(toks) == 1 and low[0] in PRONOUNS and not det:
         return _NP(None, det, low[0] in ("they", "them", "ones"), entity=toks[0])
+    placeholder = _placeholder(toks, det, numbers)
+    if placeholder is not None:
+        return placeholder
     if not _noun_words(toks, low):
         return None
     if (not class_slot and not det and all(t[:1].isupper() or t[:1].isdigit() for t in toks)):
         return _NP(None, det, False, entity=" ".join(toks), words=tuple(toks), numbers=tuple(numbers))
     return _class_np(toks, det, numbers)
+
+
+def _placeholder(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
+    """A placeholder is a variable, never a class or an entity: ``X`` names nothing (an unknown class),
+    ``SpeciesX`` and ``species X`` a thing of class Species."""
+    if len(toks) == 1 and is_variable(toks[0]):
+        return _NP(None, det, False, words=tuple(toks))
+    glued = placeholder_head(toks[-1])
+    if glued is not None:
+        return _class_np([*toks[:-1], *glued.split()], "a", numbers)
+    if len(toks) > 1 and is_variable(toks[-1]) and not toks[-2][:1].isupper():
+        return _class_np(toks[:-1], det or "a", numbers)
+    return None
 
 
 def _determiners(toks: list[str]) -> tuple[str, list[str], list[str]]:

@@ -16,15 +16,18 @@ from .builders import (
     _attribute,
     _bool_prop,
     _candidates,
+    _count_prop,
     _data_prop,
     _has_prop,
     _objects,
+    _part_prop,
     _relational,
     _state_prop,
     _verb_prop,
 )
 from .chunker import _NP, _VG, _low, _np, _nps, _verb_group
 from .model import Answer, ClassRef, ParsedCQ
+from .words import is_counted_quantity
 
 
 def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int,
@@ -50,11 +53,64 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
         agg = "max" if rest[1].lower() == "most" else "min"  # "Which author wrote the most books?"
         rest = rest[2:]
     objs = _objects(rest)
+    if vg.kind == "active" and not vg.prep and vg.lemma not in ("be", "have") and (
+            objs is None or _role_of(objs) is not None):
+        r = _verb_object_pp(b, dom, vg, rest, neg, agg)
+        if r is not None:
+            return r
     if objs is None:
         return _coordinated(text, pattern, subj, toks, start, vg, subject_class)
     if vg.kind == "passive":
         return _subject_passive(b, dom, vg, objs, neg)
     return _subject_active(b, dom, vg, objs, neg, agg)
+
+
+#: Prepositions after an object that add a participant to the verb ("eats a plant *in* a habitat").
+_PP_HEADS = frozenset("in on at from to for with into onto during about through over under near".split())
+
+
+def _role_of(objs: list[_NP]) -> tuple[_NP, list[_NP]] | None:
+    """``the screenplay of a film``: one definite, singular part or product of its owner."""
+    if len(objs) == 1 and objs[0].of and objs[0].det == "the" and not objs[0].plural and objs[0].ref is not None:
+        return objs[0], list(objs[0].of)
+    return None
+
+
+def _verb_object_pp(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: bool,
+                    agg: str | None) -> ParsedCQ | None:
+    """A verb, its object and a phrase with a preposition.
+
+    ``Who wrote the screenplay of a film?``, ``Who composed the music for a film?``: the definite singular object
+    is a part of the owner, so the relation links the agent to the owner, ``writesScreenplayOf`` (Person → Film)
+    (a film can never be the object of "write"). ``What animal eats a plant in a habitat?`` (an n-ary question):
+    the verb's relation and a second one for the added participant, ``eats`` (Animal → Plant) and ``eatsIn``
+    (Animal → Habitat).
+    """
+    low = _low(rest)
+    for k in range(len(rest) - 2, 0, -1):
+        if low[k] not in _PP_HEADS and low[k] != "of":
+            continue
+        if low[k] == "of":
+            objs = _objects(rest)
+            role = _role_of(objs) if objs else None
+            if role is None:
+                continue
+            obj, owners = role
+        else:
+            left = _objects(rest[:k])
+            owners_or_none = _nps(rest[k + 1:])
+            if not left or len(left) != 1 or left[0].ref is None or not owners_or_none:
+                continue
+            obj, owners = left[0], owners_or_none
+        own = b.np(owners)
+        if obj.det == "the" and not obj.plural and low[k] in ("of", "for"):
+            assert obj.ref is not None
+            b.prop(_part_prop(vg.lemma, obj.ref, low[k], dom, own))
+        else:
+            b.prop(_verb_prop(vg.lemma, "", dom, b.np([obj])))
+            b.prop(_verb_prop(vg.lemma, low[k], dom, own, transitive=False))
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg, aggregate=agg)
+    return None
 
 
 def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: list[str],
@@ -212,6 +268,8 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
     dom = b.np(subj)
     if i < len(rest) and rlow[i] in SUPERLATIVE:
         return _superlative(b, dom, rest, i)
+    if i < len(rest) and re.fullmatch(r"\d+(?:[.,]\d+)*", rest[i]):
+        return _number_of(b, dom, rest[i], rest[i + 1:])
     # attribute words, then a comparator and/or a value
     j = i
     while j < len(rest) and _attribute_word(rest, rlow, i, j):
@@ -230,6 +288,21 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
     if not value:
         return None
     b.prop(_attribute(b, attr, dom, value))
+    return b.done("entities", dom[0] if dom else None, "domain", value=value)
+
+
+def _number_of(b: _B, dom: tuple[str, ...], number: str, unit_toks: list[str]) -> ParsedCQ | None:
+    """``Which book has 300 pages?`` → ``numberOfPages = 300`` (a counted quantity, like "How many pages …");
+    ``Which film has 2 directors?`` → films with 2 ``hasDirector`` objects (a count filter)."""
+    unit = _np(unit_toks, class_slot=True)
+    if unit is None or unit.ref is None or unit.of:
+        return None
+    value = number.replace(",", "")
+    if is_counted_quantity(unit.ref.label.split()[-1]) or _is_known_attribute(unit.ref.label.split()):
+        b.prop(_count_prop(unit.ref, dom))
+        return b.done("entities", dom[0] if dom else None, "domain", value=value)
+    b.cls(unit.ref)
+    b.prop(_has_prop(unit.ref, dom))
     return b.done("entities", dom[0] if dom else None, "domain", value=value)
 
 
@@ -295,6 +368,8 @@ def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequen
             if vg.prep == "by":  # "Who was a film directed by?"
                 b.prop(_verb_prop(vg.lemma, "", whn, sub))
                 return b.done(answer, ans_cls, "domain", negated=neg)
+            if not vg.prep and not whn:
+                return None  # "What was a company renamed?": no preposition to guess a relation from
             b.prop(_state_prop(vg.main, vg.prep or "in", sub, whn))
             return b.done(answer, ans_cls, "range", negated=neg)
         if vg.kind == "copula_adj":

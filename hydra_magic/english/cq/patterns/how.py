@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, AUX_DO, COST_VERBS, COUNT_UNITS, HOW_ADJ, MODALS
+from ...lexicon import AUX_BE, AUX_DO, COST_VERBS, HOW_ADJ, MODALS
+from ...morphology import past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
 from ..builders import _B, _count_prop, _data_prop, _has_prop, _verb_prop
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ClassRef, ParsedCQ
 from ..registry import cq_pattern
+from ..words import is_counted_quantity
 from .which import _p_which
 
 
@@ -86,9 +88,10 @@ def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
             head = unit.ref.label.split()[-1].lower()
             b = _B(text, "how_many_have")
             dom = b.np(owner)
-            if head in COUNT_UNITS or _is_known_attribute([head]):
+            if is_counted_quantity(head) or _is_known_attribute([head]):
+                # the number is the answer: read it, do not count values
                 b.prop(_count_prop(unit.ref, dom))
-                return b.done("value", None, "range", aggregate="count")
+                return b.done("value", None, "range")
             b.cls(unit.ref)
             if rlow[-1] in ("have", "has"):
                 b.prop(_has_prop(unit.ref, dom))
@@ -98,4 +101,24 @@ def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     r = _p_which(text, ["which", *rest])
     if r is None:
         return None
+    counted = _counted_by_verb(r)
+    if counted is not None:
+        return counted
     return replace(r, pattern="how_many_" + r.pattern.replace("which_", ""), answer="count", aggregate="count")
+
+
+def _counted_by_verb(r: ParsedCQ) -> ParsedCQ | None:
+    """``How many goals did a player score?``: a counted quantity (goals, pages, employees) is a number on the
+    agent, ``numberOfGoalsScored`` (Player → integer), not a class Goal to count."""
+    p = r.property
+    if r.pattern != "which_object" or p is None or p.kind != "object" or r.negated or not r.answer_class:
+        return None
+    unit = next((c for c in r.classes if c.name == r.answer_class), None)
+    if unit is None or not is_counted_quantity(unit.label.split()[-1]) or len(r.properties) > 1:
+        return None
+    verb = p.label.split()[0] if p.label else ""
+    participle = past_participle(verb_lemma(verb)) if verb else ""
+    counted = _count_prop(unit, p.domain, participle)
+    classes = tuple(c for c in r.classes if c.name != unit.name)
+    return replace(r, pattern="how_many_value", classes=classes, properties=(counted,), answer="value",
+                   answer_class=None, focus="range", aggregate=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...lexicon import AUX_BE, KIND_WORDS, QUALIFIERS
+from ...word_classes import _is_adjective, _is_participle
 from ..builders import _B
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ParsedCQ
@@ -63,6 +64,9 @@ def _kind_of_x_is_y(text: str, rest: list[str], rlow: list[str]) -> ParsedCQ | N
     """``What kind of X is Y?``: Y is below X."""
     for a in range(1, len(rest)):
         if rlow[a] in AUX_BE and a + 1 < len(rest):
+            tail = rlow[a + 1:]
+            if _is_participle(tail[0], after_be=True) or (_is_adjective(tail[0]) and len(tail) == 1):
+                return None  # "What types of data are collected?": a state of X, read as "which X are collected"
             x = _np(rest[:a], class_slot=True)
             ys = _nps(rest[a + 1:])
             if x is None or x.ref is None or not ys:

@@ -51,8 +51,8 @@ def _p_which(text: str, toks: list[str]) -> ParsedCQ | None:
                 r = _clause_inverted(text, "which_object", wh, rest, a)
                 if r is not None:
                     return r
-    if low[0] == "what" and rlow[:1] and rlow[0] in AUX_DO | MODALS:
-        # "What does a lion eat?": the object has no class
+    if low[0] == "what" and rlow[:1] and rlow[0] in AUX_DO | MODALS | AUX_BE:
+        # "What does a lion eat?", "What is a film based on?": the object has no class
         r = _clause_inverted(text, "what_object", [], rest, 0)
         if r is not None:
             return r

@@ -11,7 +11,7 @@ from ...lexicon import AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
 from ...word_classes import _is_participle
 from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _state_prop, _verb_prop
 from ..chunker import _low, _nps, _verb_group
-from ..clauses import _clause_subject, _possession
+from ..clauses import _clause_subject, _possession, _verb_object_pp
 from ..model import ParsedCQ
 from ..registry import cq_pattern
 
@@ -93,6 +93,12 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
             continue
         rest = toks[vg.end:]
         objs = _objects(rest)
+        b = _B(text, "does_have" if vg.lemma == "have" else "does_verb")
+        if objs is None and vg.lemma != "have" and not vg.prep:
+            # "Does an animal eat a plant in a habitat?": the verb's object and one more participant
+            r = _verb_object_pp(b, b.np(subj), vg, list(rest), vg.negated, None)
+            if r is not None:
+                return replace(r, answer="boolean", answer_class=None, focus=None)
         if objs is None or (not objs and not vg.prep):
             continue
         b = _B(text, "does_have" if vg.lemma == "have" else "does_verb")

@@ -1,0 +1,136 @@
+"""Question family *first person*: the asker is a variable, the question is about the thing acted on.
+
+CLaRO's first-person templates ("[PC1] I [PC1] [EC1] …", "Where [PC1] I [PC1] [EC1]", "What [EC1] [PC1] I [PC1]
+…") and the Software Ontology's questions read as the agentless passive they mean:
+
+* ``Where can I get the software?`` → ``availableFrom`` (Software → Place); ``Which URL can I get the software
+  from?`` → ``availableFrom`` (Software → URL); ``Where do I eat an animal?`` → ``eatenIn`` (Animal → Place);
+* ``Can I install the software on a computer?`` → ``installedOn`` (Software → Computer), yes/no;
+* ``What hardware do I need to run the software?``, ``Do I need a password to use the software?`` → ``requires``
+  (Software → Hardware | Password): what one needs to use a thing is what the thing requires;
+* ``What software can I use to process data?`` → ``processes`` (Software → Data): the tool does the verb.
+
+"How do I …" (a method) and "Do I know …" (the asker's knowledge) stay unread.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ...lexicon import AUX_DO, MODALS, PREPS
+from ...morphology import past_participle, verb_lemma
+from ..builders import _B, _state_prop, _verb_prop
+from ..chunker import _NP, _low, _nps
+from ..model import PLACE, ParsedCQ, PropertyReq
+from ..registry import cq_pattern
+
+_ASKER = frozenset(["i", "we", "you", "one"])
+#: Verbs of getting something: where one gets a thing is where it is available.
+_ACQUIRE = frozenset("get buy obtain download purchase acquire order find".split())
+
+
+@cq_pattern(priority=25)
+def _p_first_person(text: str, toks: list[str]) -> ParsedCQ | None:
+    low = _low(toks)
+    k = next((i for i in range(1, len(low) - 1) if low[i] in _ASKER and low[i - 1] in AUX_DO | MODALS), -1)
+    if k < 0 or low[k + 1] in ("know", "think"):
+        return None
+    wh, after = toks[:k - 1], toks[k + 1:]
+    verb = verb_lemma(after[0].lower()) if after[0].lower() not in ("need", "needs") else "need"
+    if not verb.isalpha():
+        return None
+    if verb == "need":
+        return _need(text, wh, after[1:])
+    if verb == "use" and "to" in _low(after):
+        return _use_to(text, wh, after)
+    return _passive_reading(text, wh, verb, after[1:])
+
+
+def _purpose(toks: Sequence[str]) -> tuple[list[_NP] | None, list[_NP] | None]:
+    """``X to V Y`` → (X, Y); ``to V Y`` alone → (None, Y)."""
+    low = _low(toks)
+    if "to" not in low:
+        return None, None
+    t = low.index("to")
+    end = len(toks)
+    while end > t + 2 and low[end - 1].endswith("ly") and len(low[end - 1]) > 4:
+        end -= 1  # "to run the software productively"
+    needed = _nps(toks[:t]) if t else None
+    thing = _nps(toks[t + 2:end]) if t + 2 < end else None
+    return needed, thing
+
+
+def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
+    """``What hardware do I need to run the software?``, ``Do I need a password to use the software?``."""
+    needed, thing = _purpose(rest)
+    if not thing:
+        return None
+    wlow = _low(wh)
+    b = _B(text, "first_person_need")
+    if not wh:
+        if not needed or needed[0].ref is None:
+            return None
+        b.prop(_requires(b.np(thing), b.np(needed)))
+        return b.done("boolean", None, None)
+    if wlow[:2] == ["how", "many"]:
+        unit = _nps(wh[2:], class_slot=True)
+    elif wlow[0] in ("what", "which"):
+        unit = _nps(wh[1:], class_slot=True)
+    else:
+        return None
+    if not unit or unit[0].ref is None or needed:
+        return None
+    b.prop(_requires(b.np(thing), b.np(unit)))
+    if wlow[0] == "how":
+        return b.done("count", unit[0].ref.name, "range", aggregate="count")
+    return b.done("entities", unit[0].ref.name, "range")
+
+
+def _requires(dom: tuple[str, ...], rng: tuple[str, ...]) -> PropertyReq:
+    return _verb_prop("require", "", dom, rng)
+
+
+def _use_to(text: str, wh: list[str], after: list[str]) -> ParsedCQ | None:
+    """``What software can I use to process data?`` → ``processes`` (Software → Data)."""
+    low = _low(after)
+    t = low.index("to")
+    if t != 1 or t + 1 >= len(after) or not wh or _low(wh)[0] not in ("what", "which"):
+        return None
+    tool = _nps(wh[1:], class_slot=True)
+    thing = _nps(after[t + 2:])
+    if not tool or tool[0].ref is None or not thing:
+        return None
+    b = _B(text, "first_person_use")
+    b.prop(_verb_prop(verb_lemma(low[t + 1]), "", b.np(tool), b.np(thing)))
+    return b.done("entities", tool[0].ref.name, "domain")
+
+
+def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str]) -> ParsedCQ | None:
+    """``Where can I get X?``, ``Which URL can I get X from?``, ``Can I install X on Y?``."""
+    low = _low(rest)
+    p = next((i for i in range(1, len(low)) if low[i] in PREPS), len(low))
+    obj = _nps(rest[:p])
+    prep = low[p] if p < len(low) else ""
+    other = _nps(rest[p + 1:]) if p + 1 < len(low) else None
+    if not obj or obj[0].ref is None or (p + 1 < len(low) and not other):
+        return None
+    word, prep = ("available", prep or "from") if verb in _ACQUIRE else (past_participle(verb), prep)
+    wlow = _low(wh)
+    b = _B(text, "first_person")
+    dom = b.np(obj)
+    if not wh:
+        if not prep or not other:
+            return None
+        b.prop(_state_prop(word, prep, dom, b.np(other)))
+        return b.done("boolean", None, "domain")
+    if wlow == ["where"] and not other:
+        b.cls(PLACE)
+        b.prop(_state_prop(word, prep or "in", dom, (PLACE.name,)))
+        return b.done("entities", PLACE.name, "range")
+    if wlow[0] in ("what", "which") and prep and not other:
+        z = _nps(wh[1:], class_slot=True)
+        if not z or z[0].ref is None:
+            return None
+        b.prop(_state_prop(word, prep, dom, b.np(z)))
+        return b.done("entities", z[0].ref.name, "range")
+    return None

@@ -1,0 +1,46 @@
+"""Word lists and shapes only the CQ grammar uses (the shared lexicon stays in :mod:`..lexicon`)."""
+
+from __future__ import annotations
+
+import re
+
+from ..lexicon import COUNT_UNITS
+
+__all__ = ["HEADCOUNT", "is_counted_quantity", "placeholder_head", "is_variable", "is_acronym"]
+
+#: People counted as a number in a text ("221,000 employees", "3,000 students"): "How many employees does a
+#: company have?" asks for a number (``numberOfEmployees``), not for a class of employees. When the batch or the
+#: ontology has the class, the proposal turns it into the relation ``hasEmployee`` (see ``PropertyReq.attribute``).
+HEADCOUNT = frozenset("""
+employee worker staff student pupil inhabitant resident citizen member user customer subscriber passenger
+visitor participant speaker viewer follower fan soldier patient volunteer spectator attendee reader listener
+""".split())
+
+#: A placeholder variable written as one letter ("X", "Y"), optionally numbered ("X1").
+_VARIABLE = re.compile(r"[A-Z]\d?|[a-z]\d")
+#: A placeholder glued to its class ("SpeciesX", "GenusY", "TaskA1").
+_GLUED = re.compile(r"((?:[A-Z][a-z]+)+)([XYZ]\d?)")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}(?:-[A-Z0-9]+)?")
+
+
+def is_counted_quantity(head: str) -> bool:
+    """``pages``, ``goals``, ``employees``: a noun whose count is a number, not a list of things."""
+    return head in COUNT_UNITS or head in HEADCOUNT
+
+
+def is_variable(token: str) -> bool:
+    """``X``, ``Y``, ``X1``: a placeholder that names no class and no entity (``A`` and ``I`` are words)."""
+    return bool(_VARIABLE.fullmatch(token)) and token not in ("A", "I")
+
+
+def placeholder_head(token: str) -> str | None:
+    """``SpeciesX`` → ``"species"`` (a variable of class Species); ``None`` for other words."""
+    m = _GLUED.fullmatch(token)
+    if m is None:
+        return None
+    return " ".join(w.lower() for w in re.findall(r"[A-Z][a-z]+", m.group(1)))
+
+
+def is_acronym(token: str) -> bool:
+    """``XML``, ``DNA``, ``ISO-4``: an all-capital word of 2–6 characters."""
+    return bool(_ACRONYM.fullmatch(token))

@@ -1,0 +1,198 @@
+"""CQ understanding (issue 16 items 5 and 6): counts, placeholders, kinds, acronyms, first-person and n-ary
+shapes, and reuse of an existing property before adding one.
+
+Questions are written here or are shapes of the CLaRO catalogue (Keet et al., CC-BY: "What [EC1] [PC1] [EC2]
+in [EC3]", "Where [PC1] I [PC1] [EC1]", "[PC1] I [PC1] [EC1] on [EC2]") and of the CQ2SPARQLOWL Software
+Ontology CQs (CC BY 3.0).
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib.namespace import XSD
+
+from hydra_magic.contracts import check_proposal
+from hydra_magic.cq import CompetencyQuestion
+from hydra_magic.english.cq import parse_cq, propose_from_cqs
+from hydra_magic.ontology import Ontology
+
+
+def read(q: str) -> tuple[str, str, str | None, str | None, str | None]:
+    p = parse_cq(q)
+    assert p is not None, q
+    return p.describe(), p.answer, p.answer_class, p.aggregate, p.value
+
+
+# ------------------------------------------------------------------ counts
+@pytest.mark.parametrize("q, expected", [
+    ("How many employees does a company have?",
+     ("how_many_have: numberOfEmployees(Company → integer)", "value", None, None, None)),
+    ("How many pages does a book have?",
+     ("how_many_have: numberOfPages(Book → integer)", "value", None, None, None)),
+    ("How many goals did a player score?",
+     ("how_many_value: numberOfGoalsScored(Player → integer)", "value", None, None, None)),
+    # things with names stay a count over a relation
+    ("How many awards did a film win?",
+     ("how_many_object: wins(Film → Award)", "count", "Award", "count", None)),
+    ("How many awards does a film have?",
+     ("how_many_have: hasAward(Film → Award)", "count", "Award", "count", None)),
+    ("Which book has 300 pages?",
+     ("which_value: numberOfPages(Book → integer)", "entities", "Book", None, "300")),
+    ("Which company has 5,000 employees?",
+     ("which_value: numberOfEmployees(Company → integer)", "entities", "Company", None, "5000")),
+])
+def test_counts_are_numbers_or_counts_over_a_relation(q, expected):
+    assert read(q) == expected
+
+
+def test_a_headcount_adds_no_class_but_becomes_a_relation_when_the_class_exists():
+    alone = propose_from_cqs([CompetencyQuestion("How many employees does a company have?")], Ontology())
+    assert "Employee" not in [c.name for c in alone.classes]
+    assert [(p.name, p.kind, p.range) for p in alone.properties] == [("numberOfEmployees", "data", ("integer",))]
+    both = propose_from_cqs([CompetencyQuestion("Which employees does a company hire?"),
+                             CompetencyQuestion("How many employees does a company have?")], Ontology())
+    assert [(p.name, p.domain, p.range) for p in both.properties] == [
+        ("hires", ("Company",), ("Employee",)), ("hasEmployee", ("Company",), ("Employee",))]
+
+
+# ------------------------------------------------------------ placeholders
+@pytest.mark.parametrize("q, expected", [
+    ("Which species does SpeciesX belong to?", "which_object: belongsTo(Species → Species)"),
+    ("Which genus does species X belong to?", "which_object: belongsTo(Species → Genus)"),
+    ("Which X eats Y?", "which_subject: eats(? → ?)"),
+    ("Does X eat Y?", "does_verb: eats(? → ?)"),
+    ("What is the habitat of a given animal?", "attribute_of: habitat(Animal → string)"),
+    ("Who developed [this software]?", "who_subject: develops(Person → Software)"),
+])
+def test_placeholders_are_variables_never_classes(q, expected):
+    p = parse_cq(q)
+    assert p is not None and p.describe() == expected
+    names = {c.name for c in p.classes}
+    assert not names & {"X", "Y", "SpeciesX", "GenusX"} and not p.entities
+
+
+# ------------------------------------------------------------------ kinds
+@pytest.mark.parametrize("q, expected, answer_class", [
+    ("What types of demographic data are collected?",
+     "kinds_which_subject: isCollected(DemographicData → boolean)", "DemographicData"),
+    ("What kinds of software are free?", "kinds_which_subject: isFree(Software → boolean)", "Software"),
+    ("What kinds of software read XML?", "kinds_which_subject: reads(Software → XML)", "Software"),
+])
+def test_types_of_x_ask_for_subclasses_of_x(q, expected, answer_class):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer, p.answer_class) == (expected, "subclasses", answer_class)
+
+
+def test_kind_of_x_is_a_class_is_still_a_subclass_link():
+    assert parse_cq("What kind of animal is a lion?").describe() == "kind_of: Lion ⊑ Animal"
+
+
+# --------------------------------------------------------------- acronyms
+@pytest.mark.parametrize("q, expected", [
+    ("Which software reads DNA?", "which_subject: reads(Software → DNA)"),
+    ("Which tools export to CSV or PDF?", "which_subject: exportsTo(Tool → CSV|PDF)"),
+    ("Does a tool read XML?", "does_verb: reads(Tool → XML)"),
+    ("Which software reads DNA sequences?", "which_subject: reads(Software → DNASequence)"),
+])
+def test_acronym_objects_keep_their_range(q, expected):
+    p = parse_cq(q)
+    assert p.describe() == expected and not p.entities
+
+
+# ------------------------------------------- parts, n-ary, participles
+@pytest.mark.parametrize("q, expected", [
+    # a film is never the object of "write"
+    ("Who wrote the screenplay of a film?", "who_subject: writesScreenplayOf(Person → Film)"),
+    ("Who composed the music for a film?", "who_subject: composesMusicFor(Person → Film)"),
+    ("What is a film based on?", "what_object: basedOn(Film → ?)"),
+    # plural parts keep their class
+    ("Which animal eats the leaves of a tree?", "which_subject: eats(Animal → Leaf), hasLeaf(Tree → Leaf)"),
+    # CLaRO "What [EC1] [PC1] [EC2] in [EC3]" and "[PC1] [EC1] [PC1] [EC2] from [EC3]"
+    ("What animal eats a plant in a habitat?", "which_subject: eats(Animal → Plant), eatsIn(Animal → Habitat)"),
+    ("Does an animal eat a plant from a habitat?",
+     "does_verb: eats(Animal → Plant), eatsFrom(Animal → Habitat)"),
+])
+def test_verb_object_and_a_prepositional_phrase(q, expected):
+    assert parse_cq(q).describe() == expected
+
+
+def test_screenplay_alternative_labels_read_the_passive():
+    p = parse_cq("Who wrote the screenplay of a film?").property
+    assert {"wrote the screenplay of", "wrote the screenplay for", "screenplay by",
+            "screenplay written by"} <= set(p.alt_labels)
+
+
+# ----------------------------------------------------------- first person
+@pytest.mark.parametrize("q, expected, answer", [
+    ("Where can I get the software?", "first_person: availableFrom(Software → Place)", "entities"),
+    ("Which URL can I get the software from?", "first_person: availableFrom(Software → URL)", "entities"),
+    ("Where do I eat an animal?", "first_person: eatenIn(Animal → Place)", "entities"),
+    ("Can I install the software on a university computer?",
+     "first_person: installedOn(Software → UniversityComputer)", "boolean"),
+    ("What hardware do I need to run this software?", "first_person_need: requires(Software → Hardware)",
+     "entities"),
+    ("Do I need a password to use the software?", "first_person_need: requires(Software → Password)", "boolean"),
+    ("How many licenses do we need to run the software productively?",
+     "first_person_need: requires(Software → License)", "count"),
+    ("What software can I use to process data?", "first_person_use: processes(Software → Data)", "entities"),
+])
+def test_first_person_questions_read_as_the_passive_they_mean(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+@pytest.mark.parametrize("q", ["How do I cite the software?", "Do I know anyone who has used this software?",
+                               "What was a company renamed?"])
+def test_unreadable_questions_get_unparsed_cq_with_a_hint(q):
+    assert parse_cq(q) is None
+    proposal = propose_from_cqs([CompetencyQuestion(q)], Ontology())
+    assert [i.code for i in proposal.issues] == ["unparsed_cq"] and "Rephrase" in proposal.issues[0].hint
+    assert not proposal.classes and not proposal.properties
+
+
+# ------------------------------------------------------- reuse before adding
+def _films() -> Ontology:
+    o = Ontology()
+    thing = o.add_class("Thing")
+    film, award, person = (o.add_class(n, parent=thing) for n in ("Film", "Award", "Person"))
+    o.add_property("awardReceived", "object", [film], [award], label="award received")
+    o.add_property("releaseYear", "data", [film], [XSD.gYear], label="release year")
+    o.add_property("nominatedFor", "object", [person], [award], label="nominated for")
+    return o
+
+
+def test_an_imported_property_with_the_same_ends_and_words_is_reused_and_said():
+    o = _films()
+    proposal = propose_from_cqs([CompetencyQuestion("Which awards did a film receive?"),
+                                 CompetencyQuestion("What awards does a film have?")], o)
+    assert proposal.properties == []
+    reused = [i for i in proposal.issues if i.code == "reused_property"]
+    assert [(i.data["reused"], i.data["instead_of"]) for i in reused] == [
+        ("awardReceived", "receives"), ("awardReceived", "hasAward")]
+    assert all(i.severity == "info" for i in reused)
+    assert "awardReceived (Film → Award) instead of adding receives" in reused[0].message
+
+
+def test_no_reuse_when_the_ends_or_the_words_differ():
+    o = _films()
+    proposal = propose_from_cqs([CompetencyQuestion("Which awards did a person receive?"),  # Person, not Film
+                                 CompetencyQuestion("Which awards did a film win?")], o)      # other words
+    assert sorted((p.name, p.domain, p.range) for p in proposal.properties) == [
+        ("receives", ("Person",), ("Award",)), ("wins", ("Film",), ("Award",))]
+    assert not [i for i in proposal.issues if i.code == "reused_property"]
+    assert check_proposal(proposal, o).ok
+
+
+def test_a_date_question_reuses_a_year_property_with_a_hint():
+    proposal = propose_from_cqs([CompetencyQuestion("When was a film released?")], _films())
+    assert proposal.properties == []
+    codes = {i.code: i for i in proposal.issues}
+    assert codes["reused_property"].data["reused"] == "releaseYear"
+    differs = codes["cq_datatype_differs"]
+    assert (differs.data["asked"], differs.data["held"]) == ("date", "gYear")
+    assert "In what year" in differs.hint
+
+
+def test_a_year_question_on_an_empty_ontology_asks_for_a_year():
+    p = parse_cq("In what year was a film released?")
+    assert (p.property.name, p.datatype) == ("releaseYear", "integer")
