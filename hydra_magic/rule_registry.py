@@ -205,6 +205,10 @@ _PLAIN = [
          hint="Use a data property with an XSD range on the class that has the value."),
     # user decisions and engine reports
     _plain("unparsed_cq", "the competency question matches no known pattern", "warning"),
+    _plain("reused_property", "a competency question reuses an existing property with its domain, range and "
+                              "meaning instead of adding one", "info"),
+    _plain("cq_datatype_differs", "the datatype a competency question asks for differs from the reused property's",
+           "info"),
     _plain("accepted_by_user", "accepted by the user despite the contracts", "info"),
     # user shapes, value rules and CQ tests (hydra_magic.verify)
     _plain("shacl_violation", "a user SHACL shape is violated"),

@@ -8,16 +8,18 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ...candidates import ClassCandidate, OntologyProposal, PropertyCandidate
+from ...contracts import resolve_datatype
 from ...iri import normalise_label
 from ...issues import Issue
 
 if TYPE_CHECKING:
     from ...cq import CompetencyQuestion
-    from ...ontology import Ontology
+    from ...ontology import Ontology, OntProperty
 from .builders import _has_prop, _uniq
 from .chunker import _tokenise
 from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
 from .parse import parse_cq
+from .reuse import _ends, same_meaning
 
 #: Name of the generic root class created when the ontology has no root yet.
 ROOT_CLASS = "Entity"
@@ -47,6 +49,7 @@ class _Plan:
         self.classes: dict[str, _NewClass] = {}   # normalised name → new class, in first-mention order
         self.final: dict[str, str] = {}           # name in a ParsedCQ → name in the ontology/proposal
         self.props: dict[str, PropertyCandidate] = {}
+        self.notes: list[Issue] = []              # what was reused, datatypes that differ
 
     # ----------------------------------------------------------- classes
     def _existing(self, ref: ClassRef) -> str | None:
@@ -194,6 +197,34 @@ class _Plan:
         return out
 
     # -------------------------------------------------------- properties
+    def _reuse_note(self, req: PropertyReq, existing: "OntProperty", origin: str, why: str) -> None:
+        self.notes.append(Issue(
+            "reused_property",
+            f"{origin.strip()!r} reuses the existing property {existing.name} "
+            f"({_ends(self.onto, existing.domain)} → {_ends(self.onto, existing.range)}) instead of adding "
+            f"{req.name}: {why}.",
+            "If the question means another relation, word it differently or add the property with %%ontology.",
+            severity="info", path=f"property:{existing.name}",
+            data={"reused": existing.name, "instead_of": req.name, "cq": origin}))
+
+    def _datatype_note(self, req: PropertyReq, existing: "OntProperty", origin: str) -> None:
+        """A hint when the question asks for another datatype than the property it reuses holds."""
+        if req.kind != "data" or existing.kind != "data" or not req.datatype:
+            return
+        have = resolve_datatype(req.datatype)
+        held = existing.datatype
+        if have is None or held is None or have == held:
+            return
+        short = str(held).rsplit("#", 1)[-1]
+        self.notes.append(Issue(
+            "cq_datatype_differs",
+            f"{origin.strip()!r} asks for a {req.datatype}, but the existing property {existing.name} it reuses "
+            f"holds xsd:{short}.",
+            f"Values will be read as xsd:{short}; ask 'In what year …' for a year or 'When …' for a full date, "
+            f"or change the range of {existing.name} if the texts give the other form.",
+            severity="info", path=f"property:{existing.name}",
+            data={"property": existing.name, "asked": req.datatype, "held": short, "cq": origin}))
+
     def prop(self, req: PropertyReq, origin: str) -> None:
         if req.kind == "data" and req.attribute is not None:
             target = self.known(req.attribute)
@@ -208,7 +239,16 @@ class _Plan:
         for key in (req.name, req.label, *req.alt_labels):
             p = self.onto.get_property(key) if key else None
             if p is not None and (key == req.name or p.kind == req.kind):
+                if p.name != req.name:
+                    self._reuse_note(req, p, origin, f"its name or a label is {key!r}")
+                self._datatype_note(req, p, origin)
                 return  # reuse the existing property; never propose it again
+        same = same_meaning(self.onto, req, domain, range_)
+        if same is not None:
+            self._reuse_note(req, same, origin, f"it has the question's domain and range and its label "
+                                                f"{same.label!r} carries the question's words")
+            self._datatype_note(req, same, origin)
+            return
         key = normalise_label(req.name)
         cand = self.props.get(key)
         if cand is None:
@@ -290,5 +330,6 @@ def propose_from_cqs(cqs: Sequence["CompetencyQuestion"], ontology: "Ontology") 
     plan.attach_root()
     proposal.classes = plan.class_candidates()
     proposal.properties = list(plan.props.values())
+    proposal.issues.extend(plan.notes)
     proposal.raw = "\n".join(f"{text} → {p.describe()}" for text, p in parsed)
     return proposal
