@@ -89,9 +89,8 @@ class GraphIndex:
         edges = 0
         n_facts = 0
         # A graph in a store gives light facts (no sentence); the node panel reads the few it shows in full.
-        light = getattr(kg, "index_facts", None)
         self._full: Any = getattr(kg, "full_fact", None)
-        for f in (light() if callable(light) else kg):
+        for f in kg.index_facts():
             n_facts += 1
             subj, pred, obj = f.subject, f.predicate, f.object
             s = ids.get(subj)

@@ -263,6 +263,14 @@ class KnowledgeGraph:
     def sources(self) -> list[str]:
         return list(self._facts)
 
+    def index_facts(self) -> Iterator[Fact]:
+        """Every fact, with at least its source, flags and basis (what indexes and counts read)."""
+        return iter(self)
+
+    def entity_count(self) -> int:
+        """How many entities the facts name (as :meth:`entities` lists them)."""
+        return len(self.entities())
+
     def facts_of(self, s: Node, p: Node, o: Node) -> list[Fact]:
         """The facts (one per source) of the triple ``(s, p, o)``."""
         key = (s, p, o)

@@ -861,15 +861,16 @@ class Session:
             "cqs": len(self.cqs),
             "classes": len(self.ontology.classes), "properties": len(self.ontology.properties),
             "facts": len(self.kg), "facts_on_inferred_types": self.kg.flagged_count,
-            "sources": len(self.kg.sources()), "entities": len(self.kg.entities()),
+            "sources": len(self.kg.sources()), "entities": self.kg.entity_count(),
             "changes": len(self.history),
             "journal": str(self.journal.path) if self.journal else None,
         }
 
-    def __repr__(self) -> str:
-        s = self.status()
-        return (f"<hydra Session {s['session']!r}: {count(s['cqs'], 'CQ')}, {count(s['classes'], 'class')}, "
-                f"{count(s['properties'], 'property')}, {count(s['facts'], 'fact')}, engine {s['engine']}>")
+    def __repr__(self) -> str:  # counts kept at hand only: a stored graph's sources and entities are a scan
+        engine = getattr(self._engine, "name", None) or self.config.model
+        return (f"<hydra Session {self.name!r}: {count(len(self.cqs), 'CQ')}, "
+                f"{count(len(self.ontology.classes), 'class')}, {count(len(self.ontology.properties), 'property')}, "
+                f"{count(len(self.kg), 'fact')}, engine {engine}>")
 
     # ------------------------------------------------------------- helpers
     def _parse_cqs(self, cqs: str | Sequence[str | CompetencyQuestion]) -> list[CompetencyQuestion]:

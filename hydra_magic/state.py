@@ -291,7 +291,7 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
     instances: Counter[URIRef] = Counter()
     uses: Counter[URIRef] = Counter()
     if kg is not None and instance_counts:
-        for f in kg:
+        for f in kg.index_facts():
             if f.predicate == RDF.type:
                 instances[f.object] += 1
             else:

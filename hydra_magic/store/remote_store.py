@@ -15,9 +15,12 @@ request that fails leaves nothing; one whose answer is lost (the server went awa
 passed) is checked by asking whether its record exists, so the session says truthfully whether
 it took effect.
 
-What this first version does not do yet, on purpose and said here: opening reads the session's
-graphs into the kernel (verification and the explorer run on that copy), and the change log is
-compacted without an audit copy of the dropped records.
+**Opening reads no fact**: the session's graph (:class:`~.stored_kg.StoredKnowledgeGraph` over a
+:class:`~.sparql_reader.SparqlQuadReader`) asks the server for what it needs — counts, one
+entity's types, one source's facts — and each change tells it what was there before, so its
+counts follow. What this version does not do yet, on purpose and said here: a full verification
+and the explorer read the facts (one quad each, not their evidence) into the kernel, and the
+change log is compacted without an audit copy of the dropped records.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from .change_log import LogRecord, encode_json
 from .evidence_rdf import EvidenceGraphs
 from .session_store import STORE_FORMAT, StoredState, undo_stack
 from .sparql_http import SparqlEndpoint, StoreUnreachable
+from .sparql_reader import SparqlQuadReader, ox_term
 from .terms import to_ox
 
 __all__ = ["RemoteSessionStore"]
@@ -48,8 +52,6 @@ _H = "https://hydra-magic.dev/ns#"
 _STATE = f"<{_H}sessionState>"
 _HELD_BY = f"<{_H}heldBy>"
 _LOG_ID, _OP, _HEADER, _BODY = (f"<{_H}{x}>" for x in ("logId", "op", "header", "body"))
-_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-_PRED = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate>"
 _XSD_STRING = str(XSD.string)
 
 
@@ -66,6 +68,9 @@ class RemoteSessionStore:
         self.endpoint = SparqlEndpoint.from_url(url, timeout=timeout)
         self.prefix = f"{base}sessions/{quote(name, safe='')}/"
         self.names = EvidenceGraphs(self.prefix)
+        self.base = base
+        #: The session's graph, read from the server on demand and told what each change wrote.
+        self.graph: Any = None
         self.changes = f"<{self.prefix}changes>"
         self.session_graph = f"<{self.prefix}session>"
         self.meta: dict[str, Any] = {}
@@ -107,8 +112,16 @@ class RemoteSessionStore:
         self.records = self._read_records()
         self._ontology = set(self._select_triples(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{self.names.ontology.value}> "
                                                   "{ ?s ?p ?o } }"))
-        return StoredState(meta=meta, ontology=sorted(self._ontology), facts=self._read_facts(),
-                           labels=self._read_labels(), history=undo_stack(self.records))
+        from .stored_kg import StoredKnowledgeGraph
+
+        # The facts stay on the server: the graph asks for what it needs (opening reads no fact).
+        self.graph = StoredKnowledgeGraph(self.base, self.reader, self.names)
+        return StoredState(meta=meta, ontology=sorted(self._ontology), facts=[], labels={},
+                           history=undo_stack(self.records), graph=self.graph)
+
+    def reader(self) -> SparqlQuadReader:
+        """Reads the session's graphs on the server (a closed session stays readable: no lease is needed)."""
+        return SparqlQuadReader(self.endpoint, self.prefix, self.names.evidence, self.page_facts)
 
     def close(self) -> None:
         """Give up the writer's lease (idempotent; a server that is gone keeps it until taken over)."""
@@ -159,8 +172,10 @@ class RemoteSessionStore:
         header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
         body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
         ontology = (self._ontology - set(change.onto_removed)) | set(change.onto_added)
+        before = self._presence(change.facts_removed, change.facts_added)
         self._write(rid, header, body, change.facts_removed, change.facts_added, labels,
                     ontology if (change.onto_added or change.onto_removed) else None, meta)
+        self._written(before, change.facts_removed, change.facts_added, labels)
         self.records.append(LogRecord(rid, "change", header, 0, 0))
         self._bodies[rid] = body
         self._ontology = ontology
@@ -173,11 +188,50 @@ class RemoteSessionStore:
         header = {"id": rid, "op": "undo", "of": change.log_id, "kind": change.kind, "summary": change.summary,
                   "time": change.time}
         ontology = (self._ontology - set(change.onto_added)) | set(change.onto_removed)
+        before = self._presence(change.facts_added, change.facts_removed)
         self._write(rid, header, {"event": event}, change.facts_added, change.facts_removed, {},
                     ontology if (change.onto_added or change.onto_removed) else None, meta)
+        self._written(before, change.facts_added, change.facts_removed, {})
         self.records.append(LogRecord(rid, "undo", header, 0, 0))
         self._ontology = ontology
         return rid
+
+    def _presence(self, removed: list[Fact], added: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+        """Before a change: which of ``removed`` the server holds and which of ``added`` it does not."""
+        if self.graph is None or not (removed or added):
+            return [], []
+        facts = [*removed, *added]
+        quads = [self.names.evidence_pattern(f)[0] for f in facts]
+        held: set[str] = set()
+        reading = self.reader().endpoint  # a failure here says that nothing was sent
+        for i in range(0, len(quads), 200):
+            part = quads[i:i + 200]
+            values = " ".join(f"({q.subject} {q.predicate} {q.object} {q.graph_name})" for q in part)
+            rows = reading.select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o ?g) {{ {values} }} "
+                                        "GRAPH ?g { ?s ?p ?o } }")
+            held.update(str(ox.Quad(ox_term(r["s"]), ox_term(r["p"]), ox_term(r["o"]), ox_term(r["g"])))
+                        for r in rows)
+        there = [str(q) in held for q in quads]
+        gone = [f for f, t in zip(removed, there) if t]
+        freed = {str(q) for q, t in zip(quads, there) if t}  # removed first: a re-added fact is new again
+        return gone, [f for f, q, t in zip(added, quads[len(removed):], there[len(removed):])
+                      if not t or str(q) in freed]
+
+    def _written(self, before: tuple[list[Fact], list[Fact]], removed: list[Fact], added: list[Fact],
+                 labels: dict[Any, str]) -> None:
+        """Tell the session's graph what the change it just sent removed and added."""
+        if self.graph is not None:
+            self.graph.stored(before[0], before[1], labels_added=self._label_quads(added, labels),
+                              written=[*removed, *added])
+
+    def _label_quads(self, added: list[Fact], labels: dict[Any, str]) -> list[Any]:
+        out, seen = [], set()
+        for f in added:
+            for e in (f.subject, f.object):
+                if e in labels and e not in seen:
+                    seen.add(e)
+                    out.append(self.names.label_quad(e, labels[e], f.source))
+        return out
 
     #: Triples one update request may carry; a larger change goes in parts. Virtuoso 7 refuses an
     #: INSERT DATA of 2,000 triples over a few hundred graphs ("generated SQL text has exceeded 10000
@@ -310,13 +364,7 @@ class RemoteSessionStore:
             ops = ["DELETE DATA { " + _graphs([names.evidence_pattern(f)[0] for f in batch]) + " }"]
             ops += [f"DELETE WHERE {{ GRAPH <{ev}> {{ {names.evidence_pattern(f)[1]} ?p ?o }} }}" for f in batch]
             requests.append(";\n".join(ops))
-        quads = [q for f in added for q in names.fact_quads(f)]
-        seen: set[Any] = set()
-        for f in added:
-            for e in (f.subject, f.object):
-                if e in labels and e not in seen:
-                    seen.add(e)
-                    quads.append(names.label_quad(e, labels[e], f.source))
+        quads = [q for f in added for q in names.fact_quads(f)] + self._label_quads(added, labels)
         for i in range(0, len(quads), limit):
             requests.append("INSERT DATA { " + _graphs(quads[i:i + limit]) + " }")
         if len(requests) == 2 and len(removed) * per_fact + len(quads) <= limit:
@@ -385,42 +433,9 @@ class RemoteSessionStore:
                                     f"{_HEADER} ?h }} }} ORDER BY ?i")
         return [LogRecord(int(r["i"]["value"]), r["op"]["value"], json.loads(r["h"]["value"]), 0, 0) for r in rows]
 
-    #: Facts read per request when a session is opened: a larger session is read in pages (by the
-    #: first hex digits of its evidence IRIs), so no single answer runs into the SPARQL deadline.
+    #: Facts read per request when the whole evidence graph is read: a larger session is read in pages
+    #: (by the first hex digits of its evidence IRIs), so no single answer runs into the SPARQL deadline.
     page_facts = 20_000
-
-    def _read_facts(self) -> list[Fact]:
-        ev = self.names.evidence.value
-        rows = self.endpoint.select(f"SELECT (COUNT(?n) AS ?c) WHERE {{ GRAPH <{ev}> {{ ?n {_PRED} ?p }} }}")
-        held = int(rows[0]["c"]["value"]) if rows else 0
-        digits = 0
-        while held > self.page_facts * 16 ** digits and digits < 3:
-            digits += 1
-        pages = [""] if digits == 0 else [f"{i:0{digits}x}" for i in range(16 ** digits)]
-        local = ox.Store()
-        for page in pages:
-            where = f"FILTER(STRSTARTS(STR(?s), {_lit(ev + '/' + page)})) " if page else ""
-            data = self.endpoint.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ev}> {{ ?s ?p ?o }} {where}}}")
-            if data.strip():
-                local.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.names.evidence)
-        facts = self.names.read_facts(local, grouped=False)
-        if held != len(facts):
-            # A server that cuts long answers short (Virtuoso's ResultSetMaxRows is 10,000 by default)
-            # would otherwise open as a smaller session without a word.
-            raise JournalError(f"The store at {self.url} holds {held:,} facts of session {self.name!r} but sent "
-                               f"{len(facts):,}: it cuts long answers short (for Virtuoso, raise ResultSetMaxRows "
-                               "in virtuoso.ini's [SPARQL] section). Nothing was opened.")
-        return facts
-
-    def _read_labels(self) -> dict[Any, str]:
-        rows = self.endpoint.select(f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ ?s {_LABEL} ?l }} FILTER(STRSTARTS(STR(?g), "
-                                    f"{_lit(self.prefix + 'source/')})) }}")
-        out: dict[Any, str] = {}
-        for r in rows:
-            e = _term(r["s"])
-            if e not in out and r["l"].get("type") == "literal":
-                out[e] = r["l"]["value"]
-        return out
 
     def _select_triples(self, query: str) -> list[tuple[Any, Any, Any]]:
         return [(_term(r["s"]), _term(r["p"]), _term(r["o"])) for r in self.endpoint.select(query)]

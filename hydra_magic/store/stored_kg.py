@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Dataset, Namespace, URIRef
@@ -214,56 +214,70 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         for q in st.quads_for_pattern(None, _FLAG, None, ev.evidence):
             flags.setdefault(q.subject.value, []).append(q.object.value)
         basis = {q.subject.value: q.object.value for q in st.quads_for_pattern(None, _BASIS, None, ev.evidence)}
-        for g in st.named_graphs():
-            source = ev.source_of(g)
-            if source is None:
+        plain: dict[Any, Evidence] = {}
+        for q in self._source_quads():
+            if q.predicate == _OX_LABEL:
                 continue
-            plain = Evidence(source=source, time=0.0)
-            for q in st.quads_for_pattern(None, None, None, g):
-                if q.predicate == _OX_LABEL:
+            g = q.graph_name
+            e = plain.get(g)
+            if e is None:
+                source = ev.source_of(g)
+                if source is None:
                     continue
-                e = plain
-                if flags:
-                    node = ev.node(q.subject, q.predicate, q.object, g).value
-                    fl = flags.get(node)
-                    if fl is not None:
-                        e = Evidence(source=source, time=0.0, flags=tuple(sorted(fl)), basis=basis.get(node, ""))
-                f = Fact(term(q.subject), term(q.predicate), term(q.object), e)
-                if not hidden or (source, f.key) not in hidden:
-                    yield f
+                e = plain[g] = Evidence(source=source, time=0.0)
+            if flags:
+                node = ev.node(q.subject, q.predicate, q.object, g).value
+                fl = flags.get(node)
+                if fl is not None:
+                    e = Evidence(source=e.source, time=0.0, flags=tuple(sorted(fl)), basis=basis.get(node, ""))
+            f = Fact(term(q.subject), term(q.predicate), term(q.object), e)
+            if not hidden or (e.source, f.key) not in hidden:
+                yield f
+
+    def _source_quads(self) -> Iterator[Any]:
+        """Every quad of the source graphs: graph by graph, or in one answer from a server."""
+        st, ev = self._st, self._names
+        bulk = getattr(st, "source_quads", None)
+        if callable(bulk):
+            yield from bulk(ev.base + "source/", self._size)
+            return
+        for g in st.named_graphs():
+            if ev.source_of(g) is not None:
+                yield from st.quads_for_pattern(None, None, None, g)
 
     def full_fact(self, fact: Fact) -> Fact:
         """``fact`` with all of its evidence as stored (for one from :meth:`index_facts`)."""
         s, p, o = (to_ox(x) for x in fact.key)
-        found = self._fact_at(self._names.node(s, p, o, self._names.source_graph(fact.source)))
-        return found or fact
+        found = self._facts_at([self._names.node(s, p, o, self._names.source_graph(fact.source))])
+        return found[0] if found else fact
 
-    def _fact_at(self, node: Any) -> Fact | None:
-        f = _fact_of(self._st.quads_for_pattern(node, None, None, self._names.evidence), self._term)
-        if f is None or (self._hidden and (f.source, f.key) in self._hidden):
-            return None
-        return f
+    def _facts_at(self, nodes: Iterable[Any]) -> list[Fact]:
+        """The facts of these evidence statements (a server answers them in batches), hidden ones left out."""
+        st, ev, term, hidden = self._st, self._names, self._term, self._hidden
+        batch = getattr(st, "statements", None)
+        groups = batch(nodes) if callable(batch) else (st.quads_for_pattern(n, None, None, ev.evidence)
+                                                        for n in nodes)
+        out = []
+        for quads in groups:
+            f = _fact_of(quads, term)
+            if f is not None and (not hidden or (f.source, f.key) not in hidden):
+                out.append(f)
+        return out
 
     def facts(self, source: str | None = None) -> list[Fact]:
         if source is None:
             return list(self)
         g = self._names.source_graph(source)
-        out = [f for q in self._st.quads_for_pattern(None, _DERIVED, g, self._names.evidence)
-               if (f := self._fact_at(q.subject)) is not None]
+        out = self._facts_at([q.subject for q in self._st.quads_for_pattern(None, _DERIVED, g, self._names.evidence)])
         out.sort(key=_order)
         return out
 
     def facts_of(self, s: Node, p: Node, o: Node) -> list[Fact]:
         """The facts (one per source) of the triple ``(s, p, o)``."""
         ev = self._names
-        out = []
-        for q in self._st.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
-            if ev.source_of(q.graph_name) is None:
-                continue
-            f = self._fact_at(ev.node(q.subject, q.predicate, q.object, q.graph_name))
-            if f is not None:
-                out.append(f)
-        return out
+        return self._facts_at([ev.node(q.subject, q.predicate, q.object, q.graph_name)
+                               for q in self._st.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None)
+                               if ev.source_of(q.graph_name) is not None])
 
     def contains(self, s: Node, p: Node, o: Node) -> bool:
         return bool(self.facts_of(s, p, o))
@@ -279,10 +293,13 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         for q in (*self._st.quads_for_pattern(x, None, None, None), *self._st.quads_for_pattern(None, None, x, None)):
             if q.predicate != _OX_LABEL and ev.source_of(q.graph_name) is not None:
                 found.setdefault(ev.node(q.subject, q.predicate, q.object, q.graph_name), None)
-        return [f for node in found if (f := self._fact_at(node)) is not None]
+        return self._facts_at(found)
 
     def sources(self) -> list[str]:
         ev = self._names
+        listed = getattr(self._st, "source_graphs", None)  # a server: one query, not one per graph
+        if callable(listed):
+            return [src for g in listed() if (src := ev.source_of(g)) is not None]
         out = []
         for g in self._st.named_graphs():
             source = ev.source_of(g)
@@ -297,13 +314,11 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         t = _Types()
         if isinstance(entity, URIRef):
             ev = self._names
-            for q in self._st.quads_for_pattern(to_ox(entity), _OX_TYPE, None, None):
-                if ev.source_of(q.graph_name) is None or not isinstance(q.object, ox.NamedNode):
-                    continue
-                f = self._fact_at(ev.node(q.subject, q.predicate, q.object, q.graph_name))
-                if f is None:
-                    continue
-                cls = self._term(q.object)
+            nodes = [ev.node(q.subject, q.predicate, q.object, q.graph_name)
+                     for q in self._st.quads_for_pattern(to_ox(entity), _OX_TYPE, None, None)
+                     if ev.source_of(q.graph_name) is not None and isinstance(q.object, ox.NamedNode)]
+            for f in self._facts_at(nodes):
+                cls = cast(URIRef, f.object)
                 t.all.add(cls)
                 old = t.facts.get(cls)
                 if not f.evidence.flags:
@@ -325,30 +340,26 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         return self._types_of(entity).facts.get(cls)
 
     def flagged(self) -> list[Fact]:
-        seen: set[Any] = set()
-        out = []
-        for q in self._st.quads_for_pattern(None, _FLAG, None, self._names.evidence):
-            if q.subject in seen:
-                continue
-            seen.add(q.subject)
-            f = self._fact_at(q.subject)
-            if f is not None:
-                out.append(f)
-        return out
+        nodes = dict.fromkeys(q.subject for q in self._st.quads_for_pattern(None, _FLAG, None, self._names.evidence))
+        return self._facts_at(nodes)
 
     def flagged_about(self, entities: Iterable[Node]) -> list[Fact]:
         ev = self._names
-        found: dict[tuple[str, Key], Fact] = {}
+        nodes: dict[Any, None] = {}
         for e in entities:
             x = to_ox(e)
             for q in (*self._st.quads_for_pattern(None, _RDF_S, x, ev.evidence),
                       *self._st.quads_for_pattern(None, _RDF_O, x, ev.evidence)):
-                if next(iter(self._st.quads_for_pattern(q.subject, _FLAG, None, ev.evidence)), None) is None:
-                    continue
-                f = self._fact_at(q.subject)
-                if f is not None:
-                    found.setdefault((f.source, f.key), f)
-        return list(found.values())
+                nodes.setdefault(q.subject, None)
+        return [f for f in self._facts_at(nodes) if f.evidence.flags]
+
+    def entity_count(self) -> int:
+        """Counted by the store (subjects, and IRI objects of relations, of the source graphs' facts)."""
+        label, rdf_type = _OX_LABEL, _OX_TYPE
+        return self._count(
+            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { { ?e ?p ?o FILTER(?p != %s) } UNION "
+            "{ ?s ?q ?e FILTER(isIRI(?e) && ?q != %s && ?q != %s) } } FILTER(STRSTARTS(STR(?g), %s)) }"
+            % (label, label, rdf_type, ox.Literal(self._names.base + "source/")))
 
     def entities(self) -> list[URIRef]:
         seen: dict[URIRef, None] = {}
@@ -399,9 +410,7 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         if self._copy is None:
             ds = Dataset(store="Oxigraph", default_union=True)
             ds.bind("ent", self.entity_ns)
-            names, inner = self._names, ds.store._inner  # type: ignore[attr-defined]
-            inner.extend(q for g in self._st.named_graphs() if names.source_of(g) is not None
-                         for q in self._st.quads_for_pattern(None, None, None, g))
+            ds.store._inner.extend(self._source_quads())  # type: ignore[attr-defined]
             self._copy = ds
         return self._copy
 
