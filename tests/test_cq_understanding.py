@@ -142,7 +142,8 @@ def test_first_person_questions_read_as_the_passive_they_mean(q, expected, answe
 
 
 @pytest.mark.parametrize("q", ["How do I cite the software?", "Do I know anyone who has used this software?",
-                               "What was a company renamed?"])
+                               "What was a company renamed?",
+                               "What distinguishes structured from unstructured stuff?"])
 def test_unreadable_questions_get_unparsed_cq_with_a_hint(q):
     assert parse_cq(q) is None
     proposal = propose_from_cqs([CompetencyQuestion(q)], Ontology())

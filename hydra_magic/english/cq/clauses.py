@@ -99,8 +99,10 @@ def _verb_object_pp(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: 
         else:
             left = _objects(rest[:k])
             owners_or_none = _nps(rest[k + 1:])
-            if not left or len(left) != 1 or left[0].ref is None or not owners_or_none:
-                continue
+            if not left or len(left) != 1 or left[0].ref is None or not owners_or_none or (
+                    len(left[0].words) == 1 and (_is_adjective(left[0].words[0])
+                                                 or _is_participle(left[0].words[0]))):
+                continue  # "What distinguishes structured from unstructured stuff?": no object noun
             obj, owners = left[0], owners_or_none
         own = b.np(owners)
         if obj.det == "the" and not obj.plural and low[k] in ("of", "for"):
