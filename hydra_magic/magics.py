@@ -638,19 +638,7 @@ class HydraMagics(Magics):
         parser = self._subparser("verify")
         parser.add_argument("--full", action="store_true", help="recheck everything, not only what changed")
         args = parser.parse_args(rest)
-        session = self._session()
-        report = session.verify(full=args.full)
-        # The modelling flags judge the ontology against the CQs, not the KG, and verify.run checks
-        # the KG: added here so that %hydra verify shows every finding in one report.
-        from .contracts.modelling import check_modelling
-
-        flags = check_modelling(session.ontology, session.cqs)
-        if not flags or not hasattr(report, "issues"):
-            return report
-        from dataclasses import replace
-
-        rank = {"error": 0, "warning": 1}  # errors stay first, as the report orders them
-        return replace(report, issues=sorted([*report.issues, *flags], key=lambda i: rank.get(i.severity, 2)))
+        return self._session().verify(full=args.full)  # the report carries the modelling flags too
 
     def _sub_ask(self, question: str) -> Any:
         question = question.strip()

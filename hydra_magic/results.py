@@ -123,6 +123,8 @@ class ExtractionResult:
     engine: str = ""
     seconds: float = 0.0
     chunks: int = 1
+    #: The most readings any chunk took (gleaning re-reads a chunk while it finds new facts; 1 without).
+    epochs: int = 1
     #: The session that produced it (the widget's "accept anyway" acts on it).
     session: Any = field(default=None, repr=False, compare=False)
 

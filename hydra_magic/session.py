@@ -323,7 +323,8 @@ class Session:
         now = time.time()
         facts: list[Fact] = []
         labels: dict[URIRef, str] = {}
-        result = ExtractionResult(source, text, engine=engine_name, chunks=len(chunks), session=self)
+        result = ExtractionResult(source, text, engine=engine_name, chunks=len(chunks), session=self,
+                                  epochs=max((out.epochs for out in outcomes), default=1) or 1)
         for out in outcomes:
             for ct in out.accepted:
                 facts.append(self._fact(ct, source, engine_name, now))

@@ -70,6 +70,16 @@ def test_the_default_is_three_epochs_and_each_finds_only_what_is_new(llm_server,
     assert "2 gleanings" in eng.usage.to_text()
 
 
+def test_an_extraction_says_how_many_readings_it_took(llm_server, tmp_path):
+    llm_server.script(Reply(json_content=FIRST), Reply(json_content={"triples": [YEAR]}),
+                      Reply(json_content=NOTHING))
+    s = _session(tmp_path)
+    s.register_engine("glean", _engine(llm_server, tmp_path))
+    assert s.extract(TEXT, source="c", engine="glean").epochs == 3
+    assert s.extract(TEXT, source="d", engine="rules").epochs == 1  # the offline engine reads once
+    s.close()
+
+
 def test_an_epoch_that_repeats_what_was_found_ends_the_reading(llm_server, tmp_path):
     # The model answers the gleaning request with the same facts: nothing new, so no third epoch,
     # and the repeats are neither checked again nor accepted twice.

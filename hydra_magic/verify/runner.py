@@ -28,6 +28,7 @@ from typing import Literal as TLiteral
 
 from rdflib import URIRef
 
+from ..contracts.modelling import check_modelling
 from ..errors import InputError
 from ..issues import Issue
 from ..wording import count
@@ -92,6 +93,8 @@ class VerifyState:
     kg_version: int = 0
     shacl_cache: tuple[Any, list[Issue], list[str]] | None = None
     cq_cache: tuple[Any, list[CQTest], list[Issue]] | None = None
+    #: (ontology signature, CQ texts) -> the modelling flags; they change only with those two.
+    modelling_cache: tuple[Any, list[Issue]] | None = None
 
 
 # ---------------------------------------------------------------- checking
@@ -307,6 +310,12 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
             st.cq_cache = (key, tests, cq_issues)
         issues += cq_issues
     timings["cqs"] = time.perf_counter() - t1
+    # The modelling flags judge the ontology against the CQs (a class named after a CQ's example, a
+    # literal as a class): part of every report, from %hydra verify, verify() and the CLI alike.
+    flags_key = (st.onto_sig, tuple(c.text for c in session.cqs))
+    if st.modelling_cache is None or st.modelling_cache[0] != flags_key:
+        st.modelling_cache = (flags_key, check_modelling(session.ontology, session.cqs))
+    issues += st.modelling_cache[1]
     issues.sort(key=issue_sort_key)
     inferred = inferred_fact_count(issues, st.idx)
     if inferred:
