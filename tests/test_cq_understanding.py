@@ -85,6 +85,8 @@ def test_types_of_x_ask_for_subclasses_of_x(q, expected, answer_class):
 
 def test_kind_of_x_is_a_class_is_still_a_subclass_link():
     assert parse_cq("What kind of animal is a lion?").describe() == "kind_of: Lion ⊑ Animal"
+    # a participle that modifies a noun is part of the class (CQ2SPARQLOWL Stuff)
+    assert parse_cq("Which kind of stuff are mixed stuffs?").describe() == "kind_of: MixedStuff ⊑ Stuff"
 
 
 # --------------------------------------------------------------- acronyms

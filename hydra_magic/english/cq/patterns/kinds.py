@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, KIND_WORDS, QUALIFIERS
+from ...lexicon import AUX_BE, KIND_WORDS, PREPS, QUALIFIERS
 from ...word_classes import _is_adjective, _is_participle
 from ..builders import _B
 from ..chunker import _low, _np, _nps, _strip_tail
@@ -65,7 +65,8 @@ def _kind_of_x_is_y(text: str, rest: list[str], rlow: list[str]) -> ParsedCQ | N
     for a in range(1, len(rest)):
         if rlow[a] in AUX_BE and a + 1 < len(rest):
             tail = rlow[a + 1:]
-            if _is_participle(tail[0], after_be=True) or (_is_adjective(tail[0]) and len(tail) == 1):
+            state = _is_participle(tail[0], after_be=True) or _is_adjective(tail[0])
+            if state and (len(tail) == 1 or tail[1] in PREPS):
                 return None  # "What types of data are collected?": a state of X, read as "which X are collected"
             x = _np(rest[:a], class_slot=True)
             ys = _nps(rest[a + 1:])
