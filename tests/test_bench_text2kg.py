@@ -129,6 +129,9 @@ def test_hydra_bench_text2kgbench_with_a_model_sample_attempts_and_cache(
     # the cache answers the same run again; --no-cache asks the model every time
     assert main(args) == 0 and server.calls == calls
     assert main([*args, "--no-cache"]) == 0 and server.calls == 2 * calls
+    # one reading per sentence: no gleaning request
+    assert main([*args, "--no-cache", "--max-epochs", "1"]) == 0 and server.calls == 2 * calls + 2
+    assert json.loads(out.read_text())["max_epochs"] == 1
 
 
 def test_a_failing_server_is_reported_per_kind_not_as_rejections(server: LLMServer, tmp_path: Path) -> None:
@@ -140,7 +143,8 @@ def test_a_failing_server_is_reported_per_kind_not_as_rejections(server: LLMServ
     assert "parse_error" in m["first_errors"]
 
 
-@pytest.mark.parametrize("bad", [["--per-ontology", "0"], ["--max-attempts", "0"], ["--timeout", "0"]])
+@pytest.mark.parametrize("bad", [["--per-ontology", "0"], ["--max-attempts", "0"], ["--max-epochs", "0"],
+                                 ["--timeout", "0"]])
 def test_bad_sample_options_are_named(bad: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "text2kgbench", "--data-dir", str(tiny_data(tmp_path)), *bad]) == 2
     assert bad[0] in capsys.readouterr().err

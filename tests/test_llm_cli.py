@@ -105,6 +105,15 @@ def test_cli_no_cache_asks_the_model_every_time(llm_server, tmp_path):
     assert not (tmp_path / "cache" / "llm-replies.sqlite3").exists()  # and nothing stored
 
 
+def test_cli_max_epochs_one_reads_each_line_once(llm_server, tmp_path):
+    llm_server.responder = responder
+    proc, _ = run_cli(tmp_path, llm_server.url, "--no-cache", "--max-epochs", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert llm_server.calls == 3 + 1  # a reading per line and s3's repair: no gleaning request
+    proc, _ = run_cli(tmp_path, llm_server.url, "--max-epochs", "0")
+    assert proc.returncode == 2 and "--max-epochs 0" in proc.stderr
+
+
 def test_cli_a_bad_model_name_stops_at_once_with_the_ways_to_name_one(tmp_path):
     proc, out = run_cli(tmp_path, "http://127.0.0.1:9/v1", "--engine", "nonexistent")
     assert proc.returncode == 2 and not out.exists()

@@ -360,6 +360,7 @@ def run(
     per_ontology: int | None = None,
     api_base: str | None = None,
     max_attempts: int | None = None,
+    max_epochs: int | None = None,
     use_cache: bool = True,
     timeout: float | None = None,
     engine_options: Mapping[str, Any] | None = None,
@@ -404,6 +405,8 @@ def run(
     max_attempts
         Tries per sentence (the first and the repairs; :class:`~hydra_magic.pipeline.RetryPolicy`).
         ``1`` shows the raw output alone. Engines that cannot repair are asked once.
+    max_epochs
+        Readings per sentence by a gleaning engine (default 3, as ``hydra extract``; ``1`` reads once).
 
     Returns
     -------
@@ -437,6 +440,8 @@ def run(
     policy = RetryPolicy(base_delay=0.2)
     if max_attempts is not None:
         policy = replace(policy, max_attempts=max_attempts)
+    if max_epochs is not None:
+        policy = replace(policy, max_epochs=max_epochs)
     options: dict[str, Any] = dict(engine_options or {})
     if engine not in ("rules", "offline", ""):
         options.setdefault("retry", policy)
@@ -455,6 +460,7 @@ def run(
         "api_base": api_base,
         "per_ontology": per_ontology,
         "max_attempts": attempts,
+        "max_epochs": policy.max_epochs if capabilities_of(eng).gleaning else 1,
         "use_cache": use_cache,
         "ontologies": {},
         "data_dir": str(root),

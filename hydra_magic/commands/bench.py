@@ -48,6 +48,8 @@ def add_parser(p: argparse.ArgumentParser) -> None:
                         "1 shows the raw model output alone")
     t.add_argument("--no-cache", action="store_true",
                    help="always ask the model: neither read nor write the reply cache")
+    t.add_argument("--max-epochs", type=int, metavar="N",
+                   help="readings of each sentence by a model (gleaning; default 3 as hydra extract; 1 reads once)")
     t.add_argument("--timeout", type=float, metavar="SECONDS", help="seconds per model request (default 60)")
     t.add_argument("--types", choices=["default", "strict"], default="default",
                    help="strict: the contracts reject triples resting on types inferred from a relation")
@@ -106,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     if args.bench == "text2kgbench":
         from ..bench import text2kgbench
 
-        for flag, value in (("--per-ontology", args.per_ontology), ("--max-attempts", args.max_attempts)):
+        for flag, value in (("--per-ontology", args.per_ontology), ("--max-attempts", args.max_attempts),
+                            ("--max-epochs", args.max_epochs)):
             if value is not None and value < 1:
                 raise InputError(f"{flag} {value}: give a whole number of at least 1.")
         if args.timeout is not None and not args.timeout > 0:
@@ -116,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
                          ontologies=args.ontologies or None, gold_literal_forms=args.gold_literal_forms,
                          types=args.types, output=_out(args, f"text2kgbench-{args.dataset}-{args.split}"),
                          per_ontology=args.per_ontology, api_base=args.api_base, max_attempts=args.max_attempts,
-                         use_cache=not args.no_cache, timeout=args.timeout)
+                         max_epochs=args.max_epochs, use_cache=not args.no_cache, timeout=args.timeout)
     elif args.bench == "qa":
         from ..bench import qa
 

@@ -44,6 +44,9 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--api-base", help="OpenAI-compatible base URL for the model engine")
     p.add_argument("--no-cache", action="store_true",
                    help="always ask the model: neither read nor write the reply cache")
+    p.add_argument("--max-epochs", type=int, metavar="N",
+                   help="readings of each line by a model (gleaning: re-read while it finds new facts; default "
+                        "3, HyDRA's; 1 reads once); the offline engine always reads once")
     p.add_argument("--types", choices=("default", "strict"), default="default",
                    help="default: keep triples that rest on types inferred from a relation, with "
                         "\"flags\": [\"type_inferred\"]; strict: reject them (untyped_entity)")
@@ -248,7 +251,7 @@ def run(args: argparse.Namespace) -> int:
     from ..engines import get_engine
     from ..io import read_ontology
     from ..kg import KnowledgeGraph
-    from ..pipeline import RetryPolicy, TextChunk, extract_chunks
+    from ..pipeline import TextChunk, extract_chunks
 
     ontology = read_ontology(args.ontology)
     engine = get_engine(args.engine, **options)
@@ -256,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
         _learn(engine, args, ontology)
     t_ready = time.perf_counter()
     kg = KnowledgeGraph(ontology.base)  # stays empty: lines are independent
-    policy = RetryPolicy(base_delay=0.2)
+    policy = _policy(args)
     tally = _Tally(ontology)
 
     def line(text: str, rid: Any) -> dict[str, Any]:
@@ -269,6 +272,18 @@ def run(args: argparse.Namespace) -> int:
 
     _write_lines(args, out_path, tally, line)
     return _summary(args, tally, engine, t0, t_ready, time.perf_counter())
+
+
+def _policy(args: argparse.Namespace) -> Any:
+    """The retry policy of a CLI extraction: short waits, and ``--max-epochs`` readings per line."""
+    from ..pipeline import RetryPolicy
+
+    if args.max_epochs is None:
+        return RetryPolicy(base_delay=0.2)
+    if args.max_epochs < 1:
+        raise InputError(f"--max-epochs {args.max_epochs}: give a whole number of at least 1 (1 reads each line "
+                         "once).")
+    return RetryPolicy(base_delay=0.2, max_epochs=args.max_epochs)
 
 
 def _learn(engine: Any, args: argparse.Namespace, ontology: Any) -> None:
@@ -284,12 +299,11 @@ def _run_in_session(args: argparse.Namespace, out_path: Path, options: dict[str,
     and the session's known entities count, so the output may depend on what the server already holds.
     """
     from ..io import read_ontology
-    from ..pipeline import RetryPolicy
     from ..session import Session, SessionConfig
     from .store_options import session_name
 
     config = SessionConfig(journal_dir=None, store=args.store, model=args.engine, engine_options=options,
-                           retry=RetryPolicy(base_delay=0.2), types=args.types)
+                           retry=_policy(args), types=args.types)
     with Session(session_name(args), config) as session:
         if args.ontology:
             # Only what the stored ontology lacks, so running the same command again adds no empty change.
