@@ -569,8 +569,6 @@ def test_cq_bench_reports_rates_and_proposals_pass_the_contracts(capsys):
     assert all(f"{n:3d}  {shape}" in printed for shape, n in shapes)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the verb of a CLaRO template does not agree with a plural "
-                   "'How many' subject ('How many animals eats a plant?'); the CQ benchmark's figures use it so")
 def test_claro_template_verb_agrees_with_a_plural_subject():
     from hydra_magic.bench.cq_bench import instantiate_template
 

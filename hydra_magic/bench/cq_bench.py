@@ -126,6 +126,7 @@ def instantiate_template(template: str, vocab: str) -> str:
     pcs = [i for i, s in enumerate(slots) if s and s[0] in ("PC", "RC")]
     out: list[str] = []
     aux_before = False
+    plural_ec = False  # the last EC was filled in the plural ("How many animals"): its verb agrees
     for i, (tok, slot) in enumerate(zip(toks, slots)):
         prev = toks[i - 1].lower() if i else ""
         prev_slot = slots[i - 1] if i else None
@@ -150,6 +151,7 @@ def instantiate_template(template: str, vocab: str) -> str:
                 or (prev == "are" and nxt != "of") \
                 or (nxt in ("are", "do", "have") and prev not in ("does", "is", "has", "did"))
             word = _PLURAL.get(noun, noun + "s") if plural else noun
+            plural_ec = plural
             bare = prev in ("which", "what", "many", "the", "some", "its", "any", "and", "or") or kind_of \
                 or plural or (prev_slot is not None and prev_slot[0] == "EC")
             if prev in ("is", "are") and nxt == "of":
@@ -174,6 +176,8 @@ def instantiate_template(template: str, vocab: str) -> str:
                 out.append("List")
             elif prev in ("where", "when", "how") and not later and before_subject:
                 out.append("is")  # "Where [PC1] [EC1]?": the predicate is the copula
+            elif prev_slot is not None and prev_slot[0] == "EC" and plural_ec:
+                out.append(verb)  # "How many animals eat …", not "eats"
             else:
                 out.append(third)
     text = " ".join(out).replace(" ,", ",")
