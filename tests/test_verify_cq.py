@@ -98,3 +98,21 @@ def test_cq_results_are_cached_until_the_kg_changes():
     assert run(s).cq_tests[0] is first.cq_tests[0]
     add(s, ("alien", ":releaseYear", lit("1980", XSD.integer)))
     assert run(s).cq_tests[0] is not first.cq_tests[0]
+
+
+def test_how_many_over_a_number_asks_for_the_number_not_a_count():
+    # numberOfEmployees (Company → integer) holds the number asked for: counting its values would say 1.
+    s = _session("How many employees does a company have?\nHow many films are there?")
+    o = s.ontology
+    company = o.add_class("Company", o.get_class("Thing").iri)
+    o.add_property("numberOfEmployees", "data", [company], [XSD.integer], label="number of employees")
+    add(s, ("acme", "a", ":Company"), ("acme", ":numberOfEmployees", lit("500", XSD.integer)))
+    idx = _idx(s)
+    [staff_cq, films_cq] = s.cqs
+    reading = read_cq(staff_cq, s, idx)
+    assert reading.prop is not None and reading.prop.name == "numberOfEmployees" and reading.answer == "value"
+    sparql, _ = compile_cq(reading, s, idx)
+    assert sparql is not None and "COUNT" not in sparql
+    assert "COUNT" in (compile_cq(read_cq(films_cq, s, idx), s, idx)[0] or "")  # a count of things stays one
+    tests, _ = _tests(s)
+    assert tests["How many employees does a company have?"].answers == ["500"]

@@ -213,6 +213,20 @@ def _entities(cq: str, session: SessionState, idx: FactIndex, taken: set[int]) -
     return [iri for _, iri in found], unknown
 
 
+_NUMBERS = frozenset(str(XSD[t]) for t in ("integer", "int", "long", "short", "decimal", "double", "float",
+                                           "nonNegativeInteger", "positiveInteger", "unsignedInt"))
+
+
+def _counted_value(r: Reading) -> Reading:
+    """"How many employees does a company have?" over a number (``numberOfEmployees``) asks for that number,
+    not for a count of values."""
+    p = r.prop
+    if r.answer == "count" and p is not None and p.kind == "data" and p.range and \
+            all(str(t) in _NUMBERS for t in p.range):
+        r.answer = "value"
+    return r
+
+
 def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | None:
     """A reading from the English CQ parser, when its terms are in the ontology."""
     from ..english.cq import parse_cq
@@ -268,7 +282,7 @@ def read_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex) -> Re
     """What ``cq`` asks in the ontology's terms (parser first, label matcher otherwise)."""
     parsed = _from_parser(cq, session)
     if parsed is not None:
-        return parsed
+        return _counted_value(parsed)
     onto = session.ontology
     words = normalise_label(cq.text).split()
     stems = [stem(w) for w in words]
@@ -296,7 +310,7 @@ def read_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex) -> Re
     r.entities = [e for e in r.entities if normalise_label(local_name(e)) not in class_labels and e not in vocab]
     if r.prop is None and not r.classes:
         r.missing = [w for w in words if w not in _STOP]
-    return r
+    return _counted_value(r)
 
 
 # ---------------------------------------------------------------- compiling
