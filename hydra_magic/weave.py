@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
@@ -30,10 +30,8 @@ from .issues import Issue
 from .ontology import Ontology, new_graph
 from .outcomes import RetryPolicy
 
-if TYPE_CHECKING:
-    from .session import Session
-
-__all__ = ["clusters", "WeaveOp", "WeaveProposal", "propose_weave", "apply_op", "copy_ontology"]
+__all__ = ["clusters", "WeaveOp", "WeaveProposal", "propose_weave", "propose_for_session", "apply_op",
+           "copy_ontology", "term_text"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -185,7 +183,8 @@ def apply_op(onto: Ontology, op: WeaveOp) -> list[Issue]:
     return _invalid(f"Unknown weave operation {op.op!r}.", "Use merge, bridge or prune.", op)
 
 
-def _short(t: Node) -> str:
+def term_text(t: Node) -> str:
+    """How the diff shows a term: a literal quoted, an IRI by its local name."""
     return repr(str(t)) if isinstance(t, Literal) else local_name(t) if isinstance(t, URIRef) else str(t)
 
 
@@ -202,6 +201,8 @@ class WeaveProposal:
     rounds: int = 0
     error: str = ""
     applied: bool = False
+    #: The 1-based numbers of the operations :meth:`apply` committed.
+    applied_ops: list[int] = field(default_factory=list)
     #: Modelling flags of the ontology (instance_as_class, literal_as_class): shown, never changed by the weaver.
     flags: list[Issue] = field(default_factory=list)
 
@@ -210,13 +211,30 @@ class WeaveProposal:
         after = self.proposed.triples()
         return sorted(after - self.base), sorted(self.base - after)
 
+    def op_changes(self) -> list[tuple[list[Triple], list[Triple]]]:
+        """(triples added, triples removed) by each operation, in order, each after the ones before it.
+
+        Replayed on a copy of the ontology the proposal was made on, as :meth:`apply` does.
+        """
+        onto = copy_ontology(self.proposed)
+        onto.replace_triples(set(self.base))
+        out: list[tuple[list[Triple], list[Triple]]] = []
+        for op, _, _ in self.ops:
+            before = onto.triples()
+            if apply_op(onto, op):  # cannot happen for an op kept by propose_weave; shown as no change
+                onto.replace_triples(before)
+            after = onto.triples()
+            out.append((sorted(after - before), sorted(before - after)))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         added, removed = self.diff()
         return {"clusters_before": self.clusters_before, "clusters_after": self.clusters_after,
                 "rounds": self.rounds, "error": self.error, "applied": self.applied,
                 "ops": [{"op": op.to_dict(), "before": b, "after": a} for op, b, a in self.ops],
                 "rejected": [{"op": op.to_dict(), "issues": [i.to_dict() for i in iss]} for op, iss in self.rejected],
-                "added": [[_short(x) for x in t] for t in added], "removed": [[_short(x) for x in t] for t in removed],
+                "added": [[term_text(x) for x in t] for t in added],
+                "removed": [[term_text(x) for x in t] for t in removed],
                 "flags": [i.to_dict() for i in self.flags]}
 
     def to_text(self) -> str:
@@ -232,8 +250,8 @@ class WeaveProposal:
                   for n, (op, b, a) in enumerate(self.ops, start=1)]
         lines += [f"  rejected {op.describe()}: " + "; ".join(str(i) for i in iss) for op, iss in self.rejected]
         added, removed = self.diff()
-        lines += [f"  - {' '.join(_short(x) for x in t)}" for t in removed]
-        lines += [f"  + {' '.join(_short(x) for x in t)}" for t in added]
+        lines += [f"  - {' '.join(term_text(x) for x in t)}" for t in removed]
+        lines += [f"  + {' '.join(term_text(x) for x in t)}" for t in added]
         if self.error:
             lines.append(f"  ! {self.error}")
         if self.ops and not self.applied:
@@ -247,8 +265,9 @@ class WeaveProposal:
     def __str__(self) -> str:
         return self.to_text()
 
-    def apply(self, session: "Session", only: Sequence[int] | None = None) -> str:
-        """Commit the proposed operations (all, or the 1-based numbers in ``only``) as one undoable change."""
+    def apply(self, session: Any, only: Sequence[int] | None = None) -> str:
+        """Commit the proposed operations (all, or the 1-based numbers in ``only``) as one undoable change
+        of ``session`` (a :class:`~hydra_magic.session.Session`)."""
         from .changes import Change
 
         if self.applied:
@@ -256,7 +275,8 @@ class WeaveProposal:
         if not self.ops:
             raise InputError("The proposal has no operation to apply. Run %hydra weave for a new one.")
         if session.ontology.triples() != set(self.base):
-            raise InputError("The ontology changed since this proposal was made. Run %hydra weave again.")
+            raise InputError("The ontology changed since this proposal was made, so it was not applied. Run "
+                             "%hydra weave again (or 'Propose weaving' in the ontology view) for a new one.")
         chosen = list(range(1, len(self.ops) + 1)) if only is None else list(dict.fromkeys(only))
         bad = [n for n in chosen if not 1 <= n <= len(self.ops)]
         if bad or not chosen:
@@ -278,6 +298,7 @@ class WeaveProposal:
         session.apply_change(Change("weave", summary, onto_added=sorted(after - before),
                                     onto_removed=sorted(before - after)))
         self.applied = True
+        self.applied_ops = chosen
         return summary
 
 
@@ -339,4 +360,30 @@ def propose_weave(ontology: Ontology, engine: Any, *, rounds: int = 3, policy: R
             scratch.replace_triples(trial.triples())
             proposal.ops.append((op, before, after))
     proposal.clusters_after = clusters(scratch)
+    return proposal
+
+
+def propose_for_session(session: Any, *, model: str | None = None, rounds: int = 3) -> WeaveProposal:
+    """The weaver on a :class:`~hydra_magic.session.Session`'s ontology: what ``%hydra weave`` and the
+    ontology view's button run (the session is not imported here: the state of the views imports
+    :func:`clusters`, and the session imports the views).
+
+    A single cluster (or none) asks no model. Otherwise the session's engine, or the one named
+    ``model``, must have ``weave``. The proposal becomes ``session.weave_proposal`` (what
+    ``%hydra weave apply`` applies); nothing is applied.
+
+    Raises
+    ------
+    InputError
+        The engine cannot weave (the offline engine): name a model.
+    """
+    engine = None
+    if len(clusters(session.ontology)) > 1:
+        engine = session.get_engine(model)
+        if not hasattr(engine, "weave"):
+            name = getattr(engine, "name", engine)
+            raise InputError(f"The weaver needs a model engine; the session uses {name!r}. Name one: "
+                             "%hydra weave --model openai/gpt-4o-mini (or the model box of the ontology view).")
+    proposal = propose_weave(session.ontology, engine, rounds=rounds, policy=session.config.retry, cqs=session.cqs)
+    session.weave_proposal = proposal
     return proposal
