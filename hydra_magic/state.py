@@ -40,6 +40,7 @@ __all__ = [
     "report_state",
     "sparql_rows",
     "term_name",
+    "weave_state",
 ]
 
 #: Candidate rows shipped to the extraction widget at most (rejected ones first).
@@ -346,12 +347,17 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
             st = {"status": "missing", "terms": [], "reason": ""}
         cqs.append({"id": cq.id, "text": cq.text, "expected": list(cq.expected), "sparql": cq.sparql or "",
                     "added": added, **st})
+    from .weave import clusters as weave_clusters
+
+    groups = weave_clusters(onto) if onto is not None else []
     state: dict[str, Any] = {
         "classes": classes, "object_properties": props["object"], "data_properties": props["data"],
         "cqs": cqs,
+        # the weaver's clusters (connected components of the subclass graph): more than one can be woven
+        "clusters": groups,
         "counts": {"classes": len(classes), "object_properties": len(props["object"]),
                    "data_properties": len(props["data"]), "cqs": len(cqs),
-                   "facts": len(kg) if kg is not None else 0},
+                   "facts": len(kg) if kg is not None else 0, "clusters": len(groups)},
         "result": None,
     }
     if result is not None:
@@ -368,6 +374,46 @@ def ontology_state(session: Any = None, *, ontology: Ontology | None = None, res
             "other": contributions.get("(other)", []),
         }
     return state
+
+
+def weave_state(proposal: Any = None, *, session: Any = None,
+                message: dict[str, str] | None = None) -> dict[str, Any]:
+    """JSON state of the ontology view's weave panel: the proposal as a diff per operation.
+
+    Parameters
+    ----------
+    proposal
+        A :class:`~hydra_magic.weave.WeaveProposal` (``None``: nothing proposed yet).
+    session
+        The session it would apply to: ``stale`` says whether its ontology changed since.
+    message
+        ``{"kind": "ok" | "error", "text": ...}``: what the last request did (shown as is).
+    """
+    from .weave import term_text
+
+    out: dict[str, Any] = {"status": "none", "message": message or None, "ops": [], "rejected": [],
+                           "clusters_before": [], "clusters_after": [], "error": "", "flags": [],
+                           "stale": False, "rounds": 0, "applied_ops": []}
+    if proposal is None:
+        return out
+    changes = proposal.op_changes()
+    ops = []
+    for n, ((op, before, after), (added, removed)) in enumerate(zip(proposal.ops, changes), start=1):
+        ops.append({"n": n, "op": op.op, "describe": op.describe(), "reason": op.reason, "before": before,
+                    "after": after, "added": [[term_text(x) for x in t] for t in added],
+                    "removed": [[term_text(x) for x in t] for t in removed]})
+    single = len(proposal.clusters_before) <= 1
+    status = ("applied" if proposal.applied else "single" if single else "error" if proposal.error and not ops
+              else "proposed" if ops else "empty")
+    stale = (session is not None and not proposal.applied and not single
+             and session.ontology.triples() != set(proposal.base))
+    out.update(status=status, ops=ops, clusters_before=proposal.clusters_before,
+               clusters_after=proposal.clusters_after, error=proposal.error, stale=stale, rounds=proposal.rounds,
+               applied_ops=list(proposal.applied_ops),
+               rejected=[{"describe": op.describe(), "issues": [issue_dict(i) for i in iss]}
+                         for op, iss in proposal.rejected],
+               flags=[issue_dict(i) for i in proposal.flags])
+    return out
 
 
 # --------------------------------------------------------------------------- extraction

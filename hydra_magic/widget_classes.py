@@ -8,7 +8,10 @@ is imported only when a widget is made: the classes are created on first attribu
 
 Views never change the session themselves: "accept anyway", "remove" and "merge" call
 :meth:`Session.accept_anyway`, :meth:`Session.remove_fact` and :meth:`Session.merge`,
-which journal the decision exactly as if the user had called them.
+and the ontology view's "Propose weaving" / "Apply selected" call
+:func:`hydra_magic.weave.propose_for_session` and :meth:`WeaveProposal.apply` (what
+``%hydra weave`` and ``%hydra weave apply N,M`` run), which journal the decision exactly
+as if the user had called them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .graph_state import EXPAND_CAP, INITIAL_CAP, VIEW_CAP, ExplorerModel, GraphIndex, graph_index
-from .state import candidate_key, extraction_state, find_fact, ontology_state, report_state
+from .state import candidate_key, extraction_state, find_fact, ontology_state, report_state, weave_state
 from .style import widget_statuses
 from .wording import count
 
@@ -63,25 +66,110 @@ def _widget_classes() -> dict[str, type]:
         statuses = t.Dict(widget_statuses()).tag(sync=True)
 
     class OntologyView(HydraWidget):
-        """Class tree, object and data properties (domain → range), and the CQs with what each contributed."""
+        """Class tree, object and data properties (domain → range), and the CQs with what each contributed.
+
+        With more than one class cluster it offers the weaver: "Propose weaving" asks
+        :func:`~hydra_magic.weave.propose_for_session` (a model, only then) and shows the
+        proposal in ``weave``, one diff per operation; "Apply selected" applies the ticked
+        ones with :meth:`~hydra_magic.weave.WeaveProposal.apply` (one undoable change, or
+        its refusal shown in the view). Nothing is applied without that second request.
+        """
 
         kind = t.Unicode("ontology").tag(sync=True)
         data = t.Dict().tag(sync=True)
         message = t.Unicode("").tag(sync=True)
+        weave = t.Dict().tag(sync=True)
 
-        def __init__(self, session: Any = None, *, result: Any = None, **kwargs: Any) -> None:
+        def __init__(self, session: Any = None, *, result: Any = None, weave_model: str | None = None,
+                     **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.session = session if session is not None else getattr(result, "session", None)
             self.result = result
+            #: The model "Propose weaving" asks when the front end names none (None: the session's engine).
+            self.weave_model = weave_model
+            self.proposal: Any = None  # the weave proposal on screen: "Apply selected" applies this one
+            self._answers = 0
+            self.weave = weave_state()
             self.refresh()
             self.on_msg(self._on_msg)
 
         def refresh(self) -> None:
             self.data = ontology_state(self.session, result=self.result)
+            if self.proposal is not None:  # says whether the ontology changed under the proposal
+                self.weave = {**weave_state(self.proposal, session=self.session,
+                                            message=self.weave.get("message")), "answer": self._answers}
 
         def _on_msg(self, _w: Any, content: Any, _buffers: Any) -> None:
-            if isinstance(content, dict) and content.get("type") == "refresh":
+            if not isinstance(content, dict):
+                return
+            kind = content.get("type")
+            if kind == "refresh":
                 self.refresh()
+            elif kind == "weave":
+                self.propose_weave(str(content.get("model") or "").strip() or None)
+            elif kind == "weave_apply":
+                ops = content.get("ops")
+                self.apply_weave([int(n) for n in ops] if isinstance(ops, list) else [])
+            elif kind == "weave_dismiss":
+                self.proposal = None
+                self.weave = weave_state()
+
+        def _show(self, state: dict[str, Any]) -> dict[str, Any]:
+            # The front end waits for an answer to each request: a new number makes every answer a change,
+            # even one equal to the last (the same refusal twice).
+            self._answers += 1
+            self.weave = {**state, "answer": self._answers}
+            return self.weave
+
+        def propose_weave(self, model: str | None = None) -> dict[str, Any]:
+            """Ask the weaver (no model for a single cluster); the proposal goes to ``weave``, nothing applied."""
+            from .errors import HydraError
+            from .weave import propose_for_session
+
+            if self.session is None:
+                return self._show(weave_state(message={"kind": "error", "text": "This view has no session to "
+                                                                                "weave."}))
+            try:
+                self.proposal = propose_for_session(self.session, model=model or self.weave_model)
+            except HydraError as exc:
+                self.proposal = None
+                return self._show(weave_state(message={"kind": "error", "text": str(exc)}))
+            p = self.proposal
+            if p.error:
+                msg = {"kind": "error", "text": f"The model did not answer: {p.error} Nothing was applied. "
+                                                "Check that the model answers (%hydra model shows which one; "
+                                                "the model box picks another), then propose again."}
+            elif len(p.clusters_before) <= 1:
+                msg = {"kind": "ok", "text": "One cluster: nothing to weave."}
+            elif not p.ops:
+                msg = {"kind": "error", "text": f"No operation the model proposed reduces the "
+                                                f"{len(p.clusters_before)} clusters (see why below). Propose "
+                                                "again, or join them yourself with %%ontology."}
+            else:
+                msg = {"kind": "ok", "text": f"{count(len(p.ops), 'operation')} proposed: "
+                                             f"{len(p.clusters_before)} → {len(p.clusters_after)} clusters. "
+                                             "Nothing is applied until you tick operations and click "
+                                             "'Apply selected'."}
+            return self._show(weave_state(p, session=self.session, message=msg))
+
+        def apply_weave(self, ops: list[int]) -> dict[str, Any]:
+            """Apply the operations numbered ``ops`` (1-based) of the proposal on screen, as one undoable change."""
+            from .errors import HydraError
+
+            if self.proposal is None or self.session is None:
+                return self._show(weave_state(message={"kind": "error", "text": "There is no weave proposal "
+                                                       "here. Click 'Propose weaving' first."}))
+            if not ops:
+                msg = {"kind": "error", "text": "No operation is ticked: tick the ones to apply, then click "
+                                                "'Apply selected'."}
+            else:
+                try:
+                    summary = self.proposal.apply(self.session, ops)
+                    msg = {"kind": "ok", "text": f"Applied {summary}. %hydra undo takes it back."}
+                except HydraError as exc:
+                    msg = {"kind": "error", "text": str(exc)}
+            self.data = ontology_state(self.session, result=self.result)  # before: the panel redraws on weave
+            return self._show(weave_state(self.proposal, session=self.session, message=msg))
 
     class ExtractionView(HydraWidget):
         """Accepted and rejected candidates with rule, message, hint and highlighted evidence; per-row actions."""

@@ -42,11 +42,77 @@ function issueList(issues) {
       i.hint ? h("div", { class: "hw-hint", text: `hint: ${i.hint}` }) : null)));
 }
 
+// The weaver's panel (issue 11): "Propose weaving" asks the kernel (the model only when there is more
+// than one class cluster), the proposal comes back as one diff per operation with a checkbox each, and
+// "Apply selected" asks the kernel to apply exactly the ticked ones (one undoable change) or says why not.
+function weavePanel(model, d, ui, redraw) {
+  const w = model.get("weave") || {};
+  const c = d.counts || {};
+  const n = c.clusters ?? (d.clusters || []).length;
+  const busy = ui.pending !== "";
+  const parts = [];
+  if (n > 1) {
+    const name = h("input", { class: "hw-input hw-weave-model", type: "text", placeholder: "model (default: the session's)", value: ui.model, title: "the model that proposes (e.g. openai/gpt-4o-mini); empty: the session's" });
+    name.addEventListener("input", () => { ui.model = name.value; });
+    parts.push(h("div", { class: "hw-row hw-weave-bar" },
+      h("span", { class: "hw-muted", text: `${n} class clusters: ${(d.clusters || []).map((g) => g.join(", ")).join(" | ")}` }),
+      name,
+      h("button", { class: "hw-btn", "data-action": "weave-propose", disabled: busy ? "" : null, title: "ask the weaver how to join the clusters; nothing is applied",
+        text: ui.pending === "propose" ? "asking the model…" : "Propose weaving",
+        onclick: () => { ui.pending = "propose"; model.send({ type: "weave", model: ui.model.trim() }); redraw(); } })));
+  } else if (c.classes) {
+    parts.push(h("div", { class: "hw-row hw-weave-bar" }, h("span", { class: "hw-muted hw-weave-single", text: "one cluster: nothing to weave" })));
+  }
+  if (!w.status || w.status === "none") {
+    if (w.message && w.message.text) parts.push(h("div", { class: `hw-msg ${w.message.kind === "error" ? "hw-err" : "hw-ok"}`, role: "status", text: w.message.text }));
+    return parts;
+  }
+  const box = h("div", { class: "hw-weave", "data-status": w.status });
+  box.append(h("div", { class: "hw-h2", text: w.status === "applied" ? "Weave (applied)" : "Weave proposal" }));
+  if (w.message && w.message.text) box.append(h("div", { class: `hw-msg ${w.message.kind === "error" ? "hw-err" : "hw-ok"}`, role: "status", text: w.message.text }));
+  if (w.stale) box.append(h("div", { class: "hw-msg hw-err hw-weave-stale", text: "The ontology changed since this proposal: it can no longer be applied. Click 'Propose weaving' for a new one." }));
+  const applied = new Set(w.applied_ops || []);
+  for (const op of w.ops || []) {
+    const head = h("label", { class: "hw-weave-head" });
+    if (w.status === "proposed") {
+      const cb = h("input", { type: "checkbox", "data-op": op.n, checked: ui.ticked.has(op.n) ? "" : null, disabled: busy ? "" : null });
+      cb.addEventListener("change", () => { if (cb.checked) ui.ticked.add(op.n); else ui.ticked.delete(op.n); redraw(); });
+      head.append(cb, " ");
+    } else if (w.status === "applied") {
+      head.append(applied.has(op.n) ? badge(model, "accepted", "applied") : badge(model, "removed", "not applied"), " ");
+    }
+    head.append(h("b", { text: `${op.n}.` }), " ", op.describe, h("span", { class: "hw-muted", text: ` (${op.before} → ${op.after} clusters)` }));
+    const diff = h("div", { class: "hw-diff hw-code" },
+      op.removed.map((t) => h("div", { class: "hw-del", text: `- ${t.join(" ")}` })),
+      op.added.map((t) => h("div", { class: "hw-add", text: `+ ${t.join(" ")}` })));
+    box.append(h("div", { class: "hw-weave-op", "data-op": op.n }, head,
+      op.reason ? h("div", { class: "hw-muted", text: `why: ${op.reason}` }) : null, diff));
+  }
+  if ((w.rejected || []).length) {
+    box.append(h("details", {}, h("summary", { class: "hw-muted", text: `${count(w.rejected.length, "operation")} the weaver rejected (they did not reduce the clusters or broke a rule)` }),
+      w.rejected.map((r) => h("div", {}, h("div", { text: r.describe }), issueList(r.issues)))));
+  }
+  if ((w.flags || []).length) box.append(h("div", { class: "hw-h2", text: `Modelling flags (${w.flags.length}; the weaver does not change them)` }), issueList(w.flags));
+  const row = h("div", { class: "hw-row" });
+  if (w.status === "proposed") {
+    row.append(h("button", { class: "hw-btn", "data-action": "weave-apply", disabled: busy || !ui.ticked.size || w.stale ? "" : null,
+      title: "apply the ticked operations as one change (%hydra undo takes it back)",
+      text: ui.pending === "apply" ? "applying…" : `Apply selected (${ui.ticked.size})`,
+      onclick: () => { ui.pending = "apply"; model.send({ type: "weave_apply", ops: [...ui.ticked].sort((a, b) => a - b) }); redraw(); } }));
+  }
+  row.append(h("button", { class: "hw-btn", "data-action": "weave-dismiss", disabled: busy ? "" : null, text: "dismiss",
+    onclick: () => { ui.ticked.clear(); model.send({ type: "weave_dismiss" }); } }));
+  box.append(row);
+  parts.push(box);
+  return parts;
+}
+
 function renderOntology({ model, el }) {
   const root = h("div", { class: "hydra-w hw-ontology" });
   el.append(root);
   let filter = "";
   let selectedCq = null;
+  const ui = { pending: "", ticked: new Set(), model: "" }; // the weave panel's own state
 
   function draw() {
     const d = model.get("data") || {};
@@ -63,6 +129,7 @@ function renderOntology({ model, el }) {
       h("span", { class: "hw-note", text: `${count(c.classes, "class", "classes")} · ${count(c.object_properties, "object property")} · ${count(c.data_properties, "data property")} · ${count(c.cqs, "CQ")} · ${count(c.facts, "fact")}` }),
       h("button", { class: "hw-btn", title: "re-read the session", onclick: () => model.send({ type: "refresh" }), text: "refresh" }));
     const parts = [title];
+    parts.push(...weavePanel(model, d, ui, () => redraw(false)));
 
     if (d.result) {
       const r = d.result;
@@ -150,8 +217,16 @@ function renderOntology({ model, el }) {
 
   redraw(false);
   const onChange = () => redraw(false);
+  const onWeave = () => {
+    const w = model.get("weave") || {};
+    // a new proposal (or none) starts unticked; a refused apply keeps the ticks to adjust them
+    if (ui.pending === "propose" || w.status !== "proposed") ui.ticked.clear();
+    ui.pending = "";
+    redraw(false);
+  };
   model.on("change:data", onChange);
-  return () => model.off("change:data", onChange);
+  model.on("change:weave", onWeave);
+  return () => { model.off("change:data", onChange); model.off("change:weave", onWeave); };
 }
 
 // ---------------------------------------------------------------------------- extraction view
