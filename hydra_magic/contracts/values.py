@@ -45,6 +45,14 @@ def check_literal(value: str, datatype: URIRef | None, *, path: str = "triple.ob
     if datatype in (XSD.integer, XSD.int, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.decimal) and \
             re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
         return None  # "1,200" is written that way in text; to_literal normalises it
+    if datatype in (XSD.date, XSD.dateTime) and re.fullmatch(r"\d{4}", text):
+        # the text gives a year where the property wants a day: say so rather than drop it
+        return Issue("literal_datatype_mismatch",
+                     f"Value {value!r} is a year; the property takes a full {_short(datatype)} "
+                     "(day, month and year), and the text gives only the year.",
+                     "Make the property's range xsd:gYear if the texts give years, or add the full "
+                     "date; a year is not turned into a made-up day.",
+                     path=path, data={"value": value, "datatype": str(datatype), "year_for_date": True})
     return Issue("literal_datatype_mismatch",
                  f"Value {value!r} is not a valid {_short(datatype)}.",
                  f"Write it in {_short(datatype)} form, e.g. {_EXAMPLES.get(datatype, '…')!r}, or leave it out.",
