@@ -14,7 +14,8 @@ from rdflib import XSD, URIRef
 
 from ...iri import normalise_label
 from ...ontology import HYDRA, Ontology, OntProperty
-from ..morphology import verb_forms, verb_lemma
+from ..morphology import singularise, verb_forms, verb_lemma
+from .common_nouns import CATEGORY_HEADS, COMMON_HEADS, COMMON_LABELS
 from .mentions import (
     _date_mentions,
     _month,
@@ -65,6 +66,10 @@ class _Compiled:
     name_words: frozenset[str] = frozenset()  # lower-case words that belong to names here
     has_single_values: bool = False
     model: _Model | None = None
+    # stems of one-word class labels: "the drug" is a description, not a common-noun entity
+    class_words: frozenset[str] = frozenset()
+    # properties whose object a copula names ("X is a tyrosine kinase inhibitor": DrugClass)
+    category_props: tuple[URIRef, ...] = ()
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
@@ -154,6 +159,8 @@ def _compile(ontology: Ontology) -> _Compiled:
         _compile_triggers(prop, triggers, seen)
         forms = {str(o) for o in g.objects(prop.iri, OBJECT_FORM)} & set(MENTION_KINDS)
         kinds[prop.iri] = frozenset(forms) if forms else _default_kinds(prop)
+        if takes_common_nouns(ontology, prop):
+            kinds[prop.iri] |= {"noun"}
         known = [str(o) for o in g.objects(prop.iri, KNOWN_VALUE)]
         value_props[prop.iri] = bool(known)
         for v in known:
@@ -183,6 +190,47 @@ def _compile(ontology: Ontology) -> _Compiled:
         name_words,
         any(len(toks) == 1 for toks in value_sets),
         _load_model(ontology),
+        frozenset(k[0] for k in class_labels if len(k) == 1),
+        tuple(p.iri for p in ontology.properties.values() if "noun" in kinds[p.iri] and _category_range(ontology, p)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _head(label: str) -> str:
+    """The head noun of a class or property label, singular ("drug classes" -> class; memoised:
+    compiled anew for every change of a session's ontology)."""
+    words = normalise_label(label).split()
+    return singularise(words[-1]) if words else ""
+
+
+def takes_common_nouns(ontology: Ontology, prop: OntProperty) -> bool:
+    """Whether ``prop``'s objects may be lower-case noun phrases: its range is a class whose
+    instances English writes in lower case (:data:`.common_nouns.COMMON_HEADS`), or, for a text
+    property or one without a range, its label asks for such nouns ("side effect", "feeds on")."""
+    if prop.kind == "object" and prop.range:
+        return any(
+            _head(ontology.classes[c].label or ontology.classes[c].name) in COMMON_HEADS
+            for c in prop.range
+            if c in ontology.classes
+        )
+    if prop.kind != "object" and prop.datatype not in (None, XSD.string):
+        return False
+    return _label_asks_nouns(prop.label)
+
+
+@lru_cache(maxsize=4096)
+def _label_asks_nouns(label: str) -> bool:
+    words = normalise_label(label).split()
+    lemma = " ".join([verb_lemma(words[0]), *words[1:]]) if words else ""
+    return lemma in COMMON_LABELS or _head(label) in COMMON_HEADS
+
+
+def _category_range(ontology: Ontology, prop: OntProperty) -> bool:
+    """A range that classifies its subject ("drug class"): a copula states it."""
+    return prop.kind == "object" and any(
+        _head(ontology.classes[c].label or ontology.classes[c].name) in CATEGORY_HEADS
+        for c in prop.range
+        if c in ontology.classes
     )
 
 
@@ -275,7 +323,8 @@ def _default_kinds(prop: OntProperty) -> frozenset[str]:
     ):
         return frozenset({"number", "year"})
     if dt in (XSD.date, XSD.dateTime):
-        return frozenset({"date"})
+        # a year is read too: proposed as written, the contracts say that it is no date
+        return frozenset({"date", "year"})
     if dt == XSD.boolean:
         return frozenset()
     return frozenset({"name", "quoted", "value", "year", "date", "number"})

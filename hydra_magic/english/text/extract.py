@@ -5,7 +5,8 @@ per entity.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from rdflib import XSD, URIRef
@@ -16,6 +17,8 @@ from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
 from .mentions import _iso, _Mention
+from .nouns import noun_objects
+from .reference import References, pronoun_after_group, subject_group
 from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
     _explicit_class,
@@ -24,12 +27,13 @@ from .subjects import (
     _object_after,
     _object_before,
     _of_owner,
+    _possessed_subject,
     _of_subject,
     _Rel,
     _sentence_subject,
 )
 from .tokens import _snake, _tokenize, _Tokens
-from .words import AUXILIARIES, DATE_RXS, MENTION_KINDS
+from .words import AUXILIARIES, DATE_RXS, MENTION_KINDS, PRONOUN_GENDER, SCALES
 
 
 def extract_triples(
@@ -74,6 +78,7 @@ class _ChunkState:
     stated: dict[str, set[URIRef]] = field(default_factory=dict)
     # the first sentence's subject (surface, absolute span): what the text is about
     topic: tuple[str, int, int] | None = None
+    refs: References = field(default_factory=References)  # short names, pronouns
 
 
 def _extract_sentence(
@@ -90,31 +95,33 @@ def _extract_sentence(
     if not toks.words:
         return last_subject
     mentions = _mentions(toks, comp)
+    state.refs.join_short_names(toks, mentions, base)
     subject, refers_back, intro_end = _sentence_subject(toks, mentions)
     back_ref: _Mention | None = None
     if refers_back:
-        antecedent = _antecedent(toks, comp, state) or _noun_reference(toks, state) or last_subject
-        if antecedent is not None:
-            # an earlier subject stands in (before an "X's" guess); its span is in an
-            # earlier sentence
-            back_ref = _Mention(
-                -1, 0, antecedent[1] - base, antecedent[2] - base, antecedent[0], "name"
-            )
+        back_ref = _back_reference(toks, comp, state, last_subject, intro_end, base)
+        if back_ref is not None:
             subject = back_ref
+    group = subject_group(toks, mentions, subject) if subject is not None and subject is not back_ref else []
     rels: list[_Rel] = []
-    site = _Site(toks, mentions, subject, back_ref, intro_end)
+    site = _Site(toks, mentions, subject, back_ref, intro_end, comp.class_words,
+                 pronoun_after_group(toks, group, state.refs),
+                 _possessed_subject(toks, mentions) if back_ref is not None else None)
     for k0, k1, trig in _match_triggers(toks, comp):
         kinds = comp.kinds.get(trig.prop, frozenset())
         if kinds:
             _read_trigger(site, k0, k1, trig, kinds, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
+        if comp.category_props:
+            _category_relation(site, comp, rels)
     order = len(rels)
     if comp.model is not None and subject is not None:
         order = _model_relations(toks, mentions, subject, comp, rels, order)
     if subject is not None and subject is not back_ref and rels:
         _list_subject_relations(toks, mentions, subject, rels)
     rels = _resolve(rels)
+    _remember_references(state, subject, group, base)
     new_last: tuple[str, int, int] | None
     if subject is not None:
         new_last = (subject.text, base + subject.start, base + subject.end)
@@ -127,7 +134,41 @@ def _extract_sentence(
     return new_last
 
 
-@dataclass
+def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
+                    last_subject: tuple[str, int, int] | None, intro_end: int, base: int) -> _Mention | None:
+    """What a sentence that refers back ("She …", "The film …", "In 1895 she …") is about: an
+    earlier mention (its span in an earlier sentence), ambiguous when a pronoun fits several."""
+    antecedent = _antecedent(toks, comp, state) or _noun_reference(toks, state)
+    pronoun = ""
+    if antecedent is None:
+        antecedent = last_subject
+        q = intro_end if intro_end and toks.low[intro_end] in PRONOUN_GENDER else 0
+        while q < len(toks.low) - 1 and toks.kinds[q] == "punct":
+            q += 1
+        pronoun = toks.low[q] if toks.low[q] in PRONOUN_GENDER else ""
+    if antecedent is None:
+        return None
+    surface, a, b = antecedent
+    ref = state.refs.referent(pronoun, (surface, surface, a, b))
+    ref.start, ref.end = ref.start - base, ref.end - base
+    return ref
+
+
+def _remember_references(state: _ChunkState, subject: _Mention | None, group: list[_Mention], base: int) -> None:
+    """The names of the sentence and its subject (a group, or the candidates of an ambiguous
+    one): what a pronoun in the next sentence may refer to."""
+    refs = state.refs
+    if subject is None:
+        return
+    if subject.ambiguous:
+        refs.group = tuple(refs.seen.get(c, (c, subject.text, base + subject.start, base + subject.end))
+                           for c in subject.candidates)
+    else:
+        members = group or [subject]
+        refs.group = tuple((m.name, m.text, base + m.start, base + m.end) for m in members)
+
+
+@dataclass(slots=True)
 class _Site:
     """One sentence as the triggers read it: its tokens, mentions and subject."""
 
@@ -136,13 +177,21 @@ class _Site:
     subject: _Mention | None
     back_ref: _Mention | None  # the subject when an earlier sentence's stands in
     intro_end: int
+    class_words: frozenset[str] = frozenset()
+    # where "he"/"she" opens a later clause that may mean several of a group subject: the
+    # triggers after it yield nothing ("X and Y designed A, and a year later she received B")
+    ambiguous_from: int = -1
+    possessed: _Mention | None = None  # "Her daughter X …": X, the subject after X
 
 
 def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
                   rels: list[_Rel]) -> None:
     """The relations one trigger match ``k0``..``k1`` states (appended to ``rels``, in order)."""
+    if 0 <= site.ambiguous_from < k0:
+        return
+    site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
-    subj = _local_subject(k0, toks, mentions, not trig.learned) or site.subject
+    subj = _trigger_subject(site, k0, trig)
     of_subject = (
         None if trig.learned or trig.slot != "after" else _of_subject(k1, toks, mentions)
     )
@@ -161,11 +210,38 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     subj, obj, gap = found
     if subj is None or obj.key == subj.key or (trig.paraphrase and gap > 1):
         return  # a paraphrase is read only next to its object ("sold under the brand name X" is not "sold X")
-    direct = _states_directly(toks, trig, subj, k0, gap)
+    if trig.inverse and obj.kind not in ("name", "quoted"):
+        return
+    _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+def _with_nouns(site: _Site, k1: int, trig: _Trigger, kinds: frozenset[str]) -> tuple[_Site, int]:
+    """The sentence with the noun phrases a trigger of a common-noun property takes among its
+    mentions (for this trigger alone), and where its object now starts: the linking words before
+    them ("side effects such as nausea") are no gap."""
+    if "noun" not in kinds or trig.slot != "after" or trig.inverse:
+        return site, k1
+    nouns = noun_objects(site.toks, k1, site.mentions, site.class_words)
+    if not nouns:
+        return site, k1
+    return replace(site, mentions=sorted(site.mentions + nouns, key=lambda m: (m.i, -m.j))), nouns[0].i
+
+
+def _trigger_subject(site: _Site, k0: int, trig: _Trigger) -> _Mention | None:
+    """The subject of a trigger: a nearer one ("X's", a relative clause), the name after "Her
+    daughter" ("Her daughter X also won Y": X won Y), else the sentence's."""
+    subj = _local_subject(k0, site.toks, site.mentions, not trig.learned) or site.subject
+    if site.possessed is not None and k0 >= site.possessed.j and subj is site.back_ref:
+        return site.possessed
+    return subj
+
+
+def _add_relations(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], subj: _Mention,
+                   obj: _Mention, gap: int, rels: list[_Rel]) -> None:
+    """The relation of a trigger's subject and object, and of the list that continues the object."""
+    direct = _states_directly(site.toks, trig, subj, k0, gap)
     read = obj  # the mention after the trigger: a list continues from it
     if trig.inverse:
-        if obj.kind not in ("name", "quoted"):
-            return
         subj, obj = obj, subj
     # the ontology's own words (labels) outrank learned phrases
     score = (1.0 + 0.2 * len(trig.stems) + (0.0 if trig.learned else -0.05 if trig.paraphrase else 0.1)
@@ -173,7 +249,7 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if obj.props and trig.prop in obj.props:
         score += 0.5
     rels.append(_Rel(trig.prop, subj, obj, score, len(rels), direct))
-    for extra in _list_extension(read, mentions, kinds, toks):
+    for extra in _list_extension(read, site.mentions, kinds, site.toks):
         if trig.inverse:
             # "founded by Bill Gates and Paul Allen": each listed name is a subject
             rels.append(_Rel(trig.prop, extra, obj, score * 0.95, len(rels)))
@@ -226,6 +302,23 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
                 None,
             )
     return subj, obj, gap
+
+
+def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """``X is a tyrosine kinase inhibitor``: a copula names the category of the one property whose
+    range is a category class (``DrugClass``) that takes common nouns."""
+    subject, toks = site.subject, site.toks
+    if subject is None or subject.i < 0 or len(comp.category_props) != 1:
+        return
+    low, n = toks.low, len(toks.low)
+    q = subject.j
+    if q < n and low[q] == ",":  # "Imatinib, sold under the brand name Gleevec, is a …"
+        q = next((r + 1 for r in range(q + 1, min(n, q + 12)) if low[r] == ","), n)
+    if not (q + 1 < n and low[q] in ("is", "was") and low[q + 1] in ("a", "an")):
+        return
+    nouns = noun_objects(toks, q + 2, site.mentions, site.class_words, indefinite=True)
+    if nouns:
+        rels.append(_Rel(comp.category_props[0], subject, nouns[0], 0.9, len(rels)))
 
 
 def _known_value_relations(mentions: list[_Mention], subject: _Mention, comp: _Compiled,
@@ -383,7 +476,7 @@ def _emit(
 ) -> None:
     onto, kg = state.ontology, state.kg
     needs, surface, prepared, unfit = _prepare(rels, comp)
-    subj_name = _snake(subject.text) if subject is not None else ""
+    subj_name = _snake(subject.name) if subject is not None and not subject.ambiguous else ""
     if explicit is not None and subj_name and subj_name not in needs:
         needs[subj_name] = []
         surface[subj_name] = subject  # type: ignore[assignment]
@@ -482,12 +575,14 @@ def _prepare(rels: list[_Rel], comp: _Compiled) -> tuple[
     prepared: list[Prepared] = []
     unfit: list[tuple[_Rel, OntProperty, str, str]] = []  # values not in the datatype's form
     for r in rels:
+        if r.subj.ambiguous or r.obj.ambiguous:
+            continue  # "Curie" after Marie and Pierre Curie: no fact rests on a guess
         prop = comp.props[r.prop]
-        s_name = _snake(r.subj.text)
+        s_name = _snake(r.subj.name)
         if not s_name:
             continue
         if prop.kind == "object":
-            o_name = _snake(r.obj.text)
+            o_name = _snake(r.obj.name)
             if not o_name or o_name == s_name:
                 continue
             needs[o_name].append((prop.range, r.score))
@@ -523,7 +618,19 @@ def _literal_value(m: _Mention, prop: OntProperty) -> str | None:
                 break
     elif dt in (XSD.float, XSD.double, XSD.decimal) and m.kind in ("number", "year"):
         value = value.replace(",", "")
+    if m.kind == "number" and value.split()[-1].lower() in SCALES:
+        value = _scaled(value)
     return value if check_literal(value, dt) is None else None
+
+
+def _scaled(text: str) -> str:
+    """``1.7 million`` -> ``1700000``; the text as written when it does not parse."""
+    number, _, scale = text.rpartition(" ")
+    try:
+        value = Decimal(number.replace(",", "")) * SCALES[scale.lower()]
+    except (InvalidOperation, KeyError):
+        return text
+    return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value.normalize())
 
 
 def _fits(cls: URIRef | None, required: Sequence[URIRef], onto: Ontology) -> bool:

@@ -8,21 +8,25 @@ from itertools import pairwise
 
 from rdflib import URIRef
 
+from ..lexicon import ADJECTIVES
 from .tokens import _YEAR, _Tokens
 from .words import (
     CONNECTORS,
     DATE_PREPOSITIONS,
     DATE_RXS,
     DEMONYM_ENDINGS,
+    EPITHET_ENDINGS,
     FOR_HEADS,
     HONORIFICS,
     IN_HEADS,
     MONTHS,
+    NOT_EPITHETS,
     OPENERS,
+    SCALES,
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     i: int  # first token
     j: int  # one past the last token
@@ -32,6 +36,19 @@ class _Mention:
     kind: str
     adjective: bool = False
     props: frozenset[URIRef] = frozenset()  # properties that know this value
+    # the full name a short mention stands for ("Curie" after "Marie Curie"), or its candidates
+    # when more than one full name ends with it ("Marie Curie", "Pierre Curie": ambiguous)
+    canonical: str = ""
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The text the entity is named by: the full name a short mention joins, else its own."""
+        return self.canonical or self.text
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
 
     @property
     def key(self) -> tuple[int, int]:
@@ -62,13 +79,21 @@ def _iso(m: re.Match[str], n: int) -> str:
     return f"{int(g[1]):04d}-{_month(g[0]):02d}"
 
 
+# month names and abbreviations as tokens (lower case; "Sept." tokenises as "sept" and ".")
+_MONTH_WORDS = frozenset(MONTHS) | frozenset(m[:3] for m in MONTHS) | {"sept"}
+
+
 def _date_mentions(toks: _Tokens) -> list[_Mention]:
     out: list[_Mention] = []
     taken: list[tuple[int, int]] = []
     text = toks.text
-    if not any(k == "num" for k in toks.kinds):
+    if "num" not in toks.kinds:
         return out
+    # the forms with a month name need one: most sentences with a number have none
+    month = not _MONTH_WORDS.isdisjoint(toks.low)
     for n, rx in enumerate(DATE_RXS):
+        if n != 2 and not month:
+            continue
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -90,10 +115,14 @@ def _tok_at(toks: _Tokens, pos: int) -> int:
 
 def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
     out: list[_Mention] = []
-    n = len(toks.words)
+    words, kinds = toks.words, toks.kinds
+    n = len(words)
     k = 0
     while k < n:
-        if not _starts_name(toks, k, keep_the):
+        # most tokens are lower-case words: no name starts there (checked here, without a call)
+        if not (words[k][:1].isupper() or kinds[k] == "num" or words[k] == "(") or not _starts_name(
+            toks, k, keep_the
+        ):
             k += 1
             continue
         last = _name_end(toks, k)
@@ -121,6 +150,8 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
     ):
         return True
+    if k == 0 and low[k] in ADJECTIVES and k + 1 < n and toks.kinds[k + 1] == "word" and not _is_cap(toks, k + 1):
+        return True  # "Common side effects include …"
     if (
         k == 0
         and (
@@ -174,6 +205,33 @@ def _name_end(toks: _Tokens, k: int) -> int:
         if step is None:
             break
         j += step
+    return _binomial_end(toks, k, last) if last - k == 1 else last
+
+
+def _epithet(toks: _Tokens, q: int) -> bool:
+    w = toks.words[q]
+    return (
+        toks.kinds[q] == "word"
+        and len(w) >= 5
+        and w.isalpha()
+        and w.islower()
+        and w.endswith(EPITHET_ENDINGS)
+        and w not in NOT_EPITHETS
+        and (q + 1 >= len(toks.words) or toks.kinds[q + 1] != "word" or not _is_cap(toks, q + 1))
+    )
+
+
+def _binomial_end(toks: _Tokens, k: int, last: int) -> int:
+    """A species name: a one-word capitalised genus and a Latin epithet ("Streptomyces griseus"),
+    or an initial genus ("R. muscosa"); otherwise ``last`` unchanged."""
+    n = len(toks.words)
+    if last - k != 1 or last >= n or toks.kinds[k] != "word":
+        return last
+    genus = toks.words[k]
+    if len(genus) >= 4 and genus[1:].islower() and _epithet(toks, last):
+        return last + 1
+    if len(genus) == 1 and toks.words[last] == "." and last + 1 < n and _epithet(toks, last + 1):
+        return last + 2
     return last
 
 
@@ -320,8 +378,11 @@ def _number_mentions(toks: _Tokens, dates: list[_Mention]) -> list[_Mention]:
             and toks.ends[k - 1] == a
         ):
             a = toks.starts[k - 1]
+        j = k + 1
+        if j < len(toks.low) and toks.low[j] in SCALES:
+            b, j = toks.ends[j], j + 1  # "1.7 million"
         out.append(
-            _Mention(k, k + 1, a, b, toks.text[a:b], "year" if _YEAR.fullmatch(w) else "number")
+            _Mention(k, j, a, b, toks.text[a:b], "year" if _YEAR.fullmatch(w) and j == k + 1 else "number")
         )
     return out
 

@@ -9,10 +9,19 @@ from rdflib import URIRef
 from .compiled import _Compiled
 from .mentions import _is_cap, _Mention
 from .tokens import _filler, _Tokens
-from .words import BARRIERS, DATE_PREPOSITIONS, DETERMINERS, OPENERS, PRONOUNS, RELATIVES, TITLE_WORDS
+from .words import (
+    BARRIERS,
+    DATE_PREPOSITIONS,
+    DETERMINERS,
+    NUMBER_LEADS,
+    OPENERS,
+    PRONOUNS,
+    RELATIVES,
+    TITLE_WORDS,
+)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Rel:
     prop: URIRef
     subj: _Mention
@@ -162,6 +171,8 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
     boundary, other_lower = found
     if boundary <= start:
         return None
+    if toks.low[boundary] in ("are", "were") and "and" in toks.low[start:boundary]:
+        return None  # "Greta Lind and Oskar Lind were born …": two names, no title
     if other_lower > (2 if toks.words[boundary] == "(" or toks.kinds[start] == "num" else 1):
         return None
     return _title_mention(toks, start, boundary, mentions)
@@ -294,12 +305,7 @@ def _object_after(
             break
         if any(toks.words[k] in BARRIERS for k in range(t_end, m.i)):
             break
-        if not all(
-            _filler(toks, q)
-            or any(o.i <= q < o.j for o in mentions)
-            or (q <= t_end + 1 and toks.low[q] in ("is", "was", "are", "were"))
-            for q in range(t_end, m.i)
-        ):
+        if not _gap_fills(toks, mentions, t_end, m):
             break
         if m.adjective or m.kind not in kinds or (subject is not None and m.key == subject.key):
             continue
@@ -313,6 +319,19 @@ def _object_after(
             if m.kind != "year":
                 break
     return best, (best.i - t_end if best else 0)
+
+
+def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention) -> bool:
+    """Whether the words between a trigger ending at ``t_end`` and ``m`` may stand there: fillers,
+    other mentions, a copula right after the trigger, the lead of a quantity ("a population of
+    about 1.7 million")."""
+    return all(
+        _filler(toks, q)
+        or any(o.i <= q < o.j for o in mentions)
+        or (q <= t_end + 1 and toks.low[q] in ("is", "was", "are", "were"))
+        or (m.kind == "number" and toks.low[q] in NUMBER_LEADS)
+        for q in range(t_end, m.i)
+    )
 
 
 def _object_before(
@@ -415,4 +434,18 @@ def _explicit_class(toks: _Tokens, subject: _Mention | None, comp: _Compiled) ->
         cls = comp.class_labels.get(tuple(stems[end - L : end]))
         if cls is not None:
             return cls
+    return None
+
+
+def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """The name after an opening possessive and its noun: "Her daughter Irène Joliot-Curie also won
+    …" is about Irène Joliot-Curie (the possessive's owner is the subject of "daughter" alone)."""
+    if not toks.low or toks.low[0] not in ("his", "her", "its", "their"):
+        return None
+    for m in mentions:
+        if m.kind != "name" or m.adjective:
+            continue
+        if 2 <= m.i <= 4 and all(toks.kinds[q] == "word" and not _is_cap(toks, q) for q in range(1, m.i)):
+            return m
+        break
     return None

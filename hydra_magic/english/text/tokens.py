@@ -46,7 +46,7 @@ def _stem(word: str) -> str:
     return w
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tokens:
     text: str
     words: list[str]

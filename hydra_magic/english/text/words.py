@@ -101,3 +101,51 @@ NOT_FILLERS = frozenset(
 # phrase ("born on 24 July 1783 in Caracas"); the words that phrase may hold.
 GAP_PREPOSITIONS = frozenset("in on by at to into for from with".split())
 GAP_WORDS = frozenset("in on at from during the a an of around about circa early late mid until".split())
+
+
+# Species names: a capitalised genus and a lower-case epithet ("Streptomyces griseus", "R. muscosa")
+# are one name. Latin endings of epithets; English words with those endings are left out.
+EPITHET_ENDINGS = ("us", "um", "a", "ae", "is", "ii", "i", "ensis", "oides", "ans", "ens", "ea")
+NOT_EPITHETS = frozenset(
+    """
+area idea data media via extra era camera drama formula agenda bacteria criteria phenomena
+basis analysis thesis crisis diagnosis axis tennis emphasis synopsis genesis oasis metropolis
+thus plus bonus virus campus census status focus genus versus minus corpus chorus
+this his was has its alumni stimuli radius nucleus fungus cactus
+arena opera cinema saga sofa pizza pasta gorilla koala panda quota dogma aroma trauma asthma
+visa diploma dilemma mafia militia anaemia anemia nausea edema malaria hernia pneumonia
+banana umbrella antenna vanilla propaganda veranda stamina replica
+museum forum album premium medium stadium aquarium podium symposium consortium curriculum
+momentum minimum maximum spectrum vacuum opium sodium calcium helium uranium radium polonium
+""".split()
+)
+
+
+# Given names whose gender is unambiguous, for "he"/"she" (a short list; a name not here has no
+# known gender, and an earlier "he"/"she" that referred to an entity tells its gender too).
+FEMALE_NAMES = frozenset(
+    """
+mary marie maria anna anne ann elizabeth margaret sarah jane emma olivia sophia sophie isabella
+charlotte amelia grace alice lucy laura julia claire catherine katherine kate helen ellen emily
+hannah rachel rebecca ruth susan linda barbara patricia jennifer jessica karen nancy lisa
+irène irene eva eve rosa rose clara ada agnes frances louise marta martha victoria diana
+""".split()
+)
+MALE_NAMES = frozenset(
+    """
+john james robert michael william david richard joseph thomas charles christopher daniel paul
+mark george steven edward peter pierre jean jacques louis henri henry albert alexander carl
+karl frederick friedrich hans johann ivan pablo juan carlos jose josé antonio giovanni luigi
+mario francesco ahmed mohamed muhammad ali omar hassan simon simón andrew brian kevin jason
+""".split()
+)
+PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "it": "n", "its": "n"}
+
+
+# Scale words after a number ("1.7 million") and the words that may lead a quantity after its
+# trigger ("a population of about 1.7 million", "employs roughly 5,800 people").
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+NUMBER_LEADS = frozenset(
+    "of about around roughly approximately nearly almost some over more than at just under "
+    "close to an estimated".split()
+)

@@ -1,0 +1,133 @@
+"""One name per entity within a text: short mentions that join their full name ("Curie" after
+"Marie Curie"), and pronouns that refer to one entity only when one candidate fits.
+
+A short mention is a one-word name; it joins the one earlier full name of the text whose last
+word it is (a name of capitalised words: "Marie Curie") or whose first word it is ("Brightwater"
+for "Brightwater Foods"). With two such names ("Marie Curie", "Pierre Curie") it is ambiguous:
+it keeps both as candidates and yields no fact.
+
+A pronoun ("she", "he", "it") refers to the subject of the sentence before; when that subject is
+a group ("Marie Curie and Pierre Curie discovered …", or an ambiguous short mention), the
+candidates are its members whose gender fits. Gender is known from an earlier "she"/"he" that
+referred to the entity, or from a short list of given names (:data:`.words.FEMALE_NAMES`); a
+pronoun resolves to one member only when every other member is known not to fit. Otherwise it is
+ambiguous and yields no fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .mentions import _is_cap, _Mention
+from .tokens import _Tokens
+from .words import CONNECTORS, DETERMINERS, FEMALE_NAMES, MALE_NAMES, PRONOUN_GENDER
+
+#: An entity of the text as a pronoun may refer to it: its name and where it was last written.
+Referent = tuple[str, str, int, int]  # name, surface, absolute start, absolute end
+
+
+@dataclass
+class References:
+    """What the sentences so far tell about names and pronouns (one per chunk)."""
+
+    by_word: dict[str, dict[str, None]] = field(default_factory=dict)  # first/last word -> full names
+    gender: dict[str, str] = field(default_factory=dict)  # name -> "m" / "f" (from "he" / "she")
+    seen: dict[str, Referent] = field(default_factory=dict)  # full name -> its latest mention
+    canonical: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # abs start -> name, cands
+    group: tuple[Referent, ...] = ()  # the previous sentence's subject (a group: several)
+
+    def join_short_names(self, toks: _Tokens, mentions: list[_Mention], base: int) -> None:
+        """Join each one-word name to the one earlier full name it shortens (see the module)."""
+        by_word = self.by_word
+        for m in mentions:
+            if m.kind != "name" or m.adjective:
+                continue
+            if " " in m.text:
+                self._add_full_name(m.text)
+                self.seen[m.text] = (m.text, m.text, base + m.start, base + m.end)
+                continue
+            if m.j - m.i != 1 or m.text not in by_word:
+                continue
+            cands = tuple(by_word[m.text])
+            if len(cands) == 1:
+                m.canonical = cands[0]
+            m.candidates = cands
+            if cands:
+                self.canonical[base + m.start] = (m.canonical, cands)
+
+    def _add_full_name(self, name: str) -> None:
+        """Index a full name under the short mentions that may stand for it: its first word, and
+        the last word of a personal name ("Curie"), not of "University of Paris"."""
+        words = name.split()
+        self.by_word.setdefault(words[0], {})[name] = None
+        if CONNECTORS.isdisjoint(map(str.lower, words)):
+            self.by_word.setdefault(words[-1], {})[name] = None
+
+    def referent(self, pronoun: str, antecedent: Referent) -> _Mention:
+        """The mention a pronoun stands for: the antecedent, or one member of the previous
+        sentence's group; ambiguous (several candidates) when more than one fits."""
+        name, surface, a, b = antecedent
+        _, cands = self.canonical.get(a, ("", ()))
+        group = list(self.group) if len(self.group) > 1 else []
+        if len(cands) > 1 and not group:
+            group = [self.seen.get(c, (c, surface, a, b)) for c in cands]
+        if len(group) > 1:
+            chosen = self._fitting(pronoun, group)
+            if chosen is None:
+                return _Mention(-1, 0, a, b, surface, "name", candidates=tuple(g[0] for g in group))
+            name, surface, a, b = chosen
+        elif a in self.canonical and self.canonical[a][0]:
+            name = self.canonical[a][0]
+        g = PRONOUN_GENDER.get(pronoun, "")
+        if g in ("m", "f"):
+            self.gender.setdefault(name, g)
+        return _Mention(-1, 0, a, b, surface, "name", canonical=name if name != surface else "")
+
+    def _fitting(self, pronoun: str, group: list[Referent]) -> Referent | None:
+        """The one member of ``group`` the pronoun can mean, or ``None``."""
+        want = PRONOUN_GENDER.get(pronoun, "")
+        if want not in ("m", "f"):
+            return None
+        fit = [g for g in group if self.gender_of(g[0]) == want]
+        unknown = [g for g in group if not self.gender_of(g[0])]
+        return fit[0] if len(fit) == 1 and not unknown else None
+
+    def gender_of(self, name: str) -> str:
+        if name in self.gender:
+            return self.gender[name]
+        first = name.split()[0].lower() if name.split() else ""
+        return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else ""
+
+
+def subject_group(toks: _Tokens, mentions: list[_Mention], subject: _Mention) -> list[_Mention]:
+    """The subject and the names joined to it before the verb: "Marie Curie and Pierre Curie",
+    "Okafor and her former teacher Ruth Adeyemi"."""
+    group = [subject]
+    if subject.i < 0:
+        return group
+    cur = subject
+    for m in mentions:
+        if m.i < cur.j or m.kind != "name" or m.adjective:
+            continue
+        between = range(cur.j, m.i)
+        if not between or toks.low[cur.j] != "and" or len(between) > 5:
+            break
+        if not all(toks.low[q] in DETERMINERS or (toks.kinds[q] == "word" and not _is_cap(toks, q)
+                                                   and not toks.low[q].endswith("ed")) for q in between):
+            break
+        group.append(m)
+        cur = m
+    return group
+
+
+def pronoun_after_group(toks: _Tokens, group: list[_Mention], refs: References) -> int:
+    """Where "he"/"she" opens a later clause of a sentence whose subject is a group of two or more
+    that it may mean ("X and Y designed A, and a year later she received B"); -1 if none."""
+    if len(group) < 2:
+        return -1
+    for q in range(group[-1].j, len(toks.low)):
+        w = toks.low[q]
+        if w in ("he", "she"):
+            members = [(m.name, m.text, 0, 0) for m in group]
+            return -1 if refs._fitting(w, members) is members[0] else q
+    return -1
