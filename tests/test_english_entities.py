@@ -225,3 +225,22 @@ def test_a_quantity_with_a_scale_word_and_an_approximation(people: Ontology) -> 
 
 def test_a_quantity_with_thousands_separators(people: Ontology) -> None:
     assert _rels("Lund has a population of roughly 91,000.", people) == [("lund", "population", "91,000")]
+
+
+def test_adverse_effects_paraphrase_side_effects(onto: Ontology) -> None:
+    text = "Tovarin was tested in 2019. Its most common adverse effects were insomnia and dry skin."
+    assert _rels(text, onto) == [("tovarin", "sideEffect", "insomnia"), ("tovarin", "sideEffect", "dry skin")]
+
+
+def test_a_sentence_that_names_nothing_is_about_the_topic(onto: Ontology) -> None:
+    text = "Tovarin treats gastritis. Reported side effects include headache and nausea."
+    assert _rels(text, onto) == [
+        ("tovarin", "treats", "gastritis"),
+        ("tovarin", "sideEffect", "headache"),
+        ("tovarin", "sideEffect", "nausea"),
+    ]
+
+
+def test_a_sentence_that_names_something_keeps_its_own_subject(onto: Ontology) -> None:
+    text = "Tovarin treats gastritis. In trials at Uppsala, side effects included headache."
+    assert ("tovarin", "sideEffect", "headache") not in _rels(text, onto)

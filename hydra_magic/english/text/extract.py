@@ -98,8 +98,10 @@ def _extract_sentence(
     state.refs.join_short_names(toks, mentions, base)
     subject, refers_back, intro_end = _sentence_subject(toks, mentions)
     back_ref: _Mention | None = None
-    if refers_back:
-        back_ref = _back_reference(toks, comp, state, last_subject, intro_end, base)
+    if refers_back or (subject is None and state.topic is not None and not _names_any(mentions)):
+        # "Common side effects include nausea": a sentence that names nothing is about the topic
+        back_ref = _back_reference(toks, comp, state, last_subject if refers_back else state.topic,
+                                   intro_end, base)
         if back_ref is not None:
             subject = back_ref
     group = subject_group(toks, mentions, subject) if subject is not None and subject is not back_ref else []
@@ -132,6 +134,10 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
+
+
+def _names_any(mentions: list[_Mention]) -> bool:
+    return any(m.kind in ("name", "quoted") for m in mentions)
 
 
 def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,

@@ -32,6 +32,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "treat": ("used to treat", "indicated for", "approved for", "cure*", "used against"),
     "inhibit": ("block*", "inhibitor of", "suppress*"),
     "approval date": ("approve* on", "authorise* on", "authorize* on"),
+    "side effect": ("adverse effect", "adverse reaction", "adverse event"),
     "associat with": ("link* to", "implicated in", "linked with", "related to"),
     "associate with": ("link* to", "implicated in", "linked with", "related to"),
     "encode": ("code* for",),

@@ -149,3 +149,4 @@ NUMBER_LEADS = frozenset(
     "of about around roughly approximately nearly almost some over more than at just under "
     "close to an estimated".split()
 )
+
