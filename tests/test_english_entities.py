@@ -244,3 +244,28 @@ def test_a_sentence_that_names_nothing_is_about_the_topic(onto: Ontology) -> Non
 def test_a_sentence_that_names_something_keeps_its_own_subject(onto: Ontology) -> None:
     text = "Tovarin treats gastritis. In trials at Uppsala, side effects included headache."
     assert ("tovarin", "sideEffect", "headache") not in _rels(text, onto)
+
+
+@pytest.fixture
+def counts() -> Ontology:
+    o = Ontology()
+    company = o.add_class("Company", label="company", refresh=False)
+    player = o.add_class("Player", label="player", refresh=False)
+    o.add_property("numberOfEmployees", "data", [company], [XSD.integer], label="number of employees",
+                   refresh=False)
+    o.add_property("numberOfGoals", "data", [player], [XSD.integer], label="number of goals", refresh=False)
+    o.refresh()
+    return o
+
+
+def test_a_count_property_reads_the_number_before_its_noun(counts: Ontology) -> None:
+    assert _rels("Nordvik Shipping has roughly 4,200 employees.", counts) == [
+        ("nordvik_shipping", "numberOfEmployees", "4,200")
+    ]
+    assert _rels("Ole Berg scored 31 league goals.", counts) == [("ole_berg", "numberOfGoals", "31")]
+
+
+def test_employed_paraphrases_the_number_of_employees_after_an_as_of_opener(counts: Ontology) -> None:
+    assert _rels("As of 2020 Nordvik Shipping employed 4,200 people.", counts) == [
+        ("nordvik_shipping", "numberOfEmployees", "4,200")
+    ]

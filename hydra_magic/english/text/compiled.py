@@ -93,6 +93,8 @@ def _label_triggers(label: str, alt_labels: tuple[str, ...]) -> list[str]:
         if not words:
             continue
         out.append(" ".join(words))
+        if len(words) >= 3 and words[:2] == ["number", "of"]:
+            out.append("{o} " + words[2])  # "number of employees": "has 5,800 employees", "scored 22 goals"
         if lab == label and len(words) <= 2 and words[0].endswith("s") and verb_lemma(words[0]) != words[0]:
             # the label's verb in its other forms: "wins" -> win, won, winning
             out += [" ".join([f, *words[1:]]) for f in dict.fromkeys(verb_forms(verb_lemma(words[0])))]

@@ -28,6 +28,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "headquarter in": ("base* in", "headquarters in", "head office in", "headquartered in"),
     "chief executive": ("led by", "headed by", "run by", "chief executive officer", "ceo"),
     "employ": ("workforce of",),
+    "number of employees": ("employ*", "workforce of", "staff of"),
     # medicine and science
     "treat": ("used to treat", "indicated for", "approved for", "cure*", "used against"),
     "inhibit": ("block*", "inhibitor of", "suppress*"),

@@ -121,6 +121,8 @@ def _opens_clause(toks: _Tokens, k0: int, nxt_cap: bool) -> bool:
 
 def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tuple[_Mention | None, bool, int]:
     """``In 1944 Georgi Belev returned to …``: a name right after the opening date; else "X's"."""
+    if toks.low[k0] == "as" and k0 + 1 < len(toks.low) and toks.low[k0 + 1] == "of":
+        k0 += 1  # "As of 2023 Microsoft employed …"
     if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
         when = next((m for m in mentions if m.i == k0 + 1), None)
         if when is not None and when.kind in ("year", "date"):
