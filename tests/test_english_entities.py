@@ -269,3 +269,18 @@ def test_employed_paraphrases_the_number_of_employees_after_an_as_of_opener(coun
     assert _rels("As of 2020 Nordvik Shipping employed 4,200 people.", counts) == [
         ("nordvik_shipping", "numberOfEmployees", "4,200")
     ]
+
+
+def test_a_pronoun_with_a_rival_of_its_gender_in_the_sentence_before_yields_no_fact(people: Ontology) -> None:
+    text = "Greta Lind was born in Malmo. She hired Anna Berg in 1990. She received the Polar Medal."
+    assert [r for r in _rels(text, people) if r[1] == "receives"] == []
+
+
+def test_a_rival_of_the_other_gender_leaves_the_pronoun_resolved(people: Ontology) -> None:
+    text = "Greta Lind was born in Malmo. She hired Peter Berg in 1990. She received the Polar Medal."
+    assert ("greta_lind", "receives", "polar_medal") in _rels(text, people)
+
+
+def test_a_birth_name_is_no_rival_of_its_bearer(people: Ontology) -> None:
+    text = "Greta Lind was born in Malmo. She was born Greta Holm in 1950. She received the Polar Medal."
+    assert ("greta_lind", "receives", "polar_medal") in _rels(text, people)

@@ -33,7 +33,7 @@ from .subjects import (
     _sentence_subject,
 )
 from .tokens import _snake, _tokenize, _Tokens
-from .words import AUXILIARIES, DATE_RXS, MENTION_KINDS, PRONOUN_GENDER, SCALES
+from .words import ALIAS_CUES, AUXILIARIES, DATE_RXS, MENTION_KINDS, PRONOUN_GENDER, SCALES
 
 
 def extract_triples(
@@ -123,7 +123,7 @@ def _extract_sentence(
     if subject is not None and subject is not back_ref and rels:
         _list_subject_relations(toks, mentions, subject, rels)
     rels = _resolve(rels)
-    _remember_references(state, subject, group, base)
+    _remember_references(state, toks, mentions, subject, group, base)
     new_last: tuple[str, int, int] | None
     if subject is not None:
         new_last = (subject.text, base + subject.start, base + subject.end)
@@ -160,18 +160,24 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
     return ref
 
 
-def _remember_references(state: _ChunkState, subject: _Mention | None, group: list[_Mention], base: int) -> None:
+def _remember_references(state: _ChunkState, toks: _Tokens, mentions: list[_Mention], subject: _Mention | None,
+                         group: list[_Mention], base: int) -> None:
     """The names of the sentence and its subject (a group, or the candidates of an ambiguous
     one): what a pronoun in the next sentence may refer to."""
     refs = state.refs
     if subject is None:
         return
+    in_group = {id(m) for m in group} | {id(subject)}
+    # other names a later "she"/"he" may mean; not another name of the subject ("born Maria X",
+    # "known as X")
+    refs.others = tuple((m.name, m.text, base + m.start, base + m.end) for m in mentions
+                        if m.kind == "name" and not m.adjective and not m.ambiguous and id(m) not in in_group
+                        and not (m.i > 0 and toks.low[m.i - 1] in ALIAS_CUES))
     if subject.ambiguous:
         refs.group = tuple(refs.seen.get(c, (c, subject.text, base + subject.start, base + subject.end))
                            for c in subject.candidates)
     else:
-        members = group or [subject]
-        refs.group = tuple((m.name, m.text, base + m.start, base + m.end) for m in members)
+        refs.group = tuple((m.name, m.text, base + m.start, base + m.end) for m in group or [subject])
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ class References:
     seen: dict[str, Referent] = field(default_factory=dict)  # full name -> its latest mention
     canonical: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # abs start -> name, cands
     group: tuple[Referent, ...] = ()  # the previous sentence's subject (a group: several)
+    others: tuple[Referent, ...] = ()  # the previous sentence's other names
 
     def join_short_names(self, toks: _Tokens, mentions: list[_Mention], base: int) -> None:
         """Join each one-word name to the one earlier full name it shortens (see the module)."""
@@ -71,6 +72,9 @@ class References:
         group = list(self.group) if len(self.group) > 1 else []
         if len(cands) > 1 and not group:
             group = [self.seen.get(c, (c, surface, a, b)) for c in cands]
+        rivals = self._rivals(pronoun, group or [antecedent])
+        if rivals:  # "Anna Berg hired Karin Lind. She …": another name of the pronoun's gender
+            group = (group or [antecedent]) + rivals
         if len(group) > 1:
             chosen = self._fitting(pronoun, group)
             if chosen is None:
@@ -82,6 +86,14 @@ class References:
         if g in ("m", "f"):
             self.gender.setdefault(name, g)
         return _Mention(-1, 0, a, b, surface, "name", canonical=name if name != surface else "")
+
+    def _rivals(self, pronoun: str, group: list[Referent]) -> list[Referent]:
+        """The other names of the previous sentence known to have the pronoun's gender."""
+        want = PRONOUN_GENDER.get(pronoun, "")
+        if want not in ("m", "f") or not self.others:
+            return []
+        names = {g[0] for g in group}
+        return [o for o in self.others if o[0] not in names and self.gender_of(o[0]) == want]
 
     def _fitting(self, pronoun: str, group: list[Referent]) -> Referent | None:
         """The one member of ``group`` the pronoun can mean, or ``None``."""

@@ -139,6 +139,8 @@ karl frederick friedrich hans johann ivan pablo juan carlos jose josé antonio g
 mario francesco ahmed mohamed muhammad ali omar hassan simon simón andrew brian kevin jason
 """.split()
 )
+# Words before another name of the same entity ("born Maria Sklodowska", "known as X", "née X").
+ALIAS_CUES = frozenset("born née nee called named alias as aka".split())
 PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "it": "n", "its": "n"}
 
 
