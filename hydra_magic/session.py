@@ -862,10 +862,20 @@ class Session:
             "cqs": len(self.cqs),
             "classes": len(self.ontology.classes), "properties": len(self.ontology.properties),
             "facts": len(self.kg), "facts_on_inferred_types": self.kg.flagged_count,
-            "sources": len(self.kg.sources()), "entities": self.kg.entity_count(),
+            "sources": len(self.kg.sources()), "entities": self._entity_count(),
             "changes": len(self.history),
             "journal": str(self.journal.path) if self.journal else None,
         }
+
+    #: Above this many facts a graph kept in a store is not scanned for ``status()``'s entity count.
+    STATUS_SCAN_LIMIT = 250_000
+
+    def _entity_count(self) -> int | str:
+        from .store.stored_kg import StoredKnowledgeGraph
+
+        if isinstance(self.kg, StoredKnowledgeGraph) and len(self.kg) > self.STATUS_SCAN_LIMIT:
+            return f"not counted here ({len(self.kg):,} facts): hydra.kg.entity_count() counts them"
+        return self.kg.entity_count()
 
     def __repr__(self) -> str:  # counts kept at hand only: a stored graph's sources and entities are a scan
         engine = getattr(self._engine, "name", None) or self.config.model

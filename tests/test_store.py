@@ -38,11 +38,21 @@ def test_a_torn_last_record_is_cut_off_and_earlier_damage_is_refused(tmp_path: P
     log.path.write_bytes(whole[:-7])  # a kill in the middle of writing record 3
     assert [r.id for r in ChangeLog(tmp_path).open()] == [1, 2]
     assert log.path.read_bytes() == whole[:whole.rindex(b"\n", 0, len(whole) - 1) + 1]  # cut back to record 2
-    damaged = bytearray(log.path.read_bytes())
-    damaged[5] ^= 0x01  # a flipped bit in record 1: not an interrupted write
+    intact = log.path.read_bytes()
+    damaged = bytearray(intact)
+    damaged[5] ^= 0x01  # a flipped bit in record 1's header: not an interrupted write
     log.path.write_bytes(bytes(damaged))
     with pytest.raises(JournalError, match="damaged at byte 0.*not at its end"):
         ChangeLog(tmp_path).open()
+    # A flipped bit in record 1's body: opening reads headers only; reading that body (undo, replay) refuses it.
+    damaged = bytearray(intact)
+    damaged[intact.index(b'{"n":1}') + 5] ^= 0x01
+    log.path.write_bytes(bytes(damaged))
+    reopened = ChangeLog(tmp_path)
+    first, second = reopened.open()
+    assert reopened.body(second) == {"n": 2}
+    with pytest.raises(JournalError, match="damaged at byte 0.*not at its end"):
+        reopened.body(first)
 
 
 def test_compaction_keeps_the_undo_stack_and_moves_the_rest_to_the_audit_log(tmp_path: Path) -> None:

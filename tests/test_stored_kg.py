@@ -217,3 +217,13 @@ def test_facts_added_to_the_graph_behind_the_session_are_refused(any_twins: Any)
     with pytest.raises(InputError, match="apply_change"):
         disk.kg.add([f])  # it would be in memory only: lost on restart, never undone
     assert not disk.kg.contains(*f.key)
+
+
+def test_status_counts_what_memory_counts_and_names_a_count_it_skips(twins: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    mem, disk, _ = twins
+    keys = ("facts", "facts_on_inferred_types", "sources", "entities")
+    assert {k: disk.status()[k] for k in keys} == {k: mem.status()[k] for k in keys}
+    monkeypatch.setattr(Session, "STATUS_SCAN_LIMIT", 1)  # a large graph: the aggregate is not run for status
+    assert "not counted here" in str(disk.status()["entities"]) and "entity_count()" in disk.status()["entities"]
+    assert disk.kg.entity_count() == mem.status()["entities"]

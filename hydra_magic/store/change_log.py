@@ -16,6 +16,7 @@ dropped, and their headers go to ``audit.log`` so the trail of what happened sta
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import zlib
 from dataclasses import dataclass
@@ -68,41 +69,64 @@ class ChangeLog:
 
     # ------------------------------------------------------------ reading
     def open(self) -> list[LogRecord]:
-        """Read every complete record; a torn last line (a kill mid-write) is cut off.
+        """Read every record's header; a torn last line (a kill mid-write) is cut off.
 
-        Raises :class:`JournalError` when a record other than the last is damaged:
-        that is not a kill but a damaged disk, and guessing would lose changes.
+        Only the headers are parsed, and only the last record's checksum is checked here (a
+        torn write can only be the last): reading and checking every body made opening a
+        session cost in proportion to its whole history (1.4 s for 450 MB at 900k facts). A
+        body is checked when it is read (:meth:`body`: undo, replay). A damaged record
+        other than the last raises :class:`JournalError`: that is not a kill but a damaged
+        disk, and guessing would lose changes.
         """
         self.records = []
         try:
-            data = self.path.read_bytes()
+            with open(self.path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                data: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         except FileNotFoundError:
             data = b""
         except OSError as exc:
             raise JournalError(f"Could not read the change log {self.path}: {exc}.") from exc
-        pos = 0
-        while pos < len(data):
-            end = data.find(b"\n", pos)
-            line = data[pos:] if end < 0 else data[pos:end]
-            header = _parse(line)
-            if header is None:
-                if end < 0 or end + 1 >= len(data):
-                    self._truncate(pos)  # the torn tail of a write that never finished
-                    break
-                raise JournalError(f"The change log {self.path} is damaged at byte {pos} (not at its end, so this "
-                                   "is not an interrupted write). The session's store is intact; move the log "
-                                   "away to open the session without its undo history.")
-            self.records.append(LogRecord(int(header["id"]), str(header["op"]), header, pos, end + 1 - pos))
-            pos = end + 1
+        try:
+            self._scan(data)
+        finally:
+            if isinstance(data, mmap.mmap):
+                data.close()
         return self.records
 
+    def _scan(self, data: Any) -> None:
+        pos, size = 0, len(data)
+        while pos < size:
+            end = data.find(b"\n", pos)
+            last = end < 0 or end + 1 >= size
+            line_end = size if end < 0 else end
+            if last:
+                header = _parse(data[pos:line_end])
+            else:
+                tab = data.find(b"\t", pos, line_end)
+                header = _header(data[pos:tab]) if tab > 0 else None
+            if header is None:
+                if last:
+                    self._truncate(pos)  # the torn tail of a write that never finished
+                    break
+                raise self._damaged(pos)
+            self.records.append(LogRecord(int(header["id"]), str(header["op"]), header, pos, line_end + 1 - pos))
+            pos = line_end + 1
+
+    def _damaged(self, pos: int) -> JournalError:
+        return JournalError(f"The change log {self.path} is damaged at byte {pos} (not at its end, so this "
+                            "is not an interrupted write). The session's store is intact; move the log "
+                            "away to open the session without its undo history.")
+
     def body(self, record: LogRecord) -> dict[str, Any]:
-        """The body of ``record`` (read from the file on demand: bodies can be large)."""
+        """The body of ``record`` (read from the file on demand, and checked: bodies can be large)."""
         with open(self.path, "rb") as fh:
             fh.seek(record.offset)
             line = fh.read(record.length).rstrip(b"\n")
+        if _parse(line) is None:
+            raise self._damaged(record.offset)
         head, body, _crc = line.rsplit(b"\t", 2)
-        return json.loads(body)
+        return json.loads(body)  # type: ignore[no-any-return]
 
     @property
     def last_id(self) -> int:
@@ -191,7 +215,7 @@ class ChangeLog:
 
 
 def _parse(line: bytes) -> dict[str, Any] | None:
-    """The header of a well-formed record line, or ``None``."""
+    """The header of a well-formed record line (its checksum checked), or ``None``."""
     parts = line.rsplit(b"\t", 2)
     if len(parts) != 3:
         return None
@@ -199,6 +223,14 @@ def _parse(line: bytes) -> dict[str, Any] | None:
     try:
         if int(crc, 16) != zlib.crc32(head + b"\t" + body):
             return None
+    except ValueError:
+        return None
+    return _header(head)
+
+
+def _header(head: bytes) -> dict[str, Any] | None:
+    """A record's header JSON (the first field: JSON escapes every tab in it), or ``None``."""
+    try:
         header = json.loads(head)
     except ValueError:
         return None

@@ -87,13 +87,6 @@ class SparqlQuadReader:
         for row in rows:
             yield ox.NamedNode(row["g"]["value"])
 
-    def source_graphs(self) -> Iterator[ox.NamedNode]:
-        """The graphs some fact of the session is derived from (its sources that hold facts)."""
-        rows = self.endpoint.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH {self.evidence} {{ ?n "
-                                    "<http://www.w3.org/ns/prov#wasDerivedFrom> ?g } }")
-        for row in rows:
-            yield ox.NamedNode(row["g"]["value"])
-
     def query(self, sparql: str) -> list[tuple[Any, ...]]:
         """A one-variable SELECT's rows (the aggregates the graph asks for) as tuples of pyoxigraph terms."""
         return [tuple(ox_term(t) for t in row.values()) for row in self.endpoint.select(sparql)]
