@@ -284,3 +284,19 @@ def test_a_rival_of_the_other_gender_leaves_the_pronoun_resolved(people: Ontolog
 def test_a_birth_name_is_no_rival_of_its_bearer(people: Ontology) -> None:
     text = "Greta Lind was born in Malmo. She was born Greta Holm in 1950. She received the Polar Medal."
     assert ("greta_lind", "receives", "polar_medal") in _rels(text, people)
+
+
+def test_where_a_species_lives_is_written_with_common_nouns() -> None:
+    o = Ontology()
+    species = o.add_class("Species", label="species", refresh=False)
+    place = o.add_class("Place", label="place", refresh=False)
+    company = o.add_class("Company", label="company", refresh=False)
+    o.add_property("livesIn", "object", [species], [place], label="lives in", refresh=False)
+    o.add_property("basedIn", "object", [company], [place], label="based in", refresh=False)
+    o.refresh()
+    assert _rels("Salmo trutta lives in cold rivers and mountain lakes.", o) == [
+        ("salmo_trutta", "livesIn", "cold_rivers"),
+        ("salmo_trutta", "livesIn", "mountain_lakes"),
+    ]
+    # a company's place is a name: "the harbour district" is no place entity
+    assert _rels("Harbourline is based in the harbour district.", o) == []

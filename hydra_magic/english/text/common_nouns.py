@@ -53,3 +53,8 @@ NOUN_BRIDGES = frozenset(
     "include includes included including such as like the a an are were is was mainly mostly "
     "chiefly largely primarily".split()
 )
+
+#: Where a living thing lives is written with common nouns ("lives in high-elevation lakes and
+#: streams"): a place-like range takes them when the domain is one of these.
+LIVING_HEADS = frozenset("species organism animal plant bird fish insect mammal reptile amphibian frog".split())
+PLACE_HEADS = frozenset("place location habitat environment area region".split())

@@ -15,7 +15,7 @@ from rdflib import XSD, URIRef
 from ...iri import normalise_label
 from ...ontology import HYDRA, Ontology, OntProperty
 from ..morphology import singularise, verb_forms, verb_lemma
-from .common_nouns import CATEGORY_HEADS, COMMON_HEADS, COMMON_LABELS
+from .common_nouns import CATEGORY_HEADS, COMMON_HEADS, COMMON_LABELS, LIVING_HEADS, PLACE_HEADS
 from .mentions import (
     _date_mentions,
     _month,
@@ -210,11 +210,15 @@ def takes_common_nouns(ontology: Ontology, prop: OntProperty) -> bool:
     instances English writes in lower case (:data:`.common_nouns.COMMON_HEADS`), or, for a text
     property or one without a range, its label asks for such nouns ("side effect", "feeds on")."""
     if prop.kind == "object" and prop.range:
-        return any(
-            _head(ontology.classes[c].label or ontology.classes[c].name) in COMMON_HEADS
-            for c in prop.range
+        heads = {_head(ontology.classes[c].label or ontology.classes[c].name) for c in prop.range
+                 if c in ontology.classes}
+        if heads & PLACE_HEADS and any(
+            _head(ontology.classes[c].label or ontology.classes[c].name) in LIVING_HEADS
+            for c in prop.domain
             if c in ontology.classes
-        )
+        ):
+            return True  # a habitat: "lives in high-elevation lakes and streams"
+        return bool(heads & COMMON_HEADS)
     if prop.kind != "object" and prop.datatype not in (None, XSD.string):
         return False
     return _label_asks_nouns(prop.label)
