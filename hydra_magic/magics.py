@@ -854,19 +854,9 @@ class HydraMagics(Magics):
             return None
         if args.numbers:
             raise UsageError(f"Unexpected {args.numbers!r}. Usage: {SUBCOMMANDS['weave'][0]}")
-        from .weave import clusters, propose_weave
+        from .weave import propose_for_session
 
-        if len(clusters(session.ontology)) > 1:
-            engine = session.get_engine(args.model)
-            if not hasattr(engine, "weave"):
-                name = getattr(engine, "name", engine)
-                raise UsageError(f"The weaver needs a model engine; the session uses {name!r}. Give one: "
-                                 "%hydra weave --model openai/gpt-4o-mini.")
-        else:
-            engine = None  # one cluster (or none): nothing to ask
-        session.weave_proposal = propose_weave(session.ontology, engine, rounds=args.rounds,
-                                               policy=session.config.retry, cqs=session.cqs)
-        return session.weave_proposal
+        return propose_for_session(session, model=args.model, rounds=args.rounds)  # as the view's button does
 
 
 def _fact_text(session: "Session", fact: Any) -> str:

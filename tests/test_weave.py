@@ -153,6 +153,8 @@ def test_hydra_weave_magic(hydra_ext: Any, run_cell: Any, llm_server, engine, tm
     load(session, TWO, tmp_path)
     with pytest.raises(UsageError, match="no weave proposal"):
         run_cell("%hydra weave apply")
+    with pytest.raises(UsageError, match="needs a model engine.*--model"):
+        run_cell("%hydra weave --model rules")  # two clusters and the offline engine: name a model
     proposal = run_cell("%hydra weave --model scripted")
     assert proposal is session.weave_proposal and len(proposal.ops) == 1 and len(clusters(session.ontology)) == 2
     with pytest.raises(UsageError, match="No operation 5"):
