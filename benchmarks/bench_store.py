@@ -16,7 +16,9 @@ options) and measures:
    session's own work;
 3. "accept anyway" (``Session.accept_anyway``) and ``Session.undo``;
 4. opening the session again (``Session(name, SessionConfig(journal_dir=...))``)
-   in a fresh interpreter: seconds and peak RSS;
+   in a fresh interpreter: seconds and peak RSS; then a full ``%hydra verify``
+   there (``Session.verify(full=True)``, the first one after opening: it reads
+   the store), seconds and peak RSS;
 5. disk: bytes of ``store/`` and ``changes.log`` per fact, after setup, after 5
    more changes, after close, and after the opens (RocksDB compacts on open);
 6. the old cost of every change, for comparison: one JSON snapshot of the whole
@@ -256,9 +258,13 @@ s = Session(sys.argv[1], SessionConfig(journal_dir=sys.argv[2]))
 t2 = time.perf_counter()
 peak = hwm()
 n, h = len(s.kg), len(s.history)
+t3 = time.perf_counter()
+report = s.verify(full=True)  # the first full check after opening: it reads the store
+t4 = time.perf_counter()
 s.close()
 print(json.dumps({"import_s": t1 - t0, "open_s": t2 - t1, "facts": n, "history": h,
-                  "rss_after_import_mb": base, "peak_rss_mb": peak}))
+                  "rss_after_import_mb": base, "peak_rss_mb": peak, "verify_s": t4 - t3,
+                  "verify_peak_rss_mb": hwm(), "issues": len(report.issues)}))
 """
 
 
@@ -462,6 +468,10 @@ def measure_open(n: int, root: Path, out: dict[str, Any], repeat: int, profile: 
           f"{', '.join(f'{t:.2f}' for t in o_s)}; imports {opens[0]['import_s']:.2f}s not counted); peak RSS "
           f"{max(o['peak_rss_mb'] for o in opens):,.0f} MB ({opens[0]['rss_after_import_mb']:,.0f} MB after "
           f"imports); {opens[0]['facts']:,} facts, {opens[0]['history']} changes to undo", flush=True)
+    v_s = [o["verify_s"] for o in opens]
+    print(f"  then a full %hydra verify: median {statistics.median(v_s):.2f}s (runs "
+          f"{', '.join(f'{t:.2f}' for t in v_s)}); peak RSS {max(o['verify_peak_rss_mb'] for o in opens):,.0f} MB; "
+          f"{opens[0]['issues']} issues", flush=True)
     if profile:
         prof = root / f"open-{n}.prof"
         open_in_child(name, root, prof)
