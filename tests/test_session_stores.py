@@ -163,6 +163,12 @@ def test_a_long_history_is_compacted_and_still_undoes(make: Callable[..., Sessio
     s.close()
     again = make(history_limit=3)
     assert len(again.history) == 3
+    # what compaction dropped stays readable as an audit trail (audit.log on disk, an audit graph on a server)
+    trail = again.journal.audit()  # type: ignore[union-attr]
+    ids = [h["id"] for h in trail]
+    assert len(trail) >= 20 and ids == sorted(ids) and trail[0]["kind"] == "cq"
+    assert not set(ids) & {c.log_id for c in again.history}
+    assert all(h["summary"].startswith("c") for h in trail[1:])  # the extractions, by source
     n = len(again.kg)
     again.undo()
     assert len(again.kg) < n

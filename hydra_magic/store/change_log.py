@@ -128,6 +128,14 @@ class ChangeLog:
         head, body, _crc = line.rsplit(b"\t", 2)
         return json.loads(body)  # type: ignore[no-any-return]
 
+    def audit(self) -> list[dict[str, Any]]:
+        """The headers of the records compaction dropped, oldest first (what happened before the undo window)."""
+        try:
+            lines = self.audit_path.read_bytes().splitlines()
+        except FileNotFoundError:
+            return []
+        return [json.loads(line) for line in lines if line.strip()]
+
     @property
     def last_id(self) -> int:
         return self.records[-1].id if self.records else 0

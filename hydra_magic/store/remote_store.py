@@ -7,7 +7,8 @@ server without sharing graphs (entity IRIs stay ``<base>entity/…``, so teams s
 
 * ``…/source/<id>`` the facts of one source, ``…/evidence`` their PROV-O evidence,
   ``…/ontology`` the ontology, ``…/session`` the small state (one JSON literal) and the
-  writer's lease, ``…/changes`` the change log (one resource per change, its JSON body a literal).
+  writer's lease, ``…/changes`` the change log (one resource per change, its JSON body a literal),
+  ``…/audit`` the headers of changes compacted out of the undo window.
 
 **A change is one SPARQL Update request**: the change-log record, the facts and their evidence,
 the ontology and the state go in one request, which the server applies as one transaction. A
@@ -19,8 +20,7 @@ it took effect.
 :class:`~.sparql_reader.SparqlQuadReader`) asks the server for what it needs — counts, one
 entity's types, one source's facts — and each change tells it what was there before, so its
 counts follow. What this version does not do yet, on purpose and said here: a full verification
-and the explorer read the facts (one quad each, not their evidence) into the kernel, and the
-change log is compacted without an audit copy of the dropped records.
+and the explorer read the facts (one quad each, not their evidence) into the kernel.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class RemoteSessionStore:
         #: The session's graph, read from the server on demand and told what each change wrote.
         self.graph: Any = None
         self.changes = f"<{self.prefix}changes>"
+        self.audit_graph = f"<{self.prefix}audit>"
         self.session_graph = f"<{self.prefix}session>"
         self.meta: dict[str, Any] = {}
         self.records: list[LogRecord] = []
@@ -321,13 +322,23 @@ class RemoteSessionStore:
         dropped = [r for r in self.records if r.id not in keep_ids and r.id != last]
         if not dropped:
             return 0
-        self._update(";\n".join(f"DELETE WHERE {{ GRAPH {self.changes} {{ {self._record_iri(r.id)} ?p ?o }} }}"
-                                for r in dropped))
+        # Their headers go to the audit graph in the same request: the trail of what happened stays.
+        audit = " ".join(f"{self._record_iri(r.id)} {_LOG_ID} {r.id} ; {_OP} {_lit(r.op)} ; {_HEADER} "
+                         f"{_lit(encode_json(r.header, 'audit').decode('utf-8'))} ." for r in dropped)
+        self._update([f"INSERT DATA {{ GRAPH {self.audit_graph} {{ {audit} }} }}",
+                      *(f"DELETE WHERE {{ GRAPH {self.changes} {{ {self._record_iri(r.id)} ?p ?o }} }}"
+                        for r in dropped)])
         gone = {r.id for r in dropped}
         self.records = [r for r in self.records if r.id not in gone]
         for i in gone:
             self._bodies.pop(i, None)
         return len(dropped)
+
+    def audit(self) -> list[dict[str, Any]]:
+        """The headers of the changes compacted out of the undo window, oldest first (the ``…/audit`` graph)."""
+        rows = self.endpoint.select(f"SELECT ?i ?h WHERE {{ GRAPH {self.audit_graph} {{ ?r {_LOG_ID} ?i ; "
+                                    f"{_HEADER} ?h }} }} ORDER BY ?i")
+        return [json.loads(r["h"]["value"]) for r in rows]
 
     # ------------------------------------------------------------ the update text
     def _send_change(self, ops: list[str], rid: int, *, check: bool = True) -> None:

@@ -313,6 +313,10 @@ class SessionStore:
             return 0
         return self.log.compact(keep_ids)
 
+    def audit(self) -> list[dict[str, Any]]:
+        """The headers of the changes compacted out of the undo window, oldest first (``audit.log``)."""
+        return self.log.audit()
+
     # ------------------------------------------------------------ internals
     def _require_open(self) -> None:
         if self._store is None and self._superseded:
