@@ -11,32 +11,18 @@ import argparse
 import json
 import os
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from hydra_magic.cli import build_parser, main
 from hydra_magic.session import Session, SessionConfig
-from hydra_magic.testing.sparql_servers import ServerUnavailable, running_oxigraph
 
 from .llm_server import LLMServer, Reply, llm_server  # noqa: F401
+from .test_session_stores import oxigraph  # noqa: F401 - Oxigraph's server on loopback, as a fixture
 
 CQS = "Which films did a director direct?\nWhen was a film released?\n"
 LINES = [{"id": "alien", "sent": "Alien is a 1979 film directed by Ridley Scott. Ridley Scott is a director."},
          {"id": "heat", "sent": "Heat is a 1995 film directed by Michael Mann. Michael Mann is a director."}]
-
-
-@pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    servers = running_oxigraph(tmp_path_factory.mktemp("oxigraph-cli"))
-    try:
-        url = next(servers)
-    except ServerUnavailable as exc:
-        if os.environ.get("HYDRA_REQUIRE_STORES"):
-            pytest.fail(f"{exc} (HYDRA_REQUIRE_STORES is set, so the store servers are required)")
-        pytest.skip(str(exc))
-    yield url
-    next(servers, None)  # stops it
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:

@@ -140,6 +140,16 @@ class EvidenceGraphs:
     def label_quad(self, entity: Any, label: str, source: str) -> Any:
         return ox.Quad(to_ox(entity), _LABEL, ox.Literal(label), self.source_graph(source))
 
+    def label_quads(self, added: Iterable[Fact], labels: dict[Any, str]) -> list[Any]:
+        """The label quads of ``labels`` (entity → label), each in the graph of the first added fact naming it."""
+        out, seen = [], set()
+        for f in added:
+            for e in (f.subject, f.object):
+                if e in labels and e not in seen:
+                    seen.add(e)
+                    out.append(self.label_quad(e, labels[e], f.source))
+        return out
+
     # ------------------------------------------------------------ reading
     def read_facts(self, store: Any, *, grouped: bool = True) -> list[Fact]:
         """Every fact of the store with its evidence, from the evidence graph, oldest first.

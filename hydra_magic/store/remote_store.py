@@ -222,17 +222,9 @@ class RemoteSessionStore:
                  labels: dict[Any, str]) -> None:
         """Tell the session's graph what the change it just sent removed and added."""
         if self.graph is not None:
-            self.graph.stored(before[0], before[1], labels_added=self._label_quads(added, labels),
+            self.graph.stored(before[0], before[1], labels_added=self.names.label_quads(added, labels),
                               written=[*removed, *added])
 
-    def _label_quads(self, added: list[Fact], labels: dict[Any, str]) -> list[Any]:
-        out, seen = [], set()
-        for f in added:
-            for e in (f.subject, f.object):
-                if e in labels and e not in seen:
-                    seen.add(e)
-                    out.append(self.names.label_quad(e, labels[e], f.source))
-        return out
 
     #: Triples one update request may carry; a larger change goes in parts. Virtuoso 7 refuses an
     #: INSERT DATA of 2,000 triples over a few hundred graphs ("generated SQL text has exceeded 10000
@@ -375,7 +367,7 @@ class RemoteSessionStore:
             ops = ["DELETE DATA { " + _graphs([names.evidence_pattern(f)[0] for f in batch]) + " }"]
             ops += [f"DELETE WHERE {{ GRAPH <{ev}> {{ {names.evidence_pattern(f)[1]} ?p ?o }} }}" for f in batch]
             requests.append(";\n".join(ops))
-        quads = [q for f in added for q in names.fact_quads(f)] + self._label_quads(added, labels)
+        quads = [q for f in added for q in names.fact_quads(f)] + self.names.label_quads(added, labels)
         for i in range(0, len(quads), limit):
             requests.append("INSERT DATA { " + _graphs(quads[i:i + limit]) + " }")
         if len(requests) == 2 and len(removed) * per_fact + len(quads) <= limit:

@@ -251,7 +251,7 @@ class SessionStore:
         header = {"id": rid, "op": "change", "kind": change.kind, "summary": change.summary, "time": change.time}
         body = {"change": change.to_dict(), "labels": {e.n3(): lab for e, lab in labels.items()}, "event": event}
         self.log.append(header, body)
-        label_quads = self._label_quads(change.facts_added, labels)
+        label_quads = self.names.label_quads(change.facts_added, labels)
         try:
             self._apply(change.facts_removed, change.facts_added, change.onto_removed, change.onto_added,
                         label_quads)
@@ -327,14 +327,6 @@ class SessionStore:
             raise JournalError(f"Session {self.name!r} is closed; open it again (Session({self.name!r}, ...)) "
                                "to change it.")
 
-    def _label_quads(self, added: list[Fact], labels: dict[Any, str]) -> list[Any]:
-        out, seen = [], set()
-        for f in added:
-            for e in (f.subject, f.object):
-                if e in labels and e not in seen:
-                    seen.add(e)
-                    out.append(self.names.label_quad(e, labels[e], f.source))
-        return out
 
     def _apply(self, removed: list[Fact], added: list[Fact], onto_removed: list[Any], onto_added: list[Any],
                label_quads: list[Any]) -> None:
@@ -410,7 +402,7 @@ class SessionStore:
                 change = self.load_change(rec.id)
                 labels = {_n3(k): v for k, v in (self.log.body(rec).get("labels") or {}).items()}
                 self._apply(change.facts_removed, change.facts_added, change.onto_removed, change.onto_added,
-                            self._label_quads(change.facts_added, labels))
+                            self.names.label_quads(change.facts_added, labels))
                 gone = {c.text for c in change.cqs_removed}
                 cqs = [c for c in cqs if c.get("text") not in gone] + [c.to_dict() for c in change.cqs_added]
             else:
@@ -443,7 +435,7 @@ class SessionStore:
         onto = [tuple(from_n3(x) for x in tr) for tr in data.get("ontology", [])]
         quads = [q for f in facts for q in self.names.fact_quads(f)]
         quads += [_triple_quad(t, self.names.ontology) for t in onto]
-        quads += self._label_quads(facts, labels)
+        quads += self.names.label_quads(facts, labels)
         self._store.bulk_extend(quads)
         last = 0
         for c in data.get("history", []):
