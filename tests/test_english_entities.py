@@ -300,3 +300,41 @@ def test_where_a_species_lives_is_written_with_common_nouns() -> None:
     ]
     # a company's place is a name: "the harbour district" is no place entity
     assert _rels("Harbourline is based in the harbour district.", o) == []
+
+
+# ---------------------------------------------------------------- lists whose items end in their own words
+@pytest.fixture
+def lists() -> Ontology:
+    o = Ontology()
+    country = o.add_class("Country", label="country", refresh=False)
+    company = o.add_class("Company", label="company", refresh=False)
+    product = o.add_class("Product", label="product", refresh=False)
+    o.add_property("borders", "object", [country], [country], label="borders",
+                   alt_labels=["bordered by"], refresh=False)
+    o.add_property("sells", "object", [company], [product], label="sells", refresh=False)
+    o.refresh()
+    return o
+
+
+def test_a_list_of_neighbours_each_with_its_direction(lists: Ontology) -> None:
+    text = "Moldavia is bordered by Poland to the north, Serbia to the west and Greece to the south."
+    # the passive names the bordering countries as the subjects
+    assert _rels(text, lists) == [
+        ("poland", "borders", "moldavia"),
+        ("serbia", "borders", "moldavia"),
+        ("greece", "borders", "moldavia"),
+    ]
+
+
+def test_a_list_of_products_each_with_its_common_noun(lists: Ontology) -> None:
+    text = "Norvik sells the Tundra game engine, the Fjord browser and Polar headsets."
+    assert _rels(text, lists) == [
+        ("norvik", "sells", "tundra"),
+        ("norvik", "sells", "fjord"),
+        ("norvik", "sells", "polar"),
+    ]
+
+
+def test_a_name_after_a_clause_of_its_own_is_no_list_item(lists: Ontology) -> None:
+    text = "Norvik sells the Tundra engine, which Halden Games licensed in 2019."
+    assert _rels(text, lists) == [("norvik", "sells", "tundra")]

@@ -10,6 +10,7 @@ from .compiled import _Compiled
 from .mentions import _is_cap, _Mention
 from .tokens import _filler, _Tokens
 from .words import (
+    AUXILIARIES,
     BARRIERS,
     DATE_PREPOSITIONS,
     DETERMINERS,
@@ -359,28 +360,61 @@ def _object_before(
     return best, (t_start - best.j if best else 0)
 
 
+_LIST_JOINS = (
+    [","], ["and"], [",", "and"], ["&"], ["or"], [",", "or"],
+    [",", "the"], ["and", "the"], [",", "and", "the"],
+)
+_COMPASS = frozenset(
+    "north south east west northeast northwest southeast southwest".split()
+)
+# words that end a list item's trailing noun: a verb, a clause or another phrase starts there
+_NOT_TAIL = AUXILIARIES | RELATIVES | frozenset(
+    "that and or but by of for with from as than not to in on at its his her their "
+    "a an the this these those it he she they who".split()
+)
+
+
+def _item_tail(toks: _Tokens, k: int) -> int:
+    """Where the words that finish a list item end, from ``k``: a direction ("Italy to the west,
+    Austria to the north") or one or two lower-case nouns of the item ("the Office suite and Xbox
+    consoles"). ``k`` itself when none does."""
+    low, n = toks.low, len(toks.low)
+    if k + 2 < n and low[k] in ("to", "in") and low[k + 1] == "the" and low[k + 2] in _COMPASS:
+        return k + 3
+    q = k
+    while (
+        q < n and q - k < 2 and toks.kinds[q] == "word" and not _is_cap(toks, q)
+        and low[q] not in _NOT_TAIL and not low[q].endswith(("ed", "ly"))
+    ):
+        q += 1
+    return q if q < n and low[q] in (",", "and") else k
+
+
 def _list_extension(
     first: _Mention, mentions: list[_Mention], kinds: frozenset[str], toks: _Tokens
 ) -> list[_Mention]:
-    """Mentions that continue a list after ``first``: ``A, B and C``, ``A & B``."""
+    """Mentions that continue a list after ``first``: ``A, B and C``, ``A & B``, and items with
+    the same trailing words ("Italy to the west, Austria to the north and …")."""
     out = []
     cur = first
     for m in mentions:
         if m.i < cur.j or m.key == cur.key:
             continue
         between = [toks.low[k] for k in range(cur.j, m.i)]
+        tail = _item_tail(toks, cur.j) if cur.kind == "name" else cur.j
+        joined = [toks.low[k] for k in range(tail, m.i)]
         if (
-            between in ([","], ["and"], [",", "and"], ["&"], ["or"], [",", "or"])
+            (between in _LIST_JOINS[:6] or tail > cur.j and joined in _LIST_JOINS)
             and m.kind in kinds
             and not m.adjective
             and m.kind == cur.kind
         ):
             out.append(m)
             cur = m
-            if between[-1] in ("and", "or", "&"):
+            if joined[-1] in ("and", "or", "&") or joined[-2:-1] == ["and"]:
                 break
             continue
-        if m.i >= cur.j + 2 or m.i > cur.j and toks.low[cur.j] not in (",", "and", "&", "or"):
+        if m.i >= max(cur.j, tail) + 2 or m.i > cur.j and toks.low[cur.j] not in (",", "and", "&", "or"):
             break
     return out
 
