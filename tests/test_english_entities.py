@@ -338,3 +338,34 @@ def test_a_list_of_products_each_with_its_common_noun(lists: Ontology) -> None:
 def test_a_name_after_a_clause_of_its_own_is_no_list_item(lists: Ontology) -> None:
     text = "Norvik sells the Tundra engine, which Halden Games licensed in 2019."
     assert _rels(text, lists) == [("norvik", "sells", "tundra")]
+
+
+# ---------------------------------------------------------------- "the club" after an opening clause
+@pytest.fixture
+def clubs() -> Ontology:
+    o = Ontology()
+    team = o.add_class("Team", label="team", refresh=False)
+    stadium = o.add_class("Stadium", label="stadium", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    o.add_property("playsAt", "object", [team], [stadium], label="plays at", refresh=False)
+    o.add_property("coaches", "object", [person], [team], label="coaches", alt_labels=["coached by"],
+                   refresh=False)
+    o.refresh()
+    return o
+
+
+def test_a_noun_that_refers_back_after_an_opening_participle(clubs: Ontology) -> None:
+    text = ("The Halden Hawks are a hockey club. Formed after the war, the club plays at Fjell Park "
+            "and is coached by Ivar Moe.")
+    assert _rels(text, clubs) == [("halden_hawks", "playsAt", "fjell_park"), ("ivar_moe", "coaches", "halden_hawks")]
+
+
+def test_a_noun_that_refers_back_after_an_opening_date(clubs: Ontology) -> None:
+    assert _rels("The Halden Hawks are a hockey club. In 2004, the club played at Fjell Park.", clubs) == [
+        ("halden_hawks", "playsAt", "fjell_park")
+    ]
+
+
+def test_a_name_after_an_opening_clause_is_still_the_subject(clubs: Ontology) -> None:
+    text = "The Halden Hawks are a hockey club. In 2004, the Bergen Bears played at Fjell Park."
+    assert _rels(text, clubs) == [("bergen_bears", "playsAt", "fjell_park")]

@@ -144,7 +144,7 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
                     last_subject: tuple[str, int, int] | None, intro_end: int, base: int) -> _Mention | None:
     """What a sentence that refers back ("She …", "The film …", "In 1895 she …") is about: an
     earlier mention (its span in an earlier sentence), ambiguous when a pronoun fits several."""
-    antecedent = _antecedent(toks, comp, state) or _noun_reference(toks, state)
+    antecedent = _antecedent(toks, comp, state, intro_end) or _noun_reference(toks, state, intro_end)
     pronoun = ""
     if antecedent is None:
         antecedent = last_subject
@@ -409,9 +409,10 @@ def _model_relations(
     return order
 
 
-def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState) -> tuple[str, int, int] | None:
-    """What "The film …" refers to: the latest subject typed as (a subclass of) ``film``."""
-    k = 0
+def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState, start: int = 0) -> tuple[str, int, int] | None:
+    """What "The film …" (from ``start``, past an opening clause) refers to: the latest subject
+    typed as (a subclass of) ``film``."""
+    k = start
     while k < len(toks.low) and toks.kinds[k] == "punct":
         k += 1
     if k + 1 >= len(toks.low) or toks.low[k] not in ("the", "this"):
@@ -434,10 +435,10 @@ def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState) -> tuple[str
     return None
 
 
-def _noun_reference(toks: _Tokens, state: _ChunkState) -> tuple[str, int, int] | None:
-    """What "The club …", "The highest mountain is …" refer to when the noun names no class: the
-    text's topic (its first subject), not whatever the previous sentence was about."""
-    k = 0
+def _noun_reference(toks: _Tokens, state: _ChunkState, start: int = 0) -> tuple[str, int, int] | None:
+    """What "The club …", "The highest mountain is …" (from ``start``) refer to when the noun names
+    no class: the text's topic (its first subject), not whatever the previous sentence was about."""
+    k = start
     while k < len(toks.low) and toks.kinds[k] == "punct":
         k += 1
     if k + 1 < len(toks.low) and toks.low[k] == "the" and toks.kinds[k + 1] == "word":

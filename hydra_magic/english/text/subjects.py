@@ -48,7 +48,7 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     if first in PRONOUNS:
         return _possessive_subject(toks, mentions), True, 0
     nxt_cap = k0 + 1 < n and _is_cap(toks, k0 + 1)
-    if first in ("the", "this") and k0 + 1 < n and toks.kinds[k0 + 1] == "word" and not nxt_cap:
+    if _refers_by_noun(toks, k0):
         # "The film was …" refers back
         return _possessive_subject(toks, mentions), True, 0
     pronoun_at = _pronoun_after_apposition(toks, k0, nxt_cap)
@@ -68,9 +68,18 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
         limit = _after_openers(toks, low.index(",", k0) + 1)
         if limit < n and low[limit] in PRONOUNS:
             return _possessive_subject(toks, mentions), True, limit  # "In 1895, she married …"
+        if _refers_by_noun(toks, limit):
+            return _possessive_subject(toks, mentions), True, limit  # "Founded in 1968, the team plays …"
     elif opener:
         return _subject_after_opener(toks, k0, mentions)
     return _first_subject(toks, mentions, limit), False, limit
+
+
+def _refers_by_noun(toks: _Tokens, k: int) -> bool:
+    """``the``/``this`` and a lower-case noun at ``k``: "The film …" refers back."""
+    low = toks.low
+    return low[k] in ("the", "this") and k + 1 < len(low) and toks.kinds[k + 1] == "word" and not _is_cap(
+        toks, k + 1)
 
 
 def _pronoun_after_apposition(toks: _Tokens, k0: int, nxt_cap: bool) -> int:
