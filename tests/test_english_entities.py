@@ -369,3 +369,8 @@ def test_a_noun_that_refers_back_after_an_opening_date(clubs: Ontology) -> None:
 def test_a_name_after_an_opening_clause_is_still_the_subject(clubs: Ontology) -> None:
     text = "The Halden Hawks are a hockey club. In 2004, the Bergen Bears played at Fjell Park."
     assert _rels(text, clubs) == [("bergen_bears", "playsAt", "fjell_park")]
+
+
+def test_an_irregular_participle_opens_a_clause_before_a_pronoun(people: Ontology) -> None:
+    text = "Greta Lind is a chemist. Born in Malmo, she moved to Paris in 1970."
+    assert [r for r in _rels(text, people) if r[1] == "bornIn"] == [("greta_lind", "bornIn", "malmo")]

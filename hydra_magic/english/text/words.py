@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import IRREGULAR, PREPS
+
 #: Kinds of mention an object can be.
 MENTION_KINDS = ("name", "quoted", "value", "year", "date", "number")
 
@@ -23,6 +25,11 @@ DATE_RXS = [
     re.compile(r"\b(" + MONTH_RX + r")\s+(\d{4})\b"),
 ]
 # Words that open a sentence but never a name.
+#: Irregular past participles that open a clause before the subject with a preposition after them
+#: ("Born in Oslo, she …", "Known as X, the club …"); those spelt as their verb ("cut", "set") are left out.
+PARTICIPLE_OPENERS = frozenset(pp for base, (_, pp) in IRREGULAR.items() if pp != base)
+OPENING_PREPOSITIONS = PREPS
+
 OPENERS = frozenset(
     """
 a an the in on at after before during following from with without as since although though while
