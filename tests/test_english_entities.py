@@ -374,3 +374,16 @@ def test_a_name_after_an_opening_clause_is_still_the_subject(clubs: Ontology) ->
 def test_an_irregular_participle_opens_a_clause_before_a_pronoun(people: Ontology) -> None:
     text = "Greta Lind is a chemist. Born in Malmo, she moved to Paris in 1970."
     assert [r for r in _rels(text, people) if r[1] == "bornIn"] == [("greta_lind", "bornIn", "malmo")]
+
+
+def test_products_before_a_relative_clause_of_the_selling_verb(lists: Ontology) -> None:
+    text = "Harbourline is a company. It makes smoked salmon and pickled mackerel, which it sells in Oslo."
+    assert _rels(text, lists) == [
+        ("harbourline", "sells", "smoked_salmon"),
+        ("harbourline", "sells", "pickled_mackerel"),
+    ]
+
+
+def test_a_relative_clause_about_another_subject_reads_nothing_before_it(lists: Ontology) -> None:
+    text = "Harbourline is a company. It makes smoked salmon, which Norway sells to Japan."
+    assert _rels(text, lists) == []

@@ -17,7 +17,7 @@ from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
 from .mentions import _iso, _Mention
-from .nouns import noun_objects
+from .nouns import fronted_nouns, noun_objects
 from .reference import References, pronoun_after_group, subject_group
 from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
@@ -216,6 +216,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
             score = 1.1 + 0.2 * len(trig.stems)
             rels.append(_Rel(trig.prop, owner, subj, score, len(rels)))
             return
+    if _fronted_relations(site, k0, trig, kinds, rels):
+        return  # "…, which it sells in Oslo": the relative pronoun is the object, Oslo is not
     found = _trigger_object(site, k0, k1, trig, kinds, subj, of_subject)
     if found is None:
         return
@@ -225,6 +227,18 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if trig.inverse and obj.kind not in ("name", "quoted"):
         return
     _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+def _fronted_relations(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], rels: list[_Rel]) -> bool:
+    """The objects of a trigger in a relative clause that stand before it: "It makes tinned fish
+    and soups, which it sells abroad" -> (subject, sells, tinned fish), …; whether there were any."""
+    if "noun" not in kinds or trig.slot != "after" or trig.inverse or trig.learned or site.subject is None:
+        return False
+    objs = fronted_nouns(site.toks, k0, site.mentions, site.class_words)
+    score = (1.0 + 0.2 * len(trig.stems)) / 2.0
+    for obj in objs:
+        rels.append(_Rel(trig.prop, site.subject, obj, score, len(rels)))
+    return bool(objs)
 
 
 def _with_nouns(site: _Site, k1: int, trig: _Trigger, kinds: frozenset[str]) -> tuple[_Site, int]:

@@ -129,6 +129,23 @@ def noun_objects(toks: _Tokens, k1: int, mentions: list[_Mention], class_words: 
     return out[:keep]
 
 
+def fronted_nouns(toks: _Tokens, k0: int, mentions: list[_Mention], class_words: frozenset[str]) -> list[_Mention]:
+    """The noun phrases a trigger at ``k0`` takes back through a relative clause: "it produces
+    frozen fish and canned soups, which it sells …" sells what the verb before took. Only a list
+    that runs from right after that verb to the comma before "which it"/"that they"; else empty."""
+    low = toks.low
+    c = k0 - 3
+    if c < 1 or low[c] != "," or low[c + 1] not in ("which", "that") or low[c + 2] not in ("it", "they"):
+        return []
+    for q in range(c - 1, max(-1, c - 16), -1):
+        if toks.kinds[q] == "punct" and low[q] != ",":
+            return []
+        if _verb(low[q]):
+            nouns = noun_objects(toks, q + 1, mentions, class_words)
+            return nouns if nouns and nouns[-1].j == c else []
+    return []
+
+
 def _past_bridges(toks: _Tokens, k1: int) -> int:
     """The first token after the linking words that follow a trigger ending at ``k1``, and past
     "an increased risk of" ("associated with an increased risk of breast cancer")."""
