@@ -387,3 +387,26 @@ def test_products_before_a_relative_clause_of_the_selling_verb(lists: Ontology) 
 def test_a_relative_clause_about_another_subject_reads_nothing_before_it(lists: Ontology) -> None:
     text = "Harbourline is a company. It makes smoked salmon, which Norway sells to Japan."
     assert _rels(text, lists) == []
+
+
+# ---------------------------------------------------------------- "Its chief executive, X, …"
+@pytest.fixture
+def firms() -> Ontology:
+    o = Ontology()
+    company = o.add_class("Company", label="company", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    city = o.add_class("City", label="city", refresh=False)
+    o.add_property("chiefExecutive", "object", [company], [person], label="chief executive", refresh=False)
+    o.add_property("headquarters", "object", [company], [city], label="headquarters", refresh=False)
+    o.refresh()
+    return o
+
+
+def test_a_name_set_off_after_a_possessive_and_the_property_noun(firms: Ontology) -> None:
+    text = "Norvik Shipping is a ferry operator. Its chief executive, Ingrid Dahl, joined in 2015."
+    assert _rels(text, firms) == [("norvik_shipping", "chiefExecutive", "ingrid_dahl")]
+
+
+def test_a_comma_after_the_property_noun_without_a_possessive_opener_is_no_apposition(firms: Ontology) -> None:
+    text = "Norvik Shipping named a chief executive, Ingrid Dahl said."
+    assert _rels(text, firms) == []

@@ -355,7 +355,9 @@ def _object_after(
 def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention) -> bool:
     """Whether the words between a trigger ending at ``t_end`` and ``m`` may stand there: fillers,
     other mentions, a copula right after the trigger, the lead of a quantity ("a population of
-    about 1.7 million")."""
+    about 1.7 million"), the comma before a name set off by commas ("Its capital, X, is …")."""
+    if m.i == t_end + 1 and toks.low[t_end] == "," and _set_off(toks, m):
+        return True
     return all(
         _filler(toks, q)
         or any(o.i <= q < o.j for o in mentions)
@@ -363,6 +365,12 @@ def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention)
         or (m.kind == "number" and toks.low[q] in NUMBER_LEADS)
         for q in range(t_end, m.i)
     )
+
+
+def _set_off(toks: _Tokens, m: _Mention) -> bool:
+    """``m`` ends in a comma, or a sentence after a possessive opener ("Its chief executive, X, …")."""
+    low = toks.low
+    return m.j < len(low) and low[m.j] == "," and low[0] in ("its", "his", "her", "their")
 
 
 def _object_before(
