@@ -410,3 +410,24 @@ def test_a_name_set_off_after_a_possessive_and_the_property_noun(firms: Ontology
 def test_a_comma_after_the_property_noun_without_a_possessive_opener_is_no_apposition(firms: Ontology) -> None:
     text = "Norvik Shipping named a chief executive, Ingrid Dahl said."
     assert _rels(text, firms) == []
+
+
+# ---------------------------------------------------------------- "Mutations in the X gene are …"
+@pytest.fixture
+def genes() -> Ontology:
+    o = Ontology()
+    gene = o.add_class("Gene", label="gene", refresh=False)
+    disease = o.add_class("Disease", label="disease", refresh=False)
+    o.add_property("associatedWith", "object", [gene], [disease], label="associated with", refresh=False)
+    o.refresh()
+    return o
+
+
+def test_the_name_inside_a_noun_phrase_subject_is_the_subject(genes: Ontology) -> None:
+    text = "Variants in the KRT14 gene are associated with epidermolysis bullosa."
+    assert _rels(text, genes) == [("krt14", "associatedWith", "epidermolysis_bullosa")]
+
+
+def test_a_title_that_ends_in_a_name_stays_a_title(genes: Ontology) -> None:
+    text = "Songs of the Mersey are associated with sea shanties."
+    assert _rels(text, genes) == [("songs_of_the_mersey", "associatedWith", "sea_shanties")]

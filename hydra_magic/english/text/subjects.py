@@ -206,7 +206,26 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
         return None  # "Greta Lind and Oskar Lind were born …": two names, no title
     if other_lower > (2 if toks.words[boundary] == "(" or toks.kinds[start] == "num" else 1):
         return None
+    inner = _inner_name(toks, start, boundary, mentions) if toks.words[boundary] != "(" else None
+    if inner is not None:
+        return inner  # "Mutations in the BRCA1 gene are …": no title
     return _title_mention(toks, start, boundary, mentions)
+
+
+def _inner_name(toks: _Tokens, start: int, boundary: int, mentions: list[_Mention]) -> _Mention | None:
+    """The name a noun phrase before the copula is about: "Mutations in the BRCA1 gene are …"
+    (a word, in/of, the, a name, lower-case nouns up to the copula) is about BRCA1."""
+    low = toks.low
+    if start + 3 >= boundary or low[start + 1] not in ("in", "of") or low[start + 2] != "the":
+        return None
+    if not (toks.kinds[boundary - 1] == "word" and toks.words[boundary - 1].islower()):
+        return None
+    inner = next((m for m in mentions if m.i == start + 3 and m.kind == "name"), None)
+    if inner is None or inner.j >= boundary:
+        return None
+    if all(toks.kinds[q] == "word" and toks.words[q].islower() for q in range(inner.j, boundary)):
+        return inner
+    return None
 
 
 def _title_boundary(toks: _Tokens, k: int, start: int) -> tuple[int, int] | None:
