@@ -431,3 +431,16 @@ def test_the_name_inside_a_noun_phrase_subject_is_the_subject(genes: Ontology) -
 def test_a_title_that_ends_in_a_name_stays_a_title(genes: Ontology) -> None:
     text = "Songs of the Mersey are associated with sea shanties."
     assert _rels(text, genes) == [("songs_of_the_mersey", "associatedWith", "sea_shanties")]
+
+
+# ---------------------------------------------------------------- "X is the official language"
+def test_a_name_before_a_copula_and_the_property_noun_is_the_topics_value() -> None:
+    o = Ontology()
+    country = o.add_class("Country", label="country", refresh=False)
+    o.add_property("officialLanguage", "data", [country], [XSD.string], label="official language", refresh=False)
+    o.refresh()
+    text = "Norland is an island state. Norse is the official language."
+    assert _rels(text, o) == [("norland", "officialLanguage", "Norse")]
+    assert _rels("Norland is an island state. Norse is the official language of Vestria.", o) == [
+        ("vestria", "officialLanguage", "Norse")
+    ]

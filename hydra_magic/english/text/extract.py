@@ -108,7 +108,8 @@ def _extract_sentence(
     rels: list[_Rel] = []
     site = _Site(toks, mentions, subject, back_ref, intro_end, comp.class_words,
                  pronoun_after_group(toks, group, state.refs),
-                 _possessed_subject(toks, mentions) if back_ref is not None else None)
+                 _possessed_subject(toks, mentions) if back_ref is not None else None,
+                 _topic_mention(state, base))
     for k0, k1, trig in _match_triggers(toks, comp):
         kinds = comp.kinds.get(trig.prop, frozenset())
         if kinds:
@@ -194,6 +195,7 @@ class _Site:
     # triggers after it yield nothing ("X and Y designed A, and a year later she received B")
     ambiguous_from: int = -1
     possessed: _Mention | None = None  # "Her daughter X …": X, the subject after X
+    topic: _Mention | None = None  # the text's first subject ("Slovene is the official language": of it)
 
 
 def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
@@ -220,6 +222,7 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         return  # "…, which it sells in Oslo": the relative pronoun is the object, Oslo is not
     found = _trigger_object(site, k0, k1, trig, kinds, subj, of_subject)
     if found is None:
+        _copula_subject_relations(site, k0, k1, trig, kinds, rels)
         return
     subj, obj, gap = found
     if subj is None or obj.key == subj.key or (trig.paraphrase and gap > 1):
@@ -227,6 +230,40 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if trig.inverse and obj.kind not in ("name", "quoted"):
         return
     _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+def _topic_mention(state: _ChunkState, base: int) -> _Mention | None:
+    """The text's topic (its first subject) as a mention of an earlier sentence."""
+    if state.topic is None:
+        return None
+    surface, a, b = state.topic
+    return _Mention(-1, 0, a - base, b - base, surface, "name")
+
+
+_COPULA_DETERMINERS = frozenset("the a an its their his her".split())
+
+
+def _copula_subject_relations(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
+                              rels: list[_Rel]) -> None:
+    """The property noun after a copula that ends the sentence names the topic's value by the
+    sentence's subject: "Slovene is the official language", "Both X and Y are official languages"
+    -> (topic, officialLanguage, X), … Only names, only when the topic is another entity."""
+    toks, subj, topic = site.toks, site.subject, site.topic
+    if trig.slot != "after" or trig.inverse or trig.learned or subj is None or topic is None:
+        return
+    if subj.i < 0 or subj.kind != "name" or subj.kind not in kinds or subj.text == topic.text:
+        return
+    if any(toks.kinds[q] != "punct" for q in range(k1, len(toks.low))):
+        return  # "… is the official language of Peru": the owner is named
+    group = [subj, *_list_extension(subj, site.mentions, kinds, toks)]
+    q = group[-1].j
+    if q >= k0 or toks.low[q] not in ("is", "are", "was", "were"):
+        return
+    if not all(toks.low[r] in _COPULA_DETERMINERS for r in range(q + 1, k0)):
+        return
+    score = (1.0 + 0.2 * len(trig.stems)) / 2.0
+    for m in group:
+        rels.append(_Rel(trig.prop, topic, m, score, len(rels)))
 
 
 def _fronted_relations(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], rels: list[_Rel]) -> bool:
