@@ -444,3 +444,14 @@ def test_a_name_before_a_copula_and_the_property_noun_is_the_topics_value() -> N
     assert _rels("Norland is an island state. Norse is the official language of Vestria.", o) == [
         ("vestria", "officialLanguage", "Norse")
     ]
+
+
+def test_a_noun_that_refers_back_is_not_made_ambiguous_by_a_group_before_it() -> None:
+    o = Ontology()
+    country = o.add_class("Country", label="country", refresh=False)
+    mountain = o.add_class("Mountain", label="mountain", refresh=False)
+    o.add_property("highestMountain", "object", [country], [mountain], label="highest mountain", refresh=False)
+    o.refresh()
+    text = ("Norland is an island state. Norse and Danish are spoken there. "
+            "The island's highest mountain is Mount Skarv.")
+    assert _rels(text, o) == [("norland", "highestMountain", "mount_skarv")]

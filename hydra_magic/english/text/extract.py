@@ -147,6 +147,7 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
     earlier mention (its span in an earlier sentence), ambiguous when a pronoun fits several."""
     antecedent = _antecedent(toks, comp, state, intro_end) or _noun_reference(toks, state, intro_end)
     pronoun = ""
+    by_noun = antecedent is not None
     if antecedent is None:
         antecedent = last_subject
         q = intro_end if intro_end and toks.low[intro_end] in PRONOUN_GENDER else 0
@@ -156,7 +157,7 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
     if antecedent is None:
         return None
     surface, a, b = antecedent
-    ref = state.refs.referent(pronoun, (surface, surface, a, b))
+    ref = state.refs.referent(pronoun, (surface, surface, a, b), by_noun)
     ref.start, ref.end = ref.start - base, ref.end - base
     return ref
 

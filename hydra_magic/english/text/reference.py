@@ -64,12 +64,13 @@ class References:
         if CONNECTORS.isdisjoint(map(str.lower, words)):
             self.by_word.setdefault(words[-1], {})[name] = None
 
-    def referent(self, pronoun: str, antecedent: Referent) -> _Mention:
+    def referent(self, pronoun: str, antecedent: Referent, by_noun: bool = False) -> _Mention:
         """The mention a pronoun stands for: the antecedent, or one member of the previous
-        sentence's group; ambiguous (several candidates) when more than one fits."""
+        sentence's group; ambiguous (several candidates) when more than one fits. A noun that
+        refers back (``by_noun``: "The island's …") names its antecedent, whatever the group."""
         name, surface, a, b = antecedent
         _, cands = self.canonical.get(a, ("", ()))
-        group = list(self.group) if len(self.group) > 1 else []
+        group = list(self.group) if len(self.group) > 1 and not by_noun else []
         if len(cands) > 1 and not group:
             group = [self.seen.get(c, (c, surface, a, b)) for c in cands]
         rivals = self._rivals(pronoun, group or [antecedent])
