@@ -455,3 +455,10 @@ def test_a_noun_that_refers_back_is_not_made_ambiguous_by_a_group_before_it() ->
     text = ("Norland is an island state. Norse and Danish are spoken there. "
             "The island's highest mountain is Mount Skarv.")
     assert _rels(text, o) == [("norland", "highestMountain", "mount_skarv")]
+
+
+def test_a_name_serving_as_its_property_noun_is_the_topics_value(firms: Ontology) -> None:
+    text = "Norvik Shipping is a ferry operator. Ingrid Dahl has served as its chief executive since 2015."
+    assert _rels(text, firms) == [("norvik_shipping", "chiefExecutive", "ingrid_dahl")]
+    text = "Norvik Shipping is a ferry operator. Ingrid Dahl praised its chief executive."
+    assert _rels(text, firms) == []

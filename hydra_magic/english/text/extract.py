@@ -219,6 +219,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
             score = 1.1 + 0.2 * len(trig.stems)
             rels.append(_Rel(trig.prop, owner, subj, score, len(rels)))
             return
+    if _possessive_role(site, k0, trig, kinds, subj, rels):
+        return
     if _fronted_relations(site, k0, trig, kinds, rels):
         return  # "…, which it sells in Oslo": the relative pronoun is the object, Oslo is not
     found = _trigger_object(site, k0, k1, trig, kinds, subj, of_subject)
@@ -231,6 +233,23 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if trig.inverse and obj.kind not in ("name", "quoted"):
         return
     _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+def _possessive_role(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], subj: _Mention | None,
+                     rels: list[_Rel]) -> bool:
+    """"X has served as its chief executive since 2010": X is the value of the property noun
+    after "its"/"their", whose owner is the text's topic; whether that was read."""
+    toks, topic = site.toks, site.topic
+    if trig.slot != "after" or trig.inverse or trig.learned or k0 < 2 or toks.low[k0 - 1] not in ("its", "their"):
+        return False
+    if subj is None or topic is None or subj is not site.subject or subj.i < 0 or subj.j > k0:
+        return False
+    if subj.kind not in ("name", "quoted") or subj.kind not in kinds or subj.text == topic.text:
+        return False
+    if toks.low[k0 - 2] not in ("as", "is", "was", "became", "become", "remains", "remained"):
+        return False
+    rels.append(_Rel(trig.prop, topic, subj, (1.0 + 0.2 * len(trig.stems)) / 2.0, len(rels)))
+    return True
 
 
 def _topic_mention(state: _ChunkState, base: int) -> _Mention | None:
