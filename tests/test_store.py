@@ -337,6 +337,19 @@ def test_a_flush_that_never_returns_does_not_hang_close(tmp_path: Path, monkeypa
     del real
 
 
+def test_a_store_still_held_in_this_process_says_so(tmp_path: Path) -> None:
+    """A stalled flush keeps the closed store alive in its thread: reopening here names that, not another process."""
+    from hydra_magic.errors import SessionBusyError
+
+    s = Session("held", SessionConfig(journal_dir=str(tmp_path)))
+    held = s.journal._store  # type: ignore[union-attr]  # what the stalled flush thread holds on to
+    s.close()
+    with pytest.raises(SessionBusyError, match="still held in this process.*restart the kernel"):
+        Session("held", SessionConfig(journal_dir=str(tmp_path)))
+    del held
+    Session("held", SessionConfig(journal_dir=str(tmp_path))).close()  # let go: it opens again
+
+
 def test_a_session_left_open_at_exit_lets_the_interpreter_exit(tmp_path: Path) -> None:
     """Session.__del__ at interpreter shutdown closes the store; no thread can start then (it hung `make demo`)."""
     import subprocess

@@ -151,6 +151,13 @@ class SessionStore:
         try:
             self._store = ox.Store(str(self.path / "store"))
         except OSError as exc:
+            if "current process" in str(exc):
+                # RocksDB's lock is held in this very process: a close whose flush stalled (it warned) keeps
+                # the store object alive in its flush thread until RocksDB lets go.
+                raise SessionBusyError(f"Session {self.name!r} at {self.path} is still held in this process: the "
+                                       "last close of its store could not finish flushing (a RocksDB stall; it was "
+                                       "warned then). Nothing is lost: restart the kernel (or this Python process) "
+                                       "and open it again.") from exc
             if "lock" in str(exc).lower():
                 raise SessionBusyError(f"Session {self.name!r} at {self.path} is open elsewhere (its store is "
                                        f"locked: {exc}). Close it there first, or use another session name."
