@@ -247,9 +247,14 @@ class StoredKnowledgeGraph(KnowledgeGraph):
 
     def full_fact(self, fact: Fact) -> Fact:
         """``fact`` with all of its evidence as stored (for one from :meth:`index_facts`)."""
-        s, p, o = (to_ox(x) for x in fact.key)
-        found = self._facts_at([self._names.node(s, p, o, self._names.source_graph(fact.source))])
-        return found[0] if found else fact
+        return self.full_facts([fact])[0]
+
+    def full_facts(self, facts: list[Fact]) -> list[Fact]:
+        """Each of ``facts`` with all of its evidence as stored, read together (one request on a server)."""
+        ev = self._names
+        nodes = [ev.evidence_pattern(f)[1] for f in facts]
+        found = {(f.source, f.key): f for f in self._facts_at(nodes)}
+        return [found.get((f.source, f.key), f) for f in facts]
 
     def _facts_at(self, nodes: Iterable[Any]) -> list[Fact]:
         """The facts of these evidence statements (a server answers them in batches), hidden ones left out."""

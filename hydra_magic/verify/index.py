@@ -92,12 +92,12 @@ class FactIndex:
         #: kept while indexing so that finding those costs nothing when no type was inferred.
         self.flagged_types: set[tuple[str, str]] = set()
         #: Gives a fact with all its evidence, for facts indexed without their sentence (a graph in a store).
-        self.full_fact: Callable[[Fact], Fact] | None = None
+        self.full_facts: Callable[[list[Fact]], list[Fact]] | None = None
 
     @classmethod
     def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> FactIndex:
         idx = cls(reverse)
-        idx.full_fact = getattr(facts, "full_fact", None)
+        idx.full_facts = getattr(facts, "full_facts", None)
         pso, pos, slots = idx.pso, idx.pos, idx.slots
         append = slots.append
         pairs = count = 0
@@ -287,16 +287,16 @@ class FactIndex:
 
     def evidence(self, keys: Iterable[Key], limit: int = 3) -> list[dict[str, str]]:
         """Source and sentence of up to ``limit`` of ``keys`` (for issue records)."""
-        out = []
+        facts: list[Fact] = []
         for k in keys:
             f = self.get(k)
             if f is not None:
-                if not f.evidence.sentence and self.full_fact is not None:
-                    f = self.full_fact(f)
-                out.append({"source": f.evidence.source, "sentence": f.evidence.sentence})
-                if len(out) >= limit:
+                facts.append(f)
+                if len(facts) >= limit:
                     break
-        return out
+        if self.full_facts is not None and any(not f.evidence.sentence for f in facts):
+            facts = self.full_facts(facts)  # indexed without sentences: read them together
+        return [{"source": f.evidence.source, "sentence": f.evidence.sentence} for f in facts]
 
     # ---------------------------------------------------------------- writing
     def add(self, f: Fact, key: Key | None = None) -> bool:
