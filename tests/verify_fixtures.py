@@ -11,7 +11,7 @@ from hydra_magic.session import Session, SessionConfig
 EV = Evidence("test-source", sentence="A sentence from the test source.")
 
 
-def film_session() -> Session:
+def film_session(config: SessionConfig | None = None, name: str = "verify-test") -> Session:
     """Thing ⊒ Person ⊒ Director, Thing ⊒ Film, Thing ⊒ Place; Film and Person disjoint.
 
     Properties: directedBy (Film → Person, functional), releaseYear (Film → integer),
@@ -19,7 +19,7 @@ def film_session() -> Session:
     symmetric, irreflexive), partOf (Place → Place, transitive, asymmetric), isbn (Film →
     string, inverse-functional), spouse (Person → Person, asymmetric).
     """
-    s = Session("verify-test", SessionConfig(journal_dir=None), restore=False)
+    s = Session(name, config or SessionConfig(journal_dir=None), restore=False)
     o = s.ontology
     thing = o.add_class("Thing", refresh=False)
     person = o.add_class("Person", parent=thing, refresh=False)

@@ -44,6 +44,7 @@ _STATEMENT = _N(str(RDF.Statement))
 _DERIVED = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
 _FLAG = _N("https://hydra-magic.dev/ns#flag")
 _BASIS = _N("https://hydra-magic.dev/ns#basis")
+_VALUE = _N("http://www.w3.org/ns/prov#value")
 _RDF_S, _RDF_P, _RDF_O = _N(str(RDF.subject)), _N(str(RDF.predicate)), _N(str(RDF.object))
 
 Key = tuple[Node, Node, Node]
@@ -256,6 +257,26 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         found = {(f.source, f.key): f for f in self._facts_at(nodes)}
         return [found.get((f.source, f.key), f) for f in facts]
 
+    def sentences(self, facts: list[Fact]) -> list[str]:
+        """The sentence each of ``facts`` was read from (one evidence quad each; batched on a server)."""
+        ev = self._names
+        nodes = [ev.evidence_pattern(f)[1] for f in facts]
+        st = self._st
+        if getattr(st, "endpoint", None) is None:
+            found = {}
+            for n in nodes:
+                for q in st.quads_for_pattern(n, _VALUE, None, ev.evidence):
+                    found[n] = q.object.value
+                    break
+        else:
+            found = {}
+            for i in range(0, len(nodes), 400):
+                part = nodes[i:i + 400]
+                for n, v in self._ox_rows("SELECT ?n ?v WHERE { VALUES ?n { %s } GRAPH %s { ?n %s ?v } }"
+                                          % (" ".join(map(str, part)), ev.evidence, _VALUE), ("n", "v")):
+                    found[n] = v.value
+        return [found.get(n, "") for n in nodes]
+
     def _facts_at(self, nodes: Iterable[Any]) -> list[Fact]:
         """The facts of these evidence statements (a server answers them in batches), hidden ones left out."""
         st, ev, term, hidden = self._st, self._names, self._term, self._hidden
@@ -370,6 +391,93 @@ class StoredKnowledgeGraph(KnowledgeGraph):
             if isinstance(f.object, URIRef) and f.predicate != _RDF_TYPE:
                 seen.setdefault(f.object, None)
         return list(seen)
+
+    # ------------------------------------------------------------ verification inside the store
+    @property
+    def source_prefix(self) -> str:
+        """The IRI every source graph's name starts with (queries filter on it)."""
+        return self._names.base + "source/"
+
+    @property
+    def evidence_graph(self) -> Any:
+        return self._names.evidence
+
+    def select(self, sparql: str, names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+        """A SELECT's rows as tuples of rdflib terms in the order of ``names`` (None where unbound),
+        answered by the store itself: the embedded Oxigraph, or the server in one request."""
+        st, term = self._st, self._term
+        endpoint = getattr(st, "endpoint", None)
+        if endpoint is not None:  # a server: SPARQL JSON rows keyed by variable
+            from .sparql_reader import ox_term
+
+            for row in endpoint.select(sparql):
+                yield tuple(term(ox_term(row[n])) if n in row else None for n in names)
+            return
+        for sol in st.query(sparql):
+            yield tuple(None if (t := sol[n]) is None else term(t) for n in names)
+
+    def facts_touching(self, nodes: Iterable[Node], batch: int = 400) -> list[Fact]:
+        """The facts whose subject or object is one of ``nodes``, as :meth:`index_facts` gives them (source;
+        flags and basis on type facts, the only ones whose flags a check reads), hidden ones left out."""
+        todo = [to_ox(n) for n in dict.fromkeys(nodes)]
+        st, ev = self._st, self._names
+        quads: list[Any] = []
+        if getattr(st, "endpoint", None) is None:
+            for x in todo:
+                if not isinstance(x, ox.Literal):
+                    quads.extend(st.quads_for_pattern(x, None, None, None))
+                quads.extend(st.quads_for_pattern(None, None, x, None))
+        else:
+            prefix = self.source_prefix.replace("\\", "\\\\").replace('"', '\\"')
+            for i in range(0, len(todo), batch):
+                values = " ".join(map(str, todo[i:i + batch]))
+                quads.extend(ox.Quad(*q) for q in self._ox_rows(
+                    "SELECT ?s ?p ?o ?g WHERE { VALUES ?x { %s } { GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) } UNION "
+                    "{ GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) } FILTER(STRSTARTS(STR(?g), \"%s\")) }"
+                    % (values, prefix), ("s", "p", "o", "g")))
+        return self._light_facts(dict.fromkeys(q for q in quads if q.predicate != _OX_LABEL
+                                               and ev.source_of(q.graph_name) is not None))
+
+    def facts_with_predicate(self, predicate: Node) -> list[Fact]:
+        """Every fact of ``predicate`` (light, as :meth:`facts_touching`): for checks that follow paths."""
+        p = to_ox(predicate)
+        quads = [q for q in self._st.quads_for_pattern(None, p, None, None)
+                 if self._names.source_of(q.graph_name) is not None]
+        return self._light_facts(quads)
+
+    def _ox_rows(self, sparql: str, names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+        from .sparql_reader import ox_term
+
+        for row in self._st.endpoint.select(sparql):
+            yield tuple(ox_term(row[n]) for n in names)
+
+    def _light_facts(self, quads: Iterable[Any]) -> list[Fact]:
+        st, ev, term, hidden = self._st, self._names, self._term, self._hidden
+        out: list[Fact] = []
+        typed: list[tuple[int, Any]] = []
+        for q in quads:
+            source = ev.source_of(q.graph_name)
+            if source is None:
+                continue
+            f = Fact(term(q.subject), term(q.predicate), term(q.object), Evidence(source=source, time=0.0))
+            if hidden and (source, f.key) in hidden:
+                continue
+            if q.predicate == _OX_TYPE:
+                typed.append((len(out), ev.node(q.subject, q.predicate, q.object, q.graph_name)))
+            out.append(f)
+        if typed:  # flags and basis of the type facts: one evidence read each (batched on a server)
+            batch = getattr(st, "statements", None)
+            nodes = [n for _, n in typed]
+            groups = batch(nodes) if callable(batch) else (
+                list(st.quads_for_pattern(n, None, None, ev.evidence)) for n in nodes)
+            for (i, _), group in zip(typed, groups):
+                flags = sorted(q.object.value for q in group if q.predicate == _FLAG)
+                if flags:
+                    basis = next((q.object.value for q in group if q.predicate == _BASIS), "")
+                    f = out[i]
+                    out[i] = Fact(f.subject, f.predicate, f.object, Evidence(source=f.evidence.source, time=0.0,
+                                                                             flags=tuple(flags), basis=basis))
+        return out
 
     # ------------------------------------------------------------ labels
     def _label_of(self, entity: Node) -> str | None:

@@ -93,11 +93,16 @@ class FactIndex:
         self.flagged_types: set[tuple[str, str]] = set()
         #: Gives a fact with all its evidence, for facts indexed without their sentence (a graph in a store).
         self.full_facts: Callable[[list[Fact]], list[Fact]] | None = None
+        #: Evidence records (and their facts) still without their sentence: see :meth:`fill_evidence`.
+        self.unread: list[tuple[dict[str, str], Fact]] = []
+        #: Gives the sentences of facts indexed without them (one read each), when the graph can.
+        self.sentences: Callable[[list[Fact]], list[str]] | None = None
 
     @classmethod
     def build(cls, facts: Iterable[Fact], reverse: frozenset[str] = frozenset()) -> FactIndex:
         idx = cls(reverse)
         idx.full_facts = getattr(facts, "full_facts", None)
+        idx.sentences = getattr(facts, "sentences", None)
         pso, pos, slots = idx.pso, idx.pos, idx.slots
         append = slots.append
         pairs = count = 0
@@ -294,9 +299,26 @@ class FactIndex:
                 facts.append(f)
                 if len(facts) >= limit:
                     break
+        out = [{"source": f.evidence.source, "sentence": f.evidence.sentence} for f in facts]
         if self.full_facts is not None and any(not f.evidence.sentence for f in facts):
-            facts = self.full_facts(facts)  # indexed without sentences: read them together
-        return [{"source": f.evidence.source, "sentence": f.evidence.sentence} for f in facts]
+            # Indexed without sentences: read later, all of a run's findings in one batch (fill_evidence).
+            self.unread.extend(zip(out, facts))
+        return out
+
+    def fill_evidence(self) -> None:
+        """Read the sentences of the evidence records made since the last call, together."""
+        todo, self.unread = self.unread, []
+        if not todo:
+            return
+        facts = [f for _, f in todo]
+        if self.sentences is not None:
+            texts = self.sentences(facts)
+        elif self.full_facts is not None:
+            texts = [f.evidence.sentence for f in self.full_facts(facts)]
+        else:
+            return
+        for (rec, _), text in zip(todo, texts):
+            rec["sentence"] = text
 
     # ---------------------------------------------------------------- writing
     def add(self, f: Fact, key: Key | None = None) -> bool:

@@ -23,7 +23,7 @@ from .index import FactIndex
 from .terms import LIT, literal_parts
 from .typing_checks import literal_ok
 
-__all__ = ["Prefilter", "suspect_disjoint", "suspect_rules"]
+__all__ = ["Prefilter", "bad_values", "suspect_disjoint", "suspect_rules"]
 
 _PLAIN_END = LIT + LIT  # ...\x00<no datatype>\x00<no language>
 _STRING_ENDS = (_PLAIN_END, LIT + XSD_STRING + LIT)
@@ -33,15 +33,19 @@ _STARTS_LIT = methodcaller("startswith", LIT)
 
 def _bad_values(d: dict[str, dict[str, int]], dt: str, dt_ref: URIRef) -> set[str]:
     """The values of a data property (subject -> values) that may fail its literal check."""
+    return bad_values(set().union(*d.values()), dt, dt_ref)
+
+
+def bad_values(values: set[str], dt: str, dt_ref: URIRef) -> set[str]:
+    """Those of a data property's distinct ``values`` that may fail its literal check (datatype ``dt``)."""
     if dt == XSD_STRING:
         # Plain, xsd:string or language-tagged literals are fine; entities and other datatypes may not be.
         # Two C-level passes keep the values that are not plainly fine (few); the exact test runs on those.
-        values = set().union(*d.values())
         maybe = set(filterfalse(_ENDS_STRING, values))
         maybe.update(filterfalse(_STARTS_LIT, values))
         return {o for o in maybe if o[:1] != LIT or (o.endswith(LIT) and not o.endswith(_STRING_ENDS))}
     bad = set()
-    for o in set().union(*d.values()):  # distinct values: years, counts and codes repeat
+    for o in values:  # distinct values: years, counts and codes repeat
         if o[:1] != LIT:
             bad.add(o)
         else:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from typing import Literal as TLiteral
 
@@ -35,7 +36,7 @@ from ..wording import count
 from .context import OntologyContext, ontology_signature
 from .cq_tests import CQTest, run_cq_tests
 from .findings import Findings, make_issue
-from .index import FactIndex, Key
+from .index import FactIndex, Key, key_of
 from .owl_checks import (
     check_characteristics,
     check_disjoint,
@@ -95,6 +96,12 @@ class VerifyState:
     cq_cache: tuple[Any, list[CQTest], list[Issue]] | None = None
     #: (ontology signature, CQ texts) -> the modelling flags; they change only with those two.
     modelling_cache: tuple[Any, list[Issue]] | None = None
+    #: Checked inside the session's store (:mod:`.store_scope`): ``idx`` then holds only the facts around
+    #: the nodes of the last check, and these say what the findings cover and where the store stood.
+    in_store: bool = False
+    store_revision: int = 0
+    #: focus -> the triples its findings report as resting on inferred types (store runs)
+    inferred: dict[str, set[Key]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- checking
@@ -207,6 +214,11 @@ def _types_mode(session: SessionState) -> str:
 def inferred_fact_count(issues: list[Issue], idx: FactIndex) -> int:
     """How many distinct triples rest on inferred types: those the domain (``role="subject"``) and
     range (``role="object"``) findings cover, each counted once."""
+    return len(inferred_keys(issues, idx))
+
+
+def inferred_keys(issues: Iterable[Issue], idx: FactIndex) -> set[Key]:
+    """The triples the domain and range findings among ``issues`` cover (``idx`` holds their facts)."""
     keys: set[Key] = set()
     for i in issues:
         role = i.data.get("role")
@@ -218,14 +230,22 @@ def inferred_fact_count(issues: list[Issue], idx: FactIndex) -> int:
             keys.update((e, p, o) for o in idx.pso.get(p, {}).get(e, ()))
         else:
             keys.update((x, p, e) for x in idx.pos.get(p, {}).get(e, ()))
-    return len(keys)
+    return keys
+
+
+def _in_store(session: SessionState) -> bool:
+    """The session's graph lives in a store that can answer the narrowing queries (:mod:`.store_scope`)."""
+    return callable(getattr(session.kg, "facts_touching", None))
 
 
 def _full_state(session: SessionState, sig: Any, old: VerifyState | None, timings: dict[str, float]) -> VerifyState:
     t0 = time.perf_counter()
     ctx = OntologyContext.of(session.ontology, _types_mode(session))
-    idx = FactIndex.build(session.kg, ctx.reverse)
-    idx.mark_synced(session)
+    if _in_store(session):
+        idx = FactIndex(ctx.reverse)  # the store finds the suspects; their facts are read after the rules
+    else:
+        idx = FactIndex.build(session.kg, ctx.reverse)
+        idx.mark_synced(session)
     timings["index"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     st = VerifyState(sig, tuple(session.rules), tuple(session.shapes), ctx, idx)
@@ -235,7 +255,51 @@ def _full_state(session: SessionState, sig: Any, old: VerifyState | None, timing
     else:
         _prepare_rules(st, session)
     timings["rules"] = time.perf_counter() - t0
+    st.in_store = _in_store(session)
     return st
+
+
+def _check_in_store(st: VerifyState, session: SessionState, timings: dict[str, float]) -> int:
+    """The full check of a stored graph: the suspects from the store, then the per-node checks on them."""
+    from .store_scope import neighbourhood_index, suspects
+
+    kg: Any = session.kg
+    t0 = time.perf_counter()
+    st.store_revision = kg.revision
+    nodes = suspects(kg, st.ctx, st.compiled)
+    timings["suspects"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    st.idx = neighbourhood_index(kg, nodes, st.ctx)
+    timings["index"] = timings.get("index", 0.0) + time.perf_counter() - t0
+    t0 = time.perf_counter()
+    st.findings, st.inferred = {}, {}
+    _recheck_nodes(st, nodes, {p: set(st.idx.pso.get(p, {})) for p in st.ctx.transitive})
+    timings["checks"] = time.perf_counter() - t0
+    return len(nodes)
+
+
+def _recheck_in_store(st: VerifyState, session: SessionState, timings: dict[str, float]) -> tuple[int, int] | None:
+    """An incremental check of a stored graph: the nodes the changes since the last run touch, on their
+    facts read again from the store. None when those changes are no longer known (then a full check)."""
+    from .store_scope import neighbourhood_index
+
+    kg: Any = session.kg
+    log = kg.changes_since(st.store_revision)
+    if log is None:
+        return None
+    t0 = time.perf_counter()
+    st.store_revision = kg.revision
+    changed = list(dict.fromkeys(key_of(f) for _, f in log))
+    if not changed:
+        return 0, 0
+    st.kg_version += 1
+    dirty, transitive = _dirty(changed, st.ctx)
+    st.idx = neighbourhood_index(kg, dirty, st.ctx)
+    timings["index"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    _recheck_nodes(st, dirty, transitive)
+    timings["checks"] = time.perf_counter() - t0
+    return len(changed), len(dirty)
 
 
 # ---------------------------------------------------------------- running
@@ -262,8 +326,23 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
     sig = ontology_signature(session.ontology)
     st = session.verify_state if isinstance(session.verify_state, VerifyState) else None
     notes: list[str] = []
-    if (full or st is None or st.onto_sig != sig or st.rules_key != tuple(session.rules)
-            or st.shapes_key != tuple(session.shapes) or st.ctx.types_mode != _types_mode(session)):
+    same = (st is not None and st.onto_sig == sig and st.rules_key == tuple(session.rules)
+            and st.shapes_key == tuple(session.shapes) and st.ctx.types_mode == _types_mode(session))
+    in_store = _in_store(session)
+    counts = _recheck_in_store(st, session, timings) if st is not None and same and st.in_store and not full else None
+    if counts is not None:
+        run_mode, (changed_n, rechecked) = "incremental", counts
+    elif in_store:
+        paused = gc.isenabled()
+        gc.disable()  # as below
+        try:
+            st = _full_state(session, sig, st, timings)
+            _check_in_store(st, session, timings)
+        finally:
+            if paused:
+                gc.enable()
+        run_mode, changed_n, rechecked = "full", len(session.kg), len(session.kg)
+    elif full or st is None or st.in_store or not same:
         # Building the index allocates millions of small containers; the cyclic collector would
         # rescan them over and over (they hold no cycles), so it pauses for the build and the checks.
         paused = gc.isenabled()
@@ -283,12 +362,14 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
                 gc.enable()
         run_mode, changed_n, rechecked = "full", len(st.idx), len(st.idx)
     else:
+        assert st is not None  # same
         changed = st.idx.sync(session)
         timings["index"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         dirty = _recheck(st, changed)
         timings["checks"] = time.perf_counter() - t1
         run_mode, changed_n, rechecked = "incremental", len(changed), dirty
+    assert st is not None  # every branch above leaves a state
     session.verify_state = st
     issues: list[Issue] = [i for lst in st.findings.values() for i in lst]
     for lst in st.transitive.values():
@@ -306,7 +387,12 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
         if st.cq_cache is not None and st.cq_cache[0] == key:
             tests, cq_issues = st.cq_cache[1], st.cq_cache[2]
         else:
-            tests, cq_issues = run_cq_tests(session, st.idx)
+            if st.in_store:
+                from .store_scope import StoreIndexView
+
+                tests, cq_issues = run_cq_tests(session, StoreIndexView(session.kg, st.ctx.reverse))  # type: ignore[arg-type]
+            else:
+                tests, cq_issues = run_cq_tests(session, st.idx)
             st.cq_cache = (key, tests, cq_issues)
         issues += cq_issues
     timings["cqs"] = time.perf_counter() - t1
@@ -317,7 +403,10 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
         st.modelling_cache = (flags_key, check_modelling(session.ontology, session.cqs))
     issues += st.modelling_cache[1]
     issues.sort(key=issue_sort_key)
-    inferred = inferred_fact_count(issues, st.idx)
+    if st.in_store:
+        inferred = len(set().union(*st.inferred.values())) if st.inferred else 0
+    else:
+        inferred = inferred_fact_count(issues, st.idx)
     if inferred:
         strict = st.ctx.types_mode == "strict"
         notes.append(f"{count(inferred, 'fact')} {'rests' if inferred == 1 else 'rest'} on types inferred from "
@@ -325,7 +414,9 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
                      + ("rejected as 'untyped_entity' (strict types mode)." if strict else
                         "kept but not verified ('type_inferred'); state the types to verify them."))
     timings["total"] = time.perf_counter() - t0
-    checked = {"triples": len(st.idx), "changed": changed_n, "rechecked": rechecked,
+    st.idx.fill_evidence()
+    # A stored graph is not read whole: it counts its facts (one per source and triple), not distinct triples.
+    checked = {"triples": len(session.kg) if st.in_store else len(st.idx), "changed": changed_n, "rechecked": rechecked,
                "rules": len(st.rules), "shapes": len(session.shapes), "cqs": len(session.cqs),
                "type_inferred": inferred}
     return VerificationReport(issues, tests, run_mode, checked, {k: round(v, 6) for k, v in timings.items()}, notes)
@@ -335,7 +426,14 @@ def _recheck(st: VerifyState, changed: list[Key]) -> int:
     if not changed:
         return 0
     st.kg_version += 1
-    ctx = st.ctx
+    dirty, transitive = _dirty(changed, st.ctx)
+    _recheck_nodes(st, dirty, transitive)
+    return len(dirty)
+
+
+def _dirty(changed: list[Key], ctx: OntologyContext) -> tuple[set[str], dict[str, set[str]]]:
+    """The nodes whose findings the changed triples may change, and per transitive property the
+    subjects of its changed triples."""
     dirty: set[str] = set()
     transitive: dict[str, set[str]] = {}
     for s, p, o in changed:
@@ -344,12 +442,23 @@ def _recheck(st: VerifyState, changed: list[Key]) -> int:
             dirty.add(o)
         if p in ctx.transitive:
             transitive.setdefault(p, set()).add(s)
+    return dirty, transitive
+
+
+def _recheck_nodes(st: VerifyState, dirty: Iterable[str], transitive: dict[str, set[str]]) -> None:
+    """Every node check on ``dirty``, and the implied triples of the transitive properties from ``transitive``."""
     for e in dirty:
         issues = _check_node(e, st)
         if issues:
             st.findings[e] = issues
         else:
             st.findings.pop(e, None)
+        if st.in_store:
+            keys = inferred_keys(issues, st.idx)
+            if keys:
+                st.inferred[e] = keys
+            else:
+                st.inferred.pop(e, None)
     for p, starts in transitive.items():
         # Only subjects with a path into a changed triple can imply something new (or no longer).
         rows = st.transitive_rows.setdefault(p, {})
@@ -360,7 +469,6 @@ def _recheck(st: VerifyState, changed: list[Key]) -> int:
             else:
                 rows.pop(s, None)
         st.transitive[p] = transitive_issues(p, rows, st.idx)
-    return len(dirty)
 
 
 def _shacl(st: VerifyState, session: SessionState, mode: ShaclMode, notes: list[str],
@@ -380,7 +488,9 @@ def _shacl(st: VerifyState, session: SessionState, mode: ShaclMode, notes: list[
         notes.extend(st.shacl_cache[2])
         return list(st.shacl_cache[1])
     t0 = time.perf_counter()
-    data = data_graph(st.idx)
+    # pySHACL needs the whole graph: a stored one is read into an index for it (only when it runs).
+    full_idx = FactIndex.build(session.kg, st.ctx.reverse) if st.in_store else st.idx
+    data = data_graph(full_idx)
     out: list[Issue] = []
     my_notes: list[str] = []
     if session.shapes:
@@ -389,10 +499,10 @@ def _shacl(st: VerifyState, session: SessionState, mode: ShaclMode, notes: list[
             part = shapes_graph(text, base=session.config.base)
             g = part if g is None else g + part
         assert g is not None  # session.shapes is not empty
-        out += run_pyshacl(data, g, session.ontology.graph, st.idx)
+        out += run_pyshacl(data, g, session.ontology.graph, full_idx)
     if mode == "all":
         shapes, kinds = ontology_shapes(st.ctx)
-        generated = run_pyshacl(data, shapes, session.ontology.graph, st.idx, kinds=kinds, ctx=st.ctx)
+        generated = run_pyshacl(data, shapes, session.ontology.graph, full_idx, kinds=kinds, ctx=st.ctx)
 
         def key_of(i: Issue) -> tuple[str, str, str]:
             return (i.code, str(i.data.get("focus", "")), str(i.data.get("predicate", "")))
@@ -406,9 +516,10 @@ def _shacl(st: VerifyState, session: SessionState, mode: ShaclMode, notes: list[
                                                       "symmetric_inferred", "transitive_inferred")}
         my_notes.append(f"pySHACL cross-check on the ontology's shapes: {len(theirs & comparable)} finding(s) "
                         f"agree, {len(theirs - comparable)} only pySHACL, {len(comparable - theirs)} only set-based.")
+    full_idx.fill_evidence()
     my_notes.insert(0, f"pySHACL validated {len(session.shapes)} user shape cell(s)"
                     + (" and the ontology's generated shapes" if mode == "all" else "")
-                    + f" over {len(st.idx):,} triples in {time.perf_counter() - t0:.2f}s.")
+                    + f" over {len(full_idx):,} triples in {time.perf_counter() - t0:.2f}s.")
     st.shacl_cache = (key, out, my_notes)
     notes.extend(my_notes)
     return out

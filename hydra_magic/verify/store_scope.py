@@ -1,0 +1,232 @@
+"""Verification of a graph that lives in a store: the store finds the suspects, Python checks only those.
+
+A full check of a stored graph used to read every fact into a :class:`~.index.FactIndex` first: minutes
+and gigabytes at a million facts, and on a SPARQL server the whole graph over HTTP. Here the set-wise
+narrowing of :mod:`.prefilter` is asked of the store as SPARQL instead (subjects outside a domain's
+instances, objects outside a range's, functional properties with two values, types that clash, values of
+the wrong datatype, …), each query a superset of what its check can report, like the prefilter's. Only
+the facts touching those nodes (and, for a transitive property, that property's facts) are read into a
+small index, and the same per-node checks as an incremental run decide on them, so a stored session
+reports exactly what the same session in memory reports. Memory grows with the suspects, not the graph.
+
+The store's answers stream: a query returns nodes, never the facts they stand for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from ..kg import Fact
+from .context import GENERIC_TYPES, TYPE, OntologyContext
+from .index import EMPTY, FactIndex
+from .prefilter import bad_values
+from .terms import LIT, n3, tid
+from .value_rules import to_number
+
+if TYPE_CHECKING:
+    from ..store.stored_kg import StoredKnowledgeGraph
+
+__all__ = ["StoreIndexView", "neighbourhood_index", "suspects"]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_FLAG = "https://hydra-magic.dev/ns#flag"
+
+
+def _values(ids: Iterable[str]) -> str:
+    return " ".join(n3(i) for i in sorted(ids))
+
+
+class _Asker:
+    """SPARQL over one stored graph's source graphs, answers as term ids."""
+
+    def __init__(self, kg: StoredKnowledgeGraph) -> None:
+        self.kg = kg
+        prefix = kg.source_prefix.replace("\\", "\\\\").replace('"', '\\"')
+        self.prefix = prefix
+
+    def src(self, g: str) -> str:
+        return f'FILTER(STRSTARTS(STR(?{g}), "{self.prefix}"))'
+
+    def ids(self, sparql: str, var: str = "x") -> set[str]:
+        return {tid(row[0]) for row in self.kg.select(sparql, (var,)) if row[0] is not None}
+
+    def rows(self, sparql: str, names: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        for row in self.kg.select(sparql, names):
+            if None not in row:
+                yield tuple(tid(t) for t in row)
+
+    def nodes_of(self, p: str, side: str, where: str = "") -> set[str]:
+        """Distinct subjects (``side="s"``) or objects (``"o"``) of ``p`` meeting ``where``."""
+        return self.ids(f"SELECT DISTINCT ?{side} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} {self.src('g')} {where} }}",
+                        side)
+
+    def untyped(self, var: str, classes: frozenset[str] | None = None) -> str:
+        """A filter keeping ``?var`` without a type (among ``classes``, when given) in any source graph."""
+        among = f"VALUES ?c_ {{ {_values(classes)} }} " if classes is not None else ""
+        return f"FILTER NOT EXISTS {{ GRAPH ?g_ {{ ?{var} a ?c_ }} {among}{self.src('g_')} }}"
+
+
+def suspects(kg: StoredKnowledgeGraph, ctx: OntologyContext, compiled: list[Any]) -> set[str]:
+    """Every node a full check could file an issue under (a superset, as :class:`.prefilter.Prefilter`)."""
+    q = _Asker(kg)
+    out: set[str] = set()
+    used = q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {kg.evidence_graph} {{ ?n <{_RDF}predicate> ?x }} }}")
+    # Entities with a type resting on a flagged fact: their judged types are not all their types, so every
+    # domain and range check of theirs is decided per node (a superset of FactIndex.with_inferred_types).
+    out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {kg.evidence_graph} {{ ?n <{_RDF}predicate> <{TYPE}> ; "
+                 f"<{_RDF}subject> ?x ; <{_FLAG}> ?f }} }}")
+    for p in used:
+        prop = ctx.properties.get(p)
+        if prop is None:
+            if p == TYPE:
+                allowed = ctx.classes | GENERIC_TYPES
+                used_classes = q.nodes_of(TYPE, "o")
+                for c in used_classes - allowed:
+                    out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a {n3(c)} }} {q.src('g')} }}")
+            else:  # an unknown property or an annotation: the check decides per subject
+                out |= q.nodes_of(p, "s")
+            continue
+        out |= _property_suspects(q, p, ctx)
+    out |= _disjoint_suspects(q, ctx)
+    if compiled:
+        out |= _rule_suspects(q, compiled)
+    return out
+
+
+def _property_suspects(q: _Asker, p: str, ctx: OntologyContext) -> set[str]:
+    out: set[str] = set()
+    prop = ctx.properties[p]
+    if ctx.classes:
+        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {_values(ctx.classes)} }} "
+                     f"GRAPH ?g {{ ?x <{p}> ?o }} {q.src('g')} }}")
+    dom = ctx.domain_ok.get(p)
+    # Outside the domain's instances: mismatches and untyped subjects alike; without a domain, untyped ones.
+    out |= q.nodes_of(p, "s", q.untyped("s", dom))
+    if prop.kind == "data":
+        values = q.nodes_of(p, "o")
+        bad = bad_values(values, ctx.datatype[p], ctx.datatype_ref[p])
+        if bad:
+            out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ VALUES ?o {{ {_values(bad)} }} "
+                         f"GRAPH ?g {{ ?x <{p}> ?o }} {q.src('g')} }}")
+    else:
+        out |= q.nodes_of(p, "s", "FILTER(isLiteral(?o))")
+    if p in ctx.functional:
+        out |= q.ids(f"SELECT ?x WHERE {{ GRAPH ?g {{ ?x <{p}> ?o }} {q.src('g')} }} "
+                     "GROUP BY ?x HAVING (COUNT(DISTINCT ?o) > 1)")
+    if p in ctx.irreflexive or p in ctx.asymmetric:
+        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x <{p}> ?x }} {q.src('g')} }}")
+    if p in ctx.asymmetric:
+        for s, o in q.rows(f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} {q.src('g')} "
+                           f"GRAPH ?h {{ ?o <{p}> ?s }} {q.src('h')} }}", ("s", "o")):
+            out.update((s, o))
+    if p in ctx.symmetric:
+        out |= q.nodes_of(p, "s", f"FILTER(!isLiteral(?o) && ?o != ?s) FILTER NOT EXISTS {{ GRAPH ?h {{ ?o <{p}> ?s }} "
+                          f"{q.src('h')} }}")
+    if p in ctx.reverse:  # checks filed under the objects
+        rng = ctx.range_ok.get(p)
+        if rng is not None:
+            out |= q.nodes_of(p, "o", q.untyped("o", rng))
+        elif p in ctx.object_props:
+            out |= q.nodes_of(p, "o", "FILTER(!isLiteral(?o)) " + q.untyped("o"))
+        if p in ctx.inverse_functional:
+            out |= q.ids(f"SELECT ?x WHERE {{ GRAPH ?g {{ ?s <{p}> ?x }} {q.src('g')} }} "
+                         "GROUP BY ?x HAVING (COUNT(DISTINCT ?s) > 1)")
+    return out
+
+
+def _disjoint_suspects(q: _Asker, ctx: OntologyContext) -> set[str]:
+    """Entities with a type under each class of a disjoint pair (one class under both included)."""
+    out: set[str] = set()
+    for a, b in ctx.disjoint:
+        under_a = frozenset(c for c, up in ctx.up.items() if a in up)
+        under_b = frozenset(c for c, up in ctx.up.items() if b in up)
+        if not under_a or not under_b:
+            continue
+        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?a }} VALUES ?a {{ {_values(under_a)} }} "
+                     f"{q.src('g')} GRAPH ?h {{ ?x a ?b }} VALUES ?b {{ {_values(under_b)} }} {q.src('h')} }}")
+    return out
+
+
+def _rule_suspects(q: _Asker, compiled: list[Any]) -> set[str]:
+    """Entities that may break a value rule: as :func:`.prefilter.suspect_rules`, on the rule's values only."""
+    out: set[str] = set()
+    numbers: dict[str, float | None] = {}
+    for c in compiled:
+        if not c.props:
+            continue
+        names = tuple(f"v{i}" for i in range(len(c.props)))
+        where = " ".join(f"GRAPH ?g{i} {{ ?s <{p}> ?v{i} }} {q.src(f'g{i}')}" for i, p in enumerate(c.props))
+        values: dict[str, list[set[str]]] = {}
+        for row in q.rows(f"SELECT DISTINCT ?s {' '.join('?' + n for n in names)} WHERE {{ {where} }}",
+                          ("s", *names)):
+            sets = values.setdefault(row[0], [set() for _ in names])
+            for i, v in enumerate(row[1:]):
+                sets[i].add(v)
+        for e, sets in values.items():
+            nums = []
+            for vs in sets:
+                if len(vs) != 1:
+                    break
+                v = next(iter(vs))
+                n = numbers.get(v, numbers)
+                if n is numbers:
+                    n = numbers[v] = to_number(v)
+                if n is None:
+                    break
+                nums.append(n)
+            else:
+                if c.holds(tuple(nums)):
+                    continue
+            out.add(e)
+    return out
+
+
+def neighbourhood_index(kg: StoredKnowledgeGraph, nodes: Iterable[str], ctx: OntologyContext) -> FactIndex:
+    """An index of the facts touching ``nodes`` and of every transitive property's facts: all that the
+    per-node checks of those nodes read."""
+    from .terms import node
+
+    facts: list[Fact] = kg.facts_touching(node(i) for i in nodes)
+    for p in sorted(ctx.transitive):
+        facts += kg.facts_with_predicate(URIRef(p))
+    idx = FactIndex.build(facts, ctx.reverse)
+    idx.full_facts, idx.sentences = kg.full_facts, kg.sentences
+    return idx
+
+
+class StoreIndexView:
+    """The lookups the CQ tests make on an index (:meth:`has_node`, :meth:`objects`, :meth:`subjects`,
+    :meth:`types_of`), answered from the store one entity at a time and kept."""
+
+    def __init__(self, kg: StoredKnowledgeGraph, reverse: frozenset[str]) -> None:
+        self._kg = kg
+        self._idx = FactIndex(reverse)
+        self._loaded: set[str] = set()
+
+    def _load(self, e: Any) -> str:
+        i = tid(e)
+        if i not in self._loaded and i[:1] != LIT:
+            self._loaded.add(i)
+            for f in self._kg.facts_touching([e if not isinstance(e, str) else URIRef(e)]):
+                self._idx.add(f)
+        return i
+
+    def has_node(self, e: Any) -> bool:
+        i = self._load(e)
+        return any(i in d for d in self._idx.pso.values())
+
+    def objects(self, s: Any, p: Any) -> dict[str, int]:
+        self._load(s)
+        return self._idx.objects(s, p)
+
+    def subjects(self, p: Any, o: Any) -> Any:
+        self._load(o)
+        return self._idx.subjects(p, o) or EMPTY
+
+    def types_of(self, e: Any) -> dict[str, int]:
+        self._load(e)
+        return self._idx.types_of(e)
+
