@@ -258,23 +258,21 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         return [found.get((f.source, f.key), f) for f in facts]
 
     def sentences(self, facts: list[Fact]) -> list[str]:
-        """The sentence each of ``facts`` was read from (one evidence quad each; batched on a server)."""
+        """The sentence each of ``facts`` was read from (one evidence quad each; a query per 500 on a server)."""
         ev = self._names
         nodes = [ev.evidence_pattern(f)[1] for f in facts]
         st = self._st
+        found: dict[Any, str] = {}
         if getattr(st, "endpoint", None) is None:
-            found = {}
             for n in nodes:
                 for q in st.quads_for_pattern(n, _VALUE, None, ev.evidence):
                     found[n] = q.object.value
-                    break
-        else:
-            found = {}
-            for i in range(0, len(nodes), 400):
-                part = nodes[i:i + 400]
-                for n, v in self._ox_rows("SELECT ?n ?v WHERE { VALUES ?n { %s } GRAPH %s { ?n %s ?v } }"
-                                          % (" ".join(map(str, part)), ev.evidence, _VALUE), ("n", "v")):
-                    found[n] = v.value
+            return [found.get(n, "") for n in nodes]
+        for i in range(0, len(nodes), 500):
+            for n, v in self._ox_rows("SELECT ?n ?v WHERE { VALUES ?n { %s } GRAPH %s { ?n %s ?v } }"
+                                      % (" ".join(map(str, dict.fromkeys(nodes[i:i + 500]))), ev.evidence, _VALUE),
+                                      ("n", "v")):
+                found[n] = v.value
         return [found.get(n, "") for n in nodes]
 
     def _facts_at(self, nodes: Iterable[Any]) -> list[Fact]:
@@ -405,38 +403,43 @@ class StoredKnowledgeGraph(KnowledgeGraph):
     def select(self, sparql: str, names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
         """A SELECT's rows as tuples of rdflib terms in the order of ``names`` (None where unbound),
         answered by the store itself: the embedded Oxigraph, or the server in one request."""
-        st, term = self._st, self._term
-        endpoint = getattr(st, "endpoint", None)
-        if endpoint is not None:  # a server: SPARQL JSON rows keyed by variable
-            from .sparql_reader import ox_term
+        term = self._term
+        for row in self._ox_rows(sparql, names):
+            yield tuple(None if t is None else term(t) for t in row)
 
-            for row in endpoint.select(sparql):
-                yield tuple(term(ox_term(row[n])) if n in row else None for n in names)
-            return
-        for sol in st.query(sparql):
-            yield tuple(None if (t := sol[n]) is None else term(t) for n in names)
+    def source_filter(self, var: str) -> str:
+        """A SPARQL filter keeping ``?var`` to the source graphs. A session's own store holds exactly three
+        other graphs, ruled out by name (a few times faster than a test on the IRI's text); a server holds
+        other sessions too, so there the name's prefix decides."""
+        ev = self._names
+        if getattr(self._st, "endpoint", None) is None:
+            return f"FILTER(?{var} NOT IN ({ev.evidence}, {ev.ontology}, {ev.session}))"
+        prefix = self.source_prefix.replace("\\", "\\\\").replace('"', '\\"')
+        return f'FILTER(STRSTARTS(STR(?{var}), "{prefix}"))'
 
-    def facts_touching(self, nodes: Iterable[Node], batch: int = 400) -> list[Fact]:
+    def facts_touching(self, nodes: Iterable[Node], batch: int = 500) -> list[Fact]:
         """The facts whose subject or object is one of ``nodes``, as :meth:`index_facts` gives them (source;
-        flags and basis on type facts, the only ones whose flags a check reads), hidden ones left out."""
+        flags and basis on type facts, the only ones whose flags a check reads), hidden ones left out.
+        One query per ``batch`` nodes, answered inside the store."""
         todo = [to_ox(n) for n in dict.fromkeys(nodes)]
-        st, ev = self._st, self._names
-        quads: list[Any] = []
-        if getattr(st, "endpoint", None) is None:
+        quads: dict[Any, None] = {}
+        st = self._st
+        if getattr(st, "endpoint", None) is None:  # two index lookups per node beat a query here
+            source_of = self._names.source_of
             for x in todo:
-                if not isinstance(x, ox.Literal):
-                    quads.extend(st.quads_for_pattern(x, None, None, None))
-                quads.extend(st.quads_for_pattern(None, None, x, None))
-        else:
-            prefix = self.source_prefix.replace("\\", "\\\\").replace('"', '\\"')
-            for i in range(0, len(todo), batch):
-                values = " ".join(map(str, todo[i:i + batch]))
-                quads.extend(ox.Quad(*q) for q in self._ox_rows(
+                for q in (*(() if isinstance(x, ox.Literal) else st.quads_for_pattern(x, None, None, None)),
+                          *st.quads_for_pattern(None, None, x, None)):
+                    if q.predicate != _OX_LABEL and source_of(q.graph_name) is not None:
+                        quads[q] = None
+            return self._light_facts(quads)
+        for i in range(0, len(todo), batch):
+            values = " ".join(map(str, todo[i:i + batch]))
+            for q in self._ox_rows(
                     "SELECT ?s ?p ?o ?g WHERE { VALUES ?x { %s } { GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) } UNION "
-                    "{ GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) } FILTER(STRSTARTS(STR(?g), \"%s\")) }"
-                    % (values, prefix), ("s", "p", "o", "g")))
-        return self._light_facts(dict.fromkeys(q for q in quads if q.predicate != _OX_LABEL
-                                               and ev.source_of(q.graph_name) is not None))
+                    "{ GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) } %s FILTER(?p != %s) }"
+                    % (values, self.source_filter("g"), _OX_LABEL), ("s", "p", "o", "g")):
+                quads[ox.Quad(*q)] = None
+        return self._light_facts(quads)
 
     def facts_with_predicate(self, predicate: Node) -> list[Fact]:
         """Every fact of ``predicate`` (light, as :meth:`facts_touching`): for checks that follow paths."""
@@ -446,13 +449,20 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         return self._light_facts(quads)
 
     def _ox_rows(self, sparql: str, names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+        """A SELECT's rows as pyoxigraph terms (None where unbound), from the embedded store or a server."""
+        st = self._st
+        endpoint = getattr(st, "endpoint", None)
+        if endpoint is None:
+            for sol in st.query(sparql):
+                yield tuple(sol[n] for n in names)
+            return
         from .sparql_reader import ox_term
 
-        for row in self._st.endpoint.select(sparql):
-            yield tuple(ox_term(row[n]) for n in names)
+        for row in endpoint.select(sparql):
+            yield tuple(ox_term(row[n]) if n in row else None for n in names)
 
     def _light_facts(self, quads: Iterable[Any]) -> list[Fact]:
-        st, ev, term, hidden = self._st, self._names, self._term, self._hidden
+        ev, term, hidden = self._names, self._term, self._hidden
         out: list[Fact] = []
         typed: list[tuple[int, Any]] = []
         for q in quads:
@@ -465,18 +475,27 @@ class StoredKnowledgeGraph(KnowledgeGraph):
             if q.predicate == _OX_TYPE:
                 typed.append((len(out), ev.node(q.subject, q.predicate, q.object, q.graph_name)))
             out.append(f)
-        if typed:  # flags and basis of the type facts: one evidence read each (batched on a server)
+        if typed:  # flags and basis of the type facts: index lookups here, one query per 200 on a server
+            found: dict[Any, tuple[list[str], str]] = {}
+            st = self._st
             batch = getattr(st, "statements", None)
-            nodes = [n for _, n in typed]
-            groups = batch(nodes) if callable(batch) else (
-                list(st.quads_for_pattern(n, None, None, ev.evidence)) for n in nodes)
-            for (i, _), group in zip(typed, groups):
-                flags = sorted(q.object.value for q in group if q.predicate == _FLAG)
-                if flags:
-                    basis = next((q.object.value for q in group if q.predicate == _BASIS), "")
+            if callable(batch):
+                for (_, n), group in zip(typed, batch([n for _, n in typed])):
+                    flags = [q.object.value for q in group if q.predicate == _FLAG]
+                    if flags:
+                        found[n] = (flags, next((q.object.value for q in group if q.predicate == _BASIS), ""))
+            else:
+                for _, n in typed:
+                    flags = [q.object.value for q in st.quads_for_pattern(n, _FLAG, None, ev.evidence)]
+                    if flags:
+                        found[n] = (flags, next((q.object.value for q in
+                                                 st.quads_for_pattern(n, _BASIS, None, ev.evidence)), ""))
+            for i, n in typed:
+                hit = found.get(n)
+                if hit is not None:
                     f = out[i]
-                    out[i] = Fact(f.subject, f.predicate, f.object, Evidence(source=f.evidence.source, time=0.0,
-                                                                             flags=tuple(flags), basis=basis))
+                    out[i] = Fact(f.subject, f.predicate, f.object, Evidence(
+                        source=f.evidence.source, time=0.0, flags=tuple(sorted(set(hit[0]))), basis=hit[1]))
         return out
 
     # ------------------------------------------------------------ labels

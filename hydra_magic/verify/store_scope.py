@@ -44,11 +44,9 @@ class _Asker:
 
     def __init__(self, kg: StoredKnowledgeGraph) -> None:
         self.kg = kg
-        prefix = kg.source_prefix.replace("\\", "\\\\").replace('"', '\\"')
-        self.prefix = prefix
 
     def src(self, g: str) -> str:
-        return f'FILTER(STRSTARTS(STR(?{g}), "{self.prefix}"))'
+        return self.kg.source_filter(g)
 
     def ids(self, sparql: str, var: str = "x") -> set[str]:
         return {tid(row[0]) for row in self.kg.select(sparql, (var,)) if row[0] is not None}
