@@ -199,3 +199,25 @@ def test_a_date_question_reuses_a_year_property_with_a_hint():
 def test_a_year_question_on_an_empty_ontology_asks_for_a_year():
     p = parse_cq("In what year was a film released?")
     assert (p.property.name, p.datatype) == ("releaseYear", "integer")
+
+
+# ------------------------------------------- placeholders inside phrases, plural parts
+def test_a_variable_ends_its_noun_phrase():
+    # the variable is no part of a class name ("XContain", "InGenus" were read before)
+    assert parse_cq("Which species does genus X contain?").describe() == "which_object: contains(Genus → Species)"
+    assert parse_cq("Which species belong to genus X?").describe() == "which_subject: belongsTo(Species → Genus)"
+    # "are in genus Y" names no relation: unread rather than a class InGenus
+    assert parse_cq("How many species X are in genus Y?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    ("What are the inputs and outputs of a software?",
+     "attribute_of: hasInput(Software → Input), hasOutput(Software → Output)", "entities"),
+    ("What are the parts of a plant?", "attribute_of: hasPart(Plant → Part)", "entities"),
+    # attribute nouns stay data properties, in the plural too
+    ("What are the release dates of a film?", "attribute_of: releaseDate(Film → date)", "value"),
+    ("What is the habitat of an animal?", "attribute_of: habitat(Animal → string)", "value"),
+])
+def test_plural_things_of_an_owner_are_objects(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)

@@ -157,6 +157,8 @@ def _placeholder(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
     if glued is not None:
         return _class_np([*toks[:-1], *glued.split()], "a", numbers)
     if len(toks) > 1 and is_variable(toks[-1]) and not toks[-2][:1].isupper():
+        if not _noun_words(toks[:-1], _low(toks[:-1])):
+            return None  # "in genus Y": a preposition is no part of a class name
         return _class_np(toks[:-1], det or "a", numbers)
     return None
 
@@ -191,6 +193,8 @@ def _noun_words(toks: list[str], low: list[str]) -> bool:
     only word characters, not ending in a participle ("a film directed" is a clause)."""
     if any(w in FUNCTION or w in FIRST_PERSON or w in ADVERBS or _is_adverb(w) for w in low):
         return False
+    if any(is_variable(t) for t in toks):
+        return False  # "genus X contain": a variable ends its noun phrase, a class name never holds one
     if any(not re.fullmatch(r"[^\W_]+(?:[-.'][^\W_]+)*", t) for t in toks):
         return False
     return not (len(toks) > 1 and _is_participle(low[-1]) and not _is_known_noun(low[-1]))

@@ -5,6 +5,7 @@ X of Y?``.
 from __future__ import annotations
 
 from ...lexicon import AUX_BE
+from ...word_classes import _is_known_attribute
 from ..builders import _B, _attribute, _has_prop, _relational
 from ..chunker import _NP, _low, _nps
 from ..clauses import _clause_subject
@@ -46,6 +47,10 @@ def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP]) -> Pa
             b.cls(PERSON)
             b.cls(attr.ref)
             b.link(attr.ref.name, PERSON.name, implied=True)
+            b.prop(_has_prop(attr.ref, own))
+        elif attr.plural and not _is_known_attribute(attr.ref.label.split()):
+            # "What are the inputs of a software?": several things, not one literal value
+            b.cls(attr.ref)
             b.prop(_has_prop(attr.ref, own))
         else:
             b.prop(_attribute(b, attr, own))
