@@ -221,3 +221,18 @@ def test_a_variable_ends_its_noun_phrase():
 def test_plural_things_of_an_owner_are_objects(q, expected, answer):
     p = parse_cq(q)
     assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_a_superlative_names_no_class():
+    assert parse_cq("Which animal is the largest?") is None
+    assert parse_cq("Which version of a tool is the latest?") is None
+    # a noun after the copula still does
+    assert parse_cq("Which animals are carnivores?").describe() == "which_subject: Carnivore ⊑ Animal"
+
+
+def test_exist_is_no_property():
+    p = parse_cq("Which versions of a tool exist?")
+    assert (p.describe(), p.answer_class) == ("which_subject: hasVersion(Tool → Version)", "Version")
+    p = parse_cq("Which animals exist?")
+    assert (p.describe(), [c.name for c in p.classes]) == ("which_subject: Animal", ["Animal"])
+    assert not p.properties

@@ -27,7 +27,7 @@ from .builders import (
 )
 from .chunker import _NP, _VG, _low, _np, _nps, _verb_group
 from .model import Answer, ClassRef, ParsedCQ
-from .words import is_counted_quantity
+from .words import is_counted_quantity, is_superlative
 
 
 def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int,
@@ -134,8 +134,8 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
     if not objs or not subj or neg:
         return None
     obj = objs[0]
-    if obj.ref is None:
-        return None
+    if obj.ref is None or all(is_superlative(w) for w in obj.words):
+        return None  # "Which animal is the largest?": a maximum of an unnamed quantity, not a class Largest
     if not obj.det and not obj.plural and len(obj.words) == 1 and _is_adjective(obj.words[0]):
         b.prop(_bool_prop(obj.words[0], dom))
         return b.done("entities", dom[0] if dom else None, "domain")
@@ -212,6 +212,9 @@ def _subject_active(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: 
     if not objs and not vg.prep:
         if not dom or not vg.lemma.isalpha():
             return None
+        if vg.lemma == "exist" and not neg:
+            # "Which versions of a tool exist?": the things themselves (and their owner), no property "exists"
+            return b.done("entities", dom[0], None)
         b.prop(_ability_prop(vg, dom))  # "Which birds cannot fly?"
         return b.done("entities", dom[0], "domain", negated=neg)
     if vg.prep and not objs:

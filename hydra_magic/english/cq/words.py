@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import COUNT_UNITS
+from ..lexicon import COUNT_UNITS, SUPERLATIVE
 
-__all__ = ["HEADCOUNT", "is_counted_quantity", "placeholder_head", "is_variable", "is_acronym"]
+__all__ = ["HEADCOUNT", "is_counted_quantity", "placeholder_head", "is_variable", "is_acronym", "is_superlative"]
+
+#: Superlatives that name no class: "Which animal is *the largest*?" asks for a maximum, not a class Largest.
+_SUPERLATIVES = frozenset("""
+highest largest biggest greatest longest tallest oldest lowest smallest shortest youngest latest newest earliest
+best worst fastest slowest cheapest heaviest lightest nearest closest most least fewest first last
+""".split())
 
 #: People counted as a number in a text ("221,000 employees", "3,000 students"): "How many employees does a
 #: company have?" asks for a number (``numberOfEmployees``), not for a class of employees. When the batch or the
@@ -44,3 +50,9 @@ def placeholder_head(token: str) -> str | None:
 def is_acronym(token: str) -> bool:
     """``XML``, ``DNA``, ``ISO-4``: an all-capital word of 2–6 characters."""
     return bool(_ACRONYM.fullmatch(token))
+
+
+def is_superlative(word: str) -> bool:
+    """``largest``, ``latest``, ``best``: a superlative adjective (its noun left out, it names no class)."""
+    w = word.lower()
+    return w in _SUPERLATIVES or w in SUPERLATIVE
