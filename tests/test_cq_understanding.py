@@ -236,3 +236,22 @@ def test_exist_is_no_property():
     p = parse_cq("Which animals exist?")
     assert (p.describe(), [c.name for c in p.classes]) == ("which_subject: Animal", ["Animal"])
     assert not p.properties
+
+
+@pytest.mark.parametrize("q, expected, answer_class, negated", [
+    # "used to V Y": the tool does the verb (never a class AnalyseData)
+    ("Which software is used to analyse data?", "which_subject: analyses(Software → Data)", "Software", False),
+    ("Which tools can be used to read a format?", "which_subject: reads(Tool → Format)", "Tool", False),
+    # "needed/required to V Y": Y requires it
+    ("What hardware is required to run a tool?", "which_subject: requires(Tool → Hardware)", "Hardware", False),
+    # "no" before the object negates the question
+    ("Which animals eat no plants?", "which_subject: eats(Animal → Plant)", "Animal", True),
+])
+def test_purpose_and_negation(q, expected, answer_class, negated):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer_class, p.negated) == (expected, answer_class, negated)
+
+
+def test_used_in_a_place_is_still_a_state():
+    assert parse_cq("Which tools are used in a lab?").describe() == "which_subject: usedIn(Tool → Lab)"
+    assert parse_cq("Which tools are used to?") is None

@@ -8,7 +8,8 @@ import re
 from dataclasses import replace
 from typing import Literal, Sequence
 
-from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, PREPS, SUPERLATIVE
+from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, PREPS, SUPERLATIVE
+from ..morphology import singularise, verb_lemma
 from ..word_classes import _is_adjective, _is_known_attribute, _is_participle, _is_verb_form, guess_datatype
 from .builders import (
     _B,
@@ -25,7 +26,7 @@ from .builders import (
     _state_prop,
     _verb_prop,
 )
-from .chunker import _NP, _VG, _low, _np, _nps, _verb_group
+from .chunker import _NP, _VG, _low, _np, _nps, _prep_at, _verb_group
 from .model import Answer, ClassRef, ParsedCQ
 from .words import is_counted_quantity, is_superlative
 
@@ -52,7 +53,12 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     if vg.kind == "active" and len(rest) > 2 and _low(rest[:2]) in (["the", "most"], ["the", "fewest"]):
         agg = "max" if rest[1].lower() == "most" else "min"  # "Which author wrote the most books?"
         rest = rest[2:]
+    purpose = _passive_purpose(b, dom, vg, rest, neg)
+    if purpose is not None:
+        return purpose
     objs = _objects(rest)
+    if objs and any(o.det in ("no", "neither") for o in objs):
+        neg = True  # "Which animals eat no plants?"
     if vg.kind == "active" and not vg.prep and vg.lemma not in ("be", "have") and (
             objs is None or _role_of(objs) is not None):
         r = _verb_object_pp(b, dom, vg, rest, neg, agg)
@@ -63,6 +69,33 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     if vg.kind == "passive":
         return _subject_passive(b, dom, vg, objs, neg)
     return _subject_active(b, dom, vg, objs, neg, agg)
+
+
+#: "X is used to V Y" means X Vs Y; "X is needed to V Y" means Y requires X.
+_USED_FOR = frozenset("use employ apply".split())
+_NEEDED_FOR = frozenset("need require".split())
+
+
+def _passive_purpose(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: bool) -> ParsedCQ | None:
+    """``Which software is used to analyse data?`` → ``analyses`` (Software → Data); ``What hardware is required
+    to run a tool?`` → ``requires`` (Tool → Hardware). The verb after "to" is the relation; never a class
+    ``AnalyseData``."""
+    if vg.kind != "passive" or vg.prep != "to" or vg.lemma not in _USED_FOR | _NEEDED_FOR or len(rest) < 2:
+        return None
+    low = _low(rest)
+    verb = low[0]
+    if not re.fullmatch(r"[a-z]+", verb) or verb_lemma(verb) != verb or verb in FUNCTION or (
+            singularise(verb) != verb and verb not in COMMON_VERBS):
+        return None
+    prep, end = _prep_at(low, 1)
+    objs = _objects(rest[end:])
+    if not objs or any(o.ref is None and not o.entity for o in objs):
+        return None
+    if vg.lemma in _USED_FOR:
+        b.prop(_verb_prop(verb, prep, dom, b.np(objs)))
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+    b.prop(_verb_prop("require", "", b.np(objs), dom))
+    return b.done("entities", dom[0] if dom else None, "range", negated=neg)
 
 
 #: Prepositions after an object that add a participant to the verb ("eats a plant *in* a habitat").
