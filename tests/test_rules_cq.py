@@ -585,3 +585,13 @@ def test_claro_template_instantiation():
     assert instantiate_placeholders("Who developed [it]?", "swo") == "Who developed the software?"
     assert instantiate_placeholders("What software can perform [task x]?", "swo") == \
         "What software can perform a task?"
+
+
+@pytest.mark.skipif(not (DATA / "cq2sparqlowl").exists(), reason="shared benchmark data not present")
+def test_cq_bench_hand_check_sample_is_fixed_by_its_seed_and_parsed():
+    from hydra_magic.bench.cq_bench import hand_check_sample
+
+    a, b = hand_check_sample(DATA, 10, seed=16), hand_check_sample(DATA, 10, seed=16)
+    assert a == b and len(a) == 10
+    assert {x["set"] for x in a} <= {"swo", "claro_v2"} and all(x["parse"] for x in a)
+    assert hand_check_sample(DATA, 10, seed=17) != a
