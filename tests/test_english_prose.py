@@ -151,3 +151,28 @@ def test_a_negated_paraphrase_is_rejected_by_the_contracts(onto: Ontology) -> No
         assert any("negated" in x.codes for x in r.rejected)
     finally:
         s.close()
+
+
+def test_a_paraphrase_reads_past_the_role_before_its_object(onto: Ontology) -> None:
+    # "wed*" paraphrases "married to"; the role words between it and the name are no gap
+    assert _rels("Ada Lindgren wed the Swedish chemist Karl Holm.", onto) == [
+        ("ada_lindgren", "marriedTo", "karl_holm"),
+    ]
+
+
+def test_a_paraphrase_does_not_read_past_a_preposition_before_its_object(onto: Ontology) -> None:
+    assert _rels("Ada Lindgren wed in the old church Karl Holm.", onto) == []
+
+
+def test_a_given_name_before_and_shares_the_next_surname(onto: Ontology) -> None:
+    assert _rels("Norrland Mills was founded by the brothers Per and Nils Ek.", onto) == [
+        ("per_ek", "founds", "norrland_mills"),
+        ("nils_ek", "founds", "norrland_mills"),
+    ]
+
+
+def test_a_company_before_and_keeps_its_own_name(onto: Ontology) -> None:
+    assert _rels("Norrland Mills was founded by Volvo and Nils Ek.", onto) == [
+        ("volvo", "founds", "norrland_mills"),
+        ("nils_ek", "founds", "norrland_mills"),
+    ]

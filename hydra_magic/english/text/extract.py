@@ -33,7 +33,9 @@ from .subjects import (
     _sentence_subject,
 )
 from .tokens import _snake, _tokenize, _Tokens
-from .words import ALIAS_CUES, AUXILIARIES, DATE_RXS, MENTION_KINDS, PRONOUN_GENDER, SCALES
+from ..lexicon import PREPS
+from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, MENTION_KINDS, NOT_FILLERS,
+                    PRONOUN_GENDER, SCALES)
 
 
 def extract_triples(
@@ -228,11 +230,32 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         _copula_subject_relations(site, k0, k1, trig, kinds, rels)
         return
     subj, obj, gap = found
-    if subj is None or obj.key == subj.key or (trig.paraphrase and gap > 1):
+    if subj is None or obj.key == subj.key or (trig.paraphrase and gap > 1 and not _role_gap(site, k1, obj)):
         return  # a paraphrase is read only next to its object ("sold under the brand name X" is not "sold X")
     if trig.inverse and obj.kind not in ("name", "quoted"):
         return
     _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+_ROLE_DETERMINERS = frozenset("the a an its his her their".split())
+
+
+def _role_gap(site: _Site, k1: int, obj: _Mention) -> bool:
+    """Whether the words between a paraphrase and its object name only the object's role: a
+    determiner, then words of a noun phrase and no preposition or verb ("bought the Portuguese
+    sardine maker X", "married the French physicist X"); "sold under the brand name X" is not."""
+    toks = site.toks
+    if obj.kind != "name" or obj.i - k1 < 2 or toks.low[k1] not in _ROLE_DETERMINERS:
+        return False
+    for q in range(k1 + 1, obj.i):
+        w = toks.low[q]
+        if toks.kinds[q] != "word" or w in NOT_FILLERS or w in PREPS or w in DETERMINERS:
+            return False
+        if toks.words[q][:1].isupper() and not any(m.adjective and m.i <= q < m.j for m in site.mentions):
+            return False  # another name stands between ("the Bank of Italy's X")
+        if w.endswith("ed") or w.endswith("ing"):
+            return False
+    return True
 
 
 def _possessive_role(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], subj: _Mention | None,

@@ -40,8 +40,14 @@ class References:
     def join_short_names(self, toks: _Tokens, mentions: list[_Mention], base: int) -> None:
         """Join each one-word name to the one earlier full name it shortens (see the module)."""
         by_word = self.by_word
-        for m in mentions:
+        for k, m in enumerate(mentions):
             if m.kind != "name" or m.adjective:
+                continue
+            shared = _shared_surname(toks, mentions, k)
+            if shared:  # "the brothers Duncan and Ian MacLeod": Duncan MacLeod
+                m.canonical = shared
+                self._add_full_name(shared)
+                self.seen[shared] = (shared, m.text, base + m.start, base + m.end)
                 continue
             if " " in m.text:
                 self._add_full_name(m.text)
@@ -144,3 +150,22 @@ def pronoun_after_group(toks: _Tokens, group: list[_Mention], refs: References) 
             members = [(m.name, m.text, 0, 0) for m in group]
             return -1 if refs._fitting(w, members) is members[0] else q
     return -1
+
+
+_SIBLING_NOUNS = frozenset("brothers sisters siblings twins cousins".split())
+
+
+def _shared_surname(toks: _Tokens, mentions: list[_Mention], k: int) -> str:
+    """The full name of a given name that shares the surname of the next one ("Duncan and Ian
+    MacLeod" -> "Duncan MacLeod"): a one-word name before "and" and a two-word name, when it is a
+    known given name or follows "brothers"/"sisters"; else ``""``."""
+    m = mentions[k]
+    if m.j - m.i != 1 or k + 1 >= len(mentions):
+        return ""
+    n = mentions[k + 1]
+    if n.kind != "name" or n.adjective or n.i != m.j + 1 or toks.low[m.j] != "and" or n.j - n.i != 2:
+        return ""
+    given = m.text.lower() in FEMALE_NAMES or m.text.lower() in MALE_NAMES
+    if not given and not (m.i > 0 and toks.low[m.i - 1] in _SIBLING_NOUNS):
+        return ""
+    return f"{m.text} {n.text.split()[-1]}"
