@@ -255,3 +255,50 @@ def test_purpose_and_negation(q, expected, answer_class, negated):
 def test_used_in_a_place_is_still_a_state():
     assert parse_cq("Which tools are used in a lab?").describe() == "which_subject: usedIn(Tool → Lab)"
     assert parse_cq("Which tools are used to?") is None
+
+
+# ------------------------------------------------ CLaRO shapes: difference, given, how long
+@pytest.mark.parametrize("q, expected, classes", [
+    ("What is the difference between a virus and a bacterium?", "difference: Virus, Bacterium",
+     ["Virus", "Bacterium"]),
+    ("What are the differences between a tool and a library?", "difference: Tool, Library", ["Tool", "Library"]),
+])
+def test_a_difference_asks_for_the_definitions_of_the_classes(q, expected, classes):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer, [c.name for c in p.classes], p.properties) == (expected, "definition", classes, ())
+
+
+@pytest.mark.parametrize("q", ["What is the difference between a virus?", "What is the difference between X and Y?"])
+def test_a_difference_needs_two_named_classes(q):
+    assert parse_cq(q) is None
+
+
+@pytest.mark.parametrize("q, expected, classes", [
+    ("Given a tool, which formats does it read?", "given_which_object: reads(Tool → Format)", ["Format", "Tool"]),
+    ("Given a habitat, which animals live in it?", "given_which_subject: livesIn(Animal → Habitat)",
+     ["Animal", "Habitat"]),
+    ("Given an animal, what are the plants for a habitat?", "given_attribute_of: hasPlant(Habitat → Plant)",
+     ["Habitat", "Plant", "Animal"]),
+])
+def test_given_a_thing_then_a_question(q, expected, classes):
+    p = parse_cq(q)
+    assert (p.describe(), [c.name for c in p.classes]) == (expected, classes)
+
+
+def test_given_without_a_question_is_unread():
+    assert parse_cq("Given X, what is Y?") is None
+    assert parse_cq("Given a tool, the formats.") is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("How long does an animal sleep?", "how_long: sleepDuration(Animal → float)"),
+    ("How long does a bird migrate?", "how_long: migrationDuration(Bird → float)"),
+    ("How long does a film last?", "how_much: duration(Film → float)"),
+])
+def test_how_long_is_the_duration_of_the_event(q, expected):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, "value")
+
+
+def test_how_long_needs_a_verb_at_the_end():
+    assert parse_cq("How long does a tool take to run?") is None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, AUX_DO, COST_VERBS, HOW_ADJ, MODALS
+from ...lexicon import AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, MODALS
 from ...morphology import past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
-from ..builders import _B, _count_prop, _data_prop, _has_prop, _verb_prop
+from ..builders import _B, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ClassRef, ParsedCQ
 from ..registry import cq_pattern
@@ -50,7 +50,28 @@ def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
         dom = b.np(x)
         b.prop(_data_prop(ClassRef.from_label(attr), dom, dt))
         return b.done("value", None, "range")
+    if low[1] == "long" and low[2] in AUX_DO | MODALS and len(toks) > 4:
+        return _how_long(text, toks)
     return None
+
+
+def _how_long(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``How long does a migration last?`` is a cost verb (``duration``); ``How long does an animal sleep?`` →
+    ``sleepDuration`` (Animal → float): the duration of the verb's event, the verb being the last word."""
+    verb = toks[-1].lower()
+    if not verb.isalpha() or verb_lemma(verb) != verb or verb in COMMON_NOUN_ENDINGS or verb in FUNCTION:
+        return None
+    x = _nps(toks[3:-1])
+    if not x or any(e.ref is None for e in x):
+        return None
+    b = _B(text, "how_long")
+    dom = b.np(x)
+    b.prop(_event_prop(verb, past_participle(verb), dom, "duration", "float"))
+    return b.done("value", None, "range")
+
+
+#: Words that end a "How long does X …" question but are no verbs ("How long does a film's running time").
+COMMON_NOUN_ENDINGS = frozenset("time period duration".split())
 
 
 def _adjective_noun(adj: str) -> str:

@@ -22,7 +22,7 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
     rest = toks[2:]
     rlow = _low(rest)
     if rlow[:1] == ["the"] and len(rlow) > 1 and rlow[1] in ("difference", "differences"):
-        return None
+        return _difference(text, rest[2:])
     rel = _relational(rest)
     if rel is not None:
         return _attribute_of(text, low[0], *rel)
@@ -83,3 +83,18 @@ def _what_is_x(text: str, low: list[str], rlow: list[str], x: list[_NP] | None) 
     if low[0] == "which" or (rlow and rlow[-1] == "there"):
         return None
     return b.done("definition", x[0].ref.name)
+
+
+def _difference(text: str, rest: list[str]) -> ParsedCQ | None:
+    """``What is the difference between a virus and a bacterium?``: the classes to tell apart, each with what
+    defines it; no relation is asked for (CLaRO "What is the difference between [EC1] and [EC2]")."""
+    if len(rest) < 2 or rest[0].lower() != "between":
+        return None
+    things = _nps(rest[1:], class_slot=True)
+    if not things or any(t.ref is None for t in things):
+        return None
+    if len(things) == 1 and not things[0].plural and not things[0].of:
+        return None  # "between a virus": one thing is no comparison
+    b = _B(text, "difference")
+    b.np(things)
+    return b.done("definition", None)

@@ -1,0 +1,40 @@
+"""Question family *given*: ``Given a habitat, which animals live there?`` — the CLaRO shape "Given [EC1], what
+are [EC2] for [EC3] …": the question after the comma is read on its own, and the given thing's class is kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...lexicon import AUX, WH
+from ..chunker import _low, _nps, _rewrite_possessives
+from ..model import ParsedCQ
+from ..registry import cq_pattern
+
+
+@cq_pattern(priority=5)
+def _p_given(text: str, toks: list[str]) -> ParsedCQ | None:
+    low = _low(toks)
+    if len(toks) < 4 or low[0] not in ("given", "for"):
+        return None
+    for k in range(2, len(toks) - 1):
+        if low[k] in WH or (low[k] in AUX and low[0] == "given"):
+            given = _nps(toks[1:k])
+            if not given or any(g.ref is None for g in given):
+                continue
+            from ..parse import _parse_clause
+
+            rest = toks[k:]
+            if len(given) == 1 and given[0].ref is not None:
+                # "it" and "its" stand for the given thing
+                words = given[0].ref.label.split()
+                out: list[str] = []
+                for t in rest:
+                    out += ["the", *words] if t.lower() == "it" else \
+                        ["the", *words, "'s"] if t.lower() == "its" else [t]
+                rest = _rewrite_possessives(out)
+            r = _parse_clause(text, rest)
+            if r is None:
+                return None
+            classes = r.classes + tuple(g.ref for g in given if g.ref is not None and g.ref not in r.classes)
+            return replace(r, pattern="given_" + r.pattern, classes=classes)
+    return None
