@@ -674,3 +674,31 @@ def test_a_relative_pronoun_ends_an_opening_title() -> None:
     text = "Olga Bondareva who was born in 1937 has the location Adams County."
     got = _triples(extract_triples(TextChunk(text), o, KnowledgeGraph()))
     assert ("olga_bondareva", "location", "adams_county") in got
+
+
+def _noun_by_ontology() -> Ontology:
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    book = o.add_class("Book", label="book", refresh=False)
+    o.add_property("writesScreenplayOf", "object", [person], [film], label="writes screenplay of",
+                   alt_labels=["screenplay by"], refresh=False)
+    o.add_property("hasAuthor", "object", [book], [person], label="has author", alt_labels=["author by"],
+                   refresh=False)
+    o.refresh()
+    return o
+
+
+def test_the_noun_of_an_active_label_before_by_names_the_subject() -> None:
+    # "screenplay by X" (label "writes screenplay of"): X writes, as "written by X" would say
+    o = _noun_by_ontology()
+    cands = extract_triples(TextChunk("Dune is a 2021 film with a screenplay by Eric Roth and Jon Spaihts."), o,
+                            KnowledgeGraph())
+    got = {t for t in _triples(cands) if t[1] != IS_A}
+    assert got == {("eric_roth", "writesScreenplayOf", "dune"), ("jon_spaihts", "writesScreenplayOf", "dune")}
+
+
+def test_the_noun_of_a_has_label_before_by_keeps_the_roles() -> None:
+    o = _noun_by_ontology()
+    cands = extract_triples(TextChunk("Emma is a novel, author by Jane Austen."), o, KnowledgeGraph())
+    assert {t for t in _triples(cands) if t[1] != IS_A} == {("emma", "hasAuthor", "jane_austen")}

@@ -280,10 +280,20 @@ def _property_triggers(iri: URIRef, kind: str, label: str, alt_labels: tuple[str
             and stems[-1] == "by"
             and bool(label_words)
             and label_words[-1] != "by"
-            and stems[-2] == label_words[0]
+            and (stems[-2] == label_words[0] or _noun_of_verb_label(stems[-2], label_words))
         )
         out.append(_Trigger(iri, stems, slot, subj_after, learned, inverse))
     return tuple(out)
+
+
+_NOT_VERBS = frozenset(_stem(w) for w in ("has", "have", "had", "is", "was", "are", "be"))
+
+
+def _noun_of_verb_label(stem: str, label_words: list[str]) -> bool:
+    """Whether ``stem`` is the noun of a label that opens with its verb ("screenplay" of "writes
+    screenplay of", "music" of "composes music for"): "screenplay by X" then names X as the
+    subject, as "written by X" does; not for "has author" ("author by" says nothing of it)."""
+    return len(label_words) >= 2 and label_words[0] not in _NOT_VERBS and stem in label_words[1:]
 
 
 def _drop_shared_paraphrases(triggers: dict[str, list[_Trigger]]) -> None:
