@@ -595,3 +595,15 @@ def test_cq_bench_hand_check_sample_is_fixed_by_its_seed_and_parsed():
     assert a == b and len(a) == 10
     assert {x["set"] for x in a} <= {"swo", "claro_v2"} and all(x["parse"] for x in a)
     assert hand_check_sample(DATA, 10, seed=17) != a
+
+
+def test_claro_template_instantiation_agrees_across_and_and_relative_clauses():
+    from hydra_magic.bench.cq_bench import instantiate_template
+
+    assert instantiate_template("[PC1] [EC1] and [EC2] [PC1] [EC3]", "wildlife") == \
+        "Do an animal and plant eat a habitat?"
+    assert instantiate_template("What are [EC1] and [EC2] of [EC3]", "wildlife") == \
+        "What are animals and plants of a habitat?"
+    assert instantiate_template("What are [EC1] of [EC2]", "film") == "What are the films of a director?"
+    assert instantiate_template("What are the main types of [EC1] [EC2] [PC1]", "wildlife") == \
+        "What are the main types of animal a plant eats?"

@@ -128,6 +128,7 @@ def instantiate_template(template: str, vocab: str) -> str:
     out: list[str] = []
     aux_before = False
     plural_ec = False  # the last EC was filled in the plural ("How many animals"): its verb agrees
+    subject_ec = False  # the last EC is the subject of a clause of its own ("types of animal a plant eats")
     for i, (tok, slot) in enumerate(zip(toks, slots)):
         prev = toks[i - 1].lower() if i else ""
         prev_slot = slots[i - 1] if i else None
@@ -137,8 +138,8 @@ def instantiate_template(template: str, vocab: str) -> str:
             out.append(tok)
             if tok.lower() in ("does", "do", "did", "can", "will", "is", "are", "was"):
                 aux_before = True
-            elif tok.lower() in ("and", ",", "what", "which", "where", "who", "when", "how"):
-                aux_before = False  # a new clause
+            elif tok.lower() in ("what", "which", "where", "who", "when", "how"):
+                aux_before = False  # a new clause ("and" may join two subjects of one auxiliary)
             continue
         kind, k = slot
         if kind == "EC":
@@ -146,15 +147,18 @@ def instantiate_template(template: str, vocab: str) -> str:
             if prev == "how":
                 out.append(v["quality"])
                 continue
+            clause_subject = prev_slot is not None and prev_slot[0] == "EC" and nxt_slot is not None \
+                and nxt_slot[0] == "PC"  # "types of animal [a plant] eats": a new clause's subject
             kind_of = prev == "of" and i > 1 and toks[i - 2].lower() in (
                 "type", "types", "kind", "kinds", "categories", "category", "sort", "sorts")
-            plural = prev in ("many", "any", "do") or (prev == "there" and i > 1 and toks[i - 2].lower() == "are") \
-                or (prev == "are" and nxt != "of") \
+            plural = prev in ("many", "any", "do", "are") or (prev in ("and", "or") and plural_ec) \
+                or (prev == "there" and i > 1 and toks[i - 2].lower() == "are") \
                 or (nxt in ("are", "do", "have") and prev not in ("does", "is", "has", "did"))
             word = _PLURAL.get(noun, noun + "s") if plural else noun
             plural_ec = plural
+            subject_ec = clause_subject
             bare = prev in ("which", "what", "many", "the", "some", "its", "any", "and", "or") or kind_of \
-                or plural or (prev_slot is not None and prev_slot[0] == "EC")
+                or plural or (prev_slot is not None and prev_slot[0] == "EC" and not clause_subject)
             if prev in ("is", "are") and nxt == "of":
                 out.append(f"the {word}")
             elif bare:
@@ -171,6 +175,8 @@ def instantiate_template(template: str, vocab: str) -> str:
                 plural_subject = nxt in ("i", "we") or "and" in [t.lower() for t in toks[i + 1:later[0]]]
                 out.append("do" if plural_subject else "does")
                 aux_before = True
+            elif prev_slot is not None and prev_slot[0] == "EC" and subject_ec:
+                out.append(third)  # "types of animal a plant eats"
             elif aux_before or prev in ("i", "we", "to", "can", "does", "do", "did", "will"):
                 out.append(verb)
             elif i == 0:
