@@ -302,3 +302,18 @@ def test_how_long_is_the_duration_of_the_event(q, expected):
 
 def test_how_long_needs_a_verb_at_the_end():
     assert parse_cq("How long does a tool take to run?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer_class", [
+    # CLaRO "What are the main types of [EC1] [EC2] [PC1]"
+    ("What are the main types of plants that an animal eats?", "kinds_which_object: eats(Animal → Plant)", "Plant"),
+    ("What are the types of data a tool reads?", "kinds_which_object: reads(Tool → Data)", "Data"),
+])
+def test_kinds_of_x_a_thing_acts_on(q, expected, answer_class):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer, p.answer_class) == (expected, "subclasses", answer_class)
+
+
+def test_kinds_of_x_without_a_clause_stay_kinds_of_x():
+    assert parse_cq("What are the main types of animal?").describe() == "kinds_of: Animal"
+    assert parse_cq("What are the main types of animal a plant?") is None

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...lexicon import AUX_BE, KIND_WORDS, PREPS, QUALIFIERS
-from ...word_classes import _is_adjective, _is_participle
+from ...morphology import verb_lemma
+from ...word_classes import _is_adjective, _is_participle, _is_third_person
 from ..builders import _B
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ParsedCQ
@@ -52,7 +53,9 @@ def _what_are_the_kinds(text: str, toks: list[str], low: list[str]) -> ParsedCQ 
         i += 1
     if i + 1 < len(low) and low[i] in KIND_WORDS and low[i + 1] == "of":
         x = _np(toks[i + 2:], class_slot=True)
-        if x is None or x.ref is None:
+        if x is None:
+            return _kinds_acted_on(text, toks[i + 2:])
+        if x.ref is None:
             return None
         b = _B(text, "kinds_of")
         b.cls(x.ref)
@@ -79,4 +82,24 @@ def _kind_of_x_is_y(text: str, rest: list[str], rlow: list[str]) -> ParsedCQ | N
                 if y.ref is not None:
                     b.link(y.ref.name, x.ref.name)
             return b.done("superclass", x.ref.name)
+    return None
+
+
+def _kinds_acted_on(text: str, rest: list[str]) -> ParsedCQ | None:
+    """``What are the main types of plants (that) an animal eats?``: the kinds of X that the clause's subject
+    acts on, read as "Which X does an animal eat?" asking for subclasses."""
+    low = _low(rest)
+    end = len(low) - (1 if low and low[-1] in PREPS else 0)
+    if end < 3 or not _is_third_person(low[end - 1]):
+        return None
+    for j in range(1, end - 1):
+        if low[j] in ("a", "an", "the", "that", "which"):
+            start = j + 1 if low[j] in ("that", "which") else j
+            if start >= end - 1:
+                return None
+            toks = ["which", *rest[:j], "does", *rest[start:end - 1], verb_lemma(low[end - 1]), *rest[end:]]
+            r = _p_which(text, toks)
+            if r is None or r.pattern != "which_object":
+                return None
+            return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
     return None
