@@ -702,3 +702,37 @@ def test_the_noun_of_a_has_label_before_by_keeps_the_roles() -> None:
     o = _noun_by_ontology()
     cands = extract_triples(TextChunk("Emma is a novel, author by Jane Austen."), o, KnowledgeGraph())
     assert {t for t in _triples(cands) if t[1] != IS_A} == {("emma", "hasAuthor", "jane_austen")}
+
+
+def _music_ontology() -> Ontology:
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    o.add_property("composesMusicFor", "object", [person], [film], label="composes music for",
+                   alt_labels=["music by"], refresh=False)
+    o.refresh()
+    return o
+
+
+def _relations(text: str, o: Ontology) -> set[tuple[str, str, str]]:
+    return {t for t in _triples(extract_triples(TextChunk(text), o, KnowledgeGraph())) if t[1] != IS_A}
+
+
+@pytest.mark.parametrize("second, composers", [
+    ("The music was composed by Rolf Lind and Ebba Ek.", {"rolf_lind", "ebba_ek"}),
+    ("The score is by the Swedish composer Rolf Lind.", {"rolf_lind"}),
+    ("Rolf Lind composed the score.", {"rolf_lind"}),
+])
+def test_the_noun_of_a_label_alone_is_the_topics(second: str, composers: set[str]) -> None:
+    # "The music" / "the score" of "composes music for" is the text's topic's
+    got = _relations(f"Frost is a 1990 Swedish film. {second}", _music_ontology())
+    assert got == {(c, "composesMusicFor", "frost") for c in composers}
+
+
+@pytest.mark.parametrize("second", [
+    "The music was not composed by Rolf Lind.",
+    "Rolf Lind composed the score for Ice.",
+    "The music was praised by Rolf Lind.",
+])
+def test_the_noun_of_a_label_with_another_verb_or_owner_says_nothing(second: str) -> None:
+    assert _relations(f"Frost is a 1990 Swedish film. {second}", _music_ontology()) == set()

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Sequence
 
 from rdflib import XSD, URIRef
 
 from ...candidates import IS_A, TextChunk, TripleCandidate
+from ...iri import normalise_label
 from ...kg import KnowledgeGraph
 from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
@@ -34,6 +36,7 @@ from .subjects import (
 )
 from .tokens import _snake, _tokenize, _Tokens
 from ..lexicon import PREPS
+from ..morphology import verb_forms, verb_lemma
 from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, MENTION_KINDS, NOT_FILLERS,
                     PRONOUN_GENDER, SCALES)
 
@@ -116,6 +119,7 @@ def _extract_sentence(
         kinds = comp.kinds.get(trig.prop, frozenset())
         if kinds:
             _read_trigger(site, k0, k1, trig, kinds, rels)
+    _label_noun_relations(site, comp, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
         if comp.category_props:
@@ -408,6 +412,70 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
                 None,
             )
     return subj, obj, gap
+
+
+# Other nouns for the noun of a property label ("composes music for": "the score").
+_LABEL_NOUN_SYNONYMS = {"music": ("music", "score", "soundtrack"), "screenplay": ("screenplay", "script")}
+
+
+@lru_cache(maxsize=4096)
+def _label_verb_noun(label: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    """The active forms, participles and nouns of a label "<verb> <noun> <preposition>"
+    ("composes music for": compose/composed/…, composed, music/score/soundtrack); else ``None``."""
+    words = normalise_label(label).split()
+    if len(words) != 3 or words[2] not in PREPS or words[0] in ("has", "have", "is", "was"):
+        return None
+    lemma = verb_lemma(words[0])
+    forms = verb_forms(lemma)
+    if forms[0] == words[1]:
+        return None
+    nouns = _LABEL_NOUN_SYNONYMS.get(words[1], (words[1],))
+    return frozenset((forms[1], forms[2])), frozenset((forms[3],)), frozenset(nouns)
+
+
+def _label_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """The text's topic is the object of a label whose noun a sentence names alone: "The music
+    was composed by X and Y", "The score is by the composer X", "X composed the score" ->
+    (X, composesMusicFor, topic). Only for a label "<verb> <noun> <preposition>", only names."""
+    toks, topic = site.toks, site.topic
+    if topic is None:
+        return
+    low, n = toks.low, len(toks.low)
+    q = site.intro_end
+    while q < n and toks.kinds[q] == "punct":
+        q += 1
+    for prop in comp.props.values():
+        if prop.kind != "object":
+            continue
+        parts = _label_verb_noun(prop.label)
+        if parts is None:
+            continue
+        kinds = comp.kinds.get(prop.iri, frozenset())
+        active, participles, nouns = parts
+        agents: list[_Mention] = []
+        if q + 3 < n and low[q] in ("the", "its") and low[q + 1] in nouns and low[q + 2] in ("is", "was"):
+            r = q + 3
+            if low[r] in participles:
+                r += 1
+            if r < n and low[r] == "by":
+                agents = _names_from(site, r + 1, kinds)
+        subj = site.subject
+        if not agents and subj is not None and subj is not site.back_ref and subj.kind == "name":
+            r = subj.j
+            if (r + 2 < n and low[r] in active and low[r + 1] in ("the", "its") and low[r + 2] in nouns
+                    and all(toks.kinds[t] == "punct" for t in range(r + 3, n))):
+                agents = [subj, *(m for m in subject_group(toks, site.mentions, subj) if m is not subj)]
+        for m in agents:
+            if m.kind == "name" and m.name != topic.name:
+                rels.append(_Rel(prop.iri, m, topic, 0.6, len(rels)))
+
+
+def _names_from(site: _Site, k: int, kinds: frozenset[str]) -> list[_Mention]:
+    """The name at ``k`` (past role words: "the Tunisian composer X") and the list it opens."""
+    first = next((m for m in site.mentions if m.i >= k and m.kind == "name" and not m.adjective), None)
+    if first is None or first.kind not in kinds or (first.i > k and not _role_gap(site, k, first)):
+        return []
+    return [first, *_list_extension(first, site.mentions, kinds, site.toks)]
 
 
 def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
