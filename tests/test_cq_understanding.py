@@ -317,3 +317,16 @@ def test_kinds_of_x_a_thing_acts_on(q, expected, answer_class):
 def test_kinds_of_x_without_a_clause_stay_kinds_of_x():
     assert parse_cq("What are the main types of animal?").describe() == "kinds_of: Animal"
     assert parse_cq("What are the main types of animal a plant?") is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    # a second verb is no object ("hunt animals" was read as a class HuntAnimal)
+    ("Which animals eat plants and hunt animals?", "which_subject: eats(Animal → Plant), hunts(Animal → Animal)"),
+    ("Which animals eat leaves and drink water?", "which_subject: eats(Animal → Leaf), drinks(Animal → Water)"),
+    ("Does an animal eat a plant and hunt a habitat?", "does_verb: eats(Animal → Plant), hunts(Animal → Habitat)"),
+    # coordinated objects stay one relation
+    ("Which animals eat plants and fruits?", "which_subject: eats(Animal → Plant|Fruit)"),
+    ("Does an animal eat plants and animals?", "does_verb: eats(Animal → Plant|Animal)"),
+])
+def test_coordinated_verb_phrases_share_the_subject(q, expected):
+    assert parse_cq(q).describe() == expected

@@ -56,6 +56,9 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     purpose = _passive_purpose(b, dom, vg, rest, neg)
     if purpose is not None:
         return purpose
+    if vg.kind == "active" and _parallel_verb_at(vg, list(toks)) is not None:
+        # "Which animals eat plants and hunt animals?": two verb phrases, not an object "hunt animals"
+        return _coordinated(text, pattern, subj, toks, start, vg, subject_class)
     objs = _objects(rest)
     if objs and any(o.det in ("no", "neither") for o in objs):
         neg = True  # "Which animals eat no plants?"
@@ -254,6 +257,24 @@ def _subject_active(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: 
         return None
     b.prop(_verb_prop(vg.lemma, vg.prep, dom, b.np(objs), transitive=bool(objs)))
     return b.done("entities", dom[0] if dom else None, "domain", negated=neg, aggregate=agg)
+
+
+def _parallel_verb_at(vg: _VG, toks: list[str]) -> int | None:
+    """Where a second verb with the first one's inflection follows "and"/"or" ("eat plants *and hunt* animals",
+    "eats a plant *or hunts* a habitat"), with something after it; else ``None``."""
+    low = _low(toks)
+    main = vg.main.lower()
+    for k in range(vg.end + 1, len(toks) - 2):
+        if low[k] not in ("and", "or"):
+            continue
+        w = low[k + 1]
+        if singularise(low[k - 1]) == w:
+            continue  # "plants or plant parts": the noun again, in a compound
+        if main.endswith("s") and w.endswith("s") and _is_verb_form(w) and verb_lemma(w) != w:
+            return k
+        if verb_lemma(main) == main and w in COMMON_VERBS and verb_lemma(w) == w:
+            return k
+    return None
 
 
 def _coordinated(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int, vg: _VG,

@@ -11,7 +11,7 @@ from ...lexicon import AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
 from ...word_classes import _is_participle
 from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _state_prop, _verb_prop
 from ..chunker import _low, _nps, _verb_group
-from ..clauses import _clause_subject, _possession, _verb_object_pp
+from ..clauses import _clause_subject, _parallel_verb_at, _possession, _verb_object_pp
 from ..model import ParsedCQ
 from ..registry import cq_pattern
 
@@ -92,6 +92,15 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
         if vg is None or vg.kind != "active" or vg.lemma == "be":
             continue
         rest = toks[vg.end:]
+        k = _parallel_verb_at(vg, toks) if vg.lemma != "have" else None
+        if k is not None:
+            # "Does an animal eat a plant and hunt a habitat?": one question per verb phrase, joined
+            first, second = _p_yes_no(text, toks[:k]), _p_yes_no(text, [*toks[:j], *toks[k + 1:]])
+            if first is None or second is None:
+                return None
+            return replace(first, classes=first.classes + tuple(c for c in second.classes if c not in first.classes),
+                           properties=first.properties + second.properties,
+                           entities=tuple(dict.fromkeys(first.entities + second.entities)))
         objs = _objects(rest)
         b = _B(text, "does_have" if vg.lemma == "have" else "does_verb")
         if objs is None and vg.lemma != "have" and not vg.prep:
