@@ -330,3 +330,22 @@ def test_kinds_of_x_without_a_clause_stay_kinds_of_x():
 ])
 def test_coordinated_verb_phrases_share_the_subject(q, expected):
     assert parse_cq(q).describe() == expected
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    # CLaRO "Is there [EC1] [PC1] [EC2] [PC1]": the relative clause's subject acts on the thing asked about
+    ("Is there an animal that a plant eats?", "exists_that_object: eats(Plant → Animal)", "boolean"),
+    ("Is there a format that a tool runs on?", "exists_that_object: runsOn(Tool → Format)", "boolean"),
+    ("What are the plants that an animal eats?", "what_are_that_object: eats(Animal → Plant)", "entities"),
+    ("What are plants that animals eat?", "what_are_that_object: eats(Animal → Plant)", "entities"),  # was animals(…)
+    # the subject relative is unchanged
+    ("Is there an animal that eats a plant?", "exists_that: eats(Animal → Plant)", "boolean"),
+    ("What are animals that have a tail?", "what_are_that: hasTail(Animal → Tail)", "entities"),
+])
+def test_relative_clauses_with_the_object_left_out(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_a_relative_clause_without_a_verb_is_unread():
+    assert parse_cq("Is there an animal that a plant?") is None

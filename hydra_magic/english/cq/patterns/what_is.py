@@ -4,11 +4,13 @@ X of Y?``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...lexicon import AUX_BE
 from ...word_classes import _is_known_attribute
 from ..builders import _B, _attribute, _has_prop, _relational
 from ..chunker import _NP, _low, _nps
-from ..clauses import _clause_subject
+from ..clauses import _clause_subject, _object_relative
 from ..model import PERSON, ParsedCQ
 from ..registry import cq_pattern
 
@@ -32,6 +34,9 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
             subj = _nps(rest[:k], class_slot=True)
             if not subj:
                 return None
+            r = _object_relative(text, rest[:k], rest[k + 1:])  # "What are the plants that an animal eats?"
+            if r is not None:
+                return replace(r, pattern="what_are_that_object")
             return _clause_subject(text, "what_are_that", subj, rest, k + 1)
     return _what_is_x(text, low, rlow, _nps(rest, class_slot=low[0] == "which"))
 

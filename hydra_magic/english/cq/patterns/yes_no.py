@@ -11,7 +11,7 @@ from ...lexicon import AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
 from ...word_classes import _is_participle
 from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _state_prop, _verb_prop
 from ..chunker import _low, _nps, _verb_group
-from ..clauses import _clause_subject, _parallel_verb_at, _possession, _verb_object_pp
+from ..clauses import _clause_subject, _object_relative, _parallel_verb_at, _possession, _verb_object_pp
 from ..model import ParsedCQ
 from ..registry import cq_pattern
 
@@ -32,7 +32,9 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
             x = _nps(toks[:k], class_slot=True)
             if not x:
                 return None
-            r = _clause_subject(text, "exists_that", x, toks, k + 1)
+            r = _object_relative(text, toks[:k], toks[k + 1:])  # "Is there an animal that a plant eats?"
+            r = replace(r, pattern="exists_that_object") if r else _clause_subject(text, "exists_that", x, toks,
+                                                                                   k + 1)
             return replace(r, answer="boolean") if r else None
     for k, w in enumerate(low):
         if w in ("for", "with") and k > 0:
