@@ -607,3 +607,6 @@ def test_claro_template_instantiation_agrees_across_and_and_relative_clauses():
     assert instantiate_template("What are [EC1] of [EC2]", "film") == "What are the films of a director?"
     assert instantiate_template("What are the main types of [EC1] [EC2] [PC1]", "wildlife") == \
         "What are the main types of animal a plant eats?"
+    # a predicate split around the second slot after "there" is a relative clause
+    assert instantiate_template("Is there [EC1] [PC1] [EC2] [PC1]", "wildlife") == \
+        "Is there an animal that a plant eats?"

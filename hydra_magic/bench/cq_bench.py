@@ -128,6 +128,7 @@ def instantiate_template(template: str, vocab: str) -> str:
     out: list[str] = []
     aux_before = False
     plural_ec = False  # the last EC was filled in the plural ("How many animals"): its verb agrees
+    relative = False  # a "that" opened a relative clause whose verb is still to come
     subject_ec = False  # the last EC is the subject of a clause of its own ("types of animal a plant eats")
     for i, (tok, slot) in enumerate(zip(toks, slots)):
         prev = toks[i - 1].lower() if i else ""
@@ -171,7 +172,14 @@ def instantiate_template(template: str, vocab: str) -> str:
             same_later = [j for j in later if slots[j] == slot]
             before_subject = nxt_slot is not None and nxt_slot[0] == "EC" or nxt in ("i", "we")
             fronted = bool(same_later) or (later and (i == 0 or later[0] == len(toks) - 1))
-            if before_subject and fronted and not aux_before:
+            existential = "there" in [t.lower() for t in toks[:i]]
+            if before_subject and same_later and existential and prev_slot is not None and prev_slot[0] == "EC":
+                out.append("that")  # "Is there an animal [that] a plant [eats]": a relative clause
+                relative = True
+            elif relative and prev_slot is not None and prev_slot[0] == "EC":
+                out.append(verb if plural_ec else third)
+                relative = False
+            elif before_subject and fronted and not aux_before:
                 plural_subject = nxt in ("i", "we") or "and" in [t.lower() for t in toks[i + 1:later[0]]]
                 out.append("do" if plural_subject else "does")
                 aux_before = True
