@@ -176,3 +176,37 @@ def test_a_company_before_and_keeps_its_own_name(onto: Ontology) -> None:
         ("volvo", "founds", "norrland_mills"),
         ("nils_ek", "founds", "norrland_mills"),
     ]
+
+
+@pytest.fixture
+def lang_onto() -> Ontology:
+    o = Ontology()
+    country = o.add_class("Country", label="country", refresh=False)
+    o.add_property("officialLanguage", "data", [country], [XSD.string], label="official language", refresh=False)
+    o.refresh()
+    return o
+
+
+@pytest.mark.parametrize("second", [
+    "Norsk and Samisk are official languages.",
+    "Both Norsk and Samisk are official languages.",
+    "Norsk and Samisk are the official languages.",
+])
+def test_a_plural_property_noun_after_a_copula_names_the_topics_values(lang_onto: Ontology, second: str) -> None:
+    # "languages" and "language" have one stem; "Both" opens the list, it is no name
+    assert _rels(f"Nordland is a small country. {second}", lang_onto) == [
+        ("nordland", "officialLanguage", "Norsk"),
+        ("nordland", "officialLanguage", "Samisk"),
+    ]
+
+
+def test_a_hedged_plural_property_noun_is_no_fact(lang_onto: Ontology) -> None:
+    assert _rels("Nordland is a small country. Both Norsk and Samisk may be official languages.", lang_onto) == []
+
+
+def test_stems_of_a_word_with_and_without_its_final_e_agree() -> None:
+    from hydra_magic.english.text.tokens import _stem
+
+    assert _stem("language") == _stem("languages") == "languag"
+    assert _stem("produce") == _stem("produces") == _stem("produced")
+    assert _stem("note") == "note" and _stem("employee") == "employee"

@@ -50,6 +50,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     if first in PRONOUNS:
         return _possessive_subject(toks, mentions), True, 0
     nxt_cap = k0 + 1 < n and _is_cap(toks, k0 + 1)
+    if first == "both" and nxt_cap:  # "Both French and Creole are …": the list is the subject
+        return _first_subject(toks, mentions, k0 + 1), False, 0
     if _refers_by_noun(toks, k0):
         # "The film was …" refers back
         return _possessive_subject(toks, mentions), True, 0

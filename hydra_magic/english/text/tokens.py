@@ -43,6 +43,8 @@ def _stem(word: str) -> str:
             if suf in ("ed", "ing") and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
                 w = w[:-1]  # "starring" -> "star", "planned" -> "plan"
             return w
+    if len(w) > 4 and w.endswith("e") and not w.endswith("ee"):
+        return w[:-1]  # "language" as "languages" -> "languag", "produce" as "produces"/"produced"
     return w
 
 
