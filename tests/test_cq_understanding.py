@@ -349,3 +349,21 @@ def test_relative_clauses_with_the_object_left_out(q, expected, answer):
 
 def test_a_relative_clause_without_a_verb_is_unread():
     assert parse_cq("Is there an animal that a plant?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    ("Which software has been developed by a company?", "which_subject: develops(Company → Software)", "entities"),
+    ("Is the software still maintained?", "is_passive: isMaintained(Software → boolean)", "boolean"),
+    ("Can the software be used for data analysis?", "can_passive: usedFor(Software → DataAnalysis)", "boolean"),
+    ("Can the software be extended with plugins?", "can_passive: extendedWith(Software → Plugin)", "boolean"),
+    ("Which software can I use for data analysis?", "first_person_use: usedFor(Software → DataAnalysis)",
+     "entities"),
+])
+def test_perfect_and_modal_passives_adverbs_and_use_for(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_use_for_needs_a_thing():
+    assert parse_cq("Which software can I use for?") is None
+    assert parse_cq("How can I use the software for data analysis?") is None

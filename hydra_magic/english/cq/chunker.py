@@ -341,7 +341,7 @@ def _auxiliaries(low: list[str], start: int) -> tuple[int, list[str], bool]:
                      or (low[i].endswith("ly") and len(low[i]) > 4 and i + 1 < n
                          and low[i + 1] not in DETERMINERS and low[i + 1] not in PREPS)):
         if low[i] in AUX_HAVE and not (i + 1 < n and (_is_participle(low[i + 1], True) or low[i + 1] in NEG
-                                                       or low[i + 1] in ADVERBS)):
+                                                       or low[i + 1] in ADVERBS or low[i + 1] == "been")):
             break  # "have" as the main verb: "which films have a director", "does it have"
         if low[i] in NEG:
             negated = True

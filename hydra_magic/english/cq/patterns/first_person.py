@@ -43,6 +43,8 @@ def _p_first_person(text: str, toks: list[str]) -> ParsedCQ | None:
         return _need(text, wh, after[1:])
     if verb == "use" and "to" in _low(after):
         return _use_to(text, wh, after)
+    if verb == "use" and _low(after[1:2]) == ["for"]:
+        return _use_for(text, wh, after[2:])
     return _passive_reading(text, wh, verb, after[1:])
 
 
@@ -102,6 +104,20 @@ def _use_to(text: str, wh: list[str], after: list[str]) -> ParsedCQ | None:
         return None
     b = _B(text, "first_person_use")
     b.prop(_verb_prop(verb_lemma(low[t + 1]), "", b.np(tool), b.np(thing)))
+    return b.done("entities", tool[0].ref.name, "domain")
+
+
+def _use_for(text: str, wh: list[str], thing_toks: list[str]) -> ParsedCQ | None:
+    """``Which software can I use for data analysis?`` → ``usedFor`` (Software → DataAnalysis), as "What is a
+    tool used for?" reads."""
+    if not wh or _low(wh)[0] not in ("what", "which"):
+        return None
+    tool = _nps(wh[1:], class_slot=True)
+    thing = _nps(thing_toks)
+    if not tool or tool[0].ref is None or not thing or any(t.ref is None and not t.entity for t in thing):
+        return None
+    b = _B(text, "first_person_use")
+    b.prop(_state_prop("used", "for", b.np(tool), b.np(thing)))
     return b.done("entities", tool[0].ref.name, "domain")
 
 

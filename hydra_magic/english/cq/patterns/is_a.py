@@ -23,6 +23,10 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     end = _strip_tail(low, ("or", "not"))
     toks, low = toks[:end], low[:end]
+    # "Is the software still maintained?": an adverb before the participle or adjective says nothing about it
+    keep = [k for k in range(len(toks)) if not (k > 1 and low[k] in ("still", "also", "currently", "actively",
+                                                                        "already", "now", "really", "always"))]
+    toks, low = [toks[k] for k in keep], [low[k] for k in keep]
     if low[1] == "there":
         return _existence(text, toks[2:])
     # "Is a lion a kind of animal?"

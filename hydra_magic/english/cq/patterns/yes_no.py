@@ -91,6 +91,12 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
         if not subj:
             continue
         vg = _verb_group(toks, j, fronted=low[0])
+        if vg is not None and vg.kind == "passive" and low[j] == "be" and low[0] in MODALS:
+            # "Can the software be used for data analysis?", "Can it be extended with plugins?"
+            r = _clause_subject(text, "can_passive", subj, toks, j)
+            if r is not None:
+                return replace(r, answer="boolean", answer_class=None, focus=None)
+            continue
         if vg is None or vg.kind != "active" or vg.lemma == "be":
             continue
         rest = toks[vg.end:]
