@@ -367,3 +367,16 @@ def test_perfect_and_modal_passives_adverbs_and_use_for(q, expected, answer):
 def test_use_for_needs_a_thing():
     assert parse_cq("Which software can I use for?") is None
     assert parse_cq("How can I use the software for data analysis?") is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    # was Code ⊑ Source
+    ("Is the source code of the software available?",
+     "is_adjective: isAvailable(SourceCode → boolean), hasSourceCode(Software → SourceCode)"),
+    ("Is there any training available for the software?", "exists_for: hasTraining(Software → Training)"),
+    ("How stable is the software?", "how_adjective: stability(Software → float)"),
+    ("Are lions dangerous?", "is_adjective: isDangerous(Lion → boolean)"),
+    ("Is a lion a herbivore?", "is_a: Lion ⊑ Herbivore"),
+])
+def test_a_state_of_a_long_subject(q, expected):
+    assert parse_cq(q).describe() == expected

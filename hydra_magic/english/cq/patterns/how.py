@@ -77,7 +77,8 @@ COMMON_NOUN_ENDINGS = frozenset("time period duration".split())
 def _adjective_noun(adj: str) -> str:
     """``reliable`` → ``reliability``, ``popular`` → ``popularity``, ``toxic`` → ``toxicity``."""
     special = {"active": "activity", "free": "freedom", "safe": "safety", "true": "truth", "wide": "width",
-               "strong": "strength", "warm": "warmth", "high": "height", "long": "length", "deep": "depth"}
+               "strong": "strength", "stable": "stability", "warm": "warmth", "high": "height", "long": "length",
+               "deep": "depth"}
     if adj in special:
         return special[adj]
     for suf, rep_ in (("able", "ability"), ("ible", "ibility"), ("ic", "icity"), ("ar", "arity"),

@@ -80,6 +80,14 @@ def _is_passive(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
 
 def _is_a(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
     """``Is a lion a herbivore?``, ``Are lions animals?``, ``Is it extensible?``, ``Is it open source?``."""
+    if len(toks) > 3 and _is_adjective(low[-1]) and low[-2] not in ("a", "an", "the"):
+        # "Is the source code of the software available?": the whole phrase before the adjective is the subject
+        x = _nps(toks[1:-1])
+        if x and all(xi.ref is not None or xi.entity for xi in x):
+            b = _B(text, "is_adjective")
+            dom = b.np(x)
+            b.prop(_bool_prop(low[-1], dom))
+            return b.done("boolean", dom[0] if dom else None, "domain")
     for j in _split_points(low):
         x = _nps(toks[1:j])
         if not x:

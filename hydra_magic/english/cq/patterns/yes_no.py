@@ -38,7 +38,10 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
             return replace(r, answer="boolean") if r else None
     for k, w in enumerate(low):
         if w in ("for", "with") and k > 0:
-            x = _nps(toks[:k], class_slot=True)
+            head = list(toks[:k])
+            if len(head) > 1 and head[-1].lower() in ("available", "accessible", "possible"):
+                head = head[:-1]  # "Is there any training available for the software?"
+            x = _nps(head, class_slot=True)
             y = _nps(toks[k + 1:])
             if not x or not y or x[0].ref is None:
                 return None
