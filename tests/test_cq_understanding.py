@@ -380,3 +380,23 @@ def test_use_for_needs_a_thing():
 ])
 def test_a_state_of_a_long_subject(q, expected):
     assert parse_cq(q).describe() == expected
+
+
+@pytest.mark.parametrize("q, expected, answer_class", [
+    # the object asked for and a participant added by a preposition (as "What animal eats a plant in a habitat?")
+    ("What method does the software use for a task?",
+     "which_object: uses(Software → Method), usesFor(Software → Task)", "Method"),
+    ("What plant does an animal eat in a habitat?", "which_object: eats(Animal → Plant), eatsIn(Animal → Habitat)",
+     "Plant"),
+    # "as input" names the role, not a participant
+    ("What file types does the software accept as input?", "which_object: accepts(Software → FileType)", "FileType"),
+    ("How often is the software updated?", "how_often: updateFrequency(Software → string)", None),
+])
+def test_inverted_questions_with_a_prepositional_phrase_and_roles(q, expected, answer_class):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer_class) == (expected, answer_class)
+
+
+def test_a_state_is_no_class_to_define():
+    assert parse_cq("What is used?").describe() == "what_subject: isUsed(? → boolean)"
+    assert parse_cq("What does an animal eat in a habitat?") is None

@@ -416,6 +416,30 @@ def _superlative(b: _B, dom: tuple[str, ...], rest: list[str], i: int) -> Parsed
     return b.done("entities", dom[0] if dom else None, "domain", aggregate=agg)
 
 
+def _inverted_with_pp(text: str, pattern: str, wh: list[_NP] | None, toks: Sequence[str], vg: _VG,
+                      subj: list[_NP], wh_class: ClassRef | None, answer: Answer) -> ParsedCQ | None:
+    """``What method does the software use for a task?``: the verb's object is asked for and a phrase with a
+    preposition adds a participant, ``uses`` (Software → Method) and ``usesFor`` (Software → Task), as "What
+    animal eats a plant in a habitat?" reads."""
+    if vg.kind != "active" or vg.lemma in ("be", "have") or not vg.prep or vg.prep not in _PP_HEADS:
+        return None
+    owners = _nps(toks[vg.end:])
+    if not owners or any(o.ref is None for o in owners):
+        return None
+    b = _B(text, pattern)
+    if wh_class is not None:
+        b.cls(wh_class)
+        whn: tuple[str, ...] = (wh_class.name,)
+    else:
+        whn = b.np(wh)
+    if not whn:
+        return None
+    sub = b.np(subj)
+    b.prop(_verb_prop(vg.lemma, "", sub, whn))
+    b.prop(_verb_prop(vg.lemma, vg.prep, sub, b.np(owners), transitive=False))
+    return b.done(answer, whn[0], "range", negated=vg.negated)
+
+
 def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequence[str], aux_at: int,
                      *, wh_class: ClassRef | None = None, answer: Answer = "entities") -> ParsedCQ | None:
     """``<wh-object> <aux> <subject> <verb> [<prep>]`` — the question asks for the object.
@@ -440,7 +464,12 @@ def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequen
         if not subj:
             continue
         vg = _verb_group(toks, j, fronted=aux)
-        if vg is None or vg.end != n:
+        if vg is None:
+            continue
+        if vg.end != n:
+            r = _inverted_with_pp(text, pattern, wh, toks, vg, subj, wh_class, answer)
+            if r is not None:
+                return r
             continue
         b = _B(text, pattern)
         if wh_class is not None:

@@ -34,9 +34,15 @@ def parse_cq(text: str) -> ParsedCQ | None:
     return _parse_clause(text, _tokenise(text))
 
 
+#: "… accept *as input*": the role a thing plays in the relation, not a participant of its own.
+_ROLE_TAILS = frozenset("input inputs output outputs argument arguments parameter parameters".split())
+
+
 def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
     if not toks:
         return None
+    if len(toks) > 5 and toks[-2].lower() == "as" and toks[-1].lower() in _ROLE_TAILS:
+        toks = toks[:-2]  # "What file types does the software accept as input?"
     for pattern in patterns():
         r = pattern(text, toks)
         if r is not None and (r.classes or r.properties):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, MODALS
+from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, MODALS
 from ...morphology import past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
 from ..builders import _B, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
@@ -12,6 +12,7 @@ from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ClassRef, ParsedCQ
 from ..registry import cq_pattern
 from ..words import is_counted_quantity
+from .when import _event
 from .which import _p_which
 
 
@@ -52,6 +53,10 @@ def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
         return b.done("value", None, "range")
     if low[1] == "long" and low[2] in AUX_DO | MODALS and len(toks) > 4:
         return _how_long(text, toks)
+    if low[1] == "often" and low[2] in AUX and len(toks) > 4:
+        # "How often is the software updated?" → updateFrequency (Software → string: "daily", "twice a year")
+        r = _event(text, "how_often", toks, 2, "frequency", "string")
+        return replace(r, answer="value") if r is not None else None
     return None
 
 

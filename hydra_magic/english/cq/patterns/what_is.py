@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...lexicon import AUX_BE
-from ...word_classes import _is_known_attribute
+from ...word_classes import _is_adjective, _is_known_attribute, _is_participle
 from ..builders import _B, _attribute, _has_prop, _relational
 from ..chunker import _NP, _low, _nps
 from ..clauses import _clause_subject, _object_relative
@@ -80,6 +80,8 @@ def _what_is_x(text: str, low: list[str], rlow: list[str], x: list[_NP] | None) 
             b.np(x)
             return b.done("definition", PERSON.name)
         return None
+    if len(x[0].words) == 1 and (_is_participle(x[0].words[0]) or _is_adjective(x[0].words[0])):
+        return None  # "What is used?": a state, no class to define
     b.np(x)
     if low[0] == "who":
         b.cls(PERSON)
