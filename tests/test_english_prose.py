@@ -210,3 +210,39 @@ def test_stems_of_a_word_with_and_without_its_final_e_agree() -> None:
     assert _stem("language") == _stem("languages") == "languag"
     assert _stem("produce") == _stem("produces") == _stem("produced")
     assert _stem("note") == "note" and _stem("employee") == "employee"
+
+
+@pytest.fixture
+def river_onto() -> Ontology:
+    o = Ontology()
+    river = o.add_class("River", label="river", refresh=False)
+    city = o.add_class("City", label="city", refresh=False)
+    country = o.add_class("Country", label="country", refresh=False)
+    o.add_property("liesOn", "object", [city], [river], label="lies on", alt_labels=["lie on"], refresh=False)
+    o.add_property("hasCapital", "object", [country], [city], label="has capital", alt_labels=["capital"],
+                   refresh=False)
+    o.refresh()
+    return o
+
+
+def test_a_list_after_a_colon_is_the_objects_of_the_trigger(river_onto: Ontology) -> None:
+    # "passes through" says where a city lies (the river is its object); the plural noun phrase
+    # before the colon announces the list; "Along the way it" refers back
+    text = "The Vistra is a long river. Along the way it passes through three old cities: Arlo, Bexen and Cordt."
+    assert _rels(text, river_onto) == [
+        ("arlo", "liesOn", "vistra"),
+        ("bexen", "liesOn", "vistra"),
+        ("cordt", "liesOn", "vistra"),
+    ]
+
+
+def test_a_colon_after_the_trigger_word_itself_is_no_list_of_its_objects(river_onto: Ontology) -> None:
+    # "capital" is a trigger of hasCapital, but "capital cities: …" does not name capitals of the
+    # river; without a determiner or number before it the phrase announces no list at all
+    text = "The Vistra is a long river. It passes through capital cities: Arlo and Bexen."
+    assert _rels(text, river_onto) == []
+
+
+def test_a_colon_after_a_preposition_phrase_is_no_list(river_onto: Ontology) -> None:
+    text = "The Vistra is a long river. It passes through the north of two regions: Arlo and Bexen."
+    assert _rels(text, river_onto) == []

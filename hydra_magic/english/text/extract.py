@@ -385,7 +385,7 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
     """``(subject, object, gap)`` of a trigger match, ``None`` when it has no object."""
     toks, mentions = site.toks, site.mentions
     if trig.slot == "after":
-        obj, gap = _object_after(k1, mentions, kinds, toks, subj)
+        obj, gap = _object_after(_past_colon_head(toks, k1), mentions, kinds, toks, subj)
         if obj is None:
             return None
         if (
@@ -476,6 +476,26 @@ def _names_from(site: _Site, k: int, kinds: frozenset[str]) -> list[_Mention]:
     if first is None or first.kind not in kinds or (first.i > k and not _role_gap(site, k, first)):
         return []
     return [first, *_list_extension(first, site.mentions, kinds, site.toks)]
+
+
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten several many some all both".split())
+
+
+def _past_colon_head(toks: _Tokens, k: int) -> int:
+    """Where the list after a colon starts when a plural noun phrase that announces it follows a
+    trigger ("passes through four capital cities: Vienna, …"); else ``k``. The phrase holds only
+    a determiner or number and lower-case words, the last a plural ("cities")."""
+    low, n = toks.low, len(toks.low)
+    colon = next((q for q in range(k, min(n, k + 6)) if low[q] == ":"), -1)
+    if colon < k + 2 or colon + 1 >= n or not low[colon - 1].endswith("s"):
+        return k
+    if toks.kinds[k] != "num" and low[k] not in DETERMINERS and low[k] not in _COUNT_WORDS:
+        return k  # "capital cities: …" after "capital" is no trigger's object
+    for q in range(k + 1, colon):
+        w = low[q]
+        if toks.kinds[q] != "word" or toks.words[q][:1].isupper() or w in NOT_FILLERS or w in PREPS:
+            return k
+    return colon + 1
 
 
 def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:

@@ -52,7 +52,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "has child": ("daughter", "son", "father of", "mother of", "parent of"),
     # places
     "border": ("neighbour*", "neighbor*", "share* a border with", "share* borders with"),
-    "lie on": ("stand* on", "situated on", "located on", "built on"),
+    "lie on": ("stand* on", "situated on", "located on", "built on", "<pass* through", "<flow* through"),
     "flow into": ("empty* into", "drain* into", "discharge* into", "flow* into"),
     "capital": ("capital city", "seat of government"),
     "has capital": ("capital city", "seat of government"),

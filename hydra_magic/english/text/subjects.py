@@ -14,6 +14,7 @@ from .words import (
     BARRIERS,
     DATE_PREPOSITIONS,
     DETERMINERS,
+    NOT_FILLERS,
     NUMBER_LEADS,
     OPENERS,
     OPENING_PREPOSITIONS,
@@ -66,6 +67,9 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     ):
         # "Bullet in a Bible was …"; an opener may start a title too: "When Marnie Was There was …"
         return title, False, 0
+    short = _pronoun_after_short_opener(toks, k0)
+    if short:
+        return _possessive_subject(toks, mentions), True, short
     if opener and "," in low[k0:]:
         # "In 1990, …", "Produced during the war, …", "Written by X, Y is …": the subject
         # follows the comma (or a second opening phrase: "In 2008, during the crisis, X …")
@@ -163,6 +167,19 @@ def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> t
             if who is not None and who.kind == "name" and not who.adjective:
                 return who, False, when.j
     return _possessive_subject(toks, mentions), False, 0
+
+
+def _pronoun_after_short_opener(toks: _Tokens, k0: int) -> int:
+    """Where the pronoun subject stands after a short opening phrase without a comma ("Along the
+    way it passes …"): lower-case words only, at most three; 0 if the sentence does not open so."""
+    if toks.low[k0] not in OPENING_PREPOSITIONS:
+        return 0
+    for q in range(k0 + 1, min(len(toks.low), k0 + 5)):
+        if toks.low[q] in ("he", "she", "it", "they"):
+            return q
+        if toks.kinds[q] != "word" or _is_cap(toks, q) or toks.low[q] in NOT_FILLERS:
+            break
+    return 0
 
 
 def _possessive_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
