@@ -400,3 +400,24 @@ def test_inverted_questions_with_a_prepositional_phrase_and_roles(q, expected, a
 def test_a_state_is_no_class_to_define():
     assert parse_cq("What is used?").describe() == "what_subject: isUsed(? → boolean)"
     assert parse_cq("What does an animal eat in a habitat?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    # "with" names the instrument, which does the verb
+    ("Can I open a file with the software?", "first_person: opens(Software → File)", "boolean"),
+    # was modifiedOf(SourceCode → Software)
+    ("Can I modify the source code of the software?",
+     "first_person: canBeModified(SourceCode → boolean), hasSourceCode(Software → SourceCode)", "boolean"),
+    ("Can I redistribute the software?", "first_person: canBeRedistributed(Software → boolean)", "boolean"),
+    ("Where can I find documentation for the software?",
+     "first_person: availableFrom(Documentation → Place), hasDocumentation(Software → Documentation)", "entities"),
+    ("What do I need to run the software?", "first_person_need: requires(Software → ?)", "entities"),
+])
+def test_more_first_person_questions(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+@pytest.mark.parametrize("q", ["Do I eat an animal?", "Can I get the software?", "How can I get the software?"])
+def test_first_person_questions_without_a_reading(q):
+    assert parse_cq(q) is None

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from ...lexicon import AUX_DO, MODALS, PREPS
 from ...morphology import past_participle, verb_lemma
-from ..builders import _B, _state_prop, _verb_prop
+from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
 from ..model import PLACE, ParsedCQ, PropertyReq
 from ..registry import cq_pattern
@@ -45,7 +45,7 @@ def _p_first_person(text: str, toks: list[str]) -> ParsedCQ | None:
         return _use_to(text, wh, after)
     if verb == "use" and _low(after[1:2]) == ["for"]:
         return _use_for(text, wh, after[2:])
-    return _passive_reading(text, wh, verb, after[1:])
+    return _passive_reading(text, wh, verb, after[1:], modal=low[k - 1] in ("can", "could", "may", "might"))
 
 
 def _purpose(toks: Sequence[str]) -> tuple[list[_NP] | None, list[_NP] | None]:
@@ -74,6 +74,10 @@ def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
             return None
         b.prop(_requires(b.np(thing), b.np(needed)))
         return b.done("boolean", None, None)
+    if wlow == ["what"] and not needed:
+        # "What do I need to run the software?": what the software requires, of no named class
+        b.prop(_requires(b.np(thing), ()))
+        return b.done("entities", None, "range")
     if wlow[:2] == ["how", "many"]:
         unit = _nps(wh[2:], class_slot=True)
     elif wlow[0] in ("what", "which"):
@@ -121,10 +125,13 @@ def _use_for(text: str, wh: list[str], thing_toks: list[str]) -> ParsedCQ | None
     return b.done("entities", tool[0].ref.name, "domain")
 
 
-def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str]) -> ParsedCQ | None:
-    """``Where can I get X?``, ``Which URL can I get X from?``, ``Can I install X on Y?``."""
+def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal: bool = False) -> ParsedCQ | None:
+    """``Where can I get X?``, ``Which URL can I get X from?``, ``Can I install X on Y?``; ``Can I open a file with
+    the software?`` (the instrument does the verb: ``opens`` Software → File); ``Can I redistribute the
+    software?`` (``canBeRedistributed``: Software → boolean); ``Where can I find documentation for the
+    software?`` (``hasDocumentation`` and where the documentation is available from)."""
     low = _low(rest)
-    p = next((i for i in range(1, len(low)) if low[i] in PREPS), len(low))
+    p = next((i for i in range(1, len(low)) if low[i] in PREPS and low[i] != "of"), len(low))
     obj = _nps(rest[:p])
     prep = low[p] if p < len(low) else ""
     other = _nps(rest[p + 1:]) if p + 1 < len(low) else None
@@ -133,12 +140,28 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str]) -> Pa
     word, prep = ("available", prep or "from") if verb in _ACQUIRE else (past_participle(verb), prep)
     wlow = _low(wh)
     b = _B(text, "first_person")
+    if prep == "with" and other and other[0].ref is not None and verb not in _ACQUIRE and (
+            not wh or wlow[0] in ("what", "which")):
+        dom = b.np(obj)
+        b.prop(_verb_prop(verb, "", b.np(other), dom))
+        return b.done("boolean", None, "range") if not wh else None
     dom = b.np(obj)
     if not wh:
+        if not prep and not other and modal and verb not in _ACQUIRE:
+            label = f"can be {past_participle(verb)}"
+            b.prop(PropertyReq(_camel(label), "data", dom, ("boolean",), label,
+                               (f"is {past_participle(verb)}", f"{past_participle(verb)}")))
+            return b.done("boolean", dom[0] if dom else None, "domain")
         if not prep or not other:
             return None
         b.prop(_state_prop(word, prep, dom, b.np(other)))
         return b.done("boolean", None, "domain")
+    if wlow == ["where"] and prep in ("for", "of") and other and obj[0].ref is not None and verb in _ACQUIRE:
+        # "Where can I find documentation for the software?"
+        b.cls(PLACE)
+        b.prop(_state_prop("available", "from", dom, (PLACE.name,)))
+        b.prop(_has_prop(obj[0].ref, b.np(other)))
+        return b.done("entities", PLACE.name, "range")
     if wlow == ["where"] and not other:
         b.cls(PLACE)
         b.prop(_state_prop(word, prep or "in", dom, (PLACE.name,)))
