@@ -421,3 +421,18 @@ def test_more_first_person_questions(q, expected, answer):
 @pytest.mark.parametrize("q", ["Do I eat an animal?", "Can I get the software?", "How can I get the software?"])
 def test_first_person_questions_without_a_reading(q):
     assert parse_cq(q) is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("Which software can read and write a format?",
+     "which_subject: reads(Software → Format), writes(Software → Format)"),
+    ("Which tools import or export XML?", "which_subject: imports(Tool → XML), exports(Tool → XML)"),
+    ("Does the software read and write a format?", "does_verb: reads(Software → Format), writes(Software → Format)"),
+    ("Who directs and produces a film?", "who_subject: directs(Person → Film), produces(Person → Film)"),
+])
+def test_two_verbs_share_one_object(q, expected):
+    assert parse_cq(q).describe() == expected
+
+
+def test_two_verbs_without_an_object_are_unread():
+    assert parse_cq("Which animals hunt and are hunted?") is None

@@ -63,6 +63,9 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     purpose = _passive_purpose(b, dom, vg, rest, neg)
     if purpose is not None:
         return purpose
+    shared = _shared_object(b, dom, vg, rest)
+    if shared:
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
     if vg.kind == "active" and _parallel_verb_at(vg, list(toks)) is not None:
         # "Which animals eat plants and hunt animals?": two verb phrases, not an object "hunt animals"
         return _coordinated(text, pattern, subj, toks, start, vg, subject_class)
@@ -285,6 +288,26 @@ def _object_relative(text: str, head: Sequence[str], clause: Sequence[str]) -> P
 
     r = _p_which(text, ["which", *head, aux, *clause[:end - 1], verb_lemma(verb), *clause[end:]])
     return r if r is not None and r.pattern == "which_object" else None
+
+
+def _shared_object(b: _B, dom: tuple[str, ...], vg: _VG, rest: Sequence[str]) -> bool:
+    """``… read and write a format``: two verbs with one object; adds both relations to ``b``."""
+    low = _low(rest)
+    if vg.kind != "active" or vg.prep or vg.lemma in ("be", "have") or len(rest) < 3 or low[0] not in ("and", "or"):
+        return False
+    w, main = low[1], vg.main.lower()
+    if main.endswith("s") != w.endswith("s") or not _is_verb_form(w) or _is_participle(w):
+        return False
+    vg2 = _verb_group(rest, 1)
+    if vg2 is None or vg2.kind != "active" or vg2.lemma in ("be", "have"):
+        return False
+    objs = _objects(rest[vg2.end:])
+    if not objs or any(o.ref is None and not o.entity for o in objs):
+        return False
+    rng = b.np(objs)
+    b.prop(_verb_prop(vg.lemma, "", dom, rng))
+    b.prop(_verb_prop(vg2.lemma, vg2.prep, dom, rng))
+    return True
 
 
 def _parallel_verb_at(vg: _VG, toks: list[str]) -> int | None:

@@ -11,7 +11,14 @@ from ...lexicon import AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
 from ...word_classes import _is_participle
 from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _state_prop, _verb_prop
 from ..chunker import _low, _nps, _verb_group
-from ..clauses import _clause_subject, _object_relative, _parallel_verb_at, _possession, _verb_object_pp
+from ..clauses import (
+    _clause_subject,
+    _object_relative,
+    _parallel_verb_at,
+    _possession,
+    _shared_object,
+    _verb_object_pp,
+)
 from ..model import ParsedCQ
 from ..registry import cq_pattern
 
@@ -114,6 +121,8 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
                            entities=tuple(dict.fromkeys(first.entities + second.entities)))
         objs = _objects(rest)
         b = _B(text, "does_have" if vg.lemma == "have" else "does_verb")
+        if objs is None and _shared_object(b, b.np(subj), vg, list(rest)):
+            return b.done("boolean", None, None, negated=vg.negated)  # "Does it read and write a format?"
         if objs is None and vg.lemma != "have" and not vg.prep:
             # "Does an animal eat a plant in a habitat?": the verb's object and one more participant
             r = _verb_object_pp(b, b.np(subj), vg, list(rest), vg.negated, None)
