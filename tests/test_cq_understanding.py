@@ -436,3 +436,20 @@ def test_two_verbs_share_one_object(q, expected):
 
 def test_two_verbs_without_an_object_are_unread():
     assert parse_cq("Which animals hunt and are hunted?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    ("Which data can I analyse with the software?", "first_person: analyses(Software → Data)", "entities"),
+    # kinds stay questions for subclasses when the asker is in them
+    ("What kinds of tasks can I perform with the software?", "kinds_first_person: performs(Software → Task)",
+     "subclasses"),
+    ("What type of hardware do I need to run the software?",
+     "kinds_first_person_need: requires(Software → Hardware)", "subclasses"),
+])
+def test_first_person_with_an_instrument_and_kinds(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_an_instrument_needs_its_noun():
+    assert parse_cq("What tasks can I perform with?") is None

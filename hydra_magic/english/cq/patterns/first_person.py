@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...lexicon import AUX_DO, MODALS, PREPS
+from ...lexicon import AUX_DO, KIND_WORDS, MODALS, PREPS
 from ...morphology import past_participle, verb_lemma
 from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
@@ -36,6 +36,9 @@ def _p_first_person(text: str, toks: list[str]) -> ParsedCQ | None:
     if k < 0 or low[k + 1] in ("know", "think"):
         return None
     wh, after = toks[:k - 1], toks[k + 1:]
+    wl = _low(wh)
+    if any(w in KIND_WORDS and wl[i + 1:i + 2] == ["of"] for i, w in enumerate(wl)):
+        return None  # "What kinds of tasks can I perform …": a question for kinds (the family *kinds* reads it)
     verb = verb_lemma(after[0].lower()) if after[0].lower() not in ("need", "needs") else "need"
     if not verb.isalpha():
         return None
@@ -131,6 +134,15 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
     software?`` (``canBeRedistributed``: Software → boolean); ``Where can I find documentation for the
     software?`` (``hasDocumentation`` and where the documentation is available from)."""
     low = _low(rest)
+    wlow = _low(wh)
+    if low[:1] == ["with"] and wlow[:1] and wlow[0] in ("what", "which") and verb not in _ACQUIRE:
+        # "Which data can I analyse with the software?" → analyses (Software → Data)
+        z, tool = _nps(wh[1:], class_slot=True), _nps(rest[1:])
+        if not z or z[0].ref is None or not tool or any(t.ref is None for t in tool):
+            return None
+        b = _B(text, "first_person")
+        b.prop(_verb_prop(verb, "", b.np(tool), b.np(z)))
+        return b.done("entities", z[0].ref.name, "range")
     p = next((i for i in range(1, len(low)) if low[i] in PREPS and low[i] != "of"), len(low))
     obj = _nps(rest[:p])
     prep = low[p] if p < len(low) else ""

@@ -13,6 +13,7 @@ from ..builders import _B
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from .first_person import _p_first_person
 from .which import _p_which
 
 
@@ -39,8 +40,8 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
     r = _kind_of_x_is_y(text, rest, rlow)
     if r is not None:
         return r
-    # "What types of animals eat plants?"
-    r = _p_which(text, [toks[0], *rest])
+    # "What types of animals eat plants?", "What kinds of tasks can I perform with the software?"
+    r = _p_first_person(text, [toks[0], *rest]) or _p_which(text, [toks[0], *rest])
     if r is not None:
         return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
     return None
