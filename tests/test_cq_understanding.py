@@ -453,3 +453,15 @@ def test_first_person_with_an_instrument_and_kinds(q, expected, answer):
 
 def test_an_instrument_needs_its_noun():
     assert parse_cq("What tasks can I perform with?") is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("Which stuff has a liquid as a part?", "which_role: hasPart(Stuff → Liquid)"),  # was liquid(Stuff → string)
+    ("Which software has XML as an output format?", "which_role: hasOutputFormat(Software → XML)"),
+])
+def test_has_x_as_a_role(q, expected):
+    assert parse_cq(q).describe() == expected
+
+
+def test_has_as_without_a_thing_is_unread():
+    assert parse_cq("Which stuff has as a part?") is None

@@ -376,6 +376,17 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
         i += 1
     b = _B(text, "which_value")
     dom = b.np(subj)
+    if "as" in rlow[1:-1]:
+        # "Which stuff has a liquid as a part?" → hasPart (Stuff → Liquid): the noun after "as" is the role
+        k = rlow.index("as", 1)
+        things, role = _objects(rest[:k]), _np(rest[k + 1:], class_slot=True)
+        if not things or any(t.ref is None and not t.entity for t in things) or role is None or role.ref is None \
+                or role.of:
+            return None
+        rb = _B(text, "which_role")
+        dom = rb.np(subj)
+        rb.prop(_has_prop(role.ref, dom, rb.np(things)))
+        return rb.done("entities", dom[0] if dom else None, "domain")
     if i < len(rest) and rlow[i] in SUPERLATIVE:
         return _superlative(b, dom, rest, i)
     if i < len(rest) and re.fullmatch(r"\d+(?:[.,]\d+)*", rest[i]):
