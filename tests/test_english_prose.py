@@ -246,3 +246,17 @@ def test_a_colon_after_the_trigger_word_itself_is_no_list_of_its_objects(river_o
 def test_a_colon_after_a_preposition_phrase_is_no_list(river_onto: Ontology) -> None:
     text = "The Vistra is a long river. It passes through the north of two regions: Arlo and Bexen."
     assert _rels(text, river_onto) == []
+
+
+@pytest.mark.parametrize("met, facts", [
+    # a rival of the pronoun's gender, told by a noun before the name: "he" is ambiguous
+    ("He met the actor Robin Holm in 1990.", []),
+    # told by the (longer) list of given names
+    ("He met Harry Holm in 1990.", []),
+    # a rival of the other gender leaves "he" to the subject
+    ("He met the actress Robin Holm in 1990.", [("kim_lindgren", "bornIn", "bergen")]),
+])
+def test_a_rival_of_the_pronouns_gender_makes_it_ambiguous(onto: Ontology, met: str,
+                                                           facts: list[tuple[str, str, str]]) -> None:
+    text = f"Kim Lindgren was born in Oslo. {met} He was born in Bergen."
+    assert _rels(text, onto) == [("kim_lindgren", "bornIn", "oslo"), *facts]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .mentions import _is_cap, _Mention
 from .tokens import _Tokens
-from .words import CONNECTORS, DETERMINERS, FEMALE_NAMES, MALE_NAMES, PRONOUN_GENDER
+from .words import CONNECTORS, DETERMINERS, FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, PRONOUN_GENDER
 
 #: An entity of the text as a pronoun may refer to it: its name and where it was last written.
 Referent = tuple[str, str, int, int]  # name, surface, absolute start, absolute end
@@ -49,6 +49,7 @@ class References:
                 self._add_full_name(shared)
                 self.seen[shared] = (shared, m.text, base + m.start, base + m.end)
                 continue
+            self._gender_from_role(toks, m)
             if " " in m.text:
                 self._add_full_name(m.text)
                 self.seen[m.text] = (m.text, m.text, base + m.start, base + m.end)
@@ -61,6 +62,16 @@ class References:
             m.candidates = cands
             if cands:
                 self.canonical[base + m.start] = (m.canonical, cands)
+
+    def _gender_from_role(self, toks: _Tokens, m: _Mention) -> None:
+        """The gender a noun right before a name tells ("her husband X", "the French actress X")."""
+        for q in range(m.i - 1, max(-1, m.i - 4), -1):
+            w = toks.low[q]
+            if w in GENDERED_NOUNS:
+                self.gender.setdefault(m.name, GENDERED_NOUNS[w])
+                return
+            if toks.kinds[q] != "word" or w in DETERMINERS:
+                return
 
     def _add_full_name(self, name: str) -> None:
         """Index a full name under the short mentions that may stand for it: its first word, and

@@ -136,6 +136,11 @@ mary marie maria anna anne ann elizabeth margaret sarah jane emma olivia sophia 
 charlotte amelia grace alice lucy laura julia claire catherine katherine kate helen ellen emily
 hannah rachel rebecca ruth susan linda barbara patricia jennifer jessica karen nancy lisa
 irène irene eva eve rosa rose clara ada agnes frances louise marta martha victoria diana
+ana angela carmen carla chloe christine elena eleanor ella fatima francesca gabriela
+giulia hanna heather ingrid isabel jana joan joanna josephine judith julie karin katarina
+leila lena lina lucia magdalena margarita maya mia monica natalia nina paula rita sara
+silvia sofia sylvia teresa ursula vera yasmin zoe beatriz camila valentina ines inés
+marguerite simone madeleine astrid greta elsa freya birgit hilde
 """.split()
 )
 MALE_NAMES = frozenset(
@@ -144,8 +149,22 @@ john james robert michael william david richard joseph thomas charles christophe
 mark george steven edward peter pierre jean jacques louis henri henry albert alexander carl
 karl frederick friedrich hans johann ivan pablo juan carlos jose josé antonio giovanni luigi
 mario francesco ahmed mohamed muhammad ali omar hassan simon simón andrew brian kevin jason
+adam alan alfred anthony arthur benjamin bill bob bruce chris colin darius david dennis
+denis diego duncan edgar eric erik felix fernando francis frank fred gary gerald gregory
+harold harry hugo ian jack jacob jakob javier jorge joe juan kenneth lars luis luke
+manuel marcus martin matthew miguel nicholas nils olaf oscar patrick pedro philip
+ralph raymond ricardo roberto roger ronald samuel sebastian sergio stefan stephen ted tom
+victor vincent walter wilhelm william ryan harrison hans jürgen jurgen
+albert ernst howard alexander ludwig sigmund gustav otto bjorn björn
 """.split()
 )
+# Nouns that tell the gender of the name they introduce ("her husband X", "the actress X").
+GENDERED_NOUNS = {
+    **dict.fromkeys("son brother father husband king prince actor businessman sportsman nephew uncle "
+                    "grandson grandfather boyfriend mr sir lord".split(), "m"),
+    **dict.fromkeys("daughter sister mother wife queen princess actress businesswoman sportswoman niece "
+                    "aunt granddaughter grandmother girlfriend mrs ms dame lady".split(), "f"),
+}
 # Words before another name of the same entity ("born Maria Sklodowska", "known as X", "née X").
 ALIAS_CUES = frozenset("born née nee called named alias as aka".split())
 PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "it": "n", "its": "n"}
