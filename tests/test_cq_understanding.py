@@ -465,3 +465,22 @@ def test_has_x_as_a_role(q, expected):
 
 def test_has_as_without_a_thing_is_unread():
     assert parse_cq("Which stuff has as a part?") is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    # an imperative lists things: hasX, not one string value
+    ("List an animal of a plant.", "attribute_of: hasAnimal(Plant → Animal)"),
+    ("Name the director of a film.", "attribute_of: hasDirector(Film → Director)"),
+    ("List the release dates of films.", "attribute_of: releaseDate(Film → date)"),
+    # the attribute belongs to the nearest owner (was name(Film → string))
+    ("What are the names of the actors of a film?", "attribute_of: name(Actor → string), hasActor(Film → Actor)"),
+    ("What is the year of birth of a person?", "attribute_of: yearOfBirth(Person → integer)"),
+])
+def test_attributes_of_nested_owners_and_listings(q, expected):
+    assert parse_cq(q).describe() == expected
+
+
+def test_a_first_person_verb_repeated_as_a_noun_is_unread():
+    assert parse_cq("Where do I eat an animal eat?") is None
+    assert parse_cq("Can we eat an animal of a plant?").describe() == \
+        "first_person: canBeEaten(Animal → boolean), hasAnimal(Plant → Animal)"

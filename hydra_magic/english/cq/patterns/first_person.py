@@ -145,6 +145,8 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         return b.done("entities", z[0].ref.name, "range")
     p = next((i for i in range(1, len(low)) if low[i] in PREPS and low[i] != "of"), len(low))
     obj = _nps(rest[:p])
+    if p and verb_lemma(low[p - 1]) == verb:
+        return None  # "Where do I eat an animal eat?": the verb again, no noun
     prep = low[p] if p < len(low) else ""
     other = _nps(rest[p + 1:]) if p + 1 < len(low) else None
     if not obj or obj[0].ref is None or (p + 1 < len(low) and not other):

@@ -9,7 +9,7 @@ from ..builders import _B, _relational
 from ..chunker import _low, _nps
 from ..model import ParsedCQ
 from ..registry import cq_pattern
-from .what_is import _p_what_is
+from .what_is import _attribute_of
 from .which import _p_which
 
 
@@ -25,7 +25,8 @@ def _p_imperative(text: str, toks: list[str]) -> ParsedCQ | None:
     rest = toks[i:]
     rel = _relational(rest)
     if rel is not None and not any(w in ("that", "which", "who") for w in _low(rest)):
-        return _p_what_is(text, ["what", "is", *rest])
+        # "List the animals of a habitat", "Name an award of a film": a list of things (hasX), never one value
+        return _attribute_of(text, "what", *rel, listing=True)
     r = _p_which(text, ["which", *[t for t in rest if t.lower() not in ("that", "which", "who")]])
     if r is not None:
         return replace(r, pattern="list_" + r.pattern.replace("which_", ""))

@@ -41,19 +41,26 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
     return _what_is_x(text, low, rlow, _nps(rest, class_slot=low[0] == "which"))
 
 
-def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP]) -> ParsedCQ | None:
+def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP], listing: bool = False) -> ParsedCQ | None:
     """``What is the X of Y?`` (an attribute or ``hasX``), ``Who is the X of Y?`` (a role)."""
     b = _B(text, "who_role_of" if wh == "who" else "attribute_of")
-    own = b.np(owners)
+    top = b.np(owners)
     for attr in attrs:
         if attr.ref is None:
             return None
+        own = top
+        if attr.of:
+            # "the names of the actors of a film": the name is the actors', the actors the film's
+            if any(o.ref is None for o in attr.of):
+                return None
+            own = b.np(attr.of)
+            b.extra.extend(_has_prop(o.ref, top) for o in attr.of if o.ref is not None)
         if wh == "who":
             b.cls(PERSON)
             b.cls(attr.ref)
             b.link(attr.ref.name, PERSON.name, implied=True)
             b.prop(_has_prop(attr.ref, own))
-        elif attr.plural and not _is_known_attribute(attr.ref.label.split()):
+        elif (attr.plural or listing) and not _is_known_attribute(attr.ref.label.split()):
             # "What are the inputs of a software?": several things, not one literal value
             b.cls(attr.ref)
             b.prop(_has_prop(attr.ref, own))
