@@ -484,3 +484,22 @@ def test_a_first_person_verb_repeated_as_a_noun_is_unread():
     assert parse_cq("Where do I eat an animal eat?") is None
     assert parse_cq("Can we eat an animal of a plant?").describe() == \
         "first_person: canBeEaten(Animal → boolean), hasAnimal(Plant → Animal)"
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    ("Are there any alternatives to the software?", "exists_for: hasAlternative(Software → Alternative)", "boolean"),
+    ("Does the software support a format or not?", "does_verb: supports(Software → Format)", "boolean"),
+    ("What are the system requirements for running the software?",
+     "attribute_of: hasSystemRequirement(Software → SystemRequirement)", "entities"),
+    ("What tools are there to analyse data?", "which_subject: analyses(Tool → Data)", "entities"),
+    ("Is it possible to redistribute the software?", "first_person: canBeRedistributed(Software → boolean)",
+     "boolean"),
+])
+def test_existence_purpose_and_possibility(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_possibility_without_a_verb_phrase_is_unread():
+    assert parse_cq("Is it possible to?") is None
+    assert parse_cq("What tools are there to?") is None

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ...iri import camel_case, pascal_case
 from ..lexicon import DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
-from ..morphology import singularise, third_person, verb_forms
+from ..morphology import singularise, third_person, verb_forms, verb_lemma
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
 from .chunker import _NP, _VG, _low, _nps
 from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
@@ -222,6 +222,8 @@ def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:
                 len(left) == 1 and left[0] in ("number", "amount", "count", "total", "list", "set")):
             continue  # "the number of films of …": the attribute is "number of films"
         owners = _nps(toks[k + 1:])
+        if not owners and k + 2 < len(low) and low[k + 1].endswith("ing") and verb_lemma(low[k + 1]) != low[k + 1]:
+            owners = _nps(toks[k + 2:])  # "the requirements for running the software": the software's
         if not owners:
             continue
         attrs: list[_NP] | None = None

@@ -211,6 +211,15 @@ def _subject_there(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
             return None
         b.prop(_has_prop(owners[0].ref, dom))
         return b.done("entities", dom[0], "domain", negated=neg)
+    tl = _low(tail)
+    if tl[0] == "to" and len(tail) > 2 and subj and dom and tl[1] in COMMON_VERBS and verb_lemma(tl[1]) == tl[1]:
+        # "What tools are there to analyse data?" → analyses (Tool → Data)
+        prep, end = _prep_at(tl, 2)
+        objs = _objects(tail[end:])
+        if not objs or any(o.ref is None and not o.entity for o in objs):
+            return None
+        b.prop(_verb_prop(tl[1], prep, dom, b.np(objs)))
+        return b.done("entities", dom[0], "domain", negated=neg)
     return None
 
 

@@ -29,6 +29,11 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
     toks, low = [toks[k] for k in keep], [low[k] for k in keep]
     if low[1] == "there":
         return _existence(text, toks[2:])
+    if low[1:4] == ["it", "possible", "to"] and len(toks) > 5:
+        # "Is it possible to run the software on a cloud?" asks what "Can I run the software on a cloud?" asks
+        from .first_person import _p_first_person
+
+        return _p_first_person(text, ["can", "I", *toks[4:]])
     # "Is a lion a kind of animal?"
     matched, kind_of = _is_kind_of(text, toks, low)
     if matched:

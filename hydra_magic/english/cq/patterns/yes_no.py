@@ -44,7 +44,7 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
                                                                                    k + 1)
             return replace(r, answer="boolean") if r else None
     for k, w in enumerate(low):
-        if w in ("for", "with") and k > 0:
+        if w in ("for", "with", "to") and k > 0:
             head = list(toks[:k])
             if len(head) > 1 and head[-1].lower() in ("available", "accessible", "possible"):
                 head = head[:-1]  # "Is there any training available for the software?"
@@ -52,8 +52,8 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
             y = _nps(toks[k + 1:])
             if not x or not y or x[0].ref is None:
                 return None
-            b = _B(text, "exists_for" if w == "for" else "exists_with")
-            if w == "for":
+            b = _B(text, "exists_with" if w == "with" else "exists_for")
+            if w in ("for", "to"):  # "Are there any alternatives to the software?"
                 own = b.np(y)
                 b.np(x)
                 b.prop(_has_prop(x[0].ref, own))
@@ -89,6 +89,8 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
     low = _low(toks)
     if len(toks) < 3 or low[0] not in AUX_DO | MODALS | AUX_HAVE:
         return None
+    if len(toks) > 4 and low[-2:] == ["or", "not"]:
+        toks, low = toks[:-2], low[:-2]  # "Does the software support a format or not?"
     n = len(toks)
 
     def strong(w: str) -> bool:
