@@ -29,11 +29,11 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
     toks, low = [toks[k] for k in keep], [low[k] for k in keep]
     if low[1] == "there":
         return _existence(text, toks[2:])
-    if low[1:4] == ["it", "possible", "to"] and len(toks) > 5:
+    if low[1:4] == ["it", "possible", "to"]:
         # "Is it possible to run the software on a cloud?" asks what "Can I run the software on a cloud?" asks
         from .first_person import _p_first_person
 
-        return _p_first_person(text, ["can", "I", *toks[4:]])
+        return _p_first_person(text, ["can", "I", *toks[4:]]) if len(toks) > 5 else None
     # "Is a lion a kind of animal?"
     matched, kind_of = _is_kind_of(text, toks, low)
     if matched:
@@ -129,7 +129,7 @@ def _adjective_groups(x: list[_NP], ylow: list[str]) -> list[str]:
     groups: list[str] = []
     if all(_is_adjective(w) or w in ("or", "and") for w in ylow):
         groups = [w for w in ylow if w not in ("or", "and")]  # "Is it free or open?"
-    elif (len(ylow) >= 2 and not any(w in DETERMINERS for w in ylow) and _is_adjective(ylow[0])
+    elif (len(ylow) >= 2 and not any(w in DETERMINERS or w in PREPS for w in ylow) and _is_adjective(ylow[0])
           and singularise(ylow[-1]) == ylow[-1] and all(xi.specific for xi in x)):
         groups = [" ".join(ylow)]  # "Is it open source?": a bare singular phrase about a thing
     return groups
