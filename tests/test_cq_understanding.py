@@ -503,3 +503,32 @@ def test_existence_purpose_and_possibility(q, expected, answer):
 def test_possibility_without_a_verb_phrase_is_unread():
     assert parse_cq("Is it possible to?") is None
     assert parse_cq("What tools are there to?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    # the thing able, available or designed to do a verb does it (was availableTo(Software → AnalyseData))
+    ("What software is available to analyse data?", "which_subject: analyses(Software → Data)", "entities"),
+    ("Which software is designed to analyse data?", "which_subject: analyses(Software → Data)", "entities"),
+    ("Which tools are able to read a format?", "which_subject: reads(Tool → Format)", "entities"),
+    ("Which animals are able to fly?", "which_subject: canFly(Animal → boolean)", "entities"),  # was hasAble
+    ("Is the software able to read a format?", "is_able: reads(Software → Format)", "boolean"),
+    ("Does the software allow me to edit a file?", "does_enable: edits(Software → File)", "boolean"),
+    ("Can the software help me analyse data?", "does_enable: analyses(Software → Data)", "boolean"),
+    # a participle after the noun: "the X used to …" is "Which X is used to …"
+    ("What is the algorithm used to process the data?", "what_is_which_subject: processes(Algorithm → Data)",
+     "entities"),
+    ("What are the formats supported by a tool?", "what_is_which_subject: supports(Tool → Format)", "entities"),
+    # paired modifiers share the head; plural literal attributes stay values
+    ("What is the input and output format of the software?",
+     "attribute_of: inputFormat(Software → string), outputFormat(Software → string)", "value"),
+    ("What are the minimum and maximum values of a parameter?",
+     "attribute_of: minimumValue(Parameter → string), maximumValue(Parameter → string)", "value"),
+])
+def test_ability_purpose_reduced_relatives_and_shared_heads(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+@pytest.mark.parametrize("q", ["Does the software allow me to?", "Which animals are able to?"])
+def test_ability_without_a_verb_is_unread(q):
+    assert parse_cq(q) is None

@@ -247,6 +247,10 @@ def _nps(toks: Sequence[str], class_slot: bool = False) -> list[_NP] | None:
     return out
 
 
+#: Nouns that modify a head shared with their pair: "the input and output format", "minimum and maximum value".
+_PAIRED_MODIFIERS = frozenset("input output source target start end minimum maximum upper lower".split())
+
+
 def _share_head(groups: list[list[str]], low: list[str], class_slot: bool) -> list[_NP] | None:
     """``a pure or a mixed stuff``, ``pure or mixed stuff``: distribute the head noun (``groups``
     change in place); "named and published algorithms" is one class, described twice."""
@@ -258,6 +262,7 @@ def _share_head(groups: list[list[str]], low: list[str], class_slot: bool) -> li
             content = [t for t in g if t.lower() not in DETERMINERS]
             modifier = len(content) == 1 and (
                 _is_adjective(content[0]) or _is_participle(content[0].lower())
+                or content[0].lower() in _PAIRED_MODIFIERS
                 or (last_np.plural and singularise(content[0].lower()) == content[0].lower()))
             heads.append(modifier)
             if modifier:

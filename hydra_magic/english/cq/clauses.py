@@ -85,7 +85,9 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
 
 
 #: "X is used to V Y" means X Vs Y; "X is needed to V Y" means Y requires X.
-_USED_FOR = frozenset("use employ apply".split())
+_USED_FOR = frozenset("use employ apply design intend develop build make create".split())
+#: "X is able/available/suitable to V Y" means X Vs Y.
+_ABLE_TO = frozenset("able available suitable designed intended meant capable".split())
 _NEEDED_FOR = frozenset("need require".split())
 
 
@@ -167,6 +169,8 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
     low = _low(rest)
     if low[:1] == ["there"]:
         return _subject_there(b, dom, subj, rest, neg)
+    if len(low) > 2 and low[0] in _ABLE_TO and low[1] == "to":
+        return _able_to(b, dom, rest[2:], neg)
     rel = _relational(rest)
     if rel is not None:
         roles, owners = rel
@@ -191,6 +195,19 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
             for d in dom:
                 b.link(o.ref.name, d, implied=True)
     return b.done("entities", dom[0] if dom else None)
+
+
+def _able_to(b: _B, dom: tuple[str, ...], rest: list[str], neg: bool,
+             answer: Answer = "entities") -> ParsedCQ | None:
+    """``Which animals are able to fly?`` → ``canFly``; ``Is the software able to read a format?`` → ``reads``."""
+    low = _low(rest)
+    if not dom or not low or low[0] not in COMMON_VERBS or verb_lemma(low[0]) != low[0]:
+        return None
+    if len(low) == 1:
+        b.prop(_ability_prop(_VG(low[0], rest[0], "active", aux="can"), dom))
+        return b.done(answer, dom[0] if answer == "entities" else None, "domain", negated=neg)
+    r = _passive_purpose(b, dom, _VG("use", "used", "passive", "to"), rest, neg)
+    return replace(r, answer=answer, answer_class=r.answer_class if answer == "entities" else None) if r else None
 
 
 def _subject_there(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: list[str],
@@ -224,7 +241,10 @@ def _subject_there(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
 
 
 def _subject_is_adjective(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: bool) -> ParsedCQ | None:
-    """``Which X are endangered?``, ``Which X is compatible with Y?``."""
+    """``Which X are endangered?``, ``Which X is compatible with Y?``; ``What software is available to analyse
+    data?`` → ``analyses`` (Software → Data)."""
+    if vg.prep == "to" and vg.adjective in _ABLE_TO:
+        return _passive_purpose(b, dom, replace(vg, kind="passive", lemma="use"), rest, neg)
     if vg.prep:
         objs = _objects(rest)
         if not objs:

@@ -9,7 +9,7 @@ from ...morphology import singularise
 from ...word_classes import _is_adjective, _is_participle
 from ..builders import _B, _bool_prop, _first
 from ..chunker import _NP, _low, _np, _nps, _strip_tail
-from ..clauses import _clause_subject
+from ..clauses import _ABLE_TO, _able_to, _clause_subject
 from ..model import ParsedCQ
 from ..registry import cq_pattern
 from .yes_no import _existence, _split_points
@@ -34,6 +34,12 @@ def _p_is(text: str, toks: list[str]) -> ParsedCQ | None:
         from .first_person import _p_first_person
 
         return _p_first_person(text, ["can", "I", *toks[4:]]) if len(toks) > 5 else None
+    for j in range(2, len(low) - 2):
+        if low[j] in _ABLE_TO and low[j + 1] == "to":  # "Is the software able to read a format?"
+            subj = _nps(toks[1:j])
+            if subj:
+                b = _B(text, "is_able")
+                return _able_to(b, b.np(subj), toks[j + 2:], False, answer="boolean")
     # "Is a lion a kind of animal?"
     matched, kind_of = _is_kind_of(text, toks, low)
     if matched:

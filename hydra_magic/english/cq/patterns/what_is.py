@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE
+from ...lexicon import AUX_BE, FUNCTION
+from ...morphology import singularise
 from ...word_classes import _is_adjective, _is_known_attribute, _is_participle
 from ..builders import _B, _attribute, _has_prop, _relational
 from ..chunker import _NP, _low, _nps
@@ -25,6 +26,9 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
     rlow = _low(rest)
     if rlow[:1] == ["the"] and len(rlow) > 1 and rlow[1] in ("difference", "differences"):
         return _difference(text, rest[2:])
+    reduced = _reduced_relative(text, rest) if low[0] == "what" else None
+    if reduced is not None:
+        return reduced
     rel = _relational(rest)
     if rel is not None:
         return _attribute_of(text, low[0], *rel)
@@ -39,6 +43,11 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
                 return replace(r, pattern="what_are_that_object")
             return _clause_subject(text, "what_are_that", subj, rest, k + 1)
     return _what_is_x(text, low, rlow, _nps(rest, class_slot=low[0] == "which"))
+
+
+#: Attribute nouns whose values are literals even in the plural ("the minimum and maximum values").
+_LITERAL_HEADS = frozenset("value name title label description identifier id code url email comment note keyword "
+                           "synonym abbreviation symbol unit".split())
 
 
 def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP], listing: bool = False) -> ParsedCQ | None:
@@ -60,7 +69,8 @@ def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP], listi
             b.cls(attr.ref)
             b.link(attr.ref.name, PERSON.name, implied=True)
             b.prop(_has_prop(attr.ref, own))
-        elif (attr.plural or listing) and not _is_known_attribute(attr.ref.label.split()):
+        elif (attr.plural or listing) and not _is_known_attribute(attr.ref.label.split()) \
+                and attr.ref.label.split()[-1] not in _LITERAL_HEADS:
             # "What are the inputs of a software?": several things, not one literal value
             b.cls(attr.ref)
             b.prop(_has_prop(attr.ref, own))
@@ -112,3 +122,23 @@ def _difference(text: str, rest: list[str]) -> ParsedCQ | None:
     b = _B(text, "difference")
     b.np(things)
     return b.done("definition", None)
+
+
+def _reduced_relative(text: str, rest: list[str]) -> ParsedCQ | None:
+    """``What is the algorithm used to process the data?``, ``What are the formats supported by a tool?``: the
+    question "Which algorithm is used to process the data?" asks, with a participle after the noun."""
+    low = _low(rest)
+    if low[:1] != ["the"]:
+        return None
+    for k in range(2, len(low) - 1):
+        if _is_participle(low[k]) and low[k + 1] in ("by", "to", "for", "in", "with", "on"):
+            if _nps(rest[1:k], class_slot=True) is None:
+                return None
+            from .which import _p_which
+
+            r = _p_which(text, ["which", *rest[1:k], "are" if singularise(low[k - 1]) != low[k - 1] else "is",
+                                *rest[k:]])
+            return replace(r, pattern="what_is_" + r.pattern) if r is not None else None
+        if low[k] in FUNCTION:
+            return None
+    return None

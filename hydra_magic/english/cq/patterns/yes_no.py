@@ -23,6 +23,10 @@ from ..model import ParsedCQ
 from ..registry import cq_pattern
 
 
+#: "X allows/lets/helps me (to) V Y": X Vs Y.
+_ENABLE = frozenset("allow allows let lets help helps enable enables".split())
+
+
 def _split_points(low: list[str]) -> list[int]:
     """Where a second noun phrase may start in ``Is <X> <Y>``: at a determiner, else anywhere."""
     dets = [j for j in range(2, len(low)) if low[j] in ("a", "an", "the", "some", "any")]
@@ -91,6 +95,17 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     if len(toks) > 4 and low[-2:] == ["or", "not"]:
         toks, low = toks[:-2], low[:-2]  # "Does the software support a format or not?"
+    for j in range(2, len(low) - 2):
+        if low[j] in _ENABLE and low[j + 1] in ("me", "us", "you", "one", "users"):
+            # "Does the software allow me to edit a file?" → edits (Software → File): the thing does the verb
+            subj = _nps(toks[1:j])
+            after = toks[j + 3:] if low[j + 2:j + 3] == ["to"] else toks[j + 2:]
+            if not subj or not after:
+                return None
+            from ..clauses import _able_to
+
+            b = _B(text, "does_enable")
+            return _able_to(b, b.np(subj), after, False, answer="boolean")
     n = len(toks)
 
     def strong(w: str) -> bool:
