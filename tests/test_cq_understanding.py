@@ -532,3 +532,21 @@ def test_ability_purpose_reduced_relatives_and_shared_heads(q, expected, answer)
 @pytest.mark.parametrize("q", ["Does the software allow me to?", "Which animals are able to?"])
 def test_ability_without_a_verb_is_unread(q):
     assert parse_cq(q) is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    # an amount is a number on the owner, never a class to count
+    ("How much memory does the software need?", "how_much_of: amountOfMemoryNeeded(Software → float)", "value"),
+    ("How much water does an elephant drink?", "how_much_of: amountOfWaterDrunk(Elephant → float)", "value"),
+    ("How much does the software cost?", "how_much: cost(Software → float)", "value"),
+    # what is needed for a thing is what the thing requires (was neededFor(Hardware → Software))
+    ("What hardware is needed for the software?", "which_subject: requires(Software → Hardware)", "entities"),
+    ("Which libraries are required for the software?", "which_subject: requires(Software → Library)", "entities"),
+])
+def test_amounts_and_requirements(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_an_amount_needs_an_owner():
+    assert parse_cq("How much memory does need?") is None

@@ -258,7 +258,11 @@ def _subject_is_adjective(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str],
 
 
 def _subject_passive(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: bool) -> ParsedCQ | None:
-    """``Which X were directed by Y?``, ``Which X was born in Y?``, ``Which X are protected?``."""
+    """``Which X were directed by Y?``, ``Which X was born in Y?``, ``Which X are protected?``; ``Which libraries
+    are required for the software?`` → ``requires`` (Software → Library), as "What do I need to …" reads."""
+    if vg.prep == "for" and vg.lemma in _NEEDED_FOR and objs:
+        b.prop(_verb_prop("require", "", b.np(objs), dom))
+        return b.done("entities", dom[0] if dom else None, "range", negated=neg)
     if vg.prep == "by":
         if not objs:
             return None

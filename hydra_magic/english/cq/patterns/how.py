@@ -7,9 +7,9 @@ from dataclasses import replace
 from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, MODALS
 from ...morphology import past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
-from ..builders import _B, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
+from ..builders import _B, _camel, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
 from ..chunker import _low, _np, _nps, _strip_tail
-from ..model import ClassRef, ParsedCQ
+from ..model import ClassRef, ParsedCQ, PropertyReq
 from ..registry import cq_pattern
 from ..words import is_counted_quantity
 from .when import _event
@@ -53,11 +53,33 @@ def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
         return b.done("value", None, "range")
     if low[1] == "long" and low[2] in AUX_DO | MODALS and len(toks) > 4:
         return _how_long(text, toks)
+    if low[1] == "much" and low[2] not in AUX and len(toks) > 5:
+        return _how_much_of(text, toks)
     if low[1] == "often" and low[2] in AUX and len(toks) > 4:
         # "How often is the software updated?" → updateFrequency (Software → string: "daily", "twice a year")
         r = _event(text, "how_often", toks, 2, "frequency", "string")
         return replace(r, answer="value") if r is not None else None
     return None
+
+
+def _how_much_of(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``How much memory does the software need?`` → ``amountOfMemoryNeeded`` (Software → float): an amount,
+    never a class Memory to count."""
+    low = _low(toks)
+    a = next((i for i in range(3, len(low) - 2) if low[i] in AUX_DO | MODALS), -1)
+    verb = low[-1]
+    if a < 0 or not verb.isalpha() or verb_lemma(verb) != verb or verb in FUNCTION:
+        return None
+    unit = _np(toks[2:a], class_slot=True)
+    owner = _nps(toks[a + 1:-1])
+    if unit is None or unit.ref is None or unit.of or not owner or any(o.ref is None for o in owner):
+        return None
+    b = _B(text, "how_much_of")
+    dom = b.np(owner)
+    label = f"amount of {unit.ref.label} {past_participle(verb)}"
+    b.prop(PropertyReq(_camel(label), "data", dom, ("float",), label,
+                       (f"{unit.ref.label} {past_participle(verb)}", f"{past_participle(verb)} {unit.ref.label}")))
+    return b.done("value", None, "range")
 
 
 def _how_long(text: str, toks: list[str]) -> ParsedCQ | None:
