@@ -206,8 +206,9 @@ def test_a_variable_ends_its_noun_phrase():
     # the variable is no part of a class name ("XContain", "InGenus" were read before)
     assert parse_cq("Which species does genus X contain?").describe() == "which_object: contains(Genus → Species)"
     assert parse_cq("Which species belong to genus X?").describe() == "which_subject: belongsTo(Species → Genus)"
-    # "are in genus Y" names no relation: unread rather than a class InGenus
-    assert parse_cq("How many species X are in genus Y?") is None
+    # "are in genus Y": a count of the genus's species, never a class InGenus
+    p = parse_cq("How many species X are in genus Y?")
+    assert (p.describe(), p.answer, p.aggregate) == ("how_many_have: hasSpecies(Genus → Species)", "count", "count")
 
 
 @pytest.mark.parametrize("q, expected, answer", [
@@ -550,3 +551,18 @@ def test_amounts_and_requirements(q, expected, answer):
 
 def test_an_amount_needs_an_owner():
     assert parse_cq("How much memory does need?") is None
+
+
+@pytest.mark.parametrize("q, expected, answer", [
+    ("How many species are there in a genus?", "how_many_have: hasSpecies(Genus → Species)", "count"),
+    ("How many players are in a team?", "how_many_have: hasPlayer(Team → Player)", "count"),
+    ("How many members are in a band?", "how_many_have: numberOfMembers(Band → integer)", "value"),
+    ("What is the number of species in a genus?", "how_many_have: hasSpecies(Genus → Species)", "count"),
+])
+def test_how_many_x_are_in_y_counts_what_y_has(q, expected, answer):
+    p = parse_cq(q)
+    assert (p.describe(), p.answer) == (expected, answer)
+
+
+def test_how_many_x_are_in_nothing_is_unread():
+    assert parse_cq("How many animals are in?") is None

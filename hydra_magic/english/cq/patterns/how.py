@@ -119,6 +119,16 @@ def _adjective_noun(adj: str) -> str:
 
 def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     rlow = _low(rest)
+    for a in range(1, len(rlow) - 2):
+        if rlow[a] in ("are", "is"):
+            b_ = a + 2 if rlow[a + 1] == "there" else a + 1
+            if b_ < len(rlow) - 1 and rlow[b_] in ("in", "within", "on"):
+                # "How many players are (there) in a team?" asks "How many players does a team have?"
+                if _np(rest[:a], class_slot=True) is None or not _nps(rest[b_ + 1:]):
+                    return None
+                r = _how_many(text, [*rest[:a], "does", *rest[b_ + 1:], "have"])
+                return replace(r, text=text) if r is not None else None
+            break
     end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("there", "are"))
     if end < len(rlow):
         x = _np(rest[:end], class_slot=True)

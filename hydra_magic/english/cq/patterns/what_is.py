@@ -26,6 +26,13 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
     rlow = _low(rest)
     if rlow[:1] == ["the"] and len(rlow) > 1 and rlow[1] in ("difference", "differences"):
         return _difference(text, rest[2:])
+    if low[0] == "what" and rlow[:3] == ["the", "number", "of"] and len(rest) > 5:
+        # "What is the number of species in a genus?" asks "How many species are in a genus?"
+        k = next((i for i in range(4, len(rlow) - 1) if rlow[i] in ("in", "within", "on")), -1)
+        if k > 0:
+            from .how import _how_many
+
+            return _how_many(text, [*rest[3:k], "are", *rest[k:]])
     reduced = _reduced_relative(text, rest) if low[0] == "what" else None
     if reduced is not None:
         return reduced
