@@ -566,3 +566,12 @@ def test_how_many_x_are_in_y_counts_what_y_has(q, expected, answer):
 
 def test_how_many_x_are_in_nothing_is_unread():
     assert parse_cq("How many animals are in?") is None
+
+
+def test_a_given_thing_is_one_instance():
+    # "a given animal" is a variable standing for one animal: the question asks whether it is a herbivore,
+    # which implies Herbivore ⊑ Animal (weakly), not that every animal is a herbivore
+    p = parse_cq("Is a given animal a herbivore?")
+    assert p.describe() == "is_a: Herbivore ⊑ Animal" and p.subclass_links[0].implied
+    p = parse_cq("Is a lion a herbivore?")
+    assert p.describe() == "is_a: Lion ⊑ Herbivore" and not p.subclass_links[0].implied

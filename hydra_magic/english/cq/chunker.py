@@ -173,6 +173,9 @@ def _determiners(toks: list[str]) -> tuple[str, list[str], list[str]]:
         if w in ("which", "what", "whose") and len(toks) > 1:
             det = det or w
             toks.pop(0)
+        elif w == "given" and len(toks) > 1:
+            det = "this" if det in ("", "a", "an", "the", "any") else det  # "a given animal": one instance, a variable
+            toks.pop(0)
         elif w in DETERMINERS and w not in ("this", "that", "these", "those") or w in QUALIFIERS:
             det = det or w
             toks.pop(0)
