@@ -575,3 +575,9 @@ def test_a_given_thing_is_one_instance():
     assert p.describe() == "is_a: Herbivore ⊑ Animal" and p.subclass_links[0].implied
     p = parse_cq("Is a lion a herbivore?")
     assert p.describe() == "is_a: Lion ⊑ Herbivore" and not p.subclass_links[0].implied
+
+
+def test_not_before_the_object_negates():
+    p = parse_cq("What animal eats not a plant?")  # CLaRO "What [EC1] [PC1] not [EC2]"
+    assert (p.describe(), p.negated) == ("which_subject: eats(Animal → Plant)", True)
+    assert parse_cq("Which animals eat not plants but animals?") is None

@@ -52,6 +52,8 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
         dom = b.np(subj)
     rest = list(toks[vg.end:])
     neg = vg.negated
+    if vg.kind == "active" and len(rest) > 1 and rest[0].lower() == "not":
+        rest, neg = rest[1:], True  # "What animal eats not a plant?" (CLaRO "What [EC1] [PC1] not [EC2]")
     if vg.kind == "copula_np":
         return _subject_is_np(b, dom, subj, rest, neg)
     if vg.kind == "copula_adj":
