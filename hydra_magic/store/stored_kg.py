@@ -45,6 +45,7 @@ _DERIVED = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
 _FLAG = _N("https://hydra-magic.dev/ns#flag")
 _BASIS = _N("https://hydra-magic.dev/ns#basis")
 _VALUE = _N("http://www.w3.org/ns/prov#value")
+_UNSET: Any = object()
 _RDF_S, _RDF_P, _RDF_O = _N(str(RDF.subject)), _N(str(RDF.predicate)), _N(str(RDF.object))
 
 Key = tuple[Node, Node, Node]
@@ -422,29 +423,27 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         flags and basis on type facts, the only ones whose flags a check reads), hidden ones left out.
         One query per ``batch`` nodes, answered inside the store."""
         todo = [to_ox(n) for n in dict.fromkeys(nodes)]
-        quads: dict[Any, None] = {}
-        st = self._st
-        if getattr(st, "endpoint", None) is None:  # two index lookups per node beat a query here
-            source_of = self._names.source_of
-            for x in todo:
-                for q in (*(() if isinstance(x, ox.Literal) else st.quads_for_pattern(x, None, None, None)),
-                          *st.quads_for_pattern(None, None, x, None)):
-                    if q.predicate != _OX_LABEL and source_of(q.graph_name) is not None:
-                        quads[q] = None
-            return self._light_facts(quads)
+        rows: dict[tuple[Any, ...], None] = {}
+        src, label = self.source_filter("g"), _OX_LABEL
+        entities = [x for x in todo if not isinstance(x, ox.Literal)]
+        # Two plain VALUES queries per batch: a UNION of both sides, or a lookup per node, was 2-3x slower.
+        for i in range(0, len(entities), batch):
+            for x, p, o, g in self._ox_rows("SELECT ?x ?p ?o ?g WHERE { VALUES ?x { %s } GRAPH ?g { ?x ?p ?o } %s "
+                                            "FILTER(?p != %s) }" % (" ".join(map(str, entities[i:i + batch])), src,
+                                                                    label), ("x", "p", "o", "g")):
+                rows[(x, p, o, g)] = None
         for i in range(0, len(todo), batch):
-            values = " ".join(map(str, todo[i:i + batch]))
-            for q in self._ox_rows(
-                    "SELECT ?s ?p ?o ?g WHERE { VALUES ?x { %s } { GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) } UNION "
-                    "{ GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) } %s FILTER(?p != %s) }"
-                    % (values, self.source_filter("g"), _OX_LABEL), ("s", "p", "o", "g")):
-                quads[ox.Quad(*q)] = None
-        return self._light_facts(quads)
+            for sub, p, x, g in self._ox_rows("SELECT ?s ?p ?x ?g WHERE { VALUES ?x { %s } GRAPH ?g { ?s ?p ?x } %s "
+                                              "FILTER(?p != %s) }" % (" ".join(map(str, todo[i:i + batch])), src,
+                                                                      label), ("s", "p", "x", "g")):
+                rows[(sub, p, x, g)] = None
+        return self._light_facts(rows)
 
     def facts_with_predicate(self, predicate: Node) -> list[Fact]:
         """Every fact of ``predicate`` (light, as :meth:`facts_touching`): for checks that follow paths."""
         p = to_ox(predicate)
-        quads = [q for q in self._st.quads_for_pattern(None, p, None, None)
+        quads = [(q.subject, q.predicate, q.object, q.graph_name)
+                 for q in self._st.quads_for_pattern(None, p, None, None)
                  if self._names.source_of(q.graph_name) is not None]
         return self._light_facts(quads)
 
@@ -461,19 +460,24 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         for row in endpoint.select(sparql):
             yield tuple(ox_term(row[n]) if n in row else None for n in names)
 
-    def _light_facts(self, quads: Iterable[Any]) -> list[Fact]:
+    def _light_facts(self, quads: Iterable[tuple[Any, Any, Any, Any]]) -> list[Fact]:
+        """Facts of (subject, predicate, object, graph) rows in pyoxigraph terms, with what a check reads."""
         ev, term, hidden = self._names, self._term, self._hidden
         out: list[Fact] = []
         typed: list[tuple[int, Any]] = []
-        for q in quads:
-            source = ev.source_of(q.graph_name)
-            if source is None:
+        plain: dict[Any, Evidence | None] = {}  # per graph: its source's evidence (None: not a source graph)
+        for s_, p_, o_, g in quads:
+            e = plain.get(g, _UNSET)
+            if e is _UNSET:
+                source = ev.source_of(g)
+                e = plain[g] = None if source is None else Evidence(source=source, time=0.0)
+            if e is None:
                 continue
-            f = Fact(term(q.subject), term(q.predicate), term(q.object), Evidence(source=source, time=0.0))
-            if hidden and (source, f.key) in hidden:
+            f = Fact(term(s_), term(p_), term(o_), e)
+            if hidden and (e.source, f.key) in hidden:
                 continue
-            if q.predicate == _OX_TYPE:
-                typed.append((len(out), ev.node(q.subject, q.predicate, q.object, q.graph_name)))
+            if p_ == _OX_TYPE:
+                typed.append((len(out), ev.node(s_, p_, o_, g)))
             out.append(f)
         if typed:  # flags and basis of the type facts: index lookups here, one query per 200 on a server
             found: dict[Any, tuple[list[str], str]] = {}
