@@ -260,3 +260,53 @@ def test_a_rival_of_the_pronouns_gender_makes_it_ambiguous(onto: Ontology, met: 
                                                            facts: list[tuple[str, str, str]]) -> None:
     text = f"Kim Lindgren was born in Oslo. {met} He was born in Bergen."
     assert _rels(text, onto) == [("kim_lindgren", "bornIn", "oslo"), *facts]
+
+
+@pytest.fixture
+def cup_onto() -> Ontology:
+    o = Ontology()
+    team = o.add_class("Team", label="team", refresh=False)
+    comp = o.add_class("Competition", label="competition", refresh=False)
+    o.add_property("wins", "object", [team], [comp], label="wins", alt_labels=["won"], refresh=False)
+    o.add_property("defeats", "object", [team], [team], label="defeats", alt_labels=["defeated", "beat"],
+                   refresh=False)
+    o.refresh()
+    return o
+
+
+@pytest.mark.parametrize("opener", ["In 2023", "In May 2023"])
+def test_the_name_after_an_opening_date_is_the_subject_before_a_later_comma(cup_onto: Ontology,
+                                                                           opener: str) -> None:
+    # not the name after the comma ("beating Ardmore Rovers"), and "May 2023" is a date, not part of the name
+    text = f"{opener} Kilcoole Town won the Leinster Cup, beating Ardmore Rovers 3–1 in the final."
+    assert _rels(text, cup_onto) == [
+        ("kilcoole_town", "wins", "leinster_cup"),
+        ("kilcoole_town", "defeats", "ardmore_rovers"),
+    ]
+
+
+@pytest.fixture
+def film_award_onto() -> Ontology:
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    award = o.add_class("Award", label="award", refresh=False)
+    o.add_property("directs", "object", [person], [film], label="directs", alt_labels=["directed by"],
+                   refresh=False)
+    o.add_property("receives", "object", [film], [award], label="receives", alt_labels=["won"], refresh=False)
+    o.refresh()
+    return o
+
+
+@pytest.mark.parametrize("middle", [
+    "Olle Brink, a Swedish composer, wrote the music.",  # a role noun after the name
+    "Olle Brink was the composer.",  # a copula and a role noun
+])
+def test_it_does_not_refer_to_a_person(film_award_onto: Ontology, middle: str) -> None:
+    text = f"Frost is a 1990 film directed by Kari Berg. {middle} It won the Guldbagge Award."
+    assert _rels(text, film_award_onto) == [("kari_berg", "directs", "frost")]
+
+
+def test_it_refers_to_the_film_subject(film_award_onto: Ontology) -> None:
+    text = "Frost is a 1990 film directed by Kari Berg. It won the Guldbagge Award."
+    assert _rels(text, film_award_onto) == [("kari_berg", "directs", "frost"), ("frost", "receives", "guldbagge_award")]

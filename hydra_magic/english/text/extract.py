@@ -37,7 +37,7 @@ from .subjects import (
 from .tokens import _snake, _tokenize, _Tokens
 from ..lexicon import PREPS
 from ..morphology import verb_forms, verb_lemma
-from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, MENTION_KINDS, NOT_FILLERS,
+from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS,
                     PRONOUN_GENDER, SCALES)
 
 
@@ -164,8 +164,25 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
         return None
     surface, a, b = antecedent
     ref = state.refs.referent(pronoun, (surface, surface, a, b), by_noun)
+    if pronoun in ("it", "its") and not ref.ambiguous and _is_person(state, ref.name):
+        return None  # "X, a composer, wrote the music. It won …": "it" is not the composer
     ref.start, ref.end = ref.start - base, ref.end - base
     return ref
+
+
+
+
+def _is_person(state: _ChunkState, name: str) -> bool:
+    """Whether the entity ``name`` is known to be a person: a gender, or a typing in this text
+    to a class whose label's head names people ("Composer", "Person")."""
+    if state.refs.gender_of(name) in ("m", "f") or name in state.refs.people:
+        return True
+    cls = state.types.get(_snake(name))
+    if cls is None or cls not in state.ontology.classes:
+        return False
+    c = state.ontology.classes[cls]
+    label = (c.label or c.name).split()
+    return bool(label) and label[-1].lower() in PERSON_NOUNS
 
 
 def _remember_references(state: _ChunkState, toks: _Tokens, mentions: list[_Mention], subject: _Mention | None,

@@ -150,6 +150,9 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
     ):
         return True
+    if low[k] in MONTHS and k + 1 < n and toks.kinds[k + 1] == "num" and (
+            k == 0 or low[k - 1] in ("in", "on", "since")):
+        return True  # "In May 2023 X won …": a date, then the name
     if k == 0 and low[k] in ADJECTIVES and k + 1 < n and toks.kinds[k + 1] == "word" and not _is_cap(toks, k + 1):
         return True  # "Common side effects include …"
     if (
@@ -182,6 +185,8 @@ def _number_opens_name(toks: _Tokens, k: int) -> bool:
         return True  # minor planets: "(29075) 1950 DA"
     if kinds[k] != "num" or not words[k].isdigit() or not (k + 1 < n and _is_cap(toks, k + 1)):
         return False
+    if k >= 2 and low[k - 1] in MONTHS and low[k - 2] in ("in", "on", "since"):
+        return False  # "In May 2023 Kestrel Bay FC won …": the year ends a date
     if (
         (k == 0 or low[k - 1] not in DATE_PREPOSITIONS)
         and not _month(words[k + 1])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .mentions import _is_cap, _Mention
 from .tokens import _Tokens
-from .words import CONNECTORS, DETERMINERS, FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, PRONOUN_GENDER
+from .words import CONNECTORS, DETERMINERS, FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, PERSON_NOUNS, PRONOUN_GENDER
 
 #: An entity of the text as a pronoun may refer to it: its name and where it was last written.
 Referent = tuple[str, str, int, int]  # name, surface, absolute start, absolute end
@@ -36,6 +36,7 @@ class References:
     canonical: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # abs start -> name, cands
     group: tuple[Referent, ...] = ()  # the previous sentence's subject (a group: several)
     others: tuple[Referent, ...] = ()  # the previous sentence's other names
+    people: set[str] = field(default_factory=set)  # names a role noun tells are people ("the chemist X")
 
     def join_short_names(self, toks: _Tokens, mentions: list[_Mention], base: int) -> None:
         """Join each one-word name to the one earlier full name it shortens (see the module)."""
@@ -64,14 +65,28 @@ class References:
                 self.canonical[base + m.start] = (m.canonical, cands)
 
     def _gender_from_role(self, toks: _Tokens, m: _Mention) -> None:
-        """The gender a noun right before a name tells ("her husband X", "the French actress X")."""
+        """The gender a noun right before a name tells ("her husband X", "the French actress X"),
+        and whether a role noun before or after it ("the chemist X", "X, a Swedish composer,")
+        makes it a person; so does a copula ("X was the composer")."""
         for q in range(m.i - 1, max(-1, m.i - 4), -1):
             w = toks.low[q]
             if w in GENDERED_NOUNS:
                 self.gender.setdefault(m.name, GENDERED_NOUNS[w])
-                return
+                self.people.add(m.name)
+                break
+            if w in PERSON_NOUNS:
+                self.people.add(m.name)
+                break
             if toks.kinds[q] != "word" or w in DETERMINERS:
-                return
+                break
+        n = len(toks.low)
+        if m.j + 2 < n and toks.low[m.j] in (",", "is", "was") and toks.low[m.j + 1] in ("a", "an", "the"):
+            for q in range(m.j + 2, min(n, m.j + 6)):
+                if toks.low[q] in PERSON_NOUNS or toks.low[q] in GENDERED_NOUNS:
+                    self.people.add(m.name)
+                    return
+                if toks.kinds[q] != "word":
+                    return
 
     def _add_full_name(self, name: str) -> None:
         """Index a full name under the short mentions that may stand for it: its first word, and

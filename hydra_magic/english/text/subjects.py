@@ -70,6 +70,9 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     short = _pronoun_after_short_opener(toks, k0)
     if short:
         return _possessive_subject(toks, mentions), True, short
+    dated = _subject_after_date(toks, k0, mentions) if opener else None
+    if dated is not None:  # "In 2023 X won the cup, beating Y": X, not the name after the comma
+        return dated
     if opener and "," in low[k0:]:
         # "In 1990, …", "Produced during the war, …", "Written by X, Y is …": the subject
         # follows the comma (or a second opening phrase: "In 2008, during the crisis, X …")
@@ -158,6 +161,15 @@ def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> t
     """``In 1944 Georgi Belev returned to …``: a name right after the opening date; else "X's"."""
     if toks.low[k0] == "as" and k0 + 1 < len(toks.low) and toks.low[k0 + 1] == "of":
         k0 += 1  # "As of 2023 Microsoft employed …"
+    dated = _subject_after_date(toks, k0, mentions)
+    if dated is not None:
+        return dated
+    return _possessive_subject(toks, mentions), False, 0
+
+
+def _subject_after_date(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tuple[_Mention | None, bool, int] | None:
+    """``In 1944 Georgi Belev …`` / ``In 1895 she …``: the name or pronoun right after an opening
+    date without a comma; ``None`` when the sentence does not open so."""
     if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
         when = next((m for m in mentions if m.i == k0 + 1), None)
         if when is not None and when.kind in ("year", "date"):
@@ -166,7 +178,7 @@ def _subject_after_opener(toks: _Tokens, k0: int, mentions: list[_Mention]) -> t
             who = next((m for m in mentions if m.i == when.j), None)
             if who is not None and who.kind == "name" and not who.adjective:
                 return who, False, when.j
-    return _possessive_subject(toks, mentions), False, 0
+    return None
 
 
 def _pronoun_after_short_opener(toks: _Tokens, k0: int) -> int:

@@ -165,6 +165,14 @@ GENDERED_NOUNS = {
     **dict.fromkeys("daughter sister mother wife queen princess actress businesswoman sportswoman niece "
                     "aunt granddaughter grandmother girlfriend mrs ms dame lady".split(), "f"),
 }
+# Nouns that name people ("the chemist X", "X, a Swedish composer,"; class labels "Person",
+# "Composer"): "it" does not refer to such an entity.
+PERSON_NOUNS = frozenset(
+    """person people human man woman composer director actor actress writer author screenwriter novelist
+    poet player footballer athlete coach manager scientist chemist physicist biologist economist politician
+    musician singer pianist artist architect engineer founder leader president minister painter
+    goalkeeper midfielder striker forward defender winger captain teacher student professor""".split()
+)
 # Words before another name of the same entity ("born Maria Sklodowska", "known as X", "née X").
 ALIAS_CUES = frozenset("born née nee called named alias as aka".split())
 PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "it": "n", "its": "n"}
