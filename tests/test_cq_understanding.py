@@ -581,3 +581,20 @@ def test_not_before_the_object_negates():
     p = parse_cq("What animal eats not a plant?")  # CLaRO "What [EC1] [PC1] not [EC2]"
     assert (p.describe(), p.negated) == ("which_subject: eats(Animal → Plant)", True)
     assert parse_cq("Which animals eat not plants but animals?") is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    # an indefinite thing of an owner is an individual (hasX), the definite attribute keeps its value reading
+    ("What is a film for a director?", "attribute_of: hasFilm(Director → Film)"),
+    ("What is a habitat of an animal?", "attribute_of: hasHabitat(Animal → Habitat)"),
+    ("What is the habitat of an animal?", "attribute_of: habitat(Animal → string)"),
+    # "and" states both links; "or" states neither
+    ("Are lions carnivores and predators?", "is_a: Lion ⊑ Carnivore, Lion ⊑ Predator"),
+])
+def test_indefinite_things_and_conjoined_classes(q, expected):
+    assert parse_cq(q).describe() == expected
+
+
+@pytest.mark.parametrize("q", ["Is a lion a carnivore or a herbivore?", "Is an animal plant or habitat?"])
+def test_a_disjunction_of_classes_is_unread(q):
+    assert parse_cq(q) is None

@@ -113,6 +113,8 @@ def _is_a(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
         ys = _nps(toks[j:], class_slot=True)
         if not ys or any(y.ref is None for y in ys):
             continue
+        if len(ys) > 1 and "or" in low[j:] and not all(xi.specific for xi in x):
+            return None  # "Is a lion a carnivore or a herbivore?": no single subclass link says it
         b = _B(text, "is_a")
         b.np(x)
         for y in ys:
@@ -123,7 +125,7 @@ def _is_a(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
             for y in ys:
                 if xi.specific:
                     b.link(y.ref.name, xi.ref.name, implied=True)  # type: ignore[union-attr]
-                elif len(ys) == 1:
+                elif len(ys) == 1 or "or" not in low[j:]:
                     b.link(xi.ref.name, y.ref.name)  # type: ignore[union-attr]
         return b.done("boolean", _first(ys))
     return None
