@@ -598,3 +598,16 @@ def test_indefinite_things_and_conjoined_classes(q, expected):
 @pytest.mark.parametrize("q", ["Is a lion a carnivore or a herbivore?", "Is an animal plant or habitat?"])
 def test_a_disjunction_of_classes_is_unread(q):
     assert parse_cq(q) is None
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("What disease is a drug used to treat?", "which_object: treats(Drug → Disease)"),
+    ("What platform is the software designed to run on?", "which_object: runsOn(Software → Platform)"),
+])
+def test_the_object_of_a_purpose(q, expected):
+    p = parse_cq(q)
+    assert (p.describe(), p.focus) == (expected, "range")
+
+
+def test_a_purpose_without_its_verb_is_no_relation_of_that_verb():
+    assert parse_cq("What disease is a drug used to cure a patient with?") is None

@@ -490,6 +490,16 @@ def _inverted_with_pp(text: str, pattern: str, wh: list[_NP] | None, toks: Seque
     """``What method does the software use for a task?``: the verb's object is asked for and a phrase with a
     preposition adds a participant, ``uses`` (Software → Method) and ``usesFor`` (Software → Task), as "What
     animal eats a plant in a habitat?" reads."""
+    tail = _low(toks[vg.end:])
+    if vg.kind == "passive" and vg.prep == "to" and vg.lemma in _USED_FOR and 1 <= len(tail) <= 2 and (
+            tail[0] in COMMON_VERBS and verb_lemma(tail[0]) == tail[0] and (len(tail) == 1 or tail[1] in PREPS)):
+        # "What disease is a drug used to treat?" → treats (Drug → Disease)
+        b = _B(text, pattern)
+        whn_ = (b.cls(wh_class),) if wh_class is not None else b.np(wh)
+        if not whn_:
+            return None
+        b.prop(_verb_prop(tail[0], tail[1] if len(tail) > 1 else "", b.np(subj), whn_))
+        return b.done(answer, whn_[0], "range", negated=vg.negated)
     if vg.kind != "active" or vg.lemma in ("be", "have") or not vg.prep or vg.prep not in _PP_HEADS:
         return None
     owners = _nps(toks[vg.end:])
