@@ -611,3 +611,12 @@ def test_the_object_of_a_purpose(q, expected):
 
 def test_a_purpose_without_its_verb_is_no_relation_of_that_verb():
     assert parse_cq("What disease is a drug used to cure a patient with?") is None
+
+
+def test_need_and_require_are_one_relation():
+    p = parse_cq("Which operating system does the software need?")
+    assert p.describe() == "which_object: requires(Software → OperatingSystem)"
+    assert {"needs", "needed by"} <= set(p.property.alt_labels)
+    proposal = propose_from_cqs([CompetencyQuestion("What hardware do I need to run the software?"),
+                                 CompetencyQuestion("Which hardware does the software need?")], Ontology())
+    assert [(p.name, p.domain, p.range) for p in proposal.properties] == [("requires", ("Software",), ("Hardware",))]

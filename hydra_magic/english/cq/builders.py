@@ -46,7 +46,11 @@ def _names(nps: Sequence[_NP] | None) -> tuple[str, ...]:
 
 def _verb_prop(lemma: str, prep: str, domain: tuple[str, ...], range_: tuple[str, ...],
                transitive: bool = True) -> PropertyReq:
-    """Active verb: ``directs``, ``livesIn`` (agent → patient)."""
+    """Active verb: ``directs``, ``livesIn`` (agent → patient). "need" is read as ``requires`` (one relation, "needs"
+    among its labels), as the first-person questions read "What do I need to run it?"."""
+    synonyms: list[str] = []
+    if lemma == "need" and not prep:
+        lemma, synonyms = "require", ["needs", "need", "needed", "needed by", "is needed by"]
     words = [third_person(lemma), *prep.split()]
     label = " ".join(words)
     suffix = f" {prep}" if prep else ""
@@ -55,7 +59,7 @@ def _verb_prop(lemma: str, prep: str, domain: tuple[str, ...], range_: tuple[str
     if transitive and not prep:
         pp = forms[3]
         alts += [f"{pp} by", f"is {pp} by", f"was {pp} by"]
-    return PropertyReq(_camel(label), "object", domain, range_, label, _uniq(alts, label))
+    return PropertyReq(_camel(label), "object", domain, range_, label, _uniq([*alts, *synonyms], label))
 
 
 def _part_prop(lemma: str, part: ClassRef, prep: str, domain: tuple[str, ...],
