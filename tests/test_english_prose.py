@@ -310,3 +310,30 @@ def test_it_does_not_refer_to_a_person(film_award_onto: Ontology, middle: str) -
 def test_it_refers_to_the_film_subject(film_award_onto: Ontology) -> None:
     text = "Frost is a 1990 film directed by Kari Berg. It won the Guldbagge Award."
     assert _rels(text, film_award_onto) == [("kari_berg", "directs", "frost"), ("frost", "receives", "guldbagge_award")]
+
+
+def test_a_trigger_in_a_whose_clause_is_not_about_the_owner(onto: Ontology) -> None:
+    assert _rels("Ada Lindgren, whose father was born in Bergen, was born in Uppsala.", onto) == [
+        ("ada_lindgren", "bornIn", "uppsala"),
+    ]
+
+
+@pytest.mark.parametrize("text, facts", [
+    # the participle may be about Ice: no fact
+    ("Frost was remade as Ice, directed by Per Lind.", []),
+    # after the subject, or after a name that is itself an agent ("by X"), it is about the subject
+    ("Frost is a 1990 Swedish film, directed by Per Lind.", [("per_lind", "directs", "frost")]),
+    ("Frost is a film by Anna Berg, produced by Nordisk Film.",
+     [("anna_berg", "directs", "frost"), ("nordisk_film", "produces", "frost")]),
+])
+def test_a_participle_after_another_name_is_not_read(text: str, facts: list[tuple[str, str, str]]) -> None:
+    o = Ontology()
+    film = o.add_class("Film", label="film", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    studio = o.add_class("Studio", label="studio", refresh=False)
+    o.add_property("directs", "object", [person], [film], label="directs", alt_labels=["directed by"],
+                   refresh=False)
+    o.add_property("produces", "object", [studio], [film], label="produces", alt_labels=["produced by"],
+                   refresh=False)
+    o.refresh()
+    assert _rels(text, o) == facts

@@ -230,6 +230,11 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
     subj = _trigger_subject(site, k0, trig)
+    whose = _whose_clause(toks, k0)
+    if whose >= 0 and (subj is None or subj.i < whose):
+        return  # "X, whose father was born in Bergen, …": the clause is about the father, not X
+    if trig.inverse and _participle_after_other_name(site, k0, subj):
+        return  # "Frost was remade as Ice, directed by Y": Y directed Ice, perhaps not Frost
     of_subject = (
         None if trig.learned or trig.slot != "after" else _of_subject(k1, toks, mentions)
     )
@@ -277,6 +282,32 @@ def _role_gap(site: _Site, k1: int, obj: _Mention) -> bool:
         if w.endswith("ed") or w.endswith("ing"):
             return False
     return True
+
+
+def _participle_after_other_name(site: _Site, k0: int, subj: _Mention | None) -> bool:
+    """A participle after a comma that follows another name than the subject's ("X was remade as
+    Ice, directed by Y"): which of the two it is about is not certain. Not after the subject
+    itself, nor after an apposition set off from it ("X, the sequel to Ice, was directed by …"
+    has no comma before the trigger)."""
+    toks = site.toks
+    if subj is None or k0 < 2 or toks.low[k0 - 1] != ",":
+        return False
+    before = next((m for m in site.mentions if m.j == k0 - 1 and m.kind in ("name", "quoted")), None)
+    if before is None or before.adjective or before.key == subj.key or before.name == subj.name:
+        return False
+    return not (before.i > 0 and toks.low[before.i - 1] == "by")  # "a film by X, produced by Y": the film
+
+
+def _whose_clause(toks: _Tokens, k: int) -> int:
+    """Where the "whose" opening the clause that holds token ``k`` stands ("X, whose coach Y won
+    …"); -1 when ``k`` is in no such clause (a comma or the sentence start comes first)."""
+    for q in range(k - 1, -1, -1):
+        w = toks.low[q]
+        if w == "whose":
+            return q
+        if w in (",", ";", "(", ")"):
+            return -1
+    return -1
 
 
 def _possessive_role(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], subj: _Mention | None,
