@@ -595,9 +595,10 @@ def test_indefinite_things_and_conjoined_classes(q, expected):
     assert parse_cq(q).describe() == expected
 
 
-@pytest.mark.parametrize("q", ["Is a lion a carnivore or a herbivore?", "Is an animal plant or habitat?"])
-def test_a_disjunction_of_classes_is_unread(q):
-    assert parse_cq(q) is None
+def test_a_disjunction_of_classes_states_no_link():
+    # "which of the two is it?": the classes, no link; the TBox query asks which one holds (tests/test_tbox_sparql.py)
+    p = parse_cq("Is a lion a carnivore or a herbivore?")
+    assert (p.describe(), p.answer) == ("is_a: Lion, Carnivore, Herbivore", "boolean") and not p.subclass_links
 
 
 @pytest.mark.parametrize("q, expected", [

@@ -113,8 +113,6 @@ def _is_a(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
         ys = _nps(toks[j:], class_slot=True)
         if not ys or any(y.ref is None for y in ys):
             continue
-        if len(ys) > 1 and "or" in low[j:] and not all(xi.specific for xi in x):
-            return None  # "Is a lion a carnivore or a herbivore?": no single subclass link says it
         b = _B(text, "is_a")
         b.np(x)
         for y in ys:
