@@ -76,7 +76,7 @@ def _attribute_of(text: str, wh: str, attrs: list[_NP], owners: list[_NP], listi
             b.cls(attr.ref)
             b.link(attr.ref.name, PERSON.name, implied=True)
             b.prop(_has_prop(attr.ref, own))
-        elif (attr.plural or listing or attr.det in ("a", "an")) and not _is_known_attribute(attr.ref.label.split()) \
+        elif (attr.plural or listing) and not _is_known_attribute(attr.ref.label.split()) \
                 and attr.ref.label.split()[-1] not in _LITERAL_HEADS:
             # "What are the inputs of a software?": several things, not one literal value
             b.cls(attr.ref)
