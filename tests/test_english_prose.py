@@ -337,3 +337,29 @@ def test_a_participle_after_another_name_is_not_read(text: str, facts: list[tupl
                    refresh=False)
     o.refresh()
     assert _rels(text, o) == facts
+
+
+@pytest.fixture
+def compound_onto() -> Ontology:
+    o = Ontology()
+    org = o.add_class("Organism", label="organism", refresh=False)
+    comp = o.add_class("Compound", label="compound", refresh=False)
+    person = o.add_class("Person", label="person", refresh=False)
+    o.add_property("produces", "object", [org], [comp], label="produces", refresh=False)
+    o.add_property("isolates", "object", [person], [org], label="isolates", alt_labels=["isolated by"],
+                   refresh=False)
+    o.refresh()
+    return o
+
+
+@pytest.mark.parametrize("text, facts", [
+    # the relative clause is about the lower-case noun before it, not the sentence's subject
+    ("Streptomyces ostrae produces ostramycin, which was isolated by Karl Lind.",
+     [("streptomyces_ostrae", "produces", "ostramycin")]),
+    # right after the subject it is about the subject
+    ("Streptomyces ostrae, which was isolated by Karl Lind, produces ostramycin.",
+     [("karl_lind", "isolates", "streptomyces_ostrae"), ("streptomyces_ostrae", "produces", "ostramycin")]),
+])
+def test_a_relative_clause_after_a_common_noun_is_not_about_the_subject(
+        compound_onto: Ontology, text: str, facts: list[tuple[str, str, str]]) -> None:
+    assert _rels(text, compound_onto) == facts

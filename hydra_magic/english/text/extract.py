@@ -233,6 +233,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     whose = _whose_clause(toks, k0)
     if whose >= 0 and (subj is None or subj.i < whose):
         return  # "X, whose father was born in Bergen, …": the clause is about the father, not X
+    if _relative_of_another(site, k0, subj):
+        return  # "X produces ostramycin, which was isolated by Y": the clause is about ostramycin
     if trig.inverse and _participle_after_other_name(site, k0, subj):
         return  # "Frost was remade as Ice, directed by Y": Y directed Ice, perhaps not Frost
     of_subject = (
@@ -296,6 +298,26 @@ def _participle_after_other_name(site: _Site, k0: int, subj: _Mention | None) ->
     if before is None or before.adjective or before.key == subj.key or before.name == subj.name:
         return False
     return not (before.i > 0 and toks.low[before.i - 1] == "by")  # "a film by X, produced by Y": the film
+
+
+def _relative_of_another(site: _Site, k0: int, subj: _Mention | None) -> bool:
+    """A trigger in a relative clause (", which/who …") whose antecedent right before it is not
+    the subject's mention: a lower-case noun ("ostramycin, which was isolated by …") or another
+    phrase. The clause's own subject ("…, which Giannini founded") is left to the trigger."""
+    toks = site.toks
+    if subj is None:
+        return False
+    for r in range(k0 - 1, max(-1, k0 - 8), -1):
+        w = toks.low[r]
+        if w in (".", ";", "(", ")", ","):
+            return False
+        if w in ("which", "who") and r >= 2 and toks.low[r - 1] == ",":
+            if subj.i >= r or subj.j == r - 1 or toks.low[r + 1] in ("it", "he", "she", "they"):
+                return False  # "…, which it sells": the clause has its own subject
+            if any(m.i == r + 1 and m.kind == "name" for m in site.mentions):
+                return False
+            return not any(m.j == r - 1 and m.kind in ("name", "quoted", "value") for m in site.mentions)
+    return False
 
 
 def _whose_clause(toks: _Tokens, k: int) -> int:
