@@ -363,3 +363,43 @@ def compound_onto() -> Ontology:
 def test_a_relative_clause_after_a_common_noun_is_not_about_the_subject(
         compound_onto: Ontology, text: str, facts: list[tuple[str, str, str]]) -> None:
     assert _rels(text, compound_onto) == facts
+
+
+@pytest.fixture
+def family_onto() -> Ontology:
+    o = Ontology()
+    person = o.add_class("Person", label="person", refresh=False)
+    place = o.add_class("Place", label="place", refresh=False)
+    award = o.add_class("Award", label="award", refresh=False)
+    o.add_property("bornIn", "object", [person], [place], label="born in", refresh=False)
+    o.add_property("receives", "object", [person], [award], label="receives", alt_labels=["received"],
+                   refresh=False)
+    o.add_property("hasChild", "object", [person], [person], label="has child", alt_labels=["son", "daughter"],
+                   refresh=False)
+    o.refresh()
+    return o
+
+
+@pytest.mark.parametrize("text, facts", [
+    # "X's son Y was born …" is about Y
+    ("Lars Holm's son Ole Holm was born in Bergen.",
+     [("lars_holm", "hasChild", "ole_holm"), ("ole_holm", "bornIn", "bergen")]),
+    # "X's wife was born …" is about the wife: nothing about X
+    ("Lars Holm's wife was born in Bergen.", []),
+])
+def test_a_possessive_subject_names_its_own_person(family_onto: Ontology, text: str,
+                                                   facts: list[tuple[str, str, str]]) -> None:
+    assert _rels(text, family_onto) == facts
+
+
+@pytest.mark.parametrize("text, facts", [
+    # a person a role noun names, gender unknown, is a rival of "he" in the next sentence
+    ("Lars Holm trained with his teacher Ole Dahl. He received the Nansen Medal.", []),
+    # a man in the same sentence before "he" is a rival; a woman is not
+    ("Lars Holm studied under Erik Dahl, and he later received the Nansen Medal.", []),
+    ("Lars Holm studied under Anna Dahl, and he later received the Nansen Medal.",
+     [("lars_holm", "receives", "nansen_medal")]),
+])
+def test_he_after_another_possible_man_is_ambiguous(family_onto: Ontology, text: str,
+                                                    facts: list[tuple[str, str, str]]) -> None:
+    assert _rels(text, family_onto) == facts

@@ -20,7 +20,7 @@ from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
 from .mentions import _iso, _Mention
 from .nouns import fronted_nouns, noun_objects
-from .reference import References, pronoun_after_group, subject_group
+from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
 from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
     _explicit_class,
@@ -37,8 +37,8 @@ from .subjects import (
 from .tokens import _snake, _tokenize, _Tokens
 from ..lexicon import PREPS
 from ..morphology import verb_forms, verb_lemma
-from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS,
-                    PRONOUN_GENDER, SCALES)
+from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS, MENTION_KINDS, NOT_FILLERS,
+                    PERSON_NOUNS, PRONOUN_GENDER, SCALES)
 
 
 def extract_triples(
@@ -112,8 +112,8 @@ def _extract_sentence(
     group = subject_group(toks, mentions, subject) if subject is not None and subject is not back_ref else []
     rels: list[_Rel] = []
     site = _Site(toks, mentions, subject, back_ref, intro_end, comp.class_words,
-                 pronoun_after_group(toks, group, state.refs),
-                 _possessed_subject(toks, mentions) if back_ref is not None else None,
+                 _ambiguous_from(toks, mentions, subject, group, state.refs),
+                 _possessed_subject(toks, mentions) if back_ref is not None or subject is not None else None,
                  _topic_mention(state, base))
     for k0, k1, trig in _match_triggers(toks, comp):
         kinds = comp.kinds.get(trig.prop, frozenset())
@@ -141,6 +141,15 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
+
+
+def _ambiguous_from(toks: _Tokens, mentions: list[_Mention], subject: _Mention | None, group: list[_Mention],
+                    refs: References) -> int:
+    """Where a "he"/"she" that may mean another than the subject opens a later clause; -1 if none."""
+    q = pronoun_after_group(toks, group, refs)
+    if q < 0 and subject is not None and len(group) < 2:
+        q = pronoun_after_rival(toks, mentions, subject, refs)
+    return q
 
 
 def _names_any(mentions: list[_Mention]) -> bool:
@@ -230,6 +239,10 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
     subj = _trigger_subject(site, k0, trig)
+    if (subj is not None and subj is site.subject and subj.i == 0 and site.possessed is None
+            and subj.j < len(toks.kinds) and toks.kinds[subj.j] == "pos" and k0 > subj.j + 1
+            and any(w in PERSON_NOUNS or w in GENDERED_NOUNS for w in toks.low[subj.j + 1:k0])):
+        return  # "Lars Holm's wife was born in Bergen": the wife was, not Lars Holm
     whose = _whose_clause(toks, k0)
     if whose >= 0 and (subj is None or subj.i < whose):
         return  # "X, whose father was born in Bergen, …": the clause is about the father, not X
@@ -411,7 +424,7 @@ def _trigger_subject(site: _Site, k0: int, trig: _Trigger) -> _Mention | None:
     """The subject of a trigger: a nearer one ("X's", a relative clause), the name after "Her
     daughter" ("Her daughter X also won Y": X won Y), else the sentence's."""
     subj = _local_subject(k0, site.toks, site.mentions, not trig.learned) or site.subject
-    if site.possessed is not None and k0 >= site.possessed.j and subj is site.back_ref:
+    if site.possessed is not None and k0 >= site.possessed.j and subj is (site.back_ref or site.subject):
         return site.possessed
     return subj
 

@@ -126,7 +126,10 @@ class References:
         if want not in ("m", "f") or not self.others:
             return []
         names = {g[0] for g in group}
-        return [o for o in self.others if o[0] not in names and self.gender_of(o[0]) == want]
+        # a person of the pronoun's gender, or one a role noun tells is a person ("his teacher X",
+        # "the architect X") whose gender is not known
+        return [o for o in self.others if o[0] not in names and (
+            self.gender_of(o[0]) == want or (not self.gender_of(o[0]) and o[0] in self.people))]
 
     def _fitting(self, pronoun: str, group: list[Referent]) -> Referent | None:
         """The one member of ``group`` the pronoun can mean, or ``None``."""
@@ -175,6 +178,27 @@ def pronoun_after_group(toks: _Tokens, group: list[_Mention], refs: References) 
         if w in ("he", "she"):
             members = [(m.name, m.text, 0, 0) for m in group]
             return -1 if refs._fitting(w, members) is members[0] else q
+    return -1
+
+
+def pronoun_after_rival(toks: _Tokens, mentions: list[_Mention], subject: _Mention, refs: References) -> int:
+    """Where "he"/"she" opens a later clause after another name that it may mean ("X studied under
+    Erik Dahl, and he later received …": Dahl is a man too); -1 if none. A rival is a name of the
+    pronoun's gender, or a person by a role noun whose gender is not known."""
+    if subject.i < 0:
+        return -1
+    for q in range(subject.j, len(toks.low)):
+        w = toks.low[q]
+        if w not in ("he", "she"):
+            continue
+        want = PRONOUN_GENDER[w]
+        for m in mentions:
+            if m.i < subject.j or m.j > q or m.kind != "name" or m.adjective or m.name == subject.name:
+                continue
+            g = refs.gender_of(m.name)
+            if g == want or (not g and m.name in refs.people):
+                return q
+        return -1
     return -1
 
 

@@ -561,8 +561,21 @@ def _explicit_class(toks: _Tokens, subject: _Mention | None, comp: _Compiled) ->
 
 def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
     """The name after an opening possessive and its noun: "Her daughter Irène Joliot-Curie also won
-    …" is about Irène Joliot-Curie (the possessive's owner is the subject of "daughter" alone)."""
-    if not toks.low or toks.low[0] not in ("his", "her", "its", "their"):
+    …" is about Irène Joliot-Curie (the possessive's owner is the subject of "daughter" alone);
+    so is "Lars Holm's son Ole Holm was born …" about Ole Holm."""
+    if not toks.low:
+        return None
+    if toks.low[0] not in ("his", "her", "its", "their"):
+        owner = next((m for m in mentions if m.kind == "name" and not m.adjective), None)
+        if owner is None or owner.i != 0 or owner.j >= len(toks.kinds) or toks.kinds[owner.j] != "pos":
+            return None
+        for m in mentions:
+            if m.i <= owner.j or m.kind != "name" or m.adjective:
+                continue
+            if 2 <= m.i - owner.j <= 3 and all(toks.kinds[q] == "word" and not _is_cap(toks, q)
+                                               for q in range(owner.j + 1, m.i)):
+                return m
+            break
         return None
     for m in mentions:
         if m.kind != "name" or m.adjective:
