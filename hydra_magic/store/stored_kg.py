@@ -515,6 +515,23 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         self._label_cache[entity] = text
         return text
 
+    def prefetch_labels(self, entities: Iterable[Node], batch: int = 500) -> None:
+        """Read the labels of ``entities`` together (a query per ``batch``), for the lookups that follow."""
+        todo = [e for e in dict.fromkeys(entities) if isinstance(e, URIRef) and e not in self._label_cache]
+        for i in range(0, len(todo), batch):
+            part = todo[i:i + batch]
+            found: dict[Node, str | None] = {}
+            for e, text in self.select("SELECT ?e ?t WHERE { VALUES ?e { %s } GRAPH ?g { ?e %s ?t } %s "
+                                       "FILTER(isLiteral(?t)) }" % (" ".join(x.n3() for x in part), _OX_LABEL,
+                                                                    self.source_filter("g")), ("e", "t")):
+                if found.setdefault(e, str(text)) != str(text):
+                    found[e] = None  # labels that differ: the one-entity read decides, as without prefetching
+            for e in part:
+                if e not in found:
+                    self._label_cache[e] = None
+                elif found[e] is not None:
+                    self._label_cache[e] = found[e]
+
     def label(self, entity: URIRef) -> str:
         return self._label_of(entity) or local_name(entity).replace("_", " ")
 
