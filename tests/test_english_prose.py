@@ -403,3 +403,25 @@ def test_a_possessive_subject_names_its_own_person(family_onto: Ontology, text: 
 def test_he_after_another_possible_man_is_ambiguous(family_onto: Ontology, text: str,
                                                     facts: list[tuple[str, str, str]]) -> None:
     assert _rels(text, family_onto) == facts
+
+
+def test_set_up_by_and_a_referring_noun_after_an_opening_date(onto: Ontology) -> None:
+    # "set up" reads its passive with "by" (past a year and a role); "In 2015 the company" refers back
+    text = ("Norrland Mills is a Swedish company. It was set up in 1911 by the engineer Per Ek. "
+            "In 1950 the company founded Ek Labs.")
+    assert _rels(text, onto) == [("per_ek", "founds", "norrland_mills"), ("norrland_mills", "founds", "ek_labs")]
+
+
+@pytest.mark.parametrize("text, facts", [
+    ("Corvaxin is prescribed for the treatment of deep vein thrombosis.",
+     [("corvaxin", "treats", "deep_vein_thrombosis")]),
+    # the agency approves; it does not treat
+    ("The Medicines Agency approved Corvaxin in 2021 for the treatment of deep vein thrombosis.", []),
+])
+def test_the_treatment_of_after_a_use_verb(text: str, facts: list[tuple[str, str, str]]) -> None:
+    o = Ontology()
+    drug = o.add_class("Drug", label="drug", refresh=False)
+    disease = o.add_class("Disease", label="disease", refresh=False)
+    o.add_property("treats", "object", [drug], [disease], label="treats", refresh=False)
+    o.refresh()
+    assert _rels(text, o) == facts

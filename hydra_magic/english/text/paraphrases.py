@@ -20,7 +20,7 @@ from __future__ import annotations
 
 PARAPHRASES: dict[str, tuple[str, ...]] = {
     # organisations
-    "found": ("establish+", "co-found+", "set* up", "create+", "form+"),
+    "found": ("establish+", "co-found+", "set+ up", "create+", "form+"),
     "founding date": ("establish* on",),
     "acquire": ("buy*", "purchase*", "take* over", "purchase of", "acquisition of", "takeover of"),
     "sell": ("offer*", "market*", "manufacture*"),
@@ -30,7 +30,8 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "employ": ("workforce of",),
     "number of employees": ("employ*", "workforce of", "staff of"),
     # medicine and science
-    "treat": ("used to treat", "indicated for", "approved for", "cure*", "used against"),
+    "treat": ("used to treat", "indicated for", "approved for", "cure*", "used against",
+              "used for the treatment of", "prescribed for the treatment of", "indicated for the treatment of"),
     "inhibit": ("block*", "inhibitor of", "suppress*"),
     "approval date": ("approve* on", "authorise* on", "authorize* on"),
     "side effect": ("adverse effect", "adverse reaction", "adverse event"),

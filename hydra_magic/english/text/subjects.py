@@ -175,6 +175,8 @@ def _subject_after_date(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tup
         if when is not None and when.kind in ("year", "date"):
             if when.j < len(toks.low) and toks.low[when.j] in PRONOUNS:
                 return None, True, when.j  # "In 1895 she married …" refers back
+            if when.j < len(toks.low) and _refers_by_noun(toks, when.j):
+                return None, True, when.j  # "In 2015 the company took over …" refers back
             who = next((m for m in mentions if m.i == when.j), None)
             if who is not None and who.kind == "name" and not who.adjective:
                 return who, False, when.j
