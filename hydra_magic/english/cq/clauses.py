@@ -14,7 +14,6 @@ from ..word_classes import (
     _is_adjective,
     _is_known_attribute,
     _is_participle,
-    _is_third_person,
     _is_verb_form,
     guess_datatype,
 )
@@ -302,27 +301,6 @@ def _subject_active(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: 
         return None
     b.prop(_verb_prop(vg.lemma, vg.prep, dom, b.np(objs), transitive=bool(objs)))
     return b.done("entities", dom[0] if dom else None, "domain", negated=neg, aggregate=agg)
-
-
-def _object_relative(text: str, head: Sequence[str], clause: Sequence[str]) -> ParsedCQ | None:
-    """``animals that a plant eats``: ``head`` is what the clause's verb acts on, read as "Which animals does a
-    plant eat?" (``eats``: Plant → Animal); ``None`` unless ``clause`` is a subject and a verb in the third person
-    (and its preposition)."""
-    low = _low(clause)
-    end = len(low) - (1 if low and low[-1] in PREPS else 0)
-    if end < 2:
-        return None
-    verb = low[end - 1]
-    if _is_third_person(verb) and low[0] in DETERMINERS:
-        aux = "does"
-    elif verb in COMMON_VERBS and verb_lemma(verb) == verb and singularise(low[end - 2]) != low[end - 2]:
-        aux = "do"  # "plants that animals eat"
-    else:
-        return None
-    from .patterns.which import _p_which
-
-    r = _p_which(text, ["which", *head, aux, *clause[:end - 1], verb_lemma(verb), *clause[end:]])
-    return r if r is not None and r.pattern == "which_object" else None
 
 
 def _shared_object(b: _B, dom: tuple[str, ...], vg: _VG, rest: Sequence[str]) -> bool:

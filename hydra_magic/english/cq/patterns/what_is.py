@@ -11,9 +11,10 @@ from ...morphology import singularise
 from ...word_classes import _is_adjective, _is_known_attribute, _is_participle
 from ..builders import _B, _attribute, _has_prop, _relational
 from ..chunker import _NP, _low, _nps
-from ..clauses import _clause_subject, _object_relative
+from ..clauses import _clause_subject
 from ..model import PERSON, ParsedCQ
 from ..registry import cq_pattern
+from .which import _object_relative
 
 
 @cq_pattern(priority=60)

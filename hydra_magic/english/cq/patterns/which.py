@@ -4,7 +4,10 @@ direct?`` (object), ``What eats plants?``, ``What does a lion eat?``, value filt
 
 from __future__ import annotations
 
-from ...lexicon import AUX, AUX_BE, AUX_DO, AUX_HAVE, MODALS
+from collections.abc import Sequence
+
+from ...lexicon import AUX, AUX_BE, AUX_DO, AUX_HAVE, COMMON_VERBS, DETERMINERS, MODALS, PREPS
+from ...morphology import singularise, verb_lemma
 from ...word_classes import _is_third_person, _is_verb_form
 from ..builders import _candidates
 from ..chunker import _low, _nps
@@ -57,3 +60,22 @@ def _p_which(text: str, toks: list[str]) -> ParsedCQ | None:
         if r is not None:
             return r
     return None
+
+
+def _object_relative(text: str, head: Sequence[str], clause: Sequence[str]) -> ParsedCQ | None:
+    """``animals that a plant eats``: ``head`` is what the clause's verb acts on, read as "Which animals does a
+    plant eat?" (``eats``: Plant → Animal); ``None`` unless ``clause`` is a subject and a verb in the third person
+    (and its preposition)."""
+    low = _low(clause)
+    end = len(low) - (1 if low and low[-1] in PREPS else 0)
+    if end < 2:
+        return None
+    verb = low[end - 1]
+    if _is_third_person(verb) and low[0] in DETERMINERS:
+        aux = "does"
+    elif verb in COMMON_VERBS and verb_lemma(verb) == verb and singularise(low[end - 2]) != low[end - 2]:
+        aux = "do"  # "plants that animals eat"
+    else:
+        return None
+    r = _p_which(text, ["which", *head, aux, *clause[:end - 1], verb_lemma(verb), *clause[end:]])
+    return r if r is not None and r.pattern == "which_object" else None

@@ -13,7 +13,6 @@ from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _sta
 from ..chunker import _low, _nps, _verb_group
 from ..clauses import (
     _clause_subject,
-    _object_relative,
     _parallel_verb_at,
     _possession,
     _shared_object,
@@ -21,6 +20,7 @@ from ..clauses import (
 )
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from .which import _object_relative
 
 
 #: "X allows/lets/helps me (to) V Y": X Vs Y.
