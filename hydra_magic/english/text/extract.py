@@ -523,16 +523,14 @@ def _label_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> Non
     toks, topic = site.toks, site.topic
     if topic is None:
         return
+    props, all_nouns = _label_noun_props(comp)
     low, n = toks.low, len(toks.low)
+    if not props or all_nouns.isdisjoint(low):
+        return
     q = site.intro_end
     while q < n and toks.kinds[q] == "punct":
         q += 1
-    for prop in comp.props.values():
-        if prop.kind != "object":
-            continue
-        parts = _label_verb_noun(prop.label)
-        if parts is None:
-            continue
+    for prop, parts in props:
         kinds = comp.kinds.get(prop.iri, frozenset())
         active, participles, nouns = parts
         agents: list[_Mention] = []
@@ -551,6 +549,26 @@ def _label_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> Non
         for m in agents:
             if m.kind == "name" and m.name != topic.name:
                 rels.append(_Rel(prop.iri, m, topic, 0.6, len(rels)))
+
+
+_LABEL_NOUN_PROPS: dict[int, tuple[_Compiled, list[tuple[OntProperty, tuple[frozenset[str], frozenset[str],
+                                                                               frozenset[str]]]], frozenset[str]]] = {}
+
+
+def _label_noun_props(comp: _Compiled) -> tuple[list[tuple[OntProperty, tuple[frozenset[str], frozenset[str],
+                                                                                frozenset[str]]]], frozenset[str]]:
+    """The object properties with a label "<verb> <noun> <preposition>" and all their nouns, once
+    per compiled ontology (not per sentence)."""
+    hit = _LABEL_NOUN_PROPS.get(id(comp))
+    if hit is not None and hit[0] is comp:
+        return hit[1], hit[2]
+    props = [(p, parts) for p in comp.props.values() if p.kind == "object"
+             for parts in (_label_verb_noun(p.label),) if parts is not None]
+    nouns = frozenset(w for _, parts in props for w in parts[2])
+    if len(_LABEL_NOUN_PROPS) > 64:
+        _LABEL_NOUN_PROPS.clear()
+    _LABEL_NOUN_PROPS[id(comp)] = (comp, props, nouns)
+    return props, nouns
 
 
 def _names_from(site: _Site, k: int, kinds: frozenset[str]) -> list[_Mention]:
