@@ -421,7 +421,8 @@ class StoredKnowledgeGraph(KnowledgeGraph):
     def facts_touching(self, nodes: Iterable[Node], batch: int = 500) -> list[Fact]:
         """The facts whose subject or object is one of ``nodes``, as :meth:`index_facts` gives them (source;
         flags and basis on type facts, the only ones whose flags a check reads), hidden ones left out.
-        One query per ``batch`` nodes, answered inside the store."""
+        One query per ``batch`` nodes, answered inside the store. A class's instances (the type facts that
+        point at it) are left out: no check of a node reads them, and a class has as many as the graph."""
         todo = [to_ox(n) for n in dict.fromkeys(nodes)]
         rows: dict[tuple[Any, ...], None] = {}
         src, label = self.source_filter("g"), _OX_LABEL
@@ -434,8 +435,9 @@ class StoredKnowledgeGraph(KnowledgeGraph):
                 rows[(x, p, o, g)] = None
         for i in range(0, len(todo), batch):
             for sub, p, x, g in self._ox_rows("SELECT ?s ?p ?x ?g WHERE { VALUES ?x { %s } GRAPH ?g { ?s ?p ?x } %s "
-                                              "FILTER(?p != %s) }" % (" ".join(map(str, todo[i:i + batch])), src,
-                                                                      label), ("s", "p", "x", "g")):
+                                              "FILTER(?p != %s && ?p != %s) }"
+                                              % (" ".join(map(str, todo[i:i + batch])), src, label, _OX_TYPE),
+                                              ("s", "p", "x", "g")):
                 rows[(sub, p, x, g)] = None
         return self._light_facts(rows)
 
