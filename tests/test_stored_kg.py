@@ -229,3 +229,36 @@ def test_status_counts_what_memory_counts_and_names_a_count_it_skips(twins: Any,
     monkeypatch.setattr(Session, "STATUS_SCAN_LIMIT", 1)  # a large graph: the aggregate is not run for status
     assert "not counted here" in str(disk.status()["entities"]) and "entity_count()" in disk.status()["entities"]
     assert disk.kg.entity_count() == mem.status()["entities"]
+
+
+def test_the_sparql_copy_of_a_stored_graph_keeps_every_literal(tmp_path: Any) -> None:
+    """The copy %%sparql and the CQ tests query answers literals as they went in: quotes, escapes, a raw tab,
+    a language tag, numbers, dates, markup."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from hydra_magic.changes import Change
+    from hydra_magic.kg import Evidence, Fact
+
+    values = [Literal('say "hi"\\n'), Literal("line\nbreak\r"), Literal("tab\there"), Literal("été", lang="fr"),
+              Literal("42", datatype=XSD.integer), Literal("4.5", datatype=XSD.decimal),
+              Literal("1e3", datatype=XSD.double), Literal("true", datatype=XSD.boolean),
+              Literal("2001-05-10", datatype=XSD.date), Literal("<b>html</b> & more")]
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+    def rows(s: Session) -> list[Any]:
+        return sorted((tuple(r) for r in s.kg.query(q)), key=str)
+
+    sessions = [Session("lits", SessionConfig(journal_dir=None)),
+                Session("lits", SessionConfig(journal_dir=str(tmp_path)))]
+    try:
+        for s in sessions:
+            e = s.kg.entity_iri("thing")
+            note = URIRef("http://example.org/note")
+            s.apply_change(Change("import", "literals", facts_added=[
+                Fact(e, note, v, Evidence(f"src-{i}", sentence="s")) for i, v in enumerate(values)]))
+        want = rows(sessions[0])
+        assert len(want) == len(values)
+        assert rows(sessions[1]) == want
+    finally:
+        sessions[1].close()
