@@ -99,6 +99,15 @@ def test_a_year_is_not_a_date() -> None:
     assert prose.normalise_value("1975") != prose.normalise_value("1975-01-01")
 
 
+def test_a_name_split_at_a_capital_still_matches() -> None:
+    """An entity IRI splits "MacLeod" at its capital (duncan_mac_leod): the scorer still matches the gold name,
+    while a different name does not."""
+    emitted = prose.Emitted.of(["Duncan", "duncan mac leod"], "p", "x")
+    assert prose.name_keys("Duncan MacLeod") & emitted.subject
+    assert not prose.name_keys("Duncan Campbell") & emitted.subject
+    assert prose.Emitted.of("s", "p", "1,200", literal=True).object == frozenset({"1200"})
+
+
 def test_names_normalise_without_accents_case_or_punctuation() -> None:
     assert prose.normalise_name("Simón Bolívar") == prose.normalise_name("simon_bolivar")
     assert prose.normalise_name("Nintendo Co., Ltd.") == "nintendo co ltd"

@@ -138,6 +138,7 @@ from typing import IO, Any, Iterable, Literal, Sequence
 from ..errors import ParseError
 
 __all__ = [
+    "name_keys",
     "SPLITS",
     "MISS_CLASSES",
     "WRONG_CLASSES",
@@ -210,7 +211,7 @@ class Paragraph:
 
     def names(self, entity: str) -> frozenset[str]:
         """Normalised names of a gold entity: its own and its aliases."""
-        return frozenset(n for n in (normalise_name(x) for x in (entity, *self.aliases.get(entity, ()))) if n)
+        return frozenset(k for x in (entity, *self.aliases.get(entity, ())) for k in name_keys(x))
 
 
 def default_data_path() -> Path:
@@ -334,6 +335,13 @@ def normalise_name(text: str) -> str:
     return t[4:] if t.startswith("the ") and len(t) > 4 else t
 
 
+def name_keys(text: str) -> set[str]:
+    """The keys a name matches on: :func:`normalise_name`, and the same without spaces, so that an IRI's
+    name split at a capital (``duncan_mac_leod``) still matches "Duncan MacLeod"."""
+    n = normalise_name(text)
+    return {n, n.replace(" ", "")} if n else set()
+
+
 def normalise_value(text: str) -> str:
     """Key for comparing literal values: ISO dates, plain numbers, otherwise :func:`normalise_name`."""
     t = " ".join(str(text).split())
@@ -390,11 +398,12 @@ class Emitted:
         """An emitted fact from plain names (used by tests and by :func:`observe`)."""
         subs = [subject] if isinstance(subject, str) else list(subject)
         objs = [obj] if isinstance(obj, str) else list(obj)
-        norm = normalise_value if literal else normalise_name
         show = f"({subs[0] if subs else '?'}, {predicate.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}, " \
                f"{(repr(objs[0]) if literal else objs[0]) if objs else '?'})"
-        return Emitted(frozenset(n for n in map(normalise_name, subs) if n), predicate,
-                       frozenset(n for n in map(norm, objs) if n), literal, verified, show, tuple(codes))
+        values = frozenset(n for n in map(normalise_value, objs) if n) if literal else \
+            frozenset(k for x in objs for k in name_keys(x))
+        return Emitted(frozenset(k for x in subs for k in name_keys(x)), predicate, values, literal, verified,
+                       show, tuple(codes))
 
 
 @dataclass
