@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,5 +212,44 @@ def test_each_narrowing_query_finds_its_finding(tmp_path: Any) -> None:
             _same(run(disk, full=True, cqs=False), want)
             for s in (mem, disk):
                 s.undo()
+    finally:
+        disk.close()
+
+
+def test_a_store_that_fails_mid_check_loses_no_change(tmp_path: Any, monkeypatch: Any) -> None:
+    """A read that fails during an incremental check (a server gone away) raises, and the next check still
+    sees the changes it was reading; a failure reading the findings' sentences leaves no finding without its
+    sentence behind."""
+    from hydra_magic.errors import JournalError
+    from hydra_magic.store.stored_kg import StoredKnowledgeGraph
+
+    mem, disk = _sessions(str(tmp_path))
+    try:
+        for s in (mem, disk):
+            s.accept_anyway(TripleCandidate("f1", "isA", "Film"), source="s1")
+        run(disk)
+
+        def gone(*args: Any, **kwargs: Any) -> Any:
+            raise JournalError("The store at http://127.0.0.1:1/query did not answer.")
+
+        for s in (mem, disk):
+            s.accept_anyway(TripleCandidate("f1", "releaseYear", "soon"), source="s2")
+        with monkeypatch.context() as m:
+            m.setattr(StoredKnowledgeGraph, "facts_touching", gone)
+            with pytest.raises(JournalError, match="did not answer"):
+                run(disk)
+        again = run(disk)
+        assert again.mode == "incremental"
+        _same(again, run(mem, full=True))
+        assert any(i.code == "literal_datatype_mismatch" for i in again.issues)
+
+        for s in (mem, disk):
+            s.accept_anyway(TripleCandidate("p1", "age", "200"), source="s3")
+        with monkeypatch.context() as m:
+            m.setattr(StoredKnowledgeGraph, "sentences", gone)
+            with pytest.raises(JournalError, match="did not answer"):
+                run(disk)
+        assert disk.verify_state is None
+        _same(run(disk), run(mem, full=True))  # every finding with its sentence
     finally:
         disk.close()

@@ -288,13 +288,15 @@ def _recheck_in_store(st: VerifyState, session: SessionState, timings: dict[str,
     if log is None:
         return None
     t0 = time.perf_counter()
-    st.store_revision = kg.revision
+    revision = kg.revision
     changed = list(dict.fromkeys(key_of(f) for _, f in log))
     if not changed:
         return 0, 0
-    st.kg_version += 1
     dirty, transitive = _dirty(changed, st.ctx)
-    st.idx = neighbourhood_index(kg, dirty, st.ctx)
+    # Read first: a store that fails here leaves the state as it was, and the next run sees these changes.
+    idx = neighbourhood_index(kg, dirty, st.ctx)
+    st.store_revision, st.idx = revision, idx
+    st.kg_version += 1
     timings["index"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     _recheck_nodes(st, dirty, transitive)
@@ -413,8 +415,12 @@ def run(session: SessionState, *, full: bool = False, shacl: ShaclMode | bool | 
                      "relations, not stated: "
                      + ("rejected as 'untyped_entity' (strict types mode)." if strict else
                         "kept but not verified ('type_inferred'); state the types to verify them."))
+    try:
+        st.idx.fill_evidence()
+    except BaseException:
+        session.verify_state = None  # findings without their sentences: the next run checks afresh
+        raise
     timings["total"] = time.perf_counter() - t0
-    st.idx.fill_evidence()
     # A stored graph is not read whole: it counts its facts (one per source and triple), not distinct triples.
     checked = {"triples": len(session.kg) if st.in_store else len(st.idx), "changed": changed_n, "rechecked": rechecked,
                "rules": len(st.rules), "shapes": len(session.shapes), "cqs": len(session.cqs),
