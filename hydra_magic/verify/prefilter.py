@@ -12,8 +12,9 @@ sequences.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable, Sequence
 from itertools import filterfalse
+from typing import Any
 from operator import methodcaller
 
 from rdflib import URIRef
@@ -23,7 +24,7 @@ from .index import FactIndex
 from .terms import LIT, literal_parts
 from .typing_checks import literal_ok
 
-__all__ = ["Prefilter", "bad_values", "suspect_disjoint", "suspect_rules"]
+__all__ = ["Prefilter", "bad_values", "rule_may_break", "suspect_disjoint", "suspect_rules"]
 
 _PLAIN_END = LIT + LIT  # ...\x00<no datatype>\x00<no language>
 _STRING_ENDS = (_PLAIN_END, LIT + XSD_STRING + LIT)
@@ -207,30 +208,30 @@ def suspect_rules(compiled: list, idx: FactIndex, numbers: dict[str, float | Non
     Entities with one numeric value per property are evaluated here directly
     (the common case); the others are left to the full per-entity check.
     """
-    from .value_rules import to_number
-
     out: set[str] = set()
     for c in compiled:
         maps = [idx.pso.get(p, {}) for p in c.props]
         if not maps:
             continue
         common = maps[0].keys() & maps[1].keys() if len(maps) == 2 else set(maps[0]).intersection(*maps[1:])
-        holds = c.holds
-        for e in common:
-            values = []
-            for m in maps:
-                objs = m[e]
-                if len(objs) != 1:
-                    break
-                for v in objs:
-                    n = numbers.get(v, numbers)
-                    if n is numbers:
-                        n = numbers[v] = to_number(v)
-                if n is None:
-                    break
-                values.append(n)
-            else:
-                if holds(tuple(values)):
-                    continue
-            out.add(e)
+        out.update(e for e in common if rule_may_break(c, [m[e] for m in maps], numbers))
     return out
+
+
+def rule_may_break(rule: Any, value_sets: Sequence[Collection[str]], numbers: dict[str, float | None]) -> bool:
+    """Whether an entity with these values of ``rule``'s properties (one collection per property) may break
+    it: unless each property has one numeric value and the rule holds on them. ``numbers`` memoises values."""
+    from .value_rules import to_number
+
+    values = []
+    for objs in value_sets:
+        if len(objs) != 1:
+            return True
+        v = next(iter(objs))
+        n = numbers.get(v, numbers)
+        if n is numbers:
+            n = numbers[v] = to_number(v)
+        if n is None:
+            return True
+        values.append(n)
+    return not rule.holds(tuple(values))

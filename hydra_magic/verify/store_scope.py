@@ -22,9 +22,8 @@ from rdflib import URIRef
 from ..kg import Fact
 from .context import GENERIC_TYPES, TYPE, OntologyContext
 from .index import EMPTY, FactIndex
-from .prefilter import bad_values
+from .prefilter import bad_values, rule_may_break
 from .terms import LIT, n3, tid
-from .value_rules import to_number
 
 if TYPE_CHECKING:
     from ..store.stored_kg import StoredKnowledgeGraph
@@ -164,22 +163,7 @@ def _rule_suspects(q: _Asker, compiled: list[Any]) -> set[str]:
             sets = values.setdefault(row[0], [set() for _ in names])
             for i, v in enumerate(row[1:]):
                 sets[i].add(v)
-        for e, sets in values.items():
-            nums = []
-            for vs in sets:
-                if len(vs) != 1:
-                    break
-                v = next(iter(vs))
-                n = numbers.get(v, numbers)
-                if n is numbers:
-                    n = numbers[v] = to_number(v)
-                if n is None:
-                    break
-                nums.append(n)
-            else:
-                if c.holds(tuple(nums)):
-                    continue
-            out.add(e)
+        out.update(e for e, sets in values.items() if rule_may_break(c, sets, numbers))
     return out
 
 
