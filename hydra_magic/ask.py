@@ -214,11 +214,16 @@ def _patterns(sparql: str, session: SessionState) -> list[Pattern]:
     from .verify.cq_tests import _namespaces
 
     out: list[Pattern] = []
+    first_value: dict[Any, Any] = {}  # a VALUES variable -> its first value (a CQ test lists a class first)
 
     def walk(node: Any) -> None:
         if isinstance(node, dict) or hasattr(node, "name"):
             if getattr(node, "name", "") == "BGP":
                 out.extend(tuple(t) for t in node.get("triples", []))
+            elif getattr(node, "name", "") == "values":
+                for row in node.get("res", []):
+                    for var, value in row.items():
+                        first_value.setdefault(var, value)
             for v in (node.values() if hasattr(node, "values") else []):
                 walk(v)
         elif isinstance(node, (list, tuple)):
@@ -226,8 +231,11 @@ def _patterns(sparql: str, session: SessionState) -> list[Pattern]:
                 walk(v)
 
     walk(prepareQuery(sparql, initNs=_namespaces(session)).algebra)
+    # ``?x a ?x_type . VALUES ?x_type { C … }`` (C and its subclasses) is typing by C, like ``?x a/rdfs:subClassOf* C``.
     typing = [(s, RDF.type, o) for s, p, o in out if isinstance(p, RdfPath)]
-    return [(s, p, o) for s, p, o in out if not isinstance(p, RdfPath)] + typing
+    typing += [(s, RDF.type, first_value[o]) for s, p, o in out if p == RDF.type and o in first_value]
+    return [(s, p, o) for s, p, o in out
+            if not isinstance(p, RdfPath) and not (p == RDF.type and o in first_value)] + typing
 
 
 class _Grounds:

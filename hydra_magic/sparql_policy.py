@@ -63,8 +63,8 @@ from rdflib.query import Result
 
 from .errors import InputError, ParseError, QueryError, QueryRefusedError, QueryTimeoutError
 
-__all__ = ["DEFAULT_TIMEOUT", "QueryPolicy", "QueryShape", "QueryWorker", "check_query", "inspect_query",
-           "run_query"]
+__all__ = ["DEFAULT_TIMEOUT", "QueryPolicy", "QueryShape", "QueryWorker", "StoreDataset", "check_query",
+           "inspect_query", "run_query"]
 
 #: Seconds a query may run unless configured otherwise (``SessionConfig.sparql_timeout``).
 DEFAULT_TIMEOUT = 30.0
@@ -117,6 +117,23 @@ class QueryShape:
     services: tuple[str, ...] = ()
     #: rdflib's message when it could not parse the text.
     syntax_error: str = ""
+    #: It names graphs itself (``GRAPH``, ``FROM``, ``FROM NAMED``), so it reads more than the default graph.
+    names_graphs: bool = False
+
+
+@dataclass(frozen=True)
+class StoreDataset:
+    """A query's dataset inside a session's store: its default graph is the union of ``graphs`` (IRIs).
+
+    ``store`` is an embedded ``pyoxigraph.Store``: queried in the worker process like an in-memory
+    one (a forked child reads the on-disk store through the parent's open files). ``endpoint`` is a
+    SPARQL server (:class:`~hydra_magic.store.sparql_http.SparqlEndpoint`): the query goes to it
+    with ``default-graph-uri`` parameters from a thread of this process, under the same deadline.
+    """
+
+    graphs: tuple[str, ...]
+    store: Any = None
+    endpoint: Any = None
 
 
 # --------------------------------------------------------------------------- parsing
@@ -154,7 +171,20 @@ def inspect_query(sparql: str) -> QueryShape:
     form = tree[1].name.replace("Query", "").upper()
     found: list[str] = []
     _services(tree, found)
-    return QueryShape(form, tuple(dict.fromkeys(found)))
+    return QueryShape(form, tuple(dict.fromkeys(found)), names_graphs=_names_graphs(tree))
+
+
+def _names_graphs(node: Any) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name in ("GraphGraphPattern", "DatasetClause"):
+            return True
+        return any(_names_graphs(v) for v in node.values())
+    if isinstance(node, (list, tuple, ParseResults)):
+        return any(_names_graphs(v) for v in node)
+    return False
 
 
 def check_query(sparql: str, policy: QueryPolicy) -> QueryShape:
@@ -245,6 +275,9 @@ class _Terms:
 
 def _evaluate(dataset: Any, sparql: str, init_ns: Mapping[str, str]) -> Iterator[tuple[Any, ...]]:
     """Run the query here; yield the messages the worker sends (head, row batches, end)."""
+    if isinstance(dataset, StoreDataset):
+        yield from _evaluate_in_store(dataset, sparql, init_ns)
+        return
     inner = getattr(getattr(dataset, "store", None), "_inner", None)
     if isinstance(inner, ox.Store):
         prefixes = {p: str(ns) for p, ns in dataset.namespaces()}
@@ -255,30 +288,39 @@ def _evaluate(dataset: Any, sparql: str, init_ns: Mapping[str, str]) -> Iterator
         elif not hasattr(dataset, "default_context"):  # a plain Graph: its own named graph
             ident = dataset.identifier
             kwargs["default_graph"] = ox.BlankNode(str(ident)) if isinstance(ident, BNode) else ox.NamedNode(str(ident))
-        result = inner.query(sparql, **kwargs)
-        plain = _plain_ox
-        if isinstance(result, ox.QueryBoolean):
-            yield ("ask", bool(result))
-            return
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            yield ("select", names)
-            rows: Iterator[Any] = (tuple(plain(x) for x in solution) for solution in result)
-        else:
-            yield ("graph",)
-            rows = ((plain(t.subject), plain(t.predicate), plain(t.object)) for t in result)
-    else:  # not Oxigraph: rdflib's own engine, same policy
-        res = dataset.query(sparql, initNs=dict(init_ns))
-        plain = _plain_rdflib
-        if res.type == "ASK":
-            yield ("ask", bool(res.askAnswer))
-            return
-        if res.type == "SELECT":
-            yield ("select", [str(v) for v in res.vars or []])
-            rows = (tuple(plain(x) for x in row) for row in res)
-        else:
-            yield ("graph",)
-            rows = (tuple(plain(x) for x in t) for t in res.graph)
+        yield from _ox_messages(inner.query(sparql, **kwargs))
+        return
+    # not Oxigraph: rdflib's own engine, same policy
+    res = dataset.query(sparql, initNs=dict(init_ns))
+    plain = _plain_rdflib
+    if res.type == "ASK":
+        yield ("ask", bool(res.askAnswer))
+        return
+    if res.type == "SELECT":
+        yield ("select", [str(v) for v in res.vars or []])
+        rows: Iterator[Any] = (tuple(plain(x) for x in row) for row in res)
+    else:
+        yield ("graph",)
+        rows = (tuple(plain(x) for x in t) for t in res.graph)
+    yield from _batches(rows)
+
+
+def _ox_messages(result: Any) -> Iterator[tuple[Any, ...]]:
+    """The messages of a pyoxigraph query result."""
+    plain = _plain_ox
+    if isinstance(result, ox.QueryBoolean):
+        yield ("ask", bool(result))
+        return
+    if isinstance(result, ox.QuerySolutions):
+        yield ("select", [v.value for v in result.variables])
+        rows: Iterator[Any] = (tuple(plain(x) for x in solution) for solution in result)
+    else:
+        yield ("graph",)
+        rows = ((plain(t.subject), plain(t.predicate), plain(t.object)) for t in result)
+    yield from _batches(rows)
+
+
+def _batches(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
     batch: list[Any] = []
     for row in rows:
         batch.append(row)
@@ -288,6 +330,53 @@ def _evaluate(dataset: Any, sparql: str, init_ns: Mapping[str, str]) -> Iterator
     if batch:
         yield ("rows", batch)
     yield ("end",)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+
+
+def _evaluate_in_store(dataset: StoreDataset, sparql: str, init_ns: Mapping[str, str]) -> Iterator[tuple[Any, ...]]:
+    graphs = dataset.graphs
+    if dataset.endpoint is None:
+        yield from _ox_messages(dataset.store.query(sparql, prefixes=dict(init_ns),
+                                                    default_graph=[ox.NamedNode(g) for g in graphs]))
+        return
+    # A server knows no predeclared prefixes: those the query does not declare itself go in front of it.
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
+    text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in init_ns.items() if p not in declared) + sparql
+    form = inspect_query(sparql).form
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        body = dataset.endpoint.query(text, graphs, "application/n-triples")
+        yield ("graph",)
+        plain = _plain_ox
+        yield from _batches((plain(t.subject), plain(t.predicate), plain(t.object))
+                            for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return
+    import json
+
+    data = json.loads(dataset.endpoint.query(text, graphs, "application/sparql-results+json"))
+    if "boolean" in data:
+        yield ("ask", bool(data["boolean"]))
+        return
+    names = list(data["head"]["vars"])
+    yield ("select", names)
+    yield from _batches(tuple(_plain_json(b.get(v)) for v in names) for b in data["results"]["bindings"])
+
+
+def _plain_json(t: Any) -> Any:
+    """A SPARQL JSON result term as plain data (a plain literal is an xsd:string, as Oxigraph gives it)."""
+    if t is None:
+        return None
+    kind, value = t.get("type"), t.get("value", "")
+    if kind == "uri":
+        return value
+    if kind == "bnode":
+        return (value,)
+    if kind in ("literal", "typed-literal"):
+        lang = t.get("xml:lang")
+        return (value, None if lang else t.get("datatype", _XSD_STRING), lang)
+    raise ValueError(f"Unexpected term in the server's answer: {t!r}")
 
 
 def _error_message(exc: BaseException) -> tuple[str, str]:
@@ -434,8 +523,10 @@ class QueryWorker:
         policy = policy or QueryPolicy()
         shape = check_query(sparql, policy)
         init_ns = {str(k): str(v) for k, v in (init_ns or {}).items()}
-        if not self.isolate:
-            if shape.form is None:  # unparsed: nothing would stop a SERVICE in this process
+        # A server does the work of a query sent to it: this process only waits, in a thread.
+        remote = isinstance(dataset, StoreDataset) and dataset.endpoint is not None
+        if not self.isolate or remote:
+            if shape.form is None:  # unparsed: nothing would stop a SERVICE in this process (or the server)
                 raise _failure("syntax", shape.syntax_error, shape, policy, init_ns)
             messages = self._in_thread(dataset, sparql, init_ns, policy)
         else:

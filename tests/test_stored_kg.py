@@ -262,3 +262,99 @@ def test_the_sparql_copy_of_a_stored_graph_keeps_every_literal(tmp_path: Any) ->
         assert rows(sessions[1]) == want
     finally:
         sessions[1].close()
+
+
+def _facts_graph_and_sources(s: Session) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    """The facts graph's triples and the union of the source graphs' triples, as the store holds them."""
+    names = s.kg._names  # type: ignore[attr-defined]
+    rows = list(s.kg.select("SELECT ?s ?p ?o WHERE { GRAPH %s { ?s ?p ?o } }" % names.facts, ("s", "p", "o")))
+    held = {tuple(map(str, r)) for r in rows}
+    assert len(held) == len(rows), "the facts graph holds each triple once"
+    sources = {tuple(map(str, r)) for r in s.kg.select(
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } %s }" % s.kg.source_filter("g"), ("s", "p", "o"))}
+    return held, sources
+
+
+def test_the_facts_graph_holds_what_the_source_graphs_hold(any_twins: Any) -> None:
+    """The writer keeps ``<…>facts`` (what CQ tests and %%sparql query) equal to the union of the source
+    graphs: a triple two sources state stays while one of them holds it."""
+    _, disk, where = any_twins
+    held, sources = _facts_graph_and_sources(disk)
+    assert held == sources and len(held) > 10
+    shared = "Ridley Scott directed Blade Runner."  # also said in cell-2
+    disk.extract(shared, source="cell-7")
+    key = next(f.key for f in disk.kg.facts("cell-7") if "directs" in str(f.predicate))
+    assert len(disk.kg.facts_of(*key)) == 2
+    disk.remove_fact(next(f for f in disk.kg.facts("cell-7") if f.key == key))
+    held, sources = _facts_graph_and_sources(disk)
+    assert held == sources and tuple(map(str, key)) in held  # cell-2 still says it
+    disk.remove_fact(next(f for f in disk.kg.facts("cell-2") if f.key == key))
+    held, sources = _facts_graph_and_sources(disk)
+    assert held == sources and tuple(map(str, key)) not in held  # nobody says it now
+    disk.undo()
+    disk.close()
+    again = Session(disk.name, SessionConfig(**where))
+    try:
+        held, sources = _facts_graph_and_sources(again)
+        assert held == sources and tuple(map(str, key)) in held
+    finally:
+        again.close()
+
+
+def test_cq_tests_and_sparql_run_inside_the_store(any_twins: Any) -> None:
+    """No copy of the graph is made for the CQ tests or a query over the default graph, and the answers are
+    memory's; a query naming graphs, or over verified facts only, still answers from the copy, the same way."""
+    mem, disk, _ = any_twins
+    assert _report(disk)["cq_tests"] == _report(mem)["cq_tests"]
+    q = "SELECT ?s ?o WHERE { ?s onto:starsIn ?o . ?o a ?c . ?c a owl:Class }"
+    assert sorted(map(tuple, disk.query(q))) == sorted(map(tuple, mem.query(q))) != []
+    ask = "ASK { ?x a onto:Film }"
+    assert disk.query(ask).askAnswer is mem.query(ask).askAnswer is True
+    built = "CONSTRUCT { ?s onto:starsIn ?o } WHERE { ?s onto:starsIn ?o }"
+    assert set(disk.query(built).graph) == set(mem.query(built).graph) != set()
+    assert disk.kg._copy is None  # type: ignore[attr-defined]
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s onto:starsIn ?o } }"
+    def sources(rows: Any) -> list[str]:  # a server names a session's graphs under its own prefix
+        return sorted(str(r[0]).rsplit("/source/", 1)[1] for r in rows)
+
+    assert sources(disk.query(named)) == sources(mem.query(named)) != []
+    verified = "SELECT ?s WHERE { ?s a ?c }"
+    assert sorted(disk.query(verified, verified_only=True)) == sorted(mem.query(verified, verified_only=True))
+
+
+def test_a_format_2_store_gets_its_facts_graph_once_and_says_so(any_twins: Any) -> None:
+    import json
+
+    import pyoxigraph as ox
+
+    from hydra_magic.store.session_store import STORE_FORMAT
+
+    mem, disk, where = any_twins
+    want = _report(mem)["cq_tests"]
+    names, journal = disk.kg._names, disk.journal  # type: ignore[attr-defined]
+    if getattr(journal, "endpoint", None) is not None:  # as version 2 wrote it: no facts graph
+        journal._update([f"DELETE WHERE {{ GRAPH {names.facts} {{ ?s ?p ?o }} }}",
+                         *journal._state_ops({**journal.meta, "format": 2})])
+    else:
+        store = journal._store
+        store.remove_graph(names.facts)
+        state = next(iter(store.quads_for_pattern(None, None, None, names.session)))
+        old = json.dumps({**json.loads(state.object.value), "format": 2})
+        store.remove(state)
+        store.add(ox.Quad(state.subject, state.predicate, ox.Literal(old), names.session))
+        del store, state  # RocksDB lets go when the last reference does
+    assert _facts_graph_and_sources(disk)[0] == set()
+    disk.close()
+    again = Session(disk.name, SessionConfig(**where))
+    try:
+        assert f"store format {STORE_FORMAT}" in again.restored, again.restored
+        held, sources = _facts_graph_and_sources(again)
+        assert held == sources and held
+        assert _report(again)["cq_tests"] == want
+    finally:
+        again.close()
+    third = Session(disk.name, SessionConfig(**where))
+    try:
+        assert "store format" not in third.restored
+    finally:
+        third.close()

@@ -19,6 +19,7 @@ from hydra_magic.candidates import TripleCandidate
 from hydra_magic.errors import InputError
 from hydra_magic.session import Session, SessionConfig
 from hydra_magic.verify import run
+from tests.test_stored_kg import _facts_graph_and_sources
 
 from .verify_fixtures import film_session
 
@@ -105,6 +106,8 @@ def test_a_stored_session_finds_what_memory_finds(ops: list[tuple[Any, ...]]) ->
             full = run(disk, full=True)
             assert full.mode == "full"
             _same(full, want)
+            held, sources = _facts_graph_and_sources(disk)  # what CQ tests and %%sparql query in the store
+            assert held == sources
         finally:
             disk.close()
 

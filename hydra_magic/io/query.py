@@ -25,6 +25,12 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
     queries a copy that leaves out facts flagged ``type_inferred`` (rebuilt when
     the KG changed).
 
+    A session in a store (on disk or on a server) answers inside the store: the default graph is its
+    ``facts`` graph (every fact once, kept in step by the writer) with its ontology graph, so nothing
+    is copied. A query that names graphs itself (``GRAPH``, ``FROM``), asks for ``verified_only``
+    or may call SERVICE runs, as in memory, over a copy of the source graphs, made once and then
+    kept in step (a server's whole graph is read for it).
+
     The query runs under :mod:`hydra_magic.sparql_policy`: updates are refused,
     SERVICE only with ``allow_service``, stopped after ``timeout`` seconds
     (default ``session.config.sparql_timeout``) or on ``KeyboardInterrupt``.
@@ -40,12 +46,17 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
         deadline = timeout if timeout is not None else getattr(session.config, "sparql_timeout", None)
         policy = (QueryPolicy(allow_service=allow_service) if deadline is None
                   else QueryPolicy(allow_service=allow_service, timeout=deadline))
-    check_query(sparql, policy)  # refusals before anything touches the store
+    shape = check_query(sparql, policy)  # refusals before anything touches the store
+    initns = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
+    initns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
+                   "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV)})
+    in_store = getattr(session.kg, "query_dataset", None)
+    if callable(in_store) and not verified_only and not shape.names_graphs and not policy.allow_service:
+        target = in_store()
+        if target is not None:
+            return run_query(target, sparql, init_ns=initns, policy=policy, worker=worker)
     ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
     onto_graph = ds.graph(URIRef(session.config.base + "ontology"))
     onto_graph.remove((None, None, None))
     onto_graph.addN((s, p, o, onto_graph) for s, p, o in session.ontology.graph)
-    initns = {p: str(ns) for p, ns in session.ontology.graph.namespaces() if p}
-    initns.update({"ent": str(session.kg.entity_ns), "onto": str(session.ontology.ns), "rdf": str(RDF),
-                   "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV)})
     return run_query(ds, sparql, init_ns=initns, policy=policy, worker=worker)

@@ -1,7 +1,10 @@
 """Facts and their evidence as RDF quads, the way the session store (and a SPARQL server) holds them.
 
 A fact ``(s, p, o)`` of source ``id`` is a triple in the named graph
-``<base>source/<id>``. Its evidence is one reified statement in the graph
+``<base>source/<id>``, and once more in ``<base>facts``: every triple (facts and
+labels) some source graph holds, once, kept in step by the writer, so that a
+question about the whole graph (a CQ test, ``%%sparql``, the explorer) is asked
+of one graph inside the store instead of a copy of it. Its evidence is one reified statement in the graph
 ``<base>evidence``, named by an IRI derived from the quad (no blank nodes and no
 RDF-star, so any SPARQL 1.1 store holds the same data)::
 
@@ -82,6 +85,8 @@ class EvidenceGraphs:
         self.evidence = _N(base + "evidence")
         self.ontology = _N(base + "ontology")
         self.session = _N(base + "session")
+        #: Every triple of the source graphs, once (see the module's docstring).
+        self.facts = _N(base + "facts")
         self._source_prefix = base + "source/"
         self._graphs: dict[str, Any] = {}
 
@@ -93,7 +98,7 @@ class EvidenceGraphs:
         return g
 
     def source_of(self, graph: Any) -> str | None:
-        """The source id a graph name stands for (``None`` for the evidence, ontology and session graphs)."""
+        """The source id a graph name stands for (``None`` for the evidence, ontology, session and facts graphs)."""
         v = graph.value if isinstance(graph, ox.NamedNode) else ""
         return unquote(v[len(self._source_prefix):]) if v.startswith(self._source_prefix) else None
 
@@ -136,6 +141,11 @@ class EvidenceGraphs:
         s, p, o = to_ox(fact.subject), to_ox(fact.predicate), to_ox(fact.object)
         g = self.source_graph(fact.source)
         return ox.Quad(s, p, o, g), self.node(s, p, o, g)
+
+    def in_facts(self, quads: Iterable[Any]) -> list[Any]:
+        """The quads of the facts graph for source-graph ``quads`` (a fact's or a label's)."""
+        fg = self.facts
+        return [ox.Quad(q.subject, q.predicate, q.object, fg) for q in quads]
 
     def label_quad(self, entity: Any, label: str, source: str) -> Any:
         return ox.Quad(to_ox(entity), _LABEL, ox.Literal(label), self.source_graph(source))

@@ -5,7 +5,8 @@ that speaks the SPARQL 1.1 Protocol (query and update). Its graphs are those of 
 store (:mod:`.evidence_rdf`), named under ``<base>sessions/<name>/`` so that sessions share a
 server without sharing graphs (entity IRIs stay ``<base>entity/…``, so teams share entities):
 
-* ``…/source/<id>`` the facts of one source, ``…/evidence`` their PROV-O evidence,
+* ``…/source/<id>`` the facts of one source, ``…/facts`` all of them once (CQ tests, ``%%sparql`` and the
+  explorer query it on the server), ``…/evidence`` their PROV-O evidence,
   ``…/ontology`` the ontology, ``…/session`` the small state (one JSON literal) and the
   writer's lease, ``…/changes`` the change log (one resource per change, its JSON body a literal),
   ``…/audit`` the headers of changes compacted out of the undo window.
@@ -110,6 +111,12 @@ class RemoteSessionStore:
                                f"{meta.get('written_by') or '?'} (format {fmt}); upgrade with pip install -U "
                                "hydra_magic. It is left untouched.")
         self.meta = meta
+        migrated = ""
+        if isinstance(fmt, int) and fmt < STORE_FORMAT:
+            self._add_facts_graph()
+            migrated = (f"Upgraded session {self.name!r} at {self.url} to store format {STORE_FORMAT}: its facts "
+                        "are now also kept in one graph, so CQ tests, %%sparql and the explorer ask the server "
+                        "instead of copying the graph.")
         self.records = self._read_records()
         self._ontology = set(self._select_triples(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{self.names.ontology.value}> "
                                                   "{ ?s ?p ?o } }"))
@@ -117,8 +124,8 @@ class RemoteSessionStore:
 
         # The facts stay on the server: the graph asks for what it needs (opening reads no fact).
         self.graph = StoredKnowledgeGraph(self.base, self.reader, self.names)
-        return StoredState(meta=meta, ontology=sorted(self._ontology), facts=[], labels={},
-                           history=undo_stack(self.records), graph=self.graph)
+        return StoredState(meta=self.meta, ontology=sorted(self._ontology), facts=[], labels={},
+                           history=undo_stack(self.records), migrated=migrated, graph=self.graph)
 
     def reader(self) -> SparqlQuadReader:
         """Reads the session's graphs on the server (a closed session stays readable: no lease is needed)."""
@@ -366,13 +373,33 @@ class RemoteSessionStore:
             batch = removed[i:i + step]
             ops = ["DELETE DATA { " + _graphs([names.evidence_pattern(f)[0] for f in batch]) + " }"]
             ops += [f"DELETE WHERE {{ GRAPH <{ev}> {{ {names.evidence_pattern(f)[1]} ?p ?o }} }}" for f in batch]
+            ops.append(self._unshare_op([names.evidence_pattern(f)[0] for f in batch]))
             requests.append(";\n".join(ops))
-        quads = [q for f in added for q in names.fact_quads(f)] + self.names.label_quads(added, labels)
+        label_quads = self.names.label_quads(added, labels)
+        quads = [q for f in added for q in names.fact_quads(f)] + label_quads
+        quads += names.in_facts([*(names.evidence_pattern(f)[0] for f in added), *label_quads])
         for i in range(0, len(quads), limit):
             requests.append("INSERT DATA { " + _graphs(quads[i:i + limit]) + " }")
         if len(requests) == 2 and len(removed) * per_fact + len(quads) <= limit:
             return [";\n".join(requests)]  # small: removals and additions in one request
         return requests
+
+    def _unshare_op(self, quads: list[Any]) -> str:
+        """Take these removed source triples out of the facts graph unless another source graph holds them."""
+        values = " ".join(f"({q.subject} {q.predicate} {q.object})" for q in quads)
+        fg = self.names.facts
+        return (f"DELETE {{ GRAPH {fg} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{ {values} }} "
+                f"GRAPH {fg} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(STRSTARTS(STR(?g), {_lit(self.prefix + 'source/')})) }} }}")
+
+    def _add_facts_graph(self) -> None:
+        """Format 2 to 3: fill the facts graph from the source graphs (one request; done again if it failed)."""
+        fg = self.names.facts
+        self._update(f"INSERT {{ GRAPH {fg} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                     f"FILTER(STRSTARTS(STR(?g), {_lit(self.prefix + 'source/')})) }}")
+        stamped = self._stamped(self.meta)
+        self._update(self._state_ops(stamped))
+        self.meta = stamped
 
     def _ontology_ops(self, triples: set[tuple[Any, Any, Any]]) -> list[str]:
         # Rewritten whole: its OWL unions are blank nodes, which DELETE DATA cannot name. It is small.

@@ -3,7 +3,8 @@
 ``<journal_dir>/<name>/`` holds
 
 * ``store/`` — a pyoxigraph (RocksDB) store: the facts in one named graph per
-  source, their evidence in ``<base>evidence`` (see :mod:`.evidence_rdf`), the
+  source and all of them once in ``<base>facts``, their evidence in
+  ``<base>evidence`` (see :mod:`.evidence_rdf`), the
   ontology in ``<base>ontology`` and the session's small state (settings, CQs,
   rules, shapes, recent events, the id of the last applied change) as one JSON
   literal in ``<base>session``;
@@ -41,8 +42,9 @@ from .terms import TermCache, to_ox
 
 __all__ = ["SessionStore", "StoredState", "STORE_FORMAT", "undo_stack"]
 
-#: Format of the session directory this version writes (1 was the JSON snapshot ``session.json``).
-STORE_FORMAT = 2
+#: Format of the session directory this version writes (1 was the JSON snapshot ``session.json``; 2 had no
+#: ``<base>facts`` graph: it is built once when such a store is opened).
+STORE_FORMAT = 3
 _STATE = ox.NamedNode("https://hydra-magic.dev/ns#sessionState")
 #: The stores open in this process, by directory: opening a session again here takes it over.
 _OPEN: "weakref.WeakValueDictionary[Path, SessionStore]" = weakref.WeakValueDictionary()
@@ -193,6 +195,8 @@ class SessionStore:
                                f"format {fmt} (this one reads format {STORE_FORMAT} and older); {_UPGRADE_HINT}. "
                                "It is left untouched.")
         self.meta = meta
+        if isinstance(fmt, int) and fmt < STORE_FORMAT:
+            migrated = self._add_facts_graph()
         self._replay()
         from .stored_kg import StoredKnowledgeGraph
 
@@ -348,14 +352,16 @@ class SessionStore:
             if graph is not None and quad in st:
                 gone.append(f)
             st.remove(quad)
+            self._unshare(quad)
             for q in list(st.quads_for_pattern(node, None, None, names.evidence)):
                 st.remove(q)
         for t in onto_removed:
             st.remove(_triple_quad(t, names.ontology))
         new = [f for f in added if names.evidence_pattern(f)[0] not in st] if graph is not None else []
         quads = [q for f in added for q in names.fact_quads(f)]
+        quads += names.in_facts([names.evidence_pattern(f)[0] for f in added])
         quads += [_triple_quad(t, names.ontology) for t in onto_added]
-        quads += label_quads
+        quads += label_quads + names.in_facts(label_quads)
         if quads:
             st.extend(quads)
         if graph is not None:
@@ -366,11 +372,28 @@ class SessionStore:
         try:
             for q in label_quads:  # the labels are new ones (the session passes only those it lacks)
                 self._store.remove(q)
+                self._unshare(q)
             if self.graph is not None and label_quads:
                 self.graph.stored([], [], labels_removed=label_quads)
             self._apply(added, removed, onto_added, onto_removed, [])
         except BaseException:  # noqa: BLE001 - the log record is dropped anyway; the next open replays nothing
             pass
+
+    def _unshare(self, quad: Any) -> None:
+        """Take a source graph's triple out of the facts graph unless another source graph still holds it."""
+        names = self.names
+        if not any(names.source_of(q.graph_name) is not None
+                   for q in self._store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)):
+            self._store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, names.facts))
+
+    def _add_facts_graph(self) -> str:
+        """Format 2 to 3: fill ``<base>facts`` from the source graphs (one transaction; done again if killed)."""
+        n = self.names
+        self._store.update(f"INSERT {{ GRAPH {n.facts} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                           f"FILTER(?g NOT IN ({n.evidence}, {n.ontology}, {n.session}, {n.facts})) }}")
+        self._write_meta(self.meta)
+        return (f"Upgraded session {self.name!r} at {self.path} to store format {STORE_FORMAT}: its facts are now "
+                "also kept in one graph, so CQ tests, %%sparql and the explorer ask the store instead of copying it.")
 
     def _read_meta(self) -> dict[str, Any] | None:
         for q in self._store.quads_for_pattern(_STATE, _STATE, None, self.names.session):
@@ -442,7 +465,9 @@ class SessionStore:
         onto = [tuple(from_n3(x) for x in tr) for tr in data.get("ontology", [])]
         quads = [q for f in facts for q in self.names.fact_quads(f)]
         quads += [_triple_quad(t, self.names.ontology) for t in onto]
-        quads += self.names.label_quads(facts, labels)
+        label_quads = self.names.label_quads(facts, labels)
+        quads += label_quads + self.names.in_facts([*(self.names.evidence_pattern(f)[0] for f in facts),
+                                                     *label_quads])
         self._store.bulk_extend(quads)
         last = 0
         for c in data.get("history", []):

@@ -91,12 +91,17 @@ class SparqlEndpoint:
         """A CONSTRUCT's triples as N-Triples."""
         return self._post(self.query_url, {"query": query}, "application/n-triples")
 
+    def query(self, text: str, default_graphs: tuple[str, ...], accept: str) -> bytes:
+        """A user's query over the union of ``default_graphs`` (``default-graph-uri``), answered as ``accept``."""
+        return self._post(self.query_url, [("query", text), *(("default-graph-uri", g) for g in default_graphs)],
+                          accept)
+
     def update(self, text: str) -> None:
         """One SPARQL Update request (the server applies it as one transaction or not at all)."""
         self._post(self.update_url, {"update": text}, "*/*")
 
     # ------------------------------------------------------------ transport
-    def _post(self, url: str, form: dict[str, str], accept: str) -> bytes:
+    def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> bytes:
         data = urllib.parse.urlencode(form).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept}
         user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)

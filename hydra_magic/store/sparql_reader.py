@@ -176,3 +176,10 @@ class _Reading:
 
     def construct(self, query: str) -> bytes:
         return self._read("construct", query)  # type: ignore[no-any-return]
+
+    def query(self, text: str, default_graphs: tuple[str, ...], accept: str) -> bytes:
+        """A user's query (``%%sparql``, a CQ test) over ``default_graphs``; see :meth:`SparqlEndpoint.query`."""
+        try:
+            return self._endpoint.query(text, default_graphs, accept)
+        except JournalError as exc:
+            raise type(exc)(f"{exc} (The session is unchanged.)") from exc

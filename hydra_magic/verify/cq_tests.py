@@ -322,10 +322,21 @@ def _fits(onto: Any, cls: OntClass | None, targets: tuple[URIRef, ...]) -> bool:
     return cls is not None and any(onto.is_subclass(cls.iri, t) or onto.is_subclass(t, cls.iri) for t in targets)
 
 
+def _typed(var: str, cls: URIRef, onto: Any) -> str:
+    """``var`` is an instance of ``cls`` or of a subclass: the classes listed, ``cls`` first.
+
+    Not the path ``a/rdfs:subClassOf*``: Virtuoso answered that path wrongly over a dataset of two graphs
+    (the facts and the ontology graph a stored session queries) once the same facts sat in another
+    session's graphs on the server; a list of classes is plain triple patterns on every store.
+    """
+    below = sorted((k for k in onto.classes if k != cls and onto.is_subclass(k, cls)), key=str)
+    t = f"{var}_type" if var.startswith("?") else "?entity_type"
+    return f"{var} a {t} . VALUES {t} {{ {' '.join(_t(x) for x in [cls, *below])} }}"
+
+
 def compile_cq(r: Reading, session: SessionState, idx: FactIndex) -> tuple[str | None, str]:
     """SPARQL for a reading, or ``(None, reason)``."""
     onto = session.ontology
-    typed = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
     p = r.prop
     if p is None and not r.classes:
         return None, ("the question names no class or property of the ontology"
@@ -334,14 +345,14 @@ def compile_cq(r: Reading, session: SessionState, idx: FactIndex) -> tuple[str |
     if p is None:
         c = r.answer_class or r.classes[0]
         if r.answer == "boolean" and r.entities:
-            return f"ASK {{ {_t(r.entities[0])} {typed} {_t(c.iri)} }}", ""
+            return f"ASK {{ {_typed(_t(r.entities[0]), c.iri, onto)} }}", ""
         if r.answer == "subclasses":
             return (f"SELECT DISTINCT ?answer WHERE {{ ?answer <{RDFS.subClassOf}>+ {_t(c.iri)} }}", "")
         if r.answer == "superclass" and r.entities:
             return f"SELECT DISTINCT ?answer WHERE {{ {_t(r.entities[0])} a ?answer }}", ""
         if r.answer == "definition":
             return f"SELECT DISTINCT ?answer WHERE {{ {_t(c.iri)} <{RDFS.comment}> ?answer }}", ""
-        body = f"?answer {typed} {_t(c.iri)} ."
+        body = f"{_typed('?answer', c.iri, onto)} ."
         if r.answer == "count":
             return f"SELECT (COUNT(DISTINCT ?answer) AS ?count) WHERE {{ {body} }}", ""
         return f"SELECT DISTINCT ?answer WHERE {{ {body} }}", ""
@@ -389,13 +400,13 @@ def compile_cq(r: Reading, session: SessionState, idx: FactIndex) -> tuple[str |
         if answer_is_subject:
             body = f"?answer {P} ?value ."
             if ac is not None:
-                body += f" ?answer {typed} {_t(ac.iri)} ."
+                body += f" {_typed('?answer', ac.iri, onto)} ."
         else:
             body = f"?subject {P} ?answer ."
             if p.kind == "object" and ac is not None:
-                body += f" ?answer {typed} {_t(ac.iri)} ."
+                body += f" {_typed('?answer', ac.iri, onto)} ."
             elif subject_class is not None:
-                body += f" ?subject {typed} {_t(subject_class.iri)} ."
+                body += f" {_typed('?subject', subject_class.iri, onto)} ."
         if r.answer == "count":
             return f"SELECT (COUNT(DISTINCT ?answer) AS ?count) WHERE {{ {body} }}", ""
         cols = "?answer" if answer_is_subject else "?subject ?answer"
