@@ -354,6 +354,13 @@ TIME_UNITS = {"year": ("year", "integer"), "date": ("date", "date"), "day": ("da
               "time": ("time", "dateTime"), "month": ("month", "string"), "century": ("century", "integer"),
               "decade": ("decade", "integer"), "age": ("age", "integer"), "season": ("season", "string")}
 
+#: Events whose "When …?" is answered by a year: the start of an organisation or a structure. Texts
+#: report a founding or a construction by its year ("founded in 1975", "built in 1889"), so "When was a
+#: company founded?" makes ``foundingYear`` (a year, as "In what year …"), not a ``xsd:date`` no such text
+#: can fill.
+#: Other events (born, died, released, approved) keep ``xsd:date``: texts give their day.
+YEAR_EVENTS = _words("found establish incorporate form build construct")
+
 
 HOW_ADJ = {"old": ("age", "integer"), "tall": ("height", "float"), "high": ("height", "float"),
            "long": ("length", "float"), "big": ("size", "float"), "large": ("size", "float"),

@@ -112,14 +112,14 @@ def _data_prop(ref: ClassRef, domain: tuple[str, ...], datatype: str) -> Propert
 
 
 def _event_prop(lemma: str, participle: str, domain: tuple[str, ...], unit: str = "date",
-                datatype: str = "date", prep: str = "") -> PropertyReq:
-    """``When was a film released?`` → ``releaseDate`` (Film → date)."""
+                datatype: str = "date", prep: str = "", comment: str = "") -> PropertyReq:
+    """``When was a film released?`` → ``releaseDate`` (Film → date); ``comment`` says why a grain was chosen."""
     noun = _nominalise(lemma)
     label = f"{noun} {unit}"
     alts = [participle.lower(), f"{participle.lower()} on", f"{participle.lower()} in", f"{unit} of {noun}"]
     if prep:
         alts.insert(0, f"{participle.lower()} {prep}")
-    return PropertyReq(_camel(label), "data", domain, (datatype,), label, _uniq(alts, label))
+    return PropertyReq(_camel(label), "data", domain, (datatype,), label, _uniq(alts, label), comment=comment)
 
 
 def _count_prop(unit: ClassRef, domain: tuple[str, ...], participle: str = "") -> PropertyReq:

@@ -74,6 +74,7 @@ class PropertyReq:
     label: str = ""
     alt_labels: tuple[str, ...] = ()
     attribute: ClassRef | None = None
+    comment: str = ""  # why the property is as it is ("Read as xsd:gYear: …"), kept on the proposal
 
     @property
     def datatype(self) -> str | None:

@@ -253,7 +253,7 @@ class _Plan:
         cand = self.props.get(key)
         if cand is None:
             self.props[key] = PropertyCandidate(req.name, req.kind, domain, range_, req.label, req.alt_labels,
-                                                origin=origin)
+                                                comment=req.comment, origin=origin)
         elif cand.kind == req.kind:
             cand.domain = _uniq([*cand.domain, *domain])
             if req.kind == "object":

@@ -37,8 +37,8 @@ from .subjects import (
 from .tokens import _snake, _tokenize, _Tokens
 from ..lexicon import PREPS
 from ..morphology import verb_forms, verb_lemma
-from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS, MENTION_KINDS, NOT_FILLERS,
-                    PERSON_NOUNS, PRONOUN_GENDER, SCALES)
+from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS,
+                    MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS, PRONOUN_GENDER, SCALES)
 
 
 def extract_triples(
@@ -469,6 +469,9 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
     toks, mentions = site.toks, site.mentions
     if trig.slot == "after":
         obj, gap = _object_after(_past_colon_head(toks, k1), mentions, kinds, toks, subj)
+        if obj is None and "name" not in kinds and not kinds.isdisjoint(("year", "date")):
+            # "founded by Bill Gates and Paul Allen in 1975": the time follows the agent
+            obj, gap = _object_after(_past_agent(toks, mentions, k1), mentions, kinds, toks, subj)
         if obj is None:
             return None
         if (
@@ -495,6 +498,24 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
                 None,
             )
     return subj, obj, gap
+
+
+def _past_agent(toks: _Tokens, mentions: list[_Mention], k: int) -> int:
+    """Where the time after an agent phrase at ``k`` starts: "by Bill Gates and Paul Allen in 1975"
+    (names only, with their list, then a preposition of time) -> at 1975; ``k`` when no agent phrase
+    and preposition stand there. The phrase names who acted, not what the value is."""
+    if k >= len(toks.low) or toks.low[k] != "by":
+        return k
+    q = k + 1
+    while q < len(toks.low) and (toks.low[q] in DETERMINERS or (toks.kinds[q] == "word" and toks.words[q].islower()
+                                                                 and toks.low[q] not in NOT_FILLERS
+                                                                 and toks.low[q] not in PREPS)):
+        q += 1  # "by the engineer X", "by the brothers X and Y"
+    first = next((m for m in mentions if m.i == q and m.kind == "name" and not m.adjective), None)
+    if first is None:
+        return k
+    last = ([first, *_list_extension(first, mentions, frozenset({"name"}), toks)])[-1]
+    return last.j + 1 if last.j + 1 < len(toks.low) and toks.low[last.j] in ("in", "on") else k
 
 
 # Other nouns for the noun of a property label ("composes music for": "the score").

@@ -22,6 +22,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     # organisations
     "found": ("establish+", "co-found+", "set+ up", "create+", "form+"),
     "founding date": ("establish* on",),
+    "founding year": ("establish* in", "set* up in", "incorporate* in"),
     "acquire": ("buy*", "purchase*", "take* over", "purchase of", "acquisition of", "takeover of"),
     "sell": ("offer*", "market*", "manufacture*"),
     "market": ("sell+", "distribute+"),

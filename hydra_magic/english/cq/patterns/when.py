@@ -1,12 +1,23 @@
-"""Question family *when*: ``When was a film released?`` → releaseDate; ``In what year did X …`` → <event>Year."""
+"""Question family *when*: ``When was a film released?`` → releaseDate; ``In what year did X …`` → <event>Year.
+
+"When" asks for a time without naming its grain. The grain follows the event: a founding or a
+construction (:data:`~hydra_magic.english.lexicon.YEAR_EVENTS`) is answered by a year, so "When was a
+company founded?" makes ``foundingYear``, a year as "In what year …" makes it (``xsd:integer``: the
+ontology's datatypes have no ``xsd:gYear``); every other event keeps ``xsd:date``. The range is one
+datatype (the contracts check a literal against one; a union of datatypes is not checked), and a value
+is never retyped to fit it: a year read for a ``xsd:date`` property is rejected with the contracts' hint,
+and a full date is no year (it is not cut to one). The property's comment says which grain was chosen
+and how to ask for the other ("On what date …", "In what year …" name the grain and are read as
+written).
+"""
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from ...lexicon import AUX, COMMON_VERBS, TIME_UNITS
+from ...lexicon import AUX, COMMON_VERBS, TIME_UNITS, YEAR_EVENTS
 from ...morphology import past_participle
-from ...word_classes import _is_participle
+from ...word_classes import _is_participle, _nominalise
 from ..builders import _B, _candidates, _event_prop, _verb_prop
 from ..chunker import _NP, _low, _nps, _verb_group
 from ..model import ParsedCQ
@@ -40,7 +51,12 @@ def _event(text: str, pattern: str, toks: Sequence[str], aux_at: int, unit: str,
         elif vg.prep and vg.kind == "active":
             continue
         participle = past_participle(vg.lemma) if vg.kind == "active" else vg.main
-        b.prop(_event_prop(vg.lemma, participle, dom, unit, datatype))
+        comment = ""
+        if pattern == "when" and vg.lemma in YEAR_EVENTS:
+            unit, datatype = TIME_UNITS["year"]  # "When was a company founded?": texts give the year
+            comment = (f"A year (xsd:{datatype}, as 'In what year …' reads): '{text.strip()}' asks for a time, and "
+                       f"texts give a {_nominalise(vg.lemma)} by its year; ask 'On what date …' for full dates.")
+        b.prop(_event_prop(vg.lemma, participle, dom, unit, datatype, comment=comment))
         if agent:
             b.prop(_verb_prop(vg.lemma, "", b.np(agent), dom))
         return b.done("value", None, "range", negated=vg.negated)
