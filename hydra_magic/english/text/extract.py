@@ -20,6 +20,7 @@ from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
 from .mentions import _iso, _Mention
 from .nouns import fronted_nouns, noun_objects
+from .paraphrases import IMPLICIT_OBJECT, PARAPHRASES
 from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
 from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
@@ -35,7 +36,7 @@ from .subjects import (
     _sentence_subject,
 )
 from .tokens import _snake, _tokenize, _Tokens
-from ..lexicon import PREPS
+from ..lexicon import COMMON_VERBS, PREPS
 from ..morphology import verb_forms, verb_lemma
 from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS,
                     MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS, PRONOUN_GENDER, SCALES)
@@ -84,6 +85,9 @@ class _ChunkState:
     # the first sentence's subject (surface, absolute span): what the text is about
     topic: tuple[str, int, int] | None = None
     refs: References = field(default_factory=References)  # short names, pronouns
+    # the previous sentence's subject (name, surface, absolute span): with the topic, what a clause
+    # that names neither may be about ("The director is X", "X plays the lead")
+    previous: tuple[str, str, int, int] | None = None
 
 
 def _extract_sentence(
@@ -114,12 +118,14 @@ def _extract_sentence(
     site = _Site(toks, mentions, subject, back_ref, intro_end, comp.class_words,
                  _ambiguous_from(toks, mentions, subject, group, state.refs),
                  _possessed_subject(toks, mentions) if back_ref is not None or subject is not None else None,
-                 _topic_mention(state, base))
+                 _topic_mention(state, base), _owners(state, base), state.ontology)
     for k0, k1, trig in _match_triggers(toks, comp):
         kinds = comp.kinds.get(trig.prop, frozenset())
         if kinds:
             _read_trigger(site, k0, k1, trig, kinds, rels)
     _label_noun_relations(site, comp, rels)
+    _role_noun_relations(site, comp, rels)
+    _implicit_object_relations(site, comp, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
         if comp.category_props:
@@ -136,6 +142,7 @@ def _extract_sentence(
         new_last = (subject.text, base + subject.start, base + subject.end)
         if state.topic is None and subject is not back_ref:
             state.topic = new_last
+        state.previous = None if subject.ambiguous else (subject.name, *new_last)
     else:
         new_last = last_subject
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
@@ -229,6 +236,10 @@ class _Site:
     ambiguous_from: int = -1
     possessed: _Mention | None = None  # "Her daughter X …": X, the subject after X
     topic: _Mention | None = None  # the text's first subject ("Slovene is the official language": of it)
+    # what a clause that names no owner may be about: the topic and the previous sentence's subject,
+    # each with the classes known for it (see _implicit_owner)
+    owners: tuple[tuple[_Mention, frozenset[URIRef]], ...] = ()
+    onto: Ontology | None = None
 
 
 def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
@@ -238,6 +249,10 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         return
     site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
+    if (k0 > 0 and k1 < len(toks.low) and len(trig.stems) == 1 and not trig.learned and site.onto is not None
+            and toks.low[k0 - 1] in _COPULA_DETERMINERS | _ROLE_MODIFIERS and toks.low[k1] in ("is", "was")
+            and _verb_label(site.onto.properties[trig.prop].label)):
+        return  # "The head coach is X": the noun "coach", not the verb of "coaches" (see _role_noun_relations)
     subj = _trigger_subject(site, k0, trig)
     if (subj is not None and subj is site.subject and subj.i == 0 and site.possessed is None
             and subj.j < len(toks.kinds) and toks.kinds[subj.j] == "pos" and k0 > subj.j + 1
@@ -257,10 +272,13 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         subj, k1 = of_subject, of_subject.j + 1  # past the copula
     elif not trig.learned and trig.slot == "after" and not trig.inverse and subj is not None:
         owner = _of_owner(k0, k1, subj, toks, mentions)
-        if owner is not None and subj.kind in kinds:
-            # "James Pain was the architect of Adare Manor": the owner is the subject
+        verb = site.onto is not None and _verb_label(site.onto.properties[trig.prop].label)
+        if owner is not None and (owner.kind if verb else subj.kind) in kinds:
+            # "James Pain was the architect of Adare Manor": the owner is the subject; of a verb's
+            # property the role noun names the doer: "X is the head coach of Y" -> (X, coaches, Y)
             score = 1.1 + 0.2 * len(trig.stems)
-            rels.append(_Rel(trig.prop, owner, subj, score, len(rels)))
+            rels.append(_Rel(trig.prop, subj, owner, score, len(rels)) if verb
+                        else _Rel(trig.prop, owner, subj, score, len(rels)))
             return
     if _possessive_role(site, k0, trig, kinds, subj, rels):
         return
@@ -360,6 +378,44 @@ def _possessive_role(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str]
         return False
     rels.append(_Rel(trig.prop, topic, subj, (1.0 + 0.2 * len(trig.stems)) / 2.0, len(rels)))
     return True
+
+
+def _owners(state: _ChunkState, base: int) -> tuple[tuple[_Mention, frozenset[URIRef]], ...]:
+    """The topic and the previous sentence's subject (once each), as mentions of an earlier sentence,
+    with the classes this text or the graph gives them."""
+    out: list[tuple[_Mention, frozenset[URIRef]]] = []
+    seen: set[str] = set()
+    cands = []
+    if state.topic is not None:
+        surface, a, b = state.topic
+        cands.append((state.refs.canonical.get(a, (surface, ()))[0] or surface, surface, a, b))
+    if state.previous is not None:
+        cands.append(state.previous)
+    for name, surface, a, b in cands:
+        key = _snake(name)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        known = {state.types[key]} if key in state.types else (
+            set(state.kg.types_of(state.kg.entity_iri(key))) if state.kg_has_facts else set())
+        m = _Mention(-1, 0, a - base, b - base, surface, "name", canonical=name if name != surface else "")
+        out.append((m, frozenset(known)))
+    return tuple(out)
+
+
+def _implicit_owner(site: _Site, ends: Sequence[URIRef]) -> _Mention | None:
+    """The one entity a clause that names none is about ("The director is X": of what?): among the
+    paragraph's topic and the previous sentence's subject, those whose class fits ``ends`` (the end of
+    the property the entity takes). One with a known class that fits wins over one with no known class;
+    a known class that does not fit rules it out. Two that fit alike: ambiguous, ``None`` -- no fact
+    rests on a guess."""
+    onto = site.onto
+    if onto is None:
+        return None
+    fitting = [m for m, known in site.owners if known and any(onto.is_subclass(k, e) for k in known for e in ends)]
+    if not fitting:
+        fitting = [m for m, known in site.owners if not known]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _topic_mention(state: _ChunkState, base: int) -> _Mention | None:
@@ -520,6 +576,8 @@ def _past_agent(toks: _Tokens, mentions: list[_Mention], k: int) -> int:
 
 # Other nouns for the noun of a property label ("composes music for": "the score").
 _LABEL_NOUN_SYNONYMS = {"music": ("music", "score", "soundtrack"), "screenplay": ("screenplay", "script")}
+# Other verbs for the verb of such a label, with its noun ("wrote the music" composed it).
+_LABEL_VERB_SYNONYMS = {"compose": ("write",)}
 
 
 @lru_cache(maxsize=4096)
@@ -534,15 +592,19 @@ def _label_verb_noun(label: str) -> tuple[frozenset[str], frozenset[str], frozen
     if forms[0] == words[1]:
         return None
     nouns = _LABEL_NOUN_SYNONYMS.get(words[1], (words[1],))
-    return frozenset((forms[1], forms[2])), frozenset((forms[3],)), frozenset(nouns)
+    every = [forms, *(verb_forms(v) for v in _LABEL_VERB_SYNONYMS.get(lemma, ()))]
+    return (frozenset(f for fs in every for f in (fs[1], fs[2])), frozenset(fs[3] for fs in every),
+            frozenset(nouns))
 
 
 def _label_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
     """The text's topic is the object of a label whose noun a sentence names alone: "The music
-    was composed by X and Y", "The score is by the composer X", "X composed the score" ->
-    (X, composesMusicFor, topic). Only for a label "<verb> <noun> <preposition>", only names."""
-    toks, topic = site.toks, site.topic
-    if topic is None:
+    was composed by X and Y", "The score is by the composer X", "X composed the score", "X, a Swedish
+    composer, wrote the music" -> (X, composesMusicFor, topic). Only for a label "<verb> <noun>
+    <preposition>", only names; the topic only when it is the one entity of the property's range the
+    clause may mean (:func:`_implicit_owner`)."""
+    toks = site.toks
+    if site.topic is None:
         return
     props, all_nouns = _label_noun_props(comp)
     low, n = toks.low, len(toks.low)
@@ -564,12 +626,147 @@ def _label_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> Non
         subj = site.subject
         if not agents and subj is not None and subj is not site.back_ref and subj.kind == "name":
             r = subj.j
+            if r < n and low[r] == ",":  # "X, a Swedish composer, wrote the music"
+                r = next((t + 1 for t in range(r + 1, min(n, r + 10)) if low[t] == ","), n)
             if (r + 2 < n and low[r] in active and low[r + 1] in ("the", "its") and low[r + 2] in nouns
                     and all(toks.kinds[t] == "punct" for t in range(r + 3, n))):
                 agents = [subj, *(m for m in subject_group(toks, site.mentions, subj) if m is not subj)]
+        owner = _implicit_owner(site, prop.range) if agents else None
+        if owner is None:
+            continue
         for m in agents:
-            if m.kind == "name" and m.name != topic.name:
-                rels.append(_Rel(prop.iri, m, topic, 0.6, len(rels)))
+            if m.kind == "name" and _snake(m.name) != _snake(owner.name):
+                rels.append(_Rel(prop.iri, m, owner, 0.6, len(rels)))
+
+
+@lru_cache(maxsize=4096)
+def _verb_label(label: str) -> bool:
+    """Whether a property label opens with an inflected verb ("coaches", "directs", "born in"), so that a
+    role noun of it names the doer ("the head coach of Y" coaches Y); not "capital", "has capital"."""
+    words = normalise_label(label).split()
+    if not words or words[0] in ("has", "have", "had", "is", "was", "are"):
+        return False
+    lemma = verb_lemma(words[0])
+    # as the triggers read a label: a known verb, or a short label in "-s" ("coaches")
+    return lemma != words[0] and (lemma in COMMON_VERBS or (words[0].endswith("s") and len(words) <= 2))
+
+
+#: Modifiers a role noun may take and still name the role ("the head coach", "the main composer").
+_ROLE_MODIFIERS = frozenset("head main chief principal lead current".split())
+
+
+@lru_cache(maxsize=4096)
+def _agent_nouns(label: str) -> frozenset[str]:
+    """The nouns for who does what a verb label says: "directs" -> director, "founds" -> founder,
+    "composes music for" -> composer, "coaches" -> coach, and those of its paraphrases' verbs
+    ("manage+" for "coaches": manager). Empty for a label that is no verb ("has capital")."""
+    words = normalise_label(label).split()
+    if not words or words[0] in ("has", "have", "had", "is", "was", "are"):
+        return frozenset()
+    lemma = verb_lemma(words[0])
+    lemmas = {lemma}
+    keys = (" ".join([lemma, *words[1:]]), " ".join(words))
+    for phrase in next((PARAPHRASES[k] for k in keys if k in PARAPHRASES), ()):
+        first = phrase.lstrip("<").split()[0]
+        if first.endswith("+") and " " not in phrase.strip():
+            lemmas.add(first[:-1])  # "manage+": its passive names the subject, so its agent does too
+    out: set[str] = set()
+    for v in lemmas:
+        if v in PERSON_NOUNS:
+            out.add(v)  # "coach"
+        out |= {v + "r" if v.endswith("e") else v + "er", v + "or", v + v[-1] + "er"}
+    return frozenset(out & PERSON_NOUNS) | frozenset(w for w in out if w.endswith(("or", "er")) and len(w) > 5)
+
+
+def _role_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """A role noun that names the subject of a property, with the clause's owner left implicit: "The
+    director is X", "The founder was X", "Its head coach is X" -> (X, prop, owner), the owner being the
+    one entity of the property's range among the topic and the previous subject (:func:`_implicit_owner`).
+    Only a whole clause "the/its <role> is/was <names>" (a comma may follow); "The director of Y is X"
+    names its owner and is left to the triggers."""
+    toks, low, n = site.toks, site.toks.low, len(site.toks.low)
+    q = site.intro_end
+    while q < n and toks.kinds[q] == "punct":
+        q += 1
+    if q + 3 >= n or low[q] not in ("the", "its"):
+        return
+    r = q + 1
+    while r < n and low[r] in _ROLE_MODIFIERS and r + 1 < n and toks.kinds[r + 1] == "word":
+        r += 1
+    if r + 2 >= n or low[r + 1] not in ("is", "was") or low[r] not in PERSON_NOUNS:
+        return
+    first = next((m for m in site.mentions if m.i == r + 2 and m.kind == "name" and not m.adjective), None)
+    if first is None:
+        return
+    names = [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
+    end = names[-1].j
+    if end < n and low[end] != "," and toks.kinds[end] != "punct":
+        return  # "The director is X of Y", "… is X's brother"
+    for prop in comp.props.values():
+        if prop.kind != "object" or low[r] not in _agent_nouns(prop.label) or "name" not in comp.kinds.get(
+                prop.iri, frozenset()):
+            continue
+        owner = _implicit_owner(site, prop.range)
+        if owner is None:
+            continue
+        for m in names:
+            if _snake(m.name) != _snake(owner.name):
+                rels.append(_Rel(prop.iri, m, owner, 0.6, len(rels)))
+
+
+def _implicit_object_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """A phrase that states a relation with its object left implicit (:data:`.paraphrases.IMPLICIT_OBJECT`):
+    "X and Y play the leading roles", "X stars as a detective, alongside Y and Z" -> (X, starsIn, owner),
+    the owner being the one entity of the property's range among the topic and the previous subject
+    (:func:`_implicit_owner`). The subject is the sentence's own (a name or a list of names), right before
+    the phrase; a phrase followed by "in <name>" names its object and is left to the triggers."""
+    subj = site.subject
+    toks, low, n = site.toks, site.toks.low, len(site.toks.low)
+    if subj is None or subj is site.back_ref or subj.kind != "name" or subj.i < 0:
+        return
+    group = subject_group(toks, site.mentions, subj)
+    k = group[-1].j
+    if k >= n:
+        return
+    for prop in comp.props.values():
+        if prop.kind != "object":
+            continue
+        for phrase in _implicit_phrases(prop.label):
+            if tuple(low[k:k + len(phrase)]) != phrase:
+                continue
+            rest = k + len(phrase)
+            if any(low[q] == "in" and any(m.i == q + 1 and m.kind in ("name", "quoted") for m in site.mentions)
+                   for q in range(rest, n)):
+                return  # "X stars as a detective in Heat": the object is named
+            owner = _implicit_owner(site, prop.range)
+            if owner is None:
+                return
+            members = list(group)
+            along = next((q for q in range(rest, n) if low[q] == "alongside"), -1)
+            if along > 0:
+                first = next((m for m in site.mentions if m.i == along + 1 and m.kind == "name" and not m.adjective),
+                             None)
+                if first is not None:
+                    members += [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
+            for m in members:
+                if _snake(m.name) != _snake(owner.name):
+                    rels.append(_Rel(prop.iri, m, owner, 0.6, len(rels)))
+            return
+
+
+@lru_cache(maxsize=4096)
+def _implicit_phrases(label: str) -> tuple[tuple[str, ...], ...]:
+    """The token sequences of the implicit-object phrases of a label, each verb in its forms."""
+    words = normalise_label(label).split()
+    if not words:
+        return ()
+    key = " ".join([verb_lemma(words[0]), *words[1:]])
+    out: list[tuple[str, ...]] = []
+    for phrase in IMPLICIT_OBJECT.get(key, ()):
+        first, _, rest = phrase.partition(" ")
+        forms = dict.fromkeys(verb_forms(first[:-1])) if first.endswith("*") else (first,)
+        out += [tuple(f"{f} {rest}".split()) for f in forms]
+    return tuple(out)
 
 
 _LABEL_NOUN_PROPS: dict[int, tuple[_Compiled, list[tuple[OntProperty, tuple[frozenset[str], frozenset[str],

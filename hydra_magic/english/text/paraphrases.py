@@ -78,3 +78,12 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "death date": ("pass* away on", "die* on"),
     "birth date": ("bear* on",),
 }
+
+#: Phrases that state a relation and leave its object implicit: the paragraph's topic, when it is the
+#: one entity of the property's range the clause may mean ("Heat is a 1995 film. Al Pacino plays the
+#: lead." -> Al Pacino stars in Heat). Keyed like :data:`PARAPHRASES`; ``word*`` is a verb in its forms.
+IMPLICIT_OBJECT: dict[str, tuple[str, ...]] = {
+    "star in": ("play* the lead", "play* the leading role", "play* the leading roles", "play* the lead role",
+                "play* the lead roles", "play* the title role", "play* the main role", "play* the main roles",
+                "star* as"),
+}
