@@ -605,3 +605,8 @@ class StoredKnowledgeGraph(KnowledgeGraph):
 
     def load_dict(self, d: dict[str, Any]) -> None:
         raise NotImplementedError("A stored session is loaded by opening it (Session(name, config)).")
+
+    @property
+    def facts_graph(self) -> Any:
+        """The graph that holds every fact (and label) once, for queries over the whole graph (the explorer's)."""
+        return self._names.facts
