@@ -86,3 +86,27 @@ def test_two_films_that_fit_make_it_ambiguous_and_yield_nothing(sentence: str) -
 def test_clauses_that_name_another_owner_or_role_yield_no_implicit_fact(sentence: str) -> None:
     facts = _facts(FILM, "Heatwave is a 2012 American crime film. " + sentence)
     assert not {f for f in facts if f[2] == "heatwave" and f[0] in ("anna_berg", "eva_holm")}
+
+
+MEDICINE = ["What is a side effect of a drug?", "Which disease does a drug treat?"]
+GEOGRAPHY = ["What is the capital of a country?", "Which river does a city lie on?"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Side effects include nausea and bleeding.",  # "Side" opens the label's words: no name
+    "The most common side effects are bleeding and nausea.",  # "bleeding" is a noun here
+])
+def test_side_effects_of_the_topic(sentence: str) -> None:
+    facts = _facts(MEDICINE, "Corvaxin is an oral anticoagulant. " + sentence)
+    assert {("corvaxin", "sideEffect", "nausea"), ("corvaxin", "sideEffect", "bleeding")} <= facts
+
+
+def test_a_label_noun_joined_to_another_before_the_copula() -> None:
+    facts = _facts(GEOGRAPHY, "Slovenia is a country in Central Europe. The capital and largest city is Ljubljana.")
+    assert ("slovenia", "hasCapital", "ljubljana") in facts
+
+
+def test_home_matches_name_the_home_ground() -> None:
+    facts = _facts(["Which stadium is the home ground of a team?"],
+                   "Kestrel Bay FC is a football club. The club plays its home matches at Harbour Park.")
+    assert ("kestrel_bay_fc", "hasHomeGround", "harbour_park") in facts

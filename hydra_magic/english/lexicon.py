@@ -341,7 +341,10 @@ KNOWN_NOUNS_ED = _words("bed seed need speed feed breed deed reed weed shed sled
 
 ING_NOUNS = _words("thing king ring string wing building painting meeting setting training clothing "
                    "morning evening spring during nothing something anything everything feeling funding "
-                   "housing wedding recording ceiling")
+                   "housing wedding recording ceiling "
+                   # symptoms and signs, nouns in "side effects are bleeding and anaemia"
+                   "bleeding swelling vomiting itching bruising sweating wheezing coughing fainting "
+                   "scarring tingling")
 
 
 # --- words of the question families ---------------------------------------------

@@ -397,6 +397,8 @@ def _mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
     dates = _date_mentions(toks)
     quoted = _quoted_mentions(toks)
     names = _name_mentions(toks, comp.keep_the)
+    if names and names[0].i == 0 and names[0].j == 1 and _opens_label(toks, comp):
+        names = names[1:]  # "Side effects include nausea": the label's words, not a name "Side"
     if comp.name_words:
         names = [_extend_name(m, toks, comp.name_words) for m in names]
     nums = _number_mentions(toks, dates)
@@ -418,6 +420,18 @@ def _mentions(toks: _Tokens, comp: _Compiled) -> list[_Mention]:
     if comp.model is not None and comp.model.merge:
         ms = _merge_commas(toks, ms, comp.model.merge)
     return ms
+
+
+def _opens_label(toks: _Tokens, comp: _Compiled) -> bool:
+    """Whether the sentence opens with a phrase of two or more words of the ontology's own (a label,
+    not a learned phrase) whose words after the first are lower case: "Side effects include …"."""
+    stems, n = toks.stems, len(toks.stems)
+    for trig in comp.triggers.get(stems[0], ()):
+        L = len(trig.stems)
+        if (L >= 2 and L <= n and not trig.learned and not trig.paraphrase and stems[:L] == trig.stems
+                and all(toks.words[q][:1].islower() for q in range(1, L))):
+            return True
+    return False
 
 
 def _match_triggers(toks: _Tokens, comp: _Compiled) -> list[tuple[int, int, _Trigger]]:

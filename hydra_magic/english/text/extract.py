@@ -528,6 +528,9 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
         if obj is None and "name" not in kinds and not kinds.isdisjoint(("year", "date")):
             # "founded by Bill Gates and Paul Allen in 1975": the time follows the agent
             obj, gap = _object_after(_past_agent(toks, mentions, k1), mentions, kinds, toks, subj)
+        if obj is None and k1 < len(toks.low) and toks.low[k1] == "and":
+            # "The capital and largest city is Ljubljana": a noun joined to the label's, then the copula
+            obj, gap = _object_after(_past_joined_noun(toks, k1), mentions, kinds, toks, subj)
         if obj is None:
             return None
         if (
@@ -554,6 +557,19 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
                 None,
             )
     return subj, obj, gap
+
+
+def _past_joined_noun(toks: _Tokens, k: int) -> int:
+    """The copula after "and" and lower-case words at ``k`` that end the sentence's opening noun phrase
+    ("The capital and largest city is X": at "is"); ``k`` when the words do not end in a copula. Only
+    right after "the"/"its" and the label: the phrase is the sentence's subject."""
+    low, n = toks.low, len(toks.low)
+    for q in range(k + 1, min(n, k + 5)):
+        if low[q] in ("is", "was"):
+            return q if q > k + 1 and k >= 2 and low[0] in ("the", "its") else k
+        if toks.kinds[q] != "word" or not toks.words[q].islower() or low[q] in NOT_FILLERS or low[q] in PREPS:
+            return k
+    return k
 
 
 def _past_agent(toks: _Tokens, mentions: list[_Mention], k: int) -> int:

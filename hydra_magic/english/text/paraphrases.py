@@ -66,9 +66,11 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "win": ("claim*", "clinch*", "champion of", "title of"),
     "coach": ("manage+", "head coach of", "manager of", "coached by"),
     "has home ground": ("play* at", "play* its home games at", "play* their home games at", "home stadium",
-                        "home games at", "stadium"),
+                        "home games at", "stadium", "play* its home matches at", "play* their home matches at",
+                        "home matches at"),
     "home ground": ("play* at", "play* its home games at", "play* their home games at", "home stadium",
-                    "home games at", "stadium"),
+                    "home games at", "stadium", "play* its home matches at", "play* their home matches at",
+                    "home matches at"),
     "defeat": ("beat*", "win* against", "victory over", "overcome*"),
     # film and books
     "direct": ("<film by", "<directed and written by", "<written and directed by", "director of"),
