@@ -684,7 +684,7 @@ class ExplorerModel:
 
     def expand(self, i: int) -> list[int]:
         """Add the next ``cap`` neighbours of ``i`` that are not shown yet (highest degree first)."""
-        if not 0 <= i < len(self.index):
+        if not 0 <= i < len(self.index.entities):  # ids handed out so far (a store index hands them out lazily)
             raise KeyError(i)
         self._add([i])
         self.expanded.add(i)
@@ -700,7 +700,7 @@ class ExplorerModel:
 
     def select(self, i: int) -> None:
         """Select ``i`` (shown on screen if it was not) without expanding it."""
-        if not 0 <= i < len(self.index):
+        if not 0 <= i < len(self.index.entities):  # ids handed out so far (a store index hands them out lazily)
             raise KeyError(i)
         self._add([i])
         self.selected = self.index.details(i)

@@ -166,6 +166,8 @@ def test_opening_the_explorer_on_a_stored_session_reads_no_fact_in_bulk(twins: A
     assert m.selected is not None and m.selected["facts"]
     assert any(g["dir"] == "out" and g["facts"][0]["sentence"] for g in m.selected["facts"])
     assert views.GraphExplorer(stored).data["nodes"]  # a second explorer shares the index
+    with pytest.raises(KeyError):  # an id not handed out (yet)
+        m.expand(len(m.index.entities))
 
 
 def test_search_text_is_a_string_in_the_query_and_nothing_else() -> None:
