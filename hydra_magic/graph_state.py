@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, URIRef
@@ -354,6 +354,26 @@ class _StoreIds(dict):  # type: ignore[type-arg]
         return self._index.ids_of([e]).get(e, default)
 
 
+class _StoreLabels(list):  # type: ignore[type-arg]
+    """``labels`` of a :class:`StoredGraphIndex`: ``labels[i]`` is node ``i``'s label, read when asked
+    (the memory index's is a list of every node's)."""
+
+    def __init__(self, index: StoredGraphIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        return self._index._label(range(len(self))[i])
+
+    def __len__(self) -> int:
+        return len(self._index.entities)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+
 class StoredGraphIndex(GraphIndex):
     """The explorer's index of a session kept in a store (a
     :class:`~hydra_magic.store.stored_kg.StoredKnowledgeGraph`): the same answers as :class:`GraphIndex`,
@@ -378,6 +398,7 @@ class StoredGraphIndex(GraphIndex):
         self.store = ExplorerQueries(kg)
         self.entities = []
         self.ids = _StoreIds(self)
+        self.labels = _StoreLabels(self)
         self._absent: set[Any] = set()
         self._degree: dict[int, int] = {}
         self._cls: dict[int, str] = {}

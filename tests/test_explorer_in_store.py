@@ -16,6 +16,7 @@ from rdflib import RDF, SKOS, Literal, URIRef
 
 from hydra_magic import graph_state, views
 from hydra_magic.changes import Change
+from hydra_magic.display import GraphDisplay
 from hydra_magic.graph_state import ExplorerModel, GraphIndex, StoredGraphIndex, graph_index
 from hydra_magic.kg import Evidence, Fact
 from hydra_magic.store.explorer_index import nameable, sparql_string
@@ -117,6 +118,8 @@ def _same_explorer(mem: Any, stored: Any) -> None:
     assert _view(mb) == _view(ma)
     full_a, full_b = ExplorerModel(a), ExplorerModel(b)  # the explorer's own caps
     assert _view(full_b) == _view(full_a)
+    assert [b.labels[b.ids[e]] for e in entities] == [a.labels[a.ids[e]] for e in entities]
+    assert GraphDisplay(stored).to_text() == GraphDisplay(mem).to_text()  # what %hydra graph prints
 
 
 def test_the_store_index_answers_what_the_memory_index_answers(any_twins: Any) -> None:  # noqa: F811
