@@ -178,3 +178,20 @@ def test_search_text_is_a_string_in_the_query_and_nothing_else() -> None:
     assert sparql_string("\\") == '"\\\\"'
     assert sparql_string('x\n") } ; DROP ALL #') == '"x\\n\\") } ; DROP ALL #"'
     assert nameable(URIRef("http://example.org/a_b")) and not nameable(URIRef("http://example.org/a> <b"))
+
+
+def test_merging_from_the_node_panel_of_a_stored_session(tmp_path: Any) -> None:
+    from tests.test_explorer import film_session, node_id
+
+    views_of = []
+    for s in (film_session(), film_session(journal_dir=str(tmp_path))):
+        ex = views.GraphExplorer(s)
+        ex.handle({"type": "merge", "id": node_id(ex, "Scott"), "into": "ridley scott"})
+        assert ex.data["notice"]["kind"] == "ok" and ex.data["selected"]["alt_labels"] == ["Scott"]
+        ex.handle({"type": "search", "q": "scott"})  # the old name still finds the entity
+        assert [r["label"] for r in ex.search_results] == ["Ridley Scott"]
+        views_of.append((type(ex.model.index), _view(ex.model)))
+        s.close()
+    (mem_type, mem), (disk_type, disk) = views_of
+    assert mem_type is GraphIndex and disk_type is StoredGraphIndex
+    assert disk == mem
