@@ -110,3 +110,14 @@ def test_home_matches_name_the_home_ground() -> None:
     facts = _facts(["Which stadium is the home ground of a team?"],
                    "Kestrel Bay FC is a football club. The club plays its home matches at Harbour Park.")
     assert ("kestrel_bay_fc", "hasHomeGround", "harbour_park") in facts
+
+
+def test_a_name_set_off_after_the_property_noun_is_the_value_and_the_subject_after_it() -> None:
+    cqs = ["What is the capital of a country?", "Which river does a city lie on?",
+           "What is the population of a city?"]
+    for opener in ("The capital", "Its capital"):
+        facts = _facts(cqs, "Valdoria is a landlocked country in the Balkans. "
+                            f"{opener}, Mirograd, lies on the Vela river and has a population of about 420,000.")
+        assert {("valdoria", "hasCapital", "mirograd"), ("mirograd", "liesOn", "vela"),
+                ("mirograd", "population", "420000")} <= facts, opener
+        assert ("valdoria", "liesOn", "vela") not in facts

@@ -420,9 +420,10 @@ def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention)
 
 
 def _set_off(toks: _Tokens, m: _Mention) -> bool:
-    """``m`` ends in a comma, or a sentence after a possessive opener ("Its chief executive, X, …")."""
+    """``m`` ends in a comma, in a sentence after a possessive or definite opener ("Its chief executive,
+    X, …", "The capital, X, …")."""
     low = toks.low
-    return m.j < len(low) and low[m.j] == "," and low[0] in ("its", "his", "her", "their")
+    return m.j < len(low) and low[m.j] == "," and low[0] in ("its", "his", "her", "their", "the")
 
 
 def _object_before(
@@ -564,9 +565,13 @@ def _explicit_class(toks: _Tokens, subject: _Mention | None, comp: _Compiled) ->
 def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
     """The name after an opening possessive and its noun: "Her daughter Irène Joliot-Curie also won
     …" is about Irène Joliot-Curie (the possessive's owner is the subject of "daughter" alone);
-    so is "Lars Holm's son Ole Holm was born …" about Ole Holm."""
+    so is "Lars Holm's son Ole Holm was born …" about Ole Holm, and "The capital, Mirograd, lies on …"
+    (or "Its capital, X, …": a name set off by commas after the opening noun) about Mirograd."""
     if not toks.low:
         return None
+    apposed = _apposed_name(toks, mentions)
+    if apposed is not None:
+        return apposed
     if toks.low[0] not in ("his", "her", "its", "their"):
         owner = next((m for m in mentions if m.kind == "name" and not m.adjective), None)
         if owner is None or owner.i != 0 or owner.j >= len(toks.kinds) or toks.kinds[owner.j] != "pos":
@@ -586,3 +591,19 @@ def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | No
             return m
         break
     return None
+
+
+def _apposed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """The name set off by commas after an opening "The/Its <noun>": "The capital, Mirograd, lies …"
+    (one to three lower-case words before the first comma, the name right after it, a comma after the
+    name); else ``None``."""
+    low, n = toks.low, len(toks.low)
+    if n < 5 or low[0] not in ("the", "its", "his", "her", "their"):
+        return None
+    c = next((q for q in range(2, min(n, 5)) if low[q] == ","), -1)
+    if c < 0 or not all(toks.kinds[q] == "word" and not _is_cap(toks, q) for q in range(1, c)):
+        return None
+    m = next((m for m in mentions if m.i == c + 1), None)
+    if m is None or m.kind != "name" or m.adjective or m.j >= n or low[m.j] != ",":
+        return None
+    return m
