@@ -121,3 +121,18 @@ def test_a_name_set_off_after_the_property_noun_is_the_value_and_the_subject_aft
         assert {("valdoria", "hasCapital", "mirograd"), ("mirograd", "liesOn", "vela"),
                 ("mirograd", "population", "420000")} <= facts, opener
         assert ("valdoria", "liesOn", "vela") not in facts
+
+
+def test_more_ways_a_clause_leaves_its_owner_implicit() -> None:
+    assert {("eva_holm", "starsIn", "heatwave"), ("tom_lind", "starsIn", "heatwave")} <= _facts(
+        FILM, "Heatwave is a 2012 American crime film. The cast includes Eva Holm and Tom Lind.")
+    assert ("olav_halvorsen", "founds", "halvorsen_marine") in _facts(
+        BUSINESS, "Halvorsen Marine is a Norwegian shipbuilding company. Its founder, Olav Halvorsen, was an engineer.")
+    assert ("halvorsen_marine", "headquarteredIn", "bergen") in _facts(
+        BUSINESS, "Halvorsen Marine is a Norwegian shipbuilding company. Its headquarters are in Bergen.")
+
+
+def test_a_demonym_before_a_copula_is_a_name_in_the_list() -> None:
+    facts = _facts(["What is the official language of a country?"],
+                   "Slovenia is a country in Central Europe. Slovene and Italian are the official languages.")
+    assert {("slovenia", "officialLanguage", "Slovene"), ("slovenia", "officialLanguage", "Italian")} <= facts

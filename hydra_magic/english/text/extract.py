@@ -696,10 +696,11 @@ def _agent_nouns(label: str) -> frozenset[str]:
 
 def _role_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
     """A role noun that names the subject of a property, with the clause's owner left implicit: "The
-    director is X", "The founder was X", "Its head coach is X" -> (X, prop, owner), the owner being the
-    one entity of the property's range among the topic and the previous subject (:func:`_implicit_owner`).
-    Only a whole clause "the/its <role> is/was <names>" (a comma may follow); "The director of Y is X"
-    names its owner and is left to the triggers."""
+    director is X", "The founder was X", "Its head coach is X", "Its founder, X, …" -> (X, prop, owner),
+    the owner being the one entity of the property's range among the topic and the previous subject
+    (:func:`_implicit_owner`). Only "the/its <role> is/was <names>" (a comma may follow) or "the/its
+    <role>, <names>," opening the sentence; "The director of Y is X" names its owner and is left to the
+    triggers."""
     toks, low, n = site.toks, site.toks.low, len(site.toks.low)
     q = site.intro_end
     while q < n and toks.kinds[q] == "punct":
@@ -709,15 +710,15 @@ def _role_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None
     r = q + 1
     while r < n and low[r] in _ROLE_MODIFIERS and r + 1 < n and toks.kinds[r + 1] == "word":
         r += 1
-    if r + 2 >= n or low[r + 1] not in ("is", "was") or low[r] not in PERSON_NOUNS:
+    if r + 2 >= n or low[r + 1] not in ("is", "was", ",") or low[r] not in PERSON_NOUNS:
         return
     first = next((m for m in site.mentions if m.i == r + 2 and m.kind == "name" and not m.adjective), None)
     if first is None:
         return
     names = [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
     end = names[-1].j
-    if end < n and low[end] != "," and toks.kinds[end] != "punct":
-        return  # "The director is X of Y", "… is X's brother"
+    if end < n and low[end] != "," and (toks.kinds[end] != "punct" or low[r + 1] == ","):
+        return  # "The director is X of Y", "… is X's brother"; "Its founder, X, …" is set off
     for prop in comp.props.values():
         if prop.kind != "object" or low[r] not in _agent_nouns(prop.label) or "name" not in comp.kinds.get(
                 prop.iri, frozenset()):

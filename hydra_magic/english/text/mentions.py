@@ -323,7 +323,7 @@ def _name_mention(toks: _Tokens, k: int, last: int) -> _Mention:
         and low[last][:1].isalpha()
         and not _is_cap(toks, last)
         and low[k].endswith(DEMONYM_ENDINGS)
-        and low[last] not in ("is", "was", "has", "had", "and", "or", "of", "in", "by")
+        and low[last] not in ("is", "was", "are", "were", "has", "had", "and", "or", "of", "in", "by")
         and not low[last].endswith("ed")
     ):
         m.adjective = True  # "American songwriters", "Japanese anime"
