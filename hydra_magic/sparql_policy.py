@@ -19,7 +19,10 @@ for many queries over an unchanged store) and gets the same rules:
   while Oxigraph holds the thread, it dies with its parent, it ignores the
   ``SIGINT`` that Jupyter sends to the whole process group, and when SERVICE is
   off it cannot open any file or socket (``RLIMIT_NOFILE`` 0), so a remote call
-  the parser did not see still cannot happen.
+  the parser did not see still cannot happen. A query over a session on a
+  SPARQL server, and a CQ test's own query over a session on disk, run inside
+  the store from a thread instead (:class:`StoreDataset` says why), so only
+  queries rdflib parsed run there.
 * **Errors are clear**: a syntax error is a :class:`~hydra_magic.errors.ParseError`,
   a refusal a :class:`~hydra_magic.errors.QueryRefusedError`, a query stopped at
   its deadline a :class:`~hydra_magic.errors.QueryTimeoutError`, a failure while
@@ -125,10 +128,15 @@ class QueryShape:
 class StoreDataset:
     """A query's dataset inside a session's store: its default graph is the union of ``graphs`` (IRIs).
 
-    ``store`` is an embedded ``pyoxigraph.Store``: queried in the worker process like an in-memory
-    one (a forked child reads the on-disk store through the parent's open files). ``endpoint`` is a
-    SPARQL server (:class:`~hydra_magic.store.sparql_http.SparqlEndpoint`): the query goes to it
-    with ``default-graph-uri`` parameters from a thread of this process, under the same deadline.
+    ``store`` is an embedded ``pyoxigraph.Store``, ``endpoint`` a SPARQL server
+    (:class:`~hydra_magic.store.sparql_http.SparqlEndpoint`, asked with ``default-graph-uri``
+    parameters). Either is queried from a thread of this process under the same deadline, never in a
+    forked worker: a fork copies RocksDB's locks in whatever state its background threads held them
+    (a child forked after a write waited forever), and a second, read-only opener of the store lost
+    the race against the writer's compactions ("No such file" for a table it had just deleted).
+    Oxigraph releases the GIL while it evaluates, so the caller gets its deadline and its interrupt;
+    what it cannot do is stop the query: an abandoned one reading rows stops at the next batch, an
+    abandoned aggregate runs on in its thread until it is done.
     """
 
     graphs: tuple[str, ...]
@@ -523,9 +531,8 @@ class QueryWorker:
         policy = policy or QueryPolicy()
         shape = check_query(sparql, policy)
         init_ns = {str(k): str(v) for k, v in (init_ns or {}).items()}
-        # A server does the work of a query sent to it: this process only waits, in a thread.
-        remote = isinstance(dataset, StoreDataset) and dataset.endpoint is not None
-        if not self.isolate or remote:
+        # A store is queried from a thread (see StoreDataset); a server does the work, this process waits.
+        if not self.isolate or isinstance(dataset, StoreDataset):
             if shape.form is None:  # unparsed: nothing would stop a SERVICE in this process (or the server)
                 raise _failure("syntax", shape.syntax_error, shape, policy, init_ns)
             messages = self._in_thread(dataset, sparql, init_ns, policy)

@@ -302,18 +302,21 @@ def test_the_facts_graph_holds_what_the_source_graphs_hold(any_twins: Any) -> No
 
 
 def test_cq_tests_and_sparql_run_inside_the_store(any_twins: Any) -> None:
-    """No copy of the graph is made for the CQ tests or a query over the default graph, and the answers are
-    memory's; a query naming graphs, or over verified facts only, still answers from the copy, the same way."""
-    mem, disk, _ = any_twins
+    """The CQ tests (and on a server every query over the default graph) make no copy of the graph and answer
+    what memory answers; a query naming graphs, or over verified facts only, answers from the copy, the same
+    way; on disk a user's query runs on the copy too, in a worker the deadline can kill."""
+    mem, disk, where = any_twins
     assert _report(disk)["cq_tests"] == _report(mem)["cq_tests"]
+    assert disk.kg._copy is None  # type: ignore[attr-defined]
     q = "SELECT ?s ?o WHERE { ?s onto:starsIn ?o . ?o a ?c . ?c a owl:Class }"
     assert sorted(map(tuple, disk.query(q))) == sorted(map(tuple, mem.query(q))) != []
     ask = "ASK { ?x a onto:Film }"
     assert disk.query(ask).askAnswer is mem.query(ask).askAnswer is True
     built = "CONSTRUCT { ?s onto:starsIn ?o } WHERE { ?s onto:starsIn ?o }"
     assert set(disk.query(built).graph) == set(mem.query(built).graph) != set()
-    assert disk.kg._copy is None  # type: ignore[attr-defined]
+    assert (disk.kg._copy is None) == ("store" in where)  # type: ignore[attr-defined]
     named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s onto:starsIn ?o } }"
+
     def sources(rows: Any) -> list[str]:  # a server names a session's graphs under its own prefix
         return sorted(str(r[0]).rsplit("/source/", 1)[1] for r in rows)
 
@@ -358,3 +361,28 @@ def test_a_format_2_store_gets_its_facts_graph_once_and_says_so(any_twins: Any) 
         assert "store format" not in third.restored
     finally:
         third.close()
+
+
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_a_query_sent_to_the_server_keeps_the_policy(server: str, request: pytest.FixtureRequest) -> None:
+    """A query over a session on a server goes to the server from a thread: only what rdflib parsed is sent,
+    SERVICE is refused, and the deadline stops the wait (or the server refuses a query it finds too costly)."""
+    from hydra_magic.errors import ParseError, QueryError, QueryRefusedError, QueryTimeoutError
+
+    where = {"journal_dir": None, "store": request.getfixturevalue(server)}
+    mem, disk = _twins(where, f"policy-{server}")
+    try:
+        with pytest.raises(ParseError, match="SPARQL"):  # a server might read it; rdflib cannot: not sent
+            disk.query("SELECT ?x WHERE { BIND(LANGDIR('a') AS ?x) }")
+        with pytest.raises(QueryRefusedError, match="SERVICE"):
+            disk.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+        # ~10^7 rows for the server to count (under a second; the server cannot be stopped, so keep it short);
+        # Virtuoso refuses it up front from its own estimate of the cost
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        with pytest.raises((QueryTimeoutError, QueryError)):
+            disk.query(slow, timeout=0.05)
+        assert disk.kg._copy is None  # type: ignore[attr-defined]
+        q = "SELECT ?s WHERE { ?s a onto:Film }"
+        assert sorted(disk.query(q)) == sorted(mem.query(q)) != []  # and the next query is answered
+    finally:
+        disk.close()

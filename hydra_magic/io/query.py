@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def query_session(session: "SessionState", sparql: str, *, verified_only: bool = False, allow_service: bool = False,
                   timeout: float | None = None, policy: "QueryPolicy | None" = None,
-                  worker: "QueryWorker | None" = None) -> Any:
+                  worker: "QueryWorker | None" = None, compiled: bool = False) -> Any:
     """Run SPARQL over the KG (union of source graphs) together with the ontology, under the query policy.
 
     The ontology is mirrored into the ``<base>ontology`` named graph of the KG's
@@ -25,11 +25,14 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
     queries a copy that leaves out facts flagged ``type_inferred`` (rebuilt when
     the KG changed).
 
-    A session in a store (on disk or on a server) answers inside the store: the default graph is its
-    ``facts`` graph (every fact once, kept in step by the writer) with its ontology graph, so nothing
-    is copied. A query that names graphs itself (``GRAPH``, ``FROM``), asks for ``verified_only``
-    or may call SERVICE runs, as in memory, over a copy of the source graphs, made once and then
-    kept in step (a server's whole graph is read for it).
+    A session on a SPARQL server answers inside the server: the default graph is its ``facts`` graph
+    (every fact once, kept in step by the writer) with its ontology graph, so nothing is copied. A
+    session in an on-disk store does the same for ``compiled`` queries (a CQ test's own SPARQL, which
+    ends): they run in a thread, and Oxigraph cannot stop a query, so a user's query there runs in a
+    forked worker that the deadline and an interrupt kill, over a copy of the source graphs made once
+    and then kept in step (forking the store itself is not safe: see
+    :class:`~hydra_magic.sparql_policy.StoreDataset`). A query that names graphs itself (``GRAPH``,
+    ``FROM``), asks for ``verified_only`` or may call SERVICE runs over that copy on a server too.
 
     The query runs under :mod:`hydra_magic.sparql_policy`: updates are refused,
     SERVICE only with ``allow_service``, stopped after ``timeout`` seconds
@@ -53,7 +56,7 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
     in_store = getattr(session.kg, "query_dataset", None)
     if callable(in_store) and not verified_only and not shape.names_graphs and not policy.allow_service:
         target = in_store()
-        if target is not None:
+        if target is not None and (compiled or target.endpoint is not None):
             return run_query(target, sparql, init_ns=initns, policy=policy, worker=worker)
     ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
     onto_graph = ds.graph(URIRef(session.config.base + "ontology"))

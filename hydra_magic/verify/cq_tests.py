@@ -42,6 +42,10 @@ __all__ = ["ROWS_SHOWN", "CQTest", "Reading", "compile_cq", "read_cq", "run_cq_t
 
 #: Rows kept per CQ for display.
 ROWS_SHOWN = 10
+#: Rows a CQ test reads of a query it compiled and with no pinned answer to compare: its answers and kinds are
+#: judged on these, its row count is counted in the store (at 1M facts a CQ answered 110,004 rows: reading them
+#: all took 3.2 s, counting 0.13 s).
+ROWS_SAMPLED = 1000
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _BOOLEAN_START = {"is", "are", "was", "were", "does", "do", "did", "can", "could", "has", "have", "had", "will"}
 _VALUE_HOW = {"much", "old", "long", "tall", "big", "far", "high", "large", "heavy", "deep", "wide"}
@@ -489,6 +493,13 @@ def run_cq_tests(session: SessionState, idx: FactIndex) -> tuple[list[CQTest], l
     return tests, issues
 
 
+def _row_count(session: SessionState, sparql: str, policy: QueryPolicy, worker: QueryWorker | None) -> int:
+    """The rows a compiled CQ query (no prologue, no LIMIT) answers, counted by the store."""
+    counted = query_session(session, f"SELECT (COUNT(*) AS ?rows) WHERE {{ {sparql} }}", policy=policy,
+                            worker=worker, compiled=True)
+    return next((int(row[0]) for row in counted), 0)
+
+
 def _policy(session: SessionState) -> QueryPolicy:
     """CQ tests never call remote endpoints: a CQ file may come from anyone."""
     timeout = getattr(session.config, "sparql_timeout", None)
@@ -537,8 +548,17 @@ def _test_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex, work
         issue("cq_query_mismatch", f"CQ {cq.text!r} asks for {'yes or no' if kind == 'boolean' else 'answers'} "
               f"but its query is {'an ASK' if is_ask else 'a SELECT'} query.",
               "Use ASK for yes/no questions and SELECT for the others.")
+    compiled = t.source != "pinned"  # our own SPARQL, which ends: a store may answer it in a thread
+    sampled = not is_ask and not cq.expected and compiled
+    total: int | None = None
     try:
-        result = query_session(session, t.sparql, policy=policy or _policy(session), worker=worker)
+        if sampled:
+            total = _row_count(session, t.sparql, policy or _policy(session), worker)
+            result = query_session(session, f"{t.sparql} LIMIT {ROWS_SAMPLED}", policy=policy or _policy(session),
+                                   worker=worker, compiled=True)
+        else:
+            result = query_session(session, t.sparql, policy=policy or _policy(session), worker=worker,
+                                   compiled=compiled)
     except HydraError as exc:  # refused, stopped at the deadline, failed: the CQ's issue (an interrupt passes)
         t.answerable = False
         t.reason = f"the query failed: {exc}"
@@ -568,6 +588,8 @@ def _test_cq(cq: CompetencyQuestion, session: SessionState, idx: FactIndex, work
                     answer_nodes[v] = None
                 if len(t.answers) < 50 and _show(v) not in t.answers and v is not None:
                     t.answers.append(_show(v))
+        if total is not None:
+            t.row_count = total
         # Only pinned answers are compared by label: a graph in a store reads those labels together.
         prefetch = getattr(session.kg, "prefetch_labels", None)
         if answer_nodes and callable(prefetch):
