@@ -675,7 +675,8 @@ _ROLE_MODIFIERS = frozenset("head main chief principal lead current".split())
 def _agent_nouns(label: str) -> frozenset[str]:
     """The nouns for who does what a verb label says: "directs" -> director, "founds" -> founder,
     "composes music for" -> composer, "coaches" -> coach, and those of its paraphrases' verbs
-    ("manage+" for "coaches": manager). Empty for a label that is no verb ("has capital")."""
+    ("manage+" for "coaches": manager); only nouns of :data:`.words.PERSON_NOUNS`. Empty for a label
+    that is no verb ("has capital")."""
     words = normalise_label(label).split()
     if not words or words[0] in ("has", "have", "had", "is", "was", "are"):
         return frozenset()
@@ -688,10 +689,8 @@ def _agent_nouns(label: str) -> frozenset[str]:
             lemmas.add(first[:-1])  # "manage+": its passive names the subject, so its agent does too
     out: set[str] = set()
     for v in lemmas:
-        if v in PERSON_NOUNS:
-            out.add(v)  # "coach"
-        out |= {v + "r" if v.endswith("e") else v + "er", v + "or", v + v[-1] + "er"}
-    return frozenset(out & PERSON_NOUNS) | frozenset(w for w in out if w.endswith(("or", "er")) and len(w) > 5)
+        out |= {v, v + "r" if v.endswith("e") else v + "er", v + "or", v + v[-1] + "er"}  # "coach", "director"
+    return frozenset(out & PERSON_NOUNS)  # nouns known to name people only: no "sider" of "side effect"
 
 
 def _role_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
