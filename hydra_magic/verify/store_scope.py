@@ -39,13 +39,15 @@ def _values(ids: Iterable[str]) -> str:
 
 
 class _Asker:
-    """SPARQL over one stored graph's source graphs, answers as term ids."""
+    """SPARQL over one stored graph's facts graph (every fact once), answers as term ids.
+
+    The facts graph, not each source graph: a node's suspicion never depends on which source said a fact,
+    and one graph needs no filter over graph names (at 1M facts the narrowing took 8.0 s over the source
+    graphs)."""
 
     def __init__(self, kg: StoredKnowledgeGraph) -> None:
         self.kg = kg
-
-    def src(self, g: str) -> str:
-        return self.kg.source_filter(g)
+        self.facts = str(kg.facts_graph)
 
     def ids(self, sparql: str, var: str = "x") -> set[str]:
         return {tid(row[0]) for row in self.kg.select(sparql, (var,)) if row[0] is not None}
@@ -57,14 +59,14 @@ class _Asker:
 
     def nodes_of(self, p: str, side: str, where: str = "") -> set[str]:
         """Distinct subjects (``side="s"``) or objects (``"o"``) of ``p`` meeting ``where``."""
-        return self.ids(f"SELECT DISTINCT ?{side} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} {self.src('g')} {where} }}",
+        return self.ids(f"SELECT DISTINCT ?{side} WHERE {{ GRAPH {self.facts} {{ ?s <{p}> ?o }} {where} }}",
                         side)
 
     def untyped(self, var: str, classes: frozenset[str] | None = None) -> str:
         """Keeps ``?var`` without a type (among ``classes``, when given) in any source graph. MINUS, not
         FILTER NOT EXISTS: Oxigraph answers it as one anti-join (0.6 s against 4.7 s over 60k subjects)."""
         among = f"VALUES ?c_ {{ {_values(classes)} }} " if classes is not None else ""
-        return f"MINUS {{ GRAPH ?g_ {{ ?{var} a ?c_ }} {among}{self.src('g_')} }}"
+        return f"MINUS {{ GRAPH {self.facts} {{ ?{var} a ?c_ }} {among} }}"
 
 
 def suspects(kg: StoredKnowledgeGraph, ctx: OntologyContext, compiled: list[Any]) -> set[str]:
@@ -83,7 +85,7 @@ def suspects(kg: StoredKnowledgeGraph, ctx: OntologyContext, compiled: list[Any]
                 allowed = ctx.classes | GENERIC_TYPES
                 used_classes = q.nodes_of(TYPE, "o")
                 for c in used_classes - allowed:
-                    out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a {n3(c)} }} {q.src('g')} }}")
+                    out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {q.facts} {{ ?x a {n3(c)} }} }}")
             else:  # an unknown property or an annotation: the check decides per subject
                 out |= q.nodes_of(p, "s")
             continue
@@ -99,7 +101,7 @@ def _property_suspects(q: _Asker, p: str, ctx: OntologyContext) -> set[str]:
     prop = ctx.properties[p]
     if ctx.classes:
         out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {_values(ctx.classes)} }} "
-                     f"GRAPH ?g {{ ?x <{p}> ?o }} {q.src('g')} }}")
+                     f"GRAPH {q.facts} {{ ?x <{p}> ?o }} }}")
     dom = ctx.domain_ok.get(p)
     # Outside the domain's instances: mismatches and untyped subjects alike; without a domain, untyped ones.
     out |= q.nodes_of(p, "s", q.untyped("s", dom))
@@ -108,21 +110,20 @@ def _property_suspects(q: _Asker, p: str, ctx: OntologyContext) -> set[str]:
         bad = bad_values(values, ctx.datatype[p], ctx.datatype_ref[p])
         if bad:
             out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ VALUES ?o {{ {_values(bad)} }} "
-                         f"GRAPH ?g {{ ?x <{p}> ?o }} {q.src('g')} }}")
+                         f"GRAPH {q.facts} {{ ?x <{p}> ?o }} }}")
     else:
         out |= q.nodes_of(p, "s", "FILTER(isLiteral(?o))")
     if p in ctx.functional:
-        out |= q.ids(f"SELECT ?x WHERE {{ GRAPH ?g {{ ?x <{p}> ?o }} {q.src('g')} }} "
+        out |= q.ids(f"SELECT ?x WHERE {{ GRAPH {q.facts} {{ ?x <{p}> ?o }} }} "
                      "GROUP BY ?x HAVING (COUNT(DISTINCT ?o) > 1)")
     if p in ctx.irreflexive or p in ctx.asymmetric:
-        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x <{p}> ?x }} {q.src('g')} }}")
+        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {q.facts} {{ ?x <{p}> ?x }} }}")
     if p in ctx.asymmetric:
-        for s, o in q.rows(f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} {q.src('g')} "
-                           f"GRAPH ?h {{ ?o <{p}> ?s }} {q.src('h')} }}", ("s", "o")):
+        for s, o in q.rows(f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH {q.facts} {{ ?s <{p}> ?o }} "
+                           f"GRAPH {q.facts} {{ ?o <{p}> ?s }} }}", ("s", "o")):
             out.update((s, o))
     if p in ctx.symmetric:
-        out |= q.nodes_of(p, "s", f"FILTER(!isLiteral(?o) && ?o != ?s) MINUS {{ GRAPH ?h {{ ?o <{p}> ?s }} "
-                          f"{q.src('h')} }}")
+        out |= q.nodes_of(p, "s", f"FILTER(!isLiteral(?o) && ?o != ?s) MINUS {{ GRAPH {q.facts} {{ ?o <{p}> ?s }} }}")
     if p in ctx.reverse:  # checks filed under the objects
         rng = ctx.range_ok.get(p)
         if rng is not None:
@@ -130,7 +131,7 @@ def _property_suspects(q: _Asker, p: str, ctx: OntologyContext) -> set[str]:
         elif p in ctx.object_props:
             out |= q.nodes_of(p, "o", "FILTER(!isLiteral(?o)) " + q.untyped("o"))
         if p in ctx.inverse_functional:
-            out |= q.ids(f"SELECT ?x WHERE {{ GRAPH ?g {{ ?s <{p}> ?x }} {q.src('g')} }} "
+            out |= q.ids(f"SELECT ?x WHERE {{ GRAPH {q.facts} {{ ?s <{p}> ?x }} }} "
                          "GROUP BY ?x HAVING (COUNT(DISTINCT ?s) > 1)")
     return out
 
@@ -143,8 +144,8 @@ def _disjoint_suspects(q: _Asker, ctx: OntologyContext) -> set[str]:
         under_b = frozenset(c for c, up in ctx.up.items() if b in up)
         if not under_a or not under_b:
             continue
-        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?a }} VALUES ?a {{ {_values(under_a)} }} "
-                     f"{q.src('g')} GRAPH ?h {{ ?x a ?b }} VALUES ?b {{ {_values(under_b)} }} {q.src('h')} }}")
+        out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {q.facts} {{ ?x a ?a }} VALUES ?a {{ {_values(under_a)} }} "
+                     f"GRAPH {q.facts} {{ ?x a ?b }} VALUES ?b {{ {_values(under_b)} }} }}")
     return out
 
 
@@ -156,7 +157,7 @@ def _rule_suspects(q: _Asker, compiled: list[Any]) -> set[str]:
         if not c.props:
             continue
         names = tuple(f"v{i}" for i in range(len(c.props)))
-        where = " ".join(f"GRAPH ?g{i} {{ ?s <{p}> ?v{i} }} {q.src(f'g{i}')}" for i, p in enumerate(c.props))
+        where = " ".join(f"GRAPH {q.facts} {{ ?s <{p}> ?v{i} }}" for i, p in enumerate(c.props))
         values: dict[str, list[set[str]]] = {}
         for row in q.rows(f"SELECT DISTINCT ?s {' '.join('?' + n for n in names)} WHERE {{ {where} }}",
                           ("s", *names)):
