@@ -76,8 +76,10 @@ def suspects(kg: StoredKnowledgeGraph, ctx: OntologyContext, compiled: list[Any]
     used = q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {kg.evidence_graph} {{ ?n <{_RDF}predicate> ?x }} }}")
     # Entities with a type resting on a flagged fact: their judged types are not all their types, so every
     # domain and range check of theirs is decided per node (a superset of FactIndex.with_inferred_types).
+    # The type test as a FILTER: with rdf:type in the pattern Oxigraph started from every type statement
+    # (1M facts: 3.4 s with 14 flags, 16.1 s with 700k; as a filter 0.0 s and 6.2 s).
     out |= q.ids(f"SELECT DISTINCT ?x WHERE {{ GRAPH {kg.evidence_graph} {{ ?n <{_FLAG}> ?f . "
-                 f"?n <{_RDF}predicate> <{TYPE}> . ?n <{_RDF}subject> ?x }} }}")
+                 f"?n <{_RDF}predicate> ?p . ?n <{_RDF}subject> ?x }} FILTER(?p = <{TYPE}>) }}")
     for p in used:
         prop = ctx.properties.get(p)
         if prop is None:
