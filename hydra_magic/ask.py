@@ -247,6 +247,15 @@ class _Grounds:
         self.patterns = patterns
         preds = {p for _, p, _ in patterns if isinstance(p, URIRef)}
         self.by_pred: dict[Node, list[Fact]] = {}
+        # A graph in a store gives the facts of each predicate asked about (light: the sentences of the
+        # grounds shown are read with them), not every fact with its evidence.
+        self._full: Any = getattr(self.kg, "full_facts", None)
+        per_predicate = getattr(self.kg, "facts_with_predicate", None)
+        if callable(per_predicate) and callable(self._full):
+            for p in sorted(preds):
+                self.by_pred[p] = per_predicate(p)
+            return
+        self._full = None
         for f in self.kg:
             if f.predicate in preds:
                 self.by_pred.setdefault(f.predicate, []).append(f)
@@ -258,7 +267,10 @@ class _Grounds:
             for f in self.by_pred.get(p, []):
                 if (s_ is None or f.subject == s_) and (o_ is None or self._same_object(p, f.object, o_)):
                     found.setdefault((f.source, f.key), f)
-        return sorted(found.values(), key=lambda f: (not f.evidence.verified, f.predicate == RDF.type, f.source))
+        facts = self._full(list(found.values())) if self._full is not None and found else list(found.values())
+        # Ties in a fixed order: a store gives facts in its own order, memory in the order they came.
+        return sorted(facts, key=lambda f: (not f.evidence.verified, f.predicate == RDF.type, f.source,
+                                            str(f.predicate), str(f.subject), str(f.object)))
 
     def _same_object(self, p: Node, got: Node, want: Node) -> bool:
         if got == want:

@@ -20,8 +20,11 @@ it took effect.
 **Opening reads no fact**: the session's graph (:class:`~.stored_kg.StoredKnowledgeGraph` over a
 :class:`~.sparql_reader.SparqlQuadReader`) asks the server for what it needs — counts, one
 entity's types, one source's facts — and each change tells it what was there before, so its
-counts follow. What this version does not do yet, on purpose and said here: a full verification
-and the explorer read the facts (one quad each, not their evidence) into the kernel.
+counts follow. A full verification asks the server for its suspects and reads only the facts
+around them; CQ tests, ``%%sparql`` over the default graph and the explorer query the facts graph
+on the server. What still reads every fact (one quad each, not its evidence): a query naming graphs
+(``GRAPH``, ``FROM``) or over verified facts only (the kernel's copy), SHACL shapes, ``%hydra ask``'s
+evidence for its answers, and exports.
 """
 
 from __future__ import annotations
