@@ -67,6 +67,9 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     shared = _shared_object(b, dom, vg, rest)
     if shared:
         return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
+    relative = _object_relative_clause(text, pattern, subj, toks, start, vg, rest, subject_class)
+    if relative is not None:
+        return relative
     if vg.kind == "active" and _parallel_verb_at(vg, list(toks)) is not None:
         # "Which animals eat plants and hunt animals?": two verb phrases, not an object "hunt animals"
         return _coordinated(text, pattern, subj, toks, start, vg, subject_class)
@@ -83,6 +86,36 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     if vg.kind == "passive":
         return _subject_passive(b, dom, vg, objs, neg)
     return _subject_active(b, dom, vg, objs, neg, agg)
+
+
+def _object_relative_clause(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int,
+                            vg: _VG, rest: list[str], subject_class: ClassRef | None) -> ParsedCQ | None:
+    """``What animal eats a plant that grows in a habitat?``: the clause after "that"/"which" says something of
+    the object before it (``growsIn``: Plant → Habitat), next to the main relation (``eats``: Animal → Plant).
+    The relative pronoun must be followed by a verb group of its own; the last object is its subject."""
+    if vg.kind not in ("active", "passive"):
+        return None
+    low = _low(rest)
+    j = next((i for i in range(1, len(low) - 1) if low[i] in ("that", "which")), -1)
+    if j < 0 or any(w in ("that", "which") for w in low[j + 1:]):
+        return None
+    objs = _nps(rest[:j])
+    if not objs or any(o.ref is None for o in objs):
+        return None
+    inner = _verb_group(rest, j + 1)
+    if inner is None or inner.kind == "copula_np":
+        return None
+    main = _clause_subject(text, pattern, subj, list(toks[:vg.end + j]), start, subject_class=subject_class)
+    if main is None or not main.properties or main.negated:
+        return None
+    sub = _clause_subject(text, pattern, [objs[-1]], rest, j + 1)
+    if sub is None or not sub.properties or sub.aggregate or sub.parts or sub.negated:
+        return None  # a negated relative clause ("a plant that is not poisonous") has no reading here yet
+    classes = main.classes + tuple(c for c in sub.classes if all(c.name != k.name for k in main.classes))
+    props = main.properties + tuple(p for p in sub.properties if all(p.name != q.name for q in main.properties))
+    return replace(main, classes=classes, properties=props,
+                   subclass_links=main.subclass_links + sub.subclass_links,
+                   entities=tuple(dict.fromkeys(main.entities + sub.entities)))
 
 
 #: "X is used to V Y" means X Vs Y; "X is needed to V Y" means Y requires X.
@@ -172,6 +205,9 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
         return _subject_there(b, dom, subj, rest, neg)
     if len(low) > 2 and low[0] in _ABLE_TO and low[1] == "to":
         return _able_to(b, dom, rest[2:], neg)
+    if len(low) > 1 and low[0] == "in" and subj:
+        # "What animals are in a habitat?" → locatedIn (Animal → Habitat), as "Are there lions in a country?"
+        return _located_in(b, dom, rest[1:], neg)
     rel = _relational(rest)
     if rel is not None:
         roles, owners = rel
@@ -196,6 +232,17 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
             for d in dom:
                 b.link(o.ref.name, d, implied=True)
     return b.done("entities", dom[0] if dom else None)
+
+
+def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> ParsedCQ | None:
+    """``What animals are (there) in a habitat?`` → ``locatedIn`` (Animal → Habitat). The place is a class with
+    a determiner or in the plural, never an adjective: "in danger", "in the wild" are states, not places."""
+    places = _nps(place)
+    if not dom or not places or any(p.ref is None or not (p.det or p.plural) or _is_adjective(p.words[-1].lower())
+                                    for p in places):
+        return None
+    b.prop(_state_prop("located", "in", dom, b.np(places)))
+    return b.done("entities", dom[0], "domain", negated=neg)
 
 
 def _able_to(b: _B, dom: tuple[str, ...], rest: list[str], neg: bool,
@@ -230,6 +277,8 @@ def _subject_there(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
         b.prop(_has_prop(owners[0].ref, dom))
         return b.done("entities", dom[0], "domain", negated=neg)
     tl = _low(tail)
+    if tl[0] == "in" and len(tail) > 1:
+        return _located_in(b, dom, tail[1:], neg)  # "What animals are there in a habitat?"
     if tl[0] == "to" and len(tail) > 2 and subj and dom and tl[1] in COMMON_VERBS and verb_lemma(tl[1]) == tl[1]:
         # "What tools are there to analyse data?" → analyses (Tool → Data)
         prep, end = _prep_at(tl, 2)

@@ -1,0 +1,109 @@
+"""Fourth round of CQ shapes (issue 16 item 6): each new shape with the ontology contribution it must give —
+classes, each property with its domain and range, the answer kind — and the questions it must still leave
+unparsed (``unparsed_cq`` with a rewording hint, never a guess). Shapes taken from the CLaRO v1 catalogue
+(Keet et al., CC-BY) and written by hand; no held-out question set was read to write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from hydra_magic.contracts import check_proposal
+from hydra_magic.cq import CompetencyQuestion
+from hydra_magic.english.cq import parse_cq, propose_from_cqs
+from hydra_magic.ontology import Ontology
+
+
+def _props(q: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    p = parse_cq(q)
+    assert p is not None, q
+    return [(r.name, r.kind, r.domain, r.range) for r in p.properties]
+
+
+def _classes(q: str) -> set[str]:
+    p = parse_cq(q)
+    assert p is not None, q
+    return {c.name for c in p.classes}
+
+
+# ------------------------------------------------ "What X are in Y?" (CLaRO 46: "What EC1 are in EC2 of EC3")
+@pytest.mark.parametrize("q, props, classes", [
+    ("What animals are in a habitat?", [("locatedIn", "object", ("Animal",), ("Habitat",))], {"Animal", "Habitat"}),
+    ("Which plants are in gardens?", [("locatedIn", "object", ("Plant",), ("Garden",))], {"Plant", "Garden"}),
+    ("What animals are there in a habitat?", [("locatedIn", "object", ("Animal",), ("Habitat",))],
+     {"Animal", "Habitat"}),
+    ("What animals are in a region of a country?",
+     [("locatedIn", "object", ("Animal",), ("Region",)), ("hasRegion", "object", ("Country",), ("Region",))],
+     {"Animal", "Region", "Country"}),
+])
+def test_what_x_are_in_y_is_a_location(q, props, classes):
+    p = parse_cq(q)
+    assert _props(q) == props and _classes(q) == classes
+    assert (p.answer, p.answer_class, p.focus) == ("entities", props[0][2][0], "domain")
+
+
+# ------------------------------------------- "What X V Y given Z?" (CLaRO 54: "What EC1 PC1 EC2 given EC3")
+@pytest.mark.parametrize("q, props, classes, answer_class", [
+    ("What animal eats a plant given a habitat?", [("eats", "object", ("Animal",), ("Plant",))],
+     {"Animal", "Plant", "Habitat"}, "Animal"),
+    ("Which film wins an award given a country?", [("wins", "object", ("Film",), ("Award",))],
+     {"Film", "Award", "Country"}, "Film"),
+])
+def test_trailing_given_keeps_the_given_class_and_reads_the_question_before_it(q, props, classes, answer_class):
+    p = parse_cq(q)
+    assert _props(q) == props and _classes(q) == classes
+    assert p.pattern.startswith("given_") and (p.answer, p.answer_class) == ("entities", answer_class)
+
+
+def test_trailing_given_reads_like_the_fronted_given():
+    a, b = parse_cq("What animal eats a plant given a habitat?"), parse_cq("Given a habitat, what animal eats a plant?")
+    assert a.properties == b.properties and {c.name for c in a.classes} == {c.name for c in b.classes}
+
+
+def test_given_as_a_verb_is_not_the_given_shape():
+    p = parse_cq("What is given to a student?")
+    assert p is not None and not p.pattern.startswith("given_")
+
+
+# ------------------------------- object with a relative clause (CLaRO 52: "What EC1 PC1 EC1 or EC2 that PC2 EC3")
+@pytest.mark.parametrize("q, props", [
+    ("What animal eats a plant that grows in a habitat?",
+     [("eats", "object", ("Animal",), ("Plant",)), ("growsIn", "object", ("Plant",), ("Habitat",))]),
+    ("Which animals eat plants that grow in a habitat?",
+     [("eats", "object", ("Animal",), ("Plant",)), ("growsIn", "object", ("Plant",), ("Habitat",))]),
+    ("Which director directs a film which wins an award?",
+     [("directs", "object", ("Director",), ("Film",)), ("wins", "object", ("Film",), ("Award",))]),
+    ("Which tools produce data that are stored in a database?",
+     [("produces", "object", ("Tool",), ("Data",)), ("storedIn", "object", ("Data",), ("Database",))]),
+    ("What animal eats an animal or a plant that hunts an insect?",
+     [("eats", "object", ("Animal",), ("Animal", "Plant")), ("hunts", "object", ("Plant",), ("Insect",))]),
+])
+def test_a_relative_clause_on_the_object_adds_a_relation_of_the_object(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props
+    assert (p.answer, p.focus, p.negated) == ("entities", "domain", False)
+    assert p.answer_class == props[0][2][0]
+
+
+# --------------------------------------------------------------- still unparsed: no guess
+@pytest.mark.parametrize("q", [
+    "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet
+    "How does an animal eat a plant?",  # manner: no property to propose
+    "To what extent does an animal eat a plant?",  # a degree of a relation
+    "Which types are disjoint from an animal?",  # disjointness: no answer kind for it
+    "Is there an animal to a plant a habitat eats?",  # a badly filled template
+    "What animals are in danger?",  # a state, not a place
+    "Which animals are in the wild?",  # an adjective: a state, not a class Wild
+])
+def test_shapes_left_unparsed_get_unparsed_cq_with_a_hint(q):
+    assert parse_cq(q) is None
+    proposal = propose_from_cqs([CompetencyQuestion(q)], Ontology())
+    assert [i.code for i in proposal.issues] == ["unparsed_cq"] and "Rephrase" in proposal.issues[0].hint
+    assert not proposal.classes and not proposal.properties
+
+
+def test_the_new_shapes_propose_a_consistent_ontology():
+    qs = ["What animals are in a habitat?", "What animal eats a plant given a habitat?",
+          "What animal eats a plant that grows in a habitat?"]
+    proposal = propose_from_cqs([CompetencyQuestion(q) for q in qs], Ontology())
+    assert not [i for i in proposal.issues if i.code == "unparsed_cq"]
+    assert not check_proposal(proposal, Ontology()).rejected
