@@ -76,6 +76,10 @@ def test_given_as_a_verb_is_not_the_given_shape():
      [("produces", "object", ("Tool",), ("Data",)), ("storedIn", "object", ("Data",), ("Database",))]),
     ("What animal eats an animal or a plant that hunts an insect?",
      [("eats", "object", ("Animal",), ("Animal", "Plant")), ("hunts", "object", ("Plant",), ("Insect",))]),
+    ("Which companies employ people who live in a city?",
+     [("employs", "object", ("Company",), ("Person",)), ("livesIn", "object", ("Person",), ("City",))]),
+    ("What plants grow in a habitat that is in a country?",
+     [("growsIn", "object", ("Plant",), ("Habitat",)), ("locatedIn", "object", ("Habitat",), ("Country",))]),
 ])
 def test_a_relative_clause_on_the_object_adds_a_relation_of_the_object(q, props):
     p = parse_cq(q)
@@ -84,13 +88,31 @@ def test_a_relative_clause_on_the_object_adds_a_relation_of_the_object(q, props)
     assert p.answer_class == props[0][2][0]
 
 
+def test_a_relative_clause_on_a_passive_agent():
+    p = parse_cq("Which films were directed by a director who won an award?")
+    assert _props("Which films were directed by a director who won an award?") == [
+        ("directs", "object", ("Director",), ("Film",)), ("wins", "object", ("Director",), ("Award",))]
+    assert (p.answer, p.answer_class, p.focus) == ("entities", "Film", "range")
+
+
+# ------------------------------------------ lists with commas (the tokeniser drops them): "a plant, a fungus and …"
+@pytest.mark.parametrize("q, range_", [
+    ("What animal eats a plant, a fungus and an insect?", ("Plant", "Fungus", "Insect")),
+    ("Which animals eat a plant, a fungus or an insect?", ("Plant", "Fungus", "Insect")),
+])
+def test_a_listed_object_is_a_union_range(q, range_):
+    assert _props(q) == [("eats", "object", ("Animal",), range_)]
+    assert _classes(q) == {"Animal", *range_}
+
+
 # --------------------------------------------------------------- still unparsed: no guess
 @pytest.mark.parametrize("q", [
     "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet
+    "What animals eat plants that are trees?",  # a class stated in a relative clause: not read yet
+    "Is there an animal to a plant a habitat eats?",  # two articles without a list: no split
     "How does an animal eat a plant?",  # manner: no property to propose
     "To what extent does an animal eat a plant?",  # a degree of a relation
     "Which types are disjoint from an animal?",  # disjointness: no answer kind for it
-    "Is there an animal to a plant a habitat eats?",  # a badly filled template
     "What animals are in danger?",  # a state, not a place
     "Which animals are in the wild?",  # an adjective: a state, not a class Wild
 ])

@@ -225,9 +225,13 @@ def _nps(toks: Sequence[str], class_slot: bool = False) -> list[_NP] | None:
     if not toks:
         return None
     groups: list[list[str]] = [[]]
-    for t, w in zip(toks, low):
+    listed = any(w in ("and", "or") for w in low[1:])
+    for k, (t, w) in enumerate(zip(toks, low)):
         if w in ("and", "or", "nor"):
             groups.append([])
+        elif listed and w in ("a", "an") and groups[-1] and low[k - 1] not in PREPS | DETERMINERS \
+                and "and" not in low[:k] and "or" not in low[:k]:
+            groups.append([t])  # "a plant, a fungus and an insect" (the tokeniser drops the commas)
         else:
             groups[-1].append(t)
     if any(not g for g in groups):

@@ -88,6 +88,10 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     return _subject_active(b, dom, vg, objs, neg, agg)
 
 
+#: Relative pronouns that open a clause about the object before them.
+_RELATIVE = frozenset(("that", "which", "who"))
+
+
 def _object_relative_clause(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int,
                             vg: _VG, rest: list[str], subject_class: ClassRef | None) -> ParsedCQ | None:
     """``What animal eats a plant that grows in a habitat?``: the clause after "that"/"which" says something of
@@ -96,15 +100,15 @@ def _object_relative_clause(text: str, pattern: str, subj: list[_NP] | None, tok
     if vg.kind not in ("active", "passive"):
         return None
     low = _low(rest)
-    j = next((i for i in range(1, len(low) - 1) if low[i] in ("that", "which")), -1)
-    if j < 0 or any(w in ("that", "which") for w in low[j + 1:]):
+    j = next((i for i in range(1, len(low) - 1) if low[i] in _RELATIVE), -1)
+    if j < 0 or any(w in _RELATIVE for w in low[j + 1:]):
         return None
     objs = _nps(rest[:j])
     if not objs or any(o.ref is None for o in objs):
         return None
     inner = _verb_group(rest, j + 1)
-    if inner is None or inner.kind == "copula_np":
-        return None
+    if inner is None or (inner.kind == "copula_np" and low[inner.end:inner.end + 1] != ["in"]):
+        return None  # "a habitat that is in a country" is a place; "a plant that is a tree" is not read here
     main = _clause_subject(text, pattern, subj, list(toks[:vg.end + j]), start, subject_class=subject_class)
     if main is None or not main.properties or main.negated:
         return None
