@@ -95,6 +95,32 @@ def test_a_relative_clause_on_a_passive_agent():
     assert (p.answer, p.answer_class, p.focus) == ("entities", "Film", "range")
 
 
+def test_a_relative_clause_repeating_the_main_verb_keeps_both_relations():
+    assert _props("What eats an animal that eats a plant?") == [
+        ("eats", "object", (), ("Animal",)), ("eats", "object", ("Animal",), ("Plant",))]
+
+
+@pytest.mark.parametrize("q, props, answer", [
+    # the clause is about the owner after "of", never about the attribute ("a habitat that eats a plant")
+    ("What is the name of a director who won an award?",
+     [("name", "data", ("Director",), ("string",)), ("wins", "object", ("Director",), ("Award",))], "value"),
+    ("What are the habitats of animals that eat plants?",
+     [("hasHabitat", "object", ("Animal",), ("Habitat",)), ("eats", "object", ("Animal",), ("Plant",))],
+     "entities"),
+])
+def test_a_relative_clause_after_of_is_about_the_owner(q, props, answer):
+    assert _props(q) == props and parse_cq(q).answer == answer
+
+
+@pytest.mark.parametrize("q, props", [
+    ("What are the data formats that a software can read?", [("reads", "object", ("Software",), ("DataFormat",))]),
+    ("Which are the formats that a tool should support?", [("supports", "object", ("Tool",), ("Format",))]),
+])
+def test_the_things_that_a_subject_can_verb_are_its_objects(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and (p.answer_class, p.focus) == (props[0][3][0], "range")
+
+
 # ------------------------------------------ lists with commas (the tokeniser drops them): "a plant, a fungus and …"
 @pytest.mark.parametrize("q, range_", [
     ("What animal eats a plant, a fungus and an insect?", ("Plant", "Fungus", "Insect")),

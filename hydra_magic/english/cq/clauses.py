@@ -112,11 +112,16 @@ def _object_relative_clause(text: str, pattern: str, subj: list[_NP] | None, tok
     main = _clause_subject(text, pattern, subj, list(toks[:vg.end + j]), start, subject_class=subject_class)
     if main is None or not main.properties or main.negated:
         return None
-    sub = _clause_subject(text, pattern, [objs[-1]], rest, j + 1)
+    return _with_relative(main, _clause_subject(text, pattern, [objs[-1]], rest, j + 1))
+
+
+def _with_relative(main: ParsedCQ, sub: ParsedCQ | None) -> ParsedCQ | None:
+    """``main`` with what a relative clause about one of its nouns (``sub``) adds: its classes, properties and
+    links; ``None`` when the clause has no relation of its own or one this reading cannot keep."""
     if sub is None or not sub.properties or sub.aggregate or sub.parts or sub.negated:
         return None  # a negated relative clause ("a plant that is not poisonous") has no reading here yet
     classes = main.classes + tuple(c for c in sub.classes if all(c.name != k.name for k in main.classes))
-    props = main.properties + tuple(p for p in sub.properties if all(p.name != q.name for q in main.properties))
+    props = main.properties + tuple(p for p in sub.properties if p not in main.properties)
     return replace(main, classes=classes, properties=props,
                    subclass_links=main.subclass_links + sub.subclass_links,
                    entities=tuple(dict.fromkeys(main.entities + sub.entities)))

@@ -11,7 +11,7 @@ from ...morphology import singularise
 from ...word_classes import _is_adjective, _is_known_attribute, _is_participle
 from ..builders import _B, _attribute, _has_prop, _relational
 from ..chunker import _NP, _low, _nps
-from ..clauses import _clause_subject
+from ..clauses import _clause_subject, _with_relative
 from ..model import PERSON, ParsedCQ
 from ..registry import cq_pattern
 from .which import _object_relative
@@ -49,6 +49,12 @@ def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
             r = _object_relative(text, rest[:k], rest[k + 1:])  # "What are the plants that an animal eats?"
             if r is not None:
                 return replace(r, pattern="what_are_that_object")
+            if len(subj) == 1 and subj[0].of:
+                # "What is the habitat of an animal that eats a plant?": the clause is about the animal
+                owned = _relational(rest[:k])
+                main = _attribute_of(text, low[0], *owned) if owned is not None else None
+                return _with_relative(main, _clause_subject(text, "what_are_that", [subj[0].of[-1]], rest,
+                                                            k + 1)) if main is not None else None
             return _clause_subject(text, "what_are_that", subj, rest, k + 1)
     return _what_is_x(text, low, rlow, _nps(rest, class_slot=low[0] == "which"))
 

@@ -70,6 +70,11 @@ def _object_relative(text: str, head: Sequence[str], clause: Sequence[str]) -> P
     end = len(low) - (1 if low and low[-1] in PREPS else 0)
     if end < 2:
         return None
+    m = next((i for i in range(1, end - 1) if low[i] in MODALS), -1)
+    if m > 0 and low[m + 1:m + 2] != ["not"] and low[0] in DETERMINERS:
+        # "the formats that a software can read": "Which formats can a software read?"
+        r = _p_which(text, ["which", *head, clause[m], *clause[:m], *clause[m + 1:]])
+        return r if r is not None and r.pattern == "which_object" else None
     verb = low[end - 1]
     if _is_third_person(verb) and low[0] in DETERMINERS:
         aux = "does"
