@@ -121,6 +121,17 @@ def test_the_things_that_a_subject_can_verb_are_its_objects(q, props):
     assert _props(q) == props and (p.answer_class, p.focus) == (props[0][3][0], "range")
 
 
+@pytest.mark.parametrize("q, props", [
+    ("Does an animal eat a plant that grows in a habitat?",
+     [("eats", "object", ("Animal",), ("Plant",)), ("growsIn", "object", ("Plant",), ("Habitat",))]),
+    ("Can a tool read a format that is used by a software?",
+     [("reads", "object", ("Tool",), ("Format",)), ("uses", "object", ("Software",), ("Format",))]),
+])
+def test_a_yes_no_question_with_a_relative_clause_on_its_object(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and (p.answer, p.negated) == ("boolean", False)
+
+
 # ------------------------------------------ lists with commas (the tokeniser drops them): "a plant, a fungus and …"
 @pytest.mark.parametrize("q, range_", [
     ("What animal eats a plant, a fungus and an insect?", ("Plant", "Fungus", "Insect")),
@@ -135,6 +146,8 @@ def test_a_listed_object_is_a_union_range(q, range_):
 @pytest.mark.parametrize("q", [
     "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet
     "What animals eat plants that are trees?",  # a class stated in a relative clause: not read yet
+    "Does an animal eat a plant that is a tree?",
+    "Does an animal eat a plant that is not poisonous?",
     "Is there an animal to a plant a habitat eats?",  # two articles without a list: no split
     "How does an animal eat a plant?",  # manner: no property to propose
     "To what extent does an animal eat a plant?",  # a degree of a relation

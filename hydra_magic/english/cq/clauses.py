@@ -118,8 +118,8 @@ def _object_relative_clause(text: str, pattern: str, subj: list[_NP] | None, tok
 def _with_relative(main: ParsedCQ, sub: ParsedCQ | None) -> ParsedCQ | None:
     """``main`` with what a relative clause about one of its nouns (``sub``) adds: its classes, properties and
     links; ``None`` when the clause has no relation of its own or one this reading cannot keep."""
-    if sub is None or not sub.properties or sub.aggregate or sub.parts or sub.negated:
-        return None  # a negated relative clause ("a plant that is not poisonous") has no reading here yet
+    if sub is None or not sub.properties or sub.aggregate or sub.parts or sub.negated or sub.subclass_links:
+        return None  # a negated clause ("a plant that is not poisonous") or a class ("that is a tree"): not read
     classes = main.classes + tuple(c for c in sub.classes if all(c.name != k.name for k in main.classes))
     props = main.properties + tuple(p for p in sub.properties if p not in main.properties)
     return replace(main, classes=classes, properties=props,

@@ -136,6 +136,17 @@ def _p_yes_no(text: str, toks: list[str]) -> ParsedCQ | None:
             return replace(first, classes=first.classes + tuple(c for c in second.classes if c not in first.classes),
                            properties=first.properties + second.properties,
                            entities=tuple(dict.fromkeys(first.entities + second.entities)))
+        rlow = _low(rest)
+        rel = next((i for i in range(1, len(rlow) - 1) if rlow[i] in ("that", "which", "who")), -1)
+        if rel > 0 and vg.lemma != "have":
+            # "Does an animal eat a plant that grows in a habitat?": the clause is about the object
+            from ..clauses import _with_relative
+
+            held = _nps(rest[:rel])
+            main = _p_yes_no(text, toks[:vg.end + rel])
+            if not held or held[-1].ref is None or main is None or main.negated:
+                return None
+            return _with_relative(main, _clause_subject(text, "does_verb", [held[-1]], rest, rel + 1))
         objs = _objects(rest)
         b = _B(text, "does_have" if vg.lemma == "have" else "does_verb")
         if objs is None and _shared_object(b, b.np(subj), vg, list(rest)):
