@@ -132,6 +132,20 @@ def test_a_yes_no_question_with_a_relative_clause_on_its_object(q, props):
     assert _props(q) == props and (p.answer, p.negated) == ("boolean", False)
 
 
+@pytest.mark.parametrize("q, props", [
+    ("Which animals that eat a plant hunt an insect?",
+     [("hunts", "object", ("Animal",), ("Insect",)), ("eats", "object", ("Animal",), ("Plant",))]),
+    ("Which directors who won an award directed a film?",
+     [("directs", "object", ("Director",), ("Film",)), ("wins", "object", ("Director",), ("Award",))]),
+    ("Which animals that eat plants are endangered?",
+     [("isEndangered", "data", ("Animal",), ("boolean",)), ("eats", "object", ("Animal",), ("Plant",))]),
+])
+def test_a_relative_clause_on_the_subject_restricts_the_answer(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props
+    assert (p.answer, p.answer_class, p.focus) == ("entities", props[0][2][0], "domain")
+
+
 # ------------------------------------------ lists with commas (the tokeniser drops them): "a plant, a fungus and …"
 @pytest.mark.parametrize("q, range_", [
     ("What animal eats a plant, a fungus and an insect?", ("Plant", "Fungus", "Insect")),

@@ -26,6 +26,9 @@ def _p_which(text: str, toks: list[str]) -> ParsedCQ | None:
         rest = rest[2:]
     rlow = _low(rest)
     n = len(rest)
+    r = _subject_relative(text, toks[0], rest, rlow)
+    if r is not None:
+        return r
 
     def strong(w: str) -> bool:
         return w in AUX or _is_verb_form(w)
@@ -84,3 +87,27 @@ def _object_relative(text: str, head: Sequence[str], clause: Sequence[str]) -> P
         return None
     r = _p_which(text, ["which", *head, aux, *clause[:end - 1], verb_lemma(verb), *clause[end:]])
     return r if r is not None and r.pattern == "which_object" else None
+
+
+def _subject_relative(text: str, wh: str, rest: list[str], rlow: list[str]) -> ParsedCQ | None:
+    """``Which animals that eat a plant hunt a habitat?``: the clause after "that" says something of the subject
+    (``eats``: Animal → Plant) and the verb after it is the question's own (``hunts``: Animal → Habitat). Each
+    place where a verb could start the main clause is tried; both halves must read."""
+    k = next((i for i in range(1, min(len(rlow), 5)) if rlow[i] in ("that", "who", "which")), -1)
+    if k < 0 or any(w in ("that", "who", "which") for w in rlow[k + 1:]):
+        return None
+    subj = _nps(rest[:k], class_slot=True)
+    if not subj or len(subj) != 1 or subj[0].ref is None:
+        return None
+    from ..clauses import _with_relative
+
+    for e in range(k + 3, len(rest) - 1):
+        if not (rlow[e] in AUX or _is_verb_form(rlow[e])):
+            continue
+        sub = _clause_subject(text, "which_subject", subj, rest[:e], k + 1)
+        if sub is None:
+            continue
+        main = _p_which(text, [wh, *rest[:k], *rest[e:]])
+        if main is not None and main.pattern == "which_subject" and not main.negated:
+            return _with_relative(main, sub)
+    return None
