@@ -156,6 +156,27 @@ def test_a_listed_object_is_a_union_range(q, range_):
     assert _classes(q) == {"Animal", *range_}
 
 
+# ------------------------------------------------- amounts and "adjective to verb"
+@pytest.mark.parametrize("q, props", [
+    ("How much water is in a mixture?", [("amountOfWater", "data", ("Mixture",), ("float",))]),
+    ("How much sugar is there in a drink?", [("amountOfSugar", "data", ("Drink",), ("float",))]),
+])
+def test_how_much_x_is_in_y_is_an_amount_not_a_class(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and (p.answer, p.answer_class) == ("value", None)
+    assert _classes(q) == {props[0][2][0]}  # no class Water or Sugar to count
+
+
+@pytest.mark.parametrize("q, props, answer", [
+    ("Which software is free to use?", [("isFreeToUse", "data", ("Software",), ("boolean",))], "entities"),
+    ("Which software is easy to install?", [("isEasyToInstall", "data", ("Software",), ("boolean",))], "entities"),
+    ("Is a software difficult to use?", [("isDifficultToUse", "data", ("Software",), ("boolean",))], "boolean"),
+])
+def test_adjective_to_verb_is_a_yes_no_attribute_not_a_class(q, props, answer):
+    p = parse_cq(q)
+    assert _props(q) == props and p.answer == answer and _classes(q) == {"Software"}
+
+
 # --------------------------------------------------------------- still unparsed: no guess
 @pytest.mark.parametrize("q", [
     "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet

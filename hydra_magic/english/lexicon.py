@@ -230,7 +230,7 @@ ADJECTIVES = _words(
     "maintained deprecated licensed certified endangered threatened protected vulnerable extinct "
     "true false real virtual physical mental electronic genetic specific generic scientific academic exotic "
     "tropical arctic dominant resistant efficient present absent prevalent abundant fertile sterile "
-    "permanent temporary visible invisible optional mandatory required free-to-use")
+    "permanent temporary visible invisible optional mandatory required free-to-use easy difficult")
 ADJ_SUFFIXES = ("ous", "ive", "able", "ible", "ful", "less", "ical")
 
 #: Base forms of verbs common in competency questions (plus the irregular ones); used to find the verb.

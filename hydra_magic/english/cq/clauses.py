@@ -304,6 +304,11 @@ def _subject_is_adjective(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str],
     data?`` → ``analyses`` (Software → Data)."""
     if vg.prep == "to" and vg.adjective in _ABLE_TO:
         return _passive_purpose(b, dom, replace(vg, kind="passive", lemma="use"), rest, neg)
+    if vg.prep == "to" and len(rest) == 1 and rest[0].lower() in COMMON_VERBS and verb_lemma(rest[0].lower()) == \
+            rest[0].lower():
+        # "Which software is free to use?" → isFreeToUse (Software → boolean), not a class Use
+        b.prop(_bool_prop(f"{vg.adjective} to {rest[0].lower()}", dom))
+        return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
     if vg.prep:
         objs = _objects(rest)
         if not objs:

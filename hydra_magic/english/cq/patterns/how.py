@@ -54,7 +54,7 @@ def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
     if low[1] == "long" and low[2] in AUX_DO | MODALS and len(toks) > 4:
         return _how_long(text, toks)
     if low[1] == "much" and low[2] not in AUX and len(toks) > 5:
-        return _how_much_of(text, toks)
+        return _how_much_in(text, toks) or _how_much_of(text, toks)
     if low[1] == "often" and low[2] in AUX and len(toks) > 4:
         # "How often is the software updated?" → updateFrequency (Software → string: "daily", "twice a year")
         r = _event(text, "how_often", toks, 2, "frequency", "string")
@@ -79,6 +79,25 @@ def _how_much_of(text: str, toks: list[str]) -> ParsedCQ | None:
     label = f"amount of {unit.ref.label} {past_participle(verb)}"
     b.prop(PropertyReq(_camel(label), "data", dom, ("float",), label,
                        (f"{unit.ref.label} {past_participle(verb)}", f"{past_participle(verb)} {unit.ref.label}")))
+    return b.done("value", None, "range")
+
+
+def _how_much_in(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``How much water is in a mixture?`` → ``amountOfWater`` (Mixture → float): an amount of a substance in its
+    container, never a class Water to count."""
+    low = _low(toks)
+    a = next((i for i in range(3, len(low) - 2) if low[i] in ("is", "are")), -1)
+    at = a + 2 if a > 0 and low[a + 1] == "there" else a + 1  # "How much sugar is there in a drink?"
+    if a < 0 or at >= len(low) - 1 or low[at] not in ("in", "within"):
+        return None
+    unit = _np(toks[2:a], class_slot=True)
+    owner = _nps(toks[at + 1:])
+    if unit is None or unit.ref is None or unit.of or not owner or any(o.ref is None for o in owner):
+        return None
+    b = _B(text, "how_much_in")
+    dom = b.np(owner)
+    label = f"amount of {unit.ref.label}"
+    b.prop(PropertyReq(_camel(label), "data", dom, ("float",), label, (f"{unit.ref.label} content",)))
     return b.done("value", None, "range")
 
 
