@@ -177,6 +177,18 @@ def test_adjective_to_verb_is_a_yes_no_attribute_not_a_class(q, props, answer):
     assert _props(q) == props and p.answer == answer and _classes(q) == {"Software"}
 
 
+# ------------------------------------------------- "By whom …?": "Who … by?"
+@pytest.mark.parametrize("q, props, focus", [
+    ("By whom is a film directed?", [("directs", "object", ("Person",), ("Film",))], "domain"),
+    ("With whom did an actor work?", [("worksWith", "object", ("Actor",), ("Person",))], "range"),
+])
+def test_preposition_whom_reads_as_who_with_the_preposition_last(q, props, focus):
+    p = parse_cq(q)
+    assert _props(q) == props and (p.answer, p.answer_class, p.focus) == ("entities", "Person", focus)
+    assert p.describe().split(":")[1] == parse_cq("Whom " + q.split(" ", 2)[2].rstrip("?") + " "
+                                                    + q.split()[0].lower() + "?").describe().split(":")[1]
+
+
 # --------------------------------------------------------------- still unparsed: no guess
 @pytest.mark.parametrize("q", [
     "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet

@@ -1,18 +1,26 @@
-"""Question family *preposition + wh*: ``In which country was a film produced?`` → producedIn (Film → Country)."""
+"""Question family *preposition + wh*: ``In which country was a film produced?`` → producedIn (Film → Country);
+``By whom was a film directed?`` → directs (Person → Film)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from ...lexicon import AUX, PREPS
 from ..chunker import _low, _nps
 from ..clauses import _clause_inverted
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from .who import _p_who
 
 
 @cq_pattern(priority=80)
 def _p_prep_wh(text: str, toks: list[str]) -> ParsedCQ | None:
     """``In which country was a film produced?`` → producedIn (Film → Country)."""
     low = _low(toks)
+    if len(toks) >= 4 and low[0] in PREPS and low[1] == "whom":
+        # "By whom was a film directed?", "With whom did an actor work?": "Whom did an actor work with?"
+        r = _p_who(text, ["whom", *toks[2:], low[0]])
+        return replace(r, pattern="prep_" + r.pattern) if r is not None else None
     if len(toks) < 5 or low[0] not in PREPS or low[1] not in ("what", "which"):
         return None
     prep = low[0]
