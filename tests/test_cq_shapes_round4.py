@@ -189,6 +189,22 @@ def test_preposition_whom_reads_as_who_with_the_preposition_last(q, props, focus
                                                     + q.split()[0].lower() + "?").describe().split(":")[1]
 
 
+# ------------------------------------------------- "Is X a Y of Z?": a role of Z, as "Which X are Ys of Z?"
+@pytest.mark.parametrize("q, props, classes", [
+    ("Is a lion a predator of a zebra?", [("hasPredator", "object", ("Zebra",), ("Lion",))], {"Lion", "Zebra"}),
+    ("Is Ridley Scott the director of a film?", [("hasDirector", "object", ("Film",), ("Director",))],
+     {"Director", "Film"}),
+])
+def test_is_x_a_role_of_y_asks_about_the_role_relation(q, props, classes):
+    p = parse_cq(q)
+    assert _props(q) == props and _classes(q) == classes
+    assert (p.answer, p.subclass_links) == ("boolean", ())
+
+
+def test_is_x_a_y_without_of_stays_a_subclass_test():
+    assert parse_cq("Is a lion an animal?").describe() == "is_a: Lion ⊑ Animal"
+
+
 # --------------------------------------------------------------- still unparsed: no guess
 @pytest.mark.parametrize("q", [
     "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ...lexicon import AUX_BE, DETERMINERS, KIND_WORDS, NEG, PREPS
 from ...morphology import singularise
 from ...word_classes import _is_adjective, _is_participle
-from ..builders import _B, _bool_prop, _first
+from ..builders import _B, _bool_prop, _first, _has_prop
 from ..chunker import _NP, _low, _np, _nps, _strip_tail
 from ..clauses import _ABLE_TO, _able_to, _clause_subject
 from ..model import ParsedCQ
@@ -113,6 +113,17 @@ def _is_a(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
         ys = _nps(toks[j:], class_slot=True)
         if not ys or any(y.ref is None for y in ys):
             continue
+        if len(ys) == 1 and ys[0].of and ys[0].ref is not None:
+            # "Is a lion a predator of a zebra?" → hasPredator (Zebra → Lion), as "Which animals are predators
+            # of a zebra?" reads; a role of its owner, not only a class Predator
+            if any(o.ref is None and not o.entity for o in ys[0].of):
+                return None
+            b = _B(text, "is_role_of")
+            dom = b.np(x)
+            if not dom:
+                b.cls(ys[0].ref)  # "Is Ridley Scott the director of a film?": the role is the range
+            b.prop(_has_prop(ys[0].ref, b.np(ys[0].of), dom or None))
+            return b.done("boolean", None, None)
         b = _B(text, "is_a")
         b.np(x)
         for y in ys:
