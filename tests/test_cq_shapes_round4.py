@@ -205,6 +205,18 @@ def test_is_x_a_y_without_of_stays_a_subclass_test():
     assert parse_cq("Is a lion an animal?").describe() == "is_a: Lion ⊑ Animal"
 
 
+# ------------------------------------------------- one object asked for, two verbs
+@pytest.mark.parametrize("q, props", [
+    ("What file formats can the software import and export?",
+     [("imports", "object", ("Software",), ("FileFormat",)), ("exports", "object", ("Software",), ("FileFormat",))]),
+    ("Which films did a director direct and produce?",
+     [("directs", "object", ("Director",), ("Film",)), ("produces", "object", ("Director",), ("Film",))]),
+])
+def test_an_object_question_with_two_verbs_needs_both_relations(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and (p.answer, p.answer_class, p.focus) == ("entities", props[0][3][0], "range")
+
+
 # --------------------------------------------------------------- still unparsed: no guess
 @pytest.mark.parametrize("q", [
     "Which animals eat a plant that is not poisonous?",  # a negated relative clause: no reading yet

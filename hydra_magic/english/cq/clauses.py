@@ -586,6 +586,18 @@ def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequen
         vg = _verb_group(toks, j, fronted=aux)
         if vg is None:
             continue
+        if vg.end == n - 2 and vg.kind == "active" and not vg.prep and vg.lemma not in ("be", "have", "do") and (
+                low[n - 2] in ("and", "or") and low[n - 1] in COMMON_VERBS and verb_lemma(low[n - 1]) == low[n - 1]
+                and low[n - 1] not in ("be", "have", "do")):
+            # "What formats can the software import and export?": one object asked for, two verbs
+            b = _B(text, pattern)
+            whn2 = (b.cls(wh_class),) if wh_class is not None else b.np(wh)
+            if not whn2:
+                return None
+            sub2 = b.np(subj)
+            b.prop(_verb_prop(vg.lemma, "", sub2, whn2))
+            b.prop(_verb_prop(low[n - 1], "", sub2, whn2))
+            return b.done(answer, whn2[0], "range", negated=vg.negated)
         if vg.end != n:
             r = _inverted_with_pp(text, pattern, wh, toks, vg, subj, wh_class, answer)
             if r is not None:
