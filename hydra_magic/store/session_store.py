@@ -386,11 +386,22 @@ class SessionStore:
                    for q in self._store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)):
             self._store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, names.facts))
 
-    def _add_facts_graph(self) -> str:
-        """Format 2 to 3: fill ``<base>facts`` from the source graphs (one transaction; done again if killed)."""
-        n = self.names
-        self._store.update(f"INSERT {{ GRAPH {n.facts} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                           f"FILTER(?g NOT IN ({n.evidence}, {n.ontology}, {n.session}, {n.facts})) }}")
+    def _add_facts_graph(self, batch: int = 100_000) -> str:
+        """Format 2 to 3: fill ``<base>facts`` from the source graphs, a batch of quads at a time (one SPARQL
+        ``INSERT … WHERE`` held every solution: 2.26 GB at 1M facts). The format is written last: a kill
+        before it leaves format 2, and the next open fills the graph again (a set: nothing doubles)."""
+        n, st = self.names, self._store
+        fg, pending = n.facts, []
+        for g in list(st.named_graphs()):
+            if n.source_of(g) is None:
+                continue
+            pending += [ox.Quad(q.subject, q.predicate, q.object, fg)
+                        for q in st.quads_for_pattern(None, None, None, g)]
+            if len(pending) >= batch:
+                st.extend(pending)
+                pending = []
+        if pending:
+            st.extend(pending)
         self._write_meta(self.meta)
         return (f"Upgraded session {self.name!r} at {self.path} to store format {STORE_FORMAT}: its facts are now "
                 "also kept in one graph, so CQ tests, %%sparql and the explorer ask the store instead of copying it.")
