@@ -163,6 +163,10 @@ class _B:
             self.classes.append(ref)
         return ref.name
 
+    def cls_or_np(self, ref: ClassRef | None, nps: Sequence[_NP] | None) -> tuple[str, ...]:
+        """The class a question names outright (``ref``) when there is one, else the classes of ``nps``."""
+        return (self.cls(ref),) if ref is not None else self.np(nps)
+
     def prop(self, p: PropertyReq) -> None:
         self.props.append(p)
 

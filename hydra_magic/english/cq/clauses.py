@@ -44,11 +44,7 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     if vg is None:
         return None
     b = _B(text, pattern)
-    if subject_class is not None:
-        b.cls(subject_class)
-        dom: tuple[str, ...] = (subject_class.name,)
-    else:
-        dom = b.np(subj)
+    dom = b.cls_or_np(subject_class, subj)
     rest = list(toks[vg.end:])
     neg = vg.negated
     if vg.kind == "active" and len(rest) > 1 and rest[0].lower() == "not":
@@ -536,7 +532,7 @@ def _inverted_with_pp(text: str, pattern: str, wh: list[_NP] | None, toks: Seque
             tail[0] in COMMON_VERBS and verb_lemma(tail[0]) == tail[0] and (len(tail) == 1 or tail[1] in PREPS)):
         # "What disease is a drug used to treat?" → treats (Drug → Disease)
         b = _B(text, pattern)
-        whn_ = (b.cls(wh_class),) if wh_class is not None else b.np(wh)
+        whn_ = b.cls_or_np(wh_class, wh)
         if not whn_:
             return None
         b.prop(_verb_prop(tail[0], tail[1] if len(tail) > 1 else "", b.np(subj), whn_))
@@ -547,11 +543,7 @@ def _inverted_with_pp(text: str, pattern: str, wh: list[_NP] | None, toks: Seque
     if not owners or any(o.ref is None for o in owners):
         return None
     b = _B(text, pattern)
-    if wh_class is not None:
-        b.cls(wh_class)
-        whn: tuple[str, ...] = (wh_class.name,)
-    else:
-        whn = b.np(wh)
+    whn = b.cls_or_np(wh_class, wh)
     if not whn:
         return None
     sub = b.np(subj)
@@ -591,7 +583,7 @@ def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequen
                 and low[n - 1] not in ("be", "have", "do")):
             # "What formats can the software import and export?": one object asked for, two verbs
             b = _B(text, pattern)
-            whn2 = (b.cls(wh_class),) if wh_class is not None else b.np(wh)
+            whn2 = b.cls_or_np(wh_class, wh)
             if not whn2:
                 return None
             sub2 = b.np(subj)
@@ -604,11 +596,7 @@ def _clause_inverted(text: str, pattern: str, wh: list[_NP] | None, toks: Sequen
                 return r
             continue
         b = _B(text, pattern)
-        if wh_class is not None:
-            b.cls(wh_class)
-            whn: tuple[str, ...] = (wh_class.name,)
-        else:
-            whn = b.np(wh)
+        whn = b.cls_or_np(wh_class, wh)
         sub = b.np(subj)
         neg = vg.negated
         ans_cls = whn[0] if whn else None
