@@ -117,6 +117,21 @@ class AskResult:
         return {"text/plain": self.to_text(), "text/html": ask_html(self.state())}
 
 
+class _Labels(dict):  # type: ignore[type-arg]
+    """Entity labels (IRI text → label), read from the graph as names are shown: a graph in a store reads
+    those of the answers and grounds, not all of its labels."""
+
+    def __init__(self, kg: Any) -> None:
+        super().__init__()
+        self._kg = kg
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            entity = URIRef(key)
+            self[key] = self._kg.label(entity) if self._kg.has_label(entity) else None
+        return super().get(key) or default
+
+
 def _name(node: Node, labels: dict[str, str]) -> str:
     if isinstance(node, URIRef):
         return labels.get(str(node)) or local_name(node)
@@ -142,8 +157,13 @@ def ask(session: SessionState, question: str, *, engine: Any = None) -> AskResul
     if not text:
         raise InputError("The question is empty. Ask something the graph can answer, e.g. "
                          "%hydra ask \"Which films did Ridley Scott direct?\"")
-    result = AskResult(text, labels={str(k): v for k, v in session.kg.labels().items()})
-    idx = FactIndex.build(session.kg)
+    result = AskResult(text, labels=_Labels(session.kg))
+    if callable(getattr(session.kg, "facts_touching", None)):  # a graph in a store: read per entity asked about
+        from .verify.store_scope import StoreIndexView
+
+        idx: Any = StoreIndexView(session.kg, frozenset())  # type: ignore[arg-type]
+    else:
+        idx = FactIndex.build(session.kg)
     reading = read_cq(CompetencyQuestion(text), session, idx)
     sparql, reason = compile_cq(reading, session, idx)
     result.by = "offline compiler"
@@ -171,7 +191,8 @@ def ask(session: SessionState, question: str, *, engine: Any = None) -> AskResul
                          **({} if timeout is None else {"timeout": timeout}))
     try:
         result.form = inspect_query(sparql).form or ""  # it parsed above (_unknown_terms): never None here
-        rows = query_session(session, sparql, policy=policy)
+        # The offline compiler's query ends, so a store may answer it itself; a model's runs where a user's would.
+        rows = query_session(session, sparql, policy=policy, compiled=result.by == "offline compiler")
     except HydraError as exc:
         result.why_not = f"the query could not run: {exc}"
         return result
