@@ -117,3 +117,21 @@ def test_how_many_over_a_number_asks_for_the_number_not_a_count():
     assert "COUNT" in (compile_cq(read_cq(films_cq, s, idx), s, idx)[0] or "")  # a count of things stays one
     tests, _ = _tests(s)
     assert tests["How many employees does a company have?"].answers == ["500"]
+
+
+def test_an_unpinned_cq_is_counted_in_full_and_read_in_part(monkeypatch):
+    """A CQ without pinned answers reads at most ROWS_SAMPLED rows; its row count is the store's count of all."""
+    from hydra_magic.verify import cq_tests
+
+    def films_by_cameron():
+        s = _session("Which films did a director direct?")
+        for i in range(12):
+            add(s, (f"film_{i}", "a", ":Film"), (f"film_{i}", ":directedBy", "james_cameron"))
+        return _tests(s)[0]["Which films did a director direct?"]
+
+    full = films_by_cameron()
+    assert full.row_count >= 13 and full.status != "error"
+    monkeypatch.setattr(cq_tests, "ROWS_SAMPLED", 3)
+    part = films_by_cameron()
+    assert part.row_count == full.row_count
+    assert len(part.answers) == 3 < len(full.answers) and part.answered
