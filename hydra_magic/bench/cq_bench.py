@@ -118,6 +118,15 @@ def instantiate_template(template: str, vocab: str) -> str:
     ("[PC1] [EC1] [PC1] [EC2]" → "Does an animal eat a plant?"); a ``PC``
     opening the question on its own is an imperative ("List …"); the ``EC``
     of "How [EC1] is …" is a quality ("How old is …").
+
+    First person: CLaRO splits "do I need to V" over one ``PC`` repeated
+    ("[PC1] I [PC1] [EC1] [PC1] [EC2]"), so the piece after "I"/"we" is
+    "need" (the third piece "to V": "Do I need an animal to eat a plant?"),
+    or "need to V" when a fronted "What/Which [EC1]" must be its object
+    ("What animal do I need to eat a plant?"). A verb after "who"/"that"
+    agrees with the noun before it, as do a literal "that have"/"that are";
+    an ``EC`` right after another in an "Is …" question is the predicate
+    ("Is an animal a plant?").
     """
     v = VOCABULARIES[vocab]
     raw = template.strip().rstrip("?").replace(",", " ,")
@@ -130,13 +139,17 @@ def instantiate_template(template: str, vocab: str) -> str:
     plural_ec = False  # the last EC was filled in the plural ("How many animals"): its verb agrees
     relative = False  # a "that" opened a relative clause whose verb is still to come
     subject_ec = False  # the last EC is the subject of a clause of its own ("types of animal a plant eats")
+    copular = toks[0].lower() in ("is", "are") and (len(toks) < 2 or toks[1].lower() != "there")
+    wh_noun = len(slots) > 1 and toks[0].lower() in ("what", "which") and slots[1] is not None \
+        or toks[0].lower() == "how" and len(toks) > 1 and toks[1].lower() == "many"
+    pieces_left: dict[tuple[str, int], str] = {}  # a first-person PC's pending last piece ("to eat")
     for i, (tok, slot) in enumerate(zip(toks, slots)):
         prev = toks[i - 1].lower() if i else ""
         prev_slot = slots[i - 1] if i else None
         nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
         nxt_slot = slots[i + 1] if i + 1 < len(slots) else None
         if slot is None:
-            out.append(tok)
+            out.append(_agree_literal(tok, prev, plural_ec))
             if tok.lower() in ("does", "do", "did", "can", "will", "is", "are", "was"):
                 aux_before = True
             elif tok.lower() in ("what", "which", "where", "who", "when", "how"):
@@ -146,20 +159,26 @@ def instantiate_template(template: str, vocab: str) -> str:
         if kind == "EC":
             noun = v["EC"][(k - 1) % len(v["EC"])]
             if prev == "how":
-                out.append(v["quality"])
+                # "How easy to eat is a plant …" when a PC follows the quality, else "How old is …"
+                out.append("easy" if nxt_slot is not None and nxt_slot[0] != "EC" else v["quality"])
                 continue
             clause_subject = prev_slot is not None and prev_slot[0] == "EC" and nxt_slot is not None \
                 and nxt_slot[0] == "PC"  # "types of animal [a plant] eats": a new clause's subject
             kind_of = prev == "of" and i > 1 and toks[i - 2].lower() in (
                 "type", "types", "kind", "kinds", "categories", "category", "sort", "sorts")
-            plural = prev in ("many", "any", "do", "are") or (prev in ("and", "or") and plural_ec) \
+            if prev == "are" and out and out[-1] == "is":
+                prev = "is"  # the template's "that are" agreed with a singular noun: "a plant that is a habitat"
+            singular_any = prev == "any" and i > 2 and toks[i - 3].lower() == "is"  # "Is there any animal"
+            plural = (prev in ("many", "any", "do", "are") and not singular_any) \
+                or (prev in ("and", "or") and plural_ec) \
                 or (prev == "there" and i > 1 and toks[i - 2].lower() == "are") \
                 or (nxt in ("are", "do", "have") and prev not in ("does", "is", "has", "did"))
             word = _PLURAL.get(noun, noun + "s") if plural else noun
             plural_ec = plural
             subject_ec = clause_subject
             bare = prev in ("which", "what", "many", "the", "some", "its", "any", "and", "or") or kind_of \
-                or plural or (prev_slot is not None and prev_slot[0] == "EC" and not clause_subject)
+                or plural or (prev_slot is not None and prev_slot[0] == "EC" and not clause_subject
+                              and not copular)
             if prev in ("is", "are") and nxt == "of":
                 out.append(f"the {word}")
             elif bare:
@@ -171,9 +190,24 @@ def instantiate_template(template: str, vocab: str) -> str:
             later = [j for j in pcs if j > i]
             same_later = [j for j in later if slots[j] == slot]
             before_subject = nxt_slot is not None and nxt_slot[0] == "EC" or nxt in ("i", "we")
-            fronted = bool(same_later) or (later and (i == 0 or later[0] == len(toks) - 1))
+            clause_word_between = bool(later) and any(
+                t.lower() in _CLAUSE_WORDS for t in toks[i + 1:later[0]])  # "[PC1] [EC1] if [EC2] [PC2]"
+            fronted = bool(same_later) or (
+                later and (i == 0 or later[0] == len(toks) - 1) and not clause_word_between)
             existential = "there" in [t.lower() for t in toks[:i]]
-            if before_subject and same_later and existential and prev_slot is not None and prev_slot[0] == "EC":
+            if prev_slot is not None and prev_slot[0] == "EC" and i > 1 and toks[i - 2].lower() == "how":
+                out.append(f"to {verb}")  # "How easy to eat is a plant …"
+            elif slot in pieces_left:
+                out.append(pieces_left.pop(slot))  # the last piece of "do I need … to eat"
+            elif prev in ("i", "we") and nxt != "to":
+                piece, last = _first_person_pieces(verb, toks, i, same_later, wh_noun)
+                out.append(piece)
+                if last:
+                    pieces_left[slot] = last
+                aux_before = False
+            elif prev in ("who", "that") and not existential:
+                out.append(verb if plural_ec else third)  # "an animal who eats a plant"
+            elif before_subject and same_later and existential and prev_slot is not None and prev_slot[0] == "EC":
                 out.append("that")  # "Is there an animal [that] a plant [eats]": a relative clause
                 relative = True
             elif relative and prev_slot is not None and prev_slot[0] == "EC":
@@ -197,6 +231,34 @@ def instantiate_template(template: str, vocab: str) -> str:
                 out.append(third)
     text = " ".join(out).replace(" ,", ",")
     return text[:1].upper() + text[1:] + "?"
+
+
+#: Words that open a clause of their own: a PC after one is not the fronted auxiliary of an earlier one.
+_CLAUSE_WORDS = frozenset(["if", "that", "who", "where", "when", "and", "or"])
+
+
+def _agree_literal(tok: str, prev: str, plural_subject: bool) -> str:
+    """A template's literal "have"/"are" after "that" agrees with the noun before it ("a plant that has")."""
+    if prev == "that" and not plural_subject:
+        return {"have": "has", "are": "is"}.get(tok.lower(), tok)
+    return tok
+
+
+def _first_person_pieces(verb: str, toks: list[str], i: int, same_later: list[int],
+                         wh_noun: bool) -> tuple[str, str]:
+    """The piece of a split "do I need to V" after "I"/"we", and the one still to come (or "").
+
+    CLaRO splits one predicate over a repeated PC ("[PC1] I [PC1] [EC1] [PC1] [EC2]"):
+    the piece after "I" is "need" ("use" after "How") and the next "to V". A fronted
+    "What/Which [EC1]" needs "need" to take it as object: "What animal do I need to eat a
+    plant?"; a later piece then followed by a noun joins on: "… and eat a habitat".
+    """
+    if not same_later:
+        return (f"need to {verb}" if wh_noun else verb), ""
+    last_is_final = same_later[-1] == len(toks) - 1
+    if wh_noun and not last_is_final:
+        return f"need to {verb}", f"and {verb}"
+    return ("use" if toks[0].lower() == "how" else "need"), f"to {verb}"
 
 
 def _shape(template: str) -> str:
