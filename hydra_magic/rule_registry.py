@@ -210,6 +210,12 @@ _PLAIN = [
     _plain("cq_datatype_differs", "the datatype a competency question asks for differs from the reused property's",
            "info"),
     _plain("accepted_by_user", "accepted by the user despite the contracts", "info"),
+    # formed by the offline engine (hydra_magic.english.text.reported), never a fact
+    Rule("ambiguous_reference", "a pronoun, short name or implicit owner may mean two or more entities; the "
+                                "engine does not guess which",
+         message="{mention} could be {candidates} ({sentence!r}); no fact rests on a guess.",
+         hint="Name the one you mean in the text (its full name instead of the pronoun or short name), then "
+              "extract again."),
     # user shapes, value rules and CQ tests (hydra_magic.verify)
     _plain("shacl_violation", "a user SHACL shape is violated"),
     _plain("value_rule_violation", "an entity's values break a value rule (%%rules)"),

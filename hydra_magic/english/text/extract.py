@@ -22,6 +22,7 @@ from .mentions import _iso, _Mention
 from .nouns import fronted_nouns, noun_objects
 from .paraphrases import IMPLICIT_OBJECT, PARAPHRASES
 from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
+from .reported import ReportedCandidate, ambiguous_issue, ambiguous_name
 from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
     _explicit_class,
@@ -116,7 +117,7 @@ def _extract_sentence(
     group = subject_group(toks, mentions, subject) if subject is not None and subject is not back_ref else []
     rels: list[_Rel] = []
     site = _Site(toks, mentions, subject, back_ref, intro_end, comp.class_words,
-                 _ambiguous_from(toks, mentions, subject, group, state.refs),
+                 _ambiguous_pronoun(toks, mentions, subject, group, state.refs),
                  _possessed_subject(toks, mentions) if back_ref is not None or subject is not None else None,
                  _topic_mention(state, base), _owners(state, base), state.ontology)
     for k0, k1, trig in _match_triggers(toks, comp):
@@ -150,13 +151,16 @@ def _extract_sentence(
     return new_last
 
 
-def _ambiguous_from(toks: _Tokens, mentions: list[_Mention], subject: _Mention | None, group: list[_Mention],
-                    refs: References) -> int:
-    """Where a "he"/"she" that may mean another than the subject opens a later clause; -1 if none."""
-    q = pronoun_after_group(toks, group, refs)
+def _ambiguous_pronoun(toks: _Tokens, mentions: list[_Mention], subject: _Mention | None,
+                       group: list[_Mention], refs: References) -> _Mention | None:
+    """A "he"/"she" opening a later clause that may mean another than the subject, as a mention
+    with the names it may mean; ``None`` if there is none."""
+    q, names = pronoun_after_group(toks, group, refs)
     if q < 0 and subject is not None and len(group) < 2:
-        q = pronoun_after_rival(toks, mentions, subject, refs)
-    return q
+        q, names = pronoun_after_rival(toks, mentions, subject, refs)
+    if q < 0:
+        return None
+    return _Mention(q, q + 1, toks.starts[q], toks.ends[q], toks.words[q], "name", candidates=names)
 
 
 def _names_any(mentions: list[_Mention]) -> bool:
@@ -168,7 +172,7 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
     """What a sentence that refers back ("She …", "The film …", "In 1895 she …") is about: an
     earlier mention (its span in an earlier sentence), ambiguous when a pronoun fits several."""
     antecedent = _antecedent(toks, comp, state, intro_end) or _noun_reference(toks, state, intro_end)
-    pronoun = ""
+    pronoun, q = "", 0
     by_noun = antecedent is not None
     if antecedent is None:
         antecedent = last_subject
@@ -182,6 +186,8 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
     ref = state.refs.referent(pronoun, (surface, surface, a, b), by_noun)
     if pronoun in ("it", "its") and not ref.ambiguous and _is_person(state, ref.name):
         return None  # "X, a composer, wrote the music. It won …": "it" is not the composer
+    if ref.ambiguous and pronoun:  # its own words, for the report (see .reported)
+        ref.said = (toks.words[q], toks.starts[q], toks.ends[q])
     ref.start, ref.end = ref.start - base, ref.end - base
     return ref
 
@@ -231,9 +237,9 @@ class _Site:
     back_ref: _Mention | None  # the subject when an earlier sentence's stands in
     intro_end: int
     class_words: frozenset[str] = frozenset()
-    # where "he"/"she" opens a later clause that may mean several of a group subject: the
-    # triggers after it yield nothing ("X and Y designed A, and a year later she received B")
-    ambiguous_from: int = -1
+    # a "he"/"she" opening a later clause that may mean several of a group subject: what the
+    # triggers after it read is reported, never a fact ("X and Y designed A, and later she received B")
+    ambiguous_pronoun: _Mention | None = None
     possessed: _Mention | None = None  # "Her daughter X …": X, the subject after X
     topic: _Mention | None = None  # the text's first subject ("Slovene is the official language": of it)
     # what a clause that names no owner may be about: the topic and the previous sentence's subject,
@@ -245,7 +251,8 @@ class _Site:
 def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
                   rels: list[_Rel]) -> None:
     """The relations one trigger match ``k0``..``k1`` states (appended to ``rels``, in order)."""
-    if 0 <= site.ambiguous_from < k0:
+    if site.ambiguous_pronoun is not None and site.ambiguous_pronoun.i < k0:
+        _ambiguous_trigger(site, site.ambiguous_pronoun, k0, k1, trig, kinds, rels)
         return
     site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
@@ -294,6 +301,17 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if trig.inverse and obj.kind not in ("name", "quoted"):
         return
     _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+def _ambiguous_trigger(site: _Site, pronoun: _Mention, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
+                       rels: list[_Rel]) -> None:
+    """What a trigger after an ambiguous "he"/"she" states of it, the pronoun as its subject: a
+    relation with an ambiguous end, reported by :func:`_emit` (``ambiguous_reference``), never a fact."""
+    if trig.slot != "after" or trig.learned:
+        return
+    found = _trigger_object(site, k0, k1, trig, kinds, pronoun, None)
+    if found is not None and found[0] is pronoun and found[1].kind in kinds:
+        _add_relations(site, k0, trig, kinds, pronoun, found[1], found[2], rels)
 
 
 _ROLE_DETERMINERS = frozenset("the a an its his her their".split())
@@ -407,15 +425,17 @@ def _implicit_owner(site: _Site, ends: Sequence[URIRef]) -> _Mention | None:
     """The one entity a clause that names none is about ("The director is X": of what?): among the
     paragraph's topic and the previous sentence's subject, those whose class fits ``ends`` (the end of
     the property the entity takes). One with a known class that fits wins over one with no known class;
-    a known class that does not fit rules it out. Two that fit alike: ambiguous, ``None`` -- no fact
-    rests on a guess."""
+    a known class that does not fit rules it out. Two that fit alike: an ambiguous mention with both as
+    candidates -- no fact rests on a guess; what it would state is reported (:mod:`.reported`)."""
     onto = site.onto
     if onto is None:
         return None
     fitting = [m for m, known in site.owners if known and any(onto.is_subclass(k, e) for k in known for e in ends)]
     if not fitting:
         fitting = [m for m, known in site.owners if not known]
-    return fitting[0] if len(fitting) == 1 else None
+    if len(fitting) > 1:
+        return replace(fitting[0], candidates=tuple(dict.fromkeys(m.name for m in fitting)))
+    return fitting[0] if fitting else None
 
 
 def _topic_mention(state: _ChunkState, base: int) -> _Mention | None:
@@ -1006,6 +1026,8 @@ def _emit(
 ) -> None:
     onto, kg = state.ontology, state.kg
     needs, surface, prepared, unfit = _prepare(rels, comp)
+    _emit_ambiguous([r for r in rels if r.subj.ambiguous or r.obj.ambiguous], sentence, base, chunk_index, comp,
+                    out_rels)
     subj_name = _snake(subject.name) if subject is not None and not subject.ambiguous else ""
     if explicit is not None and subj_name and subj_name not in needs:
         needs[subj_name] = []
@@ -1050,6 +1072,37 @@ def _emit(
                 chunk=chunk_index,
             )
         )
+
+
+def _emit_ambiguous(rels: list[_Rel], sentence: str, base: int, chunk_index: int, comp: _Compiled,
+                    out_rels: list[TripleCandidate]) -> None:
+    """The relations with an ambiguous end ("she" after two women, "Curie" after Marie and Pierre
+    Curie, an implicit owner two entities fit), each once, as reported candidates: the user sees what
+    was not guessed (``ambiguous_reference``); no typing, so it never becomes a fact."""
+    seen: set[tuple[str, str, str]] = set()
+    for r in rels:
+        prop = comp.props[r.prop]
+        s_name = ambiguous_name(r.subj) if r.subj.ambiguous else _snake(r.subj.name)
+        if prop.kind == "object":
+            o_name = ambiguous_name(r.obj) if r.obj.ambiguous else _snake(r.obj.name)
+        else:
+            o_name = _literal_value(r.obj, prop) or r.obj.text
+        if not s_name or not o_name or s_name == o_name or (s_name, prop.name, o_name) in seen:
+            continue
+        seen.add((s_name, prop.name, o_name))
+        role, m = ("subject", r.subj) if r.subj.ambiguous else ("object", r.obj)
+        (s_text, s_span), (o_text, o_span) = _said(r.subj, base), _said(r.obj, base)
+        out_rels.append(ReportedCandidate(
+            subject=s_name, predicate=prop.name, object=o_name, subject_text=s_text, object_text=o_text,
+            sentence=sentence, subject_span=s_span, object_span=o_span, chunk=chunk_index,
+            issue=ambiguous_issue(m, role, sentence)))
+
+
+def _said(m: _Mention, base: int) -> tuple[str, tuple[int, int]]:
+    """The words a mention stands on in the text and their absolute span (an ambiguous pronoun's own)."""
+    if m.said is not None:
+        return m.said[0], (base + m.said[1], base + m.said[2])
+    return m.text, (base + m.start, base + m.end)
 
 
 def _emit_types(chosen: dict[str, tuple[URIRef | None, bool]], used: set[str], surface: dict[str, _Mention],

@@ -40,6 +40,9 @@ class _Mention:
     # when more than one full name ends with it ("Marie Curie", "Pierre Curie": ambiguous)
     canonical: str = ""
     candidates: tuple[str, ...] = ()
+    # an ambiguous reference's own words and their span in the sentence ("she"), when the mention
+    # stands for an earlier one
+    said: tuple[str, int, int] | None = None
 
     @property
     def name(self) -> str:

@@ -168,38 +168,44 @@ def subject_group(toks: _Tokens, mentions: list[_Mention], subject: _Mention) ->
     return group
 
 
-def pronoun_after_group(toks: _Tokens, group: list[_Mention], refs: References) -> int:
+def pronoun_after_group(toks: _Tokens, group: list[_Mention], refs: References) -> tuple[int, tuple[str, ...]]:
     """Where "he"/"she" opens a later clause of a sentence whose subject is a group of two or more
-    that it may mean ("X and Y designed A, and a year later she received B"); -1 if none."""
+    that it may mean ("X and Y designed A, and a year later she received B"), and the names it may
+    mean; ``(-1, ())`` if none."""
     if len(group) < 2:
-        return -1
+        return -1, ()
     for q in range(group[-1].j, len(toks.low)):
         w = toks.low[q]
         if w in ("he", "she"):
             members = [(m.name, m.text, 0, 0) for m in group]
-            return -1 if refs._fitting(w, members) is members[0] else q
-    return -1
+            if refs._fitting(w, members) is members[0]:
+                return -1, ()
+            return q, tuple(dict.fromkeys(m.name for m in group))
+    return -1, ()
 
 
-def pronoun_after_rival(toks: _Tokens, mentions: list[_Mention], subject: _Mention, refs: References) -> int:
+def pronoun_after_rival(toks: _Tokens, mentions: list[_Mention], subject: _Mention,
+                        refs: References) -> tuple[int, tuple[str, ...]]:
     """Where "he"/"she" opens a later clause after another name that it may mean ("X studied under
-    Erik Dahl, and he later received …": Dahl is a man too); -1 if none. A rival is a name of the
-    pronoun's gender, or a person by a role noun whose gender is not known."""
+    Erik Dahl, and he later received …": Dahl is a man too), and the names it may mean (the subject
+    and its rivals); ``(-1, ())`` if none. A rival is a name of the pronoun's gender, or a person by a
+    role noun whose gender is not known."""
     if subject.i < 0:
-        return -1
+        return -1, ()
     for q in range(subject.j, len(toks.low)):
         w = toks.low[q]
         if w not in ("he", "she"):
             continue
         want = PRONOUN_GENDER[w]
+        rivals = []
         for m in mentions:
             if m.i < subject.j or m.j > q or m.kind != "name" or m.adjective or m.name == subject.name:
                 continue
             g = refs.gender_of(m.name)
             if g == want or (not g and m.name in refs.people):
-                return q
-        return -1
-    return -1
+                rivals.append(m.name)
+        return (q, tuple(dict.fromkeys([subject.name, *rivals]))) if rivals else (-1, ())
+    return -1, ()
 
 
 _SIBLING_NOUNS = frozenset("brothers sisters siblings twins cousins".split())
