@@ -66,3 +66,36 @@ def test_claro_filler_writes_english(template, filled):
 def test_claro_filler_gives_distinct_slots_distinct_words():
     filled = instantiate_template("Is [EC1] [EC2] or [EC3]", "film")
     assert filled == "Is a film a director or award?"
+
+
+# ------------------------------------------------------------- negative subjects and objects
+@pytest.mark.parametrize("q, props, answer_class", [
+    ("Which plants does nothing eat?", [("eats", "object", (), ("Plant",))], "Plant"),
+    ("Which plants does nobody eat?", [("eats", "object", (), ("Plant",))], "Plant"),
+    ("Which plants does no one eat?", [("eats", "object", (), ("Plant",))], "Plant"),
+    ("Which plants does no animal eat?", [("eats", "object", ("Animal",), ("Plant",))], "Plant"),
+    ("Which animals eat no plants?", [("eats", "object", ("Animal",), ("Plant",))], "Animal"),
+])
+def test_a_denying_phrase_negates_the_question_and_names_no_class(q, props, answer_class):
+    p = parse_cq(q)
+    assert _props(q) == props and p.negated and p.answer_class == answer_class
+    assert not any(c.name in ("Nothing", "Nobody", "One", "Eat") for c in p.classes) and not p.entities
+
+
+def test_a_pronoun_after_does_is_the_subject_not_a_verb():
+    # used to read "does nothing eat" as a verb "nothing": nothings (Plant → Eat)
+    assert _props("Which plants does something eat?") == [("eats", "object", (), ("Plant",))]
+    assert not parse_cq("Which plants does something eat?").negated
+
+
+# ------------------------------------------------------------- quantities named "<change> point"
+@pytest.mark.parametrize("q, name, domain", [
+    ("What is the melting point of a stuff?", "meltingPoint", ("Stuff",)),
+    ("What is the boiling point of a liquid?", "boilingPoint", ("Liquid",)),
+])
+def test_a_temperature_point_is_a_number(q, name, domain):
+    assert _props(q) == [(name, "data", domain, ("float",))]
+
+
+def test_other_points_keep_their_reading():
+    assert _props("What is the point of a film?") == [("point", "data", ("Film",), ("string",))]

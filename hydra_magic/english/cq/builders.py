@@ -16,7 +16,7 @@ from ..morphology import singularise, third_person, verb_forms, verb_lemma
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
 from .chunker import _NP, _VG, _low, _nps
 from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
-from .words import is_acronym
+from .words import NEGATIVE_PRONOUNS, is_acronym, point_datatype
 
 
 def _camel(label: str) -> str:
@@ -147,14 +147,17 @@ class _B:
         self.links: list[SubclassLink] = []
         self.entities: list[str] = []
         self.extra: list[PropertyReq] = []  # from relational noun phrases, after the main property
+        self.denied = False  # a phrase such as "nothing" or "no animal" negates the whole question
 
     def np(self, nps: Sequence[_NP] | None) -> tuple[str, ...]:
         for np_ in nps or ():
+            self.denied |= np_.det == "no"
             if np_.ref is not None:
                 self.cls(np_.ref)
                 if np_.of:
                     self.extra.append(_has_prop(np_.ref, self.np(np_.of)))
-            elif np_.entity and np_.entity.lower() not in PRONOUNS and np_.entity not in self.entities:
+            elif np_.entity and np_.entity.lower() not in PRONOUNS | NEGATIVE_PRONOUNS and np_.det != "no" \
+                    and np_.entity not in self.entities:
                 self.entities.append(np_.entity)  # a proper name; pronouns name nothing
         return _names(nps)
 
@@ -177,6 +180,8 @@ class _B:
     def done(self, answer: Answer = "entities", answer_class: str | None = None,
              focus: Literal["domain", "range"] | None = None, **kw: object) -> ParsedCQ:
         props = self.props + [p for p in self.extra if all(p.name != q.name for q in self.props)]
+        if self.denied:
+            kw["negated"] = True  # "Which plants does no animal eat?" asks for plants no animal eats
         return ParsedCQ(self.text, self.pattern, tuple(self.classes), tuple(props), tuple(self.links),
                         answer, answer_class, focus, tuple(self.entities), **kw)  # type: ignore[arg-type]
 
@@ -264,4 +269,5 @@ def _attribute(b: _B, attr: _NP, owners: tuple[str, ...], value: str | None = No
         return _has_prop(attr.ref, owners, (place.name,))
     if attr.ref.label.lower().startswith("number of "):
         return _data_prop(attr.ref, owners, "integer")
-    return _data_prop(attr.ref, owners, guess_datatype(attr.ref.label, value))
+    datatype = point_datatype(attr.ref.label) or guess_datatype(attr.ref.label, value)
+    return _data_prop(attr.ref, owners, datatype)

@@ -33,7 +33,7 @@ from ..lexicon import (
 from ..morphology import pluralise, singularise, verb_lemma
 from ..word_classes import _is_adjective, _is_adverb, _is_known_noun, _is_participle, _is_verb_form
 from .model import ClassRef
-from .words import is_variable, placeholder_head
+from .words import NEGATIVE_PRONOUNS, is_variable, placeholder_head
 
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*|[^\W_]+(?:[-.'][^\W_]+)*|'s\b|'|\"|[,;:?!.]", re.UNICODE)
 _CONTRACTIONS = [
@@ -132,10 +132,14 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
             return replace(owned, of=tuple(owners))
     det, numbers, toks = _determiners(toks)
     if not toks:
+        if det == "no" and _low(numbers) == ["one"]:
+            return _NP(None, "no", False, entity="no one")  # "no one": a negated clause, as "nobody"
         if det in ("this", "that", "these", "those"):
             return _NP(None, det, det in ("these", "those"), entity=det)
         return None
     low = _low(toks)
+    if len(toks) == 1 and (low[0] in NEGATIVE_PRONOUNS and not det or det == "no" and low[0] == "one"):
+        return _NP(None, "no", False, entity=toks[0])  # "nothing", "no one": no class, a negated clause
     if len(toks) == 1 and low[0] in PRONOUNS and not det:
         return _NP(None, det, low[0] in ("they", "them", "ones"), entity=toks[0])
     placeholder = _placeholder(toks, det, numbers)
@@ -326,8 +330,8 @@ def _main_verb(toks: Sequence[str], low: list[str], i: int, last_aux: str, negat
     n = len(toks)
     nxt = low[i] if i < n else ""
     if not nxt or (nxt in FUNCTION and nxt not in AUX_HAVE) or nxt in FIRST_PERSON or nxt in QUALIFIERS \
-            or toks[i][:1].isupper():
-        return None
+            or nxt in PRONOUNS or nxt in NEGATIVE_PRONOUNS or toks[i][:1].isupper():
+        return None  # "which plants does *nothing* eat": a pronoun after "does" is its subject, not a verb
     if not has_aux and i + 1 < n and low[i + 1] == "by" and _is_participle(nxt):
         # reduced relative: "films directed by a director"
         return _VG(verb_lemma(nxt), toks[i], "passive", "by", negated, aux=last_aux, end=i + 2)

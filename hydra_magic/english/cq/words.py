@@ -6,7 +6,8 @@ import re
 
 from ..lexicon import COUNT_UNITS, SUPERLATIVE
 
-__all__ = ["HEADCOUNT", "is_counted_quantity", "placeholder_head", "is_variable", "is_acronym", "is_superlative"]
+__all__ = ["HEADCOUNT", "NEGATIVE_PRONOUNS", "is_counted_quantity", "placeholder_head", "point_datatype",
+           "is_variable", "is_acronym", "is_superlative"]
 
 #: Superlatives that name no class: "Which animal is *the largest*?" asks for a maximum, not a class Largest.
 _SUPERLATIVES = frozenset("""
@@ -22,11 +23,27 @@ employee worker staff student pupil inhabitant resident citizen member user cust
 visitor participant speaker viewer follower fan soldier patient volunteer spectator attendee reader listener
 """.split())
 
+#: Pronouns that deny ("Which plants does *nothing* eat?"): they name no class, and the question is negated.
+NEGATIVE_PRONOUNS = frozenset("nothing nobody none noone".split())
+
 #: A placeholder variable written as one letter ("X", "Y"), optionally numbered ("X1").
 _VARIABLE = re.compile(r"[A-Z]\d?|[a-z]\d")
 #: A placeholder glued to its class ("SpeciesX", "GenusY", "TaskA1").
 _GLUED = re.compile(r"((?:[A-Z][a-z]+)+)([XYZ]\d?)")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}(?:-[A-Z0-9]+)?")
+
+
+#: "<change> point" names a temperature ("melting point"): a number, where the shared lexicon's head "point"
+#: is a score and its phrases do not list these.
+_TEMPERATURE_POINTS = frozenset("melting boiling freezing flash dew fusion triple critical smoke pour cloud".split())
+
+
+def point_datatype(label: str) -> str | None:
+    """``melting point`` → ``"float"`` (a measured temperature); ``None`` for other attribute names."""
+    words = label.lower().split()
+    if len(words) > 1 and words[-1] == "point" and words[-2] in _TEMPERATURE_POINTS:
+        return "float"
+    return None
 
 
 def is_counted_quantity(head: str) -> bool:
