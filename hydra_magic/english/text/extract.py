@@ -254,6 +254,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if site.ambiguous_pronoun is not None and site.ambiguous_pronoun.i < k0:
         _ambiguous_trigger(site, site.ambiguous_pronoun, k0, k1, trig, kinds, rels)
         return
+    if _attributive_or_former(site.toks, k0, trig):
+        return
     site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
     if (k0 > 0 and k1 < len(toks.low) and len(trig.stems) == 1 and not trig.learned and site.onto is not None
@@ -301,6 +303,18 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if trig.inverse and obj.kind not in ("name", "quoted"):
         return
     _add_relations(site, k0, trig, kinds, subj, obj, gap, rels)
+
+
+_FORMER = frozenset("former previous onetime erstwhile ex outgoing".split())
+
+
+def _attributive_or_former(toks: _Tokens, k0: int, trig: _Trigger) -> bool:
+    """A trigger that states no relation of the clause: a participle used as an adjective after a
+    determiner ("the winning goal" is no win) or a role of the past ("its former chief executive")."""
+    if k0 == 0 or trig.learned:
+        return False
+    before = toks.low[k0 - 1]
+    return before in _FORMER or (before in DETERMINERS and toks.low[k0].endswith("ing"))
 
 
 def _ambiguous_trigger(site: _Site, pronoun: _Mention, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],

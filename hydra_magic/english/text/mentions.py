@@ -22,6 +22,7 @@ from .words import (
     MONTHS,
     NOT_EPITHETS,
     OPENERS,
+    PERSON_NOUNS,
     SCALES,
 )
 
@@ -134,6 +135,11 @@ def _name_mentions(toks: _Tokens, keep_the: bool) -> list[_Mention]:
     return out
 
 
+#: Lower-case heads that a sentence may open with, a modifier before them and a name after them.
+APPOSED_HEADS = PERSON_NOUNS | frozenset(
+    "company firm club team side city town country river drug film studio species gene protein group brand".split())
+
+
 def _starts_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     """Whether a name starts at token ``k``: a capitalised word that does not just open the
     sentence, or a number that opens a name."""
@@ -153,6 +159,10 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
     ):
         return True
+    if k == 0 and low[k] in PERSON_NOUNS and k + 2 < n and _is_cap(toks, k + 1) and _is_cap(toks, k + 2):
+        return True  # "Striker Tomas Reyes scored …", "Composer Anna Vik wrote …": a role, then the name
+    if k == 0 and k + 2 < n and low[k + 1] in APPOSED_HEADS and not _is_cap(toks, k + 1) and _is_cap(toks, k + 2):
+        return True  # "Rival company Baltic Lines is …", "Fellow striker Dan Moss …": a modifier and a head
     if low[k] in MONTHS and k + 1 < n and toks.kinds[k + 1] == "num" and (
             k == 0 or low[k - 1] in ("in", "on", "since")):
         return True  # "In May 2023 X won …": a date, then the name

@@ -34,6 +34,10 @@ _GENERIC_MODIFIERS = frozenset(
 )
 
 
+#: Heads that name no entity whatever modifies them: an activity, not a thing ("medical use").
+_NEVER_ENTITY_HEADS = frozenset("use uses sale sales marketing purpose purposes approval research".split())
+
+
 def _word(toks: _Tokens, q: int) -> bool:
     """A lower-case content word (letters and inner hyphens: "beta-lactam", "plant-based")."""
     w = toks.words[q]
@@ -97,6 +101,8 @@ def _generic(toks: _Tokens, k: int, end: int, class_words: frozenset[str]) -> bo
     """A phrase that names no entity: a generic head or a class's own name, alone or with
     modifiers that leave it generic ("the drug", "a small company", "patients")."""
     head = toks.low[end - 1]
+    if head in _NEVER_ENTITY_HEADS:
+        return True  # "approved for medical use", "for commercial sale"
     if head not in GENERIC_HEADS and toks.stems[end - 1] not in class_words:
         return False
     return all(toks.low[q] in _GENERIC_MODIFIERS for q in range(k, end - 1))

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from .mentions import _is_cap, _Mention
 from .tokens import _Tokens
-from .words import CONNECTORS, DETERMINERS, FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, PERSON_NOUNS, PRONOUN_GENDER
+from .words import (CONNECTORS, DETERMINERS, FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, ORG_SUFFIXES, PERSON_NOUNS,
+                    PRONOUN_GENDER)
 
 #: An entity of the text as a pronoun may refer to it: its name and where it was last written.
 Referent = tuple[str, str, int, int]  # name, surface, absolute start, absolute end
@@ -31,6 +32,8 @@ class References:
     """What the sentences so far tell about names and pronouns (one per chunk)."""
 
     by_word: dict[str, dict[str, None]] = field(default_factory=dict)  # first/last word -> full names
+    # a full name less the company or club suffix that ends it -> full names ("Harbour City")
+    by_stem: dict[str, dict[str, None]] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)  # name -> "m" / "f" (from "he" / "she")
     seen: dict[str, Referent] = field(default_factory=dict)  # full name -> its latest mention
     canonical: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # abs start -> name, cands
@@ -51,6 +54,11 @@ class References:
                 self.seen[shared] = (shared, m.text, base + m.start, base + m.end)
                 continue
             self._gender_from_role(toks, m)
+            stem = tuple(self.by_stem.get(m.text, ()))
+            if " " in m.text and len(stem) == 1:  # "Harbour City" after "Harbour City FC"
+                m.canonical, m.candidates = stem[0], stem
+                self.canonical[base + m.start] = (m.canonical, stem)
+                continue
             if " " in m.text:
                 self._add_full_name(m.text)
                 self.seen[m.text] = (m.text, m.text, base + m.start, base + m.end)
@@ -93,6 +101,8 @@ class References:
         the last word of a personal name ("Curie"), not of "University of Paris"."""
         words = name.split()
         self.by_word.setdefault(words[0], {})[name] = None
+        if len(words) > 2 and words[-1].lower().rstrip(".") in ORG_SUFFIXES:
+            self.by_stem.setdefault(" ".join(words[:-1]), {})[name] = None
         if CONNECTORS.isdisjoint(map(str.lower, words)):
             self.by_word.setdefault(words[-1], {})[name] = None
 

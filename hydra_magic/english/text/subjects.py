@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .compiled import _Compiled
-from .mentions import _is_cap, _Mention
+from .mentions import APPOSED_HEADS, _is_cap, _Mention
 from .tokens import _filler, _Tokens
 from .words import (
     AUXILIARIES,
@@ -229,6 +229,9 @@ def _title_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention
         k += 3  # minor planets: "(181902) 1999 RD215"
     if k >= n or not (_is_cap(toks, k) or toks.kinds[k] == "num"):
         return None
+    if (k == 0 and k + 2 < n and toks.low[k + 1] in APPOSED_HEADS and not _is_cap(toks, k + 1)
+            and any(m.i == k + 2 for m in mentions)):
+        return None  # "Rival company Baltic Lines is …": the name after the head is the subject
     found = _title_boundary(toks, k, start)
     if found is None:
         return None

@@ -35,10 +35,16 @@ OPENERS = frozenset(
 a an the in on at after before during following from with without as since although though while
 when where whereas if unless because by for to of into upon under over between among about this that
 these those there here it its he his she her they their them we our you your i my one some many most
-several both each
+several both each other another such every until despite against within through throughout across
+unlike besides
 however meanwhile also later then originally initially currently today formerly now
 nevertheless nonetheless notwithstanding moreover furthermore instead still yet thus therefore hence
 """.split()
+)
+# Words that end a company's or club's name and may be left out of a later mention of it ("Harbour
+# City" for "Harbour City FC", "Olsen" for "Olsen Foods AG").
+ORG_SUFFIXES = frozenset(
+    "fc afc cf sc ac inc corp corporation co company ltd limited plc llc ag sa gmbh nv bv group holdings".split()
 )
 PRONOUNS = frozenset("he she it they his her its their this these".split())
 # Inner words that may join two capitalised words into one name.

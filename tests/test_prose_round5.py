@@ -1,0 +1,74 @@
+"""Fourth round of the offline engine on prose (issue 16): wrong facts cut and clause shapes read.
+
+Each case is a general reading of English, written for this file (not taken from the bench).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hydra_magic.session import Session, SessionConfig
+
+BUSINESS = ["Who founded a company?", "Where is a company headquartered?", "Who is the chief executive of a company?",
+            "Which products does a company sell?", "Which company acquired a company?"]
+SPORTS = ["Which team does a player play for?", "Which competition did a team win?", "Who coaches a team?",
+          "Which team did a team defeat?", "How many goals did a player score?"]
+GEOGRAPHY = ["Which country is a city located in?", "Which river does a city lie on?"]
+MEDICINE = ["Which disease does a drug treat?", "Which company markets a drug?"]
+FILM = ["Who directed a film?", "Who composed the music for a film?"]
+
+Triple = tuple[str, str, str]
+
+
+def _facts(cqs: list[str], text: str) -> set[Triple]:
+    s = Session("round5", SessionConfig(model="rules", journal_dir=None))
+    try:
+        s.add_cqs(cqs)
+        s.extract(text, source="t")
+        return {(str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1],
+                 str(f.object).rsplit("/", 1)[-1]) for f in s.kg.facts("t") if "type" not in str(f.predicate)}
+    finally:
+        s.close()
+
+
+# ---------------------------------------------------------------- wrong facts cut
+@pytest.mark.parametrize("cqs, text, fact", [
+    (SPORTS, "Harbour Town is a club. Striker Tomas Reyes scored 24 goals.",
+     ("tomas_reyes", "numberOfGoalsScored", "24")),
+    (FILM, "Winter Harbour is a 2019 film. Composer Anna Vik wrote the score.",
+     ("anna_vik", "composesMusicFor", "winter_harbour")),
+    (BUSINESS, "Rival company Baltic Lines is headquartered in Riga.",
+     ("baltic_lines", "headquarteredIn", "riga")),
+])
+def test_a_role_or_a_modifier_opening_the_sentence_is_not_part_of_the_name(cqs: list[str], text: str,
+                                                                           fact: Triple) -> None:
+    facts = _facts(cqs, text)
+    assert fact in facts
+    assert not any(s.startswith(("striker_", "composer_", "rival")) for s, _, _ in facts)
+
+
+def test_a_sentence_opening_other_is_no_name() -> None:
+    facts = _facts(GEOGRAPHY, "Velmora is a country. Other cities include Lipno, located on the Drava.")
+    assert not any(s == "other" for s, _, _ in facts)
+
+
+def test_a_name_without_its_club_suffix_joins_the_full_name() -> None:
+    facts = _facts(SPORTS, "Harbour City FC is a football club. Harbour City won the Northern Cup in 2010.")
+    assert ("harbour_city_fc", "wins", "northern_cup") in facts
+    assert not any(s == "harbour_city" for s, _, _ in facts)
+
+
+def test_a_participle_after_a_determiner_states_no_relation() -> None:
+    facts = _facts(SPORTS, "Redford United defeated Harbour City in the final. "
+                           "The winning goal was scored by Ali Demir.")
+    assert not any(p == "wins" for _, p, _ in facts)
+
+
+def test_a_former_role_is_not_the_current_one() -> None:
+    facts = _facts(BUSINESS, "Tern Freight is a shipping company. Its former chief executive, Anna Holm, left in 2019.")
+    assert not any(p == "hasChiefExecutive" for _, p, _ in facts)
+
+
+def test_an_activity_noun_is_no_disease() -> None:
+    facts = _facts(MEDICINE, "Atorvastatin is a statin. It was approved for medical use in 1996.")
+    assert not any(p == "treats" for _, p, _ in facts)
