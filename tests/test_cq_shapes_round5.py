@@ -99,3 +99,58 @@ def test_a_temperature_point_is_a_number(q, name, domain):
 
 def test_other_points_keep_their_reading():
     assert _props("What is the point of a film?") == [("point", "data", ("Film",), ("string",))]
+
+
+# --------------------------------------- "What X to Y are there?" (CLaRO 59: "What EC1 to EC2 are there")
+@pytest.mark.parametrize("q, props", [
+    ("What other alternatives to the software are there?",
+     [("hasAlternative", "object", ("Software",), ("Alternative",))]),
+    ("What alternatives to a software exist?", [("hasAlternative", "object", ("Software",), ("Alternative",))]),
+    ("What animals to plants are there?", [("hasAnimal", "object", ("Plant",), ("Animal",))]),
+    ("What tools for a task are there?", [("hasTool", "object", ("Task",), ("Tool",))]),
+])
+def test_what_x_to_y_are_there_reads_as_what_are_the_x_to_y(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and p.pattern == "role_there"
+    assert (p.answer, p.answer_class, p.focus) == ("entities", props[0][3][0], "range")
+
+
+@pytest.mark.parametrize("q", [
+    "What animals to eat are there?",       # a purpose, not an owner: used to give hasAnimal (Eat → Animal)
+    "What are the animals to eat?",
+    "What are tools to process data?",      # used to give hasTool (ProcessData → Tool)
+    "What animal to plants are there?",     # a singular "animal to plants" would be a string value: not read
+])
+def test_a_purpose_infinitive_is_no_owner_and_stays_unread(q):
+    _unparsed_with_hint(q)
+
+
+# --------------------------------------------------- first person: "What X do I need to V Y on Z?"
+@pytest.mark.parametrize("q, props, answer_class, focus", [
+    ("What compiler do I need to compile source code on a platform?",
+     [("requires", "object", ("SourceCode",), ("Compiler",)),
+      ("compiledOn", "object", ("SourceCode",), ("Platform",))], "Compiler", "range"),
+    ("What animal do I need to eat a plant in a habitat?",
+     [("requires", "object", ("Plant",), ("Animal",)), ("eatenIn", "object", ("Plant",), ("Habitat",))],
+     "Animal", "range"),
+    # the asked-for thing is the one used: it requires what is needed
+    ("Which software do I need a licence to run?", [("requires", "object", ("Software",), ("Licence",))],
+     "Software", "domain"),
+    ("Which animal do I need a plant to eat?", [("requires", "object", ("Animal",), ("Plant",))],
+     "Animal", "domain"),
+])
+def test_first_person_need_with_a_setting_or_an_asked_object(q, props, answer_class, focus):
+    p = parse_cq(q)
+    assert _props(q) == props and p.pattern == "first_person_need"
+    assert (p.answer, p.answer_class, p.focus) == ("entities", answer_class, focus)
+
+
+def test_first_person_need_with_a_time_phrase_stays_unread():
+    _unparsed_with_hint("What compiler do I need to compile code in the evening?")
+
+
+# ----------------------------------------------------------------- lower-case placeholder letters
+def test_a_lower_case_placeholder_letter_after_an_article_is_a_variable():
+    p = parse_cq("What is the version of a x?")
+    assert _props("What is the version of a x?") == [("version", "data", (), ("string",))]
+    assert not any(c.name == "X" for c in p.classes) and not p.entities

@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Literal, Sequence
 from dataclasses import replace
 
 from ...iri import camel_case, pascal_case
-from ..lexicon import DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
+from ..lexicon import COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
 from ..morphology import singularise, third_person, verb_forms, verb_lemma
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
 from .chunker import _NP, _VG, _low, _nps
@@ -230,6 +230,8 @@ def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:
     for k in range(len(low) - 2, 0, -1):
         if low[k] not in ("of", "for", "to"):
             continue
+        if low[k] == "to" and low[k + 1] in COMMON_VERBS and verb_lemma(low[k + 1]) == low[k + 1]:
+            continue  # "the animals to eat", "tools to process data": a purpose, not an owner
         left = [t for t in low[:k] if t not in DETERMINERS and t not in QUALIFIERS]
         if not left or left[-1] in KIND_WORDS or (
                 len(left) == 1 and left[0] in ("number", "amount", "count", "total", "list", "set")):

@@ -155,7 +155,7 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
 def _placeholder(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
     """A placeholder is a variable, never a class or an entity: ``X`` names nothing (an unknown class),
     ``SpeciesX`` and ``species X`` a thing of class Species."""
-    if len(toks) == 1 and is_variable(toks[0]):
+    if len(toks) == 1 and is_variable(toks[0], after_determiner=bool(det)):
         return _NP(None, det, False, words=tuple(toks))
     glued = placeholder_head(toks[-1])
     if glued is not None:

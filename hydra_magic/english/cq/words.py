@@ -6,7 +6,8 @@ import re
 
 from ..lexicon import COUNT_UNITS, SUPERLATIVE
 
-__all__ = ["HEADCOUNT", "NEGATIVE_PRONOUNS", "is_counted_quantity", "placeholder_head", "point_datatype",
+__all__ = ["HEADCOUNT", "NEGATIVE_PRONOUNS", "TIME_NOUNS", "is_counted_quantity", "placeholder_head",
+           "point_datatype",
            "is_variable", "is_acronym", "is_superlative"]
 
 #: Superlatives that name no class: "Which animal is *the largest*?" asks for a maximum, not a class Largest.
@@ -25,6 +26,9 @@ visitor participant speaker viewer follower fan soldier patient volunteer specta
 
 #: Pronouns that deny ("Which plants does *nothing* eat?"): they name no class, and the question is negated.
 NEGATIVE_PRONOUNS = frozenset("nothing nobody none noone".split())
+
+#: Nouns of time: "to compile code *in the evening*" says when, not a class the verb's object relates to.
+TIME_NOUNS = frozenset("morning afternoon evening night day week month year time past future weekend".split())
 
 #: A placeholder variable written as one letter ("X", "Y"), optionally numbered ("X1").
 _VARIABLE = re.compile(r"[A-Z]\d?|[a-z]\d")
@@ -51,8 +55,11 @@ def is_counted_quantity(head: str) -> bool:
     return head in COUNT_UNITS or head in HEADCOUNT
 
 
-def is_variable(token: str) -> bool:
-    """``X``, ``Y``, ``X1``: a placeholder that names no class and no entity (``A`` and ``I`` are words)."""
+def is_variable(token: str, after_determiner: bool = False) -> bool:
+    """``X``, ``Y``, ``X1``: a placeholder that names no class and no entity (``A`` and ``I`` are words); after
+    a determiner also a lower-case ``x``, ``y``, ``z`` ("this version of a x")."""
+    if after_determiner and token in ("x", "y", "z"):
+        return True
     return bool(_VARIABLE.fullmatch(token)) and token not in ("A", "I")
 
 

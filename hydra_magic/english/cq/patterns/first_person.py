@@ -23,6 +23,7 @@ from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
 from ..model import PLACE, ParsedCQ, PropertyReq
 from ..registry import cq_pattern
+from ..words import TIME_NOUNS
 
 _ASKER = frozenset(["i", "we", "you", "one"])
 #: Verbs of getting something: where one gets a thing is where it is available.
@@ -51,27 +52,40 @@ def _p_first_person(text: str, toks: list[str]) -> ParsedCQ | None:
     return _passive_reading(text, wh, verb, after[1:], modal=low[k - 1] in ("can", "could", "may", "might"))
 
 
-def _purpose(toks: Sequence[str]) -> tuple[list[_NP] | None, list[_NP] | None]:
-    """``X to V Y`` → (X, Y); ``to V Y`` alone → (None, Y)."""
+#: Where or how the verb of a purpose is done: "to compile source code *on a platform*" (verb, preposition, noun).
+_Setting = tuple[str, str, list[_NP]]
+
+
+def _purpose(toks: Sequence[str]) -> tuple[list[_NP] | None, list[_NP] | None, _Setting | None]:
+    """``X to V Y`` → (X, Y, None); ``to V Y`` alone → (None, Y, None); ``to V Y on Z`` → (None, Y, (V, on, Z))."""
     low = _low(toks)
     if "to" not in low:
-        return None, None
+        return None, None, None
     t = low.index("to")
     end = len(toks)
     while end > t + 2 and low[end - 1].endswith("ly") and len(low[end - 1]) > 4:
         end -= 1  # "to run the software productively"
     needed = _nps(toks[:t]) if t else None
-    thing = _nps(toks[t + 2:end]) if t + 2 < end else None
-    return needed, thing
+    p = next((i for i in range(t + 3, end - 1) if low[i] in PREPS and low[i] != "of"), end)
+    thing = _nps(toks[t + 2:p]) if t + 2 < p else None
+    setting = (low[t + 1], low[p], _nps(toks[p + 1:end]) or []) if p < end else None
+    return needed, thing, setting
 
 
 def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
-    """``What hardware do I need to run the software?``, ``Do I need a password to use the software?``."""
-    needed, thing = _purpose(rest)
+    """``What hardware do I need to run the software?``, ``Do I need a password to use the software?``;
+    ``What compiler do I need to compile source code on a platform?`` adds ``compiledOn`` (SourceCode →
+    Platform), as "Do I eat an animal on a plant?" reads; ``Which software do I need a licence to run?``
+    → ``requires`` (Software → Licence)."""
+    needed, thing, setting = _purpose(rest)
+    wlow = _low(wh)
+    if not thing and needed and wlow[:1] in (["what"], ["which"]) and _low(rest)[-2:-1] == ["to"]:
+        return _need_for_asked(text, wh, needed)
     if not thing:
         return None
-    wlow = _low(wh)
     b = _B(text, "first_person_need")
+    if setting is not None and not _add_setting(b, thing, setting):
+        return None
     if not wh:
         if not needed or needed[0].ref is None:
             return None
@@ -93,6 +107,29 @@ def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
     if wlow[0] == "how":
         return b.done("count", unit[0].ref.name, "range", aggregate="count")
     return b.done("entities", unit[0].ref.name, "range")
+
+
+def _add_setting(b: _B, thing: list[_NP], setting: _Setting) -> bool:
+    """``… to compile source code on a platform``: ``compiledOn`` (SourceCode → Platform), after the main
+    property; ``False`` when the phrase names no class or thing (no guess)."""
+    verb, prep, where = setting
+    if not where or any(w.ref is None and not w.entity for w in where) or not verb.isalpha():
+        return False
+    if any(w.ref is not None and w.ref.label.split()[-1].lower() in TIME_NOUNS for w in where):
+        return False  # "in the evening": when, not where
+    b.extra.append(_state_prop(past_participle(verb_lemma(verb)), prep, b.np(thing), b.np(where)))
+    return True
+
+
+def _need_for_asked(text: str, wh: list[str], needed: list[_NP]) -> ParsedCQ | None:
+    """``Which software do I need a licence to run?``: the asked-for thing is what is used, so it requires
+    what is needed (``requires``: Software → Licence)."""
+    asked = _nps(wh[1:], class_slot=True)
+    if not asked or asked[0].ref is None or any(n.ref is None for n in needed):
+        return None
+    b = _B(text, "first_person_need")
+    b.prop(_requires(b.np(asked), b.np(needed)))
+    return b.done("entities", asked[0].ref.name, "domain")
 
 
 def _requires(dom: tuple[str, ...], rng: tuple[str, ...]) -> PropertyReq:

@@ -1,5 +1,5 @@
 """Question family *what is*: ``What is the X of Y?`` (attribute), ``What is a X?`` (definition), ``Who is the
-X of Y?``.
+X of Y?``; ``What X to Y are there?`` as ``What are the X to Y?``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from .which import _object_relative
 def _p_what_is(text: str, toks: list[str]) -> ParsedCQ | None:
     """``What is the X of Y?`` (attribute), ``What is a X?`` (definition), ``Who is the X of Y?``."""
     low = _low(toks)
+    if len(toks) > 5 and low[0] in ("what", "which") and low[1] not in AUX_BE:
+        return _role_there(text, toks, low)
     if len(toks) < 3 or low[0] not in ("what", "who", "which") or low[1] not in AUX_BE:
         return None
     rest = toks[2:]
@@ -156,3 +158,28 @@ def _reduced_relative(text: str, rest: list[str]) -> ParsedCQ | None:
         if low[k] in FUNCTION:
             return None
     return None
+
+
+#: The prepositions of a relational noun ("alternatives *to*", "tools *for*"); "of" is read by *what is*.
+_ROLE_PREPS = frozenset(["to", "for"])
+_THERE = (["are", "there"], ["is", "there"], ["exist"], ["exists"])
+
+
+def _role_there(text: str, toks: list[str], low: list[str]) -> ParsedCQ | None:
+    """``What other alternatives to the software are there?`` asks what ``What are the alternatives to the
+    software?`` asks (``hasAlternative``: Software → Alternative), as CLaRO's "What [EC1] to [EC2] are there";
+    "exist" reads as "are there". Only a relation between two classes, never a value."""
+    tail = next((t for t in _THERE if low[-len(t):] == t), None)
+    if tail is None:
+        return None
+    body = toks[1:len(toks) - len(tail)]
+    blow = _low(body)
+    if blow[:1] == ["other"]:
+        body, blow = body[1:], blow[1:]  # "other alternatives": the same relation
+    k = next((i for i, w in enumerate(blow) if w in _ROLE_PREPS), -1)
+    if k < 1 or k == len(blow) - 1:
+        return None
+    r = _p_what_is(text, [toks[0], "are", "the", *body])
+    if r is None or r.pattern != "attribute_of" or not r.properties or r.properties[0].kind != "object":
+        return None  # only a relation between two classes ("hasAlternative"), never a value
+    return replace(r, pattern="role_there")
