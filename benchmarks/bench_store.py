@@ -296,10 +296,12 @@ def top_costs(stats: pstats.Stats, n: int = 12) -> str:
 
 
 def bench_size(n: int, repeat: int, root: Path, profile: bool, setup_cap: float, rss_cap_mb: float,
-               typed: bool = False) -> dict[str, Any]:
+               typed: bool = False, reuse: bool = False) -> dict[str, Any]:
     name = f"bench-store-{n}"
     out: dict[str, Any] = {"facts_target": n, "repeat": repeat}
     print(f"\n== N = {n:,} facts (journal ON at {root}) ==", flush=True)
+    if reuse and (root / name).exists():
+        return reuse_kept(n, repeat, root, profile, typed, out)
     # 1. Setup ---------------------------------------------------------------------------------------
     s = Session(name, SessionConfig(journal_dir=str(root)), restore=False)
     s.add_cqs(CQS)
@@ -342,13 +344,43 @@ def bench_size(n: int, repeat: int, root: Path, profile: bool, setup_cap: float,
     if aborted:
         return close(s, out, root, name)
 
+    measure_changes(s, corpus, repeat, profile, out)
+    return snapshot_and_close(s, out, root, name, n, repeat, rss_cap_mb)
+
+
+def reuse_kept(n: int, repeat: int, root: Path, profile: bool, typed: bool, out: dict[str, Any]) -> dict[str, Any]:
+    """Steps 2, 3 and 5 on a session an earlier ``--keep`` run left under ``root`` (its setup figures are copied
+    from that run's ``figures.json``; the JSON snapshot of step 6 is not taken).
+
+    The new changes use source names of their own, so the kept session can be measured again; they stay in it.
+    """
+    name = f"bench-store-{n}"
+    kept = root / "figures.json"
+    old = json.loads(kept.read_text()) if kept.exists() else {}
+    for key in ("setup_commit_s", "setup_generate_s", "setup_facts_per_s", "disk_after_setup"):
+        if key in old:
+            out[key] = old[key]
+    t0 = time.perf_counter()
+    s = Session(name, SessionConfig(journal_dir=str(root)))
+    print(f"  reusing the kept session: opened in {time.perf_counter() - t0:.2f}s (caches cold)", flush=True)
+    out.update(facts=len(s.kg), sources=len(s.kg.sources()), flagged=s.kg.flagged_count, reused=True)
+    out.setdefault("disk_after_setup", disk(s))
+    out.setdefault("setup_commit_s", float("nan"))
+    out.setdefault("setup_facts_per_s", float("nan"))
+    measure_changes(s, Corpus(s, n, typed), repeat, profile, out, tag=f"r{int(time.time())}")
+    return close(s, out, root, name)
+
+
+def measure_changes(s: Session, corpus: Corpus, repeat: int, profile: bool, out: dict[str, Any],
+                    tag: str = "") -> None:
+    """Steps 2 and 3. ``tag`` makes the sources new where a kept session already holds the untagged ones."""
     timer = CommitTimer(s)
     gc.collect()
     # 2a. A 10-fact change committed directly (change log + store + memory) -----------------------------
     apply_t, apply_log, apply_store = [], [], []
     changes_done = 0
     for i in range(repeat):
-        fs, ls = corpus.source(10_000_000 + i, prefix="bench-change")
+        fs, ls = corpus.source(10_000_000 + i, prefix=f"bench-change{tag}")
         _, t = timed(lambda: s.apply_change(Change("extract", f"bench change {i}", facts_added=fs), ls))
         lg, st = timer.last()
         apply_t.append(t)
@@ -362,7 +394,7 @@ def bench_size(n: int, repeat: int, root: Path, profile: bool, setup_cap: float,
     ext_t, eng_t, ext_log, ext_store, accepted = [], [], [], [], []
     for i in range(repeat + 1):  # the first run warms the engine's caches and is not counted
         text = extraction_text(i)
-        src = f"bench-{i}"
+        src = f"bench-{tag}{i}"
         chunks = chunk_text(text, src, s.config.chunk_chars)
         _, te = timed(lambda: extract_chunks(eng, chunks, text, s.ontology, s.kg, s.config.retry,
                                              types=s.config.types))
@@ -406,10 +438,10 @@ def bench_size(n: int, repeat: int, root: Path, profile: bool, setup_cap: float,
         text = extraction_text(i)
         pr = cProfile.Profile()
         pr.enable()
-        s.extract(text, source=f"bench-{i}")
+        s.extract(text, source=f"bench-{tag}{i}")
         pr.disable()
         out["profile_extract"] = top_costs(pstats.Stats(pr))
-        fs, ls = corpus.source(10_000_099, prefix="bench-change")
+        fs, ls = corpus.source(10_000_099, prefix=f"bench-change{tag}")
         pr = cProfile.Profile()
         pr.enable()
         s.apply_change(Change("extract", "bench profiled change", facts_added=fs), ls)
@@ -417,6 +449,12 @@ def bench_size(n: int, repeat: int, root: Path, profile: bool, setup_cap: float,
         out["profile_apply10"] = top_costs(pstats.Stats(pr))
         print("  profile, extract (tottime):\n" + out["profile_extract"], flush=True)
         print("  profile, apply_change 10 facts (tottime):\n" + out["profile_apply10"], flush=True)
+
+
+def snapshot_and_close(s: Session, out: dict[str, Any], root: Path, name: str, n: int, repeat: int,
+                       rss_cap_mb: float) -> dict[str, Any]:
+    apply_t = out["apply10_s"]
+    persist = out["extract_minus_engine_s"]
     # 6. The old cost of every change: one JSON snapshot of the whole session ----------------------------
     snap_build, snap_write = [], []
     # s.snapshot() holds every fact twice as dicts (KG and history): measured ~15 KB per fact at 100k.
@@ -524,7 +562,8 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
             f"{med_ms(r['undo_s']):.1f}", f"{statistics.median(o['open_s'] for o in r['open']):.2f}",
             f"{max(o['peak_rss_mb'] for o in r['open']):,.0f}",
             f"{r['disk_after_setup']['store'] / n:,.0f}", f"{r['disk_after_setup']['changes_log'] / n:,.0f}",
-            old, f"{'~' if 'snapshot_s' not in r else ''}{r.get('old_over_new_apply10', 0):,.0f}x"]))
+            old, (f"{'~' if 'snapshot_s' not in r else ''}{r['old_over_new_apply10']:,.0f}x"
+                  if "old_over_new_apply10" in r else "-")]))
     small, big = rows[0], rows[-1]
     if big is not small:
         f = big["facts"] / small["facts"]
@@ -572,12 +611,16 @@ def main() -> None:
     ap.add_argument("--rss-cap-mb", type=float, default=16_384.0, help="stop a size whose setup needs more RSS")
     ap.add_argument("--typed", action="store_true",
                     help="state every entity's type (13 facts per source, none on inferred types): few findings")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: where DIR/N already holds a kept session, measure on it instead of building "
+                         "one (steps 2-5; its setup figures are the kept run's)")
     ap.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--one-out", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one_size is not None:  # child: steps 1-3, 5, 6 of one size; figures to --one-out
-        res = bench_size(a.one_size, a.repeat, Path(a.root), a.profile, a.setup_cap, a.rss_cap_mb, a.typed)
+        res = bench_size(a.one_size, a.repeat, Path(a.root), a.profile, a.setup_cap, a.rss_cap_mb, a.typed,
+                         a.reuse)
         Path(a.one_out).write_text(json.dumps(res, default=str))
         return
     code = code_version()
@@ -588,13 +631,15 @@ def main() -> None:
     for n in a.sizes:
         root = Path(a.keep) / str(n) if a.keep else Path(tempfile.mkdtemp(prefix="bench-store-"))
         root.mkdir(parents=True, exist_ok=True)
-        tmp = root / "figures.json"
+        tmp = root / ("figures-reuse.json" if a.reuse and (root / f"bench-store-{n}").exists() else "figures.json")
         cmd = [sys.executable, __file__, "--one-size", str(n), "--one-out", str(tmp), "--root", str(root),
                "--repeat", str(a.repeat), "--setup-cap", str(a.setup_cap), "--rss-cap-mb", str(a.rss_cap_mb)]
         if a.profile:
             cmd.append("--profile")
         if a.typed:
             cmd.append("--typed")
+        if a.reuse:
+            cmd.append("--reuse")
         try:
             rc = subprocess.run(cmd).returncode
             if rc != 0:
