@@ -19,10 +19,12 @@ for many queries over an unchanged store) and gets the same rules:
   while Oxigraph holds the thread, it dies with its parent, it ignores the
   ``SIGINT`` that Jupyter sends to the whole process group, and when SERVICE is
   off it cannot open any file or socket (``RLIMIT_NOFILE`` 0), so a remote call
-  the parser did not see still cannot happen. A query over a session on a
+  the parser did not see still cannot happen. A query over a session on disk
+  runs in a fresh worker process over a checkpoint of its store, killed the
+  same way (:mod:`hydra_magic.snapshot_worker`); a query over a session on a
   SPARQL server, and a CQ test's own query over a session on disk, run inside
-  the store from a thread instead (:class:`StoreDataset` says why), so only
-  queries rdflib parsed run there.
+  the store from a thread (:class:`StoreDataset` says why). Only queries rdflib
+  parsed run in either.
 * **Errors are clear**: a syntax error is a :class:`~hydra_magic.errors.ParseError`,
   a refusal a :class:`~hydra_magic.errors.QueryRefusedError`, a query stopped at
   its deadline a :class:`~hydra_magic.errors.QueryTimeoutError`, a failure while
@@ -65,14 +67,14 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from .errors import InputError, ParseError, QueryError, QueryRefusedError, QueryTimeoutError
+from .sparql_rows import batches as _batches, error_message as _error_message, ox_messages as _ox_messages
+from .sparql_rows import plain_ox as _plain_ox
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryPolicy", "QueryShape", "QueryWorker", "StoreDataset", "check_query",
            "inspect_query", "run_query"]
 
 #: Seconds a query may run unless configured otherwise (``SessionConfig.sparql_timeout``).
 DEFAULT_TIMEOUT = 30.0
-#: Rows per message from the worker: large enough to amortise pickling, small enough to stream.
-_BATCH = 1000
 #: The child's own alarm fires this long after the parent's deadline (the parent normally kills it first).
 _CHILD_GRACE = 1.0
 #: The waiting caller wakes this often: a SIGINT taken by another thread, or ``_thread.interrupt_main``,
@@ -130,18 +132,24 @@ class StoreDataset:
 
     ``store`` is an embedded ``pyoxigraph.Store``, ``endpoint`` a SPARQL server
     (:class:`~hydra_magic.store.sparql_http.SparqlEndpoint`, asked with ``default-graph-uri``
-    parameters). Either is queried from a thread of this process under the same deadline, never in a
-    forked worker: a fork copies RocksDB's locks in whatever state its background threads held them
-    (a child forked after a write waited forever), and a second, read-only opener of the store lost
-    the race against the writer's compactions ("No such file" for a table it had just deleted).
-    Oxigraph releases the GIL while it evaluates, so the caller gets its deadline and its interrupt;
-    what it cannot do is stop the query: an abandoned one reading rows stops at the next batch, an
-    abandoned aggregate runs on in its thread until it is done.
+    parameters). Neither is queried in a forked worker: a fork copies RocksDB's locks in whatever
+    state its background threads held them (a child forked after a write waited forever), and a
+    second, read-only opener of the live store lost the race against the writer's compactions ("No
+    such file" for a table it had just deleted).
+
+    With ``snapshots`` (a directory on the store's file system) an embedded store is queried in a
+    worker process over a checkpoint of it (:mod:`hydra_magic.snapshot_worker`), killed at the
+    deadline or on an interrupt. Without it, and on a server, the query runs from a thread of this
+    process: Oxigraph releases the GIL while it evaluates, so the caller gets its deadline and its
+    interrupt, but the query is not stopped (an abandoned one reading rows stops at the next batch,
+    an abandoned aggregate runs on until it is done; a server does the work itself). Only queries
+    that end are sent there without ``snapshots``: a CQ test's own.
     """
 
     graphs: tuple[str, ...]
     store: Any = None
     endpoint: Any = None
+    snapshots: str | None = None
 
 
 # --------------------------------------------------------------------------- parsing
@@ -229,20 +237,6 @@ def _service_refusal(policy: QueryPolicy, what: str) -> str:
 # --------------------------------------------------------------------------- plain data
 # Terms cross the pipe as plain data: an IRI is a str, a literal a 3-tuple
 # (value, datatype, language), a blank node a 1-tuple, an RDF 1.2 triple term a 4-tuple.
-def _plain_ox(t: Any) -> Any:
-    if t is None:
-        return None
-    if isinstance(t, ox.NamedNode):
-        return t.value
-    if isinstance(t, ox.Literal):
-        return (t.value, None if t.language else t.datatype.value, t.language)
-    if isinstance(t, ox.BlankNode):
-        return (t.value,)
-    if isinstance(t, ox.Triple):
-        return ("<<", _plain_ox(t.subject), _plain_ox(t.predicate), _plain_ox(t.object))
-    raise TypeError(f"Unexpected Oxigraph term {t!r}")
-
-
 def _plain_rdflib(t: Any) -> Any:
     if t is None:
         return None
@@ -313,33 +307,6 @@ def _evaluate(dataset: Any, sparql: str, init_ns: Mapping[str, str]) -> Iterator
     yield from _batches(rows)
 
 
-def _ox_messages(result: Any) -> Iterator[tuple[Any, ...]]:
-    """The messages of a pyoxigraph query result."""
-    plain = _plain_ox
-    if isinstance(result, ox.QueryBoolean):
-        yield ("ask", bool(result))
-        return
-    if isinstance(result, ox.QuerySolutions):
-        yield ("select", [v.value for v in result.variables])
-        rows: Iterator[Any] = (tuple(plain(x) for x in solution) for solution in result)
-    else:
-        yield ("graph",)
-        rows = ((plain(t.subject), plain(t.predicate), plain(t.object)) for t in result)
-    yield from _batches(rows)
-
-
-def _batches(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
-    batch: list[Any] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            yield ("rows", batch)
-            batch = []
-    if batch:
-        yield ("rows", batch)
-    yield ("end",)
-
-
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 
@@ -385,12 +352,6 @@ def _plain_json(t: Any) -> Any:
         lang = t.get("xml:lang")
         return (value, None if lang else t.get("datatype", _XSD_STRING), lang)
     raise ValueError(f"Unexpected term in the server's answer: {t!r}")
-
-
-def _error_message(exc: BaseException) -> tuple[str, str]:
-    kind = "syntax" if isinstance(exc, SyntaxError) else "failed"
-    text = str(exc) or type(exc).__name__
-    return kind, text
 
 
 # --------------------------------------------------------------------------- the worker
@@ -476,6 +437,7 @@ class QueryWorker:
         self._conn: Any = None
         self._dataset: Any = None
         self._finalizer: Any = None
+        self._snapshot: Any = None  # a SnapshotProcess while the worker reads a checkpoint of a store
 
     # ------------------------------------------------------------- lifecycle
     @property
@@ -494,6 +456,9 @@ class QueryWorker:
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
+        if self._snapshot is not None:
+            snapshot, self._snapshot, self._conn, self._pid = self._snapshot, None, None, None
+            snapshot.stop()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -503,6 +468,9 @@ class QueryWorker:
         self._dataset = None
 
     def _start(self, dataset: Any) -> None:
+        if isinstance(dataset, StoreDataset):
+            self._start_on_checkpoint(dataset)
+            return
         import ctypes  # noqa: F401 - for the child, which may not open files
         import resource  # noqa: F401
         import warnings
@@ -524,6 +492,17 @@ class QueryWorker:
         self._pid, self._conn, self._dataset = pid, ours, dataset
         self._finalizer = weakref.finalize(self, _reap, pid)
 
+    def _start_on_checkpoint(self, dataset: StoreDataset) -> None:
+        from .snapshot_worker import start
+
+        try:
+            snapshot = start(dataset.store, str(dataset.snapshots))
+        except OSError as exc:
+            raise QueryError(f"The SPARQL query could not start: {exc}. Check the disk space and permissions "
+                             f"of {dataset.snapshots}; the session is unchanged.") from exc
+        self._snapshot, self._pid, self._conn, self._dataset = snapshot, snapshot.pid, snapshot.conn, dataset
+        self._finalizer = weakref.finalize(self, snapshot.stop)
+
     # ------------------------------------------------------------- running
     def run(self, dataset: Any, sparql: str, *, init_ns: Mapping[str, str] | None = None,
             policy: QueryPolicy | None = None) -> Result:
@@ -531,11 +510,15 @@ class QueryWorker:
         policy = policy or QueryPolicy()
         shape = check_query(sparql, policy)
         init_ns = {str(k): str(v) for k, v in (init_ns or {}).items()}
-        # A store is queried from a thread (see StoreDataset); a server does the work, this process waits.
+        # A store is queried from a thread, or over a checkpoint in a worker (see StoreDataset); a server
+        # does the work, this process waits.
         if not self.isolate or isinstance(dataset, StoreDataset):
             if shape.form is None:  # unparsed: nothing would stop a SERVICE in this process (or the server)
                 raise _failure("syntax", shape.syntax_error, shape, policy, init_ns)
-            messages = self._in_thread(dataset, sparql, init_ns, policy)
+            if self.isolate and isinstance(dataset, StoreDataset) and dataset.snapshots is not None:
+                messages = self._in_child(dataset, sparql, init_ns, policy)
+            else:
+                messages = self._in_thread(dataset, sparql, init_ns, policy)
         else:
             messages = self._in_child(dataset, sparql, init_ns, policy)
         return _collect(messages, shape, policy, init_ns)
@@ -548,7 +531,9 @@ class QueryWorker:
             self._start(dataset)
         deadline = time.monotonic() + policy.timeout
         done = False
-        request = (sparql, init_ns, policy.allow_service, policy.timeout)
+        request: tuple[Any, ...] = (sparql, init_ns, policy.allow_service, policy.timeout)
+        if isinstance(dataset, StoreDataset):  # the checkpoint worker: the default graph is named, no SERVICE
+            request = (sparql, init_ns, list(dataset.graphs), policy.timeout)
         try:
             try:
                 self._conn.send(request)
@@ -577,6 +562,12 @@ class QueryWorker:
     def _died(self, policy: QueryPolicy) -> QueryError:
         pid, self._pid = self._pid, None
         status = 0
+        if self._snapshot is not None:
+            process = self._snapshot.process
+            process.kill()
+            code = process.wait()
+            status = (-code) & 0x7F if code < 0 else (code & 0xFF) << 8  # as waitpid reports it
+            pid = None
         if pid is not None:
             try:
                 os.kill(pid, signal.SIGKILL)  # a zombie still takes the signal; its status is kept

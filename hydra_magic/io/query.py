@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, RDFS, XSD, URIRef
@@ -27,12 +28,13 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
 
     A session on a SPARQL server answers inside the server: the default graph is its ``facts`` graph
     (every fact once, kept in step by the writer) with its ontology graph, so nothing is copied. A
-    session in an on-disk store does the same for ``compiled`` queries (a CQ test's own SPARQL, which
-    ends): they run in a thread, and Oxigraph cannot stop a query, so a user's query there runs in a
-    forked worker that the deadline and an interrupt kill, over a copy of the source graphs made once
-    and then kept in step (forking the store itself is not safe: see
-    :class:`~hydra_magic.sparql_policy.StoreDataset`). A query that names graphs itself (``GRAPH``,
-    ``FROM``), asks for ``verified_only`` or may call SERVICE runs over that copy on a server too.
+    session in an on-disk store answers inside the store too: a user's query in a worker process over
+    a checkpoint of the store, which the deadline and an interrupt kill
+    (:mod:`hydra_magic.snapshot_worker`); a ``compiled`` query (a CQ test's own SPARQL, which ends)
+    from a thread, without the checkpoint. A query that names graphs itself (``GRAPH``, ``FROM``),
+    asks for ``verified_only`` or may call SERVICE runs over an in-memory copy of the source graphs
+    (made once, then kept in step), on a server too; on disk so does one rdflib cannot parse (SPARQL
+    1.2 syntax), in the sandboxed worker that cannot open a connection.
 
     The query runs under :mod:`hydra_magic.sparql_policy`: updates are refused,
     SERVICE only with ``allow_service``, stopped after ``timeout`` seconds
@@ -56,7 +58,11 @@ def query_session(session: "SessionState", sparql: str, *, verified_only: bool =
     in_store = getattr(session.kg, "query_dataset", None)
     if callable(in_store) and not verified_only and not shape.names_graphs and not policy.allow_service:
         target = in_store()
-        if target is not None and (compiled or target.endpoint is not None):
+        # On disk, a query rdflib cannot parse (SPARQL 1.2 syntax) keeps the copy, in the sandboxed fork.
+        on_disk = target is not None and target.snapshots is not None and shape.form is not None
+        if target is not None and (compiled or target.endpoint is not None or on_disk):
+            if compiled and target.snapshots is not None:  # our own query ends: a thread, no checkpoint
+                target = dataclasses.replace(target, snapshots=None)
             return run_query(target, sparql, init_ns=initns, policy=policy, worker=worker)
     ds = session.kg.verified_dataset() if verified_only else session.kg.dataset
     onto_graph = ds.graph(URIRef(session.config.base + "ontology"))

@@ -48,6 +48,8 @@ STORE_FORMAT = 3
 _STATE = ox.NamedNode("https://hydra-magic.dev/ns#sessionState")
 #: The stores open in this process, by directory: opening a session again here takes it over.
 _OPEN: "weakref.WeakValueDictionary[Path, SessionStore]" = weakref.WeakValueDictionary()
+#: Under the session directory: the checkpoints a user's SPARQL query reads while it runs (removed after it).
+SNAPSHOTS_NAME = "query-checkpoints"
 _UPGRADE_HINT = "upgrade with pip install -U hydra_magic, or move the directory away to start fresh"
 
 
@@ -201,7 +203,8 @@ class SessionStore:
         from .stored_kg import StoredKnowledgeGraph
 
         # The facts stay in the store: the graph reads them on demand (opening reads no fact).
-        self.graph = StoredKnowledgeGraph(self.names.base, self.reader, self.names)
+        self.graph = StoredKnowledgeGraph(self.names.base, self.reader, self.names,
+                                          snapshots=str(self.path / SNAPSHOTS_NAME))
         return StoredState(meta=self.meta, ontology=self._read_ontology(), facts=[], labels={},
                            history=self._undo_stack(), migrated=migrated, graph=self.graph)
 

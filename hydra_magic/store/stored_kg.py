@@ -74,12 +74,15 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         How facts and evidence are named in that store.
     """
 
-    def __init__(self, base: str, reader: Callable[[], Any], names: EvidenceGraphs) -> None:
+    def __init__(self, base: str, reader: Callable[[], Any], names: EvidenceGraphs,
+                 snapshots: str | None = None) -> None:
         # Not KnowledgeGraph.__init__: none of its per-fact tables exist here.
         self.base = base
         self.entity_ns = Namespace(base + "entity/")
         self._reader = reader
         self._names = names
+        #: Where a user's query makes its checkpoint of an embedded store (see hydra_magic.snapshot_worker).
+        self._snapshots = snapshots
         self._term = TermCache()
         self.revision = 0
         self._log: list[tuple[str, Fact]] = []
@@ -594,7 +597,7 @@ class StoredKnowledgeGraph(KnowledgeGraph):
         endpoint = getattr(st, "endpoint", None)
         if endpoint is not None:
             return StoreDataset(graphs, endpoint=endpoint)
-        return StoreDataset(graphs, store=st)
+        return StoreDataset(graphs, store=st, snapshots=self._snapshots)
 
     def query(self, sparql: str, **kwargs: Any) -> Any:
         return self.dataset.query(sparql, **kwargs)
