@@ -72,3 +72,33 @@ def test_a_former_role_is_not_the_current_one() -> None:
 def test_an_activity_noun_is_no_disease() -> None:
     facts = _facts(MEDICINE, "Atorvastatin is a statin. It was approved for medical use in 1996.")
     assert not any(p == "treats" for _, p, _ in facts)
+
+
+def test_a_team_and_a_role_before_a_name_make_the_person_the_subject() -> None:
+    facts = _facts(SPORTS, "Castle Athletic is a club. Former Rovers defender Tim Lowe now plays for Castle Athletic.")
+    assert ("tim_lowe", "playsFor", "castle_athletic") in facts
+    assert not any(s in ("rovers", "former_rovers") for s, _, _ in facts)
+
+
+def test_a_possessed_noun_set_off_by_commas_names_the_subject() -> None:
+    facts = _facts(GEOGRAPHY, "Slovakia is a country. Slovakia's capital, Bratislava, lies on the Danube.")
+    assert ("bratislava", "liesOn", "danube") in facts
+    assert ("slovakia", "liesOn", "danube") not in facts
+
+
+def test_an_enzyme_keeps_its_head_noun() -> None:
+    facts = _facts(["Which protein does a drug inhibit?"], "Atorvastatin inhibits HMG-CoA reductase.")
+    assert ("atorvastatin", "inhibits", "hmg_co_a_reductase") in facts
+
+
+# ---------------------------------------------------------------- relations read beyond the CQ's verb
+def test_lost_to_and_beaten_by_read_as_defeats() -> None:
+    facts = _facts(SPORTS, "Castle Athletic lost to Rovers in the semi-final. "
+                           "Rovers were beaten by Redford United in the final.")
+    assert {("rovers", "defeats", "castle_athletic"), ("redford_united", "defeats", "rovers")} <= facts
+
+
+def test_the_son_of_names_the_parent() -> None:
+    facts = _facts(["Who is the child of a person?"], "Karl Holm was born in Lund. He was the son of the painter "
+                                                      "Axel Holm.")
+    assert ("axel_holm", "hasChild", "karl_holm") in facts

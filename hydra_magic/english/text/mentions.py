@@ -159,6 +159,8 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
     ):
         return True
+    if k == 0 and low[k] in ("former", "fellow") and k + 1 < n and _is_cap(toks, k + 1):
+        return True  # "Former Rovers defender Tim Lowe …"
     if k == 0 and low[k] in PERSON_NOUNS and k + 2 < n and _is_cap(toks, k + 1) and _is_cap(toks, k + 2):
         return True  # "Striker Tomas Reyes scored …", "Composer Anna Vik wrote …": a role, then the name
     if k == 0 and k + 2 < n and low[k + 1] in APPOSED_HEADS and not _is_cap(toks, k + 1) and _is_cap(toks, k + 2):
@@ -223,7 +225,18 @@ def _name_end(toks: _Tokens, k: int) -> int:
         if step is None:
             break
         j += step
+    if last < n and _enzyme_head(toks.low[last]) and toks.words[last].islower():
+        return last + 1  # "HMG-CoA reductase", "PA endonuclease": the enzyme, not its substrate
     return _binomial_end(toks, k, last) if last - k == 1 else last
+
+
+#: Words in -ase that are no enzyme.
+_NOT_ENZYMES = frozenset("base case vase phase lease release purchase increase decrease ease chase phrase".split())
+
+
+def _enzyme_head(w: str) -> bool:
+    """A lower-case head that makes a name before it an enzyme's or a receptor's ("… reductase")."""
+    return (len(w) > 5 and w.endswith("ase") and w not in _NOT_ENZYMES) or w in ("receptor", "receptors")
 
 
 def _epithet(toks: _Tokens, q: int) -> bool:

@@ -51,8 +51,9 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "receive": ("win*", "award*", "earn*", "honoured with", "recipient of", "winner of"),
     "attend": ("study* at", "educate* at", "graduate* from", "enrol* at", "student at", "alumnus of"),
     "hold": ("serve* as", "become*", "elected", "appointed", "post of", "office of"),
-    "child": ("daughter", "son", "father of", "mother of", "parent of"),
-    "has child": ("daughter", "son", "father of", "mother of", "parent of"),
+    "child": ("daughter", "son", "father of", "mother of", "parent of", "<son of", "<daughter of", "<child of"),
+    "has child": ("daughter", "son", "father of", "mother of", "parent of", "<son of", "<daughter of",
+                  "<child of"),
     # places
     "border": ("neighbour*", "neighbor*", "share* a border with", "share* borders with"),
     "lie on": ("stand* on", "situated on", "located on", "built on", "<pass* through", "<flow* through"),
@@ -72,7 +73,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "home ground": ("play* at", "play* its home games at", "play* their home games at", "home stadium",
                     "home games at", "stadium", "play* its home matches at", "play* their home matches at",
                     "home matches at"),
-    "defeat": ("beat*", "win* against", "victory over", "overcome*"),
+    "defeat": ("beat+", "win* against", "victory over", "overcome+", "<lose* to"),
     # film and books
     "direct": ("<film by", "<directed and written by", "<written and directed by", "director of"),
     "star in": ("<star*", "<starring", "<stars", "appear* in", "<cast includes", "<cast included",

@@ -19,6 +19,7 @@ from .words import (
     OPENERS,
     OPENING_PREPOSITIONS,
     PARTICIPLE_OPENERS,
+    PERSON_NOUNS,
     PRONOUNS,
     RELATIVES,
     TITLE_WORDS,
@@ -126,8 +127,16 @@ def _first_subject(toks: _Tokens, mentions: list[_Mention], limit: int) -> _Ment
             continue
         if limit and m.i > limit + 1:
             return _possessive_subject(toks, mentions)
-        return m
+        return _person_after_role(toks, mentions, m) or m
     return None
+
+
+def _person_after_role(toks: _Tokens, mentions: list[_Mention], m: _Mention) -> _Mention | None:
+    """The name after "<name> <role noun>" ("Rovers striker Dan Moss scored …"): the first name
+    only says whose the role is; ``None`` when ``m`` is not followed so."""
+    if m.j + 1 >= len(toks.low) or toks.low[m.j] not in PERSON_NOUNS or _is_cap(toks, m.j):
+        return None
+    return next((p for p in mentions if p.i == m.j + 1 and p.kind == "name" and not p.adjective), None)
 
 
 def _opens_clause(toks: _Tokens, k0: int, nxt_cap: bool) -> bool:
@@ -582,8 +591,10 @@ def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | No
         for m in mentions:
             if m.i <= owner.j or m.kind != "name" or m.adjective:
                 continue
-            if 2 <= m.i - owner.j <= 3 and all(toks.kinds[q] == "word" and not _is_cap(toks, q)
-                                               for q in range(owner.j + 1, m.i)):
+            # "Lars Holm's son Ole Holm", "Slovakia's capital, Bratislava, lies …" (set off by commas)
+            end = m.i - 1 if toks.low[m.i - 1] == "," and m.j < len(toks.low) and toks.low[m.j] == "," else m.i
+            if 2 <= end - owner.j + (m.i - end) <= 3 and end > owner.j + 1 and all(
+                    toks.kinds[q] == "word" and not _is_cap(toks, q) for q in range(owner.j + 1, end)):
                 return m
             break
         return None
