@@ -154,3 +154,25 @@ def test_a_lower_case_placeholder_letter_after_an_article_is_a_variable():
     p = parse_cq("What is the version of a x?")
     assert _props("What is the version of a x?") == [("version", "data", (), ("string",))]
     assert not any(c.name == "X" for c in p.classes) and not p.entities
+
+
+# ------------------------------------ "Is there X for/to Y (that) Z V?": the clause is about Y, the nearest noun
+@pytest.mark.parametrize("q, props", [
+    ("Are there any modifications to the algorithm the tool uses?",
+     [("hasModification", "object", ("Algorithm",), ("Modification",)),
+      ("uses", "object", ("Tool",), ("Algorithm",))]),
+    ("Are there any modifications to the algorithm that the tool uses?",
+     [("hasModification", "object", ("Algorithm",), ("Modification",)),
+      ("uses", "object", ("Tool",), ("Algorithm",))]),
+    ("Is there a habitat for an animal that eats a plant?",
+     [("hasHabitat", "object", ("Animal",), ("Habitat",)), ("eats", "object", ("Animal",), ("Plant",))]),
+])
+def test_existence_with_a_relative_clause_on_the_owner(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and p.pattern == "exists_for"
+    assert (p.answer, p.answer_class) == ("boolean", props[0][3][0])
+
+
+def test_a_state_clause_after_the_owner_stays_unread():
+    # "that is free": of the mailing list or of the software? no guess
+    _unparsed_with_hint("Is there a mailing list for the software that is free?")

@@ -79,7 +79,10 @@ def _object_relative(text: str, head: Sequence[str], clause: Sequence[str]) -> P
         r = _p_which(text, ["which", *head, clause[m], *clause[:m], *clause[m + 1:]])
         return r if r is not None and r.pattern == "which_object" else None
     verb = low[end - 1]
-    if _is_third_person(verb) and low[0] in DETERMINERS:
+    # "the tool uses": a common verb's -s form ends the clause, though "uses" may be a plural noun elsewhere
+    third = _is_third_person(verb) or (verb.endswith("s") and verb_lemma(verb) in COMMON_VERBS
+                                       and verb_lemma(verb) != verb)
+    if third and low[0] in DETERMINERS:
         aux = "does"
     elif verb in COMMON_VERBS and verb_lemma(verb) == verb and singularise(low[end - 2]) != low[end - 2]:
         aux = "do"  # "plants that animals eat"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from ...lexicon import AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
+from ...lexicon import AUX_BE, AUX_DO, AUX_HAVE, COMMON_VERBS, MODALS, PREPS
 from ...word_classes import _is_participle
 from ..builders import _B, _ability_prop, _candidates, _has_prop, _objects, _state_prop, _verb_prop
 from ..chunker import _low, _nps, _verb_group
@@ -17,6 +17,7 @@ from ..clauses import (
     _possession,
     _shared_object,
     _verb_object_pp,
+    _with_relative,
 )
 from ..model import ParsedCQ
 from ..registry import cq_pattern
@@ -40,6 +41,8 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
     low = _low(toks)
     for k, w in enumerate(low):
         if w in ("that", "which", "who") and k > 0:
+            if any(v in _OWNER_PREPS for v in low[:k]):
+                return _existence_relative(text, toks, k, k + 1)
             x = _nps(toks[:k], class_slot=True)
             if not x:
                 return None
@@ -54,7 +57,14 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
                 head = head[:-1]  # "Is there any training available for the software?"
             x = _nps(head, class_slot=True)
             y = _nps(toks[k + 1:])
-            if not x or not y or x[0].ref is None:
+            if not y and low[k + 1] == "the":
+                # "… to the algorithm the tool uses": a reduced relative clause about a definite owner (after
+                # an indefinite one, "to a plant a habitat eats", two noun phrases in a row are no clause)
+                return next((r for j in range(k + 3, len(low) - 1) if low[j] in ("a", "an", "the")
+                             and (r := _existence_relative(text, toks, j, j)) is not None), None)
+            if not y:
+                return None
+            if not x or x[0].ref is None:
                 return None
             b = _B(text, "exists_with" if w == "with" else "exists_for")
             if w in ("for", "to"):  # "Are there any alternatives to the software?"
@@ -85,6 +95,31 @@ def _existence(text: str, toks: Sequence[str]) -> ParsedCQ | None:
     b = _B(text, "exists")
     b.np(x)
     return b.done("boolean", x[0].ref.name)
+
+
+#: The prepositions of "Is there X for/to/with Y?": Y is the owner a relative clause after it is about.
+_OWNER_PREPS = frozenset(["for", "to", "with"])
+
+
+def _existence_relative(text: str, toks: Sequence[str], end: int, clause: int) -> ParsedCQ | None:
+    """``Are there any modifications to the algorithm (that) the tool uses?``: ``Are there any modifications to
+    the algorithm?`` (``hasModification``: Algorithm → Modification) with what the clause from ``clause`` says
+    of the algorithm (``uses``: Tool → Algorithm); ``None`` unless both halves read."""
+    low = _low(toks)
+    p = max(i for i in range(end) if low[i] in _OWNER_PREPS)
+    owner = _nps(toks[p + 1:end])
+    main = _existence(text, toks[:end])
+    if main is None or not owner or len(owner) != 1 or owner[0].ref is None:
+        return None
+    head = list(toks[p + 1:end])
+    if head[0].lower() in ("a", "an", "the", "any", "some"):
+        head = head[1:]  # "the algorithm": "Which algorithm does the tool use?"
+    sub = _object_relative(text, head, toks[clause:])
+    if sub is None and clause > end and low[clause] not in AUX_BE:
+        # "… for an animal that eats a plant"; not a state ("the software that is free": of the software or of
+        # the mailing list? no guess)
+        sub = _clause_subject(text, "exists_that", owner, toks, clause)
+    return _with_relative(main, sub)
 
 
 @cq_pattern(priority=100)
