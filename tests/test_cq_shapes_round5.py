@@ -55,6 +55,7 @@ def _unparsed_with_hint(q: str) -> None:
     ("Is there any [EC1] for [EC2] and where [PC1] I [PC1] [EC3]",
      "Is there any animal for a plant and where do I eat a habitat?"),
     ("How [EC1] [PC1] is [EC2] for [EC3]", "How easy to eat is a plant for a habitat?"),
+    ("What [EC1] to [EC2] are there", "What animals to plants are there?"),  # the subject of "are there"
     # unchanged shapes
     ("[PC1] [EC1] [PC1] [EC2]", "Does an animal eat a plant?"),
     ("How [EC1] is [EC2]", "How old is a plant?"),

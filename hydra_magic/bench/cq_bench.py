@@ -172,6 +172,7 @@ def instantiate_template(template: str, vocab: str) -> str:
             plural = (prev in ("many", "any", "do", "are") and not singular_any) \
                 or (prev in ("and", "or") and plural_ec) \
                 or (prev == "there" and i > 1 and toks[i - 2].lower() == "are") \
+                or (prev in ("what", "which") and [t.lower() for t in toks[-2:]] == ["are", "there"]) \
                 or (nxt in ("are", "do", "have") and prev not in ("does", "is", "has", "did"))
             word = _PLURAL.get(noun, noun + "s") if plural else noun
             plural_ec = plural
