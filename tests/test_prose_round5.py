@@ -102,3 +102,23 @@ def test_the_son_of_names_the_parent() -> None:
     facts = _facts(["Who is the child of a person?"], "Karl Holm was born in Lund. He was the son of the painter "
                                                       "Axel Holm.")
     assert ("axel_holm", "hasChild", "karl_holm") in facts
+
+
+def test_a_list_of_objects_continues_past_the_year_of_an_item() -> None:
+    facts = _facts(["Which awards did a film receive?", "Who directed a film?"],
+                   "Spirited Away is a 2001 film directed by Hayao Miyazaki. It received the Academy Award for Best "
+                   "Animated Feature in 2003 and the Golden Bear at the Berlin International Film Festival in 2002.")
+    assert {("spirited_away", "receives", "academy_award_for_best_animated_feature"),
+            ("spirited_away", "receives", "golden_bear")} <= facts
+
+
+def test_the_club_refers_to_the_previous_subject_of_class_team() -> None:
+    text = ("Bukayo Saka plays for Arsenal. Arsenal, who are coached by Mikel Arteta, play at the Emirates Stadium. "
+            "The club won the FA Cup in 2020, beating Chelsea 2–1 in the final.")
+    facts = _facts(SPORTS, text)
+    assert {("arsenal", "wins", "fa_cup"), ("arsenal", "defeats", "chelsea")} <= facts
+
+
+def test_the_club_is_not_the_team_last_named_as_an_object() -> None:
+    facts = _facts(SPORTS, "Liverpool beat Tottenham Hotspur 2–0. The club is coached by Jürgen Klopp.")
+    assert ("jürgen_klopp", "coaches", "tottenham_hotspur") not in facts

@@ -960,6 +960,17 @@ def _model_relations(
     return order
 
 
+#: Nouns that refer back to an entity of a class named otherwise ("The club won …" for a Team).
+_CLASS_NOUN_SYNONYMS = {
+    "club": ("team",), "side": ("team",), "squad": ("team",), "franchise": ("team",),
+    "firm": ("company",), "group": ("company",), "business": ("company",), "maker": ("company",),
+    "movie": ("film",), "picture": ("film",),
+    "medicine": ("drug",), "medication": ("drug",), "compound": ("drug",),
+    "nation": ("country",), "state": ("country",), "town": ("city",), "capital": ("city",),
+    "player": ("person",), "scientist": ("person",),
+}
+
+
 def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState, start: int = 0) -> tuple[str, int, int] | None:
     """What "The film …" (from ``start``, past an opening clause) refers to: the latest subject
     typed as (a subclass of) ``film``."""
@@ -968,9 +979,10 @@ def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState, start: int =
         k += 1
     if k + 1 >= len(toks.low) or toks.low[k] not in ("the", "this"):
         return None
-    cls = comp.class_labels.get((toks.stems[k + 1],))
+    stem = toks.stems[k + 1]
+    cls = comp.class_labels.get((stem,))
     if cls is None:
-        return None
+        return _synonym_antecedent(stem, comp, state)
     onto = state.ontology
     for name, surface, a, b in reversed(state.recent):
         t = state.types.get(name)
@@ -982,6 +994,27 @@ def _antecedent(toks: _Tokens, comp: _Compiled, state: _ChunkState, start: int =
             )
         )
         if any(onto.is_subclass(x, cls) for x in known):
+            return surface, a, b
+    return None
+
+
+def _synonym_antecedent(stem: str, comp: _Compiled, state: _ChunkState) -> tuple[str, int, int] | None:
+    """What "The club …" refers to when its noun names a class by another word (Team): the previous
+    sentence's subject, else the topic, if the class fits it -- not any entity of the class the text
+    named last ("Liverpool beat Tottenham. The club is coached by …" is about Liverpool)."""
+    cls = next((c for c in map(comp.class_labels.get, ((w,) for w in _CLASS_NOUN_SYNONYMS.get(stem, ()))) if c),
+               None)
+    if cls is None:
+        return None
+    cands = [state.previous[1:]] if state.previous is not None else []
+    if state.topic is not None:
+        cands.append(state.topic)
+    for surface, a, b in cands:
+        name = _snake(state.refs.canonical.get(a, (surface, ()))[0] or surface)
+        t = state.types.get(name)
+        known = {t} if t is not None else (
+            set(state.kg.types_of(state.kg.entity_iri(name))) if state.kg_has_facts else set())
+        if any(state.ontology.is_subclass(x, cls) for x in known):
             return surface, a, b
     return None
 

@@ -482,6 +482,10 @@ def _item_tail(toks: _Tokens, k: int) -> int:
     low, n = toks.low, len(toks.low)
     if k + 2 < n and low[k] in ("to", "in") and low[k + 1] == "the" and low[k + 2] in _COMPASS:
         return k + 3
+    if k + 2 < n and low[k] in ("in", "on") and toks.kinds[k + 1] == "num":
+        # "the Academy Award in 2003 and the Golden Bear in 2002": a time finishes the item
+        q = k + 4 if k + 4 < n and toks.kinds[k + 3] == "num" else k + 2  # "on 3 May 2001"
+        return q if q < n and low[q] in (",", "and") else k
     q = k
     while (
         q < n and q - k < 2 and toks.kinds[q] == "word" and not _is_cap(toks, q)
@@ -503,6 +507,8 @@ def _list_extension(
             continue
         between = [toks.low[k] for k in range(cur.j, m.i)]
         tail = _item_tail(toks, cur.j) if cur.kind == "name" else cur.j
+        if m.i < tail:
+            continue  # the year of "… in 2003 and …" finishes the item
         joined = [toks.low[k] for k in range(tail, m.i)]
         if (
             (between in _LIST_JOINS[:6] or tail > cur.j and joined in _LIST_JOINS)
