@@ -177,3 +177,44 @@ def test_existence_with_a_relative_clause_on_the_owner(q, props):
 def test_a_state_clause_after_the_owner_stays_unread():
     # "that is free": of the mailing list or of the software? no guess
     _unparsed_with_hint("Is there a mailing list for the software that is free?")
+
+
+# ------------------------------------------------------------- "At what point …" asks when
+@pytest.mark.parametrize("q, props", [
+    ("At what point did a license change?", [("changeDate", "data", ("License",), ("date",))]),
+    ("At what point did the license type of the software change?",
+     [("changeDate", "data", ("LicenseType",), ("date",)),
+      ("hasLicenseType", "object", ("Software",), ("LicenseType",))]),
+    ("At what point in time was a film released?", [("releaseDate", "data", ("Film",), ("date",))]),
+])
+def test_at_what_point_reads_as_when(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and "Point" not in _classes(q)
+    assert (p.pattern, p.answer) == ("when", "value")
+
+
+@pytest.mark.parametrize("q", [
+    "At what point does an animal eat a plant?",  # used to be eatsAt (Animal → Point) when read as a class
+    "At what price is a product sold?",           # used to be soldAt (Product → Price): a price is a value
+    "At what temperature does water boil?",
+])
+def test_a_prepositional_wh_that_asks_a_time_or_a_value_names_no_class(q):
+    _unparsed_with_hint(q)
+
+
+def test_prepositional_wh_with_a_class_keeps_its_reading():
+    assert _props("In which country was a film produced?") == [("producedIn", "object", ("Film",), ("Country",))]
+
+
+# ----------------------------------------------- "the license type of X": a kind word in a compound
+@pytest.mark.parametrize("q, props", [
+    ("What is the license type of the software?", [("licenseType", "data", ("Software",), ("string",))]),
+    ("What is the blood type of a person?", [("bloodType", "data", ("Person",), ("string",))]),
+])
+def test_a_kind_word_after_a_noun_names_an_attribute(q, props):
+    assert _props(q) == props
+
+
+def test_types_of_x_still_asks_for_subclasses():
+    p = parse_cq("What are the main types of animal?")
+    assert (p.pattern, p.answer, p.answer_class) == ("kinds_of", "subclasses", "Animal")

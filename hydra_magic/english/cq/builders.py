@@ -14,7 +14,7 @@ from ...iri import camel_case, pascal_case
 from ..lexicon import COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
 from ..morphology import singularise, third_person, verb_forms, verb_lemma
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
-from .chunker import _NP, _VG, _low, _nps
+from .chunker import _NP, _VG, _low, _named_kind, _nps
 from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
 from .words import NEGATIVE_PRONOUNS, is_acronym, point_datatype
 
@@ -233,7 +233,7 @@ def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:
         if low[k] == "to" and low[k + 1] in COMMON_VERBS and verb_lemma(low[k + 1]) == low[k + 1]:
             continue  # "the animals to eat", "tools to process data": a purpose, not an owner
         left = [t for t in low[:k] if t not in DETERMINERS and t not in QUALIFIERS]
-        if not left or left[-1] in KIND_WORDS or (
+        if not left or (left[-1] in KIND_WORDS and not _named_kind(low, k - 1)) or (
                 len(left) == 1 and left[0] in ("number", "amount", "count", "total", "list", "set")):
             continue  # "the number of films of …": the attribute is "number of films"
         owners = _nps(toks[k + 1:])

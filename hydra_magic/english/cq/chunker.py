@@ -123,8 +123,9 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
     toks = list(toks)
     low0 = _low(toks)
     for k in range(1, len(toks) - 1):
-        if low0[k] == "of" and low0[k - 1] not in KIND_WORDS | {"number", "amount", "count", "total", "list",
-                                                                 "set", "group", "most", "one", "all"}:
+        if low0[k] == "of" and (low0[k - 1] not in KIND_WORDS | {"number", "amount", "count", "total", "list",
+                                                                  "set", "group", "most", "one", "all"}
+                                or _named_kind(low0, k - 1)):
             owned = _np(toks[:k], class_slot=True)
             owners = _nps(toks[k + 1:])
             if owned is None or owned.ref is None or not owners:
@@ -150,6 +151,13 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
     if (not class_slot and not det and all(t[:1].isupper() or t[:1].isdigit() for t in toks)):
         return _NP(None, det, False, entity=" ".join(toks), words=tuple(toks), numbers=tuple(numbers))
     return _class_np(toks, det, numbers)
+
+
+def _named_kind(low: list[str], k: int) -> bool:
+    """``the license type of the software``: a singular kind word after a noun names an attribute (the
+    software's license type), not a question for kinds ("the main types of animal")."""
+    return k >= 1 and low[k] in ("type", "kind", "category", "class") and low[k - 1] not in DETERMINERS \
+        and low[k - 1] not in QUALIFIERS and low[k - 1] not in FUNCTION and not _is_adjective(low[k - 1])
 
 
 def _placeholder(toks: list[str], det: str, numbers: list[str]) -> _NP | None:

@@ -6,7 +6,7 @@ import re
 
 from ..lexicon import COUNT_UNITS, SUPERLATIVE
 
-__all__ = ["HEADCOUNT", "NEGATIVE_PRONOUNS", "TIME_NOUNS", "is_counted_quantity", "placeholder_head",
+__all__ = ["HEADCOUNT", "NEGATIVE_PRONOUNS", "TIME_NOUNS", "WHEN_PHRASES", "is_counted_quantity", "placeholder_head",
            "point_datatype",
            "is_variable", "is_acronym", "is_superlative"]
 
@@ -29,6 +29,10 @@ NEGATIVE_PRONOUNS = frozenset("nothing nobody none noone".split())
 
 #: Nouns of time: "to compile code *in the evening*" says when, not a class the verb's object relates to.
 TIME_NOUNS = frozenset("morning afternoon evening night day week month year time past future weekend".split())
+
+#: Openings that ask "when" in other words: "At what point did the license change?" names no class Point.
+WHEN_PHRASES = (("at", "what", "point", "in", "time"), ("at", "what", "point"), ("at", "what", "moment"),
+                ("at", "which", "point"))
 
 #: A placeholder variable written as one letter ("X", "Y"), optionally numbered ("X1").
 _VARIABLE = re.compile(r"[A-Z]\d?|[a-z]\d")

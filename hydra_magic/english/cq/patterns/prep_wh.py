@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...lexicon import AUX, PREPS
+from ...word_classes import _is_known_attribute
 from ..chunker import _low, _nps
 from ..clauses import _clause_inverted
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from ..words import WHEN_PHRASES
 from .who import _p_who
 
 
@@ -23,12 +25,14 @@ def _p_prep_wh(text: str, toks: list[str]) -> ParsedCQ | None:
         return replace(r, pattern="prep_" + r.pattern) if r is not None else None
     if len(toks) < 5 or low[0] not in PREPS or low[1] not in ("what", "which"):
         return None
+    if any(tuple(low[:len(m)]) == m for m in WHEN_PHRASES):
+        return None  # "At what point …" asks when (the family *when* reads it, or nothing does): no class Point
     prep = low[0]
     for a in range(3, len(toks)):
         if low[a] in AUX:
             wh = _nps(toks[2:a], class_slot=True)
-            if not wh:
-                return None
+            if not wh or _is_known_attribute(low[2:a]):
+                return None  # "At what price is a product sold?": a value (a price), not a class Price
             r = _clause_inverted(text, "prep_which", wh, toks[:a] + toks[a:] + [prep], a)
             return r
     return None

@@ -22,6 +22,7 @@ from ..builders import _B, _candidates, _event_prop, _verb_prop
 from ..chunker import _NP, _low, _nps, _verb_group
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from ..words import WHEN_PHRASES
 
 
 def _event(text: str, pattern: str, toks: Sequence[str], aux_at: int, unit: str, datatype: str) -> ParsedCQ | None:
@@ -71,6 +72,10 @@ def _p_when(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     if low[0] == "when":
         return _event(text, "when", toks, 1, "date", "date")
+    moment = next((len(m) for m in WHEN_PHRASES if tuple(low[:len(m)]) == m), 0)
+    if moment:
+        # "At what point did the license change?" asks "When did the license change?" (a point, not a class Point)
+        return _event(text, "when", ["when", *toks[moment:]], 1, "date", "date")
     i = 1 if low[0] in ("in", "on", "at", "during") else 0
     if len(low) > i + 2 and low[i] in ("what", "which") and low[i + 1] in TIME_UNITS:
         unit, dt = TIME_UNITS[low[i + 1]]
