@@ -70,6 +70,8 @@ class _Compiled:
     class_words: frozenset[str] = frozenset()
     # properties whose object a copula names ("X is a tyrosine kinase inhibitor": DrugClass)
     category_props: tuple[URIRef, ...] = ()
+    # properties whose range is a position or role class ("the midfielder X": X plays midfielder)
+    position_props: tuple[URIRef, ...] = ()
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
@@ -194,6 +196,9 @@ def _compile(ontology: Ontology) -> _Compiled:
         _load_model(ontology),
         frozenset(k[0] for k in class_labels if len(k) == 1),
         tuple(p.iri for p in ontology.properties.values() if "noun" in kinds[p.iri] and _category_range(ontology, p)),
+        tuple(p.iri for p in ontology.properties.values() if p.kind == "object" and any(
+            c in ontology.classes and _head(ontology.classes[c].label or ontology.classes[c].name) == "position"
+            for c in p.range)),
     )
 
 

@@ -40,7 +40,7 @@ from .tokens import _snake, _tokenize, _Tokens
 from ..lexicon import COMMON_VERBS, PREPS
 from ..morphology import verb_forms, verb_lemma
 from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS,
-                    MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS, PRONOUN_GENDER, SCALES)
+                    MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS, POSITION_NOUNS, PRONOUN_GENDER, SCALES)
 
 
 def extract_triples(
@@ -131,6 +131,8 @@ def _extract_sentence(
         _known_value_relations(mentions, subject, comp, rels)
         if comp.category_props:
             _category_relation(site, comp, rels)
+    if len(comp.position_props) == 1:
+        _position_relations(site, comp.position_props[0], rels)
     order = len(rels)
     if comp.model is not None and subject is not None:
         order = _model_relations(toks, mentions, subject, comp, rels, order)
@@ -865,6 +867,53 @@ def _past_colon_head(toks: _Tokens, k: int) -> int:
         if toks.kinds[q] != "word" or toks.words[q][:1].isupper() or w in NOT_FILLERS or w in PREPS:
             return k
     return colon + 1
+
+
+def _position_relations(site: _Site, prop: URIRef, rels: list[_Rel]) -> None:
+    """A playing position as a role noun right before a person's name ("the midfielder Ciarán Walsh",
+    "Point guard Darius Webb") or in an apposition after it ("Salah, an Egyptian forward, …") ->
+    (person, prop, position), ``prop`` being the one property whose range is a position class."""
+    toks, low, n = site.toks, site.toks.low, len(site.toks.low)
+    if POSITION_NOUNS.isdisjoint(low) and not any(" ".join(low[q:q + 2]) in POSITION_NOUNS for q in range(n - 1)):
+        return
+    for m in site.mentions:
+        if m.kind != "name" or m.adjective or m.i < 0:
+            continue
+        pos = _position_before(toks, m.i)
+        if pos is None and m.j + 2 < n and low[m.j] == "," and low[m.j + 1] in ("a", "an", "the"):
+            pos = _position_apposed(toks, m.j + 2)
+        if pos is not None:
+            a, b = pos
+            noun = _Mention(a, b, toks.starts[a], toks.ends[b - 1], toks.text[toks.starts[a]:toks.ends[b - 1]].lower(),
+                            "noun")
+            rels.append(_Rel(prop, m, noun, 0.8, len(rels)))
+
+
+def _position_before(toks: _Tokens, k: int) -> tuple[int, int] | None:
+    """The position noun that ends right before token ``k`` (one or two words), as a token span."""
+    low = toks.low
+    span = None
+    if k >= 2 and f"{low[k - 2]} {low[k - 1]}" in POSITION_NOUNS:
+        span = k - 2, k
+    elif k >= 1 and low[k - 1] in POSITION_NOUNS and toks.kinds[k - 1] == "word":
+        span = k - 1, k
+    if span is None or (span[0] > 0 and low[span[0] - 1] in _FORMER | {"retired"}):
+        return None  # "the former goalkeeper Declan Moore" plays no longer
+    return span
+
+
+def _position_apposed(toks: _Tokens, k: int) -> tuple[int, int] | None:
+    """The position noun that ends an apposition from ``k`` ("an Egyptian forward,", "the England
+    winger,"): up to three modifiers, then the noun, then a comma or the sentence end."""
+    low, n = toks.low, len(toks.low)
+    for q in range(k, min(n, k + 4)):
+        for width in (2, 1):
+            end = q + width
+            if end <= n and " ".join(low[q:end]) in POSITION_NOUNS and (end == n or toks.kinds[end] == "punct"):
+                return q, end
+        if toks.kinds[q] != "word" or low[q] in _FORMER or low[q] == "retired":
+            return None
+    return None
 
 
 def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:

@@ -179,6 +179,13 @@ PERSON_NOUNS = frozenset(
     musician singer pianist artist architect engineer founder leader president minister painter
     goalkeeper midfielder striker forward defender winger captain teacher student professor""".split()
 )
+# Playing positions: a role noun before a name ("the midfielder X", "Point guard X") or in an
+# apposition ("X, an Egyptian forward,") names the position the person plays.
+POSITION_NOUNS = frozenset(
+    "goalkeeper defender midfielder forward striker winger fullback full-back centre-back center-back sweeper "
+    "playmaker quarterback pitcher catcher shortstop outfielder wicketkeeper batsman bowler".split()
+) | frozenset({"point guard", "shooting guard", "small forward", "power forward", "centre forward",
+               "center forward", "left back", "right back", "centre back", "center back"})
 # Words before another name of the same entity ("born Maria Sklodowska", "known as X", "née X").
 ALIAS_CUES = frozenset("born née nee called named alias as aka".split())
 PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "it": "n", "its": "n"}
