@@ -218,3 +218,35 @@ def test_a_kind_word_after_a_noun_names_an_attribute(q, props):
 def test_types_of_x_still_asks_for_subclasses():
     p = parse_cq("What are the main types of animal?")
     assert (p.pattern, p.answer, p.answer_class) == ("kinds_of", "subclasses", "Animal")
+
+
+# ------------------------------------------ a time in a participant phrase is a value, not a class Year
+@pytest.mark.parametrize("q, props", [
+    ("Which company acquired which company in which year?",
+     [("acquires", "object", ("Company",), ("Company",)), ("acquisitionYear", "data", ("Company",), ("integer",))]),
+    ("Which country did a person X visit in year Y?",
+     [("visits", "object", ("Person",), ("Country",)), ("visitYear", "data", ("Person",), ("integer",))]),
+    ("Which award did a film win in which year?",
+     [("wins", "object", ("Film",), ("Award",)), ("winYear", "data", ("Film",), ("integer",))]),
+])
+def test_a_year_after_the_object_is_the_events_year(q, props):
+    assert _props(q) == props and "Year" not in _classes(q)
+
+
+def test_a_place_after_the_object_is_still_a_participant():
+    assert _props("What animal eats a plant in a habitat?") == [
+        ("eats", "object", ("Animal",), ("Plant",)), ("eatsIn", "object", ("Animal",), ("Habitat",))]
+
+
+# ------------------------------------------------------ an acronym's number is an identifier, not a count
+@pytest.mark.parametrize("q, name, domain", [
+    ("What is the EC number of an enzyme?", "ecNumber", ("Enzyme",)),
+    ("What is the CAS number of a chemical?", "casNumber", ("Chemical",)),
+])
+def test_an_acronym_number_is_a_string(q, name, domain):
+    assert _props(q) == [(name, "data", domain, ("string",))]
+
+
+def test_a_count_number_stays_an_integer():
+    assert _props("What is the number of employees of a company?") == [
+        ("numberOfEmployees", "data", ("Company",), ("integer",))]

@@ -16,7 +16,7 @@ from ..morphology import singularise, third_person, verb_forms, verb_lemma
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
 from .chunker import _NP, _VG, _low, _named_kind, _nps
 from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
-from .words import NEGATIVE_PRONOUNS, is_acronym, point_datatype
+from .words import NEGATIVE_PRONOUNS, is_acronym, attribute_datatype
 
 
 def _camel(label: str) -> str:
@@ -271,5 +271,5 @@ def _attribute(b: _B, attr: _NP, owners: tuple[str, ...], value: str | None = No
         return _has_prop(attr.ref, owners, (place.name,))
     if attr.ref.label.lower().startswith("number of "):
         return _data_prop(attr.ref, owners, "integer")
-    datatype = point_datatype(attr.ref.label) or guess_datatype(attr.ref.label, value)
+    datatype = attribute_datatype(attr.ref.label) or guess_datatype(attr.ref.label, value)
     return _data_prop(attr.ref, owners, datatype)

@@ -8,8 +8,8 @@ import re
 from dataclasses import replace
 from typing import Literal, Sequence
 
-from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, PREPS, SUPERLATIVE
-from ..morphology import singularise, verb_lemma
+from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, PREPS, SUPERLATIVE, TIME_UNITS
+from ..morphology import past_participle, singularise, verb_lemma
 from ..word_classes import (
     _is_adjective,
     _is_known_attribute,
@@ -25,6 +25,7 @@ from .builders import (
     _candidates,
     _count_prop,
     _data_prop,
+    _event_prop,
     _has_prop,
     _objects,
     _part_prop,
@@ -33,7 +34,7 @@ from .builders import (
     _verb_prop,
 )
 from .chunker import _NP, _VG, _low, _np, _nps, _prep_at, _verb_group
-from .model import Answer, ClassRef, ParsedCQ
+from .model import Answer, ClassRef, ParsedCQ, PropertyReq
 from .words import is_counted_quantity, is_superlative
 
 
@@ -156,6 +157,21 @@ def _passive_purpose(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg:
 _PP_HEADS = frozenset("in on at from to for with into onto during about through over under near".split())
 
 
+#: Time nouns a participant phrase gives as a value: "acquired a company in which year" asks the acquisition's
+#: year (``acquisitionYear``: Company → integer, as "In what year did …" reads), never a class Year.
+_PP_TIME_UNITS = frozenset(["year", "date", "day", "month", "century", "decade"])
+
+
+def _participant_prop(b: _B, lemma: str, prep: str, dom: tuple[str, ...], owners: list[_NP]) -> PropertyReq:
+    """The relation a phrase with a preposition adds to a verb: ``eatsIn`` (Animal → Habitat) for "eats … in a
+    habitat"; a time ("in which year", "in year Y") is the event's value, ``<event>Year``."""
+    label = owners[0].ref.label.lower() if len(owners) == 1 and owners[0].ref is not None else ""
+    if label in _PP_TIME_UNITS and prep in ("in", "on", "during"):
+        unit, datatype = TIME_UNITS[label]
+        return _event_prop(lemma, past_participle(lemma), dom, unit, datatype, prep=prep)
+    return _verb_prop(lemma, prep, dom, b.np(owners), transitive=False)
+
+
 def _role_of(objs: list[_NP]) -> tuple[_NP, list[_NP]] | None:
     """``the screenplay of a film``: one definite, singular part or product of its owner."""
     if len(objs) == 1 and objs[0].of and objs[0].det == "the" and not objs[0].plural and objs[0].ref is not None:
@@ -191,13 +207,12 @@ def _verb_object_pp(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: 
                                                  or _is_participle(left[0].words[0]))):
                 continue  # "What distinguishes structured from unstructured stuff?": no object noun
             obj, owners = left[0], owners_or_none
-        own = b.np(owners)
         if obj.det == "the" and not obj.plural and low[k] in ("of", "for"):
             assert obj.ref is not None
-            b.prop(_part_prop(vg.lemma, obj.ref, low[k], dom, own))
+            b.prop(_part_prop(vg.lemma, obj.ref, low[k], dom, b.np(owners)))
         else:
             b.prop(_verb_prop(vg.lemma, "", dom, b.np([obj])))
-            b.prop(_verb_prop(vg.lemma, low[k], dom, own, transitive=False))
+            b.prop(_participant_prop(b, vg.lemma, low[k], dom, owners))
         return b.done("entities", dom[0] if dom else None, "domain", negated=neg, aggregate=agg)
     return None
 
@@ -548,7 +563,7 @@ def _inverted_with_pp(text: str, pattern: str, wh: list[_NP] | None, toks: Seque
         return None
     sub = b.np(subj)
     b.prop(_verb_prop(vg.lemma, "", sub, whn))
-    b.prop(_verb_prop(vg.lemma, vg.prep, sub, b.np(owners), transitive=False))
+    b.prop(_participant_prop(b, vg.lemma, vg.prep, sub, owners))
     return b.done(answer, whn[0], "range", negated=vg.negated)
 
 

@@ -7,7 +7,7 @@ import re
 from ..lexicon import COUNT_UNITS, SUPERLATIVE
 
 __all__ = ["HEADCOUNT", "NEGATIVE_PRONOUNS", "TIME_NOUNS", "WHEN_PHRASES", "is_counted_quantity", "placeholder_head",
-           "point_datatype",
+           "attribute_datatype",
            "is_variable", "is_acronym", "is_superlative"]
 
 #: Superlatives that name no class: "Which animal is *the largest*?" asks for a maximum, not a class Largest.
@@ -46,11 +46,14 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}(?:-[A-Z0-9]+)?")
 _TEMPERATURE_POINTS = frozenset("melting boiling freezing flash dew fusion triple critical smoke pour cloud".split())
 
 
-def point_datatype(label: str) -> str | None:
-    """``melting point`` → ``"float"`` (a measured temperature); ``None`` for other attribute names."""
-    words = label.lower().split()
-    if len(words) > 1 and words[-1] == "point" and words[-2] in _TEMPERATURE_POINTS:
+def attribute_datatype(label: str) -> str | None:
+    """``melting point`` → ``"float"`` (a measured temperature); ``EC number``, ``CAS number`` → ``"string"`` (an
+    identifier an acronym names: "2.7.11.1", "50-00-0", not a count); ``None`` for other attribute names."""
+    words = label.split()
+    if len(words) > 1 and words[-1].lower() == "point" and words[-2].lower() in _TEMPERATURE_POINTS:
         return "float"
+    if len(words) > 1 and words[-1].lower() in ("number", "code") and is_acronym(words[-2]):
+        return "string"
     return None
 
 
