@@ -137,3 +137,17 @@ def test_a_position_noun_before_a_name_or_in_an_apposition(text: str, fact: Trip
 def test_a_former_position_is_no_position() -> None:
     facts = _facts(["Which position does a player play?"], "The club is managed by the former goalkeeper Declan Moore.")
     assert not any(p == "plays" for _, p, _ in facts)
+
+
+def test_a_field_between_the_verb_and_its_preposition_and_a_second_place() -> None:
+    facts = _facts(["Which university did a person attend?"],
+                   "Henrik Vasz is an economist. He studied economics at the Corvinus University of Budapest and "
+                   "later at the London School of Economics.")
+    assert {("henrik_vasz", "attends", "corvinus_university_of_budapest"),
+            ("henrik_vasz", "attends", "london_school_of_economics")} <= facts
+
+
+def test_a_lower_case_name_between_the_verb_and_its_preposition_is_no_field() -> None:
+    facts = _facts(["When was a drug approved?", "Which company markets a drug?"],
+                   "Velmostat is a drug marketed by Orveda. The agency approved velmostat on 14 March 2024.")
+    assert not any(s.startswith("agency") or s == "the_agency" for s, _, _ in facts)

@@ -467,6 +467,8 @@ def _split_match(toks: _Tokens, q0: int, trig: _Trigger) -> int | None:
     """Where a trigger whose words before its last one matched up to ``q0`` ends, when a phrase
     stands between them (``None`` when it does not match)."""
     stems, words, n = toks.stems, toks.words, len(toks.stems)
+    if _object_noun_gap(toks, q0, trig):
+        return q0 + 2  # "studied architecture at X", "plays football for X": the verb's own object between
     if stems[q0] not in ("and", ",", "or"):
         if trig.learned or trig.stems[-1] not in GAP_PREPOSITIONS:
             return None
@@ -483,6 +485,23 @@ def _split_match(toks: _Tokens, q0: int, trig: _Trigger) -> int | None:
         if toks.kinds[q] != "word" and words[q] != "," or words[q][:1].isupper():
             break
     return None
+
+
+#: Fields and games: what one studies, teaches or plays, between the verb and its preposition.
+_FIELD_NOUNS = frozenset(
+    "law medicine art arts music engineering nursing architecture literature science sciences philosophy "
+    "football soccer basketball baseball cricket rugby tennis hockey golf chess".split())
+
+
+def _object_noun_gap(toks: _Tokens, q0: int, trig: _Trigger) -> bool:
+    """A field or a game, the verb's own object, between a two-word trigger's verb and its
+    preposition ("studied economics at", "plays football for"); not any noun: in "approved velmostat
+    on" the noun is the relation's subject."""
+    if trig.learned or len(trig.stems) != 2 or trig.stems[-1] not in GAP_PREPOSITIONS or q0 + 1 >= len(toks.low):
+        return False
+    w = toks.words[q0]
+    field = w in _FIELD_NOUNS or (len(w) > 5 and w.endswith(("ics", "ogy", "omy", "istry")))
+    return field and toks.kinds[q0] == "word" and toks.stems[q0 + 1] == trig.stems[-1]
 
 
 def _gapped_preposition(toks: _Tokens, q0: int, prep: str) -> int | None:

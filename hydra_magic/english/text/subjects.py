@@ -465,6 +465,11 @@ _LIST_JOINS = (
     [","], ["and"], [",", "and"], ["&"], ["or"], [",", "or"],
     [",", "the"], ["and", "the"], [",", "and", "the"],
 )
+# "studied at A and later at B": the preposition again, after "and" (and "later"/"then")
+_AT_JOINS = (
+    ["and", "later", "at"], ["and", "then", "at"], ["and", "at"], ["and", "later", "at", "the"],
+    ["and", "then", "at", "the"], ["and", "at", "the"],
+)
 _COMPASS = frozenset(
     "north south east west northeast northwest southeast southwest".split()
 )
@@ -511,7 +516,7 @@ def _list_extension(
             continue  # the year of "… in 2003 and …" finishes the item
         joined = [toks.low[k] for k in range(tail, m.i)]
         if (
-            (between in _LIST_JOINS[:6] or tail > cur.j and joined in _LIST_JOINS)
+            (between in _LIST_JOINS[:6] or between in _AT_JOINS or tail > cur.j and joined in _LIST_JOINS)
             and m.kind in kinds
             and not m.adjective
             and m.kind == cur.kind
