@@ -250,3 +250,28 @@ def test_an_acronym_number_is_a_string(q, name, domain):
 def test_a_count_number_stays_an_integer():
     assert _props("What is the number of employees of a company?") == [
         ("numberOfEmployees", "data", ("Company",), ("integer",))]
+
+
+# ------------------------------------------------ unread shapes: the hint says why before how to reword
+def _hint(q: str) -> str:
+    _unparsed_with_hint(q)
+    proposal = propose_from_cqs([CompetencyQuestion(q)], Ontology())
+    return next(i.hint for i in proposal.issues if i.code == "unparsed_cq")
+
+
+@pytest.mark.parametrize("q, why", [
+    ("How does an animal eat a plant?", "manner or a method"),
+    ("To what extent does the software support open standards?", "A degree"),
+    ("What animal is of a plant regarding a habitat?", "qualifier"),
+    ("What animals are of a plant with respect to a habitat?", "qualifier"),
+    ("Which types are disjoint from an animal?", "Disjointness is an axiom"),
+    ("Do I know anyone who has used this software?", "what the asker knows"),
+    ("Does an animal eat if a plant hunts a habitat?", "condition"),
+])
+def test_an_unread_shape_says_why_in_its_hint(q, why):
+    hint = _hint(q)
+    assert why in hint and "Rephrase" in hint
+
+
+def test_other_unread_questions_keep_the_plain_hint():
+    assert _hint("How old is the universe and why?").startswith("Rephrase")

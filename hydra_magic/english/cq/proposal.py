@@ -274,14 +274,47 @@ _EXAMPLES = {
 }
 
 
+#: Shapes known to stay unread, each with why (said first in the hint): (opening words, the reason).
+_UNREAD_SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("to", "what", "extent"), "A degree ('to what extent') is no relation: ask whether the relation holds "
+                               "('Does the software support a standard?') or for a rating of it."),
+    (("how", "well"), "A degree ('how well') is no relation: ask whether the relation holds or for a rating."),
+    (("do", "i", "know"), "It asks what the asker knows, not what the ontology holds: ask for the people or "
+                          "things themselves ('Who has used the software?')."),
+)
+#: Words inside a question that make it unreadable, with why.
+_UNREAD_WORDS = {
+    "regarding": "A qualifier ('regarding', 'with respect to') relates three things at once: ask one relation "
+                 "at a time.",
+    "respect": "A qualifier ('regarding', 'with respect to') relates three things at once: ask one relation at "
+               "a time.",
+    "if": "A condition ('if …') is not read: ask each relation on its own.",
+    "disjoint": "Disjointness is an axiom to state in the ontology, not a relation to ask for.",
+}
+_MANNER_AUX = frozenset("do does did can could should would is are was were has have".split())
+
+
+def _why_unread(toks: list[str]) -> str:
+    """Why a question of a known unread shape is not read ("" for other questions)."""
+    low = [t.lower() for t in toks]
+    for opening, why in _UNREAD_SHAPES:
+        if tuple(low[:len(opening)]) == opening:
+            return why + " "
+    if low[:1] == ["how"] and low[1:2] and low[1] in _MANNER_AUX:
+        return ("'How …' asks for a manner or a method, which no one relation holds: ask whether the relation "
+                "holds ('Does an animal eat a plant?') or name the method as a class ('What method …'). ")
+    return next((why + " " for w, why in _UNREAD_WORDS.items() if w in low), "")
+
+
 def _unparsed(cq: "CompetencyQuestion") -> Issue:
-    first = (_tokenise(cq.text)[:1] or [""])[0].lower()
+    toks = _tokenise(cq.text)
+    first = (toks[:1] or [""])[0].lower()
     example = _EXAMPLES.get(first, "'Which films did a director direct?' or 'What is the release date of a film?'")
     return Issue(
         "unparsed_cq",
         f"The competency question {cq.text.strip()!r} matches none of the supported question patterns, "
         f"so it adds nothing to the ontology.",
-        f"Rephrase it as one relation between classes, e.g. {example}. First-person questions "
+        f"{_why_unread(toks)}Rephrase it as one relation between classes, e.g. {example}. First-person questions "
         f"('Where can I …'), comparisons and questions with several clauses are not read by the offline "
         f"rules engine; an LLM engine may read them.",
         severity="warning",
