@@ -275,3 +275,17 @@ def test_an_unread_shape_says_why_in_its_hint(q, why):
 
 def test_other_unread_questions_keep_the_plain_hint():
     assert _hint("How old is the universe and why?").startswith("Rephrase")
+
+
+# ------------------------------ "In what kind of X …?" asks for kinds (CLaRO 20: "In what kind of EC1 PC1 EC2 PC1")
+@pytest.mark.parametrize("q, props, answer_class", [
+    ("In what kind of habitat does an animal live?", [("livesIn", "object", ("Animal",), ("Habitat",))], "Habitat"),
+    ("In what types of soil does a plant grow?", [("growsIn", "object", ("Plant",), ("Soil",))], "Soil"),
+])
+def test_prepositional_what_kind_of_asks_for_subclasses(q, props, answer_class):
+    p = parse_cq(q)
+    assert _props(q) == props and (p.answer, p.answer_class) == ("subclasses", answer_class)
+
+
+def test_prepositional_which_without_a_kind_word_asks_for_entities():
+    assert parse_cq("In which country was a film produced?").answer == "entities"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX, PREPS
+from ...lexicon import AUX, KIND_WORDS, PREPS
 from ...word_classes import _is_known_attribute
 from ..chunker import _low, _nps
 from ..clauses import _clause_inverted
@@ -34,5 +34,8 @@ def _p_prep_wh(text: str, toks: list[str]) -> ParsedCQ | None:
             if not wh or _is_known_attribute(low[2:a]):
                 return None  # "At what price is a product sold?": a value (a price), not a class Price
             r = _clause_inverted(text, "prep_which", wh, toks[:a] + toks[a:] + [prep], a)
+            if r is not None and low[2] in KIND_WORDS and low[3] == "of":
+                # "In what kind of habitat does an animal live?" asks for kinds (subclasses) of habitat
+                return replace(r, pattern="kinds_prep_which", answer="subclasses")
             return r
     return None
