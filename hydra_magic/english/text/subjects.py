@@ -127,13 +127,14 @@ def _first_subject(toks: _Tokens, mentions: list[_Mention], limit: int) -> _Ment
             continue
         if limit and m.i > limit + 1:
             return _possessive_subject(toks, mentions)
-        return _person_after_role(toks, mentions, m) or m
+        opens = m.i == limit or (m.i == limit + 1 and toks.low[limit] in ("former", "fellow"))
+        return (_person_after_role(toks, mentions, m) if opens else None) or m
     return None
 
 
 def _person_after_role(toks: _Tokens, mentions: list[_Mention], m: _Mention) -> _Mention | None:
-    """The name after "<name> <role noun>" ("Rovers striker Dan Moss scored …"): the first name
-    only says whose the role is; ``None`` when ``m`` is not followed so."""
+    """The name after "<name> <role noun>" opening the clause ("Rovers striker Dan Moss scored …"):
+    the first name only says whose the role is; ``None`` when ``m`` is not followed so."""
     if m.j + 1 >= len(toks.low) or toks.low[m.j] not in PERSON_NOUNS or _is_cap(toks, m.j):
         return None
     return next((p for p in mentions if p.i == m.j + 1 and p.kind == "name" and not p.adjective), None)
