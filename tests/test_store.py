@@ -55,6 +55,63 @@ def test_a_torn_last_record_is_cut_off_and_earlier_damage_is_refused(tmp_path: P
         reopened.body(first)
 
 
+class _CountedReads:
+    """The log's bytes, counting those that ``find`` and slicing look at: what opening the log reads."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.read = data, 0
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def find(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
+        end = len(self.data) if end is None else end
+        i = self.data.find(sub, start, end)
+        self.read += (i + len(sub) if i >= 0 else end) - start
+        return i
+
+    def __getitem__(self, k: slice) -> bytes:
+        out = self.data[k]
+        self.read += len(out)
+        return out
+
+
+def test_opening_the_log_reads_its_headers_and_not_its_bodies(tmp_path: Path) -> None:
+    log = ChangeLog(tmp_path)
+    big = {"facts": ["x" * 100] * 10_000}  # ~1 MB each
+    for i in (1, 2, 3):
+        log.append({"id": i, "op": "change", "kind": "import", "summary": f"s{i}", "time": 0.0}, big)
+    log.append({"id": 4, "op": "undo", "of": 3, "time": 0.0}, {"n": 4})  # the last: its checksum is checked
+    log.close()
+    data = _CountedReads(log.path.read_bytes())
+    reader = ChangeLog(tmp_path)
+    reader._scan(data)
+    assert [r.id for r in reader.records] == [1, 2, 3, 4]
+    assert data.read < 2_000 and len(data) > 3_000_000, data.read  # before: every byte, 3 MB
+    assert reader.body(reader.records[1]) == big and reader.records[3].header["of"] == 3
+
+
+def test_a_log_without_body_lengths_or_with_a_wrong_one_still_opens(tmp_path: Path) -> None:
+    """Records written before headers said their body's length, and one whose length is off: their line's end
+    is searched for, as before."""
+    import json
+    import zlib
+
+    def line(header: dict[str, Any], body: dict[str, Any]) -> bytes:
+        payload = json.dumps(header).encode() + b"\t" + json.dumps(body).encode()
+        return payload + b"\t" + f"{zlib.crc32(payload):08x}".encode() + b"\n"
+
+    head = {"op": "change", "kind": "k", "summary": "s", "time": 0.0}
+    (tmp_path / ChangeLog.NAME).write_bytes(line({**head, "id": 1}, {"n": 1})
+                                            + line({**head, "id": 2, "body": 3}, {"n": 2})  # really 8 bytes
+                                            + line({**head, "id": 3, "body": 10**9}, {"n": 3}))
+    log = ChangeLog(tmp_path)
+    assert [r.id for r in log.open()] == [1, 2, 3]
+    assert [log.body(r) for r in log.records] == [{"n": 1}, {"n": 2}, {"n": 3}]
+    log.append({**head, "id": 4}, {"n": 4})
+    assert [r.id for r in ChangeLog(tmp_path).open()] == [1, 2, 3, 4]
+
+
 def test_compaction_keeps_the_undo_stack_and_moves_the_rest_to_the_audit_log(tmp_path: Path) -> None:
     log = ChangeLog(tmp_path)
     for i in range(1, 11):
