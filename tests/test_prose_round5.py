@@ -151,3 +151,11 @@ def test_a_lower_case_name_between_the_verb_and_its_preposition_is_no_field() ->
     facts = _facts(["When was a drug approved?", "Which company markets a drug?"],
                    "Velmostat is a drug marketed by Orveda. The agency approved velmostat on 14 March 2024.")
     assert not any(s.startswith("agency") or s == "the_agency" for s, _, _ in facts)
+
+
+def test_a_short_name_of_several_is_the_topic_when_the_topic_is_one_of_them() -> None:
+    text = ("Marie Curie was a physicist. In 1895 she married Pierre Curie. Marie Curie and Pierre Curie "
+            "discovered radium. Curie received the Nobel Prize in Chemistry in 1911.")
+    facts = _facts(["Which award did a person receive?"], text)
+    assert ("marie_curie", "receives", "nobel_prize_in_chemistry") in facts
+    assert ("pierre_curie", "receives", "nobel_prize_in_chemistry") not in facts

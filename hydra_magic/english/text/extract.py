@@ -85,6 +85,7 @@ class _ChunkState:
     stated: dict[str, set[URIRef]] = field(default_factory=dict)
     # the first sentence's subject (surface, absolute span): what the text is about
     topic: tuple[str, int, int] | None = None
+    topic_alone: bool = False  # the topic is one entity, not a group ("A and B were born …")
     refs: References = field(default_factory=References)  # short names, pronouns
     # the previous sentence's subject (name, surface, absolute span): with the topic, what a clause
     # that names neither may be about ("The director is X", "X plays the lead")
@@ -105,7 +106,7 @@ def _extract_sentence(
     if not toks.words:
         return last_subject
     mentions = _mentions(toks, comp)
-    state.refs.join_short_names(toks, mentions, base)
+    state.refs.join_short_names(toks, mentions, base, state.topic[0] if state.topic and state.topic_alone else "")
     subject, refers_back, intro_end = _sentence_subject(toks, mentions)
     back_ref: _Mention | None = None
     if refers_back or (subject is None and state.topic is not None and not _names_any(mentions)):
@@ -145,6 +146,7 @@ def _extract_sentence(
         new_last = (subject.text, base + subject.start, base + subject.end)
         if state.topic is None and subject is not back_ref:
             state.topic = new_last
+            state.topic_alone = len(group) < 2
         state.previous = None if subject.ambiguous else (subject.name, *new_last)
     else:
         new_last = last_subject

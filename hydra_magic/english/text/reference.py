@@ -41,8 +41,10 @@ class References:
     others: tuple[Referent, ...] = ()  # the previous sentence's other names
     people: set[str] = field(default_factory=set)  # names a role noun tells are people ("the chemist X")
 
-    def join_short_names(self, toks: _Tokens, mentions: list[_Mention], base: int) -> None:
-        """Join each one-word name to the one earlier full name it shortens (see the module)."""
+    def join_short_names(self, toks: _Tokens, mentions: list[_Mention], base: int, topic: str = "") -> None:
+        """Join each one-word name to the one earlier full name it shortens (see the module); of
+        several, to the text's ``topic`` when it is one of them (in an article about Marie Curie,
+        "Curie" is she, not Pierre Curie)."""
         by_word = self.by_word
         for k, m in enumerate(mentions):
             if m.kind != "name" or m.adjective:
@@ -66,6 +68,8 @@ class References:
             if m.j - m.i != 1 or m.text not in by_word:
                 continue
             cands = tuple(by_word[m.text])
+            if len(cands) > 1 and topic in cands:
+                cands = (topic,)
             if len(cands) == 1:
                 m.canonical = cands[0]
             m.candidates = cands
