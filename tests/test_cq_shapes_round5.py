@@ -289,3 +289,15 @@ def test_prepositional_what_kind_of_asks_for_subclasses(q, props, answer_class):
 
 def test_prepositional_which_without_a_kind_word_asks_for_entities():
     assert parse_cq("In which country was a film produced?").answer == "entities"
+
+
+@pytest.mark.parametrize("q, props", [
+    ("Which film was released in which year?", [("releaseYear", "data", ("Film",), ("integer",))]),
+    ("Which person was born in a year?", [("birthYear", "data", ("Person",), ("integer",))]),
+])
+def test_a_year_after_a_passive_verb_is_the_events_year(q, props):
+    assert _props(q) == props and "Year" not in _classes(q)
+
+
+def test_a_place_after_a_passive_verb_stays_a_relation():
+    assert _props("Which person was born in a city?") == [("bornIn", "object", ("Person",), ("City",))]

@@ -162,14 +162,22 @@ _PP_HEADS = frozenset("in on at from to for with into onto during about through 
 _PP_TIME_UNITS = frozenset(["year", "date", "day", "month", "century", "decade"])
 
 
+def _time_value(lemma: str, participle: str, prep: str, dom: tuple[str, ...],
+                owners: Sequence[_NP]) -> PropertyReq | None:
+    """``in which year``, ``in year Y``, ``on a date`` after a verb: the event's value, ``<event>Year`` (as "In what
+    year …" reads); ``None`` when the phrase names anything else."""
+    label = owners[0].ref.label.lower() if len(owners) == 1 and owners[0].ref is not None else ""
+    if label not in _PP_TIME_UNITS or prep not in ("in", "on", "during"):
+        return None
+    unit, datatype = TIME_UNITS[label]
+    return _event_prop(lemma, participle, dom, unit, datatype, prep=prep)
+
+
 def _participant_prop(b: _B, lemma: str, prep: str, dom: tuple[str, ...], owners: list[_NP]) -> PropertyReq:
     """The relation a phrase with a preposition adds to a verb: ``eatsIn`` (Animal → Habitat) for "eats … in a
-    habitat"; a time ("in which year", "in year Y") is the event's value, ``<event>Year``."""
-    label = owners[0].ref.label.lower() if len(owners) == 1 and owners[0].ref is not None else ""
-    if label in _PP_TIME_UNITS and prep in ("in", "on", "during"):
-        unit, datatype = TIME_UNITS[label]
-        return _event_prop(lemma, past_participle(lemma), dom, unit, datatype, prep=prep)
-    return _verb_prop(lemma, prep, dom, b.np(owners), transitive=False)
+    habitat"; a time ("in which year") is the event's value (:func:`_time_value`)."""
+    return _time_value(lemma, past_participle(lemma), prep, dom, owners) or \
+        _verb_prop(lemma, prep, dom, b.np(owners), transitive=False)
 
 
 def _role_of(objs: list[_NP]) -> tuple[_NP, list[_NP]] | None:
@@ -346,7 +354,7 @@ def _subject_passive(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg:
     if vg.prep:
         if not objs:
             return None
-        b.prop(_state_prop(vg.main, vg.prep, dom, b.np(objs)))
+        b.prop(_time_value(vg.lemma, vg.main, vg.prep, dom, objs) or _state_prop(vg.main, vg.prep, dom, b.np(objs)))
         return b.done("entities", dom[0] if dom else None, "domain", negated=neg)
     if objs:
         return None
@@ -373,7 +381,8 @@ def _subject_active(b: _B, dom: tuple[str, ...], vg: _VG, objs: list[_NP], neg: 
         return b.done("entities", dom[0], "domain", negated=neg)
     if vg.prep and not objs:
         return None
-    b.prop(_verb_prop(vg.lemma, vg.prep, dom, b.np(objs), transitive=bool(objs)))
+    b.prop(_time_value(vg.lemma, past_participle(vg.lemma), vg.prep, dom, objs)
+           or _verb_prop(vg.lemma, vg.prep, dom, b.np(objs), transitive=bool(objs)))
     return b.done("entities", dom[0] if dom else None, "domain", negated=neg, aggregate=agg)
 
 
