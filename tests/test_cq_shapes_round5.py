@@ -301,3 +301,19 @@ def test_a_year_after_a_passive_verb_is_the_events_year(q, props):
 
 def test_a_place_after_a_passive_verb_stays_a_relation():
     assert _props("Which person was born in a city?") == [("bornIn", "object", ("Person",), ("City",))]
+
+
+# ----------------------------------------- a closing clause of the asker's ("… a software we develop")
+@pytest.mark.parametrize("q, props", [
+    ("Who are the potential users of a software we develop?", [("hasUser", "object", ("Software",), ("User",))]),
+    ("What is the licence of the tool I use?", [("licence", "data", ("Tool",), ("string",))]),
+    ("What is the price of the food that we eat?", [("price", "data", ("Food",), ("float",))]),
+])
+def test_an_askers_closing_clause_only_picks_the_things(q, props):
+    p = parse_cq(q)
+    assert _props(q) == props and not any(c.name in ("We", "I", "Develop", "Use") for c in p.classes)
+
+
+@pytest.mark.parametrize("q", ["What animals do we eat?", "Which software do I use?"])
+def test_a_question_about_the_askers_own_verb_is_not_cut(q):
+    _unparsed_with_hint(q)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import COMMON_VERBS, FUNCTION
+from ..morphology import verb_lemma
 from .chunker import _rewrite_possessives, _tokenise
 from .model import ClassRef, ParsedCQ
 from .registry import patterns
@@ -43,11 +45,31 @@ def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     if len(toks) > 5 and toks[-2].lower() == "as" and toks[-1].lower() in _ROLE_TAILS:
         toks = toks[:-2]  # "What file types does the software accept as input?"
+    toks = _without_asker_clause(toks)
     for pattern in patterns():
         r = pattern(text, toks)
         if r is not None and (r.classes or r.properties):
             return r
     return None
+
+
+def _without_asker_clause(toks: list[str]) -> list[str]:
+    """``Who are the users of a software we develop?`` → ``Who are the users of a software?``: a closing clause
+    of the asker's ("(that) we develop", "I use") picks which things the answer is about, a matter of the data;
+    what the ontology needs is said before it. A clause with more than the verb is kept (and not read)."""
+    low = [t.lower() for t in toks]
+    if len(low) < 6 or low[-2] not in ("i", "we") or not _is_base_verb(low[-1]):
+        return toks
+    end = len(toks) - 2
+    if low[end - 1] in ("that", "which"):
+        end -= 1
+    if low[end - 1] in FUNCTION or not low[end - 1].isalpha():
+        return toks  # "What do I …", "… than we develop": no noun before the clause
+    return toks[:end]
+
+
+def _is_base_verb(word: str) -> bool:
+    return word in COMMON_VERBS and verb_lemma(word) == word
 
 
 def _parse_compound(text: str, clauses: list[str]) -> ParsedCQ | None:
