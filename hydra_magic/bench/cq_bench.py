@@ -201,7 +201,7 @@ def instantiate_template(template: str, vocab: str) -> str:
             elif slot in pieces_left:
                 out.append(pieces_left.pop(slot))  # the last piece of "do I need … to eat"
             elif prev in ("i", "we") and nxt != "to":
-                piece, last = _first_person_pieces(verb, toks, i, same_later, wh_noun)
+                piece, last = _first_person_pieces(verb, toks, same_later, wh_noun)
                 out.append(piece)
                 if last:
                     pieces_left[slot] = last
@@ -245,8 +245,7 @@ def _agree_literal(tok: str, prev: str, plural_subject: bool) -> str:
     return tok
 
 
-def _first_person_pieces(verb: str, toks: list[str], i: int, same_later: list[int],
-                         wh_noun: bool) -> tuple[str, str]:
+def _first_person_pieces(verb: str, toks: list[str], same_later: list[int], wh_noun: bool) -> tuple[str, str]:
     """The piece of a split "do I need to V" after "I"/"we", and the one still to come (or "").
 
     CLaRO splits one predicate over a repeated PC ("[PC1] I [PC1] [EC1] [PC1] [EC2]"):
