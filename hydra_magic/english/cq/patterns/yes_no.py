@@ -106,6 +106,8 @@ def _existence_relative(text: str, toks: Sequence[str], end: int, clause: int) -
     the algorithm?`` (``hasModification``: Algorithm → Modification) with what the clause from ``clause`` says
     of the algorithm (``uses``: Tool → Algorithm); ``None`` unless both halves read."""
     low = _low(toks)
+    if clause >= len(low):
+        return None  # "… for the software that?": no clause
     p = max(i for i in range(end) if low[i] in _OWNER_PREPS)
     owner = _nps(toks[p + 1:end])
     main = _existence(text, toks[:end])
