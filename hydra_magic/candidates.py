@@ -87,6 +87,9 @@ class TripleCandidate:
     object_span: tuple[int, int] | None = None
     chunk: int = 0
     inferred: bool = False  # a type the engine inferred from domain/range, not read in the text
+    #: An error the engine reports on its own reading (an ambiguous reference): the contracts put it first
+    #: among the rejection's reasons. An engine may reject its own candidate this way, never accept one.
+    issue: Issue | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,9 @@ rejections and no fact is added.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import pytest
 
 from hydra_magic.candidates import TextChunk
@@ -89,16 +92,43 @@ def test_a_session_reports_the_rejection_and_adds_no_fact() -> None:
         s.close()
 
 
-_NO_HOOK = ("the contracts do not read ReportedCandidate.issue yet: the rejection's code is untyped_entity "
-            "(a hook in contracts/triple_rules.py is needed)")
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=_NO_HOOK)
-def test_the_rejection_carries_the_code() -> None:
+def test_the_rejection_says_first_that_the_reference_is_ambiguous_and_the_contracts_still_judge() -> None:
     s = _session(PEOPLE)
     try:
         result = s.extract(CURIE, source="curie")
-        assert any("ambiguous_reference" in r.codes for r in result.rejected)
+        [rejected] = [r for r in result.rejected if "ambiguous_reference" in r.codes]
+        assert rejected.codes[0] == "ambiguous_reference"  # the reason, before the contracts' own verdict
+        assert "untyped_entity" in rejected.codes  # which does not rest on the engine's word
+        assert result.rejected_by_code().get("ambiguous_reference") == 1
+    finally:
+        s.close()
+
+
+def test_an_engine_can_reject_its_own_candidate_but_never_accept_one() -> None:
+    from hydra_magic.contracts.triple_rules import check_triples
+    from hydra_magic.issues import Issue
+
+    s = _session(PEOPLE)
+    try:
+        text = "Greta Lind received the Polar Medal."
+        cands = extract_triples(TextChunk(text), s.ontology, KnowledgeGraph())
+        assert [c.predicate for c in cands if c.predicate != "isA"] == ["receives"]
+        assert not check_triples(cands, s.ontology, s.kg, text).rejected
+
+        def marked(issue: Issue) -> list[Any]:
+            return [replace(c, issue=issue) if c.predicate == "receives" else c for c in cands]
+
+        refused = check_triples(marked(Issue("ambiguous_reference", "which one?")), s.ontology, s.kg, text)
+        assert [ct.codes for ct in refused.rejected] == [["ambiguous_reference"]]
+        note = check_triples(marked(Issue("ambiguous_reference", "a note", severity="info")), s.ontology, s.kg,
+                             text)
+        assert not note.rejected  # only an error rejects
+
+        # a span that does not hold the object: the contracts' rejection stands whatever the engine says
+        ungrounded = [replace(c, object_span=(0, 3), issue=Issue("ambiguous_reference", "fine", severity="info"))
+                      if c.predicate == "receives" else c for c in cands]
+        [ct] = check_triples(ungrounded, s.ontology, s.kg, text).rejected
+        assert ct.codes == ["ungrounded"]
     finally:
         s.close()
 

@@ -387,6 +387,8 @@ def check_triples(candidates: Sequence[TripleCandidate], ontology: Ontology, kg:
     for i, c in enumerate(candidates):
         if i not in results:
             results[i] = checker.check_relation(c)
+        if c.issue is not None and c.issue.severity == "error":  # the engine rejects its own reading
+            results[i].issues.insert(0, c.issue)
     _explain_inferred_types(results.values(), ontology, book)
     _drop_orphaned_typings(results.values(), ontology)
     verdict = TripleVerdict()
