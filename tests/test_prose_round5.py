@@ -159,3 +159,12 @@ def test_a_short_name_of_several_is_the_topic_when_the_topic_is_one_of_them() ->
     facts = _facts(["Which award did a person receive?"], text)
     assert ("marie_curie", "receives", "nobel_prize_in_chemistry") in facts
     assert ("pierre_curie", "receives", "nobel_prize_in_chemistry") not in facts
+
+
+def test_which_verb_it_makes_the_name_before_which_the_doer() -> None:
+    facts = _facts(MEDICINE, "Imatinib is a kinase inhibitor. "
+                             "It was developed by Novartis, which markets it worldwide.")
+    assert ("novartis", "markets", "imatinib") in facts
+    facts = _facts(BUSINESS, "Kornbageriet is a bakery chain. "
+                             "In 2012 it was bought by Olsen Foods, which still owns it.")
+    assert ("olsen_foods", "acquires", "kornbageriet") in facts

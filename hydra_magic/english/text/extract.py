@@ -274,6 +274,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     whose = _whose_clause(toks, k0)
     if whose >= 0 and (subj is None or subj.i < whose):
         return  # "X, whose father was born in Bergen, …": the clause is about the father, not X
+    if _relative_with_it(site, k0, k1, trig, kinds, rels):
+        return  # "It was developed by Novartis, which markets it": Novartis markets the subject
     if _relative_of_another(site, k0, subj):
         return  # "X produces ostramycin, which was isolated by Y": the clause is about ostramycin
     if trig.inverse and _participle_after_other_name(site, k0, subj):
@@ -365,6 +367,28 @@ def _participle_after_other_name(site: _Site, k0: int, subj: _Mention | None) ->
     if before is None or before.adjective or before.key == subj.key or before.name == subj.name:
         return False
     return not (before.i > 0 and toks.low[before.i - 1] == "by")  # "a film by X, produced by Y": the film
+
+
+def _relative_with_it(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
+                      rels: list[_Rel]) -> bool:
+    """"<subject> … by Novartis, which markets it": the name before ", which" does what the trigger
+    says to "it", the sentence's subject; whether that was read. An adverb may stand before the verb
+    ("which still owns it")."""
+    toks, subject = site.toks, site.back_ref or site.subject
+    if trig.slot != "after" or trig.inverse or trig.learned or subject is None or "name" not in kinds:
+        return False
+    if k1 >= len(toks.low) or toks.low[k1] not in ("it", "them"):
+        return False
+    r = k0 - 1
+    if r >= 0 and toks.low[r] in ("still", "also", "now", "later", "currently"):
+        r -= 1
+    if r < 2 or toks.low[r] not in ("which", "who") or toks.low[r - 1] != ",":
+        return False
+    owner = next((m for m in site.mentions if m.j == r - 1 and m.kind == "name" and not m.adjective), None)
+    if owner is None or owner.key == subject.key or owner.name == subject.name:
+        return False
+    rels.append(_Rel(trig.prop, owner, subject, 1.0 + 0.2 * len(trig.stems), len(rels)))
+    return True
 
 
 def _relative_of_another(site: _Site, k0: int, subj: _Mention | None) -> bool:

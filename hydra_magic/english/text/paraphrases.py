@@ -23,7 +23,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "found": ("establish+", "co-found+", "set+ up", "create+", "form+"),
     "founding date": ("establish* on",),
     "founding year": ("establish* in", "set* up in", "incorporate* in"),
-    "acquire": ("buy*", "purchase*", "take* over", "purchase of", "acquisition of", "takeover of"),
+    "acquire": ("buy+", "purchase+", "take* over", "purchase of", "acquisition of", "takeover of"),
     "sell": ("offer*", "market*", "manufacture*"),
     "market": ("sell+", "distribute+"),
     "headquarter in": ("base* in", "headquarters in", "head office in", "headquartered in", "headquarters are in",
