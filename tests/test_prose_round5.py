@@ -168,3 +168,15 @@ def test_which_verb_it_makes_the_name_before_which_the_doer() -> None:
     facts = _facts(BUSINESS, "Kornbageriet is a bakery chain. "
                              "In 2012 it was bought by Olsen Foods, which still owns it.")
     assert ("olsen_foods", "acquires", "kornbageriet") in facts
+
+
+def test_a_verb_label_after_a_determiner_is_a_noun_and_between_names_no_object() -> None:
+    facts = _facts(["Which countries border a country?", "Which river does a city lie on?"],
+                   "Lake Ostra lies on the border between Valdoria and Serbia.")
+    assert not any(s == "lake_ostra" for s, _, _ in facts)
+
+
+def test_et_joins_a_latin_name() -> None:
+    facts = _facts(["Which award did a person receive?"],
+                   "Johan Berg was a painter. Berg was awarded the Litteris et Artibus medal in 1925.")
+    assert not any(o == "litteris" for _, _, o in facts)

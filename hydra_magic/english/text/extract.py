@@ -36,7 +36,7 @@ from .subjects import (
     _Rel,
     _sentence_subject,
 )
-from .tokens import _snake, _tokenize, _Tokens
+from .tokens import _snake, _stem, _tokenize, _Tokens
 from ..lexicon import COMMON_VERBS, PREPS
 from ..morphology import verb_forms, verb_lemma
 from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS,
@@ -258,7 +258,7 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
     if site.ambiguous_pronoun is not None and site.ambiguous_pronoun.i < k0:
         _ambiguous_trigger(site, site.ambiguous_pronoun, k0, k1, trig, kinds, rels)
         return
-    if _attributive_or_former(site.toks, k0, trig):
+    if _attributive_or_former(site.toks, k0, trig) or _verb_label_as_noun(site, k0, trig):
         return
     site, k1 = _with_nouns(site, k1, trig, kinds)
     toks, mentions = site.toks, site.mentions
@@ -304,6 +304,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         _copula_subject_relations(site, k0, k1, trig, kinds, rels)
         return
     subj, obj, gap = found
+    if gap > 0 and obj.i > 0 and toks.low[obj.i - 1] == "between" and trig.stems[-1] != "between":
+        return  # "lies on the border between X and Y": X is no object of "lies on"
     if subj is None or obj.key == subj.key or (trig.paraphrase and gap > 1 and not _role_gap(site, k1, obj)):
         return  # a paraphrase is read only next to its object ("sold under the brand name X" is not "sold X")
     if trig.inverse and obj.kind not in ("name", "quoted"):
@@ -321,6 +323,17 @@ def _attributive_or_former(toks: _Tokens, k0: int, trig: _Trigger) -> bool:
         return False
     before = toks.low[k0 - 1]
     return before in _FORMER or (before in DETERMINERS and toks.low[k0].endswith("ing"))
+
+
+def _verb_label_as_noun(site: _Site, k0: int, trig: _Trigger) -> bool:
+    """The word of a verb label used as a noun after a determiner ("lies on the border between X and
+    Y" states no "borders"); not a paraphrase's own noun ("the winner of")."""
+    toks, onto = site.toks, site.onto
+    if k0 == 0 or trig.learned or trig.paraphrase or onto is None or toks.low[k0 - 1] not in ("the", "a", "an"):
+        return False
+    label = onto.properties[trig.prop].label
+    words = normalise_label(label).split() if label else []
+    return bool(words) and _verb_label(label) and toks.stems[k0] == _stem(words[0])
 
 
 def _ambiguous_trigger(site: _Site, pronoun: _Mention, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],

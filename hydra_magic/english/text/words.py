@@ -49,7 +49,7 @@ ORG_SUFFIXES = frozenset(
 PRONOUNS = frozenset("he she it they his her its their this these".split())
 # Inner words that may join two capitalised words into one name.
 CONNECTORS = frozenset(
-    "of the for in de del della di da du des van von der den la le les los las el al bin ibn y".split()
+    "of the for in de del della di da du des van von der den la le les los las el al bin ibn y et".split()
 )
 # "in" joins two capitalised parts only right after these heads ("Nobel Prize in Physics").
 IN_HEADS = frozenset("prize prizes award awards medal chair professor professorship doctorate degree".split())
