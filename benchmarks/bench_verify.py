@@ -9,11 +9,16 @@ typed; a small, known share of injected violations of every kind), then:
    found the same things (same code, focus node and property);
 3. incremental verification after committing 1,000 new triples (half new
    entities, half links and values on existing ones), as an extraction would,
-   checked against a full run afterwards.
+   checked against a full run afterwards;
+4. with ``--stored DIR``: the same graph committed to an on-disk session under
+   ``DIR`` (journal on, imports of 100,000 facts; kept and reused by the next
+   run), then a full check there in a fresh interpreter (the checks run inside
+   the store): wall time, peak RSS, and whether it found what memory found.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_verify.py [--sizes 100000 1000000] [--pyshacl-cap 300] [--json out.json]
+                                                [--stored DIR]
 
 Figures, never assertions (tests do not assert wall-clock times).
 """
@@ -48,9 +53,9 @@ SHACL_CODES = {"domain_mismatch", "range_mismatch", "literal_datatype_mismatch",
                "irreflexive_violation", "asymmetric_violation", "disjoint_violation", "untyped_entity"}
 
 
-def synthetic_session() -> Session:
+def synthetic_session(name: str = "bench-verify", journal_dir: str | None = None) -> Session:
     """Thing ⊒ Person ⊒ {Director, Actor}, Thing ⊒ Film, Thing ⊒ Place ⊒ {City, Country}; Film ⊥ Person ⊥ Place."""
-    s = Session("bench-verify", SessionConfig(journal_dir=None, history_limit=1000), restore=False)
+    s = Session(name, SessionConfig(journal_dir=journal_dir, history_limit=1000), restore=False)
     o = s.ontology
     thing = o.add_class("Thing", refresh=False)
     person = o.add_class("Person", parent=thing, refresh=False)
@@ -278,7 +283,52 @@ def _timed(fn: Any) -> tuple[Any, float, float]:
     return out, time.perf_counter() - w, time.process_time() - c
 
 
-def bench_size(n: int, cap: float, repeat: int, batches: int, variants: list[str]) -> dict[str, Any]:
+STORED_CHILD = r"""
+import json, resource, sys, time
+from hydra_magic.session import Session, SessionConfig
+t0 = time.perf_counter()
+s = Session(sys.argv[1], SessionConfig(journal_dir=sys.argv[2]))
+opened = time.perf_counter() - t0
+walls = []
+for _ in range(int(sys.argv[3])):
+    s.verify_state = None
+    t = time.perf_counter()
+    report = s.verify(full=True, cqs=False)
+    walls.append(time.perf_counter() - t)
+print(json.dumps({"open_s": opened, "walls": walls, "facts": len(s.kg), "counts_by_code": report.counts_by_code(),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+s.close()
+"""
+
+
+def stored_full_check(n: int, root: Path, repeat: int, want: dict[str, int]) -> dict[str, Any]:
+    """Step 4: the same graph (same generator and seed) in an on-disk session, checked in a fresh interpreter."""
+    name = f"bench-verify-{n}"
+    if not (root / name).exists():
+        shaped = synthetic_session(name)  # in memory: its ontology becomes the stored session's first change
+        s = Session(name, SessionConfig(journal_dir=str(root)), restore=False)
+        s.apply_change(Change("import", "the synthetic ontology", onto_added=sorted(shaped.ontology.graph)))
+        s.add_rules(RULES)
+        facts = Generator(s).facts(n)
+        t0 = time.perf_counter()
+        for i in range(0, len(facts), 100_000):
+            s.apply_change(Change("import", f"bench-verify facts {i:,}", facts_added=facts[i:i + 100_000]))
+        setup = time.perf_counter() - t0
+        s.close()
+        del facts
+        print(f"stored: {n:,} facts committed to {root / name} in {setup:.0f}s ({n / setup:,.0f} facts/s)")
+    res = subprocess.run([sys.executable, "-c", STORED_CHILD, name, str(root), str(repeat)], capture_output=True,
+                         text=True, check=True, timeout=7200)
+    out: dict[str, Any] = json.loads(res.stdout.strip().splitlines()[-1])
+    out["same_counts_as_memory"] = out["counts_by_code"] == want
+    print(f"stored, full check inside the store (fresh interpreter, opened in {out['open_s']:.2f}s): median wall "
+          f"{statistics.median(out['walls']):.2f}s (runs {', '.join(f'{t:.2f}' for t in out['walls'])}); peak RSS "
+          f"{out['peak_rss_mb']:,.0f} MB; same findings by code as memory: {out['same_counts_as_memory']}")
+    return out
+
+
+def bench_size(n: int, cap: float, repeat: int, batches: int, variants: list[str],
+               stored: Path | None = None) -> dict[str, Any]:
     s, g, gen_s = build(n)
     triples = len(s.kg)
     print(f"\n== {triples:,} triples ({len(g.persons):,} persons, {len(g.films):,} films, {len(g.places):,} places; "
@@ -347,6 +397,11 @@ def bench_size(n: int, cap: float, repeat: int, batches: int, variants: list[str
           f"changed triples / rechecked nodes {changed[0]}); same issues as a full run ({full_w:.2f}s): {same}")
     out.update({"incremental_wall_s": inc_w, "incremental_cpu_s": inc_c, "incremental_agrees": same,
                 "full_after_s": full_w})
+    if stored is not None:
+        want = out["counts_by_code"]
+        del s, report, inc, full  # memory's session is done with: its RSS is not the stored check's
+        gc.collect()
+        out["stored"] = stored_full_check(n, stored, repeat, want)
     return out
 
 
@@ -359,10 +414,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batches", type=int, default=5)
     ap.add_argument("--json")
+    ap.add_argument("--stored", type=Path, help="also check the same graph in an on-disk session kept under DIR")
     a = ap.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
           "(wall times on a shared machine: CPU times are the steadier figure)")
-    results = {str(n): bench_size(n, a.pyshacl_cap, a.repeat, a.batches, a.pyshacl) for n in a.sizes}
+    results = {str(n): bench_size(n, a.pyshacl_cap, a.repeat, a.batches, a.pyshacl, a.stored) for n in a.sizes}
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=1, default=str))
 
