@@ -6,7 +6,8 @@ proposed, as a :class:`ReportedCandidate` with an ``ambiguous_reference`` issue 
 mention and its candidates, so that the user sees it among the rejections instead of nothing.
 Its ambiguous end is named after all its candidates (``pierre_curie_or_paul_langevin``) and
 gets no typing: a checker that does not read :attr:`ReportedCandidate.issue` still rejects it
-(``untyped_entity``), so it never becomes a fact either way.
+(``untyped_entity``), so it never becomes a fact either way; the contracts read it
+from :attr:`~hydra_magic.candidates.TripleCandidate.issue` and name it first.
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ AMBIGUOUS_REFERENCE = "ambiguous_reference"
 
 @dataclass
 class ReportedCandidate(TripleCandidate):
-    """A candidate the engine itself rejects, with the issue that says why."""
-
-    issue: Issue | None = None
+    """A candidate the engine itself rejects; :attr:`TripleCandidate.issue` says why (the contracts put it
+    first among the rejection's reasons)."""
 
 
 def ambiguous_name(m: _Mention) -> str:
