@@ -166,11 +166,11 @@ def test_hydra_weave_magic(hydra_ext: Any, run_cell: Any, llm_server, engine, tm
 
 
 def test_the_review_shows_modelling_flags_of_any_ontology(hydra_ext: Any, run_cell: Any, tmp_path) -> None:
-    # from the offline engine: "released in a Year" makes a Year class
+    # from the offline engine: "in a Number" makes a Number class ("released in a Year" is a year value now)
     offline = Session("o", SessionConfig(journal_dir=None))
-    offline.add_cqs(["Which films were released in a Year?", "Which films did a director direct?"])
+    offline.add_cqs(["Which films are in a Number?", "Which films did a director direct?"])
     proposal = propose_weave(offline.ontology, NoCalls(), cqs=offline.cqs)
-    assert [(i.code, i.path) for i in proposal.flags] == [("literal_as_class", "class:Year")]
+    assert [(i.code, i.path) for i in proposal.flags] == [("literal_as_class", "class:Number")]
     assert "literal_as_class" in proposal.to_text() and "xsd:integer" in proposal.to_text()
     # from an import, through %hydra weave (no model asked: one cluster)
     session = hydra_ext.session
