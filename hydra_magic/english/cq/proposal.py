@@ -19,6 +19,7 @@ from .builders import _has_prop, _uniq
 from .chunker import _tokenise
 from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
 from .parse import parse_cq
+from .paraphrase_reuse import paraphrased_candidate, paraphrased_property
 from .reuse import _ends, same_meaning
 
 #: Name of the generic root class created when the ontology has no root yet.
@@ -248,6 +249,23 @@ class _Plan:
             self._reuse_note(req, same, origin, f"it has the question's domain and range and its label "
                                                 f"{same.label!r} carries the question's words")
             self._datatype_note(req, same, origin)
+            return
+        said = paraphrased_property(self.onto, req, domain, range_)
+        if said is not None:
+            self._reuse_note(req, said, origin, f"it has the question's domain and range, and "
+                                                f"{(req.label or req.name)!r} is a paraphrase of its label "
+                                                f"{(said.label or said.name)!r}")
+            return
+        kin = paraphrased_candidate(self.props.values(), req, domain, range_)
+        if kin is not None:
+            self.notes.append(Issue(
+                "reused_property",
+                f"{origin.strip()!r} uses the property {kin.name} ({'|'.join(kin.domain)} → {'|'.join(kin.range)}), "
+                f"proposed for {kin.origin.strip()!r}, instead of adding {req.name}: same domain and range, and "
+                f"{(req.label or req.name)!r} is a paraphrase of its label {(kin.label or kin.name)!r}.",
+                "If the question means another relation, word it differently or add the property with %%ontology.",
+                severity="info", path=f"property:{kin.name}",
+                data={"reused": kin.name, "instead_of": req.name, "cq": origin}))
             return
         key = normalise_label(req.name)
         cand = self.props.get(key)
