@@ -277,3 +277,14 @@ def test_an_unknown_split_is_a_usage_error(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["bench", "prose", "--split", "test"])
     assert "invalid choice: 'test'" in capsys.readouterr().err
+
+
+def test_synonym_cqs_are_appended_after_the_paragraphs_own() -> None:
+    plain = {p.id: p for p in prose.load_dev_set(split="all")}
+    doc = json.loads(prose.default_data_path().read_text(encoding="utf-8"))
+    for para in prose.load_dev_set(split="all", synonyms=True):
+        own = plain[para.id].cqs
+        extra = doc["synonym_cqs"].get(para.domain, [])
+        assert para.cqs[:len(own)] == own and [c.text for c in para.cqs[len(own):]] == extra
+        assert para.facts == plain[para.id].facts  # the gold facts' CQ indices still name the same questions
+    assert all(doc["synonym_cqs"].get(d) for d in doc["cq_sets"])  # every domain asks in other words too

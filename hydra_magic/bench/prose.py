@@ -254,8 +254,11 @@ def _gold(raw: Any, path: Path, where: str, n_cqs: int, known_tags: set[str]) ->
     return GoldFact(cq, about, answer, values, tuple(tags), bool(raw.get("optional", False)))
 
 
-def load_dev_set(path: str | Path | None = None, split: str = "all") -> list[Paragraph]:
+def load_dev_set(path: str | Path | None = None, split: str = "all", synonyms: bool = False) -> list[Paragraph]:
     """The paragraphs of ``split`` (``dev``, ``held-out`` or ``all``), every gold fact checked.
+
+    ``synonyms`` appends the domain's ``synonym_cqs`` after a paragraph's CQs (so the gold facts' CQ indices
+    stay as they are): the same questions asked again in other words, which must not lower precision.
 
     Raises :class:`ParseError` naming the paragraph and what is wrong with it.
     """
@@ -287,7 +290,8 @@ def load_dev_set(path: str | Path | None = None, split: str = "all") -> list[Par
         if not isinstance(text, str) or not text.strip():
             raise _fail(p, where, "text is empty")
         cqs: list[CQSpec] = []
-        for q in [*cq_sets[domain], *raw.get("extra_cqs", [])]:
+        more = (doc.get("synonym_cqs") or {}).get(domain, []) if synonyms else []
+        for q in [*cq_sets[domain], *raw.get("extra_cqs", []), *more]:
             if isinstance(q, str):
                 cqs.append(CQSpec(q))
             elif isinstance(q, dict) and isinstance(q.get("q"), str):
@@ -896,17 +900,19 @@ def _details(scores: Sequence[ParagraphScore]) -> str:
 
 
 def run(*, split: str = "dev", engine: str = "rules", data: str | Path | None = None,
-        output: str | Path | None = None, verbose: bool = False, stream: IO[str] | None = None) -> dict[str, Any]:
-    """Score every paragraph of ``split``; print the summary; write the JSON to ``output`` when given."""
+        output: str | Path | None = None, verbose: bool = False, stream: IO[str] | None = None,
+        synonyms: bool = False) -> dict[str, Any]:
+    """Score every paragraph of ``split``; print the summary; write the JSON to ``output`` when given.
+    ``synonyms``: with each domain's synonym CQs appended (see :func:`load_dev_set`)."""
     out = stream if stream is not None else sys.stdout
-    paragraphs = load_dev_set(data, split)
+    paragraphs = load_dev_set(data, split, synonyms)
     scores: list[ParagraphScore] = []
     if paragraphs:  # imports and lazy tables load once, not in the first paragraph's time
         run_paragraph(paragraphs[0], engine)
     for para in paragraphs:
         scores.append(run_paragraph(para, engine))
     results: dict[str, Any] = {
-        "benchmark": "prose", "split": split, "engine": engine,
+        "benchmark": "prose", "split": split, "engine": engine, "synonym_cqs": synonyms,
         "data": str(Path(data) if data is not None else default_data_path()),
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
         "miss_classes": list(MISS_CLASSES), "wrong_classes": list(WRONG_CLASSES),
@@ -915,7 +921,8 @@ def run(*, split: str = "dev", engine: str = "rules", data: str | Path | None = 
     for sp in splits:
         part = [s for s in scores if s.split == sp]
         results[sp] = summarize(part)
-        print(format_summary(results[sp], title=f"prose {sp} ({engine})"), file=out)
+        print(format_summary(results[sp], title=f"prose {sp} ({engine}{', synonym CQs' if synonyms else ''})"),
+              file=out)
     if split == "all":
         results["all"] = summarize(scores)
         print(format_summary(results["all"], title=f"prose all ({engine})"), file=out)

@@ -79,6 +79,8 @@ def add_parser(p: argparse.ArgumentParser) -> None:
     r.add_argument("--engine", default="rules", help="'rules' (offline, default) or a litellm model")
     r.add_argument("--data", type=Path, help="another dev set file in the same format (default: the packaged one)")
     r.add_argument("--verbose", action="store_true", help="every missed gold fact and wrong fact, per paragraph")
+    r.add_argument("--synonyms", action="store_true",
+                   help="append each domain's synonym CQs (the same questions in other words): precision must not drop")
     r.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/prose-<split>-<date>.json)")
     s = sub.add_parser("speed", help="engine, verification, %%load_ext and store throughput")
     s.add_argument("--data-dir", type=Path, default=default_data_dir())
@@ -132,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
         from ..bench import prose
 
         prose.run(split=args.split, engine=args.engine, data=args.data, verbose=args.verbose,
-                  output=_out(args, f"prose-{args.split}"))
+                  output=_out(args, f"prose-{args.split}" + ("-synonyms" if args.synonyms else "")),
+                  synonyms=args.synonyms)
     elif args.bench == "cq":
         from ..bench import cq_bench
 
