@@ -184,11 +184,16 @@ class CapWarning(UserWarning):
 def _caller(engine: Any, policy: RetryPolicy, name: str) -> Callable[..., Any]:
     """``engine.<name>``, given the policy when it takes one (the model engine bounds its requests by it)."""
     fn = getattr(engine, name)
+    return functools.partial(fn, policy=policy) if _takes_policy(getattr(fn, "__func__", fn)) else fn
+
+
+@functools.lru_cache(maxsize=256)
+def _takes_policy(fn: Callable[..., Any]) -> bool:
+    # Memoised per function: inspect.signature per chunk was 3 % of the offline engine's extraction time.
     try:
-        takes_policy = "policy" in inspect.signature(fn).parameters
+        return "policy" in inspect.signature(fn).parameters
     except (TypeError, ValueError):
-        takes_policy = False
-    return functools.partial(fn, policy=policy) if takes_policy else fn
+        return False
 
 
 def extract_chunks(engine: "Engine", chunks: Sequence[TextChunk], text: str, ontology: "Ontology",
