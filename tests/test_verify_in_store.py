@@ -166,6 +166,7 @@ SCENARIOS = {
     "domain": [("f1", ":birthYear", '"1950"', ())],
     "range": [("f1", ":directedBy", "f2", ())],
     "datatype": [("f1", ":releaseYear", '"soon"', ())],
+    "string_datatype": [("f1", ":isbn", "x5", ())],  # a string range: an entity is no plainly fine value
     "rule": [("p1", ":age", '"200"', ())],
     "rule_two_props": [("p1", ":birthYear", '"1990"', ()), ("p1", ":deathYear", '"1950"', ())],
     "unknown_class": [("x1", "a", ":Planet", ())],
