@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SnapshotProcess", "start"]
+__all__ = ["SnapshotProcess", "die_with_parent", "start"]
 
 _COUNT = itertools.count()
 #: The worker's own alarm fires this long after the caller's deadline (the caller normally kills it first).
@@ -94,7 +94,8 @@ def start(store: Any, where: str | os.PathLike[str]) -> SnapshotProcess:
     return SnapshotProcess(process.pid, Connection(ours.detach()), checkpoint, process)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a worker must not outlive the kernel)."""
     import ctypes
 
     try:
@@ -112,7 +113,7 @@ def _serve(fd: int, checkpoint: str) -> None:
     from .sparql_rows import error_message, ox_messages
 
     parent = os.getppid()
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:
         return
     conn = Connection(fd)

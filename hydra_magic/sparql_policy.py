@@ -69,6 +69,7 @@ from rdflib.query import Result
 from .errors import InputError, ParseError, QueryError, QueryRefusedError, QueryTimeoutError
 from .sparql_rows import batches as _batches, error_message as _error_message, ox_messages as _ox_messages
 from .sparql_rows import plain_ox as _plain_ox
+from .snapshot_worker import die_with_parent
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryPolicy", "QueryShape", "QueryWorker", "StoreDataset", "check_query",
            "inspect_query", "run_query"]
@@ -360,15 +361,6 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
-def _die_with_parent() -> None:
-    import ctypes  # imported by the parent before the fork: the child opens no file for it
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # no prctl: the child's own alarm still bounds its life
-        pass
-
-
 def _child(conn: Any, dataset: Any, parent: int) -> None:
     """The worker's loop: one request at a time; never returns (``os._exit``)."""
     import resource  # imported by the parent before the fork
@@ -377,7 +369,7 @@ def _child(conn: Any, dataset: Any, parent: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Jupyter interrupts the process group: the parent decides
         signal.signal(signal.SIGALRM, signal.SIG_DFL)  # terminate, even while Oxigraph holds the thread
-        _die_with_parent()
+        die_with_parent()
         if os.getppid() != parent:
             os._exit(0)
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

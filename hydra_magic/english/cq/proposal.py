@@ -199,14 +199,15 @@ class _Plan:
 
     # -------------------------------------------------------- properties
     def _reuse_note(self, req: PropertyReq, existing: "OntProperty", origin: str, why: str) -> None:
+        ends = f"{_ends(self.onto, existing.domain)} → {_ends(self.onto, existing.range)}"
+        self._reused(req, existing.name, f"reuses the existing property {existing.name} ({ends})", origin, why)
+
+    def _reused(self, req: PropertyReq, name: str, what: str, origin: str, why: str) -> None:
+        """The ``reused_property`` note: ``origin`` ``what`` (the property kept) instead of adding ``req``."""
         self.notes.append(Issue(
-            "reused_property",
-            f"{origin.strip()!r} reuses the existing property {existing.name} "
-            f"({_ends(self.onto, existing.domain)} → {_ends(self.onto, existing.range)}) instead of adding "
-            f"{req.name}: {why}.",
+            "reused_property", f"{origin.strip()!r} {what} instead of adding {req.name}: {why}.",
             "If the question means another relation, word it differently or add the property with %%ontology.",
-            severity="info", path=f"property:{existing.name}",
-            data={"reused": existing.name, "instead_of": req.name, "cq": origin}))
+            severity="info", path=f"property:{name}", data={"reused": name, "instead_of": req.name, "cq": origin}))
 
     def _datatype_note(self, req: PropertyReq, existing: "OntProperty", origin: str) -> None:
         """A hint when the question asks for another datatype than the property it reuses holds."""
@@ -258,14 +259,10 @@ class _Plan:
             return
         kin = paraphrased_candidate(self.props.values(), req, domain, range_)
         if kin is not None:
-            self.notes.append(Issue(
-                "reused_property",
-                f"{origin.strip()!r} uses the property {kin.name} ({'|'.join(kin.domain)} → {'|'.join(kin.range)}), "
-                f"proposed for {kin.origin.strip()!r}, instead of adding {req.name}: same domain and range, and "
-                f"{(req.label or req.name)!r} is a paraphrase of its label {(kin.label or kin.name)!r}.",
-                "If the question means another relation, word it differently or add the property with %%ontology.",
-                severity="info", path=f"property:{kin.name}",
-                data={"reused": kin.name, "instead_of": req.name, "cq": origin}))
+            self._reused(req, kin.name, f"uses the property {kin.name} ({'|'.join(kin.domain)} → "
+                                        f"{'|'.join(kin.range)}), proposed for {kin.origin.strip()!r},", origin,
+                         f"same domain and range, and {(req.label or req.name)!r} is a paraphrase of its label "
+                         f"{(kin.label or kin.name)!r}")
             return
         key = normalise_label(req.name)
         cand = self.props.get(key)
