@@ -117,12 +117,19 @@ def _serve(fd: int, checkpoint: str) -> None:
     if os.getppid() != parent:
         return
     conn = Connection(fd)
-    store = ox.Store.read_only(checkpoint)
+    try:
+        store = ox.Store.read_only(checkpoint)
+        unreadable = ""
+    except (OSError, RuntimeError) as exc:  # said in answer to the request, as any failure is
+        store, unreadable = None, f"the checkpoint of the store at {checkpoint} could not be opened: {exc}"
     while True:
         try:
             sparql, prefixes, graphs, timeout = conn.recv()
         except EOFError:
             return
+        if store is None:
+            conn.send(("error", "failed", unreadable))
+            continue
         signal.setitimer(signal.ITIMER_REAL, timeout + _GRACE)  # SIGALRM's default action ends the process
         try:
             result = store.query(sparql, prefixes=prefixes, default_graph=[ox.NamedNode(g) for g in graphs])

@@ -141,3 +141,28 @@ def test_the_cq_tests_keep_running_in_the_store_from_a_thread(pair: Any, started
     assert [t.passed for t in disk.verify(full=True).cq_tests] == [t.passed for t in mem.verify(full=True).cq_tests]
     assert started == []  # the CQ tests' own queries end: no checkpoint, no worker
     assert disk.kg._copy is None  # type: ignore[attr-defined]
+
+
+def test_a_checkpoint_that_cannot_be_made_or_read_is_a_clear_error(pair: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hydra_magic.errors import QueryError
+
+    _, disk, checkpoints = pair
+    facts = len(disk.kg)
+    real = snapshot_worker.start
+
+    class _Full:  # a disk that cannot take the checkpoint
+        def backup(self, path: str) -> None:
+            raise OSError(28, "No space left on device")
+
+    class _Empty:  # a checkpoint the worker cannot open
+        def backup(self, path: str) -> None:
+            Path(path).mkdir()
+
+    for store, said in ((_Full(), "No space left on device"), (_Empty(), "could not be opened")):
+        monkeypatch.setattr(snapshot_worker, "start", lambda _store, where, s=store: real(s, where))
+        with pytest.raises(QueryError, match=said) as info:
+            disk.query("SELECT * WHERE { ?s ?p ?o }")
+        assert "session is unchanged" in str(info.value)
+        assert list(checkpoints.iterdir()) == [] and len(disk.kg) == facts
+    monkeypatch.setattr(snapshot_worker, "start", real)
+    assert disk.query(f"ASK {{ ?s <{EX}value> 1 }}").askAnswer is True
