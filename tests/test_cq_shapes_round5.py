@@ -12,18 +12,7 @@ from hydra_magic.bench.cq_bench import instantiate_template
 from hydra_magic.cq import CompetencyQuestion
 from hydra_magic.english.cq import parse_cq, propose_from_cqs
 from hydra_magic.ontology import Ontology
-
-
-def _props(q: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
-    p = parse_cq(q)
-    assert p is not None, q
-    return [(r.name, r.kind, r.domain, r.range) for r in p.properties]
-
-
-def _classes(q: str) -> set[str]:
-    p = parse_cq(q)
-    assert p is not None, q
-    return {c.name for c in p.classes}
+from tests.test_cq_shapes_round4 import _classes, _props
 
 
 def _unparsed_with_hint(q: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from hydra_magic.session import Session, SessionConfig
+from tests.test_prose_implicit_subjects import _facts
 
 BUSINESS = ["Who founded a company?", "Where is a company headquartered?", "Who is the chief executive of a company?",
             "Which products does a company sell?", "Which company acquired a company?"]
@@ -18,17 +18,6 @@ MEDICINE = ["Which disease does a drug treat?", "Which company markets a drug?"]
 FILM = ["Who directed a film?", "Who composed the music for a film?"]
 
 Triple = tuple[str, str, str]
-
-
-def _facts(cqs: list[str], text: str) -> set[Triple]:
-    s = Session("round5", SessionConfig(model="rules", journal_dir=None))
-    try:
-        s.add_cqs(cqs)
-        s.extract(text, source="t")
-        return {(str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1],
-                 str(f.object).rsplit("/", 1)[-1]) for f in s.kg.facts("t") if "type" not in str(f.predicate)}
-    finally:
-        s.close()
 
 
 # ---------------------------------------------------------------- wrong facts cut
