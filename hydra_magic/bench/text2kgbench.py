@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Mapping, Sequence
 
 from ..errors import DataNotFoundError, InputError
+from ..sentences import split_sentences
 from .text2kg_score import (
     DATASETS,
     METRICS,
@@ -295,7 +296,8 @@ def _takes_policy(fn: Any) -> bool:
 class _Output:
     """What the engine proposed and what the contracts did with it (relation triples; typing is counted apart)."""
 
-    sentences: int = 0
+    sentences: int = 0  # bench items read: one sentence in TekGen, one to four in a WebNLG item
+    text_sentences: int = 0  # sentences in those items, as the engines and contracts split them
     first_proposed: int = 0  # distinct relation triples in the first reply of each sentence (the raw output)
     first_in_gold: int = 0
     proposed: int = 0  # distinct relation triples in any reply of a sentence, repairs and re-readings included
@@ -504,6 +506,7 @@ def run(
             seen.cpu_total += time.process_time() - c0
             seen.cpu_engine += eng.cpu - e0
             seen.sentences += 1
+            seen.text_sentences += len(split_sentences(text))
             seen.calls += eng.calls - calls0
             seen.repairs += eng.repairs - repairs0
             seen.gleanings += eng.gleanings - gleanings0
@@ -595,11 +598,16 @@ def run(
     results["model_output"] = total.to_dict()
     results["usage"] = _usage(eng._engine)
     results["baselines"] = published_baselines(root, dataset)
-    n_sent, t_extract, t_all = total.sentences, total.cpu_engine, total.cpu_total
+    # Per sentence of text, as the throughput floor is stated: a WebNLG item holds 1-4 sentences
+    # (1.31 on average in test), so items per second understate it; both are reported.
+    n_items, n_sent = total.sentences, total.text_sentences
+    t_extract, t_all = total.cpu_engine, total.cpu_total
     results["throughput"] = {
+        "items": n_items,
         "sentences": n_sent,
         "extract_sentences_per_second": round(n_sent / t_extract, 1) if t_extract else None,
         "extract_and_contracts_sentences_per_second": round(n_sent / t_all, 1) if t_all else None,
+        "extract_and_contracts_items_per_second": round(n_items / t_all, 1) if t_all else None,
         "wall_seconds_per_sentence": round(total.wall / n_sent, 3) if n_sent else None,
     }
     _print_table(results, out)
@@ -710,7 +718,8 @@ def _print_table(results: Mapping[str, Any], out: IO[str]) -> None:
         print(
             f"throughput: {tp['extract_sentences_per_second']:.0f} sentences/s extraction, "
             f"{tp['extract_and_contracts_sentences_per_second']:.0f} with contracts "
-            f"({tp['sentences']} sentences, per CPU-second of one core)",
+            f"({tp['sentences']} sentences in {tp['items']} items, "
+            f"{tp['extract_and_contracts_items_per_second']:.0f} items/s; per CPU-second of one core)",
             file=out,
         )
     if results["split"] == "test":
