@@ -28,10 +28,11 @@ _PRUNE = 0.1  # averaged weights below this are dropped: same figures, a smaller
 _MODEL_MARGIN = 0.25  # the best property must beat "no relation" by this much (models stored without one)
 # The margin a model learns (``_learned_margin``), as a share of the size of its "no relation"
 # score on its training mentions: the scale grows with the data (margins -2.9 to -5.1 on the
-# TekGen ontologies, -1.6 to -2.8 on the WebNLG ones, 0 when nothing was learned). Negative: the labels are incomplete (a TekGen line
-# gives one triple of a sentence stating several), so "no relation" is learned from true
-# objects too and wins too often. Tuned on TekGen validation: F1 0.330 at +0.25 absolute,
-# 0.339 at -0.1, 0.342 at -0.2, 0.344 at -0.3 (WebNLG holdout 0.261, 0.266, 0.267, 0.267).
+# TekGen ontologies, -1.6 to -2.8 on the WebNLG ones, 0 when nothing was learned). Negative:
+# the labels are incomplete (a TekGen line gives one triple of a sentence stating several), so
+# "no relation" is learned from true objects too and wins too often. Tuned on TekGen
+# validation: F1 0.330 at +0.25 absolute, 0.339 at -0.1, 0.342 at -0.2, 0.344 at -0.3 (WebNLG
+# holdout 0.261, 0.266, 0.267, 0.267).
 _MARGIN_SHARE = -0.2
 
 
