@@ -23,7 +23,7 @@ from .nouns import fronted_nouns, noun_objects
 from .paraphrases import IMPLICIT_OBJECT, PARAPHRASES
 from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
 from .reported import ReportedCandidate, ambiguous_issue, ambiguous_name
-from .relation_model import _bag_scores, _lexicon_mentions, _mention_features, _score_mention
+from .relation_model import _bag_scores, _chosen_class, _lexicon_mentions, _mention_features, _score_mention
 from .subjects import (
     _explicit_class,
     _list_extension,
@@ -1038,11 +1038,8 @@ def _model_relations(
             bag = _bag_scores(model, toks)
         local = _local_subject(m.i, toks, mentions) or subject
         sc = _score_mention(model, _mention_features(toks, m, local), bag)
-        best = 0
-        for c in allowed[m.kind]:
-            if sc[c] > sc[best]:
-                best = c
-        if best and sc[best] - sc[0] >= model.margin and local.key != m.key:
+        best = _chosen_class(model, sc, allowed[m.kind])
+        if best and local.key != m.key:
             rels.append(_Rel(model.classes[best], local, m, 0.5, order))  # type: ignore[arg-type]
             order += 1
     return order

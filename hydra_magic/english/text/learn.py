@@ -14,7 +14,6 @@ from rdflib import OWL, RDF, Literal, URIRef
 from ...ontology import Ontology
 from .compiled import KNOWN_VALUE, LEADING_ARTICLE, NAME_WORD, OBJECT_FORM, _Compiled, _compiled, _mentions
 from .mentions import _is_cap, _iso, _Mention, _surface_variants, _tok_at
-from .relation_model import _MODEL_MARGIN
 from .relation_training import _learn_model
 from .tokens import _YEAR, _filler, _tokenize, _Tokens
 from .words import ADJECTIVE_SUFFIXES, BARRIERS, DATE_RXS, OPENERS, STOP_TRIGGERS, TITLE_WORDS
@@ -133,7 +132,7 @@ def learn_triggers(
     name_word_share: float = 0.25,
     max_per_property: int = 40,
     model: bool = True,
-    model_margin: float = _MODEL_MARGIN,
+    model_margin: float | None = None,
 ) -> dict[str, list[str]]:
     """Induce trigger phrases per property from labelled sentences and store them in ``ontology``.
 
@@ -151,6 +150,9 @@ def learn_triggers(
         A phrase is kept for a property when it was seen next to at least
         ``min_support`` of its objects and its precision score reaches
         ``min_score``; at most ``max_per_property`` phrases, best first.
+    model, model_margin
+        Whether to learn the relation model too, and how far its best property may trail
+        "no relation" and still be read; ``None``: a share of its own score scale.
 
     Returns
     -------

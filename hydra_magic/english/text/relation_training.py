@@ -11,6 +11,7 @@ from ...ontology import Ontology
 from .compiled import _compiled, _mentions
 from .mentions import _comma_pairs, _iso, _Mention, _merge_commas, _surface_variants
 from .relation_model import (
+    _MARGIN_SHARE,
     _PRUNE,
     RELATION_MODEL,
     RELATION_MODEL_KEY,
@@ -18,7 +19,7 @@ from .relation_model import (
     _mention_features,
     _sentence_features,
 )
-from .subjects import _local_subject, _sentence_subject
+from .subjects import _list_extension, _local_subject, _sentence_subject
 from .tokens import _tokenize, _Tokens
 from .words import DATE_RXS, STOP_TRIGGERS
 
@@ -71,9 +72,10 @@ def _train_perceptron(
 def _learn_model(
     data: list[tuple[str, list[tuple[str, str, str]]]],
     ontology: Ontology,
-    margin: float,
+    margin: float | None,
 ) -> None:
-    """Train the relation model on the labelled sentences and store it in ``ontology``."""
+    """Train the relation model on the labelled sentences and store it in ``ontology``
+    (with ``margin``, or the one it learns when ``None``)."""
 
     comp = _compiled(ontology)
     props = sorted(comp.props, key=str)
@@ -88,11 +90,15 @@ def _learn_model(
         tokenized[sent] = (toks, _mentions(toks, comp))
     merge = _comma_merges(data, tokenized)
     examples: list[tuple[list[str], set[int]]] = []
+    # every labelled object's forms: such a mention left unlabelled in one sentence is no sure negative
+    known = frozenset(v for _, golds in parsed for _, variants, _ in golds for v in variants)
     for sent, golds in parsed:
         if golds:
             toks, mentions = tokenized[sent]
-            examples += _sentence_examples(toks, _merge_commas(toks, mentions, merge), lexicon, golds)
+            examples += _sentence_examples(toks, _merge_commas(toks, mentions, merge), lexicon, golds, known)
     weights = _train_perceptron(examples, len(props) + 1) if examples else {}
+    if margin is None:
+        margin = _learned_margin(weights, examples)
     payload = {
         "classes": [ontology.properties[p].name for p in props],
         "weights": {f: {str(c): v for c, v in sorted(cw.items())} for f, cw in sorted(weights.items())},
@@ -103,6 +109,15 @@ def _learn_model(
     # Engine state beside the ontology, not a (355 KB) literal in it: exports carry only the ontology.
     ontology.engine_state[RELATION_MODEL_KEY] = payload
     ontology.graph.remove((URIRef(str(ontology.ns)), RELATION_MODEL, None))  # one learned before this version
+
+
+def _learned_margin(weights: dict[str, dict[int, float]], examples: list[tuple[list[str], set[int]]]) -> float:
+    """``_MARGIN_SHARE`` of the mean size of the "no relation" score over the training
+    mentions: a margin on the scale of this model's scores."""
+    if not examples:
+        return 0.0
+    size = sum(abs(sum(weights.get(f, {}).get(0, 0.0) for f in feats)) for feats, _ in examples)
+    return round(_MARGIN_SHARE * size / len(examples), 3)
 
 
 Gold = tuple[int, set[str], str | None]  # property index, the object's surface forms, its ISO date
@@ -158,30 +173,53 @@ def _comma_merges(data: list[tuple[str, list[tuple[str, str, str]]]],
 
 
 def _sentence_examples(toks: _Tokens, mentions: list[_Mention], lexicon: dict[str, list[tuple[str, ...]]],
-                       golds: list[Gold]) -> list[tuple[list[str], set[int]]]:
+                       golds: list[Gold], known: frozenset[str] = frozenset()) -> list[tuple[list[str], set[int]]]:
     """One training example per mention but the subject: its features and its properties
-    (``{0}``: none)."""
-    examples: list[tuple[list[str], set[int]]] = []
+    (``{0}``: none).
+
+    A mention with no label is taught as "no relation" only when that is likely: not when
+    it continues a list with a labelled object ("Shah Rukh Khan and Kajol", the label names
+    one), nor when its words are labelled as an object elsewhere in ``known`` (a TekGen line
+    labels one triple of a sentence that may state several).
+    """
     # only lower-case lexicon values: capitalised ones are names already
     lexm = [
         m for m in _lexicon_mentions(toks, lexicon, mentions) if not m.text[:1].isupper()
     ]
     subject, _, _ = _sentence_subject(toks, mentions)
     bag = _sentence_features(toks)
-    for m in mentions + lexm:
-        if subject is not None and m.key == subject.key:
+    cands = [m for m in mentions + lexm if subject is None or m.key != subject.key]
+    labels = [_labels(toks, m, golds) for m in cands]
+    unsure = _beside_labelled(toks, mentions, cands, labels)
+    examples: list[tuple[list[str], set[int]]] = []
+    for n, m in enumerate(cands):
+        if not labels[n] and (n in unsure or " ".join(toks.low[m.i : m.j]) in known):
             continue
-        text = " ".join(toks.low[m.i : m.j])
-        iso = None
-        if m.kind == "date":
-            for n, rx in enumerate(DATE_RXS):
-                mm = rx.fullmatch(m.text)
-                if mm:
-                    iso = _iso(mm, n)
-                    break
-        labels = {
-            c for c, variants, giso in golds if text in variants or (iso and iso == giso)
-        }
         local = _local_subject(m.i, toks, mentions) or subject
-        examples.append((_mention_features(toks, m, local) + bag, labels or {0}))
+        examples.append((_mention_features(toks, m, local) + bag, labels[n] or {0}))
     return examples
+
+
+def _labels(toks: _Tokens, m: _Mention, golds: list[Gold]) -> set[int]:
+    """The properties whose labelled object is ``m`` (by its words, or a date by its value)."""
+    text = " ".join(toks.low[m.i : m.j])
+    iso = None
+    if m.kind == "date":
+        for n, rx in enumerate(DATE_RXS):
+            mm = rx.fullmatch(m.text)
+            if mm:
+                iso = _iso(mm, n)
+                break
+    return {c for c, variants, giso in golds if text in variants or (iso and iso == giso)}
+
+
+def _beside_labelled(toks: _Tokens, mentions: list[_Mention], cands: list[_Mention],
+                     labels: list[set[int]]) -> set[int]:
+    """Indices of unlabelled candidates in one list ("A, B and C") with a labelled one."""
+    at = {m.key: n for n, m in enumerate(cands)}
+    out: set[int] = set()
+    for n, m in enumerate(cands):
+        group = [n] + [at[co.key] for co in _list_extension(m, mentions, frozenset({m.kind}), toks) if co.key in at]
+        if any(labels[k] for k in group):
+            out.update(k for k in group if not labels[k])
+    return out
