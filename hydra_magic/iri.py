@@ -123,6 +123,7 @@ def is_camel_case(name: str) -> bool:
     return bool(name) and name[:1].islower() and " " not in name and camel_case(name) == name
 
 
+@lru_cache(maxsize=65536)  # pure and hot: the contracts mint each end of every candidate
 def mint(base: str, name: str) -> URIRef:
     """The IRI of ``name`` under ``base``; total and stable for any string.
 

@@ -225,6 +225,7 @@ _CONTRACTIONS = re.compile(r"n['’]t\b|['’]ll\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)  # the candidates of one sentence ask about the same sentence
+@lru_cache(maxsize=4096)  # the contracts ask once per candidate; candidates share their sentence
 def _may_have_cue(sentence: str) -> bool:
     if _CONTRACTIONS.search(sentence) is not None:
         return True
