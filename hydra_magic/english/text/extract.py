@@ -188,14 +188,27 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
         return None
     surface, a, b = antecedent
     ref = state.refs.referent(pronoun, (surface, surface, a, b), by_noun)
-    if pronoun in ("it", "its") and not ref.ambiguous and _is_person(state, ref.name):
-        return None  # "X, a composer, wrote the music. It won …": "it" is not the composer
+    if (pronoun in ("it", "its") or (by_noun and not _names_people(toks, intro_end))) and not ref.ambiguous \
+            and _is_person(state, ref.name):
+        # "X, a composer, wrote the music. It won …": "it" is not the composer; nor is "The drama
+        # stars …" about the director whose name opened the text
+        return None
     if ref.ambiguous and pronoun:  # its own words, for the report (see .reported)
         ref.said = (toks.words[q], toks.starts[q], toks.ends[q])
     ref.start, ref.end = ref.start - base, ref.end - base
     return ref
 
 
+
+
+def _names_people(toks: _Tokens, start: int) -> bool:
+    """Whether the noun of a referring "the <noun>" (from ``start``, past punctuation) names people
+    ("The chemist …", "The couple …" are; "The drama …", "The firm …" are not)."""
+    k = start
+    while k < len(toks.low) and toks.kinds[k] == "punct":
+        k += 1
+    noun = toks.low[k + 1] if k + 1 < len(toks.low) else ""
+    return noun in PERSON_NOUNS or noun in GENDERED_NOUNS or noun in ("couple", "pair", "duo", "family")
 
 
 def _is_person(state: _ChunkState, name: str) -> bool:

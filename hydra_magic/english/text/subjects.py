@@ -375,6 +375,8 @@ def _local_subject(
     for r in range(k0 - 1, max(-1, k0 - 8), -1):
         if low[r] in (".", ";", "(", ")"):
             break
+        if low[r] == "," and r + 1 < k0 and low[r + 1] in ("and", "but"):
+            break  # "X, where she was born, and studied at …": the relative clause has closed
         if low[r] in RELATIVES:
             end = r - 1 if r >= 1 and low[r - 1] == "," else r
             for m in mentions:
