@@ -35,3 +35,40 @@ def test_a_relative_clause_still_names_its_own_subject() -> None:
     facts = _facts(BIOGRAPHY, "Rosa Telli is a physicist. Her brother is Marco Telli, who studied at "
                               "the University of Bologna.")
     assert ("marco_telli", "attends", "university_of_bologna") in facts
+
+
+MEDICINE = ["Which disease does a drug treat?", "Which company markets a drug?", "Which protein does a drug inhibit?",
+            "Which drug class does a drug belong to?"]
+BUSINESS = ["Who founded a company?", "Which company acquired a company?"]
+
+
+def test_the_act_noun_before_of_is_no_object() -> None:
+    facts = _facts(MEDICINE, "Tovarin is a painkiller. It was approved in 2012 for the treatment of gout "
+                             "and bursitis.")
+    assert ("tovarin", "treats", "gout") in facts
+    assert ("tovarin", "treats", "bursitis") in facts
+    assert not any(o == "treatment" for _, _, o in facts)
+
+
+def test_a_kind_noun_before_a_code_is_not_part_of_it() -> None:
+    facts = _facts(MEDICINE, "Tovarin is a painkiller. It works by blocking the enzyme lipoxygenase-5.")
+    assert ("tovarin", "inhibits", "lipoxygenase_5") in facts
+
+
+def test_what_a_speaker_says_is_not_the_speakers_act() -> None:
+    for text in ("Orlen Data is a company. Its founder, Eva Lund, said the acquisition of Mira Soft had paid off.",
+                 "Orlen Data is a company. Eva Lund said that Orlen Data acquired Mira Soft."):
+        facts = _facts(BUSINESS, text)
+        assert not any(s == "eva_lund" and p == "acquires" for s, p, _ in facts), facts
+
+
+def test_a_speech_verb_after_the_clause_leaves_it_read() -> None:
+    facts = _facts(BUSINESS, "Orlen Data is a company. Mira Soft was acquired by Orlen Data, the firm said.")
+    assert ("orlen_data", "acquires", "mira_soft") in facts
+
+
+def test_a_section_label_is_no_part_of_the_subject() -> None:
+    facts = _facts(MEDICINE, "Background: Tovarin is a monoclonal antibody. Results: Tovarin is marketed by Kelso "
+                             "Pharma.")
+    assert ("tovarin", "belongsTo", "monoclonal_antibody") in facts
+    assert ("kelso_pharma", "markets", "tovarin") in facts

@@ -284,6 +284,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
             and subj.j < len(toks.kinds) and toks.kinds[subj.j] == "pos" and k0 > subj.j + 1
             and any(w in PERSON_NOUNS or w in GENDERED_NOUNS for w in toks.low[subj.j + 1:k0])):
         return  # "Lars Holm's wife was born in Bergen": the wife was, not Lars Holm
+    if subj is not None and _reported_between(toks, subj.j, k0):
+        return  # "X said the acquisition of Y …", "X said that Z acquired Y": X only said it
     whose = _whose_clause(toks, k0)
     if whose >= 0 and (subj is None or subj.i < whose):
         return  # "X, whose father was born in Bergen, …": the clause is about the father, not X
@@ -327,6 +329,14 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
 
 
 _FORMER = frozenset("former previous onetime erstwhile ex outgoing".split())
+# Verbs that report speech or belief: what follows them is said, not done, by their subject.
+_SPEECH_VERBS = frozenset("said says told announced stated claimed added noted explained confirmed insisted "
+                          "argued believes believed".split())
+
+
+def _reported_between(toks: _Tokens, a: int, b: int) -> bool:
+    """Whether a speech verb stands between the subject (ending at ``a``) and a trigger at ``b``."""
+    return any(toks.low[q] in _SPEECH_VERBS for q in range(a, b))
 
 
 def _attributive_or_former(toks: _Tokens, k0: int, trig: _Trigger) -> bool:

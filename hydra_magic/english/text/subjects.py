@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .compiled import _Compiled
-from .mentions import APPOSED_HEADS, _is_cap, _Mention
+from .mentions import APPOSED_HEADS, SECTION_LABELS, _is_cap, _Mention
 from .tokens import _filler, _Tokens
 from .words import (
     AUXILIARIES,
@@ -46,6 +46,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     k0 = 0
     while k0 < n and toks.kinds[k0] == "punct" and toks.words[k0] not in ('"', "“"):
         k0 += 1
+    if k0 + 2 < n and low[k0] in SECTION_LABELS and low[k0 + 1] == ":":
+        k0 += 2  # "Background: X is …": the sentence starts after its section label
     if k0 >= n:
         return None, False, 0
     first = low[k0]
