@@ -374,12 +374,15 @@ def _local_subject(
             if m.j == q and m.kind in ("name", "quoted") and not m.adjective:
                 return m
     # the nearest relative pronoun before the trigger, in the same clause
+    closed = False
     for r in range(k0 - 1, max(-1, k0 - 8), -1):
         if low[r] in (".", ";", "(", ")"):
             break
         if low[r] == "," and r + 1 < k0 and low[r + 1] in ("and", "but"):
-            break  # "X, where she was born, and studied at …": the relative clause has closed
+            closed = True
         if low[r] in RELATIVES:
+            if closed and low[r] in ("where", "when"):
+                break  # "X, where she was born, and studied at …": the clause has closed, X did not study
             end = r - 1 if r >= 1 and low[r - 1] == "," else r
             for m in mentions:
                 if m.j == end and m.kind in ("name", "quoted", "value") and not m.adjective:
