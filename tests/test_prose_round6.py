@@ -72,3 +72,10 @@ def test_a_section_label_is_no_part_of_the_subject() -> None:
                              "Pharma.")
     assert ("tovarin", "belongsTo", "monoclonal_antibody") in facts
     assert ("kelso_pharma", "markets", "tovarin") in facts
+
+
+def test_a_participle_opener_before_a_name_and_its_verb_leaves_the_place_out_of_the_subject() -> None:
+    facts = _facts(BIOGRAPHY, "Born in Graz in 1940, Lotte Kern studied at the University of Vienna.")
+    assert ("lotte_kern", "attends", "university_of_vienna") in facts
+    assert ("lotte_kern", "bornIn", "graz") in facts
+    assert not any(s == "graz" for s, _, _ in facts), facts

@@ -155,10 +155,26 @@ def _opens_clause(toks: _Tokens, k0: int, nxt_cap: bool) -> bool:
                 first in PARTICIPLE_OPENERS
                 and k0 + 1 < len(toks.low)
                 and toks.low[k0 + 1] in OPENING_PREPOSITIONS
-                and _pronoun_after_comma(toks, k0 + 2)
+                and _subject_after_comma(toks, k0 + 2)
             )
         )
     )
+
+
+def _subject_after_comma(toks: _Tokens, k: int) -> bool:
+    """A pronoun, or a name followed by a verb, right after the first comma from ``k``: "Born in Oslo,
+    she …", "Born in Linz in 1935, Marten studied …" (the place is not the subject)."""
+    if _pronoun_after_comma(toks, k):
+        return True
+    low, n = toks.low, len(toks.low)
+    c = next((q for q in range(k, n - 1) if low[q] == ","), -1)
+    if c < 0 or not _is_cap(toks, c + 1):
+        return False
+    q = c + 1
+    while q < n and _is_cap(toks, q):
+        q += 1
+    return q < n and toks.kinds[q] == "word" and (low[q] in ("was", "is", "became", "has", "had")
+                                                   or (low[q].endswith("ed") and low[q] not in ("red",)))
 
 
 def _pronoun_after_comma(toks: _Tokens, k: int) -> bool:
