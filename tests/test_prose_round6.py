@@ -79,3 +79,15 @@ def test_a_participle_opener_before_a_name_and_its_verb_leaves_the_place_out_of_
     assert ("lotte_kern", "attends", "university_of_vienna") in facts
     assert ("lotte_kern", "bornIn", "graz") in facts
     assert not any(s == "graz" for s, _, _ in facts), facts
+
+
+def test_the_class_noun_as_object_is_the_one_entity_of_that_class() -> None:
+    facts = _facts(FILM, "Cold Harbour is a 2018 war film. Vesta Pictures produced the film. Released in May, "
+                         "it received the Golden Shell.")
+    assert ("vesta_pictures", "produces", "cold_harbour") in facts
+    assert not any(s == "vesta_pictures" and p == "receives" for s, p, _ in facts), facts
+
+
+def test_the_class_noun_with_a_modifier_after_it_is_not_the_entity() -> None:
+    facts = _facts(FILM, "Cold Harbour is a 2018 war film. Vesta Pictures produced the film's sequel.")
+    assert ("vesta_pictures", "produces", "cold_harbour") not in facts

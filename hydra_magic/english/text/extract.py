@@ -316,7 +316,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         return  # "…, which it sells in Oslo": the relative pronoun is the object, Oslo is not
     found = _trigger_object(site, k0, k1, trig, kinds, subj, of_subject)
     if found is None:
-        _copula_subject_relations(site, k0, k1, trig, kinds, rels)
+        if not _definite_object(site, k1, trig, subj, rels):
+            _copula_subject_relations(site, k0, k1, trig, kinds, rels)
         return
     subj, obj, gap = found
     if gap > 0 and obj.i > 0 and toks.low[obj.i - 1] == "between" and trig.stems[-1] != "between":
@@ -457,6 +458,26 @@ def _whose_clause(toks: _Tokens, k: int) -> int:
         if w in (",", ";", "(", ")"):
             return -1
     return -1
+
+
+def _definite_object(site: _Site, k1: int, trig: _Trigger, subj: _Mention | None, rels: list[_Rel]) -> bool:
+    """"Nordfilm produced the film.": "the <class noun>" as the whole object refers to the one entity
+    of the paragraph (topic or previous subject) that the property's range fits; whether that was read."""
+    toks, onto = site.toks, site.onto
+    n = len(toks.low)
+    if (onto is None or subj is None or trig.slot != "after" or trig.inverse or trig.learned or k1 + 1 >= n
+            or toks.low[k1] not in ("the", "this") or toks.stems[k1 + 1] not in site.class_words):
+        return False
+    if k1 + 2 < n and toks.low[k1 + 2] not in (".", ",", ";", "and", "in", "on", "at", "for", "with"):
+        return False  # "the film's music", "the film rights": not the film itself
+    prop = onto.properties.get(trig.prop)
+    if prop is None or prop.kind != "object":
+        return False
+    known = [(m, c) for m, c in site.owners if c and any(onto.is_subclass(k, e) for k in c for e in prop.range)]
+    if len(known) != 1 or known[0][0].name == subj.name:
+        return False  # none or two fit: no guess
+    rels.append(_Rel(trig.prop, subj, known[0][0], 1.0 + 0.2 * len(trig.stems), len(rels)))
+    return True
 
 
 def _possessive_role(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], subj: _Mention | None,
