@@ -91,3 +91,17 @@ def test_the_class_noun_as_object_is_the_one_entity_of_that_class() -> None:
 def test_the_class_noun_with_a_modifier_after_it_is_not_the_entity() -> None:
     facts = _facts(FILM, "Cold Harbour is a 2018 war film. Vesta Pictures produced the film's sequel.")
     assert ("vesta_pictures", "produces", "cold_harbour") not in facts
+
+
+LIFE = ["When was a person born?", "When did a person die?"]
+
+
+def test_a_life_span_after_the_name_gives_birth_and_death_dates() -> None:
+    facts = _facts(LIFE, "Lotte Kern (2 May 1901 – 30 June 1980) was an Austrian chemist.")
+    assert ("lotte_kern", "birthDate", "1901-05-02") in facts
+    assert ("lotte_kern", "deathDate", "1980-06-30") in facts
+
+
+def test_a_span_of_years_is_no_date() -> None:
+    facts = _facts(LIFE, "Lotte Kern (1901 – 1980) was an Austrian chemist.")
+    assert not any(p in ("birthDate", "deathDate") for _, p, _ in facts)
