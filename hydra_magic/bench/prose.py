@@ -2,9 +2,10 @@
 
 Data
 ----
-``hydra_magic/bench/data/prose_dev.json`` (shipped in the package): 41 original
-paragraphs (35 first, 6 more dev paragraphs about fictional subjects later) in the style of encyclopedia and
-news articles, 7 domains (medicine,
+``hydra_magic/bench/data/prose_dev.json`` (shipped in the package): 57 original
+paragraphs (35 first, 6 more dev paragraphs about fictional subjects later, then 16 more fictional dev
+paragraphs in the styles of news reports, obituaries, abstracts and company reports) in the style of
+encyclopedia and news articles, 7 domains (medicine,
 business, biography, geography, science, sports, film), 3-8 sentences each, written
 for this project (MIT, no third-party text; the file's header says so). Each domain
 has a set of natural competency questions (a paragraph may add its own); each paragraph
@@ -12,7 +13,7 @@ lists the facts a careful reader extracts (``facts``), the statements it makes t
 must *not* become facts (``not_facts``: negated, hedged, or resting on an ambiguous
 pronoun), and other names of its entities (``aliases``). Every fact is tagged with the
 phenomena its sentence exercises (passive, coordination, apposition, …; the file's
-``phenomena`` table defines them). Split: ``dev`` (27 paragraphs, tune on it) and
+``phenomena`` table defines them). Split: ``dev`` (43 paragraphs, tune on it) and
 ``held-out`` (14, report on it, never tune on it).
 
 A gold fact does not name a property: it names the CQ it answers (``cq``, an index),

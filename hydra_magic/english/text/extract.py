@@ -130,6 +130,8 @@ def _extract_sentence(
     _implicit_object_relations(site, comp, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
+        if "(" in toks.low and state.ontology is not None:
+            _life_span_relations(toks, mentions, subject, state.ontology, rels)
         if comp.category_props:
             _category_relation(site, comp, rels)
     if len(comp.position_props) == 1:
@@ -153,6 +155,37 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
+
+
+_SPAN_DASHES = frozenset({"-", "–", "—"})
+
+
+def _life_span_relations(toks: _Tokens, mentions: list[_Mention], subject: _Mention, onto: Ontology,
+                         rels: list[_Rel]) -> None:
+    """"X (14 March 1902 – 9 October 1978) was …": the dates after a person's name are their birth
+    and death dates (the ontology's date properties whose label says birth or death). Full dates
+    only: a year is no date."""
+    low = toks.low
+    q = subject.j
+    if q + 1 >= len(low) or low[q] != "(":
+        return
+    born = next((m for m in mentions if m.i == q + 1), None)
+    if born is None or born.kind != "date" or born.j >= len(low) or low[born.j] not in _SPAN_DASHES:
+        return
+    died = next((m for m in mentions if m.i == born.j + 1), None)
+    if died is None or died.kind != "date" or died.j >= len(low) or low[died.j] != ")":
+        return
+    spans = ((_date_property(onto, ("birth", "born")), born), (_date_property(onto, ("death", "die")), died))
+    for prop, value in spans:
+        if prop is not None:
+            rels.append(_Rel(prop, subject, value, 1.0, len(rels)))
+
+
+def _date_property(onto: Ontology, words: tuple[str, ...]) -> URIRef | None:
+    """The one date property whose label or alternative label has a word opening with ``words``."""
+    found = [p.iri for p in onto.properties.values() if p.kind == "data" and p.range == (XSD.date,)
+             and any(w.startswith(words) for lab in (p.label, *p.alt_labels) for w in lab.lower().split())]
+    return found[0] if len(found) == 1 else None
 
 
 def _ambiguous_pronoun(toks: _Tokens, mentions: list[_Mention], subject: _Mention | None,
@@ -188,14 +221,27 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
         return None
     surface, a, b = antecedent
     ref = state.refs.referent(pronoun, (surface, surface, a, b), by_noun)
-    if pronoun in ("it", "its") and not ref.ambiguous and _is_person(state, ref.name):
-        return None  # "X, a composer, wrote the music. It won …": "it" is not the composer
+    if (pronoun in ("it", "its") or (by_noun and not _names_people(toks, intro_end))) and not ref.ambiguous \
+            and _is_person(state, ref.name):
+        # "X, a composer, wrote the music. It won …": "it" is not the composer; nor is "The drama
+        # stars …" about the director whose name opened the text
+        return None
     if ref.ambiguous and pronoun:  # its own words, for the report (see .reported)
         ref.said = (toks.words[q], toks.starts[q], toks.ends[q])
     ref.start, ref.end = ref.start - base, ref.end - base
     return ref
 
 
+
+
+def _names_people(toks: _Tokens, start: int) -> bool:
+    """Whether the noun of a referring "the <noun>" (from ``start``, past punctuation) names people
+    ("The chemist …", "The couple …" are; "The drama …", "The firm …" are not)."""
+    k = start
+    while k < len(toks.low) and toks.kinds[k] == "punct":
+        k += 1
+    noun = toks.low[k + 1] if k + 1 < len(toks.low) else ""
+    return noun in PERSON_NOUNS or noun in GENDERED_NOUNS or noun in ("couple", "pair", "duo", "family")
 
 
 def _is_person(state: _ChunkState, name: str) -> bool:
@@ -271,6 +317,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
             and subj.j < len(toks.kinds) and toks.kinds[subj.j] == "pos" and k0 > subj.j + 1
             and any(w in PERSON_NOUNS or w in GENDERED_NOUNS for w in toks.low[subj.j + 1:k0])):
         return  # "Lars Holm's wife was born in Bergen": the wife was, not Lars Holm
+    if subj is not None and _reported_between(toks, subj.j, k0):
+        return  # "X said the acquisition of Y …", "X said that Z acquired Y": X only said it
     whose = _whose_clause(toks, k0)
     if whose >= 0 and (subj is None or subj.i < whose):
         return  # "X, whose father was born in Bergen, …": the clause is about the father, not X
@@ -301,7 +349,8 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
         return  # "…, which it sells in Oslo": the relative pronoun is the object, Oslo is not
     found = _trigger_object(site, k0, k1, trig, kinds, subj, of_subject)
     if found is None:
-        _copula_subject_relations(site, k0, k1, trig, kinds, rels)
+        if not _definite_object(site, k1, trig, subj, rels):
+            _copula_subject_relations(site, k0, k1, trig, kinds, rels)
         return
     subj, obj, gap = found
     if gap > 0 and obj.i > 0 and toks.low[obj.i - 1] == "between" and trig.stems[-1] != "between":
@@ -314,6 +363,14 @@ def _read_trigger(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozense
 
 
 _FORMER = frozenset("former previous onetime erstwhile ex outgoing".split())
+# Verbs that report speech or belief: what follows them is said, not done, by their subject.
+_SPEECH_VERBS = frozenset("said says told announced stated claimed added noted explained confirmed insisted "
+                          "argued believes believed".split())
+
+
+def _reported_between(toks: _Tokens, a: int, b: int) -> bool:
+    """Whether a speech verb stands between the subject (ending at ``a``) and a trigger at ``b``."""
+    return any(toks.low[q] in _SPEECH_VERBS for q in range(a, b))
 
 
 def _attributive_or_former(toks: _Tokens, k0: int, trig: _Trigger) -> bool:
@@ -434,6 +491,26 @@ def _whose_clause(toks: _Tokens, k: int) -> int:
         if w in (",", ";", "(", ")"):
             return -1
     return -1
+
+
+def _definite_object(site: _Site, k1: int, trig: _Trigger, subj: _Mention | None, rels: list[_Rel]) -> bool:
+    """"Nordfilm produced the film.": "the <class noun>" as the whole object refers to the one entity
+    of the paragraph (topic or previous subject) that the property's range fits; whether that was read."""
+    toks, onto = site.toks, site.onto
+    n = len(toks.low)
+    if (onto is None or subj is None or trig.slot != "after" or trig.inverse or trig.learned or k1 + 1 >= n
+            or toks.low[k1] not in ("the", "this") or toks.stems[k1 + 1] not in site.class_words):
+        return False
+    if k1 + 2 < n and toks.low[k1 + 2] not in (".", ",", ";", "and", "in", "on", "at", "for", "with"):
+        return False  # "the film's music", "the film rights": not the film itself
+    prop = onto.properties.get(trig.prop)
+    if prop is None or prop.kind != "object":
+        return False
+    known = [(m, c) for m, c in site.owners if c and any(onto.is_subclass(k, e) for k in c for e in prop.range)]
+    if len(known) != 1 or known[0][0].name == subj.name:
+        return False  # none or two fit: no guess
+    rels.append(_Rel(trig.prop, subj, known[0][0], 1.0 + 0.2 * len(trig.stems), len(rels)))
+    return True
 
 
 def _possessive_role(site: _Site, k0: int, trig: _Trigger, kinds: frozenset[str], subj: _Mention | None,

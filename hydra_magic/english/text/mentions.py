@@ -140,6 +140,14 @@ APPOSED_HEADS = PERSON_NOUNS | frozenset(
     "company firm club team side city town country river drug film studio species gene protein group brand".split())
 
 
+#: Labels of a document's sections that head a sentence before a colon (structured abstracts,
+#: news updates); "Alien: Covenant" is a title, these are not.
+SECTION_LABELS = frozenset(
+    "background methods method results result conclusion conclusions objective objectives aim aims purpose "
+    "introduction discussion summary findings context design setting interpretation update correction note "
+    "abstract".split())
+
+
 def _starts_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     """Whether a name starts at token ``k``: a capitalised word that does not just open the
     sentence, or a number that opens a name."""
@@ -159,6 +167,8 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         and not (keep_the and low[k] == "the" and k + 1 < n and _is_cap(toks, k + 1))
     ):
         return True
+    if k == 0 and low[k] in SECTION_LABELS and k + 1 < n and low[k + 1] == ":":
+        return True  # "Background: X is …", "Update: …": a section label heads the sentence
     if k == 0 and low[k] in ("former", "fellow") and k + 1 < n and _is_cap(toks, k + 1):
         return True  # "Former Rovers defender Tim Lowe …"
     if k == 0 and low[k] in PERSON_NOUNS and k + 2 < n and _is_cap(toks, k + 1) and _is_cap(toks, k + 2):

@@ -36,6 +36,10 @@ _GENERIC_MODIFIERS = frozenset(
 
 #: Heads that name no entity whatever modifies them: an activity, not a thing ("medical use").
 _NEVER_ENTITY_HEADS = frozenset("use uses sale sales marketing purpose purposes approval research".split())
+# Nouns of an act done to what follows "of": "approved for the treatment of X" treats X, not "treatment".
+_ACT_NOUNS = frozenset("treatment treatments prevention management therapy relief control cure".split())
+# Nouns that say what kind of thing the next word is: "the enzyme cyclooxygenase-2" is cyclooxygenase-2.
+_KIND_NOUNS = frozenset("enzyme protein receptor gene hormone cytokine kinase antibody molecule".split())
 
 
 def _word(toks: _Tokens, q: int) -> bool:
@@ -125,6 +129,8 @@ def noun_objects(toks: _Tokens, k1: int, mentions: list[_Mention], class_words: 
         end = noun_phrase_end(toks, q)
         if end == q or end in starts or _generic(toks, q, end, class_words):
             break  # "the soil bacterium Streptomyces griseus": the phrase describes the name
+        if end - q == 2 and toks.low[q] in _KIND_NOUNS and _code_like(toks.words[q + 1]):
+            q += 1  # "the enzyme cyclooxygenase-2"
         a, b = toks.starts[q], toks.ends[end - 1]
         out.append(_Mention(q, end, a, b, toks.text[a:b], "noun"))
         if len(out) > 1 and toks.low[q - 1] in ("and", "or"):
@@ -159,10 +165,17 @@ def _past_bridges(toks: _Tokens, k1: int) -> int:
     q = k1
     while q < n and q - k1 < 4 and toks.low[q] in NOUN_BRIDGES:
         q += 1
+    if q + 1 < n and toks.low[q] in _ACT_NOUNS and toks.low[q + 1] == "of":
+        return q + 2  # "approved for the treatment of osteoarthritis"
     for r in range(q, min(n - 1, q + 3)):
         if toks.low[r] == "risk" and toks.low[r + 1] == "of":
             return r + 2
     return q
+
+
+def _code_like(word: str) -> bool:
+    """A word written as a code rather than a common noun ("cyclooxygenase-2", "vrcA", "IL-6")."""
+    return any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
 
 
 def _next_item(toks: _Tokens, end: int) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .compiled import _Compiled
-from .mentions import APPOSED_HEADS, _is_cap, _Mention
+from .mentions import APPOSED_HEADS, SECTION_LABELS, _is_cap, _Mention
 from .tokens import _filler, _Tokens
 from .words import (
     AUXILIARIES,
@@ -46,6 +46,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     k0 = 0
     while k0 < n and toks.kinds[k0] == "punct" and toks.words[k0] not in ('"', "“"):
         k0 += 1
+    if k0 + 2 < n and low[k0] in SECTION_LABELS and low[k0 + 1] == ":":
+        k0 += 2  # "Background: X is …": the sentence starts after its section label
     if k0 >= n:
         return None, False, 0
     first = low[k0]
@@ -153,10 +155,26 @@ def _opens_clause(toks: _Tokens, k0: int, nxt_cap: bool) -> bool:
                 first in PARTICIPLE_OPENERS
                 and k0 + 1 < len(toks.low)
                 and toks.low[k0 + 1] in OPENING_PREPOSITIONS
-                and _pronoun_after_comma(toks, k0 + 2)
+                and _subject_after_comma(toks, k0 + 2)
             )
         )
     )
+
+
+def _subject_after_comma(toks: _Tokens, k: int) -> bool:
+    """A pronoun, or a name followed by a verb, right after the first comma from ``k``: "Born in Oslo,
+    she …", "Born in Linz in 1935, Marten studied …" (the place is not the subject)."""
+    if _pronoun_after_comma(toks, k):
+        return True
+    low, n = toks.low, len(toks.low)
+    c = next((q for q in range(k, n - 1) if low[q] == ","), -1)
+    if c < 0 or not _is_cap(toks, c + 1):
+        return False
+    q = c + 1
+    while q < n and _is_cap(toks, q):
+        q += 1
+    return q < n and toks.kinds[q] == "word" and (low[q] in ("was", "is", "became", "has", "had")
+                                                   or (low[q].endswith("ed") and low[q] not in ("red",)))
 
 
 def _pronoun_after_comma(toks: _Tokens, k: int) -> bool:
@@ -372,10 +390,15 @@ def _local_subject(
             if m.j == q and m.kind in ("name", "quoted") and not m.adjective:
                 return m
     # the nearest relative pronoun before the trigger, in the same clause
+    closed = False
     for r in range(k0 - 1, max(-1, k0 - 8), -1):
         if low[r] in (".", ";", "(", ")"):
             break
+        if low[r] == "," and r + 1 < k0 and low[r + 1] in ("and", "but"):
+            closed = True
         if low[r] in RELATIVES:
+            if closed and low[r] in ("where", "when"):
+                break  # "X, where she was born, and studied at …": the clause has closed, X did not study
             end = r - 1 if r >= 1 and low[r - 1] == "," else r
             for m in mentions:
                 if m.j == end and m.kind in ("name", "quoted", "value") and not m.adjective:
