@@ -54,6 +54,11 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
         return _subject_is_np(b, dom, subj, rest, neg)
     if vg.kind == "copula_adj":
         return _subject_is_adjective(b, dom, vg, rest, neg)
+    enabled = _enabled_clause(vg, rest)
+    if enabled is not None:
+        return _able_to(b, dom, enabled, neg)
+    if vg.kind == "active" and vg.lemma in _ENABLING and "to" in _low([vg.prep, *rest]):
+        return None  # "allows a plant to grow": a cause between three things, not one relation
     agg = None
     if vg.kind == "active" and len(rest) > 2 and _low(rest[:2]) in (["the", "most"], ["the", "fewest"]):
         agg = "max" if rest[1].lower() == "most" else "min"  # "Which author wrote the most books?"
@@ -271,6 +276,34 @@ def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> Par
         return None
     b.prop(_state_prop("located", "in", dom, b.np(places)))
     return b.done("entities", dom[0], "domain", negated=neg)
+
+
+#: "X helps/allows/enables/lets (the user) (to) V Y": X Vs Y, as "X is able to V Y" (not ``helpsTo``).
+_ENABLING = frozenset("allow help enable let".split())
+#: Who is helped: the asker or a user, never a class of the question ("allows a plant to grow" is a cause).
+_HELPED = ("me", "us", "you", "one", "users", "people", "someone", "user", "researchers", "researcher")
+
+
+def _enabled_clause(vg: _VG, rest: list[str]) -> list[str] | None:
+    """The clause "V Y" after an enabling verb and its helped person, else ``None``."""
+    if vg.kind != "active" or vg.lemma not in _ENABLING or vg.prep not in ("", "to"):
+        return None
+    if vg.prep == "to":  # "helps to visualise data"
+        return rest if len(rest) > 1 else None
+    low = _low(rest)
+    k = 0
+    if low[:1] and low[0] in ("a", "an", "the"):
+        k = 1
+    if low[k:k + 1] and low[k] in _HELPED:
+        k += 1
+    elif k:
+        return None
+    if low[k:k + 1] == ["to"]:
+        k += 1
+    elif not k:  # "helps visualise data": only after a helped person may "to" be left out
+        return None
+    after = rest[k:]
+    return after if len(after) > 1 else None
 
 
 def _able_to(b: _B, dom: tuple[str, ...], rest: list[str], neg: bool,
