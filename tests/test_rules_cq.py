@@ -229,8 +229,8 @@ def test_question_families_are_tried_in_their_registered_order():
     from hydra_magic.english.cq.registry import patterns
 
     order = [p.name for p in patterns()]
-    assert order == ["given", "number_of", "how", "what_cost", "first_person", "when", "where", "kinds", "what_is", "who", "prep_wh",
-                     "is_a", "yes_no", "imperative", "which"]
+    assert order == ["given", "number_of", "how", "what_cost", "first_person", "when", "where", "kinds", "what_is",
+                     "who", "prep_wh", "is_a", "yes_no", "imperative", "which"]
     modules = {f.stem for f in _Path(families.__file__).parent.glob("*.py") if f.stem != "__init__"}
     assert set(order) == modules  # one registered reader per family module
     assert parse_cq("How many films did a director direct?").pattern.startswith("how")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, KIND_WORDS, PREPS, QUALIFIERS
+from ...lexicon import AUX_BE, DETERMINERS, KIND_WORDS, PREPS, QUALIFIERS
 from ...morphology import verb_lemma
 from ...word_classes import _is_adjective, _is_participle, _is_third_person
 from ..builders import _B
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from ..relative import as_question
 from .first_person import _p_first_person
 from .which import _p_which
 
@@ -55,7 +56,7 @@ def _what_are_the_kinds(text: str, toks: list[str], low: list[str]) -> ParsedCQ 
     if i + 1 < len(low) and low[i] in KIND_WORDS and low[i + 1] == "of":
         x = _np(toks[i + 2:], class_slot=True)
         if x is None:
-            return _kinds_acted_on(text, toks[i + 2:])
+            return _kinds_acted_on(text, toks[i + 2:]) or _kinds_in_clause(text, toks[i + 2:])
         if x.ref is None:
             return None
         b = _B(text, "kinds_of")
@@ -103,4 +104,23 @@ def _kinds_acted_on(text: str, rest: list[str]) -> ParsedCQ | None:
             if r is None or r.pattern != "which_object":
                 return None
             return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
+    return None
+
+
+def _kinds_in_clause(text: str, rest: list[str]) -> ParsedCQ | None:
+    """``What are the types of data (that) a tool can read?``, ``… of animals that eat plants?``: the kinds of
+    X the relative clause states, read as "Which X can a tool read?" / "Which X eat plants?" asking for
+    subclasses."""
+    low = _low(rest)
+    for j in range(1, len(rest) - 1):
+        if low[j - 1] in DETERMINERS:
+            continue
+        x = _np(rest[:j], class_slot=True)
+        if x is None or x.ref is None:
+            continue
+        words = as_question(rest[:j], rest[j:])
+        r = _p_which(text, ["which", *words]) if words is not None else None
+        if r is not None and r.pattern in ("which_object", "which_subject") and r.answer == "entities":
+            return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
+        return None
     return None
