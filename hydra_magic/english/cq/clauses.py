@@ -50,6 +50,10 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     neg = vg.negated
     if vg.kind == "active" and len(rest) > 1 and rest[0].lower() == "not":
         rest, neg = rest[1:], True  # "What animal eats not a plant?" (CLaRO "What [EC1] [PC1] not [EC2]")
+    if vg.kind in ("copula_np", "copula_adj") and not neg:
+        both = _copula_and_verb(text, pattern, subj, toks, start, vg, subject_class)
+        if both is not None:
+            return both
     if vg.kind == "copula_np":
         return _subject_is_np(b, dom, subj, rest, neg)
     if vg.kind == "copula_adj":
@@ -253,6 +257,8 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
     objs = _nps(rest)
     if not objs or not subj or neg:
         return None
+    if any(_verb_phrase(o) for o in objs[1:]):
+        return None  # "are carnivores and eat plants": a verb phrase, not a class EatPlant
     obj = objs[0]
     if obj.ref is None or all(is_superlative(w) for w in obj.words):
         return None  # "Which animal is the largest?": a maximum of an unnamed quantity, not a class Largest
@@ -265,6 +271,12 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
             for d in dom:
                 b.link(o.ref.name, d, implied=True)
     return b.done("entities", dom[0] if dom else None)
+
+
+def _verb_phrase(np_: _NP) -> bool:
+    """A conjunct read as a noun phrase that starts with a plain verb and has an object ("eat plants")."""
+    w = np_.words
+    return len(w) > 1 and w[0].lower() in COMMON_VERBS and verb_lemma(w[0].lower()) == w[0].lower()
 
 
 def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> ParsedCQ | None:
@@ -457,12 +469,33 @@ def _parallel_verb_at(vg: _VG, toks: list[str]) -> int | None:
     return None
 
 
+_BUT = frozenset("and but yet".split())
+
+
+def _copula_and_verb(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int, vg: _VG,
+                     subject_class: ClassRef | None) -> ParsedCQ | None:
+    """``Which animals are carnivores but (still) eat plants?``: a copula and a verb phrase sharing the subject,
+    each read on its own ("but" states both, as "and"; after "and" only a verb with a determiner after it)."""
+    low = _low(toks)
+    for k in range(vg.end + 1, len(toks) - 2):
+        if low[k] not in _BUT:
+            continue
+        v = k + 2 if low[k + 1] in ("still", "also") else k + 1
+        if low[v] not in COMMON_VERBS or verb_lemma(low[v]) != low[v] or low[v] in AUX:
+            continue
+        if low[k] == "and" and v + 1 < len(low) and low[v + 1] not in DETERMINERS:
+            return None  # "are tools and use cases": "use" may start a noun; only "and eat some plants" is a verb
+        return _coordinated(text, pattern, subj, [*toks[:k], "and", *toks[v:]], start, vg, subject_class,
+                            conjunctions=("and",))
+    return None
+
+
 def _coordinated(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int, vg: _VG,
-                 subject_class: ClassRef | None) -> ParsedCQ | None:
+                 subject_class: ClassRef | None, conjunctions: tuple[str, ...] = ("and", "or")) -> ParsedCQ | None:
     """``Who eats an animal or hunts a plant?``: two verb phrases sharing the subject."""
     low = _low(toks)
     for k in range(vg.end + 1, len(toks) - 1):
-        if low[k] in ("and", "or") and (_is_verb_form(low[k + 1]) or low[k + 1] in AUX):
+        if low[k] in conjunctions and (_is_verb_form(low[k + 1]) or low[k + 1] in AUX):
             first = _clause_subject(text, pattern, subj, list(toks[:k]), start, subject_class=subject_class)
             second = _clause_subject(text, pattern, subj, [*toks[:start], *toks[k + 1:]], start,
                                      subject_class=subject_class)
