@@ -8,7 +8,8 @@ import re
 from dataclasses import replace
 from typing import Literal, Sequence
 
-from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, PREPS, SUPERLATIVE, TIME_UNITS
+from ..lexicon import (AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PREPS, SUPERLATIVE,
+                       TIME_UNITS)
 from ..morphology import past_participle, singularise, verb_lemma
 from ..word_classes import (
     _is_adjective,
@@ -265,12 +266,24 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
     if not obj.det and not obj.plural and len(obj.words) == 1 and _is_adjective(obj.words[0]):
         b.prop(_bool_prop(obj.words[0], dom))
         return b.done("entities", dom[0] if dom else None, "domain")
+    if _kind_of_phrase(low):
+        # "Which animals are a kind of plant?": kinds below both, not Plant ⊑ Animal (nor Animal ⊑ Plant)
+        for o in objs:
+            if o.ref is not None:
+                b.cls(o.ref)
+        return b.done("subclasses", dom[0] if dom else None)
     for o in objs:
         if o.ref is not None:
             b.cls(o.ref)
             for d in dom:
                 b.link(o.ref.name, d, implied=True)
     return b.done("entities", dom[0] if dom else None)
+
+
+def _kind_of_phrase(low: list[str]) -> bool:
+    """``a kind of X``, ``types of X``: the phrase names kinds of X."""
+    k = 1 if low[:1] and low[0] in ("a", "an", "the") else 0
+    return len(low) > k + 1 and low[k] in KIND_WORDS and low[k + 1] == "of"
 
 
 def _verb_phrase(np_: _NP) -> bool:
