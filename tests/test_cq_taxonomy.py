@@ -41,3 +41,16 @@ def test_equivalent_classes_are_left_unread(text: str) -> None:
 def test_a_value_equal_to_a_number_is_still_read() -> None:
     p = parse_cq("Which films have a rating equal to 5?")
     assert p is not None and p.properties
+
+
+@pytest.mark.parametrize("text, link", [
+    ("Could one regard plants as a kind of organism?", ("Plant", "Organism")),
+    ("May I consider a lion as an animal?", ("Lion", "Animal")),
+    ("Can we classify a lion as a kind of animal?", ("Lion", "Animal")),
+])
+def test_the_asker_classifying_a_thing_is_a_subclass_question(text: str, link: tuple[str, str]) -> None:
+    assert link in _links(text)
+
+
+def test_classified_as_a_verb_phrase_is_no_class() -> None:
+    assert parse_cq("Is there any animals that could be classified as eat plants?") is None

@@ -258,8 +258,8 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
     objs = _nps(rest)
     if not objs or not subj or neg:
         return None
-    if any(_verb_phrase(o) for o in objs[1:]):
-        return None  # "are carnivores and eat plants": a verb phrase, not a class EatPlant
+    if any(_verb_phrase(o) for o in objs):
+        return None  # "are carnivores and eat plants", "be classified as eat plants": a verb, not a class EatPlant
     obj = objs[0]
     if obj.ref is None or all(is_superlative(w) for w in obj.words):
         return None  # "Which animal is the largest?": a maximum of an unnamed quantity, not a class Largest

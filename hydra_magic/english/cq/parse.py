@@ -59,6 +59,7 @@ def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
 _EQUIVALENT = frozenset("equal equivalent identical".split())
 #: Verbs that put a thing in a class: "be classified as X" says "be X" ("a kind of X" is then a subclass).
 _CLASSIFY = frozenset("""regarded classified categorized categorised counted considered seen treated""".split())
+_CLASSIFY_BASE = frozenset("regard classify categorize categorise count consider treat".split())
 
 
 def _states_equivalence(toks: list[str]) -> bool:
@@ -84,6 +85,11 @@ def _classified_as(toks: list[str]) -> list[str]:
     for i in range(2, len(low) - 2):
         if low[0] in AUX_BE and low[i] in _CLASSIFY and low[i + 1] == "as":
             return [*toks[:i], *toks[i + 2:]]  # "Is a film considered as a work?"
+    if len(low) > 5 and low[0] in MODALS and low[1] in ("one", "i", "we") and low[2] in _CLASSIFY_BASE:
+        # "Could one regard plants as a kind of organism?" → "Are plants a kind of organism?"
+        k = next((j for j in range(4, len(low) - 1) if low[j] == "as"), 0)
+        if k:
+            return ["Are" if toks[3].lower().endswith("s") else "Is", *toks[3:k], *toks[k + 1:]]
     return toks
 
 
