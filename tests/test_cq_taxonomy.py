@@ -54,3 +54,10 @@ def test_the_asker_classifying_a_thing_is_a_subclass_question(text: str, link: t
 
 def test_classified_as_a_verb_phrase_is_no_class() -> None:
     assert parse_cq("Is there any animals that could be classified as eat plants?") is None
+
+
+@pytest.mark.parametrize("text", ["What subsets of plants exist?", "What subset of entity is an animal?",
+                                  "Which specialization of entity is an animal?"])
+def test_subsets_and_specializations_are_kinds_not_properties(text: str) -> None:
+    p = parse_cq(text)
+    assert p is not None and not p.properties and p.answer in ("subclasses", "superclass")
