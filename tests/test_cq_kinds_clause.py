@@ -34,3 +34,18 @@ def test_a_reduced_clause_is_passive_and_a_relative_pronoun_keeps_the_past() -> 
                                                                          "data"]
     assert as_question(["films"], ["that", "won", "an", "award"]) == ["films", "won", "an", "award"]
     assert as_question(["awards"], ["a", "film", "won"]) == ["awards", "did", "a", "film", "win"]
+
+
+@pytest.mark.parametrize("text, same_as", [
+    ("What kind of objects animals eat?", "Which objects do animals eat?"),
+    ("Which type of entities animals eat?", "Which entities do animals eat?"),
+])
+def test_the_kinds_a_clause_acts_on_without_do(text: str, same_as: str) -> None:
+    p, q = parse_cq(text), parse_cq(same_as)
+    assert p is not None and q is not None and p.answer == "subclasses"
+    assert p.properties == q.properties  # never a class "ObjectsAnimal"
+
+
+def test_a_verb_without_object_after_the_kinds_is_still_the_subjects() -> None:
+    p = parse_cq("What kinds of animals hunt?")
+    assert p is not None and p.properties[0].domain == ("Animal",)

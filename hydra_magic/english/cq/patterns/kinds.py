@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, DETERMINERS, KIND_WORDS, PREPS, QUALIFIERS
+from ...lexicon import AUX, AUX_BE, COMMON_VERBS, DETERMINERS, KIND_WORDS, PREPS, QUALIFIERS
 from ...morphology import verb_lemma
 from ...word_classes import _is_adjective, _is_participle, _is_third_person
 from ..builders import _B
@@ -41,6 +41,11 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
     r = _kind_of_x_is_y(text, rest, rlow)
     if r is not None:
         return r
+    if not any(w in AUX for w in rlow) and _is_base_verb(rlow[-1]):
+        # "What kind of objects (do) animals eat?": the "do" left out, as BigCQ's templates often do
+        r = _kinds_in_clause(text, rest)
+        if r is not None:
+            return r
     # "What types of animals eat plants?", "What kinds of tasks can I perform with the software?"
     r = _p_first_person(text, [toks[0], *rest]) or _p_which(text, [toks[0], *rest])
     if r is not None:
@@ -105,6 +110,10 @@ def _kinds_acted_on(text: str, rest: list[str]) -> ParsedCQ | None:
                 return None
             return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
     return None
+
+
+def _is_base_verb(word: str) -> bool:
+    return word in COMMON_VERBS and verb_lemma(word) == word
 
 
 def _kinds_in_clause(text: str, rest: list[str]) -> ParsedCQ | None:
