@@ -61,3 +61,17 @@ def test_classified_as_a_verb_phrase_is_no_class() -> None:
 def test_subsets_and_specializations_are_kinds_not_properties(text: str) -> None:
     p = parse_cq(text)
     assert p is not None and not p.properties and p.answer in ("subclasses", "superclass")
+
+
+@pytest.mark.parametrize("text, link", [
+    ("Are all plants an example of organisms?", ("Plant", "Organism")),
+    ("Which category does a plant belong to?", ("Plant", "Thing")),
+    ("What class did plants belong to?", ("Plant", "Thing")),
+])
+def test_other_words_for_a_kind_of(text: str, link: tuple[str, str]) -> None:
+    assert link in _links(text)
+
+
+def test_a_sample_of_a_thing_stays_a_relation() -> None:
+    p = parse_cq("Which tissue is a sample of a patient?")
+    assert p is not None and p.answer != "subclasses"

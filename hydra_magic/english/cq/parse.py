@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import AUX_BE, COMMON_VERBS, FUNCTION, MODALS
+from ..lexicon import AUX_BE, AUX_DO, COMMON_VERBS, FUNCTION, MODALS
 from ..morphology import verb_lemma
 from .chunker import _rewrite_possessives, _tokenise
 from .model import ClassRef, ParsedCQ
@@ -48,7 +48,7 @@ def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
     toks = _without_asker_clause(toks)
     if _states_equivalence(toks):
         return None
-    toks = _classified_as(toks)
+    toks = _kind_phrasings(_classified_as(toks))
     for pattern in patterns():
         r = pattern(text, toks)
         if r is not None and (r.classes or r.properties):
@@ -90,6 +90,26 @@ def _classified_as(toks: list[str]) -> list[str]:
         k = next((j for j in range(4, len(low) - 1) if low[j] == "as"), 0)
         if k:
             return ["Are" if toks[3].lower().endswith("s") else "Is", *toks[3:k], *toks[k + 1:]]
+    return toks
+
+
+_MEMBER_NOUNS = frozenset("example instance".split())  # not "sample": "a sample of a patient" is a relation
+_BELONG_HEADS = frozenset("category class type kind group sort".split())
+
+
+def _kind_phrasings(toks: list[str]) -> list[str]:
+    """Other words for "is a kind of": ``Are all plants an example of X?``, ``… that can be an example of X`` (a class
+    said to be an example of a class is a kind of it: "Is Heat an example of a film?" names no class and is read
+    by the *is a* family as before); ``Which category does a plant belong to?`` → ``What kind of thing is a
+    plant?``."""
+    low = [t.lower() for t in toks]
+    if (len(low) > 5 and low[0] in ("which", "what") and low[1] in _BELONG_HEADS and low[2] in AUX_DO
+            and low[-2:] == ["belong", "to"]):
+        return ["What", "kind", "of", "thing", "is", *toks[3:-2]]
+    for j in range(2, len(low) - 3):
+        if low[j] in ("a", "an") and low[j + 1] in _MEMBER_NOUNS and low[j + 2] == "of" and any(
+                w in AUX_BE or w == "be" for w in low[:j]) and not any(t[:1].isupper() for t in toks[1:j]):
+            return [*toks[:j], "a", "kind", *toks[j + 2:]]
     return toks
 
 
