@@ -75,3 +75,9 @@ def test_other_words_for_a_kind_of(text: str, link: tuple[str, str]) -> None:
 def test_a_sample_of_a_thing_stays_a_relation() -> None:
     p = parse_cq("Which tissue is a sample of a patient?")
     assert p is not None and p.answer != "subclasses"
+
+
+def test_classes_considered_equal_are_left_unread_and_a_named_value_is_read() -> None:
+    assert parse_cq("May I consider animals equal to plants?") is None
+    p = parse_cq('Which films have a title equal to "Heat"?')
+    assert p is not None and p.properties

@@ -64,9 +64,11 @@ _CLASSIFY_BASE = frozenset("regard classify categorize categorise count consider
 
 def _states_equivalence(toks: list[str]) -> bool:
     """``What objects are equal to plants?``: two classes the same, an axiom (``owl:equivalentClass``), not a
-    relation; left unread. A value compared ("a rating equal to 5") follows a noun, not a copula."""
+    relation; left unread ("consider animals equal to plants" too). A value compared ("a rating equal to 5", "a
+    title equal to Heat") is a number or a name after a noun."""
     low = [t.lower() for t in toks]
-    return any(w in _EQUIVALENT and low[i + 1:i + 2] in (["to"], ["with"]) and low[i - 1] in AUX_BE
+    return any(w in _EQUIVALENT and low[i + 1:i + 2] in (["to"], ["with"])
+               and (low[i - 1] in AUX_BE or not re.match(r"[\d\"'A-Z]", toks[i + 2] if i + 2 < len(toks) else "0"))
                for i, w in enumerate(low[1:], 1))
 
 
