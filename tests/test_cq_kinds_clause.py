@@ -49,3 +49,18 @@ def test_the_kinds_a_clause_acts_on_without_do(text: str, same_as: str) -> None:
 def test_a_verb_without_object_after_the_kinds_is_still_the_subjects() -> None:
     p = parse_cq("What kinds of animals hunt?")
     assert p is not None and p.properties[0].domain == ("Animal",)
+
+
+@pytest.mark.parametrize("text, cls", [
+    ("What subsets of plants are proposed?", "Plant"),
+    ("What main categories of plants are described?", "Plant"),
+    ("What types of software are available?", "Software"),
+])
+def test_kinds_the_ontology_lists_are_subclasses_not_a_state(text: str, cls: str) -> None:
+    p = parse_cq(text)
+    assert p is not None and p.answer == "subclasses" and not p.properties and p.answer_class == cls
+
+
+def test_a_state_of_the_things_is_still_read() -> None:
+    p = parse_cq("What types of data are collected?")
+    assert p is not None and p.properties

@@ -18,6 +18,11 @@ from .first_person import _p_first_person
 from .which import _p_which
 
 
+#: "What types of X are described?": the kinds the ontology lists, as "are there" (BigCQ's wording).
+_LISTED = tuple((be, verb) for be in ("are", "is") for verb in
+                "proposed described defined distinguished specified available recognised recognized".split())
+
+
 @cq_pattern(priority=50)
 def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
     """``What types of X are there?``, ``What kind of X is Y?``, ``What are the main types of X?``."""
@@ -26,11 +31,14 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     if low[1:3] in (["are", "the"], ["is", "the"]) or (low[1:2] == ["are"] and len(low) > 2 and low[2] in KIND_WORDS):
         return _what_are_the_kinds(text, toks, low)
+    if len(low) > 4 and low[1] in QUALIFIERS and low[2] in KIND_WORDS:
+        toks, low = [toks[0], *toks[2:]], [low[0], *low[2:]]  # "What main categories of plants …?"
     if not (len(low) > 3 and low[1] in KIND_WORDS and low[2] == "of"):
         return None
     rest = toks[3:]
     rlow = _low(rest)
-    end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("are", "known"), ("there", "are"))
+    end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("are", "known"), ("there", "are"),
+                      *_LISTED)
     if end < len(rlow):
         x = _np(rest[:end], class_slot=True)
         if x is None or x.ref is None:
