@@ -376,3 +376,11 @@ COST_VERBS = {"cost": ("cost", "float"), "weigh": ("weight", "float"), "earn": (
 
 
 IMPERATIVES = _words("list name show give find enumerate describe identify return retrieve get display")
+
+
+# --- CQ reader (english/cq) additions, kept apart from the prose engine's entries ---------------------------
+# Taxonomy nouns ("which specialization of entity is an animal?", "what subsets of plants exist?", BigCQ): as
+# "kind of", a subclass question, never a property hasSpecialization, hasSubset. Not "sample", "example": a
+# sample or an example of a thing is a thing.
+KIND_WORDS = KIND_WORDS | _words("specialization specializations specialisation specialisations subcategory "
+                                 "subcategories subset subsets")

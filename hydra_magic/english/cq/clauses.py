@@ -8,7 +8,8 @@ import re
 from dataclasses import replace
 from typing import Literal, Sequence
 
-from ..lexicon import AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, PREPS, SUPERLATIVE, TIME_UNITS
+from ..lexicon import (AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PREPS, SUPERLATIVE,
+                       TIME_UNITS)
 from ..morphology import past_participle, singularise, verb_lemma
 from ..word_classes import (
     _is_adjective,
@@ -50,10 +51,19 @@ def _clause_subject(text: str, pattern: str, subj: list[_NP] | None, toks: Seque
     neg = vg.negated
     if vg.kind == "active" and len(rest) > 1 and rest[0].lower() == "not":
         rest, neg = rest[1:], True  # "What animal eats not a plant?" (CLaRO "What [EC1] [PC1] not [EC2]")
+    if vg.kind in ("copula_np", "copula_adj") and not neg:
+        both = _copula_and_verb(text, pattern, subj, toks, start, vg, subject_class)
+        if both is not None:
+            return both
     if vg.kind == "copula_np":
         return _subject_is_np(b, dom, subj, rest, neg)
     if vg.kind == "copula_adj":
         return _subject_is_adjective(b, dom, vg, rest, neg)
+    enabled = _enabled_clause(vg, rest)
+    if enabled is not None:
+        return _able_to(b, dom, enabled, neg)
+    if vg.kind == "active" and vg.lemma in _ENABLING and "to" in _low([vg.prep, *rest]):
+        return None  # "allows a plant to grow": a cause between three things, not one relation
     agg = None
     if vg.kind == "active" and len(rest) > 2 and _low(rest[:2]) in (["the", "most"], ["the", "fewest"]):
         agg = "max" if rest[1].lower() == "most" else "min"  # "Which author wrote the most books?"
@@ -248,18 +258,38 @@ def _subject_is_np(b: _B, dom: tuple[str, ...], subj: list[_NP] | None, rest: li
     objs = _nps(rest)
     if not objs or not subj or neg:
         return None
+    if any(_verb_phrase(o) for o in objs):
+        return None  # "are carnivores and eat plants", "be classified as eat plants": a verb, not a class EatPlant
     obj = objs[0]
     if obj.ref is None or all(is_superlative(w) for w in obj.words):
         return None  # "Which animal is the largest?": a maximum of an unnamed quantity, not a class Largest
     if not obj.det and not obj.plural and len(obj.words) == 1 and _is_adjective(obj.words[0]):
         b.prop(_bool_prop(obj.words[0], dom))
         return b.done("entities", dom[0] if dom else None, "domain")
+    if _kind_of_phrase(low):
+        # "Which animals are a kind of plant?": kinds below both, not Plant ⊑ Animal (nor Animal ⊑ Plant)
+        for o in objs:
+            if o.ref is not None:
+                b.cls(o.ref)
+        return b.done("subclasses", dom[0] if dom else None)
     for o in objs:
         if o.ref is not None:
             b.cls(o.ref)
             for d in dom:
                 b.link(o.ref.name, d, implied=True)
     return b.done("entities", dom[0] if dom else None)
+
+
+def _kind_of_phrase(low: list[str]) -> bool:
+    """``a kind of X``, ``types of X``: the phrase names kinds of X."""
+    k = 1 if low[:1] and low[0] in ("a", "an", "the") else 0
+    return len(low) > k + 1 and low[k] in KIND_WORDS and low[k + 1] == "of"
+
+
+def _verb_phrase(np_: _NP) -> bool:
+    """A conjunct read as a noun phrase that starts with a plain verb and has an object ("eat plants")."""
+    w = np_.words
+    return len(w) > 1 and w[0].lower() in COMMON_VERBS and verb_lemma(w[0].lower()) == w[0].lower()
 
 
 def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> ParsedCQ | None:
@@ -271,6 +301,34 @@ def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> Par
         return None
     b.prop(_state_prop("located", "in", dom, b.np(places)))
     return b.done("entities", dom[0], "domain", negated=neg)
+
+
+#: "X helps/allows/enables/lets (the user) (to) V Y": X Vs Y, as "X is able to V Y" (not ``helpsTo``).
+_ENABLING = frozenset("allow help enable let".split())
+#: Who is helped: the asker or a user, never a class of the question ("allows a plant to grow" is a cause).
+_HELPED = ("me", "us", "you", "one", "users", "people", "someone", "user", "researchers", "researcher")
+
+
+def _enabled_clause(vg: _VG, rest: list[str]) -> list[str] | None:
+    """The clause "V Y" after an enabling verb and its helped person, else ``None``."""
+    if vg.kind != "active" or vg.lemma not in _ENABLING or vg.prep not in ("", "to"):
+        return None
+    if vg.prep == "to":  # "helps to visualise data"
+        return rest if len(rest) > 1 else None
+    low = _low(rest)
+    k = 0
+    if low[:1] and low[0] in ("a", "an", "the"):
+        k = 1
+    if low[k:k + 1] and low[k] in _HELPED:
+        k += 1
+    elif k:
+        return None
+    if low[k:k + 1] == ["to"]:
+        k += 1
+    elif not k:  # "helps visualise data": only after a helped person may "to" be left out
+        return None
+    after = rest[k:]
+    return after if len(after) > 1 else None
 
 
 def _able_to(b: _B, dom: tuple[str, ...], rest: list[str], neg: bool,
@@ -424,12 +482,33 @@ def _parallel_verb_at(vg: _VG, toks: list[str]) -> int | None:
     return None
 
 
+_BUT = frozenset("and but yet".split())
+
+
+def _copula_and_verb(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int, vg: _VG,
+                     subject_class: ClassRef | None) -> ParsedCQ | None:
+    """``Which animals are carnivores but (still) eat plants?``: a copula and a verb phrase sharing the subject,
+    each read on its own ("but" states both, as "and"; after "and" only a verb with a determiner after it)."""
+    low = _low(toks)
+    for k in range(vg.end + 1, len(toks) - 2):
+        if low[k] not in _BUT:
+            continue
+        v = k + 2 if low[k + 1] in ("still", "also") else k + 1
+        if low[v] not in COMMON_VERBS or verb_lemma(low[v]) != low[v] or low[v] in AUX:
+            continue
+        if low[k] == "and" and v + 1 < len(low) and low[v + 1] not in DETERMINERS:
+            return None  # "are tools and use cases": "use" may start a noun; only "and eat some plants" is a verb
+        return _coordinated(text, pattern, subj, [*toks[:k], "and", *toks[v:]], start, vg, subject_class,
+                            conjunctions=("and",))
+    return None
+
+
 def _coordinated(text: str, pattern: str, subj: list[_NP] | None, toks: Sequence[str], start: int, vg: _VG,
-                 subject_class: ClassRef | None) -> ParsedCQ | None:
+                 subject_class: ClassRef | None, conjunctions: tuple[str, ...] = ("and", "or")) -> ParsedCQ | None:
     """``Who eats an animal or hunts a plant?``: two verb phrases sharing the subject."""
     low = _low(toks)
     for k in range(vg.end + 1, len(toks) - 1):
-        if low[k] in ("and", "or") and (_is_verb_form(low[k + 1]) or low[k + 1] in AUX):
+        if low[k] in conjunctions and (_is_verb_form(low[k + 1]) or low[k + 1] in AUX):
             first = _clause_subject(text, pattern, subj, list(toks[:k]), start, subject_class=subject_class)
             second = _clause_subject(text, pattern, subj, [*toks[:start], *toks[k + 1:]], start,
                                      subject_class=subject_class)

@@ -14,7 +14,10 @@ A property is reused when its ends fit the question's in the question's directio
 verb is listed as a plain paraphrase of the property's label, or the property's verb of the question's
 label, in the table. Only verbs in their own voice count (the table lists them so because they state the
 relation in the same direction: ``beat+`` under ``defeat``, so Team → Team is safe too); an inverse phrase
-(``<film by``) or one with more words (``take* over``) names no single verb.
+(``<film by``) or one with more words (``take* over``) names no single verb. A label of several words
+("writes music for") is the same relation as one with the same words after its verb ("composes music for")
+when the verbs are so listed, or listed in :data:`.synonyms.PHRASE_VERB_SYNONYMS` (verbs alike only with
+that noun: "write" alone is not "compose").
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from ...iri import normalise_label
-from ..morphology import verb_lemma
+from ..morphology import singularise, verb_lemma
 from ..text.paraphrases import PARAPHRASES
 from .model import PropertyReq
 from .reuse import _fits
+from .synonyms import same_verb_in_phrase
 
 if TYPE_CHECKING:
     from ...candidates import PropertyCandidate
@@ -53,11 +57,28 @@ def _plain_verbs(key: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _same_verb(a: str, e: str) -> bool:
+    """One-word keys: the table lists one as a plain verb of the other."""
+    return a in _plain_verbs(e) or e in _plain_verbs(a)
+
+
+def _same_phrase(a: list[str], e: list[str]) -> bool:
+    """Labels of several words ("write music for", "compose music for"): the same words after the verb, and
+    verbs that the paraphrase table or :data:`.synonyms.PHRASE_VERB_SYNONYMS` give as one."""
+    if len(a) != len(e) or a[0] == e[0]:
+        return False
+    if [singularise(w) for w in a[1:]] != [singularise(w) for w in e[1:]]:
+        return False
+    return _same_verb(a[0], e[0]) or same_verb_in_phrase(a[0], e[0])
+
+
 def _same_relation(asked: str, existing: str) -> bool:
     a, e = _key(asked), _key(existing)
-    if not a or not e or a == e or " " in a or " " in e:
+    if not a or not e or a == e:
         return False
-    return a in _plain_verbs(e) or e in _plain_verbs(a)
+    if " " in a or " " in e:
+        return _same_phrase(a.split(), e.split())
+    return _same_verb(a, e)
 
 
 def paraphrased_property(onto: "Ontology", req: PropertyReq, domain: tuple[str, ...],

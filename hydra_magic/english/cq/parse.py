@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import COMMON_VERBS, FUNCTION
+from ..lexicon import AUX_BE, AUX_DO, COMMON_VERBS, FUNCTION, MODALS
 from ..morphology import verb_lemma
 from .chunker import _rewrite_possessives, _tokenise
 from .model import ClassRef, ParsedCQ
@@ -46,11 +46,73 @@ def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
     if len(toks) > 5 and toks[-2].lower() == "as" and toks[-1].lower() in _ROLE_TAILS:
         toks = toks[:-2]  # "What file types does the software accept as input?"
     toks = _without_asker_clause(toks)
+    if _states_equivalence(toks):
+        return None
+    toks = _kind_phrasings(_classified_as(toks))
     for pattern in patterns():
         r = pattern(text, toks)
         if r is not None and (r.classes or r.properties):
             return r
     return None
+
+
+_EQUIVALENT = frozenset("equal equivalent identical".split())
+#: Verbs that put a thing in a class: "be classified as X" says "be X" ("a kind of X" is then a subclass).
+_CLASSIFY = frozenset("""regarded classified categorized categorised counted considered seen treated""".split())
+_CLASSIFY_BASE = frozenset("regard classify categorize categorise count consider treat".split())
+
+
+def _states_equivalence(toks: list[str]) -> bool:
+    """``What objects are equal to plants?``: two classes the same, an axiom (``owl:equivalentClass``), not a
+    relation; left unread ("consider animals equal to plants" too). A value compared ("a rating equal to 5", "a
+    title equal to Heat") is a number or a name after a noun."""
+    low = [t.lower() for t in toks]
+    return any(w in _EQUIVALENT and low[i + 1:i + 2] in (["to"], ["with"])
+               and (low[i - 1] in AUX_BE or not re.match(r"[\d\"'A-Z]", toks[i + 2] if i + 2 < len(toks) else "0"))
+               for i, w in enumerate(low[1:], 1))
+
+
+def _classified_as(toks: list[str]) -> list[str]:
+    """``Which animals are regarded as a kind of plant?`` → ``Which animals are a kind of plant?``; ``Can a lion
+    be classified as an animal?`` → ``Is a lion an animal?``; ``… that may be counted as X`` → ``… that is X``."""
+    low = [t.lower() for t in toks]
+    for i in range(1, len(low) - 2):
+        if low[i] not in _CLASSIFY or low[i + 1] != "as" or low[i - 1] not in AUX_BE | {"be"}:
+            continue
+        if low[i - 1] == "be" and low[0] in MODALS and i > 2 and low[i - 2] not in MODALS:
+            return ["Is", *toks[1:i - 1], *toks[i + 2:]]  # "Can a lion be classified as …"
+        if low[i - 1] == "be" and i > 1 and low[i - 2] in MODALS:
+            return [*toks[:i - 2], "is", *toks[i + 2:]]  # "… that may be regarded as …"
+        return [*toks[:i], *toks[i + 2:]]  # "… are regarded as …"
+    for i in range(2, len(low) - 2):
+        if low[0] in AUX_BE and low[i] in _CLASSIFY and low[i + 1] == "as":
+            return [*toks[:i], *toks[i + 2:]]  # "Is a film considered as a work?"
+    if len(low) > 5 and low[0] in MODALS and low[1] in ("one", "i", "we") and low[2] in _CLASSIFY_BASE:
+        # "Could one regard plants as a kind of organism?" → "Are plants a kind of organism?"
+        k = next((j for j in range(4, len(low) - 1) if low[j] == "as"), 0)
+        if k:
+            return ["Are" if toks[3].lower().endswith("s") else "Is", *toks[3:k], *toks[k + 1:]]
+    return toks
+
+
+_MEMBER_NOUNS = frozenset("example instance".split())  # not "sample": "a sample of a patient" is a relation
+_BELONG_HEADS = frozenset("category class type kind group sort".split())
+
+
+def _kind_phrasings(toks: list[str]) -> list[str]:
+    """Other words for "is a kind of": ``Are all plants an example of X?``, ``… that can be an example of X`` (a class
+    said to be an example of a class is a kind of it: "Is Heat an example of a film?" names no class and is read
+    by the *is a* family as before); ``Which category does a plant belong to?`` → ``What kind of thing is a
+    plant?``."""
+    low = [t.lower() for t in toks]
+    if (len(low) > 5 and low[0] in ("which", "what") and low[1] in _BELONG_HEADS and low[2] in AUX_DO
+            and low[-2:] == ["belong", "to"]):
+        return ["What", "kind", "of", "thing", "is", *toks[3:-2]]
+    for j in range(2, len(low) - 3):
+        if low[j] in ("a", "an") and low[j + 1] in _MEMBER_NOUNS and low[j + 2] == "of" and any(
+                w in AUX_BE or w == "be" for w in low[:j]) and not any(t[:1].isupper() for t in toks[1:j]):
+            return [*toks[:j], "a", "kind", *toks[j + 2:]]
+    return toks
 
 
 def _without_asker_clause(toks: list[str]) -> list[str]:

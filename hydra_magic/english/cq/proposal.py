@@ -21,6 +21,7 @@ from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
 from .parse import parse_cq
 from .paraphrase_reuse import paraphrased_candidate, paraphrased_property
 from .reuse import _ends, same_meaning
+from .synonyms import class_synonyms, is_other_word
 
 #: Name of the generic root class created when the ontology has no root yet.
 ROOT_CLASS = "Entity"
@@ -51,6 +52,7 @@ class _Plan:
         self.final: dict[str, str] = {}           # name in a ParsedCQ → name in the ontology/proposal
         self.props: dict[str, PropertyCandidate] = {}
         self.notes: list[Issue] = []              # what was reused, datatypes that differ
+        self.synonym_of: dict[str, tuple[str, str]] = {}  # name in a ParsedCQ → (its words, the class used)
 
     # ----------------------------------------------------------- classes
     def _existing(self, ref: ClassRef) -> str | None:
@@ -61,10 +63,21 @@ class _Plan:
                     return c.name
         return None
 
+    def _synonym_class(self, ref: ClassRef) -> str | None:
+        """The existing or planned class another word for ``ref``'s noun names (:mod:`.synonyms`)."""
+        for other in class_synonyms(ref.label):
+            target = self.known(ClassRef.from_label(other))
+            if target is not None:
+                self.synonym_of[ref.name] = (ref.plural or ref.label, target)
+                return target
+        return None
+
     def use(self, ref: ClassRef, origin: str) -> str:
         if ref.name in self.final:
             return self.final[ref.name]
         name = self._existing(ref)
+        if name is None and normalise_label(ref.name) not in self.classes:
+            name = self._synonym_class(ref)
         if name is None:
             key = normalise_label(ref.name)
             if key not in self.classes:
@@ -202,10 +215,17 @@ class _Plan:
         ends = f"{_ends(self.onto, existing.domain)} → {_ends(self.onto, existing.range)}"
         self._reused(req, existing.name, f"reuses the existing property {existing.name} ({ends})", origin, why)
 
+    def _synonym_words(self, req: PropertyReq) -> str:
+        """"; 'prizes' names the class Award (another word for it)" for each end read through a synonym."""
+        ends = (*req.domain, *(req.range if req.kind == "object" else ()))
+        said = [self.synonym_of[n] for n in _uniq(ends) if n in self.synonym_of]
+        return "".join(f"; {words!r} names the class {cls} (another word for it)" for words, cls in said)
+
     def _reused(self, req: PropertyReq, name: str, what: str, origin: str, why: str) -> None:
         """The ``reused_property`` note: ``origin`` ``what`` (the property kept) instead of adding ``req``."""
         self.notes.append(Issue(
-            "reused_property", f"{origin.strip()!r} {what} instead of adding {req.name}: {why}.",
+            "reused_property", f"{origin.strip()!r} {what} instead of adding {req.name}: {why}"
+                               f"{self._synonym_words(req)}.",
             "If the question means another relation, word it differently or add the property with %%ontology.",
             severity="info", path=f"property:{name}", data={"reused": name, "instead_of": req.name, "cq": origin}))
 
@@ -267,8 +287,9 @@ class _Plan:
         key = normalise_label(req.name)
         cand = self.props.get(key)
         if cand is None:
+            comment = " ".join(c for c in (req.comment, self._synonym_words(req)[2:]) if c)
             self.props[key] = PropertyCandidate(req.name, req.kind, domain, range_, req.label, req.alt_labels,
-                                                comment=req.comment, origin=origin)
+                                                comment=comment, origin=origin)
         elif cand.kind == req.kind:
             cand.domain = _uniq([*cand.domain, *domain])
             if req.kind == "object":
@@ -362,9 +383,12 @@ def propose_from_cqs(cqs: Sequence["CompetencyQuestion"], ontology: "Ontology") 
         else:
             parsed.append((cq.text, p))
     plan = _Plan(ontology)
-    for origin, p in parsed:
-        for ref in p.classes:
-            plan.use(ref, origin)
+    # A listed synonym's other words last, so "prizes" finds Award whichever question names it first.
+    for later in (False, True):
+        for origin, p in parsed:
+            for ref in p.classes:
+                if is_other_word(ref.label) == later:
+                    plan.use(ref, origin)
     for implied in (False, True):
         for _, p in parsed:
             for link in p.subclass_links:

@@ -5,7 +5,7 @@ question is read by the first family, lowest priority first, that recognises it.
 priorities keep the order the grammar has always used (what a more specific family reads
 must not fall through to a general one: ``How many …`` before ``Which …``)::
 
-    given 5, how 10, what_cost 20, first_person 25, when 30, where 40, kinds 50, what_is 60, who 70,
+    given 5, number_of 8, how 10, what_cost 20, first_person 25, when 30, where 40, kinds 50, what_is 60, who 70,
     prep_wh 80, is_a 90, yes_no 100, imperative 110, which 120
 
 A new family is a new module under ``patterns/`` with one ``@cq_pattern(priority)`` reader;

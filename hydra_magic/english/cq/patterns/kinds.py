@@ -6,15 +6,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX_BE, KIND_WORDS, PREPS, QUALIFIERS
+from ...lexicon import AUX, AUX_BE, COMMON_VERBS, DETERMINERS, KIND_WORDS, PREPS, QUALIFIERS
 from ...morphology import verb_lemma
 from ...word_classes import _is_adjective, _is_participle, _is_third_person
 from ..builders import _B
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ParsedCQ
 from ..registry import cq_pattern
+from ..relative import as_question
 from .first_person import _p_first_person
 from .which import _p_which
+
+
+#: "What types of X are described?": the kinds the ontology lists, as "are there" (BigCQ's wording).
+_LISTED = tuple((be, verb) for be in ("are", "is") for verb in
+                "proposed described defined distinguished specified available recognised recognized".split())
 
 
 @cq_pattern(priority=50)
@@ -25,11 +31,14 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     if low[1:3] in (["are", "the"], ["is", "the"]) or (low[1:2] == ["are"] and len(low) > 2 and low[2] in KIND_WORDS):
         return _what_are_the_kinds(text, toks, low)
+    if len(low) > 4 and low[1] in QUALIFIERS and low[2] in KIND_WORDS:
+        toks, low = [toks[0], *toks[2:]], [low[0], *low[2:]]  # "What main categories of plants …?"
     if not (len(low) > 3 and low[1] in KIND_WORDS and low[2] == "of"):
         return None
     rest = toks[3:]
     rlow = _low(rest)
-    end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("are", "known"), ("there", "are"))
+    end = _strip_tail(rlow, ("are", "there"), ("is", "there"), ("exist",), ("are", "known"), ("there", "are"),
+                      *_LISTED)
     if end < len(rlow):
         x = _np(rest[:end], class_slot=True)
         if x is None or x.ref is None:
@@ -40,6 +49,11 @@ def _p_kinds(text: str, toks: list[str]) -> ParsedCQ | None:
     r = _kind_of_x_is_y(text, rest, rlow)
     if r is not None:
         return r
+    if not any(w in AUX for w in rlow) and _is_base_verb(rlow[-1]):
+        # "What kind of objects (do) animals eat?": the "do" left out, as BigCQ's templates often do
+        r = _kinds_in_clause(text, rest)
+        if r is not None:
+            return r
     # "What types of animals eat plants?", "What kinds of tasks can I perform with the software?"
     r = _p_first_person(text, [toks[0], *rest]) or _p_which(text, [toks[0], *rest])
     if r is not None:
@@ -55,7 +69,7 @@ def _what_are_the_kinds(text: str, toks: list[str], low: list[str]) -> ParsedCQ 
     if i + 1 < len(low) and low[i] in KIND_WORDS and low[i + 1] == "of":
         x = _np(toks[i + 2:], class_slot=True)
         if x is None:
-            return _kinds_acted_on(text, toks[i + 2:])
+            return _kinds_acted_on(text, toks[i + 2:]) or _kinds_in_clause(text, toks[i + 2:])
         if x.ref is None:
             return None
         b = _B(text, "kinds_of")
@@ -103,4 +117,27 @@ def _kinds_acted_on(text: str, rest: list[str]) -> ParsedCQ | None:
             if r is None or r.pattern != "which_object":
                 return None
             return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
+    return None
+
+
+def _is_base_verb(word: str) -> bool:
+    return word in COMMON_VERBS and verb_lemma(word) == word
+
+
+def _kinds_in_clause(text: str, rest: list[str]) -> ParsedCQ | None:
+    """``What are the types of data (that) a tool can read?``, ``… of animals that eat plants?``: the kinds of
+    X the relative clause states, read as "Which X can a tool read?" / "Which X eat plants?" asking for
+    subclasses."""
+    low = _low(rest)
+    for j in range(1, len(rest) - 1):
+        if low[j - 1] in DETERMINERS:
+            continue
+        x = _np(rest[:j], class_slot=True)
+        if x is None or x.ref is None:
+            continue
+        words = as_question(rest[:j], rest[j:])
+        r = _p_which(text, ["which", *words]) if words is not None else None
+        if r is not None and r.pattern in ("which_object", "which_subject") and r.answer == "entities":
+            return replace(r, answer="subclasses", pattern="kinds_" + r.pattern)
+        return None
     return None
