@@ -936,9 +936,21 @@ def _position_before(toks: _Tokens, k: int) -> tuple[int, int] | None:
         span = k - 2, k
     elif k >= 1 and low[k - 1] in POSITION_NOUNS and toks.kinds[k - 1] == "word":
         span = k - 1, k
-    if span is None or (span[0] > 0 and low[span[0] - 1] in _FORMER | {"retired"}):
+    if span is None or _former_before(toks, span[0]):
         return None  # "the former goalkeeper Declan Moore" plays no longer
     return span
+
+
+def _former_before(toks: _Tokens, k: int) -> bool:
+    """A past-role word among the (up to three) modifiers before token ``k``, back to a determiner:
+    "the former Scotland defender", "a retired Irish international goalkeeper"."""
+    for q in range(k - 1, max(-1, k - 4), -1):
+        w = toks.low[q]
+        if w in _FORMER or w == "retired":
+            return True
+        if toks.kinds[q] != "word" or w in DETERMINERS:
+            return False
+    return False
 
 
 def _position_apposed(toks: _Tokens, k: int) -> tuple[int, int] | None:

@@ -355,6 +355,8 @@ def _name_mention(toks: _Tokens, k: int, last: int) -> _Mention:
         m.adjective = True  # "American songwriters", "Japanese anime"
     if last - first == 1 and "-" in words[first] and words[first].rsplit("-", 1)[1].islower():
         m.adjective = True  # "Canada-based producer", "Oscar-winning"
+    if last + 1 < n and low[last] in PERSON_NOUNS and not _is_cap(toks, last) and _is_cap(toks, last + 1):
+        m.adjective = True  # "the former Scotland defender Alan McKee": the name only qualifies the role
     return m
 
 
