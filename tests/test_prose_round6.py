@@ -21,3 +21,21 @@ def test_a_former_role_several_modifiers_back_is_no_position() -> None:
     facts = _facts(SPORTS, "Ardley Town is a football club. The team is coached by the former Scotland defender "
                            "Alan Mackie.")
     assert not any(p == "plays" for _, p, _ in facts)
+
+
+MEDICINE = ["Which disease does a drug treat?", "What is a side effect of a drug?", "When was a drug approved?",
+            "Which drug class does a drug belong to?"]
+GEOGRAPHY = ["Which river does a city lie on?", "What is the population of a city?", "Which sea does a river flow into?"]
+
+
+def test_its_is_the_topic_when_only_the_topic_fits_the_property() -> None:
+    facts = _facts(MEDICINE, "Dorvalin is a monoclonal antibody used to treat asthma. The Pharma Board approved "
+                             "Dorvalin on 3 March 2019. Its most frequent side effects include headache and fatigue.")
+    assert {("dorvalin", "sideEffect", "headache"), ("dorvalin", "sideEffect", "fatigue")} <= facts
+    assert not any(s == "pharma_board" for s, _, _ in facts)
+
+
+def test_it_stays_the_previous_subject_when_the_topic_does_not_fit() -> None:
+    facts = _facts(GEOGRAPHY, "The Lenva is a river that flows into the Grey Sea. Castova lies on the Lenva. "
+                              "It has a population of 80,000.")
+    assert not any(s == "lenva" and p == "population" for s, p, _ in facts)

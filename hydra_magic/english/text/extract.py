@@ -134,6 +134,8 @@ def _extract_sentence(
             _category_relation(site, comp, rels)
     if len(comp.position_props) == 1:
         _position_relations(site, comp.position_props[0], rels)
+    if back_ref is not None and rels and toks.low[_first_word(toks, intro_end)] in ("it", "its"):
+        _pronoun_to_fitting_topic(site, comp, rels)
     order = len(rels)
     if comp.model is not None and subject is not None:
         order = _model_relations(toks, mentions, subject, comp, rels, order)
@@ -491,6 +493,35 @@ def _implicit_owner(site: _Site, ends: Sequence[URIRef]) -> _Mention | None:
     if len(fitting) > 1:
         return replace(fitting[0], candidates=tuple(dict.fromkeys(m.name for m in fitting)))
     return fitting[0] if fitting else None
+
+
+def _first_word(toks: _Tokens, k: int) -> int:
+    """The first token from ``k`` that is no punctuation."""
+    while k < len(toks.low) - 1 and toks.kinds[k] == "punct":
+        k += 1
+    return k
+
+
+def _pronoun_to_fitting_topic(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """"It"/"its" read as the previous sentence's subject, where the property's end there fits the
+    paragraph's topic by a known class and the previous subject by none ("X is a drug. The agency
+    approved X. Its side effects include …": the drug's): the topic, as for an implicit owner."""
+    onto, ref = site.onto, site.back_ref
+    if onto is None or ref is None or len(site.owners) < 2:
+        return
+    (topic, topic_known), (prev, prev_known) = site.owners[0], site.owners[1]
+    if _snake(ref.name) != _snake(prev.name):
+        return
+    for k, r in enumerate(rels):
+        prop = comp.props.get(r.prop)
+        if prop is None or ref not in (r.subj, r.obj):
+            continue
+        ends = prop.domain if r.subj is ref else prop.range
+        if not ends or not any(onto.is_subclass(c, e) for c in topic_known for e in ends):
+            continue
+        if prev_known and any(onto.is_subclass(c, e) for c in prev_known for e in ends):
+            continue
+        rels[k] = replace(r, subj=topic) if r.subj is ref else replace(r, obj=topic)
 
 
 def _topic_mention(state: _ChunkState, base: int) -> _Mention | None:
