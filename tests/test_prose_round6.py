@@ -39,3 +39,13 @@ def test_it_stays_the_previous_subject_when_the_topic_does_not_fit() -> None:
     facts = _facts(GEOGRAPHY, "The Lenva is a river that flows into the Grey Sea. Castova lies on the Lenva. "
                               "It has a population of 80,000.")
     assert not any(s == "lenva" and p == "population" for s, p, _ in facts)
+
+
+@pytest.mark.parametrize("clause, office", [
+    ("served as minister of research from 1979 to 1983", "minister_of_research"),
+    ("was later elected mayor of Tarvo", "mayor_of_tarvo"),
+    ("served as ambassador to Peru", "ambassador_to_peru"),
+])
+def test_an_office_keeps_what_it_is_held_of(clause: str, office: str) -> None:
+    facts = _facts(["Which position did a person hold?"], f"Ilse Varga was a physicist. She {clause}.")
+    assert ("ilse_varga", "holds", office) in facts
