@@ -170,6 +170,8 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         return True  # "In May 2023 X won …": a date, then the name
     if k == 0 and low[k] in ADJECTIVES and k + 1 < n and toks.kinds[k + 1] == "word" and not _is_cap(toks, k + 1):
         return True  # "Common side effects include …"
+    if k == 0 and _plural_noun_before_place(toks, k):
+        return True  # "Researchers at Norvik …", "Glands in the skin …": a plural common noun opens the sentence
     if (
         k == 0
         and (
@@ -184,6 +186,21 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     ):
         return True
     return low[k] == "the" and not keep_the and k + 1 < n and _is_cap(toks, k + 1)
+
+
+def _plural_noun_before_place(toks: _Tokens, k: int) -> bool:
+    """A one-word plural opening the sentence before "in"/"at"/"from" and no number: a common noun
+    ("Regulators in Japan", "Researchers at X"), not a name ("Athens in 2004" stays one)."""
+    low, n = toks.low, len(toks.low)
+    w = low[k]
+    return (
+        k + 2 < n
+        and len(w) > 4
+        and w.endswith("s")
+        and not w.endswith(("ss", "us", "is"))
+        and low[k + 1] in ("in", "at", "from")
+        and toks.kinds[k + 2] != "num"
+    )
 
 
 def _number_opens_name(toks: _Tokens, k: int) -> bool:

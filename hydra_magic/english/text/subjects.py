@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .compiled import _Compiled
-from .mentions import APPOSED_HEADS, _is_cap, _Mention
+from .mentions import APPOSED_HEADS, _is_cap, _Mention, _plural_noun_before_place
 from .tokens import _filler, _Tokens
 from .words import (
     AUXILIARIES,
@@ -84,6 +84,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
             return _possessive_subject(toks, mentions), True, limit  # "Founded in 1968, the team plays …"
     elif opener:
         return _subject_after_opener(toks, k0, mentions)
+    if not limit and _plural_noun_before_place(toks, k0):
+        return None, False, 0  # "Researchers at X discovered …": the subject is no entity, nor is X
     return _first_subject(toks, mentions, limit), False, limit
 
 
