@@ -61,3 +61,17 @@ def test_a_plural_noun_opening_the_sentence_before_a_place_is_no_name_nor_subjec
 def test_a_city_opening_the_sentence_before_a_year_stays_a_name() -> None:
     facts = _facts(GEOGRAPHY, "Athens in 2004 had a population of 80,000.")
     assert ("athens", "population", "80000") in facts
+
+
+FILM = ["Who composed the music for a film?", "Which awards did a film receive?"]
+
+
+def test_a_noun_that_wins_something_is_the_winner_not_the_topic() -> None:
+    facts = _facts(FILM, "Grey Harbour is a 2017 drama film. The score, composed by the musician Mads Lund, won the "
+                         "Lumen Award for Best Music.")
+    assert not any(p == "receives" for _, p, _ in facts)
+
+
+def test_the_film_and_the_club_that_win_something_are_still_the_topic() -> None:
+    facts = _facts(FILM, "Grey Harbour is a 2017 drama film. The film won the Lumen Award.")
+    assert ("grey_harbour", "receives", "lumen_award") in facts

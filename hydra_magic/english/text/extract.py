@@ -177,7 +177,11 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
                     last_subject: tuple[str, int, int] | None, intro_end: int, base: int) -> _Mention | None:
     """What a sentence that refers back ("She …", "The film …", "In 1895 she …") is about: an
     earlier mention (its span in an earlier sentence), ambiguous when a pronoun fits several."""
-    antecedent = _antecedent(toks, comp, state, intro_end) or _noun_reference(toks, state, intro_end)
+    antecedent = _antecedent(toks, comp, state, intro_end)
+    k = _first_word(toks, intro_end)
+    if antecedent is None and toks.low[k] == "the" and k + 1 < len(toks.low) and _own_doer(toks, comp, k + 1):
+        return None
+    antecedent = antecedent or _noun_reference(toks, state, intro_end)
     pronoun, q = "", 0
     by_noun = antecedent is not None
     if antecedent is None:
@@ -1156,6 +1160,22 @@ def _noun_reference(toks: _Tokens, state: _ChunkState, start: int = 0) -> tuple[
     if k + 1 < len(toks.low) and toks.low[k] == "the" and toks.kinds[k + 1] == "word":
         return state.topic
     return None
+
+
+def _own_doer(toks: _Tokens, comp: _Compiled, k: int) -> bool:
+    """"The score, composed by X, won the award": a noun that is no property's word and does what
+    the verb after it says is the doer itself, not the topic's part ("The capital is …", "The
+    founder was …" and "The film stars …" stay the topic's)."""
+    if toks.stems[k] in comp.triggers or toks.stems[k] in comp.class_words:
+        return False
+    q = k + 1
+    if q < len(toks.low) and toks.low[q] == ",":  # past an apposition or a participle clause
+        q = next((r + 1 for r in range(q + 1, len(toks.low)) if toks.low[r] == ","), len(toks.low))
+    return q < len(toks.low) and toks.low[q] in _DOER_VERBS
+
+
+#: Verbs whose subject does something itself (a noun before them is no property of the topic).
+_DOER_VERBS = frozenset("won wins received receives earned earns became topped reached sold".split())
 
 
 def _resolve(rels: list[_Rel]) -> list[_Rel]:
