@@ -7,6 +7,8 @@ import pytest
 
 from tests.test_prose_implicit_subjects import _facts
 
+Triple = tuple[str, str, str]
+
 SPORTS = ["Who coaches a team?", "Which position does a player play?"]
 
 
@@ -75,3 +77,28 @@ def test_a_noun_that_wins_something_is_the_winner_not_the_topic() -> None:
 def test_the_film_and_the_club_that_win_something_are_still_the_topic() -> None:
     facts = _facts(FILM, "Grey Harbour is a 2017 drama film. The film won the Lumen Award.")
     assert ("grey_harbour", "receives", "lumen_award") in facts
+
+
+BIOGRAPHY = ["Where was a person born?", "When was a person born?", "When did a person die?"]
+
+
+@pytest.mark.parametrize("sentence, fact", [
+    ("He died of tuberculosis on 17 December 1830 in Santa Marta.", ("ilse_varga", "deathDate", "1830-12-17")),
+    ("She died at her home in Bath on 17 June 2024.", ("ilse_varga", "deathDate", "2024-06-17")),
+    ("She was born Ilse Kovacs on 7 November 1867 in Graz.", ("ilse_varga", "birthDate", "1867-11-07")),
+])
+def test_a_full_date_after_prepositional_phrases_is_the_clauses(sentence: str, fact: Triple) -> None:
+    assert fact in _facts(BIOGRAPHY, "Ilse Varga was a physicist. " + sentence)
+
+
+def test_a_date_after_another_clause_is_not_the_triggers() -> None:
+    facts = _facts(BIOGRAPHY, "Ilse Varga was a physicist. She was born in Graz and died in Vienna on 3 May 1950.")
+    assert not any(p == "birthDate" for _, p, _ in facts)
+
+
+def test_an_active_verbs_object_owns_the_date() -> None:
+    facts = _facts(MEDICINE, "Dorvalin is a monoclonal antibody. The Pharma Board approved Dorvalin on 3 March 2019.")
+    assert ("dorvalin", "approvalDate", "2019-03-03") in facts
+    assert not any(s == "pharma_board" for s, _, _ in facts)
+    facts = _facts(MEDICINE, "Dorvalin is a drug. The Pharma Board approved dorvalin on 3 March 2019 for adults.")
+    assert not any(p == "approvalDate" for _, p, _ in facts)

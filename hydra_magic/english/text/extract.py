@@ -18,7 +18,7 @@ from ...kg import KnowledgeGraph
 from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
-from .mentions import _iso, _Mention
+from .mentions import _is_cap, _iso, _Mention
 from .nouns import fronted_nouns, noun_objects
 from .paraphrases import IMPLICIT_OBJECT, PARAPHRASES
 from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
@@ -638,6 +638,11 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
         if obj is None and "name" not in kinds and not kinds.isdisjoint(("year", "date")):
             # "founded by Bill Gates and Paul Allen in 1975": the time follows the agent
             obj, gap = _object_after(_past_agent(toks, mentions, k1), mentions, kinds, toks, subj)
+        if obj is None and "date" in kinds and "name" not in kinds:
+            # "died of tuberculosis on 17 December 1830", "died at his home in Bath on 17 June 2024"
+            obj, gap, owner = _date_past_phrases(toks, mentions, k0, k1)
+            if owner is not None and obj is not None:
+                return owner, obj, gap  # the verb's object, after its trigger
         if obj is None and k1 < len(toks.low) and toks.low[k1] == "and":
             # "The capital and largest city is Ljubljana": a noun joined to the label's, then the copula
             obj, gap = _object_after(_past_joined_noun(toks, k1), mentions, kinds, toks, subj)
@@ -667,6 +672,34 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
                 None,
             )
     return subj, obj, gap
+
+
+#: Words that end the phrases a date may stand after: another clause or item starts there.
+_DATE_GAP_STOPS = frozenset("and or but which who whom that while when where after before until since".split())
+
+
+def _date_past_phrases(toks: _Tokens, mentions: list[_Mention], k0: int, k: int
+                       ) -> tuple[_Mention | None, int, _Mention | None]:
+    """A full date after "on" that ends the prepositional phrases following a trigger ``k0``..``k``
+    ("died of tuberculosis on …", "died at his home in Bath on …"), with the date's owner when it is
+    the active verb's object ("The agency approved Corvaxin on …": Corvaxin's, not the agency's). No
+    date when a comma, a verb or a conjunction stands first, or the verb's object is no name ("approved
+    velmostat on …"). A full date only: it states its day, so it can only be the clause's."""
+    low, n = toks.low, len(toks.low)
+    owner = None
+    if (k0 == 0 or low[k0 - 1] not in AUXILIARIES) and k < n and low[k] not in PREPS:
+        owner = next((m for m in mentions if m.i == k and m.kind == "name" and not m.adjective), None)
+        if owner is None:
+            return None, 0, None
+    for q in range(owner.j if owner else k, min(n - 1, k + 10)):
+        if low[q] == "on":
+            date = next((m for m in mentions if m.i == q + 1 and m.kind == "date"), None)
+            if date is not None:
+                return date, q + 1 - k, owner
+        if toks.kinds[q] == "punct" or low[q] in _DATE_GAP_STOPS or low[q] in AUXILIARIES or (
+                low[q].endswith("ed") and not _is_cap(toks, q)):
+            break
+    return None, 0, None
 
 
 def _past_joined_noun(toks: _Tokens, k: int) -> int:
