@@ -102,3 +102,14 @@ def test_an_active_verbs_object_owns_the_date() -> None:
     assert not any(s == "pharma_board" for s, _, _ in facts)
     facts = _facts(MEDICINE, "Dorvalin is a drug. The Pharma Board approved dorvalin on 3 March 2019 for adults.")
     assert not any(p == "approvalDate" for _, p, _ in facts)
+
+
+@pytest.mark.parametrize("span, facts", [
+    ("(12 May 1931 – 4 February 2008) was", {("ilse_varga", "birthDate", "1931-05-12"),
+                                            ("ilse_varga", "deathDate", "2008-02-04")}),
+    ("(born 12 May 1931) is", {("ilse_varga", "birthDate", "1931-05-12")}),
+])
+def test_a_life_span_in_brackets_gives_birth_and_death(span: str, facts: set[Triple]) -> None:
+    got = _facts(BIOGRAPHY, f"Ilse Varga {span} an Austrian physicist.")
+    assert facts <= got
+    assert len([p for _, p, _ in got if p in ("birthDate", "deathDate")]) == len(facts)

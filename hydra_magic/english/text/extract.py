@@ -134,6 +134,8 @@ def _extract_sentence(
             _category_relation(site, comp, rels)
     if len(comp.position_props) == 1:
         _position_relations(site, comp.position_props[0], rels)
+    if subject is not None and subject is not back_ref and subject.j < len(toks.low) and toks.low[subject.j] == "(":
+        _life_dates(site, comp, rels)
     if back_ref is not None and rels and toks.low[_first_word(toks, intro_end)] in ("it", "its"):
         _pronoun_to_fitting_topic(site, comp, rels)
     order = len(rels)
@@ -994,6 +996,32 @@ def _position_relations(site: _Site, prop: URIRef, rels: list[_Rel]) -> None:
             noun = _Mention(a, b, toks.starts[a], toks.ends[b - 1], toks.text[toks.starts[a]:toks.ends[b - 1]].lower(),
                             "noun")
             rels.append(_Rel(prop, m, noun, 0.8, len(rels)))
+
+
+def _life_dates(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """A life span in brackets after the subject: "X (12 May 1931 – 4 February 2008) was …" -> the
+    birth and death dates, "X (born 12 May 1931) is …" -> the birth date; for the date properties
+    whose labels name a birth and a death."""
+    toks, subj = site.toks, site.subject
+    if subj is None:
+        return
+    dates = {m.i: m for m in site.mentions if m.kind == "date"}
+    q = subj.j + 1
+    born = q < len(toks.low) and toks.low[q] == "born"
+    first = dates.get(q + 1 if born else q)
+    if first is None:
+        return
+    second = None
+    if not born and first.j + 1 < len(toks.low) and toks.words[first.j] in ("–", "-", "—", "to"):
+        second = dates.get(first.j + 1)
+    end = (second or first).j
+    if end >= len(toks.low) or toks.low[end] != ")" or (second is None and not born):
+        return
+    for ends, date in (("birth", first), ("death", second)):
+        prop = next((p.iri for p in comp.props.values()
+                     if p.kind == "data" and p.datatype == XSD.date and ends in p.label.split()), None)
+        if date is not None and prop is not None:
+            rels.append(_Rel(prop, subj, date, 1.0, len(rels)))
 
 
 def _position_before(toks: _Tokens, k: int) -> tuple[int, int] | None:
