@@ -113,3 +113,14 @@ def test_a_life_span_in_brackets_gives_birth_and_death(span: str, facts: set[Tri
     got = _facts(BIOGRAPHY, f"Ilse Varga {span} an Austrian physicist.")
     assert facts <= got
     assert len([p for _, p, _ in got if p in ("birthDate", "deathDate")]) == len(facts)
+
+
+def test_a_participle_after_a_place_that_locates_the_class_noun_is_the_subjects() -> None:
+    facts = _facts(["Which countries border a country?"],
+                   "Norvana is a small country in central Europe, bordered by Austria and Hungary.")
+    assert {("austria", "borders", "norvana"), ("hungary", "borders", "norvana")} <= facts
+
+
+def test_a_participle_after_another_title_stays_unread() -> None:
+    facts = _facts(["Who directed a film?"], "Frost is a 1990 film. Frost was remade as Ice, directed by Tom Lind.")
+    assert ("tom_lind", "directs", "frost") not in facts

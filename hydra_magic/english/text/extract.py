@@ -387,7 +387,18 @@ def _participle_after_other_name(site: _Site, k0: int, subj: _Mention | None) ->
     before = next((m for m in site.mentions if m.j == k0 - 1 and m.kind in ("name", "quoted")), None)
     if before is None or before.adjective or before.key == subj.key or before.name == subj.name:
         return False
+    if _located_class_noun(site, before.i):
+        return False  # "a country in central Europe, bordered by …": the country is
     return not (before.i > 0 and toks.low[before.i - 1] == "by")  # "a film by X, produced by Y": the film
+
+
+def _located_class_noun(site: _Site, k: int) -> bool:
+    """The name at ``k`` only locates a class noun before it: "a country in (central) Europe"."""
+    toks = site.toks
+    q = k - 1
+    while q > 0 and k - q <= 2 and toks.kinds[q] == "word" and toks.words[q].islower() and toks.low[q] != "in":
+        q -= 1
+    return q > 0 and toks.low[q] == "in" and toks.stems[q - 1] in site.class_words
 
 
 def _relative_with_it(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
