@@ -124,3 +124,11 @@ def test_a_participle_after_a_place_that_locates_the_class_noun_is_the_subjects(
 def test_a_participle_after_another_title_stays_unread() -> None:
     facts = _facts(["Who directed a film?"], "Frost is a 1990 film. Frost was remade as Ice, directed by Tom Lind.")
     assert ("tom_lind", "directs", "frost") not in facts
+
+
+def test_a_name_set_off_after_a_joined_property_noun_is_its_value_and_the_subject_after_it() -> None:
+    facts = _facts(["What is the capital of a country?"] + GEOGRAPHY,
+                   "Norvana is a country. Its capital and largest city, Tarvo, lies on the Lenva River and has "
+                   "a population of 812,000.")
+    assert {("norvana", "hasCapital", "tarvo"), ("tarvo", "liesOn", "lenva_river"),
+            ("tarvo", "population", "812000")} <= facts

@@ -721,7 +721,7 @@ def _past_joined_noun(toks: _Tokens, k: int) -> int:
     right after "the"/"its" and the label: the phrase is the sentence's subject."""
     low, n = toks.low, len(toks.low)
     for q in range(k + 1, min(n, k + 5)):
-        if low[q] in ("is", "was"):
+        if low[q] in ("is", "was") or low[q] == ",":  # "Its capital and largest city, X, lies on …"
             return q if q > k + 1 and k >= 2 and low[0] in ("the", "its") else k
         if toks.kinds[q] != "word" or not toks.words[q].islower() or low[q] in NOT_FILLERS or low[q] in PREPS:
             return k

@@ -623,12 +623,12 @@ def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | No
 
 def _apposed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
     """The name set off by commas after an opening "The/Its <noun>": "The capital, Mirograd, lies …"
-    (one to three lower-case words before the first comma, the name right after it, a comma after the
-    name); else ``None``."""
+    (one to five lower-case words before the first comma: "Its capital and largest city, X, lies …"; the
+    name right after it, a comma after the name); else ``None``."""
     low, n = toks.low, len(toks.low)
     if n < 5 or low[0] not in ("the", "its", "his", "her", "their"):
         return None
-    c = next((q for q in range(2, min(n, 5)) if low[q] == ","), -1)
+    c = next((q for q in range(2, min(n, 7)) if low[q] == ","), -1)
     if c < 0 or not all(toks.kinds[q] == "word" and not _is_cap(toks, q) for q in range(1, c)):
         return None
     m = next((m for m in mentions if m.i == c + 1), None)
