@@ -132,3 +132,10 @@ def test_a_name_set_off_after_a_joined_property_noun_is_its_value_and_the_subjec
                    "a population of 812,000.")
     assert {("norvana", "hasCapital", "tarvo"), ("tarvo", "liesOn", "lenva_river"),
             ("tarvo", "population", "812000")} <= facts
+
+
+def test_a_name_in_brackets_after_an_opening_common_noun_is_the_subject() -> None:
+    facts = _facts(["Where does a species live?", "Who described a species?"],
+                   "The amber toad (Bufo aurantius) is a small toad found in mountain streams. It was first "
+                   "described by the naturalist Giovanni Rossi in 1839.")
+    assert {("bufo_aurantius", "livesIn", "mountain_streams"), ("giovanni_rossi", "describes", "bufo_aurantius")} <= facts

@@ -108,6 +108,10 @@ def _extract_sentence(
     mentions = _mentions(toks, comp)
     state.refs.join_short_names(toks, mentions, base, state.topic[0] if state.topic and state.topic_alone else "")
     subject, refers_back, intro_end = _sentence_subject(toks, mentions)
+    if refers_back and state.topic is None and last_subject is None:
+        named = _bracketed_name(toks, mentions)
+        if named is not None:  # "The amber newt (Triturus aurantius) is …" opening the text
+            subject, refers_back = named, False
     back_ref: _Mention | None = None
     if refers_back or (subject is None and state.topic is not None and not _names_any(mentions)):
         # "Common side effects include nausea": a sentence that names nothing is about the topic
@@ -157,6 +161,21 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
+
+
+def _bracketed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """The name in brackets right after an opening "The <lower-case words>": "The amber newt (Triturus
+    aurantius) is …" names its subject there; else ``None``."""
+    low, n = toks.low, len(toks.low)
+    if n < 5 or low[0] != "the":
+        return None
+    q = 1
+    while q < min(n, 5) and toks.kinds[q] == "word" and toks.words[q].islower():
+        q += 1
+    if q == 1 or q >= n or toks.words[q] != "(":
+        return None
+    m = next((m for m in mentions if m.i == q + 1 and m.kind == "name" and not m.adjective), None)
+    return m if m is not None and m.j < n and toks.words[m.j] == ")" else None
 
 
 def _ambiguous_pronoun(toks: _Tokens, mentions: list[_Mention], subject: _Mention | None,
