@@ -139,3 +139,9 @@ def test_a_name_in_brackets_after_an_opening_common_noun_is_the_subject() -> Non
                    "The amber toad (Bufo aurantius) is a small toad found in mountain streams. It was first "
                    "described by the naturalist Giovanni Rossi in 1839.")
     assert {("bufo_aurantius", "livesIn", "mountain_streams"), ("giovanni_rossi", "describes", "bufo_aurantius")} <= facts
+
+
+def test_a_relative_clause_after_the_opening_description_is_about_the_subject() -> None:
+    facts = _facts(MEDICINE + ["Which protein does a drug inhibit?"],
+                   "Dorvalin is a monoclonal antibody. The drug, which blocks interleukin-23, is sold in Spain.")
+    assert ("dorvalin", "inhibits", "interleukin_23") in facts

@@ -458,8 +458,17 @@ def _relative_of_another(site: _Site, k0: int, subj: _Mention | None) -> bool:
                 return False  # "…, which it sells": the clause has its own subject
             if any(m.i == r + 1 and m.kind == "name" for m in site.mentions):
                 return False
+            if subj is site.back_ref and _opening_description(toks, site.intro_end, r - 1):
+                return False  # "The drug, which blocks X, …": the description is the subject's
             return not any(m.j == r - 1 and m.kind in ("name", "quoted", "value") for m in site.mentions)
     return False
+
+
+def _opening_description(toks: _Tokens, start: int, end: int) -> bool:
+    """Tokens ``start``..``end`` (exclusive) are the sentence's opening "the/this <lower-case noun(s)>"."""
+    k = _first_word(toks, start)
+    return toks.low[k] in ("the", "this") and 1 <= end - k - 1 <= 3 and all(
+        toks.kinds[q] == "word" and toks.words[q].islower() for q in range(k + 1, end))
 
 
 def _whose_clause(toks: _Tokens, k: int) -> int:
