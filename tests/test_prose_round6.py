@@ -145,3 +145,15 @@ def test_a_relative_clause_after_the_opening_description_is_about_the_subject() 
     facts = _facts(MEDICINE + ["Which protein does a drug inhibit?"],
                    "Dorvalin is a monoclonal antibody. The drug, which blocks interleukin-23, is sold in Spain.")
     assert ("dorvalin", "inhibits", "interleukin_23") in facts
+
+
+def test_names_with_supporting_roles_join_the_cast_already_read() -> None:
+    facts = _facts(["Who starred in a film?"], "Grey Harbour is a 2017 drama film. The film stars Eva Holm as a "
+                                              "farmer, with Tom Lind and Mia Dahl in supporting roles.")
+    assert {("tom_lind", "starsIn", "grey_harbour"), ("mia_dahl", "starsIn", "grey_harbour")} <= facts
+
+
+def test_with_names_and_no_cast_read_states_nothing() -> None:
+    facts = _facts(["Who starred in a film?"], "Grey Harbour is a 2017 drama film. It was shot in Oslo, with Tom "
+                                              "Lind and Mia Dahl in supporting roles.")
+    assert not any(s in ("tom_lind", "mia_dahl") for s, _, _ in facts)

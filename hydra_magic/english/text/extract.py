@@ -132,6 +132,8 @@ def _extract_sentence(
     _label_noun_relations(site, comp, rels)
     _role_noun_relations(site, comp, rels)
     _implicit_object_relations(site, comp, rels)
+    if "supporting" in toks.low and rels:
+        _supporting_roles(site, comp, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
         if comp.category_props:
@@ -951,6 +953,31 @@ def _implicit_object_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -
             for m in members:
                 if _snake(m.name) != _snake(owner.name):
                     rels.append(_Rel(prop.iri, m, owner, 0.6, len(rels)))
+            return
+
+
+#: What follows "with <names>" that casts them too: "with X and Y in supporting roles".
+_SUPPORTING = (("in", "supporting", "roles"), ("in", "supporting", "role"), ("in", "a", "supporting", "role"))
+
+
+def _supporting_roles(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """"X stars in F, with Y and Z in supporting roles": Y and Z are in F too -- for the property of
+    the cast (the one with implicit-object phrases, :data:`.paraphrases.IMPLICIT_OBJECT`) that the
+    sentence already read, with the same object."""
+    toks, low, n = site.toks, site.toks.low, len(site.toks.low)
+    read = [r for r in rels if _implicit_phrases(comp.props[r.prop].label)] if comp.props else []
+    if not read:
+        return
+    for q in range(n - 1):
+        if low[q] != "with":
+            continue
+        first = next((m for m in site.mentions if m.i == q + 1 and m.kind == "name" and not m.adjective), None)
+        if first is None:
+            continue
+        names = [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
+        end = names[-1].j
+        if any(tuple(low[end:end + len(p)]) == p for p in _SUPPORTING):
+            rels += [_Rel(read[0].prop, m, read[0].obj, 0.6, len(rels) + i) for i, m in enumerate(names)]
             return
 
 
