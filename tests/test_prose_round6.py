@@ -157,3 +157,18 @@ def test_with_names_and_no_cast_read_states_nothing() -> None:
     facts = _facts(["Who starred in a film?"], "Grey Harbour is a 2017 drama film. It was shot in Oslo, with Tom "
                                               "Lind and Mia Dahl in supporting roles.")
     assert not any(s in ("tom_lind", "mia_dahl") for s, _, _ in facts)
+
+
+SCIENCE = ["Which disease is a gene associated with?"]
+
+
+@pytest.mark.parametrize("opening", ["Mutations in KRX2", "Mutations in the KRX2 gene"])
+def test_mutations_in_a_gene_make_the_gene_the_subject(opening: str) -> None:
+    facts = _facts(SCIENCE, f"KRX2 is a human gene. {opening} are associated with Usher syndrome.")
+    assert ("krx2", "associatedWith", "usher_syndrome") in facts
+    assert not any(s.startswith("mutations") for s, _, _ in facts)
+
+
+def test_an_eponymous_disease_keeps_its_head_noun() -> None:
+    facts = _facts(SCIENCE, "KRX2 is a human gene. KRX2 is associated with Lyme disease.")
+    assert ("krx2", "associatedWith", "lyme_disease") in facts

@@ -252,8 +252,10 @@ _NOT_ENZYMES = frozenset("base case vase phase lease release purchase increase d
 
 
 def _enzyme_head(w: str) -> bool:
-    """A lower-case head that makes a name before it an enzyme's or a receptor's ("… reductase")."""
-    return (len(w) > 5 and w.endswith("ase") and w not in _NOT_ENZYMES) or w in ("receptor", "receptors")
+    """A lower-case head that makes a name before it an enzyme's or a receptor's ("… reductase"), or
+    an eponymous disease's ("Usher syndrome", "Lyme disease")."""
+    return (len(w) > 5 and w.endswith("ase") and w not in _NOT_ENZYMES) or w in (
+        "receptor", "receptors", "syndrome", "disease")
 
 
 def _epithet(toks: _Tokens, q: int) -> bool:

@@ -60,6 +60,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     pronoun_at = _pronoun_after_apposition(toks, k0, nxt_cap)
     if pronoun_at:
         return _possessive_subject(toks, mentions), True, pronoun_at
+    if _plural_noun_before_place(toks, k0):
+        return _carrier_subject(toks, k0, mentions), False, 0
     opener = _opens_clause(toks, k0, nxt_cap)
     limit = 0
     title = _title_subject(toks, k0, mentions)
@@ -84,9 +86,24 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
             return _possessive_subject(toks, mentions), True, limit  # "Founded in 1968, the team plays …"
     elif opener:
         return _subject_after_opener(toks, k0, mentions)
-    if not limit and _plural_noun_before_place(toks, k0):
-        return None, False, 0  # "Researchers at X discovered …": the subject is no entity, nor is X
     return _first_subject(toks, mentions, limit), False, limit
+
+
+#: Plural nouns that, before "in X", make X the sentence's subject: "Mutations in BRCA1 are associated with …".
+_CARRIED_BY = frozenset("mutations variants defects deletions".split())
+
+
+def _carrier_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention | None:
+    """The subject of a sentence opened by a plural common noun and "in/at/from": none ("Researchers at
+    X discovered …" says nothing of X), but X after "Mutations in" (the gene's mutations are)."""
+    if toks.low[k0] not in _CARRIED_BY or toks.low[k0 + 1] != "in":
+        return None
+    q = k0 + 3 if toks.low[k0 + 2] == "the" else k0 + 2  # "Mutations in the BRCA1 gene are …"
+    m = next((m for m in mentions if m.i == q and m.kind == "name" and not m.adjective), None)
+    if m is None:
+        return None
+    r = m.j + 1 if m.j < len(toks.low) and toks.low[m.j] in ("gene", "genes") else m.j
+    return m if r < len(toks.low) and toks.low[r] in ("are", "were", "have", "cause") else None
 
 
 def _refers_by_noun(toks: _Tokens, k: int) -> bool:
