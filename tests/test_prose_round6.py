@@ -172,3 +172,11 @@ def test_mutations_in_a_gene_make_the_gene_the_subject(opening: str) -> None:
 def test_an_eponymous_disease_keeps_its_head_noun() -> None:
     facts = _facts(SCIENCE, "KRX2 is a human gene. KRX2 is associated with Lyme disease.")
     assert ("krx2", "associatedWith", "lyme_disease") in facts
+
+
+@pytest.mark.parametrize("opener", ["Last year", "Earlier this month"])
+def test_a_time_opener_is_no_name_and_the_pronoun_after_it_is_the_subject(opener: str) -> None:
+    facts = _facts(["Which company acquired a company?"],
+                   f"Korvo Foods is a Polish company. {opener} it bought the bakery chain Pekarna Nowak.")
+    assert ("korvo_foods", "acquires", "pekarna_nowak") in facts
+    assert not any(s in ("last", "earlier") for s, _, _ in facts)

@@ -214,8 +214,9 @@ def _subject_after_date(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tup
 
 def _pronoun_after_short_opener(toks: _Tokens, k0: int) -> int:
     """Where the pronoun subject stands after a short opening phrase without a comma ("Along the
-    way it passes …"): lower-case words only, at most three; 0 if the sentence does not open so."""
-    if toks.low[k0] not in OPENING_PREPOSITIONS:
+    way it passes …", "Last year it bought …"): lower-case words only, at most three; 0 if the sentence
+    does not open so."""
+    if toks.low[k0] not in OPENING_PREPOSITIONS and toks.low[k0] not in ("last", "next", "earlier", "later"):
         return 0
     for q in range(k0 + 1, min(len(toks.low), k0 + 5)):
         if toks.low[q] in ("he", "she", "it", "they"):
