@@ -180,3 +180,10 @@ def test_a_time_opener_is_no_name_and_the_pronoun_after_it_is_the_subject(opener
                    f"Korvo Foods is a Polish company. {opener} it bought the bakery chain Pekarna Nowak.")
     assert ("korvo_foods", "acquires", "pekarna_nowak") in facts
     assert not any(s in ("last", "earlier") for s, _, _ in facts)
+
+
+@pytest.mark.parametrize("sentence", ["His wife Ada Marsh died in 2015.", "His wife, Ada Marsh, died in 2015.",
+                                      "His wife, the sculptor Ada Marsh, died in 2015."])
+def test_his_wife_names_the_spouse(sentence: str) -> None:
+    facts = _facts(["Who is a person married to?"], "Tobias Rook was an architect. " + sentence)
+    assert ("tobias_rook", "marriedTo", "ada_marsh") in facts

@@ -33,6 +33,7 @@ from .subjects import (
     _of_owner,
     _possessed_subject,
     _of_subject,
+    _set_off,
     _Rel,
     _sentence_subject,
 )
@@ -384,6 +385,8 @@ def _role_gap(site: _Site, k1: int, obj: _Mention) -> bool:
     determiner, then words of a noun phrase and no preposition or verb ("bought the Portuguese
     sardine maker X", "married the French physicist X"); "sold under the brand name X" is not."""
     toks = site.toks
+    if k1 < len(toks.low) and toks.low[k1] == "," and _set_off(toks, obj):
+        k1 += 1  # "His wife, the sculptor X, …": the role set off with the name
     if obj.kind != "name" or obj.i - k1 < 2 or toks.low[k1] not in _ROLE_DETERMINERS:
         return False
     for q in range(k1 + 1, obj.i):

@@ -46,7 +46,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "discover": ("identify+", "isolate+", "discoverer of"),
     "infect": ("infection of",),
     # people
-    "marry to": ("marry*", "wed*", "wife of", "husband of", "spouse of"),
+    "marry to": ("marry*", "wed*", "wife of", "husband of", "spouse of", "wife", "husband"),
     "bear in": ("native of",),
     "receive": ("win*", "award*", "earn*", "honoured with", "recipient of", "winner of"),
     "attend": ("study* at", "educate* at", "graduate* from", "enrol* at", "student at", "alumnus of"),

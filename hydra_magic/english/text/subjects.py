@@ -441,8 +441,9 @@ def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention)
     """Whether the words between a trigger ending at ``t_end`` and ``m`` may stand there: fillers,
     other mentions, a copula right after the trigger, the lead of a quantity ("a population of
     about 1.7 million"), the comma before a name set off by commas ("Its capital, X, is …")."""
-    if m.i == t_end + 1 and toks.low[t_end] == "," and _set_off(toks, m):
-        return True
+    if toks.low[t_end] == "," and _set_off(toks, m) and (
+            m.i == t_end + 1 or _role_before_name(toks, t_end + 1, m.i)):
+        return True  # "Its capital, X, …", "His wife, the sculptor X, …"
     return all(
         _filler(toks, q)
         or any(o.i <= q < o.j for o in mentions)
@@ -450,6 +451,12 @@ def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention)
         or (m.kind == "number" and toks.low[q] in NUMBER_LEADS)
         for q in range(t_end, m.i)
     )
+
+
+def _role_before_name(toks: _Tokens, a: int, b: int) -> bool:
+    """Tokens ``a``..``b`` are "the/a <one to three lower-case words>" before a name: "the sculptor"."""
+    return toks.low[a] in ("the", "a", "an") and 1 <= b - a - 1 <= 3 and all(
+        toks.kinds[q] == "word" and toks.words[q].islower() for q in range(a + 1, b))
 
 
 def _set_off(toks: _Tokens, m: _Mention) -> bool:
