@@ -187,3 +187,13 @@ def test_a_time_opener_is_no_name_and_the_pronoun_after_it_is_the_subject(opener
 def test_his_wife_names_the_spouse(sentence: str) -> None:
     facts = _facts(["Who is a person married to?"], "Tobias Rook was an architect. " + sentence)
     assert ("tobias_rook", "marriedTo", "ada_marsh") in facts
+
+
+def test_a_number_of_inhabitants_before_the_noun_is_the_population() -> None:
+    facts = _facts(GEOGRAPHY, "Tarvo is a city. It has about 310,000 inhabitants.")
+    assert ("tarvo", "population", "310000") in facts
+
+
+def test_another_owners_inhabitants_are_not_the_subjects() -> None:
+    facts = _facts(GEOGRAPHY, "Tarvo is a city. Its old town is home to 8,000 of the country's 310,000 inhabitants.")
+    assert ("tarvo", "population", "310000") not in facts

@@ -706,8 +706,8 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
             subj = None
     else:
         obj, gap = _object_before(k0, mentions, kinds, toks, subj)
-        if obj is None:
-            return None
+        if obj is None or (obj.i > 0 and toks.kinds[obj.i - 1] == "pos"):
+            return None  # "the country's 310,000 inhabitants": another owner's
         if trig.subject_after:
             subj = next(
                 (

@@ -9,6 +9,7 @@ Notation of a phrase (compiled by :func:`.compiled._paraphrase_triggers`):
   "established by X" as X founds …);
 - ``<phrase``: the phrase's object is the relation's subject ("<starring": "Heat, starring
   Al Pacino" -> Al Pacino stars in Heat);
+- ``{o} phrase``: the object stands before the phrase ("has 310,000 inhabitants");
 - ``light verb + role`` ("serve* as", "led by") are phrases like any other.
 
 A phrase is left out of an ontology where it is another property's own label or where two
@@ -62,7 +63,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "has capital": ("capital city", "seat of government"),
     "locate in": ("situated in", "lie* in"),
     "highest mountain": ("highest point", "highest peak", "tallest mountain", "highest summit"),
-    "population": ("inhabitants", "population of"),
+    "population": ("inhabitants", "population of", "{o} inhabitants", "{o} residents"),
     # sport
     "play for": ("sign* for", "sign* with", "join*", "captain of"),
     "win": ("claim*", "clinch*", "champion of", "title of"),
