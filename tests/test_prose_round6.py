@@ -197,3 +197,9 @@ def test_a_number_of_inhabitants_before_the_noun_is_the_population() -> None:
 def test_another_owners_inhabitants_are_not_the_subjects() -> None:
     facts = _facts(GEOGRAPHY, "Tarvo is a city. Its old town is home to 8,000 of the country's 310,000 inhabitants.")
     assert ("tarvo", "population", "310000") not in facts
+
+
+def test_plays_as_a_position_for_a_club() -> None:
+    facts = _facts(["Which team does a player play for?", "Which position does a player play?"],
+                   "Rita Oduro is a footballer who plays as a centre-back for the English club Harlow Athletic.")
+    assert {("rita_oduro", "playsFor", "harlow_athletic"), ("rita_oduro", "plays", "centre_back")} <= facts

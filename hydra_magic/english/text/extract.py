@@ -1061,10 +1061,25 @@ def _position_relations(site: _Site, prop: URIRef, rels: list[_Rel]) -> None:
         if pos is None and m.j + 2 < n and low[m.j] == "," and low[m.j + 1] in ("a", "an", "the"):
             pos = _position_apposed(toks, m.j + 2)
         if pos is not None:
-            a, b = pos
-            noun = _Mention(a, b, toks.starts[a], toks.ends[b - 1], toks.text[toks.starts[a]:toks.ends[b - 1]].lower(),
-                            "noun")
-            rels.append(_Rel(prop, m, noun, 0.8, len(rels)))
+            rels.append(_Rel(prop, m, _noun_mention(toks, *pos), 0.8, len(rels)))
+    played = _position_played_as(toks)
+    if played is not None and site.subject is not None and site.subject.kind == "name":
+        rels.append(_Rel(prop, site.subject, _noun_mention(toks, *played), 0.8, len(rels)))
+
+
+def _noun_mention(toks: _Tokens, a: int, b: int) -> _Mention:
+    return _Mention(a, b, toks.starts[a], toks.ends[b - 1], toks.text[toks.starts[a]:toks.ends[b - 1]].lower(), "noun")
+
+
+def _position_played_as(toks: _Tokens) -> tuple[int, int] | None:
+    """The position after "plays/played as a/an" ("who plays as a centre-back for …"), as a token span."""
+    low, n = toks.low, len(toks.low)
+    for q in range(n - 3):
+        if low[q] in ("play", "plays", "played", "playing") and low[q + 1] == "as" and low[q + 2] in ("a", "an"):
+            for width in (2, 1):
+                if q + 3 + width <= n and " ".join(low[q + 3:q + 3 + width]) in POSITION_NOUNS:
+                    return q + 3, q + 3 + width
+    return None
 
 
 def _life_dates(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
