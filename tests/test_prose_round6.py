@@ -203,3 +203,20 @@ def test_plays_as_a_position_for_a_club() -> None:
     facts = _facts(["Which team does a player play for?", "Which position does a player play?"],
                    "Rita Oduro is a footballer who plays as a centre-back for the English club Harlow Athletic.")
     assert {("rita_oduro", "playsFor", "harlow_athletic"), ("rita_oduro", "plays", "centre_back")} <= facts
+
+
+def test_a_groups_possessive_stays_inside_a_name() -> None:
+    facts = _facts(["Which competition did a team win?"], "Harlow Athletic is a club. It won the FA Women's Trophy.")
+    assert ("harlow_athletic", "wins", "fa_women_s_trophy") in facts
+
+
+def test_a_month_alone_opens_the_sentence_and_the_club_after_it_refers_back() -> None:
+    facts = _facts(["Which team did a team defeat?"], "Harlow Athletic is a club. In May the club beat Sheffield "
+                                                      "Rovers 3–0.")
+    assert ("harlow_athletic", "defeats", "sheffield_rovers") in facts
+    assert not any(s == "may" for s, _, _ in facts)
+
+
+def test_the_club_that_wins_is_the_topic_even_untyped() -> None:
+    facts = _facts(["Which competition did a team win?"], "Harlow Athletic is a club. The club won the FA Cup in May.")
+    assert ("harlow_athletic", "wins", "fa_cup") in facts

@@ -18,7 +18,7 @@ from ...kg import KnowledgeGraph
 from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
-from .mentions import _is_cap, _iso, _Mention
+from .mentions import APPOSED_HEADS, _is_cap, _iso, _Mention
 from .nouns import fronted_nouns, noun_objects
 from .paraphrases import IMPLICIT_OBJECT, PARAPHRASES
 from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
@@ -1311,8 +1311,9 @@ def _own_doer(toks: _Tokens, comp: _Compiled, k: int) -> bool:
     """"The score, composed by X, won the award": a noun that is no property's word and does what
     the verb after it says is the doer itself, not the topic's part ("The capital is …", "The
     founder was …" and "The film stars …" stay the topic's)."""
-    if toks.stems[k] in comp.triggers or toks.stems[k] in comp.class_words:
-        return False
+    if toks.stems[k] in comp.triggers or toks.stems[k] in comp.class_words or toks.low[k] in APPOSED_HEADS or (
+            toks.stems[k] in _CLASS_NOUN_SYNONYMS):
+        return False  # "The club won …" is the club's (a class noun or one of its other words)
     q = k + 1
     if q < len(toks.low) and toks.low[q] == ",":  # past an apposition or a participle clause
         q = next((r + 1 for r in range(q + 1, len(toks.low)) if toks.low[r] == ","), len(toks.low))

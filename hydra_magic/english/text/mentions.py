@@ -168,6 +168,8 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     if low[k] in MONTHS and k + 1 < n and toks.kinds[k + 1] == "num" and (
             k == 0 or low[k - 1] in ("in", "on", "since")):
         return True  # "In May 2023 X won …": a date, then the name
+    if low[k] in MONTHS and k > 0 and low[k - 1] in ("in", "since", "until", "early", "late", "mid"):
+        return True  # "In May the club beat …": the month alone
     if k == 0 and low[k] in ADJECTIVES and k + 1 < n and toks.kinds[k + 1] == "word" and not _is_cap(toks, k + 1):
         return True  # "Common side effects include …"
     if k == 0 and _plural_noun_before_place(toks, k):
@@ -310,6 +312,10 @@ def _head_refuses(toks: _Tokens, k: int, j: int) -> bool:
     return False
 
 
+#: Plural group nouns whose possessive stays inside a name ("FA Women's Trophy", "People's Party").
+_GROUP_POSSESSORS = frozenset("women men children people ladies boys girls veterans workers".split())
+
+
 def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
     """How many tokens a joiner at ``j`` inside the name from ``k`` spans (``of``, ``of the``,
     ``&``, a colon, the dot of an initial or of ``Jr.``), or ``None`` where the name ends."""
@@ -336,6 +342,8 @@ def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
         return 1
     if w == "." and len(words[j - 1]) == 1 and words[j - 1].isupper():
         return 1  # initials: "J. J. Abrams"
+    if toks.kinds[j] == "pos" and low[j - 1] in _GROUP_POSSESSORS:
+        return 1  # "Ghana Women's Cup", "People's Party": a group's possessive inside the name
     if w == "." and low[j - 1] in ("jr", "sr", "st", "dr", "mr", "mrs", "bros"):
         return 1
     return None

@@ -14,6 +14,7 @@ from .words import (
     BARRIERS,
     DATE_PREPOSITIONS,
     DETERMINERS,
+    MONTHS,
     NOT_FILLERS,
     NUMBER_LEADS,
     OPENERS,
@@ -202,13 +203,18 @@ def _subject_after_date(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tup
     if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
         when = next((m for m in mentions if m.i == k0 + 1), None)
         if when is not None and when.kind in ("year", "date"):
-            if when.j < len(toks.low) and toks.low[when.j] in PRONOUNS:
-                return None, True, when.j  # "In 1895 she married …" refers back
-            if when.j < len(toks.low) and _refers_by_noun(toks, when.j):
-                return None, True, when.j  # "In 2015 the company took over …" refers back
-            who = next((m for m in mentions if m.i == when.j), None)
-            if who is not None and who.kind == "name" and not who.adjective:
-                return who, False, when.j
+            end = when.j
+        elif k0 + 2 < len(toks.low) and toks.low[k0 + 1] in MONTHS:
+            end = k0 + 2  # "In May the club beat …": the month alone
+        else:
+            return None
+        if end < len(toks.low) and toks.low[end] in PRONOUNS:
+            return None, True, end  # "In 1895 she married …" refers back
+        if end < len(toks.low) and _refers_by_noun(toks, end):
+            return None, True, end  # "In 2015 the company took over …" refers back
+        who = next((m for m in mentions if m.i == end), None)
+        if who is not None and who.kind == "name" and not who.adjective:
+            return who, False, end
     return None
 
 
