@@ -27,7 +27,8 @@ def test_a_former_role_several_modifiers_back_is_no_position() -> None:
 
 MEDICINE = ["Which disease does a drug treat?", "What is a side effect of a drug?", "When was a drug approved?",
             "Which drug class does a drug belong to?"]
-GEOGRAPHY = ["Which river does a city lie on?", "What is the population of a city?", "Which sea does a river flow into?"]
+GEOGRAPHY = ["Which river does a city lie on?", "What is the population of a city?",
+             "Which sea does a river flow into?"]
 
 
 def test_its_is_the_topic_when_only_the_topic_fits_the_property() -> None:
@@ -138,7 +139,8 @@ def test_a_name_in_brackets_after_an_opening_common_noun_is_the_subject() -> Non
     facts = _facts(["Where does a species live?", "Who described a species?"],
                    "The amber toad (Bufo aurantius) is a small toad found in mountain streams. It was first "
                    "described by the naturalist Giovanni Rossi in 1839.")
-    assert {("bufo_aurantius", "livesIn", "mountain_streams"), ("giovanni_rossi", "describes", "bufo_aurantius")} <= facts
+    assert {("bufo_aurantius", "livesIn", "mountain_streams"),
+            ("giovanni_rossi", "describes", "bufo_aurantius")} <= facts
 
 
 def test_a_relative_clause_after_the_opening_description_is_about_the_subject() -> None:
