@@ -222,3 +222,11 @@ def test_a_month_alone_opens_the_sentence_and_the_club_after_it_refers_back() ->
 def test_the_club_that_wins_is_the_topic_even_untyped() -> None:
     facts = _facts(["Which competition did a team win?"], "Harlow Athletic is a club. The club won the FA Cup in May.")
     assert ("harlow_athletic", "wins", "fa_cup") in facts
+
+
+@pytest.mark.parametrize("agent", ["a team led by the chemist Lena Hoff",
+                                   "a team at the University of Leiden led by Lena Hoff"])
+def test_the_leader_of_a_team_is_the_discoverer(agent: str) -> None:
+    facts = _facts(["Who discovered a drug?"], f"Dorvalin is a drug. Dorvalin was discovered in 2011 by {agent}.")
+    assert ("lena_hoff", "discovers", "dorvalin") in facts
+    assert not any(s in ("university_of_leiden", "team") for s, _, _ in facts)

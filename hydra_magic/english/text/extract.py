@@ -689,6 +689,8 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
             obj, gap, owner = _date_past_phrases(toks, mentions, k0, k1)
             if owner is not None and obj is not None:
                 return owner, obj, gap  # the verb's object, after its trigger
+        if obj is None and trig.inverse and toks.low[k1 - 1] == "by":
+            obj, gap = _team_leader(toks, mentions, k1), 0  # "by a team led by the chemist X": X, next to it
         if obj is None and k1 < len(toks.low) and toks.low[k1] == "and":
             # "The capital and largest city is Ljubljana": a noun joined to the label's, then the copula
             obj, gap = _object_after(_past_joined_noun(toks, k1), mentions, kinds, toks, subj)
@@ -746,6 +748,29 @@ def _date_past_phrases(toks: _Tokens, mentions: list[_Mention], k0: int, k: int
                 low[q].endswith("ed") and not _is_cap(toks, q)):
             break
     return None, 0, None
+
+
+#: Groups whose leader a text names as the doer ("discovered by a team led by X").
+_TEAM_NOUNS = frozenset("team group consortium".split())
+
+
+def _team_leader(toks: _Tokens, mentions: list[_Mention], k: int) -> _Mention | None:
+    """The name after "led/headed by" in "a team (at X) led by (the chemist) Y" from ``k``: the group
+    acted, its leader is who the text credits; ``None`` when the phrase is not there."""
+    low, n = toks.low, len(toks.low)
+    if k + 1 >= n or low[k] not in ("a", "the") or low[k + 1] not in _TEAM_NOUNS:
+        return None
+    for q in range(k + 2, min(n - 2, k + 12)):
+        if low[q] in ("led", "headed") and low[q + 1] == "by":
+            r = q + 2
+            if r < n and low[r] in ("the", "a", "an"):
+                r += 1
+                while r < n and r - q < 6 and toks.kinds[r] == "word" and toks.words[r].islower():
+                    r += 1
+            return next((m for m in mentions if m.i == r and m.kind == "name" and not m.adjective), None)
+        if toks.kinds[q] == "punct" or low[q] in _DATE_GAP_STOPS:
+            return None
+    return None
 
 
 def _past_joined_noun(toks: _Tokens, k: int) -> int:
