@@ -230,3 +230,10 @@ def test_the_leader_of_a_team_is_the_discoverer(agent: str) -> None:
     facts = _facts(["Who discovered a drug?"], f"Dorvalin is a drug. Dorvalin was discovered in 2011 by {agent}.")
     assert ("lena_hoff", "discovers", "dorvalin") in facts
     assert not any(s in ("university_of_leiden", "team") for s, _, _ in facts)
+
+
+@pytest.mark.parametrize("sentence, actor", [("Tom Ash plays a fisherman drawn into smuggling.", "tom_ash"),
+                                             ("Lea Moran co-stars.", "lea_moran")])
+def test_plays_a_role_and_co_stars_name_the_topics_cast(sentence: str, actor: str) -> None:
+    facts = _facts(["Who starred in a film?"], "Iron Bay is a 2021 British thriller. " + sentence)
+    assert (actor, "starsIn", "iron_bay") in facts

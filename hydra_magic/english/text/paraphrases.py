@@ -91,5 +91,5 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
 IMPLICIT_OBJECT: dict[str, tuple[str, ...]] = {
     "star in": ("play* the lead", "play* the leading role", "play* the leading roles", "play* the lead role",
                 "play* the lead roles", "play* the title role", "play* the main role", "play* the main roles",
-                "star* as"),
+                "star* as", "co-star*", "play* a", "play* an"),
 }
