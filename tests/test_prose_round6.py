@@ -237,3 +237,15 @@ def test_the_leader_of_a_team_is_the_discoverer(agent: str) -> None:
 def test_plays_a_role_and_co_stars_name_the_topics_cast(sentence: str, actor: str) -> None:
     facts = _facts(["Who starred in a film?"], "Iron Bay is a 2021 British thriller. " + sentence)
     assert (actor, "starsIn", "iron_bay") in facts
+
+
+def test_other_cities_include_more_cities_of_the_topic_country() -> None:
+    facts = _facts(["Which country is a city located in?"] + GEOGRAPHY,
+                   "Norvana is a landlocked country. The Lenva flows into the Grey Sea. Other major cities include "
+                   "Drask, an industrial centre on the Lenva, and the spa town of Lensa.")
+    assert {("drask", "locatedIn", "norvana"), ("lensa", "locatedIn", "norvana")} <= facts
+
+
+def test_other_cities_of_a_topic_that_is_no_country_state_nothing() -> None:
+    facts = _facts(["Which country is a city located in?"], "Tarvo is a city. Other cities include Drask and Lensa.")
+    assert not any(p == "locatedIn" for _, p, _ in facts)

@@ -133,6 +133,8 @@ def _extract_sentence(
     _label_noun_relations(site, comp, rels)
     _role_noun_relations(site, comp, rels)
     _implicit_object_relations(site, comp, rels)
+    if toks.low[0] == "other" and site.onto is not None:
+        _other_members(site, comp, rels)
     if "supporting" in toks.low and rels:
         _supporting_roles(site, comp, rels)
     if subject is not None:
@@ -982,6 +984,37 @@ def _implicit_object_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -
                 if _snake(m.name) != _snake(owner.name):
                     rels.append(_Rel(prop.iri, m, owner, 0.6, len(rels)))
             return
+
+
+def _other_members(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """"Other (large) cities include A, on the lake, and the town of B": in a paragraph about one
+    country, A and B are more of its cities -- (A, prop, owner) for the one object property whose
+    domain is the plural noun's class and whose range the topic's known class fits (the topic is the
+    owner). The first name after "include" and the one after the last "and"."""
+    toks, low, n, onto = site.toks, site.toks.low, len(site.toks.low), site.onto
+    q = next((q for q in range(2, min(n, 5)) if low[q] in ("include", "includes", "included")), -1)
+    if q < 0 or onto is None or not all(toks.words[r].islower() for r in range(1, q)):
+        return
+    cls = comp.class_labels.get((toks.stems[q - 1],))
+    # the property of the class whose range a known class of the topic fits ("other": more of the topic's)
+    topic = [(m, known) for m, known in site.owners[:1] if site.topic is not None and m.text == site.topic.text]
+    props = [(p, m) for p in comp.props.values() if p.kind == "object" and cls is not None
+             and any(onto.is_subclass(cls, d) for d in p.domain)
+             for m, known in topic if any(onto.is_subclass(k, r) for k in known for r in p.range)]
+    if len(props) != 1:
+        return
+    prop, owner = props[0]
+    names = [m for m in site.mentions if m.kind == "name" and not m.adjective and m.i == q + 1]
+    last_and = max((r for r in range(q + 2, n) if low[r] == "and"), default=-1)
+    if names and last_and > names[0].j:
+        r = last_and + 1
+        if r < n and low[r] == "the":  # "and the spa town of B"
+            t = r + 1
+            while t < n and toks.words[t].islower() and low[t] != "of":
+                t += 1
+            r = t + 1 if t < n and low[t] == "of" else r
+        names += [m for m in site.mentions if m.i == r and m.kind == "name" and not m.adjective]
+    rels += [_Rel(prop.iri, m, owner, 0.6, len(rels) + i) for i, m in enumerate(names)]
 
 
 #: What follows "with <names>" that casts them too: "with X and Y in supporting roles".
