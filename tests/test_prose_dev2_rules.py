@@ -1,4 +1,4 @@
-"""Prose reading on the dev2 paragraphs (issue 16, helper h-prose2): rules found on dev paragraphs written for the
+"""Prose reading, dev2 round (issue 16): rules found on dev paragraphs written for the purpose (``dev2-*``),
 each general (no paragraph's words)."""
 
 from __future__ import annotations
