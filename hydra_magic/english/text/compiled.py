@@ -469,6 +469,9 @@ def _split_match(toks: _Tokens, q0: int, trig: _Trigger) -> int | None:
     stems, words, n = toks.stems, toks.words, len(toks.stems)
     if _object_noun_gap(toks, q0, trig):
         return q0 + 2  # "studied architecture at X", "plays football for X": the verb's own object between
+    role_end = _role_as_gap(toks, q0, trig)
+    if role_end:
+        return role_end  # "plays as a centre-back for X": the role between
     if stems[q0] not in ("and", ",", "or"):
         if trig.learned or trig.stems[-1] not in GAP_PREPOSITIONS:
             return None
@@ -502,6 +505,20 @@ def _object_noun_gap(toks: _Tokens, q0: int, trig: _Trigger) -> bool:
     w = toks.words[q0]
     field = w in _FIELD_NOUNS or (len(w) > 5 and w.endswith(("ics", "ogy", "omy", "istry")))
     return field and toks.kinds[q0] == "word" and toks.stems[q0 + 1] == trig.stems[-1]
+
+
+def _role_as_gap(toks: _Tokens, q0: int, trig: _Trigger) -> int:
+    """Where a two-word trigger ends when "as a/an <one or two lower-case words>" stands between its
+    verb and its preposition ("plays as a centre-back for"); 0 when it does not."""
+    low, n = toks.low, len(toks.low)
+    if (trig.learned or len(trig.stems) != 2 or trig.stems[-1] not in GAP_PREPOSITIONS or q0 + 3 >= n
+            or low[q0] != "as" or low[q0 + 1] not in ("a", "an")):
+        return 0
+    for q in (q0 + 3, q0 + 4):
+        if q < n and toks.stems[q] == trig.stems[-1] and all(
+                toks.kinds[r] == "word" and toks.words[r].islower() for r in range(q0 + 2, q)):
+            return q + 1
+    return 0
 
 
 def _gapped_preposition(toks: _Tokens, q0: int, prep: str) -> int | None:

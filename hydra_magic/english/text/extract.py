@@ -18,7 +18,7 @@ from ...kg import KnowledgeGraph
 from ...ontology import Ontology, OntProperty
 from ...sentences import split_sentences
 from .compiled import _Compiled, _compiled, _match_triggers, _mentions, _Trigger
-from .mentions import _iso, _Mention
+from .mentions import APPOSED_HEADS, _is_cap, _iso, _Mention
 from .nouns import fronted_nouns, noun_objects
 from .paraphrases import IMPLICIT_OBJECT, PARAPHRASES
 from .reference import References, pronoun_after_group, pronoun_after_rival, subject_group
@@ -33,6 +33,7 @@ from .subjects import (
     _of_owner,
     _possessed_subject,
     _of_subject,
+    _set_off,
     _Rel,
     _sentence_subject,
 )
@@ -108,6 +109,10 @@ def _extract_sentence(
     mentions = _mentions(toks, comp)
     state.refs.join_short_names(toks, mentions, base, state.topic[0] if state.topic and state.topic_alone else "")
     subject, refers_back, intro_end = _sentence_subject(toks, mentions)
+    if refers_back and state.topic is None and last_subject is None:
+        named = _bracketed_name(toks, mentions)
+        if named is not None:  # "The amber newt (Triturus aurantius) is …" opening the text
+            subject, refers_back = named, False
     back_ref: _Mention | None = None
     if refers_back or (subject is None and state.topic is not None and not _names_any(mentions)):
         # "Common side effects include nausea": a sentence that names nothing is about the topic
@@ -128,6 +133,10 @@ def _extract_sentence(
     _label_noun_relations(site, comp, rels)
     _role_noun_relations(site, comp, rels)
     _implicit_object_relations(site, comp, rels)
+    if toks.low[0] == "other" and site.onto is not None:
+        _other_members(site, comp, rels)
+    if "supporting" in toks.low and rels:
+        _supporting_roles(site, comp, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
         if "(" in toks.low and state.ontology is not None:
@@ -136,6 +145,10 @@ def _extract_sentence(
             _category_relation(site, comp, rels)
     if len(comp.position_props) == 1:
         _position_relations(site, comp.position_props[0], rels)
+    if subject is not None and subject is not back_ref and subject.j < len(toks.low) and toks.low[subject.j] == "(":
+        _life_dates(site, comp, rels)
+    if back_ref is not None and rels and toks.low[_first_word(toks, intro_end)] in ("it", "its"):
+        _pronoun_to_fitting_topic(site, comp, rels)
     order = len(rels)
     if comp.model is not None and subject is not None:
         order = _model_relations(toks, mentions, subject, comp, rels, order)
@@ -188,6 +201,21 @@ def _date_property(onto: Ontology, words: tuple[str, ...]) -> URIRef | None:
     return found[0] if len(found) == 1 else None
 
 
+def _bracketed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
+    """The name in brackets right after an opening "The <lower-case words>": "The amber newt (Triturus
+    aurantius) is …" names its subject there; else ``None``."""
+    low, n = toks.low, len(toks.low)
+    if n < 5 or low[0] != "the":
+        return None
+    q = 1
+    while q < min(n, 5) and toks.kinds[q] == "word" and toks.words[q].islower():
+        q += 1
+    if q == 1 or q >= n or toks.words[q] != "(":
+        return None
+    m = next((m for m in mentions if m.i == q + 1 and m.kind == "name" and not m.adjective), None)
+    return m if m is not None and m.j < n and toks.words[m.j] == ")" else None
+
+
 def _ambiguous_pronoun(toks: _Tokens, mentions: list[_Mention], subject: _Mention | None,
                        group: list[_Mention], refs: References) -> _Mention | None:
     """A "he"/"she" opening a later clause that may mean another than the subject, as a mention
@@ -208,7 +236,11 @@ def _back_reference(toks: _Tokens, comp: _Compiled, state: _ChunkState,
                     last_subject: tuple[str, int, int] | None, intro_end: int, base: int) -> _Mention | None:
     """What a sentence that refers back ("She …", "The film …", "In 1895 she …") is about: an
     earlier mention (its span in an earlier sentence), ambiguous when a pronoun fits several."""
-    antecedent = _antecedent(toks, comp, state, intro_end) or _noun_reference(toks, state, intro_end)
+    antecedent = _antecedent(toks, comp, state, intro_end)
+    k = _first_word(toks, intro_end)
+    if antecedent is None and toks.low[k] == "the" and k + 1 < len(toks.low) and _own_doer(toks, comp, k + 1):
+        return None
+    antecedent = antecedent or _noun_reference(toks, state, intro_end)
     pronoun, q = "", 0
     by_noun = antecedent is not None
     if antecedent is None:
@@ -412,6 +444,8 @@ def _role_gap(site: _Site, k1: int, obj: _Mention) -> bool:
     determiner, then words of a noun phrase and no preposition or verb ("bought the Portuguese
     sardine maker X", "married the French physicist X"); "sold under the brand name X" is not."""
     toks = site.toks
+    if k1 < len(toks.low) and toks.low[k1] == "," and _set_off(toks, obj):
+        k1 += 1  # "His wife, the sculptor X, …": the role set off with the name
     if obj.kind != "name" or obj.i - k1 < 2 or toks.low[k1] not in _ROLE_DETERMINERS:
         return False
     for q in range(k1 + 1, obj.i):
@@ -436,7 +470,18 @@ def _participle_after_other_name(site: _Site, k0: int, subj: _Mention | None) ->
     before = next((m for m in site.mentions if m.j == k0 - 1 and m.kind in ("name", "quoted")), None)
     if before is None or before.adjective or before.key == subj.key or before.name == subj.name:
         return False
+    if _located_class_noun(site, before.i):
+        return False  # "a country in central Europe, bordered by …": the country is
     return not (before.i > 0 and toks.low[before.i - 1] == "by")  # "a film by X, produced by Y": the film
+
+
+def _located_class_noun(site: _Site, k: int) -> bool:
+    """The name at ``k`` only locates a class noun before it: "a country in (central) Europe"."""
+    toks = site.toks
+    q = k - 1
+    while q > 0 and k - q <= 2 and toks.kinds[q] == "word" and toks.words[q].islower() and toks.low[q] != "in":
+        q -= 1
+    return q > 0 and toks.low[q] == "in" and toks.stems[q - 1] in site.class_words
 
 
 def _relative_with_it(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozenset[str],
@@ -477,8 +522,17 @@ def _relative_of_another(site: _Site, k0: int, subj: _Mention | None) -> bool:
                 return False  # "…, which it sells": the clause has its own subject
             if any(m.i == r + 1 and m.kind == "name" for m in site.mentions):
                 return False
+            if subj is site.back_ref and _opening_description(toks, site.intro_end, r - 1):
+                return False  # "The drug, which blocks X, …": the description is the subject's
             return not any(m.j == r - 1 and m.kind in ("name", "quoted", "value") for m in site.mentions)
     return False
+
+
+def _opening_description(toks: _Tokens, start: int, end: int) -> bool:
+    """Tokens ``start``..``end`` (exclusive) are the sentence's opening "the/this <lower-case noun(s)>"."""
+    k = _first_word(toks, start)
+    return toks.low[k] in ("the", "this") and 1 <= end - k - 1 <= 3 and all(
+        toks.kinds[q] == "word" and toks.words[q].islower() for q in range(k + 1, end))
 
 
 def _whose_clause(toks: _Tokens, k: int) -> int:
@@ -568,6 +622,35 @@ def _implicit_owner(site: _Site, ends: Sequence[URIRef]) -> _Mention | None:
     if len(fitting) > 1:
         return replace(fitting[0], candidates=tuple(dict.fromkeys(m.name for m in fitting)))
     return fitting[0] if fitting else None
+
+
+def _first_word(toks: _Tokens, k: int) -> int:
+    """The first token from ``k`` that is no punctuation."""
+    while k < len(toks.low) - 1 and toks.kinds[k] == "punct":
+        k += 1
+    return k
+
+
+def _pronoun_to_fitting_topic(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """"It"/"its" read as the previous sentence's subject, where the property's end there fits the
+    paragraph's topic by a known class and the previous subject by none ("X is a drug. The agency
+    approved X. Its side effects include …": the drug's): the topic, as for an implicit owner."""
+    onto, ref = site.onto, site.back_ref
+    if onto is None or ref is None or len(site.owners) < 2:
+        return
+    (topic, topic_known), (prev, prev_known) = site.owners[0], site.owners[1]
+    if _snake(ref.name) != _snake(prev.name):
+        return
+    for k, r in enumerate(rels):
+        prop = comp.props.get(r.prop)
+        if prop is None or ref not in (r.subj, r.obj):
+            continue
+        ends = prop.domain if r.subj is ref else prop.range
+        if not ends or not any(onto.is_subclass(c, e) for c in topic_known for e in ends):
+            continue
+        if prev_known and any(onto.is_subclass(c, e) for c in prev_known for e in ends):
+            continue
+        rels[k] = replace(r, subj=topic) if r.subj is ref else replace(r, obj=topic)
 
 
 def _topic_mention(state: _ChunkState, base: int) -> _Mention | None:
@@ -680,6 +763,13 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
         if obj is None and "name" not in kinds and not kinds.isdisjoint(("year", "date")):
             # "founded by Bill Gates and Paul Allen in 1975": the time follows the agent
             obj, gap = _object_after(_past_agent(toks, mentions, k1), mentions, kinds, toks, subj)
+        if obj is None and "date" in kinds and "name" not in kinds:
+            # "died of tuberculosis on 17 December 1830", "died at his home in Bath on 17 June 2024"
+            obj, gap, owner = _date_past_phrases(toks, mentions, k0, k1)
+            if owner is not None and obj is not None:
+                return owner, obj, gap  # the verb's object, after its trigger
+        if obj is None and trig.inverse and toks.low[k1 - 1] == "by":
+            obj, gap = _team_leader(toks, mentions, k1), 0  # "by a team led by the chemist X": X, next to it
         if obj is None and k1 < len(toks.low) and toks.low[k1] == "and":
             # "The capital and largest city is Ljubljana": a noun joined to the label's, then the copula
             obj, gap = _object_after(_past_joined_noun(toks, k1), mentions, kinds, toks, subj)
@@ -697,8 +787,8 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
             subj = None
     else:
         obj, gap = _object_before(k0, mentions, kinds, toks, subj)
-        if obj is None:
-            return None
+        if obj is None or (obj.i > 0 and toks.kinds[obj.i - 1] == "pos"):
+            return None  # "the country's 310,000 inhabitants": another owner's
         if trig.subject_after:
             subj = next(
                 (
@@ -711,13 +801,64 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
     return subj, obj, gap
 
 
+#: Words that end the phrases a date may stand after: another clause or item starts there.
+_DATE_GAP_STOPS = frozenset("and or but which who whom that while when where after before until since".split())
+
+
+def _date_past_phrases(toks: _Tokens, mentions: list[_Mention], k0: int, k: int
+                       ) -> tuple[_Mention | None, int, _Mention | None]:
+    """A full date after "on" that ends the prepositional phrases following a trigger ``k0``..``k``
+    ("died of tuberculosis on …", "died at his home in Bath on …"), with the date's owner when it is
+    the active verb's object ("The agency approved Corvaxin on …": Corvaxin's, not the agency's). No
+    date when a comma, a verb or a conjunction stands first, or the verb's object is no name ("approved
+    velmostat on …"). A full date only: it states its day, so it can only be the clause's."""
+    low, n = toks.low, len(toks.low)
+    owner = None
+    if (k0 == 0 or low[k0 - 1] not in AUXILIARIES) and k < n and low[k] not in PREPS:
+        owner = next((m for m in mentions if m.i == k and m.kind == "name" and not m.adjective), None)
+        if owner is None:
+            return None, 0, None
+    for q in range(owner.j if owner else k, min(n - 1, k + 10)):
+        if low[q] == "on":
+            date = next((m for m in mentions if m.i == q + 1 and m.kind == "date"), None)
+            if date is not None:
+                return date, q + 1 - k, owner
+        if toks.kinds[q] == "punct" or low[q] in _DATE_GAP_STOPS or low[q] in AUXILIARIES or (
+                low[q].endswith("ed") and not _is_cap(toks, q)):
+            break
+    return None, 0, None
+
+
+#: Groups whose leader a text names as the doer ("discovered by a team led by X").
+_TEAM_NOUNS = frozenset("team group consortium".split())
+
+
+def _team_leader(toks: _Tokens, mentions: list[_Mention], k: int) -> _Mention | None:
+    """The name after "led/headed by" in "a team (at X) led by (the chemist) Y" from ``k``: the group
+    acted, its leader is who the text credits; ``None`` when the phrase is not there."""
+    low, n = toks.low, len(toks.low)
+    if k + 1 >= n or low[k] not in ("a", "the") or low[k + 1] not in _TEAM_NOUNS:
+        return None
+    for q in range(k + 2, min(n - 2, k + 12)):
+        if low[q] in ("led", "headed") and low[q + 1] == "by":
+            r = q + 2
+            if r < n and low[r] in ("the", "a", "an"):
+                r += 1
+                while r < n and r - q < 6 and toks.kinds[r] == "word" and toks.words[r].islower():
+                    r += 1
+            return next((m for m in mentions if m.i == r and m.kind == "name" and not m.adjective), None)
+        if toks.kinds[q] == "punct" or low[q] in _DATE_GAP_STOPS:
+            return None
+    return None
+
+
 def _past_joined_noun(toks: _Tokens, k: int) -> int:
     """The copula after "and" and lower-case words at ``k`` that end the sentence's opening noun phrase
     ("The capital and largest city is X": at "is"); ``k`` when the words do not end in a copula. Only
     right after "the"/"its" and the label: the phrase is the sentence's subject."""
     low, n = toks.low, len(toks.low)
     for q in range(k + 1, min(n, k + 5)):
-        if low[q] in ("is", "was"):
+        if low[q] in ("is", "was") or low[q] == ",":  # "Its capital and largest city, X, lies on …"
             return q if q > k + 1 and k >= 2 and low[0] in ("the", "its") else k
         if toks.kinds[q] != "word" or not toks.words[q].islower() or low[q] in NOT_FILLERS or low[q] in PREPS:
             return k
@@ -922,6 +1063,62 @@ def _implicit_object_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -
             return
 
 
+def _other_members(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """"Other (large) cities include A, on the lake, and the town of B": in a paragraph about one
+    country, A and B are more of its cities -- (A, prop, owner) for the one object property whose
+    domain is the plural noun's class and whose range the topic's known class fits (the topic is the
+    owner). The first name after "include" and the one after the last "and"."""
+    toks, low, n, onto = site.toks, site.toks.low, len(site.toks.low), site.onto
+    q = next((q for q in range(2, min(n, 5)) if low[q] in ("include", "includes", "included")), -1)
+    if q < 0 or onto is None or not all(toks.words[r].islower() for r in range(1, q)):
+        return
+    cls = comp.class_labels.get((toks.stems[q - 1],))
+    # the property of the class whose range a known class of the topic fits ("other": more of the topic's)
+    topic = [(m, known) for m, known in site.owners[:1] if site.topic is not None and m.text == site.topic.text]
+    props = [(p, m) for p in comp.props.values() if p.kind == "object" and cls is not None
+             and any(onto.is_subclass(cls, d) for d in p.domain)
+             for m, known in topic if any(onto.is_subclass(k, r) for k in known for r in p.range)]
+    if len(props) != 1:
+        return
+    prop, owner = props[0]
+    names = [m for m in site.mentions if m.kind == "name" and not m.adjective and m.i == q + 1]
+    last_and = max((r for r in range(q + 2, n) if low[r] == "and"), default=-1)
+    if names and last_and > names[0].j:
+        r = last_and + 1
+        if r < n and low[r] == "the":  # "and the spa town of B"
+            t = r + 1
+            while t < n and toks.words[t].islower() and low[t] != "of":
+                t += 1
+            r = t + 1 if t < n and low[t] == "of" else r
+        names += [m for m in site.mentions if m.i == r and m.kind == "name" and not m.adjective]
+    rels += [_Rel(prop.iri, m, owner, 0.6, len(rels) + i) for i, m in enumerate(names)]
+
+
+#: What follows "with <names>" that casts them too: "with X and Y in supporting roles".
+_SUPPORTING = (("in", "supporting", "roles"), ("in", "supporting", "role"), ("in", "a", "supporting", "role"))
+
+
+def _supporting_roles(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """"X stars in F, with Y and Z in supporting roles": Y and Z are in F too -- for the property of
+    the cast (the one with implicit-object phrases, :data:`.paraphrases.IMPLICIT_OBJECT`) that the
+    sentence already read, with the same object."""
+    toks, low, n = site.toks, site.toks.low, len(site.toks.low)
+    read = [r for r in rels if _implicit_phrases(comp.props[r.prop].label)] if comp.props else []
+    if not read:
+        return
+    for q in range(n - 1):
+        if low[q] != "with":
+            continue
+        first = next((m for m in site.mentions if m.i == q + 1 and m.kind == "name" and not m.adjective), None)
+        if first is None:
+            continue
+        names = [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
+        end = names[-1].j
+        if any(tuple(low[end:end + len(p)]) == p for p in _SUPPORTING):
+            rels += [_Rel(read[0].prop, m, read[0].obj, 0.6, len(rels) + i) for i, m in enumerate(names)]
+            return
+
+
 @lru_cache(maxsize=4096)
 def _implicit_phrases(label: str) -> tuple[tuple[str, ...], ...]:
     """The token sequences of the implicit-object phrases of a label, each verb in its forms."""
@@ -999,10 +1196,51 @@ def _position_relations(site: _Site, prop: URIRef, rels: list[_Rel]) -> None:
         if pos is None and m.j + 2 < n and low[m.j] == "," and low[m.j + 1] in ("a", "an", "the"):
             pos = _position_apposed(toks, m.j + 2)
         if pos is not None:
-            a, b = pos
-            noun = _Mention(a, b, toks.starts[a], toks.ends[b - 1], toks.text[toks.starts[a]:toks.ends[b - 1]].lower(),
-                            "noun")
-            rels.append(_Rel(prop, m, noun, 0.8, len(rels)))
+            rels.append(_Rel(prop, m, _noun_mention(toks, *pos), 0.8, len(rels)))
+    played = _position_played_as(toks)
+    if played is not None and site.subject is not None and site.subject.kind == "name":
+        rels.append(_Rel(prop, site.subject, _noun_mention(toks, *played), 0.8, len(rels)))
+
+
+def _noun_mention(toks: _Tokens, a: int, b: int) -> _Mention:
+    return _Mention(a, b, toks.starts[a], toks.ends[b - 1], toks.text[toks.starts[a]:toks.ends[b - 1]].lower(), "noun")
+
+
+def _position_played_as(toks: _Tokens) -> tuple[int, int] | None:
+    """The position after "plays/played as a/an" ("who plays as a centre-back for …"), as a token span."""
+    low, n = toks.low, len(toks.low)
+    for q in range(n - 3):
+        if low[q] in ("play", "plays", "played", "playing") and low[q + 1] == "as" and low[q + 2] in ("a", "an"):
+            for width in (2, 1):
+                if q + 3 + width <= n and " ".join(low[q + 3:q + 3 + width]) in POSITION_NOUNS:
+                    return q + 3, q + 3 + width
+    return None
+
+
+def _life_dates(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """A life span in brackets after the subject: "X (12 May 1931 – 4 February 2008) was …" -> the
+    birth and death dates, "X (born 12 May 1931) is …" -> the birth date; for the date properties
+    whose labels name a birth and a death."""
+    toks, subj = site.toks, site.subject
+    if subj is None:
+        return
+    dates = {m.i: m for m in site.mentions if m.kind == "date"}
+    q = subj.j + 1
+    born = q < len(toks.low) and toks.low[q] == "born"
+    first = dates.get(q + 1 if born else q)
+    if first is None:
+        return
+    second = None
+    if not born and first.j + 1 < len(toks.low) and toks.words[first.j] in ("–", "-", "—", "to"):
+        second = dates.get(first.j + 1)
+    end = (second or first).j
+    if end >= len(toks.low) or toks.low[end] != ")" or (second is None and not born):
+        return
+    for ends, date in (("birth", first), ("death", second)):
+        prop = next((p.iri for p in comp.props.values()
+                     if p.kind == "data" and p.datatype == XSD.date and ends in p.label.split()), None)
+        if date is not None and prop is not None:
+            rels.append(_Rel(prop, subj, date, 1.0, len(rels)))
 
 
 def _position_before(toks: _Tokens, k: int) -> tuple[int, int] | None:
@@ -1013,9 +1251,21 @@ def _position_before(toks: _Tokens, k: int) -> tuple[int, int] | None:
         span = k - 2, k
     elif k >= 1 and low[k - 1] in POSITION_NOUNS and toks.kinds[k - 1] == "word":
         span = k - 1, k
-    if span is None or (span[0] > 0 and low[span[0] - 1] in _FORMER | {"retired"}):
+    if span is None or _former_before(toks, span[0]):
         return None  # "the former goalkeeper Declan Moore" plays no longer
     return span
+
+
+def _former_before(toks: _Tokens, k: int) -> bool:
+    """A past-role word among the (up to three) modifiers before token ``k``, back to a determiner:
+    "the former Scotland defender", "a retired Irish international goalkeeper"."""
+    for q in range(k - 1, max(-1, k - 4), -1):
+        w = toks.low[q]
+        if w in _FORMER or w == "retired":
+            return True
+        if toks.kinds[q] != "word" or w in DETERMINERS:
+            return False
+    return False
 
 
 def _position_apposed(toks: _Tokens, k: int) -> tuple[int, int] | None:
@@ -1190,6 +1440,23 @@ def _noun_reference(toks: _Tokens, state: _ChunkState, start: int = 0) -> tuple[
     if k + 1 < len(toks.low) and toks.low[k] == "the" and toks.kinds[k + 1] == "word":
         return state.topic
     return None
+
+
+def _own_doer(toks: _Tokens, comp: _Compiled, k: int) -> bool:
+    """"The score, composed by X, won the award": a noun that is no property's word and does what
+    the verb after it says is the doer itself, not the topic's part ("The capital is …", "The
+    founder was …" and "The film stars …" stay the topic's)."""
+    if toks.stems[k] in comp.triggers or toks.stems[k] in comp.class_words or toks.low[k] in APPOSED_HEADS or (
+            toks.stems[k] in _CLASS_NOUN_SYNONYMS):
+        return False  # "The club won …" is the club's (a class noun or one of its other words)
+    q = k + 1
+    if q < len(toks.low) and toks.low[q] == ",":  # past an apposition or a participle clause
+        q = next((r + 1 for r in range(q + 1, len(toks.low)) if toks.low[r] == ","), len(toks.low))
+    return q < len(toks.low) and toks.low[q] in _DOER_VERBS
+
+
+#: Verbs whose subject does something itself (a noun before them is no property of the topic).
+_DOER_VERBS = frozenset("won wins received receives earned earns became topped reached sold".split())
 
 
 def _resolve(rels: list[_Rel]) -> list[_Rel]:

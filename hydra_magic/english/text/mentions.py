@@ -178,8 +178,12 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     if low[k] in MONTHS and k + 1 < n and toks.kinds[k + 1] == "num" and (
             k == 0 or low[k - 1] in ("in", "on", "since")):
         return True  # "In May 2023 X won …": a date, then the name
+    if low[k] in MONTHS and k > 0 and low[k - 1] in ("in", "since", "until", "early", "late", "mid"):
+        return True  # "In May the club beat …": the month alone
     if k == 0 and low[k] in ADJECTIVES and k + 1 < n and toks.kinds[k + 1] == "word" and not _is_cap(toks, k + 1):
         return True  # "Common side effects include …"
+    if k == 0 and _plural_noun_before_place(toks, k):
+        return True  # "Researchers at Norvik …", "Glands in the skin …": a plural common noun opens the sentence
     if (
         k == 0
         and (
@@ -194,6 +198,21 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     ):
         return True
     return low[k] == "the" and not keep_the and k + 1 < n and _is_cap(toks, k + 1)
+
+
+def _plural_noun_before_place(toks: _Tokens, k: int) -> bool:
+    """A one-word plural opening the sentence before "in"/"at"/"from" and no number: a common noun
+    ("Regulators in Japan", "Researchers at X"), not a name ("Athens in 2004" stays one)."""
+    low, n = toks.low, len(toks.low)
+    w = low[k]
+    return (
+        k + 2 < n
+        and len(w) > 4
+        and w.endswith("s")
+        and not w.endswith(("ss", "us", "is"))
+        and low[k + 1] in ("in", "at", "from")
+        and toks.kinds[k + 2] != "num"
+    )
 
 
 def _number_opens_name(toks: _Tokens, k: int) -> bool:
@@ -245,8 +264,10 @@ _NOT_ENZYMES = frozenset("base case vase phase lease release purchase increase d
 
 
 def _enzyme_head(w: str) -> bool:
-    """A lower-case head that makes a name before it an enzyme's or a receptor's ("… reductase")."""
-    return (len(w) > 5 and w.endswith("ase") and w not in _NOT_ENZYMES) or w in ("receptor", "receptors")
+    """A lower-case head that makes a name before it an enzyme's or a receptor's ("… reductase"), or
+    an eponymous disease's ("Usher syndrome", "Lyme disease")."""
+    return (len(w) > 5 and w.endswith("ase") and w not in _NOT_ENZYMES) or w in (
+        "receptor", "receptors", "syndrome", "disease")
 
 
 def _epithet(toks: _Tokens, q: int) -> bool:
@@ -301,6 +322,10 @@ def _head_refuses(toks: _Tokens, k: int, j: int) -> bool:
     return False
 
 
+#: Plural group nouns whose possessive stays inside a name ("FA Women's Trophy", "People's Party").
+_GROUP_POSSESSORS = frozenset("women men children people ladies boys girls veterans workers".split())
+
+
 def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
     """How many tokens a joiner at ``j`` inside the name from ``k`` spans (``of``, ``of the``,
     ``&``, a colon, the dot of an initial or of ``Jr.``), or ``None`` where the name ends."""
@@ -327,6 +352,8 @@ def _joiner_in_name(toks: _Tokens, k: int, j: int, last: int) -> int | None:
         return 1
     if w == "." and len(words[j - 1]) == 1 and words[j - 1].isupper():
         return 1  # initials: "J. J. Abrams"
+    if toks.kinds[j] == "pos" and low[j - 1] in _GROUP_POSSESSORS:
+        return 1  # "Ghana Women's Cup", "People's Party": a group's possessive inside the name
     if w == "." and low[j - 1] in ("jr", "sr", "st", "dr", "mr", "mrs", "bros"):
         return 1
     return None
@@ -365,6 +392,8 @@ def _name_mention(toks: _Tokens, k: int, last: int) -> _Mention:
         m.adjective = True  # "American songwriters", "Japanese anime"
     if last - first == 1 and "-" in words[first] and words[first].rsplit("-", 1)[1].islower():
         m.adjective = True  # "Canada-based producer", "Oscar-winning"
+    if last + 1 < n and low[last] in PERSON_NOUNS and not _is_cap(toks, last) and _is_cap(toks, last + 1):
+        m.adjective = True  # "the former Scotland defender Alan McKee": the name only qualifies the role
     return m
 
 

@@ -131,6 +131,7 @@ def noun_objects(toks: _Tokens, k1: int, mentions: list[_Mention], class_words: 
             break  # "the soil bacterium Streptomyces griseus": the phrase describes the name
         if end - q == 2 and toks.low[q] in _KIND_NOUNS and _code_like(toks.words[q + 1]):
             q += 1  # "the enzyme cyclooxygenase-2"
+        end = _office_end(toks, end, mentions)
         a, b = toks.starts[q], toks.ends[end - 1]
         out.append(_Mention(q, end, a, b, toks.text[a:b], "noun"))
         if len(out) > 1 and toks.low[q - 1] in ("and", "or"):
@@ -139,6 +140,27 @@ def noun_objects(toks: _Tokens, k1: int, mentions: list[_Mention], class_words: 
         if q < 0:
             break
     return out[:keep]
+
+
+#: Offices a person holds, named with what they are held of ("minister of research", "mayor of X").
+OFFICE_NOUNS = frozenset(
+    "minister mayor president ambassador governor senator secretary chancellor chairman chairwoman premier "
+    "consul envoy commissioner treasurer rector dean provost director head".split())
+
+
+def _office_end(toks: _Tokens, end: int, mentions: list[_Mention]) -> int:
+    """An office noun ending at ``end`` keeps its "of/to/for" complement, a name or a noun phrase
+    ("minister of research", "mayor of Bologna", "ambassador to Mexico"): the office is the whole."""
+    n = len(toks.low)
+    if toks.low[end - 1] not in OFFICE_NOUNS or end + 1 >= n or toks.low[end] not in ("of", "to", "for"):
+        return end
+    q = end + 1 + (toks.low[end + 1] == "the")
+    name = next((m for m in mentions if m.i == q and m.kind == "name"), None)
+    if name is not None:
+        return name.j
+    if q >= n or not _word(toks, q):
+        return end
+    return max(q + 1, noun_phrase_end(toks, q + 1))  # its first word may read as a verb: "of research"
 
 
 def fronted_nouns(toks: _Tokens, k0: int, mentions: list[_Mention], class_words: frozenset[str]) -> list[_Mention]:

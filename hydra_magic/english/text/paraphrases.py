@@ -9,6 +9,7 @@ Notation of a phrase (compiled by :func:`.compiled._paraphrase_triggers`):
   "established by X" as X founds …);
 - ``<phrase``: the phrase's object is the relation's subject ("<starring": "Heat, starring
   Al Pacino" -> Al Pacino stars in Heat);
+- ``{o} phrase``: the object stands before the phrase ("has 310,000 inhabitants");
 - ``light verb + role`` ("serve* as", "led by") are phrases like any other.
 
 A phrase is left out of an ontology where it is another property's own label or where two
@@ -46,7 +47,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "discover": ("identify+", "isolate+", "discoverer of"),
     "infect": ("infection of",),
     # people
-    "marry to": ("marry*", "wed*", "wife of", "husband of", "spouse of"),
+    "marry to": ("marry*", "wed*", "wife of", "husband of", "spouse of", "wife", "husband"),
     "bear in": ("native of",),
     "receive": ("win*", "award*", "earn*", "honoured with", "recipient of", "winner of"),
     "attend": ("study* at", "educate* at", "graduate* from", "enrol* at", "student at", "alumnus of"),
@@ -62,7 +63,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "has capital": ("capital city", "seat of government"),
     "locate in": ("situated in", "lie* in"),
     "highest mountain": ("highest point", "highest peak", "tallest mountain", "highest summit"),
-    "population": ("inhabitants", "population of"),
+    "population": ("inhabitants", "population of", "{o} inhabitants", "{o} residents"),
     # sport
     "play for": ("sign* for", "sign* with", "join*", "captain of"),
     "win": ("claim*", "clinch*", "champion of", "title of"),
@@ -90,5 +91,5 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
 IMPLICIT_OBJECT: dict[str, tuple[str, ...]] = {
     "star in": ("play* the lead", "play* the leading role", "play* the leading roles", "play* the lead role",
                 "play* the lead roles", "play* the title role", "play* the main role", "play* the main roles",
-                "star* as"),
+                "star* as", "co-star*", "play* a", "play* an"),
 }

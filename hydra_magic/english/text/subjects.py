@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .compiled import _Compiled
-from .mentions import APPOSED_HEADS, SECTION_LABELS, _is_cap, _Mention
+from .mentions import APPOSED_HEADS, SECTION_LABELS, _is_cap, _Mention, _plural_noun_before_place
 from .tokens import _filler, _Tokens
 from .words import (
     AUXILIARIES,
     BARRIERS,
     DATE_PREPOSITIONS,
     DETERMINERS,
+    MONTHS,
     NOT_FILLERS,
     NUMBER_LEADS,
     OPENERS,
@@ -62,6 +63,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     pronoun_at = _pronoun_after_apposition(toks, k0, nxt_cap)
     if pronoun_at:
         return _possessive_subject(toks, mentions), True, pronoun_at
+    if _plural_noun_before_place(toks, k0):
+        return _carrier_subject(toks, k0, mentions), False, 0
     opener = _opens_clause(toks, k0, nxt_cap)
     limit = 0
     title = _title_subject(toks, k0, mentions)
@@ -87,6 +90,23 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     elif opener:
         return _subject_after_opener(toks, k0, mentions)
     return _first_subject(toks, mentions, limit), False, limit
+
+
+#: Plural nouns that, before "in X", make X the sentence's subject: "Mutations in BRCA1 are associated with …".
+_CARRIED_BY = frozenset("mutations variants defects deletions".split())
+
+
+def _carrier_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Mention | None:
+    """The subject of a sentence opened by a plural common noun and "in/at/from": none ("Researchers at
+    X discovered …" says nothing of X), but X after "Mutations in" (the gene's mutations are)."""
+    if toks.low[k0] not in _CARRIED_BY or toks.low[k0 + 1] != "in":
+        return None
+    q = k0 + 3 if toks.low[k0 + 2] == "the" else k0 + 2  # "Mutations in the BRCA1 gene are …"
+    m = next((m for m in mentions if m.i == q and m.kind == "name" and not m.adjective), None)
+    if m is None:
+        return None
+    r = m.j + 1 if m.j < len(toks.low) and toks.low[m.j] in ("gene", "genes") else m.j
+    return m if r < len(toks.low) and toks.low[r] in ("are", "were", "have", "cause") else None
 
 
 def _refers_by_noun(toks: _Tokens, k: int) -> bool:
@@ -201,20 +221,26 @@ def _subject_after_date(toks: _Tokens, k0: int, mentions: list[_Mention]) -> tup
     if toks.kinds[k0] == "word" and toks.low[k0] in DATE_PREPOSITIONS:
         when = next((m for m in mentions if m.i == k0 + 1), None)
         if when is not None and when.kind in ("year", "date"):
-            if when.j < len(toks.low) and toks.low[when.j] in PRONOUNS:
-                return None, True, when.j  # "In 1895 she married …" refers back
-            if when.j < len(toks.low) and _refers_by_noun(toks, when.j):
-                return None, True, when.j  # "In 2015 the company took over …" refers back
-            who = next((m for m in mentions if m.i == when.j), None)
-            if who is not None and who.kind == "name" and not who.adjective:
-                return who, False, when.j
+            end = when.j
+        elif k0 + 2 < len(toks.low) and toks.low[k0 + 1] in MONTHS:
+            end = k0 + 2  # "In May the club beat …": the month alone
+        else:
+            return None
+        if end < len(toks.low) and toks.low[end] in PRONOUNS:
+            return None, True, end  # "In 1895 she married …" refers back
+        if end < len(toks.low) and _refers_by_noun(toks, end):
+            return None, True, end  # "In 2015 the company took over …" refers back
+        who = next((m for m in mentions if m.i == end), None)
+        if who is not None and who.kind == "name" and not who.adjective:
+            return who, False, end
     return None
 
 
 def _pronoun_after_short_opener(toks: _Tokens, k0: int) -> int:
     """Where the pronoun subject stands after a short opening phrase without a comma ("Along the
-    way it passes …"): lower-case words only, at most three; 0 if the sentence does not open so."""
-    if toks.low[k0] not in OPENING_PREPOSITIONS:
+    way it passes …", "Last year it bought …"): lower-case words only, at most three; 0 if the sentence
+    does not open so."""
+    if toks.low[k0] not in OPENING_PREPOSITIONS and toks.low[k0] not in ("last", "next", "earlier", "later"):
         return 0
     for q in range(k0 + 1, min(len(toks.low), k0 + 5)):
         if toks.low[q] in ("he", "she", "it", "they"):
@@ -444,8 +470,9 @@ def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention)
     """Whether the words between a trigger ending at ``t_end`` and ``m`` may stand there: fillers,
     other mentions, a copula right after the trigger, the lead of a quantity ("a population of
     about 1.7 million"), the comma before a name set off by commas ("Its capital, X, is …")."""
-    if m.i == t_end + 1 and toks.low[t_end] == "," and _set_off(toks, m):
-        return True
+    if toks.low[t_end] == "," and _set_off(toks, m) and (
+            m.i == t_end + 1 or _role_before_name(toks, t_end + 1, m.i)):
+        return True  # "Its capital, X, …", "His wife, the sculptor X, …"
     return all(
         _filler(toks, q)
         or any(o.i <= q < o.j for o in mentions)
@@ -453,6 +480,12 @@ def _gap_fills(toks: _Tokens, mentions: list[_Mention], t_end: int, m: _Mention)
         or (m.kind == "number" and toks.low[q] in NUMBER_LEADS)
         for q in range(t_end, m.i)
     )
+
+
+def _role_before_name(toks: _Tokens, a: int, b: int) -> bool:
+    """Tokens ``a``..``b`` are "the/a <one to three lower-case words>" before a name: "the sculptor"."""
+    return toks.low[a] in ("the", "a", "an") and 1 <= b - a - 1 <= 3 and all(
+        toks.kinds[q] == "word" and toks.words[q].islower() for q in range(a + 1, b))
 
 
 def _set_off(toks: _Tokens, m: _Mention) -> bool:
@@ -644,12 +677,12 @@ def _possessed_subject(toks: _Tokens, mentions: list[_Mention]) -> _Mention | No
 
 def _apposed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
     """The name set off by commas after an opening "The/Its <noun>": "The capital, Mirograd, lies …"
-    (one to three lower-case words before the first comma, the name right after it, a comma after the
-    name); else ``None``."""
+    (one to five lower-case words before the first comma: "Its capital and largest city, X, lies …"; the
+    name right after it, a comma after the name); else ``None``."""
     low, n = toks.low, len(toks.low)
     if n < 5 or low[0] not in ("the", "its", "his", "her", "their"):
         return None
-    c = next((q for q in range(2, min(n, 5)) if low[q] == ","), -1)
+    c = next((q for q in range(2, min(n, 7)) if low[q] == ","), -1)
     if c < 0 or not all(toks.kinds[q] == "word" and not _is_cap(toks, q) for q in range(1, c)):
         return None
     m = next((m for m in mentions if m.i == c + 1), None)

@@ -39,6 +39,7 @@ several both each other another such every until despite against within through 
 unlike besides
 however meanwhile also later then originally initially currently today formerly now
 nevertheless nonetheless notwithstanding moreover furthermore instead still yet thus therefore hence
+last next earlier
 """.split()
 )
 # Words that end a company's or club's name and may be left out of a later mention of it ("Harbour
