@@ -139,8 +139,6 @@ def _extract_sentence(
         _supporting_roles(site, comp, rels)
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
-        if "(" in toks.low and state.ontology is not None:
-            _life_span_relations(toks, mentions, subject, state.ontology, rels)
         if comp.category_props:
             _category_relation(site, comp, rels)
     if len(comp.position_props) == 1:
@@ -168,37 +166,6 @@ def _extract_sentence(
     explicit = _explicit_class(toks, subject if subject is not back_ref else None, comp)
     _emit(rels, sentence, base, chunk_index, comp, state, explicit, subject, out_types, out_rels)
     return new_last
-
-
-_SPAN_DASHES = frozenset({"-", "–", "—"})
-
-
-def _life_span_relations(toks: _Tokens, mentions: list[_Mention], subject: _Mention, onto: Ontology,
-                         rels: list[_Rel]) -> None:
-    """"X (14 March 1902 – 9 October 1978) was …": the dates after a person's name are their birth
-    and death dates (the ontology's date properties whose label says birth or death). Full dates
-    only: a year is no date."""
-    low = toks.low
-    q = subject.j
-    if q + 1 >= len(low) or low[q] != "(":
-        return
-    born = next((m for m in mentions if m.i == q + 1), None)
-    if born is None or born.kind != "date" or born.j >= len(low) or low[born.j] not in _SPAN_DASHES:
-        return
-    died = next((m for m in mentions if m.i == born.j + 1), None)
-    if died is None or died.kind != "date" or died.j >= len(low) or low[died.j] != ")":
-        return
-    spans = ((_date_property(onto, ("birth", "born")), born), (_date_property(onto, ("death", "die")), died))
-    for prop, value in spans:
-        if prop is not None:
-            rels.append(_Rel(prop, subject, value, 1.0, len(rels)))
-
-
-def _date_property(onto: Ontology, words: tuple[str, ...]) -> URIRef | None:
-    """The one date property whose label or alternative label has a word opening with ``words``."""
-    found = [p.iri for p in onto.properties.values() if p.kind == "data" and p.range == (XSD.date,)
-             and any(w.startswith(words) for lab in (p.label, *p.alt_labels) for w in lab.lower().split())]
-    return found[0] if len(found) == 1 else None
 
 
 def _bracketed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
