@@ -2,8 +2,8 @@
 
 Data
 ----
-``hydra_magic/bench/data/prose_dev.json`` (shipped in the package): 57 original
-paragraphs (35 first, 6 more dev paragraphs about fictional subjects later, then 16 more fictional dev
+``hydra_magic/bench/data/prose_dev.json`` (shipped in the package): 71 original
+paragraphs (35 first, 6 more dev paragraphs about fictional subjects later, then 16 + 14 more fictional dev
 paragraphs in the styles of news reports, obituaries, abstracts and company reports) in the style of
 encyclopedia and news articles, 7 domains (medicine,
 business, biography, geography, science, sports, film), 3-8 sentences each, written
@@ -13,8 +13,12 @@ lists the facts a careful reader extracts (``facts``), the statements it makes t
 must *not* become facts (``not_facts``: negated, hedged, or resting on an ambiguous
 pronoun), and other names of its entities (``aliases``). Every fact is tagged with the
 phenomena its sentence exercises (passive, coordination, apposition, …; the file's
-``phenomena`` table defines them). Split: ``dev`` (43 paragraphs, tune on it) and
+``phenomena`` table defines them). Split: ``dev`` (57 paragraphs, tune on it) and
 ``held-out`` (14, report on it, never tune on it).
+
+``prose_fresh.json`` (same format and CQ sets): 21 more held-out paragraphs, 3 per domain,
+written by an engineer who read neither the engine nor its results, after the held-out
+summary lines had been read over several rounds; ``hydra bench prose --data <it> --split held-out``.
 
 A gold fact does not name a property: it names the CQ it answers (``cq``, an index),
 the entity the CQ names by its class (``about``: "a company") and the answer
