@@ -134,7 +134,7 @@ class Session:
         journal = getattr(self, "journal", None)
         if journal is not None:
             try:
-                journal.close()
+                journal.close(from_finalizer=True)
             except Exception:  # noqa: BLE001 - interpreter shutdown
                 pass
 

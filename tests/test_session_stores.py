@@ -337,6 +337,41 @@ def test_a_stale_lease_can_be_released(oxigraph: str) -> None:
     store.close()
 
 
+def test_a_session_dropped_while_an_executor_lock_is_held_releases_its_lease(oxigraph: str) -> None:
+    """The garbage collector may drop a Session inside ``ThreadPoolExecutor.submit``, which holds a
+    module-wide lock; the release sent from ``__del__`` must not wait on that lock (a full test run
+    hung there)."""
+    import concurrent.futures.thread as executor_thread
+    import gc
+
+    s: Session | None = _session(oxigraph, "dropped")
+    base = s.config.base  # type: ignore[union-attr]
+    held = threading.Lock()
+    done = threading.Event()
+
+    def drop() -> None:
+        nonlocal s
+        with held:  # as while submit() holds it and the collector runs
+            s = None
+            gc.collect()
+        done.set()
+
+    real = executor_thread._global_shutdown_lock
+    executor_thread._global_shutdown_lock = held  # type: ignore[attr-defined]
+    try:
+        threading.Thread(target=drop, daemon=True).start()
+        released = done.wait(20)
+    finally:
+        executor_thread._global_shutdown_lock = real  # type: ignore[attr-defined]
+        if not done.is_set():
+            held.release()  # unblock the stuck finalizer so the rest of the run goes on
+    assert released, "Session.__del__ waited on the executor's lock"
+    other = RemoteSessionStore(oxigraph, "dropped", base)
+    other._holder = "another-host pid 2"
+    other.open({})  # the dropped session's lease is gone
+    other.close()
+
+
 # ----------------------------------------------------------------------------- the notebook
 def test_hydra_store_moves_the_session_to_a_server_and_back(oxigraph: str, hydra_ext: Any, run_cell: Any,
                                                             capsys: pytest.CaptureFixture[str]) -> None:

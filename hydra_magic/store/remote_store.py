@@ -134,14 +134,18 @@ class RemoteSessionStore:
         """Reads the session's graphs on the server (a closed session stays readable: no lease is needed)."""
         return SparqlQuadReader(self.endpoint, self.prefix, self.names.evidence, self.page_facts)
 
-    def close(self) -> None:
-        """Give up the writer's lease (idempotent; a server that is gone keeps it until taken over)."""
+    def close(self, *, from_finalizer: bool = False) -> None:
+        """Give up the writer's lease (idempotent; a server that is gone keeps it until taken over).
+
+        ``from_finalizer``: called by ``Session.__del__``; the request starts no thread (see
+        :meth:`SparqlEndpoint._post`).
+        """
         if not self._open:
             return
         self._open = False
         try:
             self.endpoint.update(f"DELETE WHERE {{ GRAPH {self.session_graph} {{ {self.session_graph} {_HELD_BY} "
-                                 f"{_lit(self._holder)} }} }}")
+                                 f"{_lit(self._holder)} }} }}", direct=from_finalizer)
         except JournalError:
             pass
 

@@ -230,8 +230,11 @@ class SessionStore:
     #: Seconds close() waits for RocksDB to flush its memtables before going on without it.
     FLUSH_DEADLINE = 60.0
 
-    def close(self) -> None:
+    def close(self, *, from_finalizer: bool = False) -> None:
         """Flush and release the store, the log and the lock (idempotent).
+
+        ``from_finalizer`` is accepted for the remote store's sake (it then sends its release without
+        a worker thread); this store's close sends nothing over the network.
 
         The flush makes the next open fast (without it, opening 100k facts replayed RocksDB's
         write-ahead log: 94 s and 4 GB instead of 23 s and 0.5 GB). But a manual ``Flush()`` can wait

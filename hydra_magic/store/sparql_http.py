@@ -96,12 +96,16 @@ class SparqlEndpoint:
         return self._post(self.query_url, [("query", text), *(("default-graph-uri", g) for g in default_graphs)],
                           accept)
 
-    def update(self, text: str) -> None:
-        """One SPARQL Update request (the server applies it as one transaction or not at all)."""
-        self._post(self.update_url, {"update": text}, "*/*")
+    def update(self, text: str, *, direct: bool = False) -> None:
+        """One SPARQL Update request (the server applies it as one transaction or not at all).
+
+        ``direct``: sent from the calling thread (see :meth:`_post`), for a finalizer.
+        """
+        self._post(self.update_url, {"update": text}, "*/*", direct=direct)
 
     # ------------------------------------------------------------ transport
-    def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str) -> bytes:
+    def _post(self, url: str, form: dict[str, str] | list[tuple[str, str]], accept: str, *,
+              direct: bool = False) -> bytes:
         data = urllib.parse.urlencode(form).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept}
         user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
@@ -109,12 +113,17 @@ class SparqlEndpoint:
             token = base64.b64encode(f"{user or ''}:{password or ''}".encode()).decode()
             headers["Authorization"] = "Basic " + token
         request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-        # The request runs in a worker thread so that the deadline holds however the server sends its
-        # bytes (a socket timeout only bounds the gap between two of them).
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="hydra-sparql")
-        future = pool.submit(self._send, request)
-        pool.shutdown(wait=False)
         try:
+            if direct:
+                # From a finalizer (a Session dropped by the garbage collector): the collector may run
+                # inside ThreadPoolExecutor.submit, which holds a module-wide lock that a second submit
+                # waits on forever (seen as a hung test). The socket timeout bounds each wait here.
+                return self._send(request)
+            # The request runs in a worker thread so that the deadline holds however the server sends its
+            # bytes (a socket timeout only bounds the gap between two of them).
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="hydra-sparql")
+            future = pool.submit(self._send, request)
+            pool.shutdown(wait=False)
             return future.result(timeout=self.timeout)
         except concurrent.futures.TimeoutError:
             raise StoreUnreachable(f"The store at {url} did not answer within {self.timeout:g} s.") from None
