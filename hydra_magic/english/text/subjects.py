@@ -63,8 +63,8 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
     pronoun_at = _pronoun_after_apposition(toks, k0, nxt_cap)
     if pronoun_at:
         return _possessive_subject(toks, mentions), True, pronoun_at
-    if _plural_noun_before_place(toks, k0):
-        return _carrier_subject(toks, k0, mentions), False, 0
+    if first in _CARRIED_BY and _plural_noun_before_place(toks, k0):
+        return _carrier_subject(toks, k0, mentions), False, 0  # before titles: "Mutations in TMX4 are …"
     opener = _opens_clause(toks, k0, nxt_cap)
     limit = 0
     title = _title_subject(toks, k0, mentions)
@@ -89,6 +89,10 @@ def _sentence_subject(toks: _Tokens, mentions: list[_Mention]) -> tuple[_Mention
             return _possessive_subject(toks, mentions), True, limit  # "Founded in 1968, the team plays …"
     elif opener:
         return _subject_after_opener(toks, k0, mentions)
+    if not limit and _plural_noun_before_place(toks, k0):
+        # "Researchers at X discovered …": the subject is no entity, nor is X; after the titles
+        # ("Psychos in Love is a 1987 film" is one)
+        return None, False, 0
     return _first_subject(toks, mentions, limit), False, limit
 
 
