@@ -28,6 +28,8 @@ from .subjects import (
     _explicit_class,
     _list_extension,
     _local_subject,
+    _name_at,
+    _name_list_at,
     _object_after,
     _object_before,
     _of_owner,
@@ -179,7 +181,7 @@ def _bracketed_name(toks: _Tokens, mentions: list[_Mention]) -> _Mention | None:
         q += 1
     if q == 1 or q >= n or toks.words[q] != "(":
         return None
-    m = next((m for m in mentions if m.i == q + 1 and m.kind == "name" and not m.adjective), None)
+    m = _name_at(mentions, q + 1)
     return m if m is not None and m.j < n and toks.words[m.j] == ")" else None
 
 
@@ -782,7 +784,7 @@ def _date_past_phrases(toks: _Tokens, mentions: list[_Mention], k0: int, k: int
     low, n = toks.low, len(toks.low)
     owner = None
     if (k0 == 0 or low[k0 - 1] not in AUXILIARIES) and k < n and low[k] not in PREPS:
-        owner = next((m for m in mentions if m.i == k and m.kind == "name" and not m.adjective), None)
+        owner = _name_at(mentions, k)
         if owner is None:
             return None, 0, None
     for q in range(owner.j if owner else k, min(n - 1, k + 10)):
@@ -813,7 +815,7 @@ def _team_leader(toks: _Tokens, mentions: list[_Mention], k: int) -> _Mention | 
                 r += 1
                 while r < n and r - q < 6 and toks.kinds[r] == "word" and toks.words[r].islower():
                     r += 1
-            return next((m for m in mentions if m.i == r and m.kind == "name" and not m.adjective), None)
+            return _name_at(mentions, r)
         if toks.kinds[q] == "punct" or low[q] in _DATE_GAP_STOPS:
             return None
     return None
@@ -843,10 +845,10 @@ def _past_agent(toks: _Tokens, mentions: list[_Mention], k: int) -> int:
                                                                  and toks.low[q] not in NOT_FILLERS
                                                                  and toks.low[q] not in PREPS)):
         q += 1  # "by the engineer X", "by the brothers X and Y"
-    first = next((m for m in mentions if m.i == q and m.kind == "name" and not m.adjective), None)
-    if first is None:
+    names = _name_list_at(mentions, q, toks)
+    if not names:
         return k
-    last = ([first, *_list_extension(first, mentions, frozenset({"name"}), toks)])[-1]
+    last = names[-1]
     return last.j + 1 if last.j + 1 < len(toks.low) and toks.low[last.j] in ("in", "on") else k
 
 
@@ -971,10 +973,9 @@ def _role_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None
         r += 1
     if r + 2 >= n or low[r + 1] not in ("is", "was", ",") or low[r] not in PERSON_NOUNS:
         return
-    first = next((m for m in site.mentions if m.i == r + 2 and m.kind == "name" and not m.adjective), None)
-    if first is None:
+    names = _name_list_at(site.mentions, r + 2, toks)
+    if not names:
         return
-    names = [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
     end = names[-1].j
     if end < n and low[end] != "," and (toks.kinds[end] != "punct" or low[r + 1] == ","):
         return  # "The director is X of Y", "… is X's brother"; "Its founder, X, …" is set off
@@ -1020,10 +1021,7 @@ def _implicit_object_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -
             members = list(group)
             along = next((q for q in range(rest, n) if low[q] == "alongside"), -1)
             if along > 0:
-                first = next((m for m in site.mentions if m.i == along + 1 and m.kind == "name" and not m.adjective),
-                             None)
-                if first is not None:
-                    members += [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
+                members += _name_list_at(site.mentions, along + 1, toks)
             for m in members:
                 if _snake(m.name) != _snake(owner.name):
                     rels.append(_Rel(prop.iri, m, owner, 0.6, len(rels)))
@@ -1076,10 +1074,9 @@ def _supporting_roles(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
     for q in range(n - 1):
         if low[q] != "with":
             continue
-        first = next((m for m in site.mentions if m.i == q + 1 and m.kind == "name" and not m.adjective), None)
-        if first is None:
+        names = _name_list_at(site.mentions, q + 1, toks)
+        if not names:
             continue
-        names = [first, *_list_extension(first, site.mentions, frozenset({"name"}), toks)]
         end = names[-1].j
         if any(tuple(low[end:end + len(p)]) == p for p in _SUPPORTING):
             rels += [_Rel(read[0].prop, m, read[0].obj, 0.6, len(rels) + i) for i, m in enumerate(names)]

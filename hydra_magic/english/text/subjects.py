@@ -106,7 +106,7 @@ def _carrier_subject(toks: _Tokens, k0: int, mentions: list[_Mention]) -> _Menti
     if toks.low[k0] not in _CARRIED_BY or toks.low[k0 + 1] != "in":
         return None
     q = k0 + 3 if toks.low[k0 + 2] == "the" else k0 + 2  # "Mutations in the BRCA1 gene are …"
-    m = next((m for m in mentions if m.i == q and m.kind == "name" and not m.adjective), None)
+    m = _name_at(mentions, q)
     if m is None:
         return None
     r = m.j + 1 if m.j < len(toks.low) and toks.low[m.j] in ("gene", "genes") else m.j
@@ -559,6 +559,17 @@ def _item_tail(toks: _Tokens, k: int) -> int:
     ):
         q += 1
     return q if q < n and low[q] in (",", "and") else k
+
+
+def _name_at(mentions: list[_Mention], i: int) -> _Mention | None:
+    """The name (not an adjective such as "French") that opens at token ``i``."""
+    return next((m for m in mentions if m.i == i and m.kind == "name" and not m.adjective), None)
+
+
+def _name_list_at(mentions: list[_Mention], i: int, toks: _Tokens) -> list[_Mention]:
+    """The name at token ``i`` and the names listed after it ("X, Y and Z"); ``[]`` when none opens there."""
+    first = _name_at(mentions, i)
+    return [first, *_list_extension(first, mentions, frozenset({"name"}), toks)] if first is not None else []
 
 
 def _list_extension(
