@@ -234,6 +234,7 @@ def _counted_value(r: Reading) -> Reading:
 def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | None:
     """A reading from the English CQ parser, when its terms are in the ontology."""
     from ..english.cq import parse_cq
+    from ..english.cq.paraphrase_reuse import existing_property
 
     try:
         parsed = parse_cq(cq.text)
@@ -257,8 +258,11 @@ def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | Non
         req = props[0]
         r.prop = next((p for p in (onto.get_property(k) for k in (req.name, req.label, *req.alt_labels) if k)
                        if p is not None), None)
-        if r.prop is None:
-            return None  # the parser's property is not the ontology's: let the matcher look at the labels
+        if r.prop is None:  # reused when the question was read ("cures" kept as treats): test against that
+            kept = existing_property(onto, req)
+            if kept is None:
+                return None  # the parser's property is not the ontology's: let the matcher look at the labels
+            r.prop = kept[0]
     r.focus = getattr(parsed, "focus", None)
     if r.prop is not None and r.focus in ("domain", "range") and _inverted(props[0], r.prop, onto):
         r.focus = "range" if r.focus == "domain" else "domain"

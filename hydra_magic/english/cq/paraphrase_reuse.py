@@ -18,24 +18,32 @@ relation in the same direction: ``beat+`` under ``defeat``, so Team → Team is 
 ("writes music for") is the same relation as one with the same words after its verb ("composes music for")
 when the verbs are so listed, or listed in :data:`.synonyms.PHRASE_VERB_SYNONYMS` (verbs alike only with
 that noun: "write" alone is not "compose").
+
+A property is also reused the other way round: "Who leads a company?" (Person → Company) is
+``hasChiefExecutive`` (Company → Person) read from its object, because the table lists "led by" (the
+verb's passive) and ``<lead*`` (the phrase's object is the relation's subject) under "chief executive". A
+second property beside its inverse split the facts between two names as a synonym does (fresh prose set:
+one ``wrong_relation`` more with the synonym CQs). Ends of one class (Person → Person) are left out: there
+the direction cannot be told from the ends, and "son of" is not the inverse of "has child".
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ...iri import normalise_label
 from ..morphology import singularise, verb_lemma
 from ..text.paraphrases import PARAPHRASES
-from .model import PropertyReq
-from .reuse import _fits
+from .model import PERSON, PropertyReq
+from .reuse import _fits, same_meaning
 from .synonyms import same_verb_in_phrase
 
 if TYPE_CHECKING:
     from ...candidates import PropertyCandidate
     from ...ontology import Ontology, OntProperty
 
-__all__ = ["paraphrased_candidate", "paraphrased_property"]
+__all__ = ["existing_property", "inverse_candidate", "inverse_property", "paraphrased_candidate",
+           "paraphrased_property"]
 
 _LIGHT = ("has", "have", "had", "is", "was")
 
@@ -79,6 +87,87 @@ def _same_relation(asked: str, existing: str) -> bool:
     if " " in a or " " in e:
         return _same_phrase(a.split(), e.split())
     return _same_verb(a, e)
+
+
+def _verb_key(phrase: str) -> str:
+    """A table phrase (``<pass* through``, ``led by``) as a key: marks dropped, its first word a verb lemma."""
+    return _key(phrase.lstrip("<").replace("*", "").replace("+", ""))
+
+
+def _inverse_keys(key: str) -> frozenset[str]:
+    """Keys of the relations the table lists for ``key`` read from the other end: ``<phrase`` entries, and
+    a verb's passive with "by" ("led by" under "chief executive" gives "lead")."""
+    out = set()
+    for phrase in PARAPHRASES.get(key, ()):
+        words = phrase.split()
+        if phrase.startswith("<"):
+            out.add(_verb_key(phrase))
+        elif len(words) == 2 and words[1] == "by" and phrase[-1:] not in ("*", "+"):
+            out.add(verb_lemma(words[0]))
+    return frozenset(out)
+
+
+def _inverse_relation(asked: str, existing: str) -> bool:
+    a, e = _key(asked), _key(existing)
+    return bool(a and e and a != e and (a in _inverse_keys(e) or e in _inverse_keys(a)))
+
+
+def inverse_property(onto: "Ontology", req: PropertyReq, domain: tuple[str, ...],
+                     range_: tuple[str, ...]) -> "OntProperty | None":
+    """The existing object property that ``req`` states read from its object (see the module docstring): its
+    domain fits the question's range, its range the question's domain; else ``None``."""
+    if req.kind != "object" or not domain or not range_ or set(domain) == set(range_):
+        return None
+    asked = req.label or req.name
+    for p in onto.properties.values():
+        if (p.kind == "object" and _fits_who(onto, range_, p.domain) and _fits_who(onto, domain, p.range)
+                and _inverse_relation(asked, p.label or p.name)):
+            return p
+    return None
+
+
+def _fits_who(onto: "Ontology", names: tuple[str, ...], ends: tuple[object, ...]) -> bool:
+    """:func:`.reuse._fits`, and "who" (the class Person) fits a kind of person: "Who leads a company?" asks for
+    the company's chief executive, whose class is ChiefExecutive ⊑ Person."""
+    if _fits(onto, names, ends):
+        return True
+    person = onto.get_class(PERSON.name)
+    return (names == (PERSON.name,) and person is not None and bool(ends)
+            and all(onto.is_subclass(e, person.iri) for e in ends))  # type: ignore[arg-type]
+
+
+def inverse_candidate(proposed: "Iterable[PropertyCandidate]", req: PropertyReq, domain: tuple[str, ...],
+                      range_: tuple[str, ...], is_person: "Callable[[str], bool]") -> "PropertyCandidate | None":
+    """As :func:`inverse_property`, among the properties proposed earlier in the same batch (ends by name; new
+    classes have no hierarchy yet, so ``is_person`` says which names a person role)."""
+    if req.kind != "object" or not domain or not range_ or set(domain) == set(range_):
+        return None
+    asked = req.label or req.name
+
+    def same(names: tuple[str, ...], ends: tuple[str, ...]) -> bool:
+        return set(names) == set(ends) or (names == (PERSON.name,) and bool(ends) and all(map(is_person, ends)))
+
+    for c in proposed:
+        if (c.kind == "object" and same(range_, tuple(c.domain)) and same(domain, tuple(c.range))
+                and _inverse_relation(asked, c.label or c.name)):
+            return c
+    return None
+
+
+def existing_property(onto: "Ontology", req: PropertyReq) -> "tuple[OntProperty, bool] | None":
+    """The existing property the proposal reused for ``req`` (by words, paraphrase or inverse), and whether it
+    runs the other way; ``None`` where none fits. Verification reads a question with it, so a question whose
+    property was reused is tested against the property kept, not against its class words alone."""
+    domain = tuple(c.name for c in (onto.get_class(n) for n in req.domain) if c is not None)
+    range_ = (tuple(c.name for c in (onto.get_class(n) for n in req.range) if c is not None)
+              if req.kind == "object" else req.range)
+    if len(domain) != len(req.domain) or (req.kind == "object" and len(range_) != len(req.range)):
+        return None
+    same = same_meaning(onto, req, domain, range_) or paraphrased_property(onto, req, domain, range_)
+    if same is not None:
+        return same, False
+    other = inverse_property(onto, req, domain, range_)
+    return (other, True) if other is not None else None
 
 
 def paraphrased_property(onto: "Ontology", req: PropertyReq, domain: tuple[str, ...],

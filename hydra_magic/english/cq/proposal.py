@@ -19,7 +19,7 @@ from .builders import _has_prop, _uniq
 from .chunker import _tokenise
 from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
 from .parse import parse_cq
-from .paraphrase_reuse import paraphrased_candidate, paraphrased_property
+from .paraphrase_reuse import inverse_candidate, inverse_property, paraphrased_candidate, paraphrased_property
 from .reuse import _ends, same_meaning
 from .synonyms import class_synonyms, is_other_word
 
@@ -142,6 +142,16 @@ class _Plan:
                 if target is not None and normalise_label(target) != normalise_label(rec.name):
                     self.link(rec.name, target)
                     break
+
+    def _is_person(self, name: str) -> bool:
+        """``name`` is a kind of person: planned with a role noun (as :meth:`person_role_parents` will link
+        it), or an existing class under Person."""
+        rec = self.classes.get(normalise_label(name))
+        if rec is not None:
+            words = rec.label.split()
+            return bool(words) and words[-1] in PERSON_ROLES or PERSON.name in self._ancestors(name)
+        c, person = self.onto.get_class(name), self.onto.get_class(PERSON.name)
+        return c is not None and person is not None and self.onto.is_subclass(c.iri, person.iri)
 
     def person_role_parents(self, origin_of: Callable[[str], str]) -> None:
         """``Director ⊑ Person`` for new classes named by a person role noun (director, actor, …).
@@ -277,12 +287,25 @@ class _Plan:
                                                 f"{(req.label or req.name)!r} is a paraphrase of its label "
                                                 f"{(said.label or said.name)!r}")
             return
+        other = inverse_property(self.onto, req, domain, range_)
+        if other is not None:
+            self._reuse_note(req, other, origin, f"read from its object: its domain is the question's range and "
+                                                 f"its range the question's domain, and {(req.label or req.name)!r} "
+                                                 f"is its label {(other.label or other.name)!r} said the other way")
+            return
         kin = paraphrased_candidate(self.props.values(), req, domain, range_)
         if kin is not None:
             self._reused(req, kin.name, f"uses the property {kin.name} ({'|'.join(kin.domain)} → "
                                         f"{'|'.join(kin.range)}), proposed for {kin.origin.strip()!r},", origin,
                          f"same domain and range, and {(req.label or req.name)!r} is a paraphrase of its label "
                          f"{(kin.label or kin.name)!r}")
+            return
+        kin = inverse_candidate(self.props.values(), req, domain, range_, self._is_person)
+        if kin is not None:
+            self._reused(req, kin.name, f"uses the property {kin.name} ({'|'.join(kin.domain)} → "
+                                        f"{'|'.join(kin.range)}), proposed for {kin.origin.strip()!r}, read from "
+                                        f"its object,", origin,
+                         f"{(req.label or req.name)!r} is its label {(kin.label or kin.name)!r} said the other way")
             return
         key = normalise_label(req.name)
         cand = self.props.get(key)

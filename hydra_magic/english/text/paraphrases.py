@@ -29,7 +29,7 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "market": ("sell+", "distribute+"),
     "headquarter in": ("base* in", "headquarters in", "head office in", "headquartered in", "headquarters are in",
                        "headquarters is in", "head office is in"),
-    "chief executive": ("led by", "headed by", "run by", "chief executive officer", "ceo"),
+    "chief executive": ("led by", "headed by", "run by", "chief executive officer", "ceo", "<lead*", "<head*"),
     "employ": ("workforce of",),
     "number of employees": ("employ*", "workforce of", "staff of"),
     # medicine and science
