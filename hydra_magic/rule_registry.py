@@ -207,6 +207,8 @@ _PLAIN = [
     _plain("unparsed_cq", "the competency question matches no known pattern", "warning"),
     _plain("reused_property", "a competency question reuses an existing property with its domain, range and "
                               "meaning instead of adding one", "info"),
+    _plain("reused_class", "a competency question names an existing class by another word (a listed synonym) and "
+                           "reuses it instead of adding one", "info"),
     _plain("cq_datatype_differs", "the datatype a competency question asks for differs from the reused property's",
            "info"),
     _plain("accepted_by_user", "accepted by the user despite the contracts", "info"),

@@ -78,3 +78,12 @@ def test_ends_of_one_class_are_never_read_the_other_way() -> None:
     other = PropertyCandidate("hasChiefExecutive", "object", ("Company",), ("Person",), "has chief executive")
     assert inverse_candidate([other], PropertyReq("leads", "object", ("Person",), ("Company",), label="leads"),
                              ("Person",), ("Company",), lambda _: False) is other
+
+
+def test_a_class_reused_under_another_word_is_said_even_when_its_property_is_new() -> None:
+    s = _session(["Which awards did a person receive?"])
+    result = s.add_cqs(["Which prizes did a person nominate?"])
+    assert "Prize" not in {c.name for c in s.ontology.classes.values()}
+    [note] = [n for n in result.issues if n.code == "reused_class"]
+    assert note.data["reused"] == "Award" and note.data["instead_of"] == "Prize" and "'prizes'" in note.message
+    assert note.severity == "info" and "%%ontology" in note.hint

@@ -63,21 +63,33 @@ class _Plan:
                     return c.name
         return None
 
-    def _synonym_class(self, ref: ClassRef) -> str | None:
+    def _synonym_class(self, ref: ClassRef, origin: str) -> str | None:
         """The existing or planned class another word for ``ref``'s noun names (:mod:`.synonyms`)."""
         for other in class_synonyms(ref.label):
             target = self.known(ClassRef.from_label(other))
             if target is not None:
                 self.synonym_of[ref.name] = (ref.plural or ref.label, target)
+                self._class_note(ref, target, origin)
                 return target
         return None
+
+    def _class_note(self, ref: ClassRef, target: str, origin: str) -> None:
+        """The ``reused_class`` note: a question's noun names a class that exists under another word. Said on
+        its own, because a question may reuse the class and still add its property ("Which prizes did a
+        person nominate?")."""
+        words = ref.plural or ref.label
+        self.notes.append(Issue(
+            "reused_class", f"{origin.strip()!r} uses the class {target} for {words!r} (another word for it) "
+                            f"instead of adding {ref.name}.",
+            f"If {words!r} means something else here, add the class {ref.name} with %%ontology and ask again.",
+            severity="info", path=f"class:{target}", data={"reused": target, "instead_of": ref.name, "cq": origin}))
 
     def use(self, ref: ClassRef, origin: str) -> str:
         if ref.name in self.final:
             return self.final[ref.name]
         name = self._existing(ref)
         if name is None and normalise_label(ref.name) not in self.classes:
-            name = self._synonym_class(ref)
+            name = self._synonym_class(ref, origin)
         if name is None:
             key = normalise_label(ref.name)
             if key not in self.classes:
