@@ -179,6 +179,10 @@ _REPORT_BEFORE_THAT = {"said", "thought", "believed", "reported", "understood", 
 _SEEM = {"seem", "seems", "seemed", "appear", "appears", "appeared"}
 _CLAIM = {"claim", "claims", "claimed"}
 _SUGGEST = {"suggest", "suggests", "suggested", "indicate", "indicates", "indicated"}
+# "Some biologists suspect that the newt also feeds on eggs": a belief, not a finding.
+_BELIEVE = {"suspect", "suspects", "suspected", "believe", "believes", "think", "thinks", "hypothesise",
+            "hypothesises", "hypothesised", "hypothesize", "hypothesizes", "hypothesized", "speculate",
+            "speculates", "suppose", "supposes", "presume", "presumes"}
 _SOURCES = {"sources", "reports", "insiders", "rumours", "rumors", "studies", "evidence",
             "research", "data", "critics"}
 _SOURCE_VERBS = {"say", "said", "says", "claim", "claims", "claimed", "suggest", "suggests",
@@ -214,7 +218,7 @@ _CUE_ALONE = frozenset(
        "proposed", "proposes", "propose", "proposal", "planned"})
 _CUE_BEFORE: dict[str, frozenset[str]] = {}
 for _words, _next in ((_NEG_BEFORE_TO | _REPORT_BEFORE_TO | _SEEM | _HYPO_BEFORE_TO | _CLAIM, {"to"}),
-                      (_CLAIM | _SUGGEST, {"that"}), (_SOURCES, _SOURCE_VERBS), ({"instead"}, {"of"}),
+                      (_CLAIM | _SUGGEST | _BELIEVE, {"that"}), (_SOURCES, _SOURCE_VERBS), ({"instead"}, {"of"}),
                       ({"rather"}, {"than"}), ({"according"}, {"to"}),
                       ({"in", "under"}, {"talks", "negotiations", "negotiation"}),
                       *(({k}, {v}) for k, v in _NEG_PARTICLE.items())):
@@ -224,7 +228,6 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _CONTRACTIONS = re.compile(r"n['’]t\b|['’]ll\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1024)  # the candidates of one sentence ask about the same sentence
 @lru_cache(maxsize=4096)  # the contracts ask once per candidate; candidates share their sentence
 def _may_have_cue(sentence: str) -> bool:
     if _CONTRACTIONS.search(sentence) is not None:
@@ -364,7 +367,7 @@ def _hedge_hit(toks: list[_Tok], i: int) -> _Hit | None:
         return _Hit(HEDGE, i, i, "hedge")
     if w in _SOURCES and nxt in _SOURCE_VERBS:
         return _Hit(HEDGE, i, i + 1, "adverb")  # "sources claim", "studies suggest"
-    if w in _SUGGEST and nxt == "that":
+    if (w in _SUGGEST or w in _BELIEVE) and nxt == "that":
         return _Hit(HEDGE, i, i, "hedge")
     if w == "according" and nxt == "to" and nxt2 in _ACCORDING_TO:
         return _Hit(HEDGE, i, i + 2, "adverb")

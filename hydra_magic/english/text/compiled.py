@@ -263,7 +263,12 @@ def _property_triggers(iri: URIRef, kind: str, label: str, alt_labels: tuple[str
     phrases: list[tuple[str, bool, bool | None]] = [(p, False, None) for p in _label_triggers(label, alt_labels)]
     phrases += [(p, True, None) for p in learned_phrases]
     if label:
-        phrases += [(p, False, inv) for p in (label, *alt_labels) for p, inv in _paraphrase_triggers(p)]
+        # The label's own paraphrases; an alternative label's only when the label has none. A data property's
+        # alternative label may be another property's verb ("founding year" has "founded"): it took the verb's
+        # phrases ("founder of", "established by"), shared them with that property, and both lost them.
+        own = _paraphrase_triggers(label)
+        phrases += [(p, False, inv) for p, inv in own or
+                    (x for alt in alt_labels for x in _paraphrase_triggers(alt))]
     label_words = [_stem(w) for w in normalise_label(label).split()]
     out: list[_Trigger] = []
     for phrase, learned, paraphrase_inverse in phrases:

@@ -128,7 +128,8 @@ def _extract_sentence(
                  _ambiguous_pronoun(toks, mentions, subject, group, state.refs),
                  _possessed_subject(toks, mentions) if back_ref is not None or subject is not None else None,
                  _topic_mention(state, base), _owners(state, base), state.ontology)
-    for k0, k1, trig in _match_triggers(toks, comp):
+    matches = _match_triggers(toks, comp)
+    for k0, k1, trig in matches:
         kinds = comp.kinds.get(trig.prop, frozenset())
         if kinds:
             _read_trigger(site, k0, k1, trig, kinds, rels)
@@ -142,7 +143,7 @@ def _extract_sentence(
     if subject is not None:
         _known_value_relations(mentions, subject, comp, rels)
         if comp.category_props:
-            _category_relation(site, comp, rels)
+            _category_relation(site, comp, rels, {k0 for k0, _, _ in matches})
     if len(comp.position_props) == 1:
         _position_relations(site, comp.position_props[0], rels)
     if subject is not None and subject is not back_ref and subject.j < len(toks.low) and toks.low[subject.j] == "(":
@@ -1246,9 +1247,11 @@ def _position_apposed(toks: _Tokens, k: int) -> tuple[int, int] | None:
     return None
 
 
-def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel], trigger_starts: set[int]) -> None:
     """``X is a tyrosine kinase inhibitor``: a copula names the category of the one property whose
-    range is a category class (``DrugClass``) that takes common nouns."""
+    range is a category class (``DrugClass``) that takes common nouns. A noun that opens another
+    property's phrase is that relation, no category: "X is a treatment for psoriasis", "an antagonist
+    of TNF"."""
     subject, toks = site.subject, site.toks
     if subject is None or subject.i < 0 or len(comp.category_props) != 1:
         return
@@ -1259,7 +1262,7 @@ def _category_relation(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
     if not (q + 1 < n and low[q] in ("is", "was") and low[q + 1] in ("a", "an")):
         return
     nouns = noun_objects(toks, q + 2, site.mentions, site.class_words, indefinite=True)
-    if nouns:
+    if nouns and nouns[0].j - 1 not in trigger_starts:
         rels.append(_Rel(comp.category_props[0], subject, nouns[0], 0.9, len(rels)))
 
 

@@ -1,0 +1,68 @@
+"""General English paraphrases of the prose CQ sets' relations (issue 16 item 1), and three faults they
+showed: a data property's alternative label took an object property's phrases (both lost them), a noun
+that opens another property's phrase was read as a category, and a belief ("suspect that") was a fact.
+Sentences written here, not copied from a data file."""
+
+from __future__ import annotations
+
+import pytest
+
+from hydra_magic.session import Session, SessionConfig
+
+FILM = ["Who directed a film?", "Who composed the music for a film?", "Who wrote the screenplay of a film?",
+        "Which studio produced a film?"]
+MEDICINE = ["Which disease does a drug treat?", "Which protein does a drug inhibit?",
+            "Which drug class does a drug belong to?"]
+BUSINESS = ["Who founded a company?", "When was a company founded?"]
+BIOGRAPHY = ["Which university did a person attend?", "Where was a person born?"]
+SCIENCE = ["Which pathogen infects a species?", "What does a species feed on?", "Where does a species live?"]
+
+
+def _facts(cqs: list[str], text: str) -> set[tuple[str, str, str]]:
+    s = Session("paraphrases7", SessionConfig(journal_dir=None))
+    s.add_cqs(cqs)
+    s.extract(text, source="t")
+    return {(str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1],
+             str(f.object).rsplit("/", 1)[-1]) for f in s.kg.facts("t")}
+
+
+@pytest.mark.parametrize("cqs, text, fact", [
+    (FILM, "Night Harbour is a 2019 film. Lena Berg wrote the score for Night Harbour.",
+     ("lena_berg", "composesMusicFor", "night_harbour")),
+    (FILM, "Night Harbour is a 2019 thriller film with a script by Tove Ask.",
+     ("tove_ask", "writesScreenplayOf", "night_harbour")),
+    (MEDICINE, "Velmora is a drug used in the treatment of psoriasis.", ("velmora", "treats", "psoriasis")),
+    (MEDICINE, "Velmora is a drug. Velmora is an antagonist of the protein TNF.", ("velmora", "inhibits", "tnf")),
+    (BIOGRAPHY, "Anna Berg is a painter. She is a graduate of the University of Oslo.",
+     ("anna_berg", "attends", "university_of_oslo")),
+    (SCIENCE, "Batrachochytrium dendrobatidis is a pathogen of the frog Rana muscosa.",
+     ("batrachochytrium_dendrobatidis", "infects", "rana_muscosa")),
+])
+def test_a_general_paraphrase_is_read_as_the_property(cqs: list[str], text: str,
+                                                     fact: tuple[str, str, str]) -> None:
+    assert fact in _facts(cqs, text)
+
+
+def test_a_data_property_with_the_verb_as_its_alternative_label_leaves_the_verbs_phrases_alone() -> None:
+    # "founding year" has the alternative label "founded": it took "founder of" and "established by" from
+    # the verb's phrases, shared them with founds, and neither property read them.
+    facts = _facts(BUSINESS, "Acme Corp is a company. Jane Roe is the founder of Acme Corp. "
+                             "Acme Corp was established by Tom Lee.")
+    assert {("jane_roe", "founds", "acme_corp"), ("tom_lee", "founds", "acme_corp")} <= facts
+
+
+def test_a_noun_that_opens_another_propertys_phrase_is_no_category() -> None:
+    facts = _facts(MEDICINE, "Velmora is a drug. Velmora is a treatment for psoriasis.")
+    assert ("velmora", "treats", "psoriasis") in facts
+    assert not {f for f in facts if f[1] == "belongsTo"}
+    kept = _facts(MEDICINE, "Imatinib is a tyrosine kinase inhibitor.")
+    assert ("imatinib", "belongsTo", "tyrosine_kinase_inhibitor") in kept
+
+
+def test_a_belief_is_no_fact() -> None:
+    s = Session("belief", SessionConfig(journal_dir=None))
+    s.add_cqs(SCIENCE)
+    r = s.extract("Rana muscosa is a frog. Biologists suspect that Rana muscosa lives in Alpine Lake.",
+                  source="t")
+    assert not any(str(f.predicate).endswith("livesIn") for f in s.kg.facts("t"))
+    assert "hedged" in r.to_text()
