@@ -41,7 +41,7 @@ from .subjects import (
 )
 from .tokens import _snake, _stem, _tokenize, _Tokens
 from ..lexicon import COMMON_VERBS, PREPS
-from ..morphology import verb_forms, verb_lemma
+from ..morphology import singularise, verb_forms, verb_lemma
 from .words import (ALIAS_CUES, AUXILIARIES, DATE_RXS, DETERMINERS, GENDERED_NOUNS,
                     MENTION_KINDS, NOT_FILLERS, PERSON_NOUNS, POSITION_NOUNS, PRONOUN_GENDER, SCALES)
 
@@ -743,6 +743,9 @@ def _trigger_object(site: _Site, k0: int, k1: int, trig: _Trigger, kinds: frozen
         if obj is None and k1 < len(toks.low) and toks.low[k1] == "and":
             # "The capital and largest city is Ljubljana": a noun joined to the label's, then the copula
             obj, gap = _object_after(_past_joined_noun(toks, k1), mentions, kinds, toks, subj)
+        if obj is None and _counted_noun_before_comma(toks, k0, k1):
+            # "She had two sons, Anders and Nils": the list set off after the counted noun
+            obj, gap = _object_after(k1 + 1, mentions, kinds, toks, subj)
         if obj is None:
             return None
         if (
@@ -1130,11 +1133,25 @@ def _names_from(site: _Site, k: int, kinds: frozenset[str]) -> list[_Mention]:
 _COUNT_WORDS = frozenset("two three four five six seven eight nine ten several many some all both".split())
 
 
+def _counted_noun_before_comma(toks: _Tokens, k0: int, k1: int) -> bool:
+    """A one-word trigger that is a plural noun after a number ("two sons", "three children") and before a
+    comma: the names after the comma are its members."""
+    low = toks.low
+    return (k1 == k0 + 1 and k0 > 0 and k1 + 1 < len(low) and low[k1] == "," and toks.words[k0].islower()
+            and singularise(low[k0]) != low[k0] and (toks.kinds[k0 - 1] == "num" or low[k0 - 1] in _COUNT_WORDS)
+            and toks.words[k1 + 1][:1].isupper())
+
+
 def _past_colon_head(toks: _Tokens, k: int) -> int:
     """Where the list after a colon starts when a plural noun phrase that announces it follows a
-    trigger ("passes through four capital cities: Vienna, …"); else ``k``. The phrase holds only
+    trigger ("passes through four capital cities: Vienna, …"), or after a comma when a number and a
+    plural noun announce it ("borders four countries, Italy, …"); else ``k``. The phrase holds only
     a determiner or number and lower-case words, the last a plural ("cities")."""
     low, n = toks.low, len(toks.low)
+    if (k + 3 < n and low[k + 2] == "," and (toks.kinds[k] == "num" or low[k] in _COUNT_WORDS)
+            and toks.words[k + 1].islower() and singularise(low[k + 1]) != low[k + 1]
+            and toks.words[k + 3][:1].isupper()):
+        return k + 3  # "borders four countries, Italy, Austria …": the counted noun announces the list
     colon = next((q for q in range(k, min(n, k + 6)) if low[q] == ":"), -1)
     if colon < k + 2 or colon + 1 >= n or not low[colon - 1].endswith("s"):
         return k

@@ -55,8 +55,9 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "attend": ("study* at", "educate* at", "graduate* from", "enrol* at", "student at", "alumnus of", "alumna of",
                "graduate of", "degree from"),
     "hold": ("serve* as", "become*", "elected", "appointed", "post of", "office of"),
-    "child": ("daughter", "son", "father of", "mother of", "parent of", "<son of", "<daughter of", "<child of"),
-    "has child": ("daughter", "son", "father of", "mother of", "parent of", "<son of", "<daughter of",
+    "child": ("daughter", "son", "children", "father of", "mother of", "parent of", "<son of", "<daughter of",
+              "<child of"),
+    "has child": ("daughter", "son", "children", "father of", "mother of", "parent of", "<son of", "<daughter of",
                   "<child of"),
     # places
     "border": ("neighbour*", "neighbor*", "share* a border with", "share* borders with"),
