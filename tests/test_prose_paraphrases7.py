@@ -66,3 +66,18 @@ def test_a_belief_is_no_fact() -> None:
                   source="t")
     assert not any(str(f.predicate).endswith("livesIn") for f in s.kg.facts("t"))
     assert "hedged" in r.to_text()
+
+
+GEOGRAPHY = ["Which country is a city located in?", "Which river does a city lie on?"]
+
+
+@pytest.mark.parametrize("text", ["Velna is a city in Norland.", "Velna is a small port town in southern Norland."])
+def test_a_settlement_noun_and_in_locate_it(text: str) -> None:
+    assert ("velna", "locatedIn", "norland") in _facts(GEOGRAPHY, text)
+
+
+def test_a_latin_epithet_in_x_completes_the_species_name() -> None:
+    facts = _facts(SCIENCE, "The ridgeback beetle (Carabus velox) is a ground beetle. It lives in alpine meadows.")
+    assert ("carabus_velox", "livesIn", "alpine_meadows") in facts
+    # an English word in -ex after a name stays out of it
+    assert ("velna_complex" not in {f[0] for f in _facts(GEOGRAPHY, "Velna complex lies on the river Aska.")})

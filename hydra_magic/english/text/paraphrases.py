@@ -65,7 +65,8 @@ PARAPHRASES: dict[str, tuple[str, ...]] = {
     "flow into": ("empty* into", "drain* into", "discharge* into", "flow* into"),
     "capital": ("capital city", "seat of government"),
     "has capital": ("capital city", "seat of government"),
-    "locate in": ("situated in", "lie* in"),
+    "locate in": ("situated in", "lie* in", "city in", "town in", "village in", "port city in", "port town in",
+                  "municipality in"),
     "highest mountain": ("highest point", "highest peak", "tallest mountain", "highest summit"),
     "population": ("inhabitants", "population of", "{o} inhabitants", "{o} residents"),
     # sport

@@ -119,7 +119,7 @@ GAP_WORDS = frozenset("in on at from during the a an of around about circa early
 
 # Species names: a capitalised genus and a lower-case epithet ("Streptomyces griseus", "R. muscosa")
 # are one name. Latin endings of epithets; English words with those endings are left out.
-EPITHET_ENDINGS = ("us", "um", "a", "ae", "is", "ii", "i", "ensis", "oides", "ans", "ens", "ea")
+EPITHET_ENDINGS = ("us", "um", "a", "ae", "is", "ii", "i", "ensis", "oides", "ans", "ens", "ea", "ox", "ax", "ex", "ix")
 NOT_EPITHETS = frozenset(
     """
 area idea data media via extra era camera drama formula agenda bacteria criteria phenomena
@@ -131,6 +131,8 @@ visa diploma dilemma mafia militia anaemia anemia nausea edema malaria hernia pn
 banana umbrella antenna vanilla propaganda veranda stamina replica
 museum forum album premium medium stadium aquarium podium symposium consortium curriculum
 momentum minimum maximum spectrum vacuum opium sodium calcium helium uranium radium polonium
+index complex annex cortex duplex vertex reflex convex matrix helix suffix prefix appendix
+relax syntax climax anthrax paradox detox inbox
 """.split()
 )
 
