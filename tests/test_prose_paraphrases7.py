@@ -81,3 +81,16 @@ def test_a_latin_epithet_in_x_completes_the_species_name() -> None:
     assert ("carabus_velox", "livesIn", "alpine_meadows") in facts
     # an English word in -ex after a name stays out of it
     assert ("velna_complex" not in {f[0] for f in _facts(GEOGRAPHY, "Velna complex lies on the river Aska.")})
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Velmora is a drug. It is used for the treatment of moderate to severe plaque psoriasis in adults.",
+     ("velmora", "treats", "plaque_psoriasis")),
+    ("Velmora is a drug used to treat mild to moderate asthma.", ("velmora", "treats", "asthma")),
+    ("Velmora is a drug. It belongs to the class of drugs known as interleukin inhibitors.",
+     ("velmora", "belongsTo", "interleukin_inhibitors")),
+])
+def test_a_severity_range_or_a_known_as_phrase_is_not_the_object(text: str, fact: tuple[str, str, str]) -> None:
+    facts = _facts(MEDICINE, text)
+    assert fact in facts
+    assert not {f for f in facts if f[2] in ("moderate", "mild", "class")}

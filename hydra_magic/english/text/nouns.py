@@ -188,10 +188,33 @@ def _past_bridges(toks: _Tokens, k1: int) -> int:
     while q < n and q - k1 < 4 and toks.low[q] in NOUN_BRIDGES:
         q += 1
     if q + 1 < n and toks.low[q] in _ACT_NOUNS and toks.low[q + 1] == "of":
-        return q + 2  # "approved for the treatment of osteoarthritis"
-    for r in range(q, min(n - 1, q + 3)):
-        if toks.low[r] == "risk" and toks.low[r + 1] == "of":
+        q += 2  # "approved for the treatment of osteoarthritis"
+    else:
+        for r in range(q, min(n - 1, q + 3)):
+            if toks.low[r] == "risk" and toks.low[r + 1] == "of":
+                return r + 2
+        named = _past_known_as(toks, q)
+        if named > q:
+            return named
+    if q + 2 < n and toks.low[q] in _SEVERITIES and toks.low[q + 1] == "to" and toks.low[q + 2] in _SEVERITIES:
+        return q + 3  # "for the treatment of moderate to severe plaque psoriasis": the disease, not "moderate"
+    return q
+
+
+_SEVERITIES = frozenset("mild moderate severe".split())
+
+
+def _past_known_as(toks: _Tokens, q: int) -> int:
+    """Past "known as" / "called" after a few lower-case words ("the class of drugs known as
+    interleukin inhibitors"): the phrase names what comes after; else ``q``."""
+    low, n = toks.low, len(toks.low)
+    for r in range(q, min(n - 1, q + 6)):
+        if low[r] == "known" and low[r + 1] == "as":
             return r + 2
+        if low[r] == "called":
+            return r + 1
+        if toks.kinds[r] != "word" or toks.words[r][:1].isupper():
+            break
     return q
 
 
