@@ -94,3 +94,17 @@ def test_a_severity_range_or_a_known_as_phrase_is_not_the_object(text: str, fact
     facts = _facts(MEDICINE, text)
     assert fact in facts
     assert not {f for f in facts if f[2] in ("moderate", "mild", "class")}
+
+
+@pytest.mark.parametrize("cqs, text, fact", [
+    (["Who is the chief executive of a company?"],
+     "Zed Inc is a rival. Acme Corp's chief executive, Tom Lee, joined in 2015.",
+     ("acme_corp", "hasChiefExecutive", "tom_lee")),
+    (BUSINESS, "Acme Corp is a company. Acme Corp's founder, Jane Roe, retired in 2010.",
+     ("jane_roe", "founds", "acme_corp")),
+    (FILM, "Heat is a 1995 film. Heat's director, Michael Mann, also wrote the screenplay.",
+     ("michael_mann", "directs", "heat")),
+])
+def test_a_named_owners_role_set_off_by_commas_relates_the_names(cqs: list[str], text: str,
+                                                                 fact: tuple[str, str, str]) -> None:
+    assert fact in _facts(cqs, text)

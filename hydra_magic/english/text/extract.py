@@ -135,6 +135,8 @@ def _extract_sentence(
             _read_trigger(site, k0, k1, trig, kinds, rels)
     _label_noun_relations(site, comp, rels)
     _role_noun_relations(site, comp, rels)
+    if "pos" in toks.kinds:
+        _named_owner_roles(site, comp, rels)
     _implicit_object_relations(site, comp, rels)
     if toks.low[0] == "other" and site.onto is not None:
         _other_members(site, comp, rels)
@@ -957,6 +959,44 @@ def _agent_nouns(label: str) -> frozenset[str]:
     for v in lemmas:
         out |= {v, v + "r" if v.endswith("e") else v + "er", v + "or", v + v[-1] + "er"}  # "coach", "director"
     return frozenset(out & PERSON_NOUNS)  # nouns known to name people only: no "sider" of "side effect"
+
+
+def _named_owner_roles(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
+    """A named owner's role noun set off by commas before names: "Acme's chief executive, Tom Lee, …",
+    "Heat's director, Michael Mann, …". The noun is a property's label noun ("chief executive" of "has
+    chief executive": the owner's property, (Acme, hasChiefExecutive, Tom Lee)) or its agent noun
+    ("director" of "directs": (Michael Mann, directs, Heat)). Only "<name>'s [modifiers] <noun>,
+    <names>" followed by a comma or the sentence's end."""
+    toks, low, n = site.toks, site.toks.low, len(site.toks.low)
+    for owner in site.mentions:
+        r = owner.j + 1
+        if owner.kind != "name" or owner.i < 0 or owner.j >= n or toks.kinds[owner.j] != "pos":
+            continue
+        while r < n and low[r] in _ROLE_MODIFIERS and r + 1 < n and toks.kinds[r + 1] == "word":
+            r += 1
+        comma = next((q for q in range(r + 1, min(n, r + 4)) if low[q] == ","), -1)
+        if comma < 0 or any(toks.kinds[q] != "word" or not toks.words[q].islower() for q in range(r, comma)):
+            continue
+        names = _name_list_at(site.mentions, comma + 1, toks)
+        if not names or (names[-1].j < n and toks.kinds[names[-1].j] != "punct"):
+            continue
+        role = " ".join(low[owner.j + 1:comma])
+        for prop in comp.props.values():
+            if prop.kind != "object" or "name" not in comp.kinds.get(prop.iri, frozenset()):
+                continue
+            if low[comma - 1] in _agent_nouns(prop.label) and comma - r == 1:
+                rels += [_Rel(prop.iri, m, owner, 0.6, len(rels) + k) for k, m in enumerate(names)]
+            elif _label_noun(prop.label) in (role, " ".join(low[r:comma])):
+                rels += [_Rel(prop.iri, owner, m, 0.6, len(rels) + k) for k, m in enumerate(names)]
+
+
+@lru_cache(maxsize=4096)
+def _label_noun(label: str) -> str:
+    """The noun phrase a label that is no verb names ("has chief executive" -> "chief executive"); ""."""
+    words = normalise_label(label).split()
+    if words[:1] and words[0] in ("has", "have", "had"):
+        words = words[1:]
+    return "" if not words or _verb_label(label) else " ".join(words)
 
 
 def _role_noun_relations(site: _Site, comp: _Compiled, rels: list[_Rel]) -> None:
