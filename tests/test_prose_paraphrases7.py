@@ -108,3 +108,16 @@ def test_a_severity_range_or_a_known_as_phrase_is_not_the_object(text: str, fact
 def test_a_named_owners_role_set_off_by_commas_relates_the_names(cqs: list[str], text: str,
                                                                  fact: tuple[str, str, str]) -> None:
     assert fact in _facts(cqs, text)
+
+
+def test_a_relative_clause_after_a_name_and_its_head_noun_is_the_names() -> None:
+    facts = _facts(GEOGRAPHY + ["Which sea does a river flow into?"],
+                   "Tessin is a city. It lies on the Varna river, which flows into the Black Sea.")
+    assert {("tessin", "liesOn", "varna"), ("varna", "flowsInto", "black_sea")} <= facts
+
+
+@pytest.mark.parametrize("text", ["Dorvalimab is a drug used to treat Crohn's disease and rheumatoid arthritis.",
+                                  "Dorvalimab is a drug used to treat rheumatoid arthritis and Crohn's disease."])
+def test_an_eponymous_disease_is_a_noun_item(text: str) -> None:
+    facts = _facts(MEDICINE, text)
+    assert {("dorvalimab", "treats", "crohn_s_disease"), ("dorvalimab", "treats", "rheumatoid_arthritis")} <= facts

@@ -490,8 +490,9 @@ def _relative_of_another(site: _Site, k0: int, subj: _Mention | None) -> bool:
         if w in (".", ";", "(", ")", ","):
             return False
         if w in ("which", "who") and r >= 2 and toks.low[r - 1] == ",":
-            if subj.i >= r or subj.j == r - 1 or toks.low[r + 1] in ("it", "he", "she", "they"):
-                return False  # "…, which it sells": the clause has its own subject
+            if (subj.i >= r or subj.j == r - 1 or toks.low[r + 1] in ("it", "he", "she", "they")
+                    or (subj.j == r - 2 and toks.low[r - 2] in APPOSED_HEADS)):
+                return False  # "…, which it sells": the clause has its own subject; "the Varna river, which"
             if any(m.i == r + 1 and m.kind == "name" for m in site.mentions):
                 return False
             if subj is site.back_ref and _opening_description(toks, site.intro_end, r - 1):

@@ -125,8 +125,8 @@ def noun_objects(toks: _Tokens, k1: int, mentions: list[_Mention], class_words: 
     starts = {m.i for m in mentions}
     out: list[_Mention] = []
     keep = 1  # items of a list up to its "and": "A, B and C"; "A, though …" is one item
-    while q < n and q not in starts:
-        end = noun_phrase_end(toks, q)
+    while q < n and (q not in starts or _eponym_end(toks, q, mentions) > q):
+        end = _eponym_end(toks, q, mentions) if q in starts else noun_phrase_end(toks, q)
         if end == q or end in starts or _generic(toks, q, end, class_words):
             break  # "the soil bacterium Streptomyces griseus": the phrase describes the name
         if end - q == 2 and toks.low[q] in _KIND_NOUNS and _code_like(toks.words[q + 1]):
@@ -140,6 +140,16 @@ def noun_objects(toks: _Tokens, k1: int, mentions: list[_Mention], class_words: 
         if q < 0:
             break
     return out[:keep]
+
+
+def _eponym_end(toks: _Tokens, q: int, mentions: list[_Mention]) -> int:
+    """Where an eponymous noun phrase opening at ``q`` ends ("Crohn's disease", "Hodgkin's lymphoma": a
+    name, its "'s" and a lower-case noun phrase), as a later item of a noun list; else ``q``."""
+    m = next((m for m in mentions if m.i == q and m.kind == "name"), None)
+    n = len(toks.low)
+    if m is None or m.j + 1 >= n or toks.kinds[m.j] != "pos" or not toks.words[m.j + 1].islower():
+        return q
+    return noun_phrase_end(toks, m.j + 1)
 
 
 #: Offices a person holds, named with what they are held of ("minister of research", "mayor of X").

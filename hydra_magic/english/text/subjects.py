@@ -430,8 +430,10 @@ def _local_subject(
             if closed and low[r] in ("where", "when"):
                 break  # "X, where she was born, and studied at …": the clause has closed, X did not study
             end = r - 1 if r >= 1 and low[r - 1] == "," else r
+            # "the Varna river, which flows …": a head noun after the name is the name's
+            headed = end - 1 if end >= 1 and low[end - 1] in APPOSED_HEADS else -1
             for m in mentions:
-                if m.j == end and m.kind in ("name", "quoted", "value") and not m.adjective:
+                if m.j in (end, headed) and m.kind in ("name", "quoted", "value") and not m.adjective:
                     return m
             break
     return None
