@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -72,6 +72,10 @@ class _Compiled:
     category_props: tuple[URIRef, ...] = ()
     # properties whose range is a position or role class ("the midfielder X": X plays midfielder)
     position_props: tuple[URIRef, ...] = ()
+    # first stem -> (length, the triggers of that length by their middle stems), longest first: a token
+    # tries one bucket per length instead of every trigger that opens with it (see _trigger_groups)
+    trigger_groups: dict[str, tuple[tuple[int, dict[tuple[str, ...], tuple[_Trigger, ...]]], ...]] = field(
+        default_factory=dict)
 
 
 _CACHE: "weakref.WeakKeyDictionary[Ontology, _Compiled]" = weakref.WeakKeyDictionary()
@@ -178,6 +182,7 @@ def _compile(ontology: Ontology) -> _Compiled:
     _drop_shared_paraphrases(triggers)
     for trigger_list in triggers.values():
         trigger_list.sort(key=lambda t: -len(t.stems))
+    groups = {first: _trigger_groups(lst) for first, lst in triggers.items()}
     class_labels = _class_labels(ontology)
     keep = any(str(o) == "keep" for o in g.objects(None, LEADING_ARTICLE))
     name_words = frozenset(str(o) for o in g.objects(None, NAME_WORD))
@@ -199,7 +204,18 @@ def _compile(ontology: Ontology) -> _Compiled:
         tuple(p.iri for p in ontology.properties.values() if p.kind == "object" and any(
             c in ontology.classes and _head(ontology.classes[c].label or ontology.classes[c].name) == "position"
             for c in p.range)),
+        groups,
     )
+
+
+def _trigger_groups(lst: list[_Trigger]) -> tuple[tuple[int, dict[tuple[str, ...], tuple[_Trigger, ...]]], ...]:
+    """The triggers of one first stem (longest first) by length, then by their stems between the first and
+    the last, each bucket in the list's order: at a token only the bucket of the words that follow can
+    match, so :func:`_match_triggers` reads the same matches in the same order, sooner."""
+    by_len: dict[int, dict[tuple[str, ...], list[_Trigger]]] = {}
+    for t in lst:
+        by_len.setdefault(len(t.stems), {}).setdefault(t.stems[1:-1], []).append(t)
+    return tuple((L, {k: tuple(v) for k, v in b.items()}) for L, b in sorted(by_len.items(), reverse=True))
 
 
 @lru_cache(maxsize=4096)
@@ -449,22 +465,26 @@ def _match_triggers(toks: _Tokens, comp: _Compiled) -> list[tuple[int, int, _Tri
     stems = toks.stems
     n = len(stems)
     words = toks.words
-    get = comp.triggers.get
+    get = comp.trigger_groups.get
     for k in range(n):
-        cands = get(stems[k])
-        if not cands:
+        groups = get(stems[k])
+        if not groups:
             continue
-        for trig in cands:
-            L = len(trig.stems)
+        for L, buckets in groups:
             if k + L > n:
                 continue
-            if stems[k : k + L] == trig.stems:
-                if all(q == 0 or not words[q][:1].isupper() for q in range(k, k + L)):
-                    out.append((k, k + L, trig))
-            elif L >= 2 and trig.slot == "after" and stems[k : k + L - 1] == trig.stems[:-1]:
-                end = _split_match(toks, k + L - 1, trig)
-                if end is not None:
-                    out.append((k, end, trig))
+            bucket = buckets.get(stems[k + 1 : k + L - 1] if L > 2 else ())
+            if bucket is None:
+                continue
+            last = stems[k + L - 1]
+            for trig in bucket:
+                if trig.stems[-1] == last:
+                    if all(q == 0 or not words[q][:1].isupper() for q in range(k, k + L)):
+                        out.append((k, k + L, trig))
+                elif trig.slot == "after":  # L >= 2 here: a one-word trigger always matches its token
+                    end = _split_match(toks, k + L - 1, trig)
+                    if end is not None:
+                        out.append((k, end, trig))
     return out
 
 
