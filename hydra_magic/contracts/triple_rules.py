@@ -157,17 +157,17 @@ class _Checker:
             out.issues.append(Issue("empty_term", f"The {role} is empty.",
                                     f"Give the {role} as a snake_case entity name.", path=path))
             return None
-        if self.onto.get_class(name) is not None and not is_snake_case(name):
+        if is_snake_case(name):  # the common case first: the class lookup only for a name that is no entity's
+            return self.kg.entity_iri(name)
+        if self.onto.get_class(name) is not None:
             rule = RULES["class_as_entity"]
             out.issues.append(Issue(rule.code, rule.message_for(entity=name, context=f" (the {role})"),
                                     rule.hint, path=path))
             return None
-        if not is_snake_case(name):
-            rule = RULES["entity_not_snake_case"]
-            out.issues.append(Issue(rule.code, rule.message_for(entity=name),
-                                    rule.hint_for(suggestion=snake_case(name)), path=path))
-            return None
-        return self.kg.entity_iri(name)
+        rule = RULES["entity_not_snake_case"]
+        out.issues.append(Issue(rule.code, rule.message_for(entity=name),
+                                rule.hint_for(suggestion=snake_case(name)), path=path))
+        return None
 
     def _grounded(self, term: str, surface: str, role: str, out: CheckedTriple,
                   given: tuple[int, int] | None = None) -> tuple[int, int] | None:
@@ -201,7 +201,7 @@ class _Checker:
             out.issues.append(Issue(rule.code, rule.message_for(entity=c.subject, cls=c.object),
                                     rule.hint_for(did_you_mean=did_you_mean(self.onto.suggest(c.object, "class"))),
                                     path="triple.object"))
-        if self.onto.get_class(c.subject) is not None and not is_snake_case(c.subject):
+        if not is_snake_case(c.subject) and self.onto.get_class(c.subject) is not None:
             rule = RULES["class_as_entity"]
             out.issues.append(Issue(rule.code, rule.message_for(entity=c.subject, context=", so it cannot be typed"),
                                     rule.hint, path="triple.subject"))
