@@ -420,3 +420,28 @@ def test_a_session_left_open_at_exit_lets_the_interpreter_exit(tmp_path: Path) -
     again = Session("left-open", SessionConfig(journal_dir=str(tmp_path)))
     assert again.cqs
     again.close()
+
+
+def test_a_session_dropped_by_the_collector_waits_on_no_flush_and_loses_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Session.__del__`` may run anywhere the collector does (inside another lock): the store then skips
+    its flush thread and its 60 s wait; the next open replays RocksDB's write-ahead log."""
+    import gc
+
+    import hydra_magic.store.session_store as session_store
+
+    flushed: list[bool] = []
+    real = session_store._flush_within
+    monkeypatch.setattr(session_store, "_flush_within", lambda store, seconds: flushed.append(True) or real(
+        store, seconds))
+    s: Session | None = _session(tmp_path)
+    s.add_cqs(["Who directed a film?"])  # type: ignore[union-attr]
+    s.extract(TEXT, source="alien")  # type: ignore[union-attr]
+    before = _state(s)  # type: ignore[arg-type]
+    s = None
+    gc.collect()
+    assert flushed == []
+    again = _session(tmp_path)
+    assert _state(again) == before and len(again.kg) > 0
+    again.close()
+    assert flushed == [True]  # an explicit close still flushes
