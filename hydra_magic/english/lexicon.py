@@ -384,3 +384,11 @@ IMPERATIVES = _words("list name show give find enumerate describe identify retur
 # sample or an example of a thing is a thing.
 KIND_WORDS = KIND_WORDS | _words("specialization specializations specialisation specialisations subcategory "
                                  "subcategories subset subsets")
+# Instruments (round 7): "Which data can I analyse *with the software*?" names what does the verb (the software
+# analyses the data); "Which animals can I eat *with a plant*?" does not (an animal eaten with a plant).
+INSTRUMENT_HEADS = _words("software tool program programme application app library package service instrument "
+                          "device machine algorithm method editor viewer browser script pipeline workflow "
+                          "framework plugin server database computer")
+# Acronyms that name a kind of thing, not one thing ("Which proteins bind DNA?", "a tool with a GUI"); any other
+# all-capital word names one thing (XML, SWO, the EU).
+COMMON_ACRONYMS = frozenset("DNA RNA CDNA API GUI CPU GPU RAM URL URI IRI ID PC".split())

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...lexicon import AUX_DO, KIND_WORDS, MODALS, PREPS
+from ...lexicon import AUX_DO, INSTRUMENT_HEADS, KIND_WORDS, MODALS, PREPS
 from ...morphology import past_participle, verb_lemma
 from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
@@ -178,6 +178,9 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         if not z or z[0].ref is None or not tool or any(t.ref is None for t in tool):
             return None
         b = _B(text, "first_person")
+        if not _instrument(verb, tool):  # "Which tools can I use with a format?" → usedWith (Tool → Format)
+            b.prop(_state_prop(past_participle(verb), "with", b.np(z), b.np(tool)))
+            return b.done("entities", z[0].ref.name, "domain")
         b.prop(_verb_prop(verb, "", b.np(tool), b.np(z)))
         return b.done("entities", z[0].ref.name, "range")
     p = next((i for i in range(1, len(low)) if low[i] in PREPS and low[i] != "of"), len(low))
@@ -191,7 +194,7 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
     word, prep = ("available", prep or "from") if verb in _ACQUIRE else (past_participle(verb), prep)
     wlow = _low(wh)
     b = _B(text, "first_person")
-    if prep == "with" and other and other[0].ref is not None and verb not in _ACQUIRE and (
+    if prep == "with" and other and other[0].ref is not None and _instrument(verb, other) and (
             not wh or wlow[0] in ("what", "which")):
         dom = b.np(obj)
         b.prop(_verb_prop(verb, "", b.np(other), dom))
@@ -224,3 +227,11 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         b.prop(_state_prop(word, prep, dom, b.np(z)))
         return b.done("entities", z[0].ref.name, "range")
     return None
+
+
+def _instrument(verb: str, nps: Sequence[_NP]) -> bool:
+    """Whether "with Y" names what does the verb: software, a tool, a device ("analyse data with the software");
+    "use X with Y" never does (X is used with Y), nor a thing that is no instrument ("eat an animal with a
+    plant": the plant is eaten with it, it eats nothing)."""
+    return verb not in _ACQUIRE | {"use"} and all(
+        n.ref is not None and n.ref.label.split()[-1].lower() in INSTRUMENT_HEADS for n in nps)

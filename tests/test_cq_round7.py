@@ -1,0 +1,57 @@
+"""Issue 16, round 7: first-person, n-ary and acronym shapes of the CLaRO catalogue; kinds counted; manner
+questions. The asker ("I", "we") is never a class; a qualifier that could belong to two things is not attached
+to one of them; an all-capital name is one thing, not a class. Questions written here (some copy a CLaRO v1
+template's shape with other words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hydra_magic.english.cq.model import ParsedCQ
+from hydra_magic.english.cq.parse import parse_cq
+
+
+def _read(text: str) -> ParsedCQ:
+    p = parse_cq(text)
+    assert p is not None, text
+    return p
+
+
+def _props(text: str) -> set[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return {(q.name, q.domain, q.range) for q in _read(text).properties}
+
+
+# --- first person ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected, cls", [
+    ("Do I know a bird that eats an insect?", ("eats", ("Bird",), ("Insect",)), "Bird"),
+    ("Do we know researchers who develop tools?", ("develops", ("Researcher",), ("Tool",)), "Researcher"),
+])
+def test_what_the_asker_knows_is_the_relation_in_the_clause(text: str, expected: tuple[object, ...],
+                                                            cls: str) -> None:
+    p = _read(text)
+    assert expected in _props(text)
+    assert p.answer == "boolean" and p.answer_class == cls
+    assert all(c.name not in ("I", "We") for c in p.classes)
+
+
+def test_knowing_a_thing_without_a_clause_stays_unread() -> None:
+    assert parse_cq("Do I know a bird?") is None
+
+
+@pytest.mark.parametrize("text, expected, answer", [
+    ("Which editors can I use with a file format?", ("usedWith", ("Editor",), ("FileFormat",)), "entities"),
+    ("Can I use a library with a language?", ("usedWith", ("Library",), ("Language",)), "boolean"),
+    ("Which birds can I feed with a seed?", ("fedWith", ("Bird",), ("Seed",)), "entities"),
+])
+def test_with_names_an_instrument_only_when_it_is_one(text: str, expected: tuple[object, ...], answer: str) -> None:
+    assert _props(text) == {expected}
+    assert _read(text).answer == answer
+
+
+def test_an_instrument_after_with_still_does_the_verb() -> None:
+    assert _props("Which images can I edit with the tool?") == {("edits", ("Tool",), ("Image",))}
+
+
+def test_knowing_anyone_names_no_class_and_stays_unread() -> None:
+    assert parse_cq("Do I know anyone who feeds a bird?") is None
