@@ -55,3 +55,23 @@ def test_an_instrument_after_with_still_does_the_verb() -> None:
 
 def test_knowing_anyone_names_no_class_and_stays_unread() -> None:
     assert parse_cq("Do I know anyone who feeds a bird?") is None
+
+
+# --- n-ary -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "List some tools of a lab for a project?",  # CLaRO v1 shape "PC1 some EC1 of EC2 for EC3"
+    "What is the price of a ticket for a concert?",
+    "Do I use some tool of a lab for a project?",
+])
+def test_a_qualifier_after_x_of_y_is_attached_to_neither(text: str) -> None:
+    assert parse_cq(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("What is the number of films for a director?", ("numberOfFilms", ("Director",), ("integer",))),
+    ("What is the year of birth of a person?", ("yearOfBirth", ("Person",), ("integer",))),
+    ("Which films did a director direct for a studio?", ("directsFor", ("Director",), ("Studio",))),
+])
+def test_a_qualifier_on_one_noun_or_on_the_verb_is_still_read(text: str, expected: tuple[object, ...]) -> None:
+    assert expected in _props(text)

@@ -247,6 +247,8 @@ def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:
             attrs = [whole] if whole is not None else None
         if attrs is None:
             attrs = _nps(toks[:k], class_slot=True)
+        if attrs and low[k] != "of" and any(a.of for a in attrs):
+            return None  # "the tools of a lab for a project": "for" may be about the tools or the lab (n-ary)
         if attrs:
             return attrs, owners
     return None

@@ -189,8 +189,8 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         return None  # "Where do I eat an animal eat?": the verb again, no noun
     prep = low[p] if p < len(low) else ""
     other = _nps(rest[p + 1:]) if p + 1 < len(low) else None
-    if not obj or obj[0].ref is None or (p + 1 < len(low) and not other):
-        return None
+    if not obj or obj[0].ref is None or (p + 1 < len(low) and not other) or (other and any(o.of for o in obj)):
+        return None  # "… an animal of a plant for a habitat": "for" may be about either (n-ary), no guess
     word, prep = ("available", prep or "from") if verb in _ACQUIRE else (past_participle(verb), prep)
     wlow = _low(wh)
     b = _B(text, "first_person")
