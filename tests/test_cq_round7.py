@@ -75,3 +75,30 @@ def test_a_qualifier_after_x_of_y_is_attached_to_neither(text: str) -> None:
 ])
 def test_a_qualifier_on_one_noun_or_on_the_verb_is_still_read(text: str, expected: tuple[object, ...]) -> None:
     assert expected in _props(text)
+
+
+# --- acronyms: an all-capital word names one thing ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected, names", [
+    ("Who maintains GO?", ("maintains", ("Person",), ()), ("GO",)),
+    ("Which states are in the UN?", ("locatedIn", ("State",), ()), ("UN",)),
+    ("Which tools write JSON?", ("writes", ("Tool",), ()), ("JSON",)),
+    ("Which editors open the OBO format?", ("opens", ("Editor",), ("Format",)), ("OBO",)),
+    ("Which library can I use with HDF?", ("usedWith", ("Library",), ()), ("HDF",)),
+])
+def test_an_acronym_names_one_thing_not_a_class(text: str, expected: tuple[object, ...],
+                                                names: tuple[str, ...]) -> None:
+    p = _read(text)
+    assert expected in _props(text)
+    assert p.entities == names
+    assert not {c.name for c in p.classes} & set(names)
+
+
+@pytest.mark.parametrize("text, cls", [
+    ("Which editors open OBO files?", "OBOFile"),  # a plural after it: many files, a class
+    ("Which enzymes cut RNA?", "RNA"),  # the acronym of a common noun
+    ("Which tools have a GUI?", "GUI"),
+])
+def test_an_acronym_before_a_plural_or_of_a_common_noun_is_a_class(text: str, cls: str) -> None:
+    p = _read(text)
+    assert cls in {c.name for c in p.classes} and not p.entities

@@ -8,8 +8,8 @@ import re
 from dataclasses import replace
 from typing import Literal, Sequence
 
-from ..lexicon import (AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PREPS, SUPERLATIVE,
-                       TIME_UNITS)
+from ..lexicon import (AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PREPS, PRONOUNS,
+                       SUPERLATIVE, TIME_UNITS)
 from ..morphology import past_participle, singularise, verb_lemma
 from ..word_classes import (
     _is_adjective,
@@ -292,12 +292,17 @@ def _verb_phrase(np_: _NP) -> bool:
     return len(w) > 1 and w[0].lower() in COMMON_VERBS and verb_lemma(w[0].lower()) == w[0].lower()
 
 
+def _named_place(np_: _NP) -> bool:
+    """``in the EU``, ``in Europe``: one place by its name (no class of places)."""
+    return np_.ref is None and bool(np_.entity) and np_.entity[:1].isupper() and np_.entity.lower() not in PRONOUNS
+
+
 def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> ParsedCQ | None:
     """``What animals are (there) in a habitat?`` → ``locatedIn`` (Animal → Habitat). The place is a class with
     a determiner or in the plural, never an adjective: "in danger", "in the wild" are states, not places."""
     places = _nps(place)
-    if not dom or not places or any(p.ref is None or not (p.det or p.plural) or _is_adjective(p.words[-1].lower())
-                                    for p in places):
+    if not dom or not places or any(not _named_place(p) and (
+            p.ref is None or not (p.det or p.plural) or _is_adjective(p.words[-1].lower())) for p in places):
         return None
     b.prop(_state_prop("located", "in", dom, b.np(places)))
     return b.done("entities", dom[0], "domain", negated=neg)
@@ -560,7 +565,8 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
             return None
         rb = _B(text, "which_role")
         dom = rb.np(subj)
-        rb.prop(_has_prop(role.ref, dom, rb.np(things)))
+        # a named thing in the role ("XML as an output format") is one of the role's class: the range
+        rb.prop(_has_prop(role.ref, dom, rb.np(things) or (rb.cls(role.ref),)))
         return rb.done("entities", dom[0] if dom else None, "domain")
     if i < len(rest) and rlow[i] in SUPERLATIVE:
         return _superlative(b, dom, rest, i)
