@@ -102,3 +102,26 @@ def test_an_acronym_names_one_thing_not_a_class(text: str, expected: tuple[objec
 def test_an_acronym_before_a_plural_or_of_a_common_noun_is_a_class(text: str, cls: str) -> None:
     p = _read(text)
     assert cls in {c.name for c in p.classes} and not p.entities
+
+
+# --- "How many types of X": kinds of X ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, cls, expected", [
+    ("How many types of birds eat insects?", "Bird", ("eats", ("Bird",), ("Insect",))),
+    ("How many different kinds of instruments does an orchestra have?", "Instrument",
+     ("hasInstrument", ("Orchestra",), ("Instrument",))),
+    ("How many kinds of birds are there?", "Bird", None),
+])
+def test_how_many_types_of_x_asks_for_kinds_of_x(text: str, cls: str, expected: tuple[object, ...] | None) -> None:
+    p = _read(text)
+    assert (p.answer, p.answer_class, p.aggregate) == ("subclasses", cls, None)
+    assert expected is None or expected in _props(text)
+
+
+def test_how_many_x_still_counts_things() -> None:
+    p = _read("How many birds eat insects?")
+    assert (p.answer, p.aggregate) == ("count", "count")
+
+
+def test_kinds_of_a_quantity_read_off_an_owner_stay_unread() -> None:
+    assert parse_cq("How many kinds of pages does a book have?") is None

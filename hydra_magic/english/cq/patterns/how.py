@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, MODALS
+from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, KIND_WORDS, MODALS, QUALIFIERS
 from ...morphology import past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
 from ..builders import _B, _camel, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
@@ -138,6 +138,9 @@ def _adjective_noun(adj: str) -> str:
 
 def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     rlow = _low(rest)
+    k = 1 if rlow[:1] and rlow[0] in QUALIFIERS else 0  # "How many different types of …"
+    if len(rlow) > k + 2 and rlow[k] in KIND_WORDS and rlow[k + 1] == "of":
+        return _kinds_counted(_how_many(text, rest[k + 2:]))
     for a in range(1, len(rlow) - 2):
         if rlow[a] in ("are", "is"):
             b_ = a + 2 if rlow[a + 1] == "there" else a + 1
@@ -183,6 +186,16 @@ def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     if counted is not None:
         return counted
     return replace(r, pattern="how_many_" + r.pattern.replace("which_", ""), answer="count", aggregate="count")
+
+
+def _kinds_counted(r: ParsedCQ | None) -> ParsedCQ | None:
+    """``How many types of animals eat plants?`` counts kinds of animal (subclasses), not animals: the kinds are
+    asked for, as "What types of animals eat plants?" (their number is the length of that list). A number read
+    off an owner ("How many kinds of pages does a book have?" would be ``numberOfPages``) is left unread."""
+    if r is None or r.answer == "value" or r.answer_class is None:
+        return None
+    return replace(r, pattern="how_many_kinds_" + r.pattern.removeprefix("how_many_"), answer="subclasses",
+                   aggregate=None)
 
 
 def _counted_by_verb(r: ParsedCQ) -> ParsedCQ | None:
