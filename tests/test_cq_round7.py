@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from hydra_magic.cq import CompetencyQuestion
 from hydra_magic.english.cq.model import ParsedCQ
+from hydra_magic.english.cq.proposal import propose_from_cqs
 from hydra_magic.english.cq.parse import parse_cq
+from hydra_magic.ontology import Ontology
 
 
 def _read(text: str) -> ParsedCQ:
@@ -125,3 +128,34 @@ def test_how_many_x_still_counts_things() -> None:
 
 def test_kinds_of_a_quantity_read_off_an_owner_stay_unread() -> None:
     assert parse_cq("How many kinds of pages does a book have?") is None
+
+
+# --- unread questions: the hint rewords the question itself -------------------------------------------------------
+
+def _hint(text: str) -> str:
+    proposal = propose_from_cqs([CompetencyQuestion(text)], Ontology())
+    issues = [i for i in proposal.issues if i.code == "unparsed_cq"]
+    assert len(issues) == 1 and not proposal.properties and not proposal.classes
+    return issues[0].hint
+
+
+@pytest.mark.parametrize("text, reworded", [
+    ("How does a bird build a nest?", "'Does a bird build a nest?'"),  # CLaRO v1 "How PC1 EC1 PC1 EC2"
+    ("To what extent does a bird eat an insect?", "'Does a bird eat an insect?'"),
+    ("How do I use an editor to change an ontology?", "'Which editor changes an ontology?'"),
+    ("How do I feed a bird?", "'What is needed to feed a bird?'"),
+    ("List the tools of a lab for a project?", "'List the tools of a lab?'"),
+])
+def test_an_unread_manner_or_nary_question_is_reworded_in_its_own_words(text: str, reworded: str) -> None:
+    assert parse_cq(text) is None
+    hint = _hint(text)
+    assert reworded in hint
+    assert parse_cq(reworded.strip("'")) is not None
+
+
+def test_the_nary_hint_says_why() -> None:
+    assert "may be about X, about Y" in _hint("List the tools of a lab for a project?")
+
+
+def test_no_rewording_is_offered_when_none_is_read() -> None:
+    assert "this rewording is read" not in _hint("How is a bird?")
