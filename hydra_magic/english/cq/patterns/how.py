@@ -12,6 +12,7 @@ from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ClassRef, ParsedCQ, PropertyReq
 from ..registry import cq_pattern
 from ..words import is_counted_quantity
+from .kinds import _p_kinds
 from .when import _event
 from .which import _p_which
 
@@ -140,7 +141,7 @@ def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     rlow = _low(rest)
     k = 1 if rlow[:1] and rlow[0] in QUALIFIERS else 0  # "How many different types of …"
     if len(rlow) > k + 2 and rlow[k] in KIND_WORDS and rlow[k + 1] == "of":
-        return _kinds_counted(_how_many(text, rest[k + 2:]))
+        return _kinds_counted(_p_kinds(text, ["What", *rest]))
     for a in range(1, len(rlow) - 2):
         if rlow[a] in ("are", "is"):
             b_ = a + 2 if rlow[a + 1] == "there" else a + 1
@@ -189,13 +190,12 @@ def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
 
 
 def _kinds_counted(r: ParsedCQ | None) -> ParsedCQ | None:
-    """``How many types of animals eat plants?`` counts kinds of animal (subclasses), not animals: the kinds are
-    asked for, as "What types of animals eat plants?" (their number is the length of that list). A number read
-    off an owner ("How many kinds of pages does a book have?" would be ``numberOfPages``) is left unread."""
-    if r is None or r.answer == "value" or r.answer_class is None:
+    """``How many types of animals eat plants?`` counts kinds of animal (subclasses), not animals: it is read as
+    "What types of animals eat plants?" (the family *kinds*), the kinds asked for, their number being the length
+    of that list."""
+    if r is None or r.answer != "subclasses":
         return None
-    return replace(r, pattern="how_many_kinds_" + r.pattern.removeprefix("how_many_"), answer="subclasses",
-                   aggregate=None)
+    return replace(r, pattern="how_many_" + r.pattern, text=r.text)
 
 
 def _counted_by_verb(r: ParsedCQ) -> ParsedCQ | None:
