@@ -166,3 +166,19 @@ def test_the_nary_hint_says_why() -> None:
 
 def test_no_rewording_is_offered_when_none_is_read() -> None:
     assert "this rewording is read" not in _hint("How is a bird?")
+
+
+# --- degree: "How easy is X to V?" is an attribute of X, as "How reliable is a tool?" ---------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("How easy to use is an editor?", ("easeOfUse", ("Editor",), ("float",))),
+    ("How difficult is a language to learn?", ("difficultyOfLearning", ("Language",), ("float",))),
+    ("How easy is it to install a library?", ("easeOfInstalling", ("Library",), ("float",))),
+])
+def test_a_degree_of_doing_is_a_value_of_the_thing(text: str, expected: tuple[object, ...]) -> None:
+    p = _read(text)
+    assert _props(text) == {expected} and p.answer == "value"
+
+
+def test_a_degree_for_someone_stays_unread() -> None:
+    assert parse_cq("How easy to eat is a seed for a bird?") is None  # CLaRO v1 "How EC1 PC1 is EC2 for EC3"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, KIND_WORDS, MODALS, QUALIFIERS
-from ...morphology import past_participle, verb_lemma
+from ...morphology import gerund, past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
 from ..builders import _B, _camel, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
 from ..chunker import _low, _np, _nps, _strip_tail
@@ -34,6 +34,9 @@ def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
         dom = b.np(x)
         b.prop(_data_prop(ClassRef.from_label(attr), dom, dt))
         return b.done("value", None, "range")
+    degree = _degree_of_doing(text, toks)
+    if degree is not None:
+        return degree
     if low[2] in AUX_BE and _is_adjective(low[1]) and low[1] not in HOW_ADJ:
         # "How reliable is a tool?" → reliability (a degree: float)
         x = _nps(toks[3:])
@@ -119,6 +122,36 @@ def _how_long(text: str, toks: list[str]) -> ParsedCQ | None:
 
 #: Words that end a "How long does X …" question but are no verbs ("How long does a film's running time").
 COMMON_NOUN_ENDINGS = frozenset("time period duration".split())
+
+
+#: The degree nouns of adjectives said of doing something ("easy to use": ease of use).
+_DOING_DEGREE = {"easy": "ease", "hard": "difficulty", "difficult": "difficulty", "simple": "simplicity"}
+
+
+def _degree_of_doing(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``How easy is the software to use?``, ``How easy to use is the software?``, ``How easy is it to install
+    the software?`` → ``easeOfUse`` / ``easeOfInstalling`` (Software → float): a degree of the thing for an
+    activity, an attribute as "How reliable is a tool?" reads; "… for a habitat" (for whom) is not read."""
+    low = _low(toks)
+    adj = low[1]
+    if len(low) < 6 or not (adj in _DOING_DEGREE or _is_adjective(adj)) or adj in HOW_ADJ:
+        return None
+    if low[2] == "to" and low[4] in AUX_BE:
+        verb, thing = low[3], toks[5:]  # "How easy to use is the software?"
+    elif low[2] in AUX_BE and low[-2] == "to" and low[3] != "it":
+        verb, thing = low[-1], toks[3:-2]  # "How easy is the software to use?"
+    elif low[2] in AUX_BE and low[3:5] == ["it", "to"] and len(low) > 6:
+        verb, thing = low[5], toks[6:]  # "How easy is it to install the software?"
+    else:
+        return None
+    x = _nps(thing)
+    if not verb.isalpha() or verb in FUNCTION or verb_lemma(verb) != verb or not x or any(o.ref is None for o in x):
+        return None
+    b = _B(text, "how_adjective")
+    dom = b.np(x)
+    noun = _DOING_DEGREE.get(adj) or _adjective_noun(adj)
+    b.prop(_data_prop(ClassRef.from_label(f"{noun} of {verb if verb == 'use' else gerund(verb)}"), dom, "float"))
+    return b.done("value", None, "range")
 
 
 def _adjective_noun(adj: str) -> str:
