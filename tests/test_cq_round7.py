@@ -60,6 +60,19 @@ def test_knowing_anyone_names_no_class_and_stays_unread() -> None:
     assert parse_cq("Do I know anyone who feeds a bird?") is None
 
 
+
+@pytest.mark.parametrize("text, expected", [
+    ("What seeds do I need to feed a bird and feed a fish?", ("requires", ("Bird", "Fish"), ("Seed",))),
+    ("Do I need a licence to copy and change the library?", ("requires", ("Library",), ("Licence",))),
+])
+def test_what_is_needed_for_several_purposes_is_required_by_each_thing(text: str,
+                                                                       expected: tuple[object, ...]) -> None:
+    assert _props(text) == {expected}
+
+
+def test_a_purpose_verb_or_a_noun_after_and_is_not_guessed() -> None:
+    assert parse_cq("What hardware do I need to run the tool and store data?") is None  # was a class StoreData
+
 # --- n-ary -------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...lexicon import AUX_DO, INSTRUMENT_HEADS, KIND_WORDS, MODALS, PREPS
+from ...lexicon import AUX_DO, COMMON_VERBS, DETERMINERS, INSTRUMENT_HEADS, KIND_WORDS, MODALS, PREPS
 from ...morphology import past_participle, verb_lemma
 from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
@@ -77,7 +77,7 @@ def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
     ``What compiler do I need to compile source code on a platform?`` adds ``compiledOn`` (SourceCode →
     Platform), as "Do I eat an animal on a plant?" reads; ``Which software do I need a licence to run?``
     → ``requires`` (Software → Licence)."""
-    needed, thing, setting = _purpose(rest)
+    needed, thing, setting = _purpose(_one_purpose_verb(rest))
     wlow = _low(wh)
     if not thing and needed and wlow[:1] in (["what"], ["which"]) and _low(rest)[-2:-1] == ["to"]:
         return _need_for_asked(text, wh, needed)
@@ -107,6 +107,29 @@ def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
     if wlow[0] == "how":
         return b.done("count", unit[0].ref.name, "range", aggregate="count")
     return b.done("entities", unit[0].ref.name, "range")
+
+
+def _one_purpose_verb(rest: list[str]) -> list[str]:
+    """``… to run and modify the software`` → ``… to run the software``; ``… to eat a plant and eat a habitat`` →
+    ``… to eat a plant and a habitat``: what is needed for several purposes is required by each thing acted on
+    (the verb of a purpose names no property). As elsewhere after "and", a word is a verb only before a
+    determiner or straight after the first verb; "and store data" (a verb, or a noun "store data"?) is left
+    unread (``[]``)."""
+    low = _low(rest)
+    if "to" not in low:
+        return rest
+    t = low.index("to")
+    for j in range(t + 2, len(low) - 2):
+        if low[j] not in ("and", "or") or not _is_base_verb(low[j + 1]):
+            continue
+        if j == t + 2 or low[j + 2] in DETERMINERS:
+            return [*rest[:j], *rest[j + 2:]] if j == t + 2 else [*rest[:j + 1], *rest[j + 2:]]
+        return []  # "… and store data": a verb or a noun "store data", no guess (left unread)
+    return rest
+
+
+def _is_base_verb(word: str) -> bool:
+    return word in COMMON_VERBS and verb_lemma(word) == word
 
 
 def _add_setting(b: _B, thing: list[_NP], setting: _Setting) -> bool:
