@@ -195,3 +195,9 @@ def test_a_degree_of_doing_is_a_value_of_the_thing(text: str, expected: tuple[ob
 
 def test_a_degree_for_someone_stays_unread() -> None:
     assert parse_cq("How easy to eat is a seed for a bird?") is None  # CLaRO v1 "How EC1 PC1 is EC2 for EC3"
+
+
+def test_a_named_thing_before_a_second_participant_is_read() -> None:
+    p = _read("Which tools convert YAML to JSON?")
+    assert {("converts", ("Tool",), ()), ("convertsTo", ("Tool",), ())} <= _props("Which tools convert YAML to JSON?")
+    assert p.entities == ("YAML", "JSON")
