@@ -111,6 +111,12 @@ class _NP:
     of: tuple["_NP", ...] = ()
 
     @property
+    def named(self) -> bool:
+        """A thing by its name, no class ("XML", "the EU", "Europe"); not a pronoun ("it")."""
+        e = self.entity
+        return self.ref is None and e is not None and e[:1].isupper() and e.lower() not in PRONOUNS
+
+    @property
     def specific(self) -> bool:
         """A demonstrative/definite/possessive phrase, a proper name or a pronoun."""
         return self.ref is None or self.det in DEMONSTRATIVE

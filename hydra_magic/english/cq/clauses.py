@@ -8,8 +8,8 @@ import re
 from dataclasses import replace
 from typing import Literal, Sequence
 
-from ..lexicon import (AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PREPS, PRONOUNS,
-                       SUPERLATIVE, TIME_UNITS)
+from ..lexicon import (AUX, AUX_BE, AUX_HAVE, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PREPS, SUPERLATIVE,
+                       TIME_UNITS)
 from ..morphology import past_participle, singularise, verb_lemma
 from ..word_classes import (
     _is_adjective,
@@ -220,7 +220,7 @@ def _verb_object_pp(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: 
         else:
             left = _objects(rest[:k])
             owners_or_none = _nps(rest[k + 1:])
-            unnamed = left and left[0].ref is None and not _named_thing(left[0])
+            unnamed = left and left[0].ref is None and not left[0].named
             if not left or len(left) != 1 or unnamed or not owners_or_none or (
                     len(left[0].words) == 1 and (_is_adjective(left[0].words[0])
                                                  or _is_participle(left[0].words[0]))):
@@ -292,16 +292,11 @@ def _verb_phrase(np_: _NP) -> bool:
     return len(w) > 1 and w[0].lower() in COMMON_VERBS and verb_lemma(w[0].lower()) == w[0].lower()
 
 
-def _named_thing(np_: _NP) -> bool:
-    """A thing by its name, no class: ``in the EU``, ``in Europe``, ``convert XML to JSON``; not a pronoun."""
-    return np_.ref is None and bool(np_.entity) and np_.entity[:1].isupper() and np_.entity.lower() not in PRONOUNS
-
-
 def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> ParsedCQ | None:
     """``What animals are (there) in a habitat?`` → ``locatedIn`` (Animal → Habitat). The place is a class with
     a determiner or in the plural, never an adjective: "in danger", "in the wild" are states, not places."""
     places = _nps(place)
-    if not dom or not places or any(not _named_thing(p) and (
+    if not dom or not places or any(not p.named and (
             p.ref is None or not (p.det or p.plural) or _is_adjective(p.words[-1].lower())) for p in places):
         return None
     b.prop(_state_prop("located", "in", dom, b.np(places)))

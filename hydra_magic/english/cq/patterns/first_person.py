@@ -198,7 +198,7 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
     if low[:1] == ["with"] and wlow[:1] and wlow[0] in ("what", "which") and verb not in _ACQUIRE:
         # "Which data can I analyse with the software?" → analyses (Software → Data)
         z, tool = _nps(wh[1:], class_slot=True), _nps(rest[1:])
-        if not z or z[0].ref is None or not tool or any(t.ref is None and not _named(t) for t in tool):
+        if not z or z[0].ref is None or not tool or any(t.ref is None and not t.named for t in tool):
             return None
         b = _B(text, "first_person")
         if not _instrument(verb, tool):  # "Which tools can I use with a format?" → usedWith (Tool → Format)
@@ -259,7 +259,3 @@ def _instrument(verb: str, nps: Sequence[_NP]) -> bool:
     return verb not in _ACQUIRE | {"use"} and all(
         n.ref is not None and n.ref.label.split()[-1].lower() in INSTRUMENT_HEADS for n in nps)
 
-
-def _named(np_: _NP) -> bool:
-    """A thing named ("XML", "Protégé"), not a pronoun ("it") whose class is unknown."""
-    return bool(np_.entity) and np_.entity[:1].isupper()
