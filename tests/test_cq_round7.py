@@ -201,3 +201,10 @@ def test_a_named_thing_before_a_second_participant_is_read() -> None:
     p = _read("Which tools convert YAML to JSON?")
     assert {("converts", ("Tool",), ()), ("convertsTo", ("Tool",), ())} <= _props("Which tools convert YAML to JSON?")
     assert p.entities == ("YAML", "JSON")
+
+
+def test_an_nary_in_which_question_says_why_and_offers_one_relation() -> None:
+    text = "In which habitats are birds in a country?"  # CLaRO v1 "In which EC1 are EC2 in EC3"
+    assert parse_cq(text) is None
+    hint = _hint(text)
+    assert "relate three things" in hint and "'Which birds are in a country?'" in hint

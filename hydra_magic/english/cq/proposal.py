@@ -340,6 +340,9 @@ def _why_unread(toks: list[str]) -> str:
     if low[:1] == ["how"] and low[1:2] and low[1] in _MANNER_AUX:
         return ("'How …' asks for a manner or a method, which no one relation holds: ask whether the relation "
                 "holds ('Does an animal eat a plant?') or name the method as a class ('What method …'). ")
+    if low[:2] in (["in", "which"], ["in", "what"]) and "in" in low[3:]:
+        return ("A place asked for ('in which …') and another given ('in …') relate three things at once: ask one "
+                "relation at a time. ")
     if "for" in low and "of" in low[:low.index("for")]:
         return ("A phrase 'for …' after 'the X of Y' may be about X, about Y or about the question (three things at "
                 "once): ask without it, then ask the 'for' relation on its own. ")

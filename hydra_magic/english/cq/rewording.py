@@ -44,6 +44,10 @@ def _candidates(toks: list[str]) -> list[str]:
         if low[2] in _ASKER:
             return _first_person(toks[3:])
         return [_sentence(toks[1:])]  # "How does an animal eat a plant?" → whether it does
+    if low[:2] in (["in", "which"], ["in", "what"]) and low[3:4] in (["are"], ["is"]) and "in" in low[5:]:
+        # "In which habitats are animals in a country?" → one relation of the three: "Which animals are in …?"
+        k = low.index("in", 5)
+        return [_sentence(["Which", *toks[4:k], toks[3], *toks[k:]])]
     return _without_last_qualifier(toks, low)
 
 
