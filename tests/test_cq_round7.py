@@ -73,6 +73,20 @@ def test_what_is_needed_for_several_purposes_is_required_by_each_thing(text: str
 def test_a_purpose_verb_or_a_noun_after_and_is_not_guessed() -> None:
     assert parse_cq("What hardware do I need to run the tool and store data?") is None  # was a class StoreData
 
+
+@pytest.mark.parametrize("text, expected", [
+    ("Which birds can we watch in a park?", ("watchedIn", ("Bird",), ("Park",))),
+    ("Which plugins can I download from a repository?", ("availableFrom", ("Plugin",), ("Repository",))),
+])
+def test_the_asked_thing_is_related_by_the_phrase_after_the_verb(text: str, expected: tuple[object, ...]) -> None:
+    p = _read(text)
+    assert _props(text) == {expected} and p.answer_class == expected[1][0]
+
+
+@pytest.mark.parametrize("text", ["Which birds can I watch in the evening?", "Which plugins can I get for free?"])
+def test_a_time_or_a_manner_after_the_verb_is_not_a_thing(text: str) -> None:
+    assert parse_cq(text) is None
+
 # --- n-ary -------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [

@@ -19,6 +19,7 @@ from typing import Sequence
 
 from ...lexicon import AUX_DO, COMMON_VERBS, DETERMINERS, INSTRUMENT_HEADS, KIND_WORDS, MODALS, PREPS
 from ...morphology import past_participle, verb_lemma
+from ...word_classes import _is_adjective
 from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
 from ..model import PLACE, ParsedCQ, PropertyReq
@@ -195,17 +196,8 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
     software?`` (``hasDocumentation`` and where the documentation is available from)."""
     low = _low(rest)
     wlow = _low(wh)
-    if low[:1] == ["with"] and wlow[:1] and wlow[0] in ("what", "which") and verb not in _ACQUIRE:
-        # "Which data can I analyse with the software?" → analyses (Software → Data)
-        z, tool = _nps(wh[1:], class_slot=True), _nps(rest[1:])
-        if not z or z[0].ref is None or not tool or any(t.ref is None and not t.named for t in tool):
-            return None
-        b = _B(text, "first_person")
-        if not _instrument(verb, tool):  # "Which tools can I use with a format?" → usedWith (Tool → Format)
-            b.prop(_state_prop(past_participle(verb), "with", b.np(z), b.np(tool)))
-            return b.done("entities", z[0].ref.name, "domain")
-        b.prop(_verb_prop(verb, "", b.np(tool), b.np(z)))
-        return b.done("entities", z[0].ref.name, "range")
+    if len(low) > 1 and low[0] in PREPS and low[0] != "of" and wlow[:1] and wlow[0] in ("what", "which"):
+        return _asked_thing_prep(text, wh, verb, low[0], rest[1:])
     p = next((i for i in range(1, len(low)) if low[i] in PREPS and low[i] != "of"), len(low))
     obj = _nps(rest[:p])
     if p and verb_lemma(low[p - 1]) == verb:
@@ -250,6 +242,32 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         b.prop(_state_prop(word, prep, dom, b.np(z)))
         return b.done("entities", z[0].ref.name, "range")
     return None
+
+
+def _asked_thing_prep(text: str, wh: list[str], verb: str, prep: str, other_toks: list[str]) -> ParsedCQ | None:
+    """``Which data can I analyse with the software?`` → ``analyses`` (Software → Data): an instrument does the
+    verb; otherwise the asked-for thing is acted on, and the phrase relates it: ``Which tools can I use with a
+    format?`` → ``usedWith`` (Tool → Format), ``Which animals can we see in a park?`` → ``seenIn`` (Animal →
+    Park), ``Which software can I download from a website?`` → ``availableFrom``. The other end must be a thing
+    (a class with a determiner or in the plural, or a name): "in the evening", "for free" are not read."""
+    z, other = _nps(wh[1:], class_slot=True), _nps(other_toks)
+    if not z or z[0].ref is None or not other or not all(o.named or _thing(o) for o in other):
+        return None
+    b = _B(text, "first_person")
+    if prep == "with" and _instrument(verb, other):
+        b.prop(_verb_prop(verb, "", b.np(other), b.np(z)))
+        return b.done("entities", z[0].ref.name, "range")
+    word = "available" if verb in _ACQUIRE else past_participle(verb)
+    b.prop(_state_prop(word, prep, b.np(z), b.np(other)))
+    return b.done("entities", z[0].ref.name, "domain")
+
+
+def _thing(np_: _NP) -> bool:
+    """A class of things, not a time ("the evening") nor a state or manner ("free", "danger")."""
+    if np_.ref is None or not (np_.det or np_.plural):
+        return False
+    head = np_.ref.label.split()[-1].lower()
+    return head not in TIME_NOUNS and not _is_adjective(head)
 
 
 def _instrument(verb: str, nps: Sequence[_NP]) -> bool:
