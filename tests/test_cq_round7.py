@@ -222,3 +222,8 @@ def test_an_nary_in_which_question_says_why_and_offers_one_relation() -> None:
     assert parse_cq(text) is None
     hint = _hint(text)
     assert "relate three things" in hint and "'Which birds are in a country?'" in hint
+
+
+def test_an_acronym_before_a_noun_that_is_not_its_kind_is_no_name_of_that_kind() -> None:
+    p = _read("Who maintains the EBI website?")  # the website of the EBI, not an EBI that is a website
+    assert "Website" not in {c.name for c in p.classes} and not p.entities

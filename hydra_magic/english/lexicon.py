@@ -392,3 +392,8 @@ INSTRUMENT_HEADS = _words("software tool program programme application app libra
 # Acronyms that name a kind of thing, not one thing ("Which proteins bind DNA?", "a tool with a GUI"); any other
 # all-capital word names one thing (XML, SWO, the EU).
 COMMON_ACRONYMS = frozenset("DNA RNA CDNA API GUI CPU GPU RAM URL URI IRI ID PC".split())
+# Heads that an acronym before them names one of ("the FASTA format": FASTA is a format); before other heads it is
+# an owner or a modifier ("the EBI website" is no EBI), read as before (a compound class).
+NAMED_KIND_HEADS = _words("format language standard protocol ontology database specification licence license "
+                          "project consortium tool software package library algorithm program programme "
+                          "method model vocabulary schema notation service framework")

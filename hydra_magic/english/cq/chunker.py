@@ -23,6 +23,7 @@ from ..lexicon import (
     ING_NOUNS,
     KIND_WORDS,
     MODALS,
+    NAMED_KIND_HEADS,
     NEG,
     PARTICLES,
     PREPS,
@@ -166,7 +167,8 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
 def _acronym_name(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
     """An all-capital word without a determiner or after "the" names one thing, as any proper name does: "Who
     develops SWO?", "the EU", "Which software reads XML?" (XML is one format, not a kind of thing); before a
-    singular noun it names one thing of that class ("the FASTA format": FASTA, a Format). It is a class after
+    singular kind noun it names one thing of that class ("the FASTA format": FASTA, a Format; lexicon
+    ``NAMED_KIND_HEADS``; "the EBI website" is no EBI and stays a compound class). It is a class after
     "a", "which", in a plural ("FASTA files") and for the few acronyms of common nouns (DNA, API, GUI: lexicon
     ``COMMON_ACRONYMS``)."""
     if det not in ("", "the") or numbers or not is_acronym(toks[0]) or toks[0] in COMMON_ACRONYMS:
@@ -174,7 +176,8 @@ def _acronym_name(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
     if len(toks) == 1:
         return _NP(None, det, False, entity=toks[0], words=tuple(toks))
     head = toks[1].lower()
-    if len(toks) == 2 and toks[1].islower() and singularise(head) == head and head not in SAME_BOTH:
+    if len(toks) == 2 and head in NAMED_KIND_HEADS and toks[1].islower() and singularise(head) == head \
+            and head not in SAME_BOTH - {"software"}:
         kind = _class_np(toks[1:], det, numbers)
         return replace(kind, entity=toks[0]) if kind is not None else None
     return None
