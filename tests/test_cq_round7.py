@@ -227,3 +227,7 @@ def test_an_nary_in_which_question_says_why_and_offers_one_relation() -> None:
 def test_an_acronym_before_a_noun_that_is_not_its_kind_is_no_name_of_that_kind() -> None:
     p = _read("Who maintains the EBI website?")  # the website of the EBI, not an EBI that is a website
     assert "Website" not in {c.name for c in p.classes} and not p.entities
+
+
+def test_knowing_anyone_who_is_reworded_as_who() -> None:
+    assert "'Who feeds a bird?' (this rewording is read)" in _hint("Do I know anyone who feeds a bird?")

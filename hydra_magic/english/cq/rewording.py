@@ -44,6 +44,9 @@ def _candidates(toks: list[str]) -> list[str]:
         if low[2] in _ASKER:
             return _first_person(toks[3:])
         return [_sentence(toks[1:])]  # "How does an animal eat a plant?" → whether it does
+    if low[:1] == ["do"] and low[1:3] in (["i", "know"], ["we", "know"]) and low[3:4] in (["anyone"], ["someone"],
+                                                                                     ["anybody"], ["somebody"]):
+        return [_sentence(["Who", *toks[5:]])] if low[4:5] == ["who"] else []  # "Do I know anyone who V …?"
     if low[:2] in (["in", "which"], ["in", "what"]) and low[3:4] in (["are"], ["is"]) and "in" in low[5:]:
         # "In which habitats are animals in a country?" → one relation of the three: "Which animals are in …?"
         k = low.index("in", 5)
