@@ -231,3 +231,7 @@ def test_an_acronym_before_a_noun_that_is_not_its_kind_is_no_name_of_that_kind()
 
 def test_knowing_anyone_who_is_reworded_as_who() -> None:
     assert "'Who feeds a bird?' (this rewording is read)" in _hint("Do I know anyone who feeds a bird?")
+
+
+def test_how_to_get_a_thing_is_reworded_as_where() -> None:
+    assert "'Where can I download a plugin?'" in _hint("How do I download a plugin?")

@@ -19,6 +19,7 @@ __all__ = ["rewording"]
 
 _ASKER = frozenset("i we you one".split())
 _MANNER_AUX = frozenset("do does did can could should is are was were".split())
+_ACQUIRE = frozenset("get obtain download buy acquire".split())
 
 
 def rewording(toks: Sequence[str]) -> str | None:
@@ -55,10 +56,12 @@ def _candidates(toks: list[str]) -> list[str]:
 
 
 def _first_person(after: list[str]) -> list[str]:
-    """``use a tool to analyse data`` → "Which tool analyses data?" (the tool does the verb); ``eat an animal`` →
-    "What is needed to eat an animal?"."""
+    """``use a tool to analyse data`` → "Which tool analyses data?" (the tool does the verb); ``get a plugin`` →
+    "Where can I get a plugin?"; ``eat an animal`` → "What is needed to eat an animal?"."""
     low = [t.lower() for t in after]
     out: list[str] = []
+    if low[:1] and low[0] in _ACQUIRE:
+        out.append(_sentence(["Where", "can", "I", *after]))  # "How do I get X?": where X is available from
     if low[:1] == ["use"] and "to" in low[2:]:
         t = low.index("to", 2)
         tool = [w for w in after[1:t] if w.lower() not in DETERMINERS]
