@@ -251,12 +251,14 @@ def _asked_thing_prep(text: str, wh: list[str], verb: str, prep: str, other_toks
     Park), ``Which software can I download from a website?`` → ``availableFrom``. The other end must be a thing
     (a class with a determiner or in the plural, or a name): "in the evening", "for free" are not read."""
     z, other = _nps(wh[1:], class_slot=True), _nps(other_toks)
-    if not z or z[0].ref is None or not other or not all(o.named or _thing(o) for o in other):
+    if not z or z[0].ref is None or not other:
         return None
     b = _B(text, "first_person")
-    if prep == "with" and _instrument(verb, other):
+    if prep == "with" and _instrument(verb, other):  # "with software", a mass noun, needs no determiner
         b.prop(_verb_prop(verb, "", b.np(other), b.np(z)))
         return b.done("entities", z[0].ref.name, "range")
+    if not all(o.named or _thing(o) for o in other):
+        return None
     word = "available" if verb in _ACQUIRE else past_participle(verb)
     b.prop(_state_prop(word, prep, b.np(z), b.np(other)))
     return b.done("entities", z[0].ref.name, "domain")
