@@ -237,3 +237,11 @@ def test_knowing_anyone_who_is_reworded_as_who() -> None:
 
 def test_how_to_get_a_thing_is_reworded_as_where() -> None:
     assert "'Where can I download a plugin?'" in _hint("How do I download a plugin?")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("What can I use an editor for?", ("usedFor", ("Editor",), ())),
+    ("What can I install a plugin on?", ("installedOn", ("Plugin",), ())),
+])
+def test_what_can_i_v_x_prep_is_the_relation_of_x(text: str, expected: tuple[object, ...]) -> None:
+    assert _props(text) == {expected}  # as "What is an editor used for?" reads

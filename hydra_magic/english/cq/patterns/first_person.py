@@ -235,6 +235,10 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         b.cls(PLACE)
         b.prop(_state_prop(word, prep or "in", dom, (PLACE.name,)))
         return b.done("entities", PLACE.name, "range")
+    if wlow == ["what"] and prep and not other and verb != "do":
+        # "What can I use the software for?" → usedFor (Software → ?), as "What is the software used for?" reads
+        b.prop(_state_prop(word, prep, dom, ()))
+        return b.done("entities", None, "range")
     if wlow[0] in ("what", "which") and prep and not other:
         z = _nps(wh[1:], class_slot=True)
         if not z or z[0].ref is None:
