@@ -384,3 +384,16 @@ IMPERATIVES = _words("list name show give find enumerate describe identify retur
 # sample or an example of a thing is a thing.
 KIND_WORDS = KIND_WORDS | _words("specialization specializations specialisation specialisations subcategory "
                                  "subcategories subset subsets")
+# Instruments (round 7): "Which data can I analyse *with the software*?" names what does the verb (the software
+# analyses the data); "Which animals can I eat *with a plant*?" does not (an animal eaten with a plant).
+INSTRUMENT_HEADS = _words("software tool program programme application app library package service instrument "
+                          "device machine algorithm method editor viewer browser script pipeline workflow "
+                          "framework plugin server database computer")
+# Acronyms that name a kind of thing, not one thing ("Which proteins bind DNA?", "a tool with a GUI"); any other
+# all-capital word names one thing (XML, SWO, the EU).
+COMMON_ACRONYMS = frozenset("DNA RNA CDNA API GUI CPU GPU RAM URL URI IRI ID PC".split())
+# Heads that an acronym before them names one of ("the FASTA format": FASTA is a format); before other heads it is
+# an owner or a modifier ("the EBI website" is no EBI), read as before (a compound class).
+NAMED_KIND_HEADS = _words("format language standard protocol ontology database specification licence license "
+                          "project consortium tool software package library algorithm program programme "
+                          "method model vocabulary schema notation service framework")

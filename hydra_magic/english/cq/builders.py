@@ -11,12 +11,13 @@ from typing import Callable, Iterable, Literal, Sequence
 from dataclasses import replace
 
 from ...iri import camel_case, pascal_case
-from ..lexicon import COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS, QUALIFIERS
+from ..lexicon import (COMMON_ACRONYMS, COMMON_VERBS, DETERMINERS, FUNCTION, KIND_WORDS, PLACE_HEADS, PRONOUNS,
+                       QUALIFIERS)
 from ..morphology import singularise, third_person, verb_forms, verb_lemma
 from ..word_classes import _is_known_attribute, _nominalise, guess_datatype
 from .chunker import _NP, _VG, _low, _named_kind, _nps
 from .model import PLACE, Answer, ClassRef, ParsedCQ, PropertyReq, SubclassLink
-from .words import NEGATIVE_PRONOUNS, is_acronym, attribute_datatype
+from .words import NEGATIVE_PRONOUNS, attribute_datatype
 
 
 def _camel(label: str) -> str:
@@ -156,6 +157,8 @@ class _B:
                 self.cls(np_.ref)
                 if np_.of:
                     self.extra.append(_has_prop(np_.ref, self.np(np_.of)))
+                if np_.entity and np_.entity not in self.entities:
+                    self.entities.append(np_.entity)  # "the FASTA format": one format, named FASTA
             elif np_.entity and np_.entity.lower() not in PRONOUNS | NEGATIVE_PRONOUNS and np_.det != "no" \
                     and np_.entity not in self.entities:
                 self.entities.append(np_.entity)  # a proper name; pronouns name nothing
@@ -209,12 +212,13 @@ def _objects(toks: Sequence[str]) -> list[_NP] | None:
     if not toks:
         return []
     objs = _nps(toks)
-    # An acronym as the object is a kind of thing ("Which software reads XML?" → range XML), not a name.
+    # An acronym of a common noun as the object is a kind of thing ("Which proteins bind DNA?" → range DNA); any
+    # other is one thing's name ("Which software reads XML?", see chunker._acronym_name).
     return [_acronym_class(o) for o in objs] if objs else objs
 
 
 def _acronym_class(np_: _NP) -> _NP:
-    if np_.ref is None and np_.entity and len(np_.words) == 1 and is_acronym(np_.words[0]):
+    if np_.ref is None and np_.entity and len(np_.words) == 1 and np_.words[0] in COMMON_ACRONYMS:
         word = np_.words[0]
         return replace(np_, ref=ClassRef(pascal_case(word), word), entity=None)
     return np_
@@ -247,6 +251,8 @@ def _relational(toks: Sequence[str]) -> tuple[list[_NP], list[_NP]] | None:
             attrs = [whole] if whole is not None else None
         if attrs is None:
             attrs = _nps(toks[:k], class_slot=True)
+        if attrs and low[k] != "of" and any(a.of for a in attrs):
+            return None  # "the tools of a lab for a project": "for" may be about the tools or the lab (n-ary)
         if attrs:
             return attrs, owners
     return None

@@ -13,6 +13,7 @@ from ..lexicon import (
     AUX_BE,
     AUX_DO,
     AUX_HAVE,
+    COMMON_ACRONYMS,
     COMMON_VERBS,
     CONJ,
     DEMONSTRATIVE,
@@ -22,6 +23,7 @@ from ..lexicon import (
     ING_NOUNS,
     KIND_WORDS,
     MODALS,
+    NAMED_KIND_HEADS,
     NEG,
     PARTICLES,
     PREPS,
@@ -33,7 +35,7 @@ from ..lexicon import (
 from ..morphology import pluralise, singularise, verb_lemma
 from ..word_classes import _is_adjective, _is_adverb, _is_known_noun, _is_participle, _is_verb_form
 from .model import ClassRef
-from .words import NEGATIVE_PRONOUNS, is_variable, placeholder_head
+from .words import NEGATIVE_PRONOUNS, is_acronym, is_variable, placeholder_head
 
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*|[^\W_]+(?:[-.'][^\W_]+)*|'s\b|'|\"|[,;:?!.]", re.UNICODE)
 _CONTRACTIONS = [
@@ -110,6 +112,12 @@ class _NP:
     of: tuple["_NP", ...] = ()
 
     @property
+    def named(self) -> bool:
+        """A thing by its name, no class ("XML", "the EU", "Europe"); not a pronoun ("it")."""
+        e = self.entity
+        return self.ref is None and e is not None and e[:1].isupper() and e.lower() not in PRONOUNS
+
+    @property
     def specific(self) -> bool:
         """A demonstrative/definite/possessive phrase, a proper name or a pronoun."""
         return self.ref is None or self.det in DEMONSTRATIVE
@@ -148,9 +156,31 @@ def _np(toks: Sequence[str], class_slot: bool = False) -> _NP | None:
         return placeholder
     if not _noun_words(toks, low):
         return None
+    named = None if class_slot else _acronym_name(toks, det, numbers)
+    if named is not None:
+        return named
     if (not class_slot and not det and all(t[:1].isupper() or t[:1].isdigit() for t in toks)):
         return _NP(None, det, False, entity=" ".join(toks), words=tuple(toks), numbers=tuple(numbers))
     return _class_np(toks, det, numbers)
+
+
+def _acronym_name(toks: list[str], det: str, numbers: list[str]) -> _NP | None:
+    """An all-capital word without a determiner or after "the" names one thing, as any proper name does: "Who
+    develops SWO?", "the EU", "Which software reads XML?" (XML is one format, not a kind of thing); before a
+    singular kind noun it names one thing of that class ("the FASTA format": FASTA, a Format; lexicon
+    ``NAMED_KIND_HEADS``; "the EBI website" is no EBI and stays a compound class). It is a class after
+    "a", "which", in a plural ("FASTA files") and for the few acronyms of common nouns (DNA, API, GUI: lexicon
+    ``COMMON_ACRONYMS``)."""
+    if det not in ("", "the") or numbers or not is_acronym(toks[0]) or toks[0] in COMMON_ACRONYMS:
+        return None
+    if len(toks) == 1:
+        return _NP(None, det, False, entity=toks[0], words=tuple(toks))
+    head = toks[1].lower()
+    if len(toks) == 2 and head in NAMED_KIND_HEADS and toks[1].islower() and singularise(head) == head \
+            and head not in SAME_BOTH - {"software"}:
+        kind = _class_np(toks[1:], det, numbers)
+        return replace(kind, entity=toks[0]) if kind is not None else None
+    return None
 
 
 def _named_kind(low: list[str], k: int) -> bool:

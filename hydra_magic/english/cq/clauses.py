@@ -220,13 +220,13 @@ def _verb_object_pp(b: _B, dom: tuple[str, ...], vg: _VG, rest: list[str], neg: 
         else:
             left = _objects(rest[:k])
             owners_or_none = _nps(rest[k + 1:])
-            if not left or len(left) != 1 or left[0].ref is None or not owners_or_none or (
+            unnamed = left and left[0].ref is None and not left[0].named
+            if not left or len(left) != 1 or unnamed or not owners_or_none or (
                     len(left[0].words) == 1 and (_is_adjective(left[0].words[0])
                                                  or _is_participle(left[0].words[0]))):
                 continue  # "What distinguishes structured from unstructured stuff?": no object noun
             obj, owners = left[0], owners_or_none
-        if obj.det == "the" and not obj.plural and low[k] in ("of", "for"):
-            assert obj.ref is not None
+        if obj.ref is not None and obj.det == "the" and not obj.plural and low[k] in ("of", "for"):
             b.prop(_part_prop(vg.lemma, obj.ref, low[k], dom, b.np(owners)))
         else:
             b.prop(_verb_prop(vg.lemma, "", dom, b.np([obj])))
@@ -296,8 +296,8 @@ def _located_in(b: _B, dom: tuple[str, ...], place: list[str], neg: bool) -> Par
     """``What animals are (there) in a habitat?`` → ``locatedIn`` (Animal → Habitat). The place is a class with
     a determiner or in the plural, never an adjective: "in danger", "in the wild" are states, not places."""
     places = _nps(place)
-    if not dom or not places or any(p.ref is None or not (p.det or p.plural) or _is_adjective(p.words[-1].lower())
-                                    for p in places):
+    if not dom or not places or any(not p.named and (
+            p.ref is None or not (p.det or p.plural) or _is_adjective(p.words[-1].lower())) for p in places):
         return None
     b.prop(_state_prop("located", "in", dom, b.np(places)))
     return b.done("entities", dom[0], "domain", negated=neg)
@@ -560,7 +560,8 @@ def _value_filter(text: str, subj: list[_NP], toks: Sequence[str], start: int) -
             return None
         rb = _B(text, "which_role")
         dom = rb.np(subj)
-        rb.prop(_has_prop(role.ref, dom, rb.np(things)))
+        # a named thing in the role ("XML as an output format") is one of the role's class: the range
+        rb.prop(_has_prop(role.ref, dom, rb.np(things) or (rb.cls(role.ref),)))
         return rb.done("entities", dom[0] if dom else None, "domain")
     if i < len(rest) and rlow[i] in SUPERLATIVE:
         return _superlative(b, dom, rest, i)

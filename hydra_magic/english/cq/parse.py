@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import AUX_BE, AUX_DO, COMMON_VERBS, FUNCTION, MODALS
-from ..morphology import verb_lemma
+from ..lexicon import AUX_BE, AUX_DO, COMMON_VERBS, FUNCTION, MODALS, PRONOUNS
+from ..morphology import singularise, verb_lemma
 from .chunker import _rewrite_possessives, _tokenise
 from .model import ClassRef, ParsedCQ
 from .registry import patterns
@@ -45,7 +45,7 @@ def _parse_clause(text: str, toks: list[str]) -> ParsedCQ | None:
         return None
     if len(toks) > 5 and toks[-2].lower() == "as" and toks[-1].lower() in _ROLE_TAILS:
         toks = toks[:-2]  # "What file types does the software accept as input?"
-    toks = _without_asker_clause(toks)
+    toks = _asker_knows(_without_asker_clause(toks))
     if _states_equivalence(toks):
         return None
     toks = _kind_phrasings(_classified_as(toks))
@@ -128,6 +128,25 @@ def _without_asker_clause(toks: list[str]) -> list[str]:
     if low[end - 1] in FUNCTION or not low[end - 1].isalpha():
         return toks  # "What do I …", "… than we develop": no noun before the clause
     return toks[:end]
+
+
+_RELATIVE = frozenset("who that which".split())
+
+
+def _asker_knows(toks: list[str]) -> list[str]:
+    """``Do I know an animal who eats a plant?`` → ``Is there an animal who eats a plant?``: the asker is no class
+    and what they know is a matter of the data; what the ontology needs is the relation in the clause. Without a
+    clause ("Do I know an animal?"), or with a pronoun ("anyone who …"), it names no relation and stays unread."""
+    low = [t.lower() for t in toks]
+    if len(low) < 6 or low[0] not in ("do", "does") or low[1] not in ("i", "we") or low[2] != "know":
+        return toks
+    r = next((i for i in range(4, len(low) - 1) if low[i] in _RELATIVE), 0)
+    if not r:
+        return toks
+    noun = low[r - 1]
+    if noun in PRONOUNS:
+        return toks  # "Do I know anyone who …": no class for the one known, so no domain for the relation
+    return ["Are" if singularise(noun) != noun else "Is", "there", *toks[3:]]
 
 
 def _is_base_verb(word: str) -> bool:

@@ -21,6 +21,7 @@ from .model import PERSON, PERSON_ROLES, PLACE, ClassRef, ParsedCQ, PropertyReq
 from .parse import parse_cq
 from .paraphrase_reuse import inverse_candidate, inverse_property, paraphrased_candidate, paraphrased_property
 from .reuse import _ends, same_meaning
+from .rewording import rewording
 from .synonyms import class_synonyms, is_other_word
 
 #: Name of the generic root class created when the ontology has no root yet.
@@ -374,6 +375,12 @@ def _why_unread(toks: list[str]) -> str:
     if low[:1] == ["how"] and low[1:2] and low[1] in _MANNER_AUX:
         return ("'How …' asks for a manner or a method, which no one relation holds: ask whether the relation "
                 "holds ('Does an animal eat a plant?') or name the method as a class ('What method …'). ")
+    if low[:2] in (["in", "which"], ["in", "what"]) and "in" in low[3:]:
+        return ("A place asked for ('in which …') and another given ('in …') relate three things at once: ask one "
+                "relation at a time. ")
+    if "for" in low and "of" in low[:low.index("for")]:
+        return ("A phrase 'for …' after 'the X of Y' may be about X, about Y or about the question (three things at "
+                "once): ask without it, then ask the 'for' relation on its own. ")
     return next((why + " " for w, why in _UNREAD_WORDS.items() if w in low), "")
 
 
@@ -381,6 +388,9 @@ def _unparsed(cq: "CompetencyQuestion") -> Issue:
     toks = _tokenise(cq.text)
     first = (toks[:1] or [""])[0].lower()
     example = _EXAMPLES.get(first, "'Which films did a director direct?' or 'What is the release date of a film?'")
+    own = rewording(toks)
+    if own is not None:  # the question's own words, reworded so that the reader reads them
+        example = f"{own!r} (this rewording is read)"
     return Issue(
         "unparsed_cq",
         f"The competency question {cq.text.strip()!r} matches none of the supported question patterns, "

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...lexicon import AUX_DO, KIND_WORDS, MODALS, PREPS
+from ...lexicon import AUX_DO, COMMON_VERBS, DETERMINERS, INSTRUMENT_HEADS, KIND_WORDS, MODALS, PREPS
 from ...morphology import past_participle, verb_lemma
+from ...word_classes import _is_adjective
 from ..builders import _B, _camel, _has_prop, _state_prop, _verb_prop
 from ..chunker import _NP, _low, _nps
 from ..model import PLACE, ParsedCQ, PropertyReq
@@ -77,7 +78,7 @@ def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
     ``What compiler do I need to compile source code on a platform?`` adds ``compiledOn`` (SourceCode →
     Platform), as "Do I eat an animal on a plant?" reads; ``Which software do I need a licence to run?``
     → ``requires`` (Software → Licence)."""
-    needed, thing, setting = _purpose(rest)
+    needed, thing, setting = _purpose(_one_purpose_verb(rest))
     wlow = _low(wh)
     if not thing and needed and wlow[:1] in (["what"], ["which"]) and _low(rest)[-2:-1] == ["to"]:
         return _need_for_asked(text, wh, needed)
@@ -107,6 +108,29 @@ def _need(text: str, wh: list[str], rest: list[str]) -> ParsedCQ | None:
     if wlow[0] == "how":
         return b.done("count", unit[0].ref.name, "range", aggregate="count")
     return b.done("entities", unit[0].ref.name, "range")
+
+
+def _one_purpose_verb(rest: list[str]) -> list[str]:
+    """``… to run and modify the software`` → ``… to run the software``; ``… to eat a plant and eat a habitat`` →
+    ``… to eat a plant and a habitat``: what is needed for several purposes is required by each thing acted on
+    (the verb of a purpose names no property). As elsewhere after "and", a word is a verb only before a
+    determiner or straight after the first verb; "and store data" (a verb, or a noun "store data"?) is left
+    unread (``[]``)."""
+    low = _low(rest)
+    if "to" not in low:
+        return rest
+    t = low.index("to")
+    for j in range(t + 2, len(low) - 2):
+        if low[j] not in ("and", "or") or not _is_base_verb(low[j + 1]):
+            continue
+        if j == t + 2 or low[j + 2] in DETERMINERS:
+            return [*rest[:j], *rest[j + 2:]] if j == t + 2 else [*rest[:j + 1], *rest[j + 2:]]
+        return []  # "… and store data": a verb or a noun "store data", no guess (left unread)
+    return rest
+
+
+def _is_base_verb(word: str) -> bool:
+    return word in COMMON_VERBS and verb_lemma(word) == word
 
 
 def _add_setting(b: _B, thing: list[_NP], setting: _Setting) -> bool:
@@ -172,26 +196,20 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
     software?`` (``hasDocumentation`` and where the documentation is available from)."""
     low = _low(rest)
     wlow = _low(wh)
-    if low[:1] == ["with"] and wlow[:1] and wlow[0] in ("what", "which") and verb not in _ACQUIRE:
-        # "Which data can I analyse with the software?" → analyses (Software → Data)
-        z, tool = _nps(wh[1:], class_slot=True), _nps(rest[1:])
-        if not z or z[0].ref is None or not tool or any(t.ref is None for t in tool):
-            return None
-        b = _B(text, "first_person")
-        b.prop(_verb_prop(verb, "", b.np(tool), b.np(z)))
-        return b.done("entities", z[0].ref.name, "range")
+    if len(low) > 1 and low[0] in PREPS and low[0] != "of" and wlow[:1] and wlow[0] in ("what", "which"):
+        return _asked_thing_prep(text, wh, verb, low[0], rest[1:])
     p = next((i for i in range(1, len(low)) if low[i] in PREPS and low[i] != "of"), len(low))
     obj = _nps(rest[:p])
     if p and verb_lemma(low[p - 1]) == verb:
         return None  # "Where do I eat an animal eat?": the verb again, no noun
     prep = low[p] if p < len(low) else ""
     other = _nps(rest[p + 1:]) if p + 1 < len(low) else None
-    if not obj or obj[0].ref is None or (p + 1 < len(low) and not other):
-        return None
+    if not obj or obj[0].ref is None or (p + 1 < len(low) and not other) or (other and any(o.of for o in obj)):
+        return None  # "… an animal of a plant for a habitat": "for" may be about either (n-ary), no guess
     word, prep = ("available", prep or "from") if verb in _ACQUIRE else (past_participle(verb), prep)
     wlow = _low(wh)
     b = _B(text, "first_person")
-    if prep == "with" and other and other[0].ref is not None and verb not in _ACQUIRE and (
+    if prep == "with" and other and other[0].ref is not None and _instrument(verb, other) and (
             not wh or wlow[0] in ("what", "which")):
         dom = b.np(obj)
         b.prop(_verb_prop(verb, "", b.np(other), dom))
@@ -217,6 +235,10 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         b.cls(PLACE)
         b.prop(_state_prop(word, prep or "in", dom, (PLACE.name,)))
         return b.done("entities", PLACE.name, "range")
+    if wlow == ["what"] and prep and not other and verb != "do":
+        # "What can I use the software for?" → usedFor (Software → ?), as "What is the software used for?" reads
+        b.prop(_state_prop(word, prep, dom, ()))
+        return b.done("entities", None, "range")
     if wlow[0] in ("what", "which") and prep and not other:
         z = _nps(wh[1:], class_slot=True)
         if not z or z[0].ref is None:
@@ -224,3 +246,40 @@ def _passive_reading(text: str, wh: list[str], verb: str, rest: list[str], modal
         b.prop(_state_prop(word, prep, dom, b.np(z)))
         return b.done("entities", z[0].ref.name, "range")
     return None
+
+
+def _asked_thing_prep(text: str, wh: list[str], verb: str, prep: str, other_toks: list[str]) -> ParsedCQ | None:
+    """``Which data can I analyse with the software?`` → ``analyses`` (Software → Data): an instrument does the
+    verb; otherwise the asked-for thing is acted on, and the phrase relates it: ``Which tools can I use with a
+    format?`` → ``usedWith`` (Tool → Format), ``Which animals can we see in a park?`` → ``seenIn`` (Animal →
+    Park), ``Which software can I download from a website?`` → ``availableFrom``. The other end must be a thing
+    (a class with a determiner or in the plural, or a name): "in the evening", "for free" are not read."""
+    z, other = _nps(wh[1:], class_slot=True), _nps(other_toks)
+    if not z or z[0].ref is None or not other:
+        return None
+    b = _B(text, "first_person")
+    if prep == "with" and _instrument(verb, other):  # "with software", a mass noun, needs no determiner
+        b.prop(_verb_prop(verb, "", b.np(other), b.np(z)))
+        return b.done("entities", z[0].ref.name, "range")
+    if not all(o.named or _thing(o) for o in other):
+        return None
+    word = "available" if verb in _ACQUIRE else past_participle(verb)
+    b.prop(_state_prop(word, prep, b.np(z), b.np(other)))
+    return b.done("entities", z[0].ref.name, "domain")
+
+
+def _thing(np_: _NP) -> bool:
+    """A class of things, not a time ("the evening") nor a state or manner ("free", "danger")."""
+    if np_.ref is None or not (np_.det or np_.plural):
+        return False
+    head = np_.ref.label.split()[-1].lower()
+    return head not in TIME_NOUNS and not _is_adjective(head)
+
+
+def _instrument(verb: str, nps: Sequence[_NP]) -> bool:
+    """Whether "with Y" names what does the verb: software, a tool, a device ("analyse data with the software");
+    "use X with Y" never does (X is used with Y), nor a thing that is no instrument ("eat an animal with a
+    plant": the plant is eaten with it, it eats nothing)."""
+    return verb not in _ACQUIRE | {"use"} and all(
+        n.ref is not None and n.ref.label.split()[-1].lower() in INSTRUMENT_HEADS for n in nps)
+

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, MODALS
-from ...morphology import past_participle, verb_lemma
+from ...lexicon import AUX, AUX_BE, AUX_DO, COST_VERBS, FUNCTION, HOW_ADJ, KIND_WORDS, MODALS, QUALIFIERS
+from ...morphology import gerund, past_participle, verb_lemma
 from ...word_classes import _is_adjective, _is_known_attribute
 from ..builders import _B, _camel, _count_prop, _data_prop, _event_prop, _has_prop, _verb_prop
 from ..chunker import _low, _np, _nps, _strip_tail
 from ..model import ClassRef, ParsedCQ, PropertyReq
 from ..registry import cq_pattern
 from ..words import is_counted_quantity
+from .kinds import _p_kinds
 from .when import _event
 from .which import _p_which
 
@@ -33,6 +34,9 @@ def _p_how(text: str, toks: list[str]) -> ParsedCQ | None:
         dom = b.np(x)
         b.prop(_data_prop(ClassRef.from_label(attr), dom, dt))
         return b.done("value", None, "range")
+    degree = _degree_of_doing(text, toks)
+    if degree is not None:
+        return degree
     if low[2] in AUX_BE and _is_adjective(low[1]) and low[1] not in HOW_ADJ:
         # "How reliable is a tool?" → reliability (a degree: float)
         x = _nps(toks[3:])
@@ -120,6 +124,36 @@ def _how_long(text: str, toks: list[str]) -> ParsedCQ | None:
 COMMON_NOUN_ENDINGS = frozenset("time period duration".split())
 
 
+#: The degree nouns of adjectives said of doing something ("easy to use": ease of use).
+_DOING_DEGREE = {"easy": "ease", "hard": "difficulty", "difficult": "difficulty", "simple": "simplicity"}
+
+
+def _degree_of_doing(text: str, toks: list[str]) -> ParsedCQ | None:
+    """``How easy is the software to use?``, ``How easy to use is the software?``, ``How easy is it to install
+    the software?`` → ``easeOfUse`` / ``easeOfInstalling`` (Software → float): a degree of the thing for an
+    activity, an attribute as "How reliable is a tool?" reads; "… for a habitat" (for whom) is not read."""
+    low = _low(toks)
+    adj = low[1]
+    if len(low) < 6 or not (adj in _DOING_DEGREE or _is_adjective(adj)) or adj in HOW_ADJ:
+        return None
+    if low[2] == "to" and low[4] in AUX_BE:
+        verb, thing = low[3], toks[5:]  # "How easy to use is the software?"
+    elif low[2] in AUX_BE and low[-2] == "to" and low[3] != "it":
+        verb, thing = low[-1], toks[3:-2]  # "How easy is the software to use?"
+    elif low[2] in AUX_BE and low[3:5] == ["it", "to"] and len(low) > 6:
+        verb, thing = low[5], toks[6:]  # "How easy is it to install the software?"
+    else:
+        return None
+    x = _nps(thing)
+    if not verb.isalpha() or verb in FUNCTION or verb_lemma(verb) != verb or not x or any(o.ref is None for o in x):
+        return None
+    b = _B(text, "how_adjective")
+    dom = b.np(x)
+    noun = _DOING_DEGREE.get(adj) or _adjective_noun(adj)
+    b.prop(_data_prop(ClassRef.from_label(f"{noun} of {verb if verb == 'use' else gerund(verb)}"), dom, "float"))
+    return b.done("value", None, "range")
+
+
 def _adjective_noun(adj: str) -> str:
     """``reliable`` → ``reliability``, ``popular`` → ``popularity``, ``toxic`` → ``toxicity``."""
     special = {"active": "activity", "free": "freedom", "safe": "safety", "true": "truth", "wide": "width",
@@ -138,6 +172,9 @@ def _adjective_noun(adj: str) -> str:
 
 def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     rlow = _low(rest)
+    k = 1 if rlow[:1] and rlow[0] in QUALIFIERS else 0  # "How many different types of …"
+    if len(rlow) > k + 2 and rlow[k] in KIND_WORDS and rlow[k + 1] == "of":
+        return _kinds_counted(_p_kinds(text, ["What", *rest]))
     for a in range(1, len(rlow) - 2):
         if rlow[a] in ("are", "is"):
             b_ = a + 2 if rlow[a + 1] == "there" else a + 1
@@ -183,6 +220,15 @@ def _how_many(text: str, rest: list[str]) -> ParsedCQ | None:
     if counted is not None:
         return counted
     return replace(r, pattern="how_many_" + r.pattern.replace("which_", ""), answer="count", aggregate="count")
+
+
+def _kinds_counted(r: ParsedCQ | None) -> ParsedCQ | None:
+    """``How many types of animals eat plants?`` counts kinds of animal (subclasses), not animals: it is read as
+    "What types of animals eat plants?" (the family *kinds*), the kinds asked for, their number being the length
+    of that list."""
+    if r is None or r.answer != "subclasses":
+        return None
+    return replace(r, pattern="how_many_" + r.pattern, text=r.text)
 
 
 def _counted_by_verb(r: ParsedCQ) -> ParsedCQ | None:
