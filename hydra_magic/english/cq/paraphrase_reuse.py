@@ -118,10 +118,18 @@ def inverse_property(onto: "Ontology", req: PropertyReq, domain: tuple[str, ...]
     domain fits the question's range, its range the question's domain; else ``None``."""
     if req.kind != "object" or not domain or not range_ or set(domain) == set(range_):
         return None
+    return _first_property(onto, req, (range_, domain), _fits_who, _inverse_relation)
+
+
+def _first_property(onto: "Ontology", req: PropertyReq, ends: tuple[tuple[str, ...], tuple[str, ...]],
+                    fits: "Callable[[Ontology, tuple[str, ...], tuple[object, ...]], bool]",
+                    related: Callable[[str, str], bool]) -> "OntProperty | None":
+    """The first object property whose domain and range ``fits`` the two ``ends`` and whose label is
+    ``related`` to the question's."""
     asked = req.label or req.name
     for p in onto.properties.values():
-        if (p.kind == "object" and _fits_who(onto, range_, p.domain) and _fits_who(onto, domain, p.range)
-                and _inverse_relation(asked, p.label or p.name)):
+        if (p.kind == "object" and fits(onto, ends[0], p.domain) and fits(onto, ends[1], p.range)
+                and related(asked, p.label or p.name)):
             return p
     return None
 
@@ -175,12 +183,7 @@ def paraphrased_property(onto: "Ontology", req: PropertyReq, domain: tuple[str, 
     """The existing object property whose label ``req``'s verb paraphrases, with fitting ends; else ``None``."""
     if req.kind != "object" or not domain or not range_:
         return None
-    asked = req.label or req.name
-    for p in onto.properties.values():
-        if (p.kind == "object" and _fits(onto, domain, p.domain) and _fits(onto, range_, p.range)
-                and _same_relation(asked, p.label or p.name)):
-            return p
-    return None
+    return _first_property(onto, req, (domain, range_), _fits, _same_relation)
 
 
 def paraphrased_candidate(proposed: "Iterable[PropertyCandidate]", req: PropertyReq, domain: tuple[str, ...],
