@@ -121,3 +121,13 @@ def test_a_relative_clause_after_a_name_and_its_head_noun_is_the_names() -> None
 def test_an_eponymous_disease_is_a_noun_item(text: str) -> None:
     facts = _facts(MEDICINE, text)
     assert {("dorvalimab", "treats", "crohn_s_disease"), ("dorvalimab", "treats", "rheumatoid_arthritis")} <= facts
+
+
+def test_a_plural_noun_for_people_opening_a_sentence_is_no_name() -> None:
+    s = Session("people", SessionConfig(journal_dir=None))
+    s.add_cqs(["Which disease is a gene associated with?", "Where does a species live?"])
+    s.extract("Rana muscosa is a frog. Researchers found that Rana muscosa lives in Alpine Lake.", source="t")
+    assert ("rana_muscosa", "livesIn", "alpine_lake") in {
+        (str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1], str(f.object).rsplit("/", 1)[-1])
+        for f in s.kg.facts("t")}
+    assert not [e for e in s.kg.entities() if str(e).endswith("/researchers")]

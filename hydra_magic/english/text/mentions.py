@@ -184,6 +184,8 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
         return True  # "Common side effects include …"
     if k == 0 and _plural_noun_before_place(toks, k):
         return True  # "Researchers at Norvik …", "Glands in the skin …": a plural common noun opens the sentence
+    if k == 0 and k + 1 < n and _plural_people_noun(low[k]) and toks.words[k + 1].islower():
+        return True  # "Adults feed mainly on …", "Biologists believe …": people in general, no name
     if (
         k == 0
         and (
@@ -198,6 +200,15 @@ def _opener_not_name(toks: _Tokens, k: int, keep_the: bool) -> bool:
     ):
         return True
     return low[k] == "the" and not keep_the and k + 1 < n and _is_cap(toks, k + 1)
+
+
+def _plural_people_noun(w: str) -> bool:
+    """A plural noun for people in general ("adults", "biologists", "researchers")."""
+    return len(w) > 4 and w.endswith("s") and (w[:-1] in PERSON_NOUNS or w in _PEOPLE_PLURALS)
+
+
+_PEOPLE_PLURALS = frozenset("adults children patients people researchers scientists biologists experts critics "
+                            "officials analysts residents fans doctors".split())
 
 
 def _plural_noun_before_place(toks: _Tokens, k: int) -> bool:
