@@ -18,12 +18,17 @@ BIOGRAPHY = ["Which university did a person attend?", "Where was a person born?"
 SCIENCE = ["Which pathogen infects a species?", "What does a species feed on?", "Where does a species live?"]
 
 
-def _facts(cqs: list[str], text: str) -> set[tuple[str, str, str]]:
+def _read(cqs: list[str], text: str) -> tuple[Session, set[tuple[str, str, str]]]:
+    """A session with ``cqs`` asked and ``text`` extracted, and its facts as local names."""
     s = Session("paraphrases7", SessionConfig(journal_dir=None))
     s.add_cqs(cqs)
     s.extract(text, source="t")
-    return {(str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1],
-             str(f.object).rsplit("/", 1)[-1]) for f in s.kg.facts("t")}
+    return s, {(str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1],
+                str(f.object).rsplit("/", 1)[-1]) for f in s.kg.facts("t")}
+
+
+def _facts(cqs: list[str], text: str) -> set[tuple[str, str, str]]:
+    return _read(cqs, text)[1]
 
 
 @pytest.mark.parametrize("cqs, text, fact", [
@@ -124,10 +129,6 @@ def test_an_eponymous_disease_is_a_noun_item(text: str) -> None:
 
 
 def test_a_plural_noun_for_people_opening_a_sentence_is_no_name() -> None:
-    s = Session("people", SessionConfig(journal_dir=None))
-    s.add_cqs(["Which disease is a gene associated with?", "Where does a species live?"])
-    s.extract("Rana muscosa is a frog. Researchers found that Rana muscosa lives in Alpine Lake.", source="t")
-    assert ("rana_muscosa", "livesIn", "alpine_lake") in {
-        (str(f.subject).rsplit("/", 1)[-1], str(f.predicate).rsplit("#", 1)[-1], str(f.object).rsplit("/", 1)[-1])
-        for f in s.kg.facts("t")}
+    s, facts = _read(SCIENCE, "Rana muscosa is a frog. Researchers found that Rana muscosa lives in Alpine Lake.")
+    assert ("rana_muscosa", "livesIn", "alpine_lake") in facts  # was (researchers, livesIn, alpine_lake)
     assert not [e for e in s.kg.entities() if str(e).endswith("/researchers")]

@@ -259,10 +259,9 @@ def _from_parser(cq: CompetencyQuestion, session: SessionState) -> Reading | Non
         r.prop = next((p for p in (onto.get_property(k) for k in (req.name, req.label, *req.alt_labels) if k)
                        if p is not None), None)
         if r.prop is None:  # reused when the question was read ("cures" kept as treats): test against that
-            kept = existing_property(onto, req)
-            if kept is None:
+            r.prop = existing_property(onto, req)
+            if r.prop is None:
                 return None  # the parser's property is not the ontology's: let the matcher look at the labels
-            r.prop = kept[0]
     r.focus = getattr(parsed, "focus", None)
     if r.prop is not None and r.focus in ("domain", "range") and _inverted(props[0], r.prop, onto):
         r.focus = "range" if r.focus == "domain" else "domain"

@@ -162,20 +162,18 @@ def inverse_candidate(proposed: "Iterable[PropertyCandidate]", req: PropertyReq,
     return None
 
 
-def existing_property(onto: "Ontology", req: PropertyReq) -> "tuple[OntProperty, bool] | None":
-    """The existing property the proposal reused for ``req`` (by words, paraphrase or inverse), and whether it
-    runs the other way; ``None`` where none fits. Verification reads a question with it, so a question whose
-    property was reused is tested against the property kept, not against its class words alone."""
+def existing_property(onto: "Ontology", req: PropertyReq) -> "OntProperty | None":
+    """The existing property the proposal reused for ``req`` (by words, paraphrase or read from its object);
+    ``None`` where none fits. Verification reads a question with it, so a question whose property was reused
+    is tested against the property kept, not against its class words alone (which end holds the answer is
+    then told from the ends, as for any property the parser names the other way)."""
     domain = tuple(c.name for c in (onto.get_class(n) for n in req.domain) if c is not None)
     range_ = (tuple(c.name for c in (onto.get_class(n) for n in req.range) if c is not None)
               if req.kind == "object" else req.range)
     if len(domain) != len(req.domain) or (req.kind == "object" and len(range_) != len(req.range)):
         return None
-    same = same_meaning(onto, req, domain, range_) or paraphrased_property(onto, req, domain, range_)
-    if same is not None:
-        return same, False
-    other = inverse_property(onto, req, domain, range_)
-    return (other, True) if other is not None else None
+    return (same_meaning(onto, req, domain, range_) or paraphrased_property(onto, req, domain, range_)
+            or inverse_property(onto, req, domain, range_))
 
 
 def paraphrased_property(onto: "Ontology", req: PropertyReq, domain: tuple[str, ...],

@@ -162,7 +162,7 @@ class _Plan:
         rec = self.classes.get(normalise_label(name))
         if rec is not None:
             words = rec.label.split()
-            return bool(words) and words[-1] in PERSON_ROLES or PERSON.name in self._ancestors(name)
+            return (bool(words) and words[-1] in PERSON_ROLES) or PERSON.name in self._ancestors(name)
         c, person = self.onto.get_class(name), self.onto.get_class(PERSON.name)
         return c is not None and person is not None and self.onto.is_subclass(c.iri, person.iri)
 
@@ -252,6 +252,13 @@ class _Plan:
             "If the question means another relation, word it differently or add the property with %%ontology.",
             severity="info", path=f"property:{name}", data={"reused": name, "instead_of": req.name, "cq": origin}))
 
+    def _batch_note(self, req: PropertyReq, kin: PropertyCandidate, origin: str, how: str, why: str) -> None:
+        """The ``reused_property`` note for a property proposed earlier in the same batch; ``why`` names the
+        question's label as ``{asked}`` and the property's as ``{label}``."""
+        self._reused(req, kin.name, f"uses the property {kin.name} ({'|'.join(kin.domain)} → "
+                                    f"{'|'.join(kin.range)}), proposed for {kin.origin.strip()!r},{how}", origin,
+                     why.format(asked=repr(req.label or req.name), label=repr(kin.label or kin.name)))
+
     def _datatype_note(self, req: PropertyReq, existing: "OntProperty", origin: str) -> None:
         """A hint when the question asks for another datatype than the property it reuses holds."""
         if req.kind != "data" or existing.kind != "data" or not req.datatype:
@@ -308,17 +315,13 @@ class _Plan:
             return
         kin = paraphrased_candidate(self.props.values(), req, domain, range_)
         if kin is not None:
-            self._reused(req, kin.name, f"uses the property {kin.name} ({'|'.join(kin.domain)} → "
-                                        f"{'|'.join(kin.range)}), proposed for {kin.origin.strip()!r},", origin,
-                         f"same domain and range, and {(req.label or req.name)!r} is a paraphrase of its label "
-                         f"{(kin.label or kin.name)!r}")
+            self._batch_note(req, kin, origin, "", "same domain and range, and {asked} is a paraphrase of its label "
+                                                   "{label}")
             return
         kin = inverse_candidate(self.props.values(), req, domain, range_, self._is_person)
         if kin is not None:
-            self._reused(req, kin.name, f"uses the property {kin.name} ({'|'.join(kin.domain)} → "
-                                        f"{'|'.join(kin.range)}), proposed for {kin.origin.strip()!r}, read from "
-                                        f"its object,", origin,
-                         f"{(req.label or req.name)!r} is its label {(kin.label or kin.name)!r} said the other way")
+            self._batch_note(req, kin, origin, " read from its object,", "{asked} is its label {label} said the "
+                                                                         "other way")
             return
         key = normalise_label(req.name)
         cand = self.props.get(key)
